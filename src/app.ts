@@ -1,0 +1,68 @@
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
+import underPressure from '@fastify/under-pressure';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { publicUrl, type Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import authIdentify, { enforceAuth } from './plugins/auth.js';
+import db from './plugins/db.js';
+import errors from './plugins/errors.js';
+import openapi from './plugins/openapi.js';
+import rateLimit from './plugins/rate-limit/index.js';
+import { MemoryStore, RedisStore, type RateLimitStore } from './plugins/rate-limit/stores.js';
+import requestIdHeader, { requestId } from './plugins/request-id.js';
+import { parseQuery } from './plugins/querystring.js';
+import { validatorCompiler } from './plugins/validation.js';
+import versioning, { VersionRouter } from './plugins/versioning.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { profileModule } from './modules/profile/index.js';
+import { referenceModule } from './modules/reference/index.js';
+import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
+import { tokensRoutes } from './modules/tokens/tokens.routes.js';
+
+export interface AppOptions {
+  config: Config;
+  database: DatabaseHandle;
+  logger?: FastifyServerOptions['logger'];
+  /** Overrides the store chosen from the config (tests share one between two apps). */
+  rateLimitStore?: RateLimitStore;
+}
+
+export async function buildApp({ config, database, logger = false, rateLimitStore }: AppOptions) {
+  const versions = new VersionRouter();
+  const app = Fastify({
+    logger,
+    genReqId: requestId,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    rewriteUrl: (req) => versions.rewrite(req),
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQuery },
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+
+  // Cross-cutting concerns, in the order a request meets them.
+  await app.register(errors);
+  await app.register(db, { database });
+  await app.register(requestIdHeader);
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(underPressure, { exposeStatusRoute: false });
+  await app.register(versioning, { versions });
+  await app.register(openapi, { serverUrl: publicUrl(config) });
+  await app.register(authIdentify, { authenticate: tokenAuthenticator(database.db, (err) => app.log.warn({ err }, 'last_used_at not saved')) });
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_MAX,
+    windowMs: 60_000,
+    store: rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore()),
+  });
+  await app.register(enforceAuth);
+
+  // Modules: the whole route map.
+  await app.register(healthRoutes);
+  await app.register(tokensRoutes);
+  await app.register(profileModule);
+  await app.register(referenceModule);
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

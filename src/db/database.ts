@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './types.js';
+
+export type Db = Kysely<Database>;
+/** Repositories take either the database or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Pings the database; used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+// Unix-second timestamps and money live in bigint columns; they fit a JS number exactly.
+pg.types.setTypeParser(INT8, (v) => Number(v));
+
+export interface DatabaseOptions {
+  /** A postgres:// URL; without one the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; undefined keeps the embedded database in memory. */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 20);
+  return openPglite(opts.dataDir);
+}
+
+function openPostgres(url: string, max: number): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => void (await pool.query('SELECT 1')),
+    close: () => db.destroy(),
+  };
+}
+
+function openPglite(dataDir?: string): DatabaseHandle {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const parsers = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) };
+  const pglite = new PGlite(dataDir, { parsers });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => void (await pglite.query('SELECT 1')),
+    close: () => db.destroy(),
+  };
+}

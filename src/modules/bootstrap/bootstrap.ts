@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import { SCOPES } from '../../shared/scopes.js';
+import { hashPassword, newApiToken, newPassword } from '../../shared/secrets.js';
+
+export interface FirstAdmin {
+  email: string;
+  password: string;
+  token: string;
+  accountId: number;
+}
+
+// Any constant will do: it only has to be the same for every instance of ik-mirror.
+const BOOTSTRAP_LOCK = 4_242_001;
+export const ADMIN_EMAIL = 'admin@ik-mirror.local';
+
+/**
+ * On an empty database, creates the administrator, their organisation (they are its legal
+ * responsible) and an API token with every scope. Returns undefined when users already exist.
+ * The advisory lock keeps two instances starting together from both doing it.
+ */
+export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefined> {
+  const password = newPassword();
+  const passwordHash = await hashPassword(password);
+  const { secret, hash } = newApiToken();
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
+    const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+    if (existing) return undefined;
+    const now = Math.floor(Date.now() / 1000);
+    const account = await trx.insertInto('accounts').values({ name: 'ik-mirror', updated_at: now }).returning('id').executeTakeFirstOrThrow();
+    const user = await trx
+      .insertInto('users')
+      .values({
+        email: ADMIN_EMAIL, password_hash: passwordHash, first_name: 'Admin', last_name: 'Mirror', login: ADMIN_EMAIL,
+        current_account_id: account.id, password_changed_at: now, updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('account_members').values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true }).execute();
+    await trx.insertInto('user_emails').values({ user_id: user.id, email: ADMIN_EMAIL, email_type: 'email', type: 'personal', checked: true }).execute();
+    await trx.insertInto('api_tokens').values({ user_id: user.id, name: 'bootstrap', token_hash: hash, scopes: [...SCOPES], expired_at: null }).execute();
+    return { email: ADMIN_EMAIL, password, token: secret, accountId: account.id };
+  });
+}

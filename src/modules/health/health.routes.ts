@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AppError } from '../../shared/errors.js';
+
+// Probes for orchestrators: public, outside the envelope's versioned paths, never limited.
+const config = { auth: 'public' as const, rateLimit: false };
+const Status = Type.Object({ status: Type.String() });
+
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/healthz', {
+    config,
+    schema: { operationId: 'healthz', tags: ['Operations'], summary: 'The process is up', response: { 200: Status } },
+  }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', {
+    config,
+    schema: { operationId: 'readyz', tags: ['Operations'], summary: 'The database is reachable', response: { 200: Status } },
+  }, async (req) => {
+    try {
+      await app.database.ping();
+    } catch (err) {
+      req.log.warn({ err }, 'database not reachable');
+      const down = new AppError('unexpected_error', 'The database is not reachable');
+      (down as { statusCode: number }).statusCode = 503;
+      throw down;
+    }
+    return { status: 'ok' };
+  });
+};

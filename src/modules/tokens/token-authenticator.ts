@@ -1,0 +1,30 @@
+import type { Db } from '../../db/database.js';
+import type { Authenticator } from '../../plugins/auth.js';
+import { unauthorized } from '../../plugins/auth.js';
+import type { UserRow } from '../../shared/principal.js';
+import { hashToken, TOKEN_PREFIX } from '../../shared/secrets.js';
+import { nowSeconds } from '../../shared/time.js';
+import { tokensRepository } from './tokens.repository.js';
+
+// last_used_at is written at most once a minute per token: a write on every request would
+// double the database work of the hottest path for a value nobody reads to the second.
+const TOUCH_EVERY_S = 60;
+
+export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void): Authenticator {
+  const repo = tokensRepository(db);
+  return async (secret) => {
+    if (!secret.startsWith(TOKEN_PREFIX)) return unauthorized('Invalid access token', 'invalid_token');
+    const row = await repo.findWithUser(hashToken(secret));
+    if (!row) return unauthorized('Invalid access token', 'invalid_token');
+    const now = nowSeconds();
+    if (row.revoked_at !== null) return unauthorized('The access token has been revoked', 'invalid_token');
+    if (row.token_expired_at !== null && row.token_expired_at <= now) {
+      return unauthorized('The access token has expired', 'invalid_token');
+    }
+    const { token_id, scopes, token_expired_at, revoked_at, token_last_used_at, ...user } = row;
+    if (token_last_used_at === null || now - token_last_used_at >= TOUCH_EVERY_S) {
+      repo.touch(token_id, now).catch(onTouchError);
+    }
+    return { tokenId: token_id, scopes: new Set(scopes), user: user as UserRow };
+  };
+}

@@ -1,0 +1,49 @@
+import type { Executor } from '../../db/database.js';
+
+const PUBLIC_COLUMNS = ['id', 'name', 'scopes', 'created_at', 'expired_at', 'last_used_at'] as const;
+
+export function tokensRepository(db: Executor) {
+  return {
+    /** The token and its owner in one query: this runs on every authenticated request. */
+    findWithUser(tokenHash: string) {
+      return db
+        .selectFrom('api_tokens as t')
+        .innerJoin('users as u', 'u.id', 't.user_id')
+        .selectAll('u')
+        .select(['t.id as token_id', 't.scopes', 't.expired_at as token_expired_at', 't.revoked_at', 't.last_used_at as token_last_used_at'])
+        .where('t.token_hash', '=', tokenHash)
+        .executeTakeFirst();
+    },
+
+    touch(tokenId: number, at: number) {
+      return db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', tokenId).execute();
+    },
+
+    listActive(userId: number, now: number) {
+      return db
+        .selectFrom('api_tokens')
+        .select(PUBLIC_COLUMNS)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expired_at', 'is', null), eb('expired_at', '>', now)]))
+        .orderBy('id')
+        .execute();
+    },
+
+    insert(row: { user_id: number; name: string; token_hash: string; scopes: string[]; expired_at: number | null }) {
+      return db.insertInto('api_tokens').values(row).returning(PUBLIC_COLUMNS).executeTakeFirstOrThrow();
+    },
+
+    /** Revokes one of the user's live tokens; undefined when there is none to revoke. */
+    revoke(userId: number, tokenId: number, at: number) {
+      return db
+        .updateTable('api_tokens')
+        .set({ revoked_at: at })
+        .where('id', '=', tokenId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ok } from '../../shared/reply.js';
+import { envelope, TrueEnvelope } from '../../shared/schemas.js';
+import { CreatedTokenSchema, CreateTokenBody, TokenParams, TokenSchema } from './tokens.schemas.js';
+import { tokensService } from './tokens.service.js';
+
+const tags = ['Profile > API tokens'];
+// Any valid token may manage its owner's tokens; what it can grant is bounded by its scopes.
+const auth = { scopes: [] };
+
+export const tokensRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = tokensService(app.db);
+
+  app.get('/1/profile/tokens', {
+    config: { auth },
+    schema: {
+      operationId: 'listApiTokens', tags, summary: 'List the API tokens of the current user (never their secrets)',
+      response: { 200: envelope(Type.Array(TokenSchema)) },
+    },
+  }, async (req) => ok(await service.list(req.principal!)));
+
+  app.post('/1/profile/tokens', {
+    config: { auth },
+    schema: {
+      operationId: 'createApiToken', tags, summary: 'Create an API token; the secret is in this response only',
+      body: CreateTokenBody,
+      response: { 201: envelope(CreatedTokenSchema) },
+    },
+  }, async (req, reply) => reply.status(201).send(ok(await service.create(req.principal!, req.body))));
+
+  app.delete('/1/profile/tokens/:token_id', {
+    config: { auth },
+    schema: {
+      operationId: 'revokeApiToken', tags, summary: 'Revoke an API token, effective on the next request',
+      params: TokenParams,
+      response: { 200: TrueEnvelope },
+    },
+  }, async (req) => ok(await service.revoke(req.principal!, req.params.token_id)));
+};

@@ -1,0 +1,97 @@
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
+import type { RouteAuth } from '../shared/scopes.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Required on every route: 'public', or the scopes a bearer token must carry. */
+    auth?: RouteAuth;
+    /** false exempts the route from the rate limit (health checks only). */
+    rateLimit?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    authFailure: AppError | null;
+  }
+}
+
+export type Authenticator = (secret: string) => Promise<Principal | AppError>;
+
+// Routes that plugins register for the documentation UI carry no config of their own.
+const DOCS_PREFIX = '/docs';
+
+function bearerOf(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : '';
+}
+
+function unauthorized(description: string, error?: string): AppError {
+  return new AppError('not_authorized', description, error ? { reason: error } : undefined);
+}
+
+function challenge(reply: FastifyReply, failure: AppError) {
+  const reason = failure.context?.reason;
+  const detail = reason ? `, error="invalid_token", error_description="${failure.description}"` : '';
+  reply.header('www-authenticate', `Bearer realm="ik-mirror"${detail}`);
+}
+
+/**
+ * Two hooks around the rate limiter: `identify` finds who calls (never throws, so that failed
+ * attempts are still counted per IP), `enforce` then refuses a bad token or a missing scope.
+ */
+export default fp<{ authenticate: Authenticator }>(
+  async function auth(app, { authenticate }) {
+    app.decorateRequest('principal', null);
+    app.decorateRequest('authFailure', null);
+
+    // Fail closed: a route that does not say who may call it stops the app from booting.
+    app.addHook('onRoute', (route) => {
+      if (route.url.startsWith(DOCS_PREFIX)) {
+        route.config = { ...route.config, auth: 'public' };
+        return;
+      }
+      if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth`);
+    });
+
+    app.addHook('onRequest', async (req) => {
+      const auth = req.routeOptions.config.auth;
+      if (!auth || auth === 'public') return;
+      const secret = bearerOf(req);
+      if (secret === undefined) req.authFailure = unauthorized('An access token is required');
+      else if (secret === '') req.authFailure = unauthorized('Malformed Authorization header', 'invalid_request');
+      else {
+        const found = await authenticate(secret);
+        if (found instanceof AppError) req.authFailure = found;
+        else req.principal = found;
+      }
+    });
+  },
+  { name: 'auth-identify' },
+);
+
+/** Registered after the rate limiter: refuses what `identify` found wanting. */
+export const enforceAuth = fp(
+  async function enforce(app) {
+    app.addHook('onRequest', async (req, reply) => {
+      const auth = req.routeOptions.config.auth;
+      if (!auth || auth === 'public') return;
+      if (req.authFailure) {
+        challenge(reply, req.authFailure);
+        throw req.authFailure;
+      }
+      const missing = auth.scopes.filter((s) => !req.principal!.scopes.has(s));
+      if (missing.length) {
+        throw new AppError('access_denied', `The token lacks the required scope: ${missing.join(', ')}`, {
+          missing_scopes: missing,
+        });
+      }
+    });
+  },
+  { name: 'auth-enforce', dependencies: ['auth-identify'] },
+);
+
+export { unauthorized };

@@ -1,0 +1,61 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { RouteOptions } from 'fastify';
+import { errorResponses } from '../shared/schemas.js';
+
+// OpenAPI 3.1 built from the routes' TypeBox schemas, served at /openapi.json and /docs.
+// Each route lists its success schema; the error statuses it can return are derived here
+// from what it declares (auth, input), so no route can forget them.
+
+function errorStatuses(route: RouteOptions): number[] {
+  const schema = route.schema ?? {};
+  const statuses = [500];
+  if (route.config?.auth && route.config.auth !== 'public') statuses.push(401, 403);
+  if (route.config?.rateLimit !== false) statuses.push(429);
+  if (schema.params || schema.querystring || schema.body) statuses.push(422);
+  if (schema.body) statuses.push(400);
+  if (schema.params) statuses.push(404);
+  return statuses;
+}
+
+function withErrors(route: RouteOptions): void {
+  if (!route.schema || route.url.startsWith('/docs')) return;
+  const secured = route.config?.auth && route.config.auth !== 'public';
+  route.schema = {
+    ...route.schema,
+    ...(secured ? { security: [{ bearerAuth: [] }] } : {}),
+    response: { ...errorResponses(errorStatuses(route)), ...(route.schema.response as object) },
+  };
+}
+
+export default fp<{ serverUrl: string }>(
+  async function openapi(app, { serverUrl }) {
+    const operationIds = new Set<string>();
+    app.addHook('onRoute', (route) => {
+      withErrors(route);
+      const id = route.schema?.operationId as string | undefined;
+      if (route.method === 'HEAD' || !id) return;
+      if (operationIds.has(id)) throw new Error(`duplicate operationId ${id} on ${route.url}`);
+      operationIds.add(id);
+    });
+
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'ik-mirror',
+          version: '1.0.0',
+          description:
+            'A stateful mirror of the Infomaniak REST API. Paths are /{version}/{command_path}; without a version the latest answers.',
+        },
+        servers: [{ url: serverUrl }],
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+
+    app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());
+  },
+  { name: 'openapi' },
+);

@@ -1,0 +1,77 @@
+import { Redis } from 'ioredis';
+
+export interface Hit {
+  /** Requests counted in the current window, this one included. */
+  count: number;
+  /** Milliseconds until the window resets. */
+  resetInMs: number;
+}
+
+/** A fixed-window counter. `hit` must count atomically: two hits never see the same count. */
+export interface RateLimitStore {
+  hit(key: string, windowMs: number): Promise<Hit>;
+  close(): Promise<void>;
+}
+
+/**
+ * In-process counter. Counting happens synchronously inside `hit`, so concurrent requests
+ * are serialised by the event loop and each gets its own count.
+ */
+export class MemoryStore implements RateLimitStore {
+  private windows = new Map<string, { count: number; resetAt: number }>();
+  private sweeper: NodeJS.Timeout;
+
+  constructor(sweepEveryMs = 60_000) {
+    // Without a sweep, one entry per token/IP ever seen would stay in memory forever.
+    this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
+    this.sweeper.unref();
+  }
+
+  async hit(key: string, windowMs: number): Promise<Hit> {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || w.resetAt <= now) {
+      w = { count: 0, resetAt: now + windowMs };
+      this.windows.set(key, w);
+    }
+    w.count += 1;
+    return { count: w.count, resetInMs: w.resetAt - now };
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+  }
+}
+
+// INCR and the first PEXPIRE run as one script, so instances sharing Redis count exactly.
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {count, ttl}
+`;
+
+export class RedisStore implements RateLimitStore {
+  private redis: Redis & { ikmHit?: (key: string, windowMs: number) => Promise<[number, number]> };
+
+  constructor(url: string, private prefix = 'ikm:rl:') {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+    this.redis.on('error', () => {});
+    this.redis.defineCommand('ikmHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+  }
+
+  async hit(key: string, windowMs: number): Promise<Hit> {
+    const [count, ttl] = await this.redis.ikmHit!(this.prefix + key, windowMs);
+    return { count, resetInMs: ttl };
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,90 @@
+import { Type, type Static } from 'typebox';
+import { AppError, invalidField } from './errors.js';
+
+// Upstream's list parameters: page/per_page or limit/skip, return=total, order_by + order or
+// order_for[field], search. The same rules serve in-memory catalogues and SQL lists.
+
+export const MAX_WINDOW = 10_000;
+const DEFAULT_PER_PAGE = 10;
+
+export const ListQuery = {
+  page: Type.Optional(Type.Integer({ minimum: 1 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  skip: Type.Optional(Type.Integer({ minimum: 0 })),
+  return: Type.Optional(Type.Enum(['total'])),
+  order_by: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+  order: Type.Optional(Type.Enum(['asc', 'desc'], { default: 'asc' })),
+  order_for: Type.Optional(Type.Record(Type.String(), Type.Enum(['asc', 'desc']))),
+};
+const ListQuerySchema = Type.Object(ListQuery);
+export type ListQueryInput = Static<typeof ListQuerySchema>;
+
+export interface Sort {
+  field: string;
+  dir: 'asc' | 'desc';
+}
+
+export interface ListParams {
+  offset: number;
+  limit: number | undefined;
+  /** Set when the client paginates by page: the response then says which page it is. */
+  page: number | undefined;
+  sort: Sort[];
+  totalOnly: boolean;
+}
+
+function sortOf(q: ListQueryInput, sortable: readonly string[], fallback: Sort[]): Sort[] {
+  const fields = q.order_by === undefined ? [] : (Array.isArray(q.order_by) ? q.order_by : q.order_by.split(','));
+  const named = [...fields.map((f) => f.trim()).filter(Boolean), ...Object.keys(q.order_for ?? {})];
+  const unknown = named.filter((f) => !sortable.includes(f));
+  if (unknown.length) throw invalidField('order_by', 'in', `Cannot sort by ${unknown.join(', ')}`, [...sortable]);
+  const sort = [...new Set(named)].map((field) => ({ field, dir: q.order_for?.[field] ?? q.order ?? 'asc' }));
+  return sort.length ? sort : fallback;
+}
+
+export function listParams(q: ListQueryInput, sortable: readonly string[], fallback: Sort[]): ListParams {
+  const sort = sortOf(q, sortable, fallback);
+  const totalOnly = q.return === 'total';
+  if (q.page !== undefined || q.per_page !== undefined) {
+    const page = q.page ?? 1;
+    const perPage = q.per_page ?? DEFAULT_PER_PAGE;
+    if (page * perPage > MAX_WINDOW) {
+      throw new AppError('results_set_too_large_error', `page × per_page must stay within ${MAX_WINDOW} items`);
+    }
+    return { offset: (page - 1) * perPage, limit: perPage, page, sort, totalOnly };
+  }
+  return { offset: q.skip ?? 0, limit: q.limit, page: undefined, sort, totalOnly };
+}
+
+/** The list envelope: items with total/page/pages/items_per_page, or the count alone. */
+export function listResult<T>(items: T[], total: number, p: ListParams) {
+  if (p.totalOnly) return { result: 'success' as const, data: total };
+  const perPage = p.limit ?? Math.max(total, 1);
+  return {
+    result: 'success' as const,
+    data: items,
+    total,
+    page: p.page ?? Math.floor(p.offset / perPage) + 1,
+    pages: Math.max(1, Math.ceil(total / perPage)),
+    items_per_page: perPage,
+  };
+}
+
+/** Search, sort and cut a list held in memory (the reference catalogues). */
+export function listInMemory<T extends object>(all: readonly T[], p: ListParams, match?: (item: T) => boolean) {
+  const filtered = match ? all.filter(match) : [...all];
+  const cmp = (a: T, b: T) => {
+    for (const { field, dir } of p.sort) {
+      const x = (a as Record<string, unknown>)[field] as string | number;
+      const y = (b as Record<string, unknown>)[field] as string | number;
+      if (x !== y) return (x < y ? -1 : 1) * (dir === 'asc' ? 1 : -1);
+    }
+    return 0;
+  };
+  filtered.sort(cmp);
+  const items = filtered.slice(p.offset, p.limit === undefined ? undefined : p.offset + p.limit);
+  return listResult(items, filtered.length, p);
+}
+
+export const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
