@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildApp, type App, type AppOptions } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { migrations } from '../migrations/index.js';
+
+// Each test file gets a database of its own: on Postgres a copy of a migrated template
+// (TEST_DATABASE_URL, else DATABASE_URL); with neither, a fresh in-memory PGlite.
+
+interface Tap {
+  teardown(fn: () => unknown): void;
+}
+
+const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+
+/** The template's name changes whenever a migration does, so a stale one is never used. */
+function templateName(): string {
+  const h = createHash('sha256');
+  for (const [name, m] of Object.entries(migrations)) h.update(name).update(String(m.up));
+  return `ikm_template_${h.digest('hex').slice(0, 12)}`;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function ensureTemplate(admin: pg.Client, url: string, name: string): Promise<void> {
+  // Parallel test files race to build the template; one builds, the others wait for it.
+  await admin.query('SELECT pg_advisory_lock(4242002)');
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return;
+    await admin.query(`CREATE DATABASE "${name}_building"`).catch(async () => {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}_building"`);
+      await admin.query(`CREATE DATABASE "${name}_building"`);
+    });
+    const handle = openDatabase({ url: withDatabase(url, `${name}_building`), poolSize: 1 });
+    await migrateToLatest(handle.db);
+    await handle.close();
+    await admin.query(`ALTER DATABASE "${name}_building" RENAME TO "${name}"`);
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock(4242002)');
+  }
+}
+
+export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
+  if (!serverUrl) {
+    const handle = openDatabase({});
+    await migrateToLatest(handle.db);
+    t.teardown(() => handle.close());
+    return handle;
+  }
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const template = templateName();
+  await ensureTemplate(admin, serverUrl, template);
+  const name = `ikm_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  const handle = openDatabase({ url: withDatabase(serverUrl, name), poolSize: 10 });
+  t.teardown(async () => {
+    await handle.close();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  });
+  return handle;
+}
+
+export interface TestAppOptions extends Partial<Omit<AppOptions, 'config'>> {
+  config?: Partial<Config>;
+}
+
+/** An app on its own database. The limit is raised so ordinary tests never trip it. */
+export async function buildTestApp(t: Tap, opts: TestAppOptions = {}): Promise<App> {
+  const database = opts.database ?? (await testDatabase(t));
+  const config = { ...loadConfig({}), RATE_LIMIT_MAX: 100_000, ...opts.config };
+  const app = await buildApp({ ...opts, config, database });
+  await app.ready();
+  t.teardown(() => app.close());
+  return app;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
