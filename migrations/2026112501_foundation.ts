@@ -14,6 +14,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_name', 'text', (c) => c.notNull())
     .addColumn('login', 'text', (c) => c.notNull())
     .addColumn('avatar', 'text')
+    .addColumn('avatar_image', 'bytea')
+    .addColumn('avatar_mime', 'text')
     .addColumn('is_sso', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('is_staff', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('language_id', 'integer', (c) => c.notNull().defaultTo(2))

@@ -59,7 +59,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   // Modules: the whole route map.
   await app.register(healthRoutes);
   await app.register(tokensRoutes);
-  await app.register(profileModule);
+  await app.register(profileModule, { publicUrl: publicUrl(config) });
   await app.register(referenceModule);
 
   return app;

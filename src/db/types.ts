@@ -11,7 +11,10 @@ export interface UsersTable {
   first_name: string;
   last_name: string;
   login: string;
+  /** Version tag of the uploaded avatar (part of its URL); null when there is none. */
   avatar: string | null;
+  avatar_image: Buffer | null;
+  avatar_mime: string | null;
   is_sso: Generated<boolean>;
   is_staff: Generated<boolean>;
   language_id: Generated<number>;

@@ -35,7 +35,8 @@ function unauthorized(description: string, error?: string): AppError {
 
 function challenge(reply: FastifyReply, failure: AppError) {
   const reason = failure.context?.reason;
-  const detail = reason ? `, error="invalid_token", error_description="${failure.description}"` : '';
+  // RFC 6750 §3.1: the error names what was wrong (invalid_request for a malformed header).
+  const detail = reason ? `, error="${String(reason)}", error_description="${failure.description}"` : '';
   reply.header('www-authenticate', `Bearer realm="ik-mirror"${detail}`);
 }
 

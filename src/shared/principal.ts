@@ -1,7 +1,16 @@
 import type { Selectable } from 'kysely';
 import type { UsersTable } from '../db/types.js';
 
-export type UserRow = Selectable<UsersTable>;
+// The user columns loaded with the token on every request: everything the profile shows,
+// nothing heavy (the avatar's bytes) or secret (the password hash).
+export const USER_COLUMNS = [
+  'id', 'email', 'first_name', 'last_name', 'login', 'avatar', 'is_sso', 'is_staff', 'language_id', 'locale',
+  'country_id', 'timezone_id', 'birth_at', 'current_account_id', 'reminder_email', 'reminder_phone',
+  'successful_connexion_notification', 'unsuccessful_connexion_notification', 'unsuccessful_connexion_limit',
+  'unsuccessful_connexion_rate_limit', 'otp', 'last_login_at', 'password_changed_at', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof UsersTable)[];
+
+export type UserRow = Pick<Selectable<UsersTable>, (typeof USER_COLUMNS)[number]>;
 
 /** Who is calling: the token used and its owner, loaded in one query by the auth plugin. */
 export interface Principal {

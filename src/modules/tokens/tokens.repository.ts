@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import { USER_COLUMNS } from '../../shared/principal.js';
 
 const PUBLIC_COLUMNS = ['id', 'name', 'scopes', 'created_at', 'expired_at', 'last_used_at'] as const;
 
@@ -9,7 +10,7 @@ export function tokensRepository(db: Executor) {
       return db
         .selectFrom('api_tokens as t')
         .innerJoin('users as u', 'u.id', 't.user_id')
-        .selectAll('u')
+        .select(USER_COLUMNS.map((c) => `u.${c}` as const))
         .select(['t.id as token_id', 't.scopes', 't.expired_at as token_expired_at', 't.revoked_at', 't.last_used_at as token_last_used_at'])
         .where('t.token_hash', '=', tokenHash)
         .executeTakeFirst();

@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ok } from '../../shared/reply.js';
+import { envelope, TrueEnvelope } from '../../shared/schemas.js';
+import { EmailParams, EmailSchema, PhoneParams, PhoneSchema } from './profile.schemas.js';
+import { profileService } from './profile.service.js';
+
+// The email addresses and phone numbers attached to the profile.
+const config = { auth: { scopes: ['user_info' as const] } };
+
+export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = profileService(app.db);
+  const emailTags = ['Profile > Emails'];
+  const phoneTags = ['Profile > Phones'];
+
+  app.get('/2/profile/emails', {
+    config, schema: { operationId: 'listProfileEmails', tags: emailTags, summary: 'List emails', response: { 200: envelope(Type.Array(EmailSchema)) } },
+  }, async (req) => ok(await service.emails(req.principal!.user.id)));
+
+  app.get('/2/profile/emails/:email_type/:email_id', {
+    config, schema: { operationId: 'getProfileEmail', tags: emailTags, summary: 'Display an email', params: EmailParams, response: { 200: envelope(EmailSchema) } },
+  }, async (req) => ok(await service.email(req.principal!.user.id, req.params.email_type, req.params.email_id)));
+
+  app.delete('/2/profile/emails/:email_type/:email_id', {
+    config, schema: { operationId: 'deleteProfileEmail', tags: emailTags, summary: 'Delete an email', params: EmailParams, response: { 200: TrueEnvelope } },
+  }, async (req) => ok(await service.deleteEmail(req.principal!.user, req.params.email_type, req.params.email_id)));
+
+  app.get('/2/profile/phones', {
+    config, schema: { operationId: 'listProfilePhones', tags: phoneTags, summary: 'List phones', response: { 200: envelope(Type.Array(PhoneSchema)) } },
+  }, async (req) => ok(await service.phones(req.principal!.user.id)));
+
+  app.get('/2/profile/phones/:phone_id', {
+    config, schema: { operationId: 'getProfilePhone', tags: phoneTags, summary: 'Display a phone', params: PhoneParams, response: { 200: envelope(PhoneSchema) } },
+  }, async (req) => ok(await service.phone(req.principal!.user.id, req.params.phone_id)));
+
+  app.delete('/2/profile/phones/:phone_id', {
+    config, schema: { operationId: 'deleteProfilePhone', tags: phoneTags, summary: 'Delete a phone', params: PhoneParams, response: { 200: TrueEnvelope } },
+  }, async (req) => ok(await service.deletePhone(req.principal!.user.id, req.params.phone_id)));
+};

@@ -1,0 +1,51 @@
+import type { Updateable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { UsersTable } from '../../db/types.js';
+import { USER_COLUMNS } from '../../shared/principal.js';
+
+const EMAIL_COLUMNS = ['id', 'email', 'created_at', 'reminder', 'checked', 'type'] as const;
+const PHONE_COLUMNS = ['id', 'phone', 'created_at', 'reminder', 'checked', 'type'] as const;
+const SESSION_COLUMNS = ['browser', 'last_accessed_at', 'device', 'location', 'ip', 'user_agent'] as const;
+
+export function profileRepository(db: Executor) {
+  return {
+    /** Locks the user's row: profile changes of one user are applied one at a time. */
+    lockUser: (userId: number) =>
+      db.selectFrom('users').select([...USER_COLUMNS, 'password_hash']).where('id', '=', userId).forUpdate().executeTakeFirstOrThrow(),
+
+    updateUser: (userId: number, changes: Updateable<UsersTable>) =>
+      db.updateTable('users').set(changes).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirstOrThrow(),
+
+    emailTaken: (email: string, exceptUserId: number) =>
+      db.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).where('id', '!=', exceptUserId).executeTakeFirst(),
+
+    isMember: (userId: number, accountId: number) =>
+      db.selectFrom('account_members').select('account_id').where('user_id', '=', userId).where('account_id', '=', accountId).executeTakeFirst(),
+
+    renameEmail: (userId: number, from: string, to: string) =>
+      db.updateTable('user_emails').set({ email: to, checked: false }).where('user_id', '=', userId).where('email', '=', from).execute(),
+
+    dropSessionsExcept: (userId: number, keep: number[]) => {
+      let q = db.deleteFrom('user_sessions').where('user_id', '=', userId);
+      if (keep.length) q = q.where('id', 'not in', keep);
+      return q.execute();
+    },
+
+    emails: (userId: number) => db.selectFrom('user_emails').select(EMAIL_COLUMNS).where('user_id', '=', userId).orderBy('id').execute(),
+    email: (userId: number, kind: 'email' | 'email_request', id: number) =>
+      db.selectFrom('user_emails').select(EMAIL_COLUMNS).where('user_id', '=', userId).where('email_type', '=', kind).where('id', '=', id).executeTakeFirst(),
+    deleteEmail: (id: number) => db.deleteFrom('user_emails').where('id', '=', id).execute(),
+
+    phones: (userId: number) => db.selectFrom('user_phones').select(PHONE_COLUMNS).where('user_id', '=', userId).orderBy('id').execute(),
+    phone: (userId: number, id: number) =>
+      db.selectFrom('user_phones').select(PHONE_COLUMNS).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst(),
+    deletePhone: (id: number) => db.deleteFrom('user_phones').where('id', '=', id).execute(),
+
+    sessions: (userId: number) => db.selectFrom('user_sessions').select(SESSION_COLUMNS).where('user_id', '=', userId).orderBy('last_accessed_at', 'desc').execute(),
+
+    setAvatar: (userId: number, version: string | null, image: Buffer | null, mime: string | null) =>
+      db.updateTable('users').set({ avatar: version, avatar_image: image, avatar_mime: mime }).where('id', '=', userId).execute(),
+    avatarImage: (userId: number) =>
+      db.selectFrom('users').select(['avatar', 'avatar_image', 'avatar_mime', 'first_name', 'last_name']).where('id', '=', userId).executeTakeFirst(),
+  };
+}

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
+import { AppError, fieldError, invalidField, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import type { UserRow } from '../../shared/principal.js';
+import { hashPassword, verifyPassword } from '../../shared/secrets.js';
+import { nowSeconds } from '../../shared/time.js';
+import { decodeAvatar } from './avatar-image.js';
+import { profileChanges, type ProfileInput } from './profile-changes.js';
+import { profileRepository } from './profile.repository.js';
+
+export interface ProfilePatch extends ProfileInput {
+  email?: string;
+  current_password?: string;
+  password?: string;
+  keep_session_ids?: string[];
+  current_account_id?: number;
+}
+
+export type ProfileRelation = 'emails' | 'phones' | 'security';
+
+// A new password needs letters and digits; length is checked by the schema.
+const STRONG_ENOUGH = /^(?=.*[A-Za-z])(?=.*\d).+$/;
+
+async function passwordChange(current: { password_hash: string }, patch: ProfilePatch, errors: FieldError[]) {
+  if (patch.password === undefined) return {};
+  if (!STRONG_ENOUGH.test(patch.password)) errors.push(fieldError('password', 'regex', 'The password must contain letters and digits'));
+  if (patch.current_password === undefined) errors.push(fieldError('current_password', 'required', 'The current password is required to change it'));
+  else if (!(await verifyPassword(current.password_hash, patch.current_password))) {
+    errors.push(fieldError('current_password', 'current_password', 'The current password is incorrect'));
+  }
+  if (errors.length) return {};
+  return { password_hash: await hashPassword(patch.password), password_changed_at: nowSeconds() };
+}
+
+export function profileService(db: Db) {
+  return {
+    async related(user: UserRow, wanted: Set<ProfileRelation>) {
+      const repo = profileRepository(db);
+      const [emails, phones, sessions] = await Promise.all([
+        wanted.has('emails') ? repo.emails(user.id) : undefined,
+        wanted.has('phones') ? repo.phones(user.id) : undefined,
+        wanted.has('security') ? repo.sessions(user.id) : undefined,
+      ]);
+      return { emails, phones, sessions, security: wanted.has('security') };
+    },
+
+    /** Applies a profile change atomically; with dryRun, checks it all and changes nothing. */
+    update(userId: number, patch: ProfilePatch, dryRun: boolean): Promise<UserRow> {
+      return inTransaction(db, async (trx) => {
+        const repo = profileRepository(trx);
+        const { password_hash, ...current } = await repo.lockUser(userId);
+        const errors: FieldError[] = [];
+        const changes = { ...profileChanges(patch, errors), ...(await passwordChange({ password_hash }, patch, errors)) };
+        if (patch.current_account_id !== undefined && !(await repo.isMember(userId, patch.current_account_id))) {
+          errors.push(fieldError('current_account_id', 'exists', 'You are not a member of that organisation'));
+        }
+        if (errors.length) throw validationFailed(errors);
+        if (patch.current_account_id !== undefined) changes.current_account_id = patch.current_account_id;
+        const newEmail = patch.email !== undefined && patch.email.toLowerCase() !== current.email.toLowerCase() ? patch.email : undefined;
+        if (newEmail) {
+          if (await repo.emailTaken(newEmail, userId)) throw new AppError('object_already_exists', 'This email address is already used by another account', { attribute: 'email' });
+          changes.email = newEmail;
+          await repo.renameEmail(userId, current.email, newEmail);
+        }
+        if (patch.password !== undefined) await repo.dropSessionsExcept(userId, (patch.keep_session_ids ?? []).map(Number).filter(Number.isInteger));
+        if (!Object.keys(changes).length) return current;
+        return repo.updateUser(userId, { ...changes, updated_at: nowSeconds() });
+      }, dryRun);
+    },
+
+    async setAvatar(userId: number, encoded: string): Promise<string> {
+      const image = decodeAvatar(encoded);
+      const version = randomBytes(8).toString('hex');
+      await profileRepository(db).setAvatar(userId, version, image.bytes, image.mime);
+      return version;
+    },
+
+    async deleteAvatar(userId: number): Promise<true> {
+      await profileRepository(db).setAvatar(userId, null, null, null);
+      return true;
+    },
+
+    emails: (userId: number) => profileRepository(db).emails(userId),
+    async email(userId: number, kind: 'email' | 'email_request', id: number) {
+      const found = await profileRepository(db).email(userId, kind, id);
+      if (!found) throw notFound('Email');
+      return found;
+    },
+    /** The address the account signs in with cannot be removed; other addresses can. */
+    async deleteEmail(user: UserRow, kind: 'email' | 'email_request', id: number): Promise<true> {
+      const found = await this.email(user.id, kind, id);
+      if (found.email.toLowerCase() === user.email.toLowerCase()) {
+        throw invalidField('email_id', 'not_in', 'The main email address of the account cannot be deleted');
+      }
+      await profileRepository(db).deleteEmail(id);
+      return true;
+    },
+
+    phones: (userId: number) => profileRepository(db).phones(userId),
+    async phone(userId: number, id: number) {
+      const found = await profileRepository(db).phone(userId, id);
+      if (!found) throw notFound('Phone');
+      return found;
+    },
+    async deletePhone(userId: number, id: number): Promise<true> {
+      await this.phone(userId, id);
+      await profileRepository(db).deletePhone(id);
+      return true;
+    },
+
+    avatarImage: (userId: number) => profileRepository(db).avatarImage(userId),
+  };
+}
