@@ -1,5 +1,6 @@
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
+import { StringEnum } from './shared/schemas.js';
 
 // Every setting the process reads from its environment. Validated once at boot so a typo
 // fails loudly with the variable's name instead of surfacing as odd behaviour later.
@@ -9,7 +10,7 @@ export const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
-  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   // An operator setting for test instances; no API call can change it.
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60 }),

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { StringEnum } from './schemas.js';
 import { AppError, invalidField } from './errors.js';
 
 // Upstream's list parameters: page/per_page or limit/skip, return=total, order_by + order or
@@ -12,10 +13,10 @@ export const ListQuery = {
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   skip: Type.Optional(Type.Integer({ minimum: 0 })),
-  return: Type.Optional(Type.Enum(['total'])),
+  return: Type.Optional(StringEnum(['total'])),
   order_by: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
-  order: Type.Optional(Type.Enum(['asc', 'desc'], { default: 'asc' })),
-  order_for: Type.Optional(Type.Record(Type.String(), Type.Enum(['asc', 'desc']))),
+  order: Type.Optional(StringEnum(['asc', 'desc'], { default: 'asc' })),
+  order_for: Type.Optional(Type.Record(Type.String(), StringEnum(['asc', 'desc']))),
 };
 const ListQuerySchema = Type.Object(ListQuery);
 export type ListQueryInput = Static<typeof ListQuerySchema>;

@@ -1,11 +1,27 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 import { ERROR_STATUS } from './errors.js';
 
 // Building blocks shared by every module's schemas: the envelope, errors, ids, pagination.
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 export const Timestamp = Type.Integer({ description: 'Unix timestamp in seconds' });
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * `T | null` written as `type: [T, "null"]` where T is a plain type, so documentation tools
+ * (and the fidelity check) read the field's type rather than a bare anyOf.
+ */
+export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
+  const s = schema as unknown as Record<string, unknown>;
+  if (typeof s.type === 'string') {
+    const nullable: Record<string, unknown> = { ...s, type: [s.type, 'null'] };
+    if (Array.isArray(s.enum)) nullable.enum = [...s.enum, null];
+    return Type.Unsafe<Static<T> | null>(nullable);
+  }
+  return Type.Unsafe<Static<T> | null>(Type.Union([Type.Null(), schema]));
+}
+
+/** A string enum that says it is a string (TypeBox's Enum leaves `type` out). */
+export const StringEnum = <const V extends readonly string[]>(values: V, options: Record<string, unknown> = {}) =>
+  Type.Unsafe<V[number]>({ type: 'string', enum: [...values], ...options });
 
 export const FieldErrorSchema = Type.Object({
   code: Type.String(),
@@ -40,7 +56,8 @@ export const PaginatedFields = {
 export const listEnvelope = <T extends TSchema>(item: T) =>
   Type.Object({
     result: Type.Literal('success'),
-    data: Type.Union([Type.Array(item), Type.Integer()]),
+    // The count comes first so that documentation tools read `data` as the array.
+    data: Type.Union([Type.Integer(), Type.Array(item)]),
     total: Type.Optional(Type.Integer()),
     page: Type.Optional(Type.Integer()),
     pages: Type.Optional(Type.Integer()),

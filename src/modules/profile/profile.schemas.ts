@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import { Id, Nullable, Timestamp } from '../../shared/schemas.js';
+import { Id, Nullable, Timestamp, StringEnum } from '../../shared/schemas.js';
 import { WithQuery } from '../../shared/with.js';
 import { CountrySchema, LanguageSchema, TimezoneSchema } from '../reference/reference.schemas.js';
 
-export const ContactType = Type.Enum(['personal', 'professional', 'other']);
+export const ContactType = StringEnum(['personal', 'professional', 'other']);
 
 export const EmailSchema = Type.Object(
   { id: Id, email: Type.String(), created_at: Timestamp, reminder: Type.Boolean(), checked: Type.Boolean(), type: ContactType },
@@ -90,7 +90,7 @@ export const ProfileV1Schema = Type.Object(
 
 export const ProfileQuery = Type.Object({
   with: WithQuery,
-  no_avatar_default: Type.Optional(Type.Enum(['0', '1', 'true', 'false'])),
+  no_avatar_default: Type.Optional(StringEnum(['0', '1', 'true', 'false'])),
 });
 
 const Email = Type.String({ format: 'email', maxLength: 128 });
@@ -125,12 +125,12 @@ export const DryRunQuery = Type.Object({ dry_run: Type.Optional(Type.Boolean()) 
 export const AvatarBody = Type.Object(
   {
     avatar: Type.String({ minLength: 1, maxLength: 1_000_000, description: 'The image, base64 or a data: URL' }),
-    encoding: Type.Optional(Type.Enum(['base64'])),
+    encoding: Type.Optional(StringEnum(['base64'])),
   },
   { additionalProperties: false },
 );
 export const AvatarResult = Type.Object({ avatar: Type.String() });
 
-export const EmailParams = Type.Object({ email_type: Type.Enum(['email', 'email_request']), email_id: Id });
+export const EmailParams = Type.Object({ email_type: StringEnum(['email', 'email_request']), email_id: Id });
 export const PhoneParams = Type.Object({ phone_id: Id });
 export const AvatarParams = Type.Object({ user_id: Id, file: Type.String({ pattern: '^[A-Za-z0-9]+\\.(svg|img)$' }) });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Id, Nullable, Timestamp } from '../../shared/schemas.js';
+import { Id, Nullable, Timestamp, StringEnum } from '../../shared/schemas.js';
 import { ListQuery } from '../../shared/pagination.js';
 
 export const LanguageSchema = Type.Object(
@@ -16,7 +16,7 @@ export const ActionSchema = Type.Object({ id: Id, code: Type.String(), descripti
 export const TaskSchema = Type.Object(
   {
     uuid: Type.String({ format: 'uuid' }),
-    status: Type.Enum(['spooled', 'running', 'executed', 'failed']),
+    status: StringEnum(['spooled', 'running', 'executed', 'failed']),
     created_at: Timestamp,
     updated_at: Timestamp,
     executed_at: Nullable(Timestamp),

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import { Id, Nullable, Timestamp } from '../../shared/schemas.js';
+import { Id, Nullable, Timestamp, StringEnum } from '../../shared/schemas.js';
 import { SCOPES } from '../../shared/scopes.js';
 
-export const ScopeSchema = Type.Enum([...SCOPES]);
+export const ScopeSchema = StringEnum([...SCOPES]);
 
 export const TokenSchema = Type.Object(
   {
