@@ -1,0 +1,148 @@
+import t from 'tap';
+import Fastify from 'fastify';
+import authIdentify, { enforceAuth } from '../../src/plugins/auth.js';
+import { AppError } from '../../src/shared/errors.js';
+import { bearer, buildTestApp } from '../helper.js';
+import { createUser } from '../factories/users.js';
+
+type Res = Awaited<ReturnType<Awaited<ReturnType<typeof buildTestApp>>['inject']>>;
+type Asserts = Pick<typeof t, 'equal' | 'match'>;
+
+const nowS = () => Math.floor(Date.now() / 1000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Asserts the 401 envelope and the RFC 6750 challenge that goes with it. */
+function assert401(t: Asserts, res: Res, challenge: RegExp) {
+  t.equal(res.statusCode, 401);
+  t.equal(res.json().result, 'error');
+  t.equal(res.json().error.code, 'not_authorized');
+  t.match(res.headers['www-authenticate'], challenge);
+}
+
+const BARE_CHALLENGE = /^Bearer realm="ik-mirror"$/;
+const INVALID_TOKEN = /^Bearer realm="ik-mirror", error="invalid_token", error_description="[^"]+"$/;
+
+/**
+ * A bare Fastify with only the auth plugins and one module-like plugin: the only way to
+ * register a route that the real app does not have (a route without `config.auth`).
+ */
+async function bareApp(routeConfig: Record<string, unknown>) {
+  const app = Fastify();
+  await app.register(authIdentify, { authenticate: async () => new AppError('not_authorized', 'nope') });
+  await app.register(enforceAuth);
+  // Registered without awaiting, so the broken case fails in ready(), as a module would.
+  app.register(async (mod) => {
+    mod.get('/1/thing', { config: routeConfig }, async () => ({ ok: true }));
+  });
+  // Wrapped: a Fastify instance is thenable, and returning it bare would await ready().
+  return { app };
+}
+
+t.test('authentication and scopes', async (t) => {
+  const app = await buildTestApp(t);
+  const u = await createUser(app.db);
+  const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+
+  t.test('without a token: 401 with a bare Bearer challenge', async (t) => {
+    const res = await get('/1/ping');
+    assert401(t, res, BARE_CHALLENGE);
+    t.match(res.json().error.description, /required/i);
+  });
+
+  t.test('a malformed Authorization header is 401 invalid_request', async (t) => {
+    // RFC 6750 §3.1: a malformed request is invalid_request, not invalid_token.
+    for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'Token ikm_abc']) {
+      const res = await get('/1/ping', { authorization });
+      assert401(t, res, /^Bearer realm="ik-mirror", error="invalid_request"/);
+      t.match(res.json().error.description, /malformed/i, authorization);
+    }
+  });
+
+  t.test('an unknown token is 401 invalid_token', async (t) => {
+    assert401(t, await get('/1/ping', bearer('ikm_' + 'x'.repeat(43))), INVALID_TOKEN);
+    assert401(t, await get('/1/ping', bearer('not-even-our-prefix')), INVALID_TOKEN);
+  });
+
+  t.test('a lower-case bearer scheme is accepted (the scheme is case-insensitive)', async (t) => {
+    const res = await get('/1/ping', { authorization: `bearer ${u.token}` });
+    t.equal(res.statusCode, 200);
+  });
+
+  t.test('an expired token is 401 invalid_token', async (t) => {
+    const expired = await createUser(app.db, { tokenExpiredAt: nowS() - 5 });
+    const res = await get('/1/ping', bearer(expired.token));
+    assert401(t, res, INVALID_TOKEN);
+    t.match(res.json().error.description, /expired/);
+  });
+
+  t.test('a revoked token is 401 invalid_token', async (t) => {
+    const victim = await createUser(app.db);
+    t.equal((await get('/1/ping', bearer(victim.token))).statusCode, 200, 'works before revocation');
+    await app.db.updateTable('api_tokens').set({ revoked_at: nowS() }).where('id', '=', victim.tokenId).execute();
+    const res = await get('/1/ping', bearer(victim.token));
+    assert401(t, res, INVALID_TOKEN);
+    t.match(res.json().error.description, /revoked/);
+  });
+
+  t.test('a token lacking the route\'s scope is 403 access_denied naming it', async (t) => {
+    const narrow = await createUser(app.db, { scopes: ['accounts'] });
+    const res = await get('/2/profile', bearer(narrow.token));
+    t.equal(res.statusCode, 403);
+    const { error } = res.json();
+    t.equal(error.code, 'access_denied');
+    t.match(error.description, /user_info/);
+    t.same(error.context.missing_scopes, ['user_info']);
+    t.notOk(res.headers['www-authenticate'], 'a scope failure is not an authentication challenge');
+    // Control: the same route with the scope answers, so the 403 above is about the scope.
+    const full = await get('/2/profile', bearer(u.token));
+    t.equal(full.statusCode, 200);
+  });
+
+  t.test('public routes answer without a token', async (t) => {
+    for (const url of ['/healthz', '/readyz']) {
+      const res = await get(url);
+      t.equal(res.statusCode, 200, url);
+      t.same(res.json(), { status: 'ok' });
+    }
+    // Even a bad token does not matter on a public route.
+    t.equal((await get('/healthz', bearer('ikm_garbage'))).statusCode, 200);
+  });
+
+  t.test('using a token records last_used_at', async (t) => {
+    const created = await app.inject({
+      method: 'POST', url: '/1/profile/tokens', headers: bearer(u.token), payload: { name: 'ci', scopes: ['accounts'] },
+    });
+    t.equal(created.statusCode, 201);
+    const fresh = created.json().data;
+    t.equal(fresh.last_used_at, null, 'a new token has never been used');
+
+    const before = nowS();
+    t.equal((await get('/1/ping', bearer(fresh.token))).statusCode, 200);
+    // The write is deliberately not awaited by the request, so poll briefly for it.
+    let lastUsed: unknown = null;
+    for (let i = 0; i < 40 && lastUsed === null; i++) {
+      const list = await get('/1/profile/tokens', bearer(u.token));
+      lastUsed = list.json().data.find((x: { id: number }) => x.id === fresh.id)?.last_used_at ?? null;
+      if (lastUsed === null) await sleep(50);
+    }
+    t.type(lastUsed, 'number');
+    t.ok((lastUsed as number) >= before && (lastUsed as number) <= nowS(), 'last_used_at is the time of use');
+  });
+});
+
+t.test('a route that declares no auth stops the app from booting', async (t) => {
+  const { app: broken } = await bareApp({});
+  await t.rejects(async () => { await broken.ready(); }, /GET \/1\/thing declares no auth/);
+
+  // Control: the same app with a declared auth boots and serves, so the failure is the missing auth.
+  const { app: fine } = await bareApp({ auth: 'public' });
+  t.teardown(() => fine.close());
+  await fine.ready();
+  t.equal((await fine.inject('/1/thing')).statusCode, 200);
+
+  // And a scoped route on it fails closed when the authenticator refuses.
+  const { app: scoped } = await bareApp({ auth: { scopes: [] } });
+  t.teardown(() => scoped.close());
+  const res = await scoped.inject({ url: '/1/thing', headers: bearer('ikm_whatever') });
+  t.equal(res.statusCode, 401);
+});
