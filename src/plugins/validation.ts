@@ -10,5 +10,29 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const bodyAjv = addFormats(new Ajv({ ...base, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
 
-export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object) as never;
+type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+
+/** Names of a query schema's boolean properties. */
+function booleanFields(schema: { properties?: Record<string, { type?: unknown }> }): string[] {
+  return Object.entries(schema.properties ?? {})
+    .filter(([, p]) => p.type === 'boolean' || (Array.isArray(p.type) && p.type.includes('boolean')))
+    .map(([name]) => name);
+}
+
+/** Upstream's clients write query booleans as 1/0; Ajv only coerces true/false. */
+function acceptingBinaryBooleans(validate: Validate, fields: string[]): Validate {
+  if (!fields.length) return validate;
+  const wrapped = ((data: Record<string, unknown>) => {
+    for (const f of fields) if (data[f] === '1' || data[f] === '0') data[f] = data[f] === '1';
+    const valid = validate(data);
+    wrapped.errors = validate.errors;
+    return valid;
+  }) as Validate;
+  return wrapped;
+}
+
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
+  if (httpPart === 'body') return bodyAjv.compile(schema as object) as never;
+  const validate = textAjv.compile(schema as object) as Validate;
+  return (httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema as never)) : validate) as never;
+};

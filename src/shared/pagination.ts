@@ -72,6 +72,11 @@ export function listResult<T>(items: T[], total: number, p: ListParams) {
   };
 }
 
+// Names compare as upstream's accent- and case-insensitive collation does: ÅLAND ISLANDS sorts
+// with the A's, not after ZIMBABWE as plain code-unit order would put it.
+const collator = new Intl.Collator('en', { sensitivity: 'base' });
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 /** Search, sort and cut a list held in memory (the reference catalogues). */
 export function listInMemory<T extends object>(all: readonly T[], p: ListParams, match?: (item: T) => boolean) {
   const filtered = match ? all.filter(match) : [...all];
@@ -79,7 +84,8 @@ export function listInMemory<T extends object>(all: readonly T[], p: ListParams,
     for (const { field, dir } of p.sort) {
       const x = (a as Record<string, unknown>)[field] as string | number;
       const y = (b as Record<string, unknown>)[field] as string | number;
-      if (x !== y) return (x < y ? -1 : 1) * (dir === 'asc' ? 1 : -1);
+      const order = typeof x === 'string' && typeof y === 'string' ? collator.compare(x, y) : x === y ? 0 : x < y ? -1 : 1;
+      if (order) return Math.sign(order) * (dir === 'asc' ? 1 : -1);
     }
     return 0;
   };
@@ -88,4 +94,4 @@ export function listInMemory<T extends object>(all: readonly T[], p: ListParams,
   return listResult(items, filtered.length, p);
 }
 
-export const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
+export const contains = (haystack: string, needle: string) => fold(haystack).includes(fold(needle));

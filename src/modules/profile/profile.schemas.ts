@@ -29,7 +29,11 @@ const SecuritySchema = Type.Object({
   remaining_rescue_code: Type.Integer(),
   last_login_at: Nullable(Timestamp),
   date_last_changed_password: Timestamp,
-  auth_devices: Type.Array(Type.Object({ id: Id, name: Type.String(), created_at: Timestamp })),
+  // Trusted devices; the mirror has no device sign-in yet, so the list is always empty.
+  auth_devices: Type.Array(Type.Object({
+    id: Id, name: Type.String(), last_connexion: Nullable(Timestamp), user_agent: Type.String(), user_ip: Type.String(),
+    device: Type.String(), created_at: Timestamp, updated_at: Timestamp, deleted_at: Nullable(Timestamp),
+  })),
 });
 
 const ConnectionSchema = Type.Object({
