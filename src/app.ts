@@ -1,5 +1,4 @@
-import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
-import helmet from '@fastify/helmet';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { publicUrl, type Config } from './config.js';
@@ -11,6 +10,7 @@ import openapi from './plugins/openapi.js';
 import rateLimit from './plugins/rate-limit/index.js';
 import { MemoryStore, RedisStore, type RateLimitStore } from './plugins/rate-limit/stores.js';
 import requestIdHeader, { requestId } from './plugins/request-id.js';
+import { RequestLog } from './plugins/request-log.js';
 import { parseQuery } from './plugins/querystring.js';
 import { validatorCompiler } from './plugins/validation.js';
 import versioning, { VersionRouter } from './plugins/versioning.js';
@@ -33,7 +33,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   const app = Fastify({
     logger,
     genReqId: requestId,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new RequestLog({ requestIdLogLabel: 'request_id' }),
     rewriteUrl: (req) => versions.rewrite(req),
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQuery },
     bodyLimit: 1_048_576,
@@ -44,7 +44,6 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(errors);
   await app.register(db, { database });
   await app.register(requestIdHeader);
-  await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(underPressure, { exposeStatusRoute: false });
   await app.register(versioning, { versions });
   await app.register(openapi, { serverUrl: publicUrl(config) });

@@ -52,7 +52,7 @@ export default fp<{ authenticate: Authenticator }>(
     // Fail closed: a route that does not say who may call it stops the app from booting.
     app.addHook('onRoute', (route) => {
       if (route.url.startsWith(DOCS_PREFIX)) {
-        route.config = { ...route.config, auth: 'public' };
+        route.config = { ...route.config, auth: 'public', rateLimit: false };
         return;
       }
       if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth`);

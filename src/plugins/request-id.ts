@@ -12,8 +12,12 @@ export function requestId(req: IncomingMessage): string {
 
 export default fp(
   async function requestIdHeader(app) {
-    app.addHook('onRequest', async (req, reply) => {
+    // A plain callback, not async: this runs on every request.
+    app.addHook('onRequest', (req, reply, done) => {
       reply.header('x-request-id', req.id);
+      // JSON must never be sniffed into something a browser would run.
+      reply.header('x-content-type-options', 'nosniff');
+      done();
     });
   },
   { name: 'request-id' },

@@ -1,19 +1,29 @@
+import { CompiledQuery, type InferResult } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { USER_COLUMNS } from '../../shared/principal.js';
 
 const PUBLIC_COLUMNS = ['id', 'name', 'scopes', 'created_at', 'expired_at', 'last_used_at'] as const;
 
+function lookupQuery(db: Executor, tokenHash: string) {
+  return db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(USER_COLUMNS.map((c) => `u.${c}` as const))
+    .select(['t.id as token_id', 't.scopes', 't.expired_at as token_expired_at', 't.revoked_at', 't.last_used_at as token_last_used_at'])
+    .where('t.token_hash', '=', tokenHash);
+}
+type LookupRow = InferResult<ReturnType<typeof lookupQuery>>[number];
+
 export function tokensRepository(db: Executor) {
+  const lookup = lookupQuery(db, '').compile();
   return {
-    /** The token and its owner in one query: this runs on every authenticated request. */
-    findWithUser(tokenHash: string) {
-      return db
-        .selectFrom('api_tokens as t')
-        .innerJoin('users as u', 'u.id', 't.user_id')
-        .select(USER_COLUMNS.map((c) => `u.${c}` as const))
-        .select(['t.id as token_id', 't.scopes', 't.expired_at as token_expired_at', 't.revoked_at', 't.last_used_at as token_last_used_at'])
-        .where('t.token_hash', '=', tokenHash)
-        .executeTakeFirst();
+    /**
+     * The token and its owner in one query: this runs on every authenticated request, so the
+     * statement is built and compiled once and only the hash changes between calls.
+     */
+    async findWithUser(tokenHash: string) {
+      const { rows } = await db.executeQuery(CompiledQuery.raw(lookup.sql, [tokenHash]) as CompiledQuery<LookupRow>);
+      return rows[0];
     },
 
     touch(tokenId: number, at: number) {

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { PGlite } from '@electric-sql/pglite';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import type { Database } from '../src/db/types.js';
+import { tokensRepository } from '../src/modules/tokens/tokens.repository.js';
+
+// The two servers the bench compares, each run in a child process of bench/profile.ts so that
+// the load generator does not share their event loop:
+//   node dist/bench/servers.js ikm    the real app (buildApp), every plugin and hook
+//   node dist/bench/servers.js bare   plain Fastify, one route doing the auth lookup alone
+//                                     (same SQL, same pool size, the row sent back as JSON)
+// The database is BENCH_DATABASE_URL (Postgres) or BENCH_DATA_DIR (PGlite, one process at a
+// time). Once listening, the child prints {"mode","port","sql"} as one JSON line on stdout;
+// SIGTERM (or the parent closing stdin) closes it.
+
+const POOL_SIZE = 20; // ik-mirror's default (src/db/database.ts)
+
+/**
+ * The exact statement ik-mirror's auth runs on every request (tokensRepository.findWithUser),
+ * captured from Kysely without a database, so the baseline follows any change to that query.
+ */
+async function authLookupSql(): Promise<string> {
+  let captured = '';
+  const db = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (k) => new PostgresIntrospector(k),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+    log: (event) => {
+      captured = event.query.sql;
+    },
+  });
+  await tokensRepository(db).findWithUser('0'.repeat(64));
+  await db.destroy();
+  if (!captured) throw new Error('could not capture the auth lookup statement');
+  return captured;
+}
+
+type Query = (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
+
+async function startIkm(url: string | undefined, dataDir: string | undefined) {
+  const config = loadConfig({
+    DATABASE_URL: url,
+    DATA_DIR: dataDir ?? './data',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    RATE_LIMIT_MAX: process.env.RATE_LIMIT_MAX,
+    REDIS_URL: process.env.BENCH_REDIS_URL,
+  });
+  const database = openDatabase({ url, dataDir, poolSize: POOL_SIZE });
+  // Logging off by default, as asked of the comparison; BENCH_LOG_LEVEL=info measures pino's
+  // share too (written to /dev/null so the terminal is not the bottleneck).
+  const logger = process.env.BENCH_LOG_LEVEL ? { level: config.LOG_LEVEL, file: '/dev/null' } : false;
+  const app = await buildApp({ config, database, logger });
+  return { app, close: () => database.close() };
+}
+
+async function startBare(url: string | undefined, dataDir: string | undefined) {
+  const sqlText = await authLookupSql();
+  let query: Query;
+  let close: () => Promise<void>;
+  if (url) {
+    pg.types.setTypeParser(20, (v) => Number(v)); // as src/db/database.ts does
+    const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+    query = (text, params) => pool.query(text, params);
+    close = () => pool.end();
+  } else {
+    const pglite = new PGlite(dataDir, { parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) } });
+    query = (text, params) => pglite.query(text, params);
+    close = () => pglite.close();
+  }
+  const app = Fastify({ logger: false });
+  app.get('/bare', async (req, reply) => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const hash = createHash('sha256').update(m?.[1] ?? '').digest('hex');
+    const { rows } = await query(sqlText, [hash]);
+    if (!rows[0]) return reply.code(401).send({ result: 'error' });
+    return { result: 'success', data: rows[0] };
+  });
+  return { app, close, sql: sqlText };
+}
+
+async function main() {
+  const mode = process.argv[2];
+  const url = process.env.BENCH_DATABASE_URL || undefined;
+  const dataDir = process.env.BENCH_DATA_DIR || undefined;
+  if (!url && !dataDir) throw new Error('set BENCH_DATABASE_URL or BENCH_DATA_DIR');
+  if (mode !== 'ikm' && mode !== 'bare') throw new Error(`usage: servers.js ikm|bare (got ${mode})`);
+
+  const { app, close, sql } = mode === 'ikm' ? { ...(await startIkm(url, dataDir)), sql: undefined } : await startBare(url, dataDir);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.stdout.write(`${JSON.stringify({ mode, port, sql })}\n`);
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await (app as FastifyInstance).close();
+    await close();
+    // A normal exit lets --cpu-prof write its profile.
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  // The parent going away (even killed) closes our stdin pipe: follow it. A "cpu" line asks
+  // for this process's CPU time so far, for the CPU-per-request figure.
+  process.stdin.on('end', shutdown);
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() === 'cpu') process.stdout.write(`${JSON.stringify({ cpu: process.cpuUsage() })}\n`);
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
