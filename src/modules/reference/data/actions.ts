@@ -1,0 +1,86 @@
+/**
+ * Catalogue of account activity (audit log) action codes, modelled on the
+ * Infomaniak account activity log. Codes are snake_case; descriptions are short
+ * English sentences. Ids are sequential 1..N in the order listed here: the first
+ * 65 entries follow the project's required list, later additions are appended at
+ * the end so that existing ids never change. Never reorder or reuse ids.
+ */
+
+export interface Action {
+  id: number;
+  code: string;
+  description: string;
+}
+
+export const ACTIONS: readonly Action[] = [
+  { id: 1, code: 'login_attempt', description: 'A login attempt was made on the account.' },
+  { id: 2, code: 'login_success', description: 'The user logged in successfully.' },
+  { id: 3, code: 'login_failed', description: 'A login attempt failed.' },
+  { id: 4, code: 'cookie_login', description: 'The user was logged in automatically from a remembered session cookie.' },
+  { id: 5, code: 'auto_login_enabled', description: 'Automatic login (remember me) was enabled.' },
+  { id: 6, code: 'auto_login_disabled', description: 'Automatic login (remember me) was disabled.' },
+  { id: 7, code: 'logout', description: 'The user logged out.' },
+  { id: 8, code: 'password_recovery', description: 'A password recovery was requested.' },
+  { id: 9, code: 'password_changed', description: 'The password was changed.' },
+  { id: 10, code: 'username_changed', description: 'The username was changed.' },
+  { id: 11, code: 'email_changed', description: 'The email address was changed.' },
+  { id: 12, code: 'profile_updated', description: 'The user profile was updated.' },
+  { id: 13, code: 'avatar_updated', description: 'The profile picture was updated.' },
+  { id: 14, code: 'avatar_deleted', description: 'The profile picture was deleted.' },
+  { id: 15, code: 'email_deleted', description: 'An email address was removed from the profile.' },
+  { id: 16, code: 'phone_deleted', description: 'A phone number was removed from the profile.' },
+  { id: 17, code: 'owner_role_assigned', description: 'The owner role was assigned to a user.' },
+  { id: 18, code: 'owner_role_revoked', description: 'The owner role was revoked from a user.' },
+  { id: 19, code: 'admin_role_assigned', description: 'The administrator role was assigned to a user.' },
+  { id: 20, code: 'admin_role_revoked', description: 'The administrator role was revoked from a user.' },
+  { id: 21, code: 'user_invited', description: 'A user was invited to join the organisation.' },
+  { id: 22, code: 'user_added', description: 'A user was added to the organisation.' },
+  { id: 23, code: 'user_removed', description: 'A user was removed from the organisation.' },
+  { id: 24, code: 'user_left', description: 'A user left the organisation.' },
+  { id: 25, code: 'user_permissions_changed', description: 'The permissions of a user were changed.' },
+  { id: 26, code: 'team_created', description: 'A team was created.' },
+  { id: 27, code: 'team_updated', description: 'A team was updated.' },
+  { id: 28, code: 'team_deleted', description: 'A team was deleted.' },
+  { id: 29, code: 'server_added', description: 'A server was added.' },
+  { id: 30, code: 'server_modified', description: 'A server was modified.' },
+  { id: 31, code: 'server_deleted', description: 'A server was deleted.' },
+  { id: 32, code: 'order_created', description: 'An order was created.' },
+  { id: 33, code: 'order_paid', description: 'An order was paid.' },
+  { id: 34, code: 'order_cancelled', description: 'An order was cancelled.' },
+  { id: 35, code: 'invoice_generated', description: 'An invoice was generated.' },
+  { id: 36, code: 'invoice_paid', description: 'An invoice was paid.' },
+  { id: 37, code: 'billing_enabled', description: 'Billing access was enabled.' },
+  { id: 38, code: 'billing_disabled', description: 'Billing access was disabled.' },
+  { id: 39, code: 'funds_transfer', description: 'Funds were transferred between accounts.' },
+  { id: 40, code: 'prepaid_credited', description: 'The prepaid balance was credited.' },
+  { id: 41, code: 'payment_method_added', description: 'A payment method was added.' },
+  { id: 42, code: 'payment_method_removed', description: 'A payment method was removed.' },
+  { id: 43, code: 'auto_renewal_enabled', description: 'Automatic renewal was enabled for a product.' },
+  { id: 44, code: 'auto_renewal_disabled', description: 'Automatic renewal was disabled for a product.' },
+  { id: 45, code: 'product_renewed', description: 'A product was renewed.' },
+  { id: 46, code: 'item_added', description: 'An item was added.' },
+  { id: 47, code: 'item_modified', description: 'An item was modified.' },
+  { id: 48, code: 'item_deleted', description: 'An item was deleted.' },
+  { id: 49, code: 'item_locked', description: 'An item was locked.' },
+  { id: 50, code: 'item_unlocked', description: 'An item was unlocked.' },
+  { id: 51, code: 'webmail_used', description: 'The webmail was accessed.' },
+  { id: 52, code: 'automatic_email_sent', description: 'An automatic email was sent to the user.' },
+  { id: 53, code: 'sms_sent', description: 'An SMS was sent to the user.' },
+  { id: 54, code: 'system_error', description: 'A system error occurred while processing an action.' },
+  { id: 55, code: 'api_token_created', description: 'An API token was created.' },
+  { id: 56, code: 'api_token_revoked', description: 'An API token was revoked.' },
+  { id: 57, code: 'application_password_created', description: 'An application password was created.' },
+  { id: 58, code: 'application_password_revoked', description: 'An application password was revoked.' },
+  { id: 59, code: 'oauth_application_authorized', description: 'A third-party OAuth application was authorised.' },
+  { id: 60, code: 'oauth_token_revoked', description: 'An OAuth token was revoked.' },
+  { id: 61, code: 'support_access_granted', description: 'Support staff were granted access to the account.' },
+  { id: 62, code: 'support_access_revoked', description: 'Support staff access to the account was revoked.' },
+  { id: 63, code: 'support_access_expired', description: 'Support staff access to the account expired.' },
+  { id: 64, code: 'new_location_login', description: 'A login from a new location was detected.' },
+  { id: 65, code: 'account_updated', description: 'The account settings were updated.' },
+  { id: 66, code: 'email_added', description: 'An email address was added to the profile.' },
+  { id: 67, code: 'phone_added', description: 'A phone number was added to the profile.' },
+  { id: 68, code: 'two_factor_enabled', description: 'Two-factor authentication was enabled.' },
+  { id: 69, code: 'two_factor_disabled', description: 'Two-factor authentication was disabled.' },
+  { id: 70, code: 'session_revoked', description: 'An active session was revoked.' },
+];
