@@ -5,6 +5,7 @@ import { publicUrl, type Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import authIdentify, { enforceAuth } from './plugins/auth.js';
 import db from './plugins/db.js';
+import settings from './plugins/settings.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import rateLimit from './plugins/rate-limit/index.js';
@@ -17,6 +18,12 @@ import versioning, { VersionRouter } from './plugins/versioning.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { profileModule } from './modules/profile/index.js';
 import { referenceModule } from './modules/reference/index.js';
+import { signupModule } from './modules/signup/index.js';
+import { accountsModule } from './modules/accounts/index.js';
+import { membersModule } from './modules/members/index.js';
+import { invitationsModule } from './modules/invitations/index.js';
+import { teamsModule } from './modules/teams/index.js';
+import { productsModule } from './modules/products/index.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -43,6 +50,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   // Cross-cutting concerns, in the order a request meets them.
   await app.register(errors);
   await app.register(db, { database });
+  await app.register(settings, { config });
   await app.register(requestIdHeader);
   await app.register(underPressure, { exposeStatusRoute: false });
   await app.register(versioning, { versions });
@@ -60,6 +68,12 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(tokensRoutes);
   await app.register(profileModule, { publicUrl: publicUrl(config) });
   await app.register(referenceModule);
+  await app.register(signupModule);
+  await app.register(accountsModule);
+  await app.register(membersModule);
+  await app.register(invitationsModule);
+  await app.register(teamsModule);
+  await app.register(productsModule);
 
   return app;
 }

@@ -36,19 +36,169 @@ export interface UsersTable {
   updated_at: Timestamp;
 }
 
+export type RoleType = 'owner' | 'admin' | 'normal';
+
 export interface AccountsTable {
   id: Generated<number>;
   name: string;
-  currency: Generated<string>;
+  currency: Generated<'EUR' | 'CHF'>;
+  legal_entity_type: Generated<'company' | 'individual' | 'public_body' | 'restrict'>;
+  timezone: Generated<string>;
+  locale: Generated<string>;
+  language_id: Generated<number>;
+  website: string | null;
+  phone: string | null;
+  fax: string | null;
+  vat_number: string | null;
+  field1: string | null;
+  field2: string | null;
+  has_2fa_required: Generated<boolean>;
+  is_blocked: Generated<boolean>;
+  blocked_at: Timestamp | null;
+  support_level: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+export interface AccountAddressesTable {
+  id: Generated<number>;
+  account_id: number;
+  street: string;
+  street2: string | null;
+  zip: string;
+  city: string;
+  country_id: number;
+  type: Generated<string>;
+  for_invoice: Generated<boolean>;
+  created_at: CreatedAt;
 }
 
 export interface AccountMembersTable {
   account_id: number;
   user_id: number;
-  role_type: 'owner' | 'admin' | 'normal';
+  role_type: RoleType;
   has_billing_access: Generated<boolean>;
+  has_mailing: Generated<boolean>;
+  has_billing_mailing: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface TagsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  color: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  color_id: Generated<number>;
+  owned_by_id: number | null;
+  created_by_id: number | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface TeamMembersTable {
+  team_id: number;
+  user_id: number;
+  created_at: CreatedAt;
+}
+
+export type ProductRight = 'check' | 'sale' | 'statistic' | 'technical';
+
+export interface TeamPermissionsTable {
+  team_id: number;
+  service_id: number;
+  rights: ProductRight;
+}
+
+export interface ProductsTable {
+  id: Generated<number>;
+  account_id: number;
+  service_id: number;
+  service_name: string;
+  customer_name: string;
+  internal_name: string;
+  fqdn: string | null;
+  description: string | null;
+  parent_id: number | null;
+  admin_user_id: number | null;
+  version: Generated<number>;
+  bill_reference: string | null;
+  is_free: Generated<boolean>;
+  is_trial: Generated<boolean>;
+  is_locked: Generated<boolean>;
+  has_maintenance: Generated<boolean>;
+  /** Renewal periods allowed, in months. */
+  renewal_periods: Generated<number[]>;
+  /** Minor units for one month; a period costs months × this. */
+  price_per_month: Generated<number>;
+  currency: Generated<'EUR' | 'CHF'>;
+  created_at: CreatedAt;
+  expired_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface ProductRightsTable {
+  product_id: number;
+  user_id: number;
+  technical: Generated<boolean>;
+  statistic: Generated<boolean>;
+  check: Generated<boolean>;
+  sale: Generated<boolean>;
+}
+
+export interface ProductTagsTable {
+  product_id: number;
+  tag_id: number;
+}
+
+export interface InvitationPermission {
+  service_id: number;
+  product_id?: number | null;
+  apply_to_all?: boolean;
+  types: ProductRight[];
+}
+
+export interface InvitationsTable {
+  id: Generated<number>;
+  account_id: number;
+  key_hash: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  locale: string;
+  language_id: number;
+  role_type: RoleType;
+  strict: Generated<boolean>;
+  silent: Generated<boolean>;
+  status: Generated<'pending' | 'accepted' | 'rejected' | 'cancelled'>;
+  has_billing: Generated<boolean>;
+  has_billing_mailing: Generated<boolean>;
+  has_mailing: Generated<boolean>;
+  permissions: ColumnType<InvitationPermission[], string | undefined, string>;
+  team_ids: Generated<number[]>;
+  invited_by_id: number | null;
+  accepted_user_id: number | null;
+  sent_at: Generated<Timestamp>;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+  expired_at: Timestamp;
+}
+
+export interface NotificationsOutboxTable {
+  id: Generated<number>;
+  recipient: string;
+  user_id: number | null;
+  account_id: number | null;
+  kind: string;
+  subject: string;
+  body: string;
   created_at: CreatedAt;
 }
 
@@ -118,4 +268,14 @@ export interface Database {
   user_phones: UserPhonesTable;
   user_sessions: UserSessionsTable;
   async_tasks: AsyncTasksTable;
+  account_addresses: AccountAddressesTable;
+  tags: TagsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  team_permissions: TeamPermissionsTable;
+  products: ProductsTable;
+  product_rights: ProductRightsTable;
+  product_tags: ProductTagsTable;
+  invitations: InvitationsTable;
+  notifications_outbox: NotificationsOutboxTable;
 }

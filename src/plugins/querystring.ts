@@ -1,31 +1,41 @@
 import { parse } from 'node:querystring';
 
 // Keys that would reach an object's prototype are dropped, never assigned.
-const UNSAFE = /(^|\[)(__proto__|constructor|prototype)(\]|$)/;
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+const KEY = /^([^[\]]+)((?:\[[^[\]]*\]){0,2})$/;
 
-type Value = string | string[] | Record<string, string>;
+type Node = string | string[] | { [key: string]: Node };
+
+function put(target: Record<string, Node>, path: string[], values: string[]): void {
+  const [head, ...rest] = path as [string, ...string[]];
+  if (rest.length === 0) {
+    target[head] = values.length === 1 ? values[0]! : values;
+    return;
+  }
+  if (rest[0] === '' && rest.length === 1) {
+    const prev = target[head];
+    target[head] = [...(Array.isArray(prev) ? prev : typeof prev === 'string' ? [prev] : []), ...values];
+    return;
+  }
+  const prev = target[head];
+  const child = prev && typeof prev === 'object' && !Array.isArray(prev) ? prev : {};
+  target[head] = child;
+  put(child, rest, values);
+}
 
 /**
- * Query strings as upstream's clients send them: `with[]=a&with[]=b` is an array and
- * `order_for[name]=desc` an object (one level deep, which is all the API uses).
+ * Query strings as upstream's clients send them: `with[]=a&with[]=b` is an array,
+ * `order_for[name]=desc` an object and `filter[user_ids][]=1` an object of arrays (two levels,
+ * which is all the API uses).
  */
-export function parseQuery(query: string): Record<string, Value> {
-  const out: Record<string, Value> = {};
+export function parseQuery(query: string): Record<string, Node> {
+  const out: Record<string, Node> = {};
   for (const [rawKey, raw] of Object.entries(parse(query))) {
-    if (UNSAFE.test(rawKey)) continue;
-    const values = Array.isArray(raw) ? raw : [raw ?? ''];
-    const m = /^([^[\]]+)\[([^[\]]*)\]$/.exec(rawKey);
-    if (!m) {
-      out[rawKey] = values.length === 1 ? values[0]! : values;
-    } else if (m[2] === '') {
-      const prev = out[m[1]!];
-      out[m[1]!] = [...(Array.isArray(prev) ? prev : typeof prev === 'string' ? [prev] : []), ...values];
-    } else {
-      const prev = out[m[1]!];
-      const obj = prev && typeof prev === 'object' && !Array.isArray(prev) ? prev : {};
-      obj[m[2]!] = values[values.length - 1]!;
-      out[m[1]!] = obj;
-    }
+    const m = KEY.exec(rawKey);
+    if (!m) continue;
+    const path = [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)];
+    if (path.some((p) => UNSAFE.has(p))) continue;
+    put(out, path, Array.isArray(raw) ? raw : [raw ?? '']);
   }
   return out;
 }

@@ -1,0 +1,43 @@
+import type { Executor } from '../db/database.js';
+import type { RoleType } from '../db/types.js';
+import { accessDenied, notFound } from './errors.js';
+
+export interface Membership {
+  account_id: number;
+  user_id: number;
+  role_type: RoleType;
+  has_billing_access: boolean;
+}
+
+const RANK: Record<RoleType, number> = { normal: 0, admin: 1, owner: 2 };
+
+/** True when `role` is at least `min` (owner > admin > normal). */
+export const atLeast = (role: RoleType, min: RoleType) => RANK[role] >= RANK[min];
+
+/**
+ * The caller's membership of an organisation. Not being a member is a 404: an organisation
+ * one does not belong to is indistinguishable from one that does not exist.
+ */
+export async function membershipOf(db: Executor, accountId: number, userId: number, lock = false): Promise<Membership> {
+  let q = db
+    .selectFrom('account_members')
+    .select(['account_id', 'user_id', 'role_type', 'has_billing_access'])
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId);
+  if (lock) q = q.forUpdate();
+  const m = await q.executeTakeFirst();
+  if (!m) throw notFound('Account');
+  return m;
+}
+
+/** Refuses (403) a member whose role is below `min`. */
+export function requireRole(m: Membership, min: RoleType, action: string): void {
+  if (!atLeast(m.role_type, min)) throw accessDenied(`Only ${min === 'owner' ? 'an owner' : 'an administrator or owner'} may ${action}`, { required_role: min });
+}
+
+/** Membership, then role: the usual guard of an organisation route. */
+export async function requireMember(db: Executor, accountId: number, userId: number, min: RoleType, action: string) {
+  const m = await membershipOf(db, accountId, userId);
+  requireRole(m, min, action);
+  return m;
+}
