@@ -1,58 +1,19 @@
 import { readFileSync } from 'node:fs';
 
-// The official Infomaniak document, read to compare our responses with its field names. The
-// shared folder sits beside the project (here and in CI).
-const DOC_URL = new URL('../../../../shared/reference/infomaniak-core-openapi.json', import.meta.url);
-
-type Schema = Record<string, unknown>;
-let doc: Schema | undefined;
-const upstream = () => (doc ??= JSON.parse(readFileSync(DOC_URL, 'utf8')) as Schema);
-
-function lookup(ref: string): Schema | undefined {
-  return ref.replace(/^#\//, '').split('/').reduce<unknown>(
-    (o, k) => (o && typeof o === 'object' ? (o as Schema)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined),
-    upstream(),
-  ) as Schema | undefined;
-}
-
-function deref(s: unknown, seen: Set<string>): { schema?: Schema; seen: Set<string> } {
-  if (!s || typeof s !== 'object') return { seen };
-  const ref = (s as Schema).$ref;
-  if (typeof ref !== 'string') return { schema: s as Schema, seen };
-  if (seen.has(ref)) return { seen };
-  return deref(lookup(ref), new Set([...seen, ref]));
-}
-
-/** Every property path of a schema, as fidelity.mjs flattens it: `a`, `a.b`, `list[]`, `list[].c`. */
-function flatten(input: unknown, prefix: string, out: Set<string>, seen: Set<string>, depth: number) {
-  const { schema: s, seen: now } = deref(input, seen);
-  if (!s || depth > 8) return;
-  for (const key of ['allOf', 'anyOf', 'oneOf']) {
-    const subs = s[key];
-    if (Array.isArray(subs)) for (const sub of subs) flatten(sub, prefix, out, now, depth);
-  }
-  if (prefix && s.type) out.add(prefix);
-  if (s.properties && typeof s.properties === 'object') {
-    for (const [k, v] of Object.entries(s.properties as Schema)) flatten(v, prefix ? `${prefix}.${k}` : k, out, now, depth + 1);
-  }
-  if (s.items && !Array.isArray(s.items)) flatten(s.items, `${prefix}[]`, out, now, depth + 1);
-}
+// The field names of the official Infomaniak document, extracted into a fixture by
+// scripts/upstream-fixture.mjs (CI checks it is current), so tests need no shared folder.
+const FIXTURE = new URL('../../fixtures/upstream-fields.json', import.meta.url);
+let fields: Record<string, string[]> | undefined;
 
 /**
- * The field paths upstream documents for the `data` of an operation's 200 response, relative
- * to one item for a list (`data[]`) or to the object itself (`data`).
+ * The field paths upstream documents for the `data` of an operation's success response,
+ * relative to one item for a list (`data[]`) or to the object itself (`data`).
  */
 export function upstreamFields(method: string, path: string): string[] {
-  const paths = upstream().paths as Record<string, Record<string, Schema>>;
-  const op = paths[path]?.[method.toLowerCase()];
-  if (!op) throw new Error(`upstream has no ${method} ${path}`);
-  const ok = deref((op.responses as Schema)['200'], new Set()).schema!;
-  const media = (ok.content as Schema)['application/json'] as Schema;
-  const all = new Set<string>();
-  flatten(media.schema, '', all, new Set(), 0);
-  const isList = all.has('data[]');
-  const prefix = isList ? 'data[].' : 'data.';
-  return [...all].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+  fields ??= JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<string, string[]>;
+  const found = fields[`${method.toUpperCase()} ${path}`];
+  if (!found) throw new Error(`upstream has no ${method} ${path}`);
+  return found;
 }
 
 /** The top-level property names upstream documents for the data (or one list item). */
