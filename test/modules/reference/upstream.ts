@@ -37,11 +37,11 @@ export function presence(value: unknown, fields: string[]): Presence {
     const [head, ...rest] = segments;
     const isArray = head!.endsWith('[]');
     const key = isArray ? head!.slice(0, -2) : head!;
-    if (!v || typeof v !== 'object' || Array.isArray(v) || !(key in (v as Schema))) {
+    if (!v || typeof v !== 'object' || Array.isArray(v) || !(key in (v as Record<string, unknown>))) {
       missing.add(full);
       return;
     }
-    const child = (v as Schema)[key];
+    const child = (v as Record<string, unknown>)[key];
     if (!isArray) return walk(child, rest, full);
     if (!Array.isArray(child)) {
       missing.add(full);
