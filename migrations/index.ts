@@ -1,10 +1,14 @@
 import type { Migration } from 'kysely/migration';
 import * as foundation from './2026112501_foundation.js';
 import * as organisations from './2026112502_organisations.js';
+import * as invitationKey from './2026112503_invitation_key.js';
+import * as teams from './2026112503_teams.js';
 
 // Listed statically (not read from the folder) so the same list serves the compiled server
 // and the TypeScript test run. Append new migrations; never edit one that has shipped.
 export const migrations: Record<string, Migration> = {
   '2026112501_foundation': foundation,
   '2026112502_organisations': organisations,
+  '2026112503_invitation_key': invitationKey,
+  '2026112503_teams': teams,
 };

@@ -79,6 +79,10 @@ t.test('first start creates and prints the administrator once; later starts prin
   const scopes = ((await tokens.json()) as { data: { scopes: string[] }[] }).data[0]!.scopes;
   t.same([...scopes].sort(), ['accounts', 'billing', 'user_info'], 'the first token has every scope');
 
+  const products = await fetch(`http://127.0.0.1:${p}/1/products`, { headers: { authorization: `Bearer ${token}` } });
+  const demo = ((await products.json()) as { data: { service_name: string }[] }).data.map((x) => x.service_name);
+  t.same(demo, ['domain', 'web_hosting', 'ksuite', 'email_hosting'], 'the administrator\'s organisation has demo products');
+
   first.child.kill('SIGTERM');
   t.equal(await first.exited, 0, 'SIGTERM closes gracefully');
 

@@ -169,6 +169,8 @@ export interface InvitationsTable {
   id: Generated<number>;
   account_id: number;
   key_hash: string;
+  /** The key in clear, to rebuild url_accept (see migration 2026112503). */
+  key: string | null;
   email: string;
   first_name: string;
   last_name: string;

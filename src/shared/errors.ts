@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   object_already_exists: 409,
   validation_failed: 422,
   too_many_requests: 429,
+  invitation_sending_rate_limit_reached: 429,
   unexpected_error: 500,
 } as const;
 

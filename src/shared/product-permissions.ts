@@ -49,6 +49,11 @@ async function resolve(db: Executor, accountId: number, permissions: Permission[
   return grants;
 }
 
+/** Checks the entries against the organisation's products (422 naming each bad entry), granting nothing. */
+export async function checkProductPermissions(db: Executor, accountId: number, permissions: Permission[], attribute = 'permissions'): Promise<void> {
+  await resolve(db, accountId, permissions, attribute);
+}
+
 /**
  * Checks the entries, then gives `userId` those rights. With `replace`, the user's rights on
  * the organisation's other products are removed first. Call inside the caller's transaction.

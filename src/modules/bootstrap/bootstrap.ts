@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { SCOPES } from '../../shared/scopes.js';
+import { createDemoProducts } from '../products/demo-products.js';
 import { hashPassword, newApiToken, newPassword } from '../../shared/secrets.js';
 
 export interface FirstAdmin {
@@ -16,7 +17,8 @@ export const ADMIN_EMAIL = 'admin@ik-mirror.local';
 
 /**
  * On an empty database, creates the administrator, their organisation (they are its legal
- * responsible) and an API token with every scope. Returns undefined when users already exist.
+ * responsible) with a few demo products, and an API token with every scope. Returns undefined
+ * when users already exist.
  * The advisory lock keeps two instances starting together from both doing it.
  */
 export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefined> {
@@ -40,6 +42,7 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
     await trx.insertInto('account_members').values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true }).execute();
     await trx.insertInto('user_emails').values({ user_id: user.id, email: ADMIN_EMAIL, email_type: 'email', type: 'personal', checked: true }).execute();
     await trx.insertInto('api_tokens').values({ user_id: user.id, name: 'bootstrap', token_hash: hash, scopes: [...SCOPES], expired_at: null }).execute();
+    await createDemoProducts(trx, account.id, user.id);
     return { email: ADMIN_EMAIL, password, token: secret, accountId: account.id };
   });
 }

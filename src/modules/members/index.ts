@@ -1,3 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { membersRoutes } from './members.routes.js';
 
-export const membersModule: FastifyPluginAsyncTypebox = async () => {};
+/** Members of an organisation: listing, roles and rights, removal, leaving, the legal responsible. */
+export const membersModule: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(membersRoutes, { publicUrl: app.publicUrl });
+};

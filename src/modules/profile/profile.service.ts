@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { AppError, fieldError, invalidField, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
 import type { UserRow } from '../../shared/principal.js';
+import { passwordPolicyError } from '../../shared/password-policy.js';
 import { hashPassword, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { decodeAvatar } from './avatar-image.js';
@@ -19,12 +20,10 @@ export interface ProfilePatch extends ProfileInput {
 
 export type ProfileRelation = 'emails' | 'phones' | 'security';
 
-// A new password needs letters and digits; length is checked by the schema.
-const STRONG_ENOUGH = /^(?=.*[A-Za-z])(?=.*\d).+$/;
-
 async function passwordChange(current: { password_hash: string }, patch: ProfilePatch, errors: FieldError[]) {
   if (patch.password === undefined) return {};
-  if (!STRONG_ENOUGH.test(patch.password)) errors.push(fieldError('password', 'regex', 'The password must contain letters and digits'));
+  const weak = passwordPolicyError(patch.password);
+  if (weak) errors.push(weak);
   if (patch.current_password === undefined) errors.push(fieldError('current_password', 'required', 'The current password is required to change it'));
   else if (!(await verifyPassword(current.password_hash, patch.current_password))) {
     errors.push(fieldError('current_password', 'current_password', 'The current password is incorrect'));

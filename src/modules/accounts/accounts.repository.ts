@@ -1,0 +1,115 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { AccountAddressesTable, AccountsTable } from '../../db/types.js';
+import type { Sort } from '../../shared/pagination.js';
+import { productVisible } from './visibility.js';
+
+const ACCOUNT_COLUMNS = [
+  'a.id', 'a.name', 'a.currency', 'a.legal_entity_type', 'a.timezone', 'a.locale', 'a.language_id', 'a.website', 'a.phone',
+  'a.fax', 'a.vat_number', 'a.field1', 'a.field2', 'a.has_2fa_required', 'a.is_blocked', 'a.blocked_at', 'a.support_level',
+  'a.created_at',
+] as const;
+const ADDRESS_COLUMNS = ['id', 'account_id', 'street', 'street2', 'zip', 'city', 'country_id', 'type', 'for_invoice', 'created_at'] as const;
+
+export const ACCOUNT_SORTS = ['id', 'name', 'created_at'] as const;
+// Names sort case-insensitively, the same on every database whatever its collation.
+const SORT_EXPRESSION = { id: sql.ref('a.id'), name: sql`lower(a.name)`, created_at: sql.ref('a.created_at') };
+
+/**
+ * The organisations `userId` belongs to, each with the caller's membership and the counts the
+ * account object shows, computed by correlated subqueries: one statement whatever the number
+ * of organisations.
+ */
+function memberAccounts(db: Executor, userId: number, now: number) {
+  return db
+    .selectFrom('accounts as a')
+    .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 'a.id').on('m.user_id', '=', userId))
+    .select(ACCOUNT_COLUMNS)
+    .select(['m.role_type', 'm.has_billing_access', 'm.has_mailing', 'm.has_billing_mailing'])
+    .select([
+      sql<number>`(SELECT count(*)::int FROM account_members c WHERE c.account_id = a.id)`.as('nb_users'),
+      sql<number>`(SELECT count(*)::int FROM account_members c WHERE c.account_id = a.id AND c.role_type = 'owner')`.as('count_owners'),
+      sql<number>`(SELECT count(*)::int FROM invitations i WHERE i.account_id = a.id AND i.status = 'pending' AND i.expired_at > ${now})`.as('nb_invitations'),
+      sql<boolean>`EXISTS (SELECT 1 FROM products p WHERE p.account_id = a.id AND p.deleted_at IS NULL)`.as('is_customer'),
+    ]);
+}
+
+export type AccountRow = Awaited<ReturnType<ReturnType<typeof memberAccounts>['execute']>>[number];
+export type AddressRow = Selectable<AccountAddressesTable>;
+export interface TagRow {
+  id: number;
+  account_id: number;
+  name: string;
+  color: number;
+  product_count: number;
+}
+
+export function accountsRepository(db: Executor) {
+  return {
+    async list(userId: number, now: number, sort: Sort[], offset: number, limit: number | undefined): Promise<AccountRow[]> {
+      let q = memberAccounts(db, userId, now);
+      for (const s of sort) q = q.orderBy(SORT_EXPRESSION[s.field as keyof typeof SORT_EXPRESSION], s.dir);
+      q = q.orderBy('a.id').offset(offset);
+      if (limit !== undefined) q = q.limit(limit);
+      return q.execute();
+    },
+
+    async count(userId: number): Promise<number> {
+      const row = await db.selectFrom('account_members').select(sql<number>`count(*)::int`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      return row.n;
+    },
+
+    /** One organisation as its member `userId` sees it; undefined when they are not a member. */
+    one: (userId: number, accountId: number, now: number) => memberAccounts(db, userId, now).where('a.id', '=', accountId).executeTakeFirst(),
+
+    addresses(accountIds: number[]): Promise<AddressRow[]> {
+      if (!accountIds.length) return Promise.resolve([]);
+      return db.selectFrom('account_addresses').select(ADDRESS_COLUMNS).where('account_id', 'in', accountIds).orderBy('id').execute();
+    },
+
+    /** The tags of these organisations, each counting only the products the caller may see. */
+    tags(userId: number, accountIds: number[]): Promise<TagRow[]> {
+      if (!accountIds.length) return Promise.resolve([]);
+      return db
+        .selectFrom('tags as t')
+        .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 't.account_id').on('m.user_id', '=', userId))
+        .select(['t.id', 't.account_id', 't.name', 't.color'])
+        .select(sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
+          WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND ${productVisible(userId)})`.as('product_count'))
+        .where('t.account_id', 'in', accountIds)
+        .orderBy('t.id')
+        .execute();
+    },
+
+    update: (accountId: number, changes: Updateable<AccountsTable>) =>
+      db.updateTable('accounts').set(changes).where('id', '=', accountId).execute(),
+
+    async replaceAddresses(accountId: number, rows: Omit<Insertable<AccountAddressesTable>, 'account_id'>[]) {
+      await db.deleteFrom('account_addresses').where('account_id', '=', accountId).execute();
+      if (rows.length) await db.insertInto('account_addresses').values(rows.map((r) => ({ ...r, account_id: accountId }))).execute();
+    },
+
+    /** Products per service, counting for a normal member only those they hold a right on. */
+    services: (userId: number, accountId: number) =>
+      db
+        .selectFrom('products as p')
+        .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 'p.account_id').on('m.user_id', '=', userId))
+        .select(['p.service_id as id', 'p.service_name as name', sql<number>`count(*)::int`.as('count')])
+        .where('p.account_id', '=', accountId)
+        .where('p.deleted_at', 'is', null)
+        .where(productVisible(userId))
+        .groupBy(['p.service_id', 'p.service_name'])
+        .orderBy('p.service_id')
+        .execute(),
+
+    basicTeams: (accountId: number) =>
+      db
+        .selectFrom('teams as t')
+        .select(['t.id', 't.name', 't.color_id'])
+        .select(sql<number>`(SELECT count(*)::int FROM team_members tm WHERE tm.team_id = t.id)`.as('user_count'))
+        .where('t.account_id', '=', accountId)
+        .orderBy(sql`lower(t.name)`)
+        .orderBy('t.id')
+        .execute(),
+  };
+}

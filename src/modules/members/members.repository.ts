@@ -1,0 +1,208 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { InvitationPermission, RoleType } from '../../db/types.js';
+import type { Sort } from '../../shared/pagination.js';
+
+// Members and pending invitees are listed as one relation: a UNION ALL of both with the same
+// columns, so that filters, sorting and pagination run in SQL over the two together.
+
+export interface ListFilter {
+  role_type?: RoleType;
+  state_in_account?: 'valid' | 'pending';
+  search?: string;
+  team_ids?: number[];
+  user_ids?: number[];
+  has_billing_access?: boolean;
+}
+
+export interface UserOrPendingRow {
+  user_id: number | null;
+  invitation_id: number | null;
+  first_name: string;
+  last_name: string;
+  display_name: string;
+  email: string;
+  role_type: RoleType;
+  state_in_account: 'valid' | 'pending';
+  has_mailing: boolean;
+  has_billing_mailing: boolean;
+  has_billing_access: boolean;
+  is_sso: boolean;
+  language_id: number | null;
+  last_login_at: number | null;
+  avatar: string | null;
+  is_staff: boolean;
+  otp: boolean;
+}
+
+const SORT_SQL: Record<string, ReturnType<typeof sql.ref> | ReturnType<typeof sql>> = {
+  first_name: sql`lower(x.first_name)`,
+  last_name: sql`lower(x.last_name)`,
+  display_name: sql`lower(x.display_name)`,
+  email: sql`lower(x.email)`,
+  // Roles sort by rank: owner, admin, normal.
+  role_type: sql`CASE x.role_type WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END`,
+  state_in_account: sql`x.state_in_account`,
+  last_login_at: sql`x.last_login_at`,
+};
+
+const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function membersBranch(db: Executor, accountId: number, f: ListFilter) {
+  let q = db
+    .selectFrom('account_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select([
+      sql<number | null>`m.user_id`.as('user_id'),
+      sql<number | null>`NULL::integer`.as('invitation_id'),
+      'u.first_name', 'u.last_name',
+      sql<string>`trim(u.first_name || ' ' || u.last_name)`.as('display_name'),
+      'u.email', 'm.role_type',
+      sql<'valid' | 'pending'>`'valid'`.as('state_in_account'),
+      'm.has_mailing', 'm.has_billing_mailing', 'm.has_billing_access', 'u.is_sso',
+      sql<number | null>`u.language_id`.as('language_id'),
+      'u.last_login_at', 'u.avatar', 'u.is_staff', 'u.otp',
+    ])
+    .where('m.account_id', '=', accountId);
+  if (f.role_type) q = q.where('m.role_type', '=', f.role_type);
+  if (f.has_billing_access !== undefined) q = q.where('m.has_billing_access', '=', f.has_billing_access);
+  if (f.user_ids) q = q.where('m.user_id', 'in', f.user_ids.length ? f.user_ids : [0]);
+  if (f.team_ids) {
+    const ids = f.team_ids.length ? f.team_ids : [0];
+    q = q.where((eb) => eb.exists(eb.selectFrom('team_members as tm').innerJoin('teams as t', 't.id', 'tm.team_id')
+      .select('tm.team_id').whereRef('tm.user_id', '=', 'm.user_id').where('t.account_id', '=', accountId).where('tm.team_id', 'in', ids)));
+  }
+  if (f.search) q = q.where(searchOn('u', f.search));
+  return q;
+}
+
+function pendingBranch(db: Executor, accountId: number, f: ListFilter, now: number) {
+  let q = db
+    .selectFrom('invitations as i')
+    .select([
+      sql<number | null>`NULL::integer`.as('user_id'),
+      sql<number | null>`i.id`.as('invitation_id'),
+      'i.first_name', 'i.last_name',
+      sql<string>`trim(i.first_name || ' ' || i.last_name)`.as('display_name'),
+      'i.email', 'i.role_type',
+      sql<'valid' | 'pending'>`'pending'`.as('state_in_account'),
+      'i.has_mailing', 'i.has_billing_mailing',
+      sql<boolean>`i.has_billing`.as('has_billing_access'),
+      sql<boolean>`false`.as('is_sso'),
+      sql<number | null>`i.language_id`.as('language_id'),
+      sql<number | null>`NULL::bigint`.as('last_login_at'),
+      sql<string | null>`NULL::text`.as('avatar'),
+      sql<boolean>`false`.as('is_staff'),
+      sql<boolean>`false`.as('otp'),
+    ])
+    .where('i.account_id', '=', accountId)
+    .where('i.status', '=', 'pending')
+    .where('i.expired_at', '>', now);
+  if (f.role_type) q = q.where('i.role_type', '=', f.role_type);
+  if (f.has_billing_access !== undefined) q = q.where('i.has_billing', '=', f.has_billing_access);
+  // A pending invitee has no user id yet: asking for user ids excludes them.
+  if (f.user_ids) q = q.where(sql<SqlBool>`false`);
+  if (f.team_ids) {
+    const ids = f.team_ids.length ? f.team_ids : [0];
+    q = q.where(sql<SqlBool>`i.team_ids && ARRAY[${sql.join(ids)}]::integer[]`);
+  }
+  if (f.search) q = q.where(searchOn('i', f.search));
+  return q;
+}
+
+function searchOn(alias: 'u' | 'i', term: string): Expression<SqlBool> {
+  const p = like(term);
+  const a = sql.table(alias);
+  return sql<SqlBool>`(${a}.first_name ILIKE ${p} OR ${a}.last_name ILIKE ${p} OR ${a}.email ILIKE ${p}
+    OR trim(${a}.first_name || ' ' || ${a}.last_name) ILIKE ${p})`;
+}
+
+function union(db: Executor, accountId: number, f: ListFilter, now: number) {
+  const members = f.state_in_account === 'pending' ? undefined : membersBranch(db, accountId, f);
+  const pending = f.state_in_account === 'valid' ? undefined : pendingBranch(db, accountId, f, now);
+  if (members && pending) return members.unionAll(pending);
+  return (members ?? pending)!;
+}
+
+export function membersRepository(db: Executor) {
+  return {
+    async list(accountId: number, f: ListFilter, now: number, page: { sort: Sort[]; offset: number; limit?: number }) {
+      let q = db.selectFrom(union(db, accountId, f, now).as('x')).selectAll();
+      for (const s of page.sort) q = q.orderBy(SORT_SQL[s.field]!, s.dir);
+      // Stable pages: members by id, then pending invitees by invitation id.
+      q = q.orderBy(sql`x.user_id`, sql`asc nulls last`).orderBy('x.invitation_id', 'asc').offset(page.offset);
+      if (page.limit !== undefined) q = q.limit(page.limit);
+      return (await q.execute()) as UserOrPendingRow[];
+    },
+
+    async count(accountId: number, f: ListFilter, now: number) {
+      const row = await db.selectFrom(union(db, accountId, f, now).as('x')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** One member as the list shows them; undefined when the user is not a member. */
+    async findMember(accountId: number, userId: number) {
+      const row = await membersBranch(db, accountId, { user_ids: [userId] }).executeTakeFirst();
+      return row as UserOrPendingRow | undefined;
+    },
+
+    /** Teams of the organisation the given users belong to, by user. */
+    teamsOfUsers(accountId: number, userIds: number[]) {
+      if (!userIds.length) return Promise.resolve([]);
+      return db.selectFrom('team_members as tm').innerJoin('teams as t', 't.id', 'tm.team_id')
+        .select(['tm.user_id', 't.id', 't.name', 't.color_id', 't.owned_by_id', 't.created_by_id', 't.created_at', 't.updated_at'])
+        .where('t.account_id', '=', accountId).where('tm.user_id', 'in', userIds).orderBy('t.name').orderBy('t.id').execute();
+    },
+
+    teamsByIds(accountId: number, teamIds: number[]) {
+      if (!teamIds.length) return Promise.resolve([]);
+      return db.selectFrom('teams')
+        .select(['id', 'name', 'color_id', 'owned_by_id', 'created_by_id', 'created_at', 'updated_at'])
+        .where('account_id', '=', accountId).where('id', 'in', teamIds).orderBy('name').orderBy('id').execute();
+    },
+
+    /** Rights the given users hold on the organisation's live products. */
+    rightsOfUsers(accountId: number, userIds: number[]) {
+      if (!userIds.length) return Promise.resolve([]);
+      return db.selectFrom('product_rights as r').innerJoin('products as p', 'p.id', 'r.product_id')
+        .select(['r.user_id', 'r.product_id', 'p.service_id', 'p.service_name', 'r.technical', 'r.statistic', 'r.check', 'r.sale'])
+        .where('p.account_id', '=', accountId).where('p.deleted_at', 'is', null).where('r.user_id', 'in', userIds)
+        .orderBy('r.product_id').execute();
+    },
+
+    /** The organisation's live products, for expanding a pending invitation's permissions. */
+    products(accountId: number) {
+      return db.selectFrom('products').select(['id', 'service_id', 'service_name'])
+        .where('account_id', '=', accountId).where('deleted_at', 'is', null).orderBy('id').execute();
+    },
+
+    invitations(accountId: number, ids: number[]) {
+      if (!ids.length) return Promise.resolve([]);
+      return db.selectFrom('invitations')
+        .select(['id', 'status', 'strict', 'silent', 'locale', 'invited_by_id', 'sent_at', 'created_at', 'expired_at', 'team_ids', 'permissions'])
+        .where('account_id', '=', accountId).where('id', 'in', ids).execute() as Promise<InvitationRow[]>;
+    },
+
+    /** Pending invitations of this organisation addressed to the given emails. */
+    pendingInvitationsFor(accountId: number, emails: string[], now: number) {
+      if (!emails.length) return Promise.resolve([]);
+      return db.selectFrom('invitations').select(['id', 'email', 'role_type', 'sent_at', 'expired_at'])
+        .where('account_id', '=', accountId).where('status', '=', 'pending').where('expired_at', '>', now)
+        .where(sql<SqlBool>`lower(email) IN (${sql.join(emails.map((e) => e.toLowerCase()))})`).orderBy('id').execute();
+    },
+  };
+}
+
+export interface InvitationRow {
+  id: number;
+  status: string;
+  strict: boolean;
+  silent: boolean;
+  locale: string;
+  invited_by_id: number | null;
+  sent_at: number;
+  created_at: number;
+  expired_at: number;
+  team_ids: number[];
+  permissions: InvitationPermission[];
+}

@@ -1,0 +1,153 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
+import type { ListParams } from '../../shared/pagination.js';
+import type { Expiration, ProductSortField } from './products.schemas.js';
+
+/** What a product list is narrowed to. Every text match is a case-insensitive "contains". */
+export interface ProductCriteria {
+  userId: number;
+  now: number;
+  accountId?: number;
+  productId?: number;
+  customerName?: string;
+  internalName?: string;
+  /** Customer or internal name. */
+  name?: string;
+  fqdn?: string;
+  /** Only these services; an empty list matches nothing. */
+  serviceIds?: number[];
+  excludedServiceIds?: number[];
+  expirations?: Expiration[];
+  tagIds?: number[];
+}
+
+const DAY = 86_400;
+const PRODUCT_COLUMNS = [
+  'p.id', 'p.account_id', 'p.service_id', 'p.service_name', 'p.customer_name', 'p.internal_name', 'p.fqdn', 'p.description',
+  'p.parent_id', 'p.version', 'p.bill_reference', 'p.is_free', 'p.is_trial', 'p.is_locked', 'p.has_maintenance',
+  'p.renewal_periods', 'p.price_per_month', 'p.currency', 'p.created_at', 'p.expired_at', 'p.deleted_at',
+] as const;
+
+type Eb = ExpressionBuilder<Database & { p: Database['products'] }, 'p'>;
+const contains = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function expiring(eb: Eb, kinds: Expiration[], now: number) {
+  const within = (days: number) => eb.and([eb('p.expired_at', '>=', now), eb('p.expired_at', '<', now + days * DAY)]);
+  const conditions = kinds.map((k) => {
+    switch (k) {
+      case 'expired': return eb('p.expired_at', '<', now);
+      case 'less_than_30_days': return within(30);
+      case 'less_than_60_days': return within(60);
+      case 'less_than_90_days': return within(90);
+      case 'more_than_90_days': return eb('p.expired_at', '>=', now + 90 * DAY);
+    }
+  });
+  return eb.or(conditions);
+}
+
+/** The products the caller may see (owner/admin: all of the organisation; normal: those with a right), filtered. */
+function visible(db: Executor, c: ProductCriteria) {
+  let q = db
+    .selectFrom('products as p')
+    .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 'p.account_id').on('m.user_id', '=', c.userId))
+    .leftJoin('product_rights as cr', (j) => j.onRef('cr.product_id', '=', 'p.id').on('cr.user_id', '=', c.userId))
+    .where('p.deleted_at', 'is', null)
+    .where((eb) => eb.or([
+      eb('m.role_type', 'in', ['owner', 'admin']),
+      eb('cr.technical', '=', true), eb('cr.statistic', '=', true), eb('cr.check', '=', true), eb('cr.sale', '=', true),
+    ]));
+  if (c.accountId !== undefined) q = q.where('p.account_id', '=', c.accountId);
+  if (c.productId !== undefined) q = q.where('p.id', '=', c.productId);
+  if (c.customerName) q = q.where('p.customer_name', 'ilike', contains(c.customerName));
+  if (c.internalName) q = q.where('p.internal_name', 'ilike', contains(c.internalName));
+  if (c.fqdn) q = q.where('p.fqdn', 'ilike', contains(c.fqdn));
+  if (c.name) {
+    const pattern = contains(c.name);
+    q = q.where((eb) => eb.or([eb('p.customer_name', 'ilike', pattern), eb('p.internal_name', 'ilike', pattern)]));
+  }
+  if (c.serviceIds) q = c.serviceIds.length ? q.where('p.service_id', 'in', c.serviceIds) : q.where((eb) => eb.val(false));
+  if (c.excludedServiceIds?.length) q = q.where('p.service_id', 'not in', c.excludedServiceIds);
+  if (c.expirations?.length) q = q.where((eb) => expiring(eb as unknown as Eb, c.expirations!, c.now));
+  if (c.tagIds?.length) {
+    const tagIds = c.tagIds;
+    q = q.where((eb) => eb.exists(
+      eb.selectFrom('product_tags as pt').select('pt.tag_id').whereRef('pt.product_id', '=', 'p.id').where('pt.tag_id', 'in', tagIds),
+    ));
+  }
+  return q;
+}
+
+export function productsRepository(db: Executor) {
+  return {
+    async count(c: ProductCriteria): Promise<number> {
+      const row = await visible(db, c).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+      return Number(row.total);
+    },
+
+    /** One page, with the caller's role and own rights, the parent's service and the admin's id. */
+    page(c: ProductCriteria, p: ListParams) {
+      let q = visible(db, c)
+        .innerJoin('accounts as a', 'a.id', 'p.account_id')
+        .leftJoin('products as parent', 'parent.id', 'p.parent_id')
+        .select(PRODUCT_COLUMNS)
+        .select([
+          'm.role_type as caller_role', 'cr.technical as r_technical', 'cr.statistic as r_statistic', 'cr.check as r_check',
+          'cr.sale as r_sale', 'parent.service_id as parent_service_id', 'parent.service_name as parent_service_name',
+          'a.name as account_name',
+        ])
+        // The product's administrator, else the organisation's first legal responsible.
+        .select((eb) => eb.fn.coalesce(
+          'p.admin_user_id',
+          eb.selectFrom('account_members as o').select('o.user_id').whereRef('o.account_id', '=', 'p.account_id')
+            .where('o.role_type', '=', 'owner').orderBy('o.created_at').orderBy('o.user_id').limit(1),
+        ).as('admin_id'));
+      for (const s of p.sort) q = q.orderBy(`p.${s.field as ProductSortField}`, s.dir);
+      q = q.orderBy('p.id').offset(p.offset);
+      if (p.limit !== undefined) q = q.limit(p.limit);
+      return q.execute();
+    },
+
+    tags(productIds: number[]) {
+      return db
+        .selectFrom('product_tags as pt')
+        .innerJoin('tags as t', 't.id', 'pt.tag_id')
+        .select(['pt.product_id', 't.id', 't.name', 't.color'])
+        .select((eb) => eb
+          .selectFrom('product_tags as c')
+          .innerJoin('products as cp', 'cp.id', 'c.product_id')
+          .whereRef('c.tag_id', '=', 't.id')
+          .where('cp.deleted_at', 'is', null)
+          .select(eb.fn.countAll<number>().as('n'))
+          .as('product_count'))
+        .where('pt.product_id', 'in', productIds)
+        .orderBy('t.name')
+        .orderBy('t.id')
+        .execute();
+    },
+
+    /** Explicit rights of the organisation's members on these products (rows with at least one right). */
+    userRights(productIds: number[]) {
+      return db
+        .selectFrom('product_rights as r')
+        .innerJoin('products as p', 'p.id', 'r.product_id')
+        .innerJoin('account_members as am', (j) => j.onRef('am.account_id', '=', 'p.account_id').onRef('am.user_id', '=', 'r.user_id'))
+        .select(['r.product_id', 'r.user_id', 'r.technical', 'r.statistic', 'r.check', 'r.sale'])
+        .where('r.product_id', 'in', productIds)
+        .where((eb) => eb.or([eb('r.technical', '=', true), eb('r.statistic', '=', true), eb('r.check', '=', true), eb('r.sale', '=', true)]))
+        .orderBy('r.product_id')
+        .orderBy('r.user_id')
+        .execute();
+    },
+
+    users(ids: number[]) {
+      return db.selectFrom('users').select(['id', 'email', 'first_name', 'last_name']).where('id', 'in', ids).execute();
+    },
+  };
+}
+
+export type ProductsRepository = ReturnType<typeof productsRepository>;
+export type ProductRow = Awaited<ReturnType<ProductsRepository['page']>>[number];
+export type TagRow = Awaited<ReturnType<ProductsRepository['tags']>>[number];
+export type UserRightsRow = Awaited<ReturnType<ProductsRepository['userRights']>>[number];
+export type AdminRow = Awaited<ReturnType<ProductsRepository['users']>>[number];

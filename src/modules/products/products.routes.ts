@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { listResult } from '../../shared/pagination.js';
+import { listEnvelope } from '../../shared/schemas.js';
+import { AccountParams, AccountProductsQuery, ProductSchema, ProductsQuery } from './products.schemas.js';
+import { productsService } from './products.service.js';
+
+const config = { auth: { scopes: ['accounts' as const] } };
+const tags = ['Products'];
+const response = { 200: listEnvelope(ProductSchema) };
+
+export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = productsService(app.db);
+
+  app.get('/1/products', {
+    config,
+    schema: {
+      operationId: 'listProducts', tags,
+      summary: 'Every product the caller holds a right on, across their organisations',
+      querystring: ProductsQuery, response,
+    },
+  }, async (req) => {
+    const r = await service.all(req.principal!.user.id, req.query);
+    return listResult(r.items, r.total, r.params);
+  });
+
+  // A static segment beats a parameter in Fastify's router, so `current` never reaches `:account_id`.
+  app.get('/1/accounts/current/products', {
+    config,
+    schema: {
+      operationId: 'listCurrentAccountProducts', tags,
+      summary: 'Products of the organisation chosen in the caller\'s preferences',
+      querystring: AccountProductsQuery, response,
+    },
+  }, async (req) => {
+    const r = await service.forCurrentAccount(req.principal!.user, req.query);
+    return listResult(r.items, r.total, r.params);
+  });
+
+  app.get('/1/accounts/:account_id/products', {
+    config,
+    schema: {
+      operationId: 'listAccountProducts', tags,
+      summary: 'Products of an organisation: all for its owners and administrators, those with a right for other members',
+      params: AccountParams, querystring: AccountProductsQuery, response,
+    },
+  }, async (req) => {
+    const r = await service.forAccount(req.principal!.user.id, req.params.account_id, req.query);
+    return listResult(r.items, r.total, r.params);
+  });
+};

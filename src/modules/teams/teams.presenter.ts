@@ -1,0 +1,62 @@
+import { displayName } from '../profile/profile.presenter.js';
+import { presentUserSummary } from '../../shared/user-summary.js';
+import { serviceById } from '../products/services.js';
+import type { TeamRow, TeamsRepository } from './teams.repository.js';
+
+// Teams and team users as upstream shows them. Related rows come in one query per kind for
+// the whole page, never one per team.
+
+type UserListRow = Awaited<ReturnType<TeamsRepository['listUsers']>>['rows'][number];
+
+function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
+  return out;
+}
+
+export async function presentTeams(repo: TeamsRepository, publicUrl: string, accountId: number, rows: TeamRow[], relations: ReadonlySet<string>) {
+  const ids = rows.map((r) => r.id);
+  const userIds = [...new Set(rows.flatMap((r) => [r.owned_by_id, r.created_by_id]).filter((id): id is number => id !== null))];
+  const [perms, people, members] = await Promise.all([
+    repo.permissionsOf(ids),
+    repo.usersByIds(userIds),
+    relations.has('users') ? repo.membersOf(accountId, ids) : Promise.resolve([]),
+  ]);
+  const permsByTeam = groupBy(perms, (p) => p.team_id);
+  const summaries = new Map(people.map((u) => [u.id, presentUserSummary(publicUrl, u)]));
+  const membersByTeam = groupBy(members, (m) => m.team_id);
+  const summaryOf = (id: number | null) => (id === null ? null : summaries.get(id) ?? null);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    color_id: r.color_id,
+    owned_by_id: r.owned_by_id,
+    created_by_id: r.created_by_id,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    created_by: summaryOf(r.created_by_id),
+    owned_by: summaryOf(r.owned_by_id),
+    user_count: Number(r.user_count ?? 0),
+    product_count: Number(r.product_count ?? 0),
+    product_by_service_count: Number(r.product_by_service_count ?? 0),
+    is_sso: false,
+    permissions: (permsByTeam.get(r.id) ?? []).map((p) => ({ service_id: p.service_id, service_name: serviceById(p.service_id)?.name ?? 'unknown', rights: p.rights })),
+    ...(relations.has('users') ? { users: (membersByTeam.get(r.id) ?? []).map((u) => presentUserSummary(publicUrl, u)) } : {}),
+  }));
+}
+
+export async function presentTeamUsers(repo: TeamsRepository, accountId: number, rows: UserListRow[]) {
+  const teams = groupBy(await repo.teamsOfUsers(accountId, rows.map((r) => r.id)), (t) => t.user_id);
+  return rows.map((u) => ({
+    id: u.id,
+    display_name: displayName(u),
+    first_name: u.first_name,
+    last_name: u.last_name,
+    email: u.email,
+    is_sso: u.is_sso,
+    last_login_at: u.last_login_at,
+    teams: (teams.get(u.id) ?? []).map((t) => ({
+      id: t.id, name: t.name, color_id: t.color_id, created_at: t.created_at, updated_at: t.updated_at, user_count: Number(t.user_count ?? 0),
+    })),
+  }));
+}

@@ -1,0 +1,180 @@
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { Database, ProductRight } from '../../db/types.js';
+import type { ListParams } from '../../shared/pagination.js';
+import { USER_SUMMARY_COLUMNS } from '../../shared/user-summary.js';
+import type { TeamFilters } from './teams.schemas.js';
+
+// A team's members are counted and listed only while they belong to the team's organisation,
+// so a team never shows someone who has left it, whatever order the removals ran in.
+
+type TeamsEb = ExpressionBuilder<Database, 'teams'>;
+
+const userCount = (eb: TeamsEb) =>
+  eb.selectFrom('team_members as tm')
+    .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').onRef('am.account_id', '=', 'teams.account_id'))
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .whereRef('tm.team_id', '=', 'teams.id');
+
+const productCount = (eb: TeamsEb) =>
+  eb.selectFrom('products as p')
+    .select(sql<number>`count(DISTINCT p.id)`.as('n'))
+    .whereRef('p.account_id', '=', 'teams.account_id')
+    .where('p.deleted_at', 'is', null)
+    .where('p.service_id', 'in', (e) => e.selectFrom('team_permissions as tp').select('tp.service_id').whereRef('tp.team_id', '=', 'teams.id'));
+
+const serviceCount = (eb: TeamsEb) =>
+  eb.selectFrom('team_permissions as tp').select(sql<number>`count(DISTINCT tp.service_id)`.as('n')).whereRef('tp.team_id', '=', 'teams.id');
+
+const TEAM_COLUMNS = ['teams.id', 'teams.name', 'teams.color_id', 'teams.owned_by_id', 'teams.created_by_id', 'teams.created_at', 'teams.updated_at'] as const;
+
+function selectTeams(db: Executor, accountId: number) {
+  return db.selectFrom('teams').select(TEAM_COLUMNS)
+    .select((eb) => [userCount(eb).as('user_count'), productCount(eb).as('product_count'), serviceCount(eb).as('product_by_service_count')])
+    .where('teams.account_id', '=', accountId);
+}
+export type TeamRow = Awaited<ReturnType<ReturnType<typeof selectTeams>['executeTakeFirstOrThrow']>>;
+
+const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function filtered<O>(q: SelectQueryBuilder<Database, 'teams', O>, f: TeamFilters, search?: string) {
+  if (f.team_ids?.length) q = q.where('teams.id', 'in', f.team_ids);
+  if (f.owned_by_ids?.length) q = q.where('teams.owned_by_id', 'in', f.owned_by_ids);
+  if (f.created_by_ids?.length) q = q.where('teams.created_by_id', 'in', f.created_by_ids);
+  if (f.user_ids?.length) {
+    const ids = f.user_ids;
+    q = q.where('teams.id', 'in', (eb) => eb.selectFrom('team_members as tm')
+      .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').onRef('am.account_id', '=', 'teams.account_id'))
+      .select('tm.team_id').where('tm.user_id', 'in', ids));
+  }
+  if (search) q = q.where('teams.name', 'ilike', escapeLike(search));
+  return q;
+}
+
+const TEAM_SORT: Record<string, ReturnType<typeof sql>> = {
+  id: sql`teams.id`, name: sql`lower(teams.name)`, color_id: sql`teams.color_id`, created_at: sql`teams.created_at`,
+  updated_at: sql`teams.updated_at`, user_count: sql`user_count`, product_count: sql`product_count`,
+};
+export const TEAM_SORTABLE = Object.keys(TEAM_SORT);
+
+const USER_SORT: Record<string, ReturnType<typeof sql>> = {
+  id: sql`u.id`, display_name: sql`lower(u.first_name || ' ' || u.last_name)`, first_name: sql`lower(u.first_name)`,
+  last_name: sql`lower(u.last_name)`, email: sql`lower(u.email)`, last_login_at: sql`u.last_login_at`,
+};
+export const TEAM_USER_SORTABLE = Object.keys(USER_SORT);
+
+export function teamsRepository(db: Executor) {
+  return {
+    async list(accountId: number, f: TeamFilters, search: string | undefined, p: ListParams) {
+      const { total } = await filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search)
+        .select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+      if (p.totalOnly) return { rows: [], total: Number(total) };
+      let q = filtered(selectTeams(db, accountId), f, search);
+      for (const s of p.sort) q = q.orderBy(sql`${TEAM_SORT[s.field]} ${sql.raw(s.dir)}`);
+      q = q.orderBy('teams.id').offset(p.offset);
+      if (p.limit !== undefined) q = q.limit(p.limit);
+      return { rows: await q.execute(), total: Number(total) };
+    },
+
+    find: (accountId: number, teamId: number) => selectTeams(db, accountId).where('teams.id', '=', teamId).executeTakeFirst(),
+
+    /** The bare row, locked for the rest of the transaction (`share`: others may read-lock it too). */
+    lock(accountId: number, teamId: number, mode: 'update' | 'share') {
+      const q = db.selectFrom('teams').select(['id', 'name', 'owned_by_id']).where('account_id', '=', accountId).where('id', '=', teamId);
+      return (mode === 'update' ? q.forUpdate() : q.forShare()).executeTakeFirst();
+    },
+
+    /** Another team of the organisation with this name, whatever the case. */
+    async nameTaken(accountId: number, name: string, exceptId?: number) {
+      let q = db.selectFrom('teams').select('id').where('account_id', '=', accountId).where(sql`lower(name)`, '=', name.toLowerCase());
+      if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
+      return (await q.executeTakeFirst()) !== undefined;
+    },
+
+    insert(row: { account_id: number; name: string; color_id: number; owned_by_id: number; created_by_id: number }) {
+      return db.insertInto('teams').values(row).returning('id').executeTakeFirstOrThrow();
+    },
+
+    update(teamId: number, set: { name?: string; color_id?: number; owned_by_id?: number; updated_at: number }) {
+      return db.updateTable('teams').set(set).where('id', '=', teamId).execute();
+    },
+
+    remove: (accountId: number, teamId: number) =>
+      db.deleteFrom('teams').where('account_id', '=', accountId).where('id', '=', teamId).returning('id').executeTakeFirst(),
+
+    async replacePermissions(teamId: number, perms: { service_id: number; rights: ProductRight }[]) {
+      await db.deleteFrom('team_permissions').where('team_id', '=', teamId).execute();
+      if (perms.length) await db.insertInto('team_permissions').values(perms.map((p) => ({ team_id: teamId, ...p }))).execute();
+    },
+
+    permissionsOf(teamIds: number[]) {
+      if (!teamIds.length) return Promise.resolve([]);
+      return db.selectFrom('team_permissions').select(['team_id', 'service_id', 'rights']).where('team_id', 'in', teamIds)
+        .orderBy('service_id').orderBy('rights').execute();
+    },
+
+    usersByIds(ids: number[]) {
+      if (!ids.length) return Promise.resolve([]);
+      return db.selectFrom('users').select(USER_SUMMARY_COLUMNS).where('id', 'in', ids).execute();
+    },
+
+    /** Members of the organisation in these teams, in name order. */
+    membersOf(accountId: number, teamIds: number[]) {
+      if (!teamIds.length) return Promise.resolve([]);
+      return db.selectFrom('team_members as tm')
+        .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').on('am.account_id', '=', accountId))
+        .innerJoin('users as u', 'u.id', 'tm.user_id')
+        .select(['tm.team_id', ...USER_SUMMARY_COLUMNS.map((c) => `u.${c}` as const)])
+        .where('tm.team_id', 'in', teamIds)
+        .orderBy(sql`lower(u.first_name || ' ' || u.last_name)`).orderBy('u.id')
+        .execute();
+    },
+
+    /** Which of these users belong to the organisation; their membership rows stay share-locked. */
+    async membersAmong(accountId: number, userIds: number[]) {
+      const rows = await db.selectFrom('account_members').select('user_id')
+        .where('account_id', '=', accountId).where('user_id', 'in', userIds).forShare().execute();
+      return new Set(rows.map((r) => r.user_id));
+    },
+
+    addMembers(teamId: number, userIds: number[]) {
+      return db.insertInto('team_members').values(userIds.map((user_id) => ({ team_id: teamId, user_id })))
+        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()).execute();
+    },
+
+    removeMembers: (teamId: number, userIds: number[]) =>
+      db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', 'in', userIds).execute(),
+
+    async listUsers(accountId: number, teamId: number, search: string | undefined, p: ListParams) {
+      let base = db.selectFrom('team_members as tm')
+        .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').on('am.account_id', '=', accountId))
+        .innerJoin('users as u', 'u.id', 'tm.user_id')
+        .where('tm.team_id', '=', teamId);
+      if (search) {
+        const like = escapeLike(search);
+        base = base.where((eb) => eb.or([
+          eb(sql`u.first_name || ' ' || u.last_name`, 'ilike', like), eb('u.email', 'ilike', like),
+        ]));
+      }
+      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+      if (p.totalOnly) return { rows: [], total: Number(total) };
+      let q = base.select(['u.id', 'u.first_name', 'u.last_name', 'u.email', 'u.is_sso', 'u.last_login_at']);
+      for (const s of p.sort) q = q.orderBy(sql`${USER_SORT[s.field]} ${sql.raw(s.dir)}`);
+      q = q.orderBy('u.id').offset(p.offset);
+      if (p.limit !== undefined) q = q.limit(p.limit);
+      return { rows: await q.execute(), total: Number(total) };
+    },
+
+    /** The organisation's teams each of these users is in, with their member counts. */
+    teamsOfUsers(accountId: number, userIds: number[]) {
+      if (!userIds.length) return Promise.resolve([]);
+      return db.selectFrom('team_members as m').innerJoin('teams', 'teams.id', 'm.team_id')
+        .select(['m.user_id', 'teams.id', 'teams.name', 'teams.color_id', 'teams.created_at', 'teams.updated_at'])
+        .select((eb) => userCount(eb).as('user_count'))
+        .where('teams.account_id', '=', accountId).where('m.user_id', 'in', userIds)
+        .orderBy(sql`lower(teams.name)`).orderBy('teams.id')
+        .execute();
+    },
+  };
+}
+export type TeamsRepository = ReturnType<typeof teamsRepository>;

@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { listResult } from '../../shared/pagination.js';
+import { ok } from '../../shared/reply.js';
+import { envelope, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
+import {
+  AccountParams, CreateTeamBody, TeamParams, TeamQuery, TeamSchema, TeamsQuery, TeamUserIdsBody, TeamUserSchema,
+  TeamUsersQuery, UpdateTeamBody,
+} from './teams.schemas.js';
+import { teamsService } from './teams.service.js';
+
+const config = { auth: { scopes: ['accounts' as const] } };
+const tags = ['Accounts > Teams'];
+
+export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = teamsService(app.db, app.publicUrl);
+  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
+
+  app.get('/1/accounts/:account/teams', {
+    config,
+    schema: {
+      operationId: 'listTeams', tags, summary: 'List the teams of an organisation (any member)',
+      params: AccountParams, querystring: TeamsQuery, response: { 200: listEnvelope(TeamSchema) },
+    },
+  }, async (req) => {
+    const { items, total, params } = await service.list(caller(req), req.params.account, req.query);
+    return listResult(items, total, params);
+  });
+
+  app.post('/1/accounts/:account/teams', {
+    config,
+    schema: {
+      operationId: 'createTeam', tags, summary: 'Create a team (administrators and owners)',
+      params: AccountParams, body: CreateTeamBody, response: { 201: envelope(TeamSchema) },
+    },
+  }, async (req, reply) => reply.status(201).send(ok(await service.create(caller(req), req.params.account, req.body))));
+
+  app.get('/1/accounts/:account/teams/:team', {
+    config,
+    schema: {
+      operationId: 'getTeam', tags, summary: 'Get a team (any member)',
+      params: TeamParams, querystring: TeamQuery, response: { 200: envelope(TeamSchema) },
+    },
+  }, async (req) => ok(await service.get(caller(req), req.params.account, req.params.team, req.query.with)));
+
+  app.patch('/1/accounts/:account/teams/:team', {
+    config,
+    schema: {
+      operationId: 'updateTeam', tags,
+      summary: 'Update a team (administrators and owners; the team\'s owner for everything but its permissions)',
+      params: TeamParams, body: UpdateTeamBody, response: { 200: envelope(TeamSchema) },
+    },
+  }, async (req) => ok(await service.update(caller(req), req.params.account, req.params.team, req.body)));
+
+  app.delete('/1/accounts/:account/teams/:team', {
+    config,
+    schema: {
+      operationId: 'deleteTeam', tags, summary: 'Delete a team (administrators and owners)',
+      params: TeamParams, response: { 200: TrueEnvelope },
+    },
+  }, async (req) => ok(await service.remove(caller(req), req.params.account, req.params.team)));
+
+  app.get('/1/accounts/:account/teams/:team/users', {
+    config,
+    schema: {
+      operationId: 'listTeamUsers', tags, summary: 'List the users of a team (any member)',
+      params: TeamParams, querystring: TeamUsersQuery, response: { 200: listEnvelope(TeamUserSchema) },
+    },
+  }, async (req) => {
+    const { items, total, params } = await service.listUsers(caller(req), req.params.account, req.params.team, req.query);
+    return listResult(items, total, params);
+  });
+
+  app.post('/1/accounts/:account/teams/:team/users', {
+    config,
+    schema: {
+      operationId: 'addTeamUsers', tags,
+      summary: 'Add members of the organisation to a team, all or none (administrators, owners, the team\'s owner)',
+      params: TeamParams, body: TeamUserIdsBody, response: { 201: TrueEnvelope },
+    },
+  }, async (req, reply) => reply.status(201).send(ok(await service.addUsers(caller(req), req.params.account, req.params.team, req.body.user_ids))));
+
+  app.delete('/1/accounts/:account/teams/:team/users', {
+    config,
+    schema: {
+      operationId: 'removeTeamUsers', tags,
+      summary: 'Remove users from a team (administrators, owners, the team\'s owner)',
+      params: TeamParams, body: TeamUserIdsBody, response: { 200: TrueEnvelope },
+    },
+  }, async (req) => ok(await service.removeUsers(caller(req), req.params.account, req.params.team, req.body.user_ids)));
+};
+

@@ -1,0 +1,175 @@
+import type { Db, Executor } from '../../db/database.js';
+import type { ProductRight } from '../../db/types.js';
+import { inTransaction } from '../../db/transaction.js';
+import { atLeast, membershipOf, requireRole, type Membership } from '../../shared/access.js';
+import { accessDenied, AppError, fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import { listParams } from '../../shared/pagination.js';
+import { nowSeconds } from '../../shared/time.js';
+import { parseWith } from '../../shared/with.js';
+import { SERVICE_IDS, serviceById } from '../products/services.js';
+import { presentTeams, presentTeamUsers } from './teams.presenter.js';
+import { TEAM_SORTABLE, TEAM_USER_SORTABLE, teamsRepository } from './teams.repository.js';
+import {
+  TEAM_RELATIONS, type CreateTeamInput, type ServiceEntryInput, type TeamFilters, type TeamsQueryInput,
+  type TeamUsersQueryInput, type UpdateTeamInput,
+} from './teams.schemas.js';
+
+type Permission = { service_id: number; rights: ProductRight };
+
+const FILTER_KEYS = ['team_ids', 'user_ids', 'owned_by_ids', 'created_by_ids'] as const;
+
+/** `filter[x]` and a top-level `x` mean the same; given both, the ids add up. */
+function filtersOf(q: TeamsQueryInput): TeamFilters {
+  const out: TeamFilters = {};
+  for (const k of FILTER_KEYS) {
+    const ids = [...(q.filter?.[k] ?? []), ...(q[k] ?? [])];
+    if (ids.length) out[k] = [...new Set(ids)];
+  }
+  return out;
+}
+
+/** The body's service entries as (service, right) pairs; unknown services are named by index. */
+function permissionsOf(services: ServiceEntryInput[]): { perms: Permission[]; errors: FieldError[] } {
+  const seen = new Map<string, Permission>();
+  const errors: FieldError[] = [];
+  for (const [i, entry] of services.entries()) {
+    const id = typeof entry === 'number' ? entry : entry.service_id;
+    if (!serviceById(id)) {
+      const attribute = typeof entry === 'number' ? `permissions.services.${i}` : `permissions.services.${i}.service_id`;
+      errors.push(fieldError(attribute, 'in', `Unknown service ${id}`, [...SERVICE_IDS]));
+      continue;
+    }
+    const rights: ProductRight[] = typeof entry === 'number' ? ['technical'] : typeof entry.rights === 'string' ? [entry.rights] : entry.rights;
+    for (const r of rights) seen.set(`${id}:${r}`, { service_id: id, rights: r });
+  }
+  return { perms: [...seen.values()], errors };
+}
+
+const uniqueViolation = (err: unknown) => (err as { code?: unknown })?.code === '23505';
+const nameConflict = () => new AppError('object_already_exists', 'A team with this name already exists in the organisation', { attribute: 'name' });
+
+/** Runs a team write; the unique index's refusal (a concurrent twin) is the same 409 as the check's. */
+async function writing<T>(db: Db, fn: Parameters<typeof inTransaction<T>>[1]): Promise<T> {
+  try {
+    return await inTransaction(db, fn);
+  } catch (err) {
+    if (uniqueViolation(err)) throw nameConflict();
+    throw err;
+  }
+}
+
+export function teamsService(db: Db, publicUrl: string) {
+  const repo = teamsRepository(db);
+
+  async function loadTeam(accountId: number, teamId: number, relations: ReadonlySet<string> = new Set()) {
+    const row = await repo.find(accountId, teamId);
+    if (!row) throw notFound('Team');
+    return (await presentTeams(repo, publicUrl, accountId, [row], relations))[0]!;
+  }
+
+  /** Field checks shared by create and update: the owner must be a member, services must exist. */
+  async function checkFields(trx: Executor, accountId: number, body: UpdateTeamInput, teamId?: number) {
+    const { perms, errors } = permissionsOf(body.permissions?.services ?? []);
+    if (body.owned_by_id !== undefined && !(await teamsRepository(trx).membersAmong(accountId, [body.owned_by_id])).size) {
+      errors.unshift(fieldError('owned_by_id', 'exists', 'The owner must be a member of the organisation'));
+    }
+    if (errors.length) throw validationFailed(errors);
+    if (body.name !== undefined && (await teamsRepository(trx).nameTaken(accountId, body.name, teamId))) throw nameConflict();
+    return perms;
+  }
+
+  /** Admins manage every team; a team's owner manages its name, colour, owner and members. */
+  function requireManager(m: Membership, team: { owned_by_id: number | null }, action: string) {
+    if (atLeast(m.role_type, 'admin') || team.owned_by_id === m.user_id) return;
+    throw accessDenied(`Only an administrator, an owner of the organisation or the team's owner may ${action}`, { required_role: 'admin' });
+  }
+
+  return {
+    async list(userId: number, accountId: number, q: TeamsQueryInput) {
+      await membershipOf(db, accountId, userId);
+      const relations = parseWith(q.with, TEAM_RELATIONS);
+      const p = listParams(q, TEAM_SORTABLE, [{ field: 'name', dir: 'asc' }]);
+      const { rows, total } = await repo.list(accountId, filtersOf(q), q.search?.trim() || undefined, p);
+      return { items: await presentTeams(repo, publicUrl, accountId, rows, relations), total, params: p };
+    },
+
+    async get(userId: number, accountId: number, teamId: number, withValue: string | string[] | undefined) {
+      await membershipOf(db, accountId, userId);
+      return loadTeam(accountId, teamId, parseWith(withValue, TEAM_RELATIONS));
+    },
+
+    async create(userId: number, accountId: number, body: CreateTeamInput) {
+      requireRole(await membershipOf(db, accountId, userId), 'admin', 'create teams');
+      const id = await writing(db, async (trx) => {
+        const perms = await checkFields(trx, accountId, body);
+        const t = teamsRepository(trx);
+        const row = await t.insert({ account_id: accountId, name: body.name, color_id: body.color_id ?? 0, owned_by_id: body.owned_by_id ?? userId, created_by_id: userId });
+        await t.replacePermissions(row.id, perms);
+        return row.id;
+      });
+      return loadTeam(accountId, id);
+    },
+
+    async update(userId: number, accountId: number, teamId: number, body: UpdateTeamInput) {
+      const m = await membershipOf(db, accountId, userId);
+      await writing(db, async (trx) => {
+        const t = teamsRepository(trx);
+        const team = await t.lock(accountId, teamId, 'update');
+        if (!team) throw notFound('Team');
+        requireManager(m, team, 'change this team');
+        // The permissions reach products: a normal user owning a team may not widen them.
+        if (body.permissions !== undefined) requireRole(m, 'admin', 'change a team\'s permissions');
+        const perms = await checkFields(trx, accountId, body, teamId);
+        const { permissions, ...fields } = body;
+        if (Object.keys(fields).length || permissions) await t.update(teamId, { ...fields, updated_at: nowSeconds() });
+        if (permissions) await t.replacePermissions(teamId, perms);
+      });
+      return loadTeam(accountId, teamId);
+    },
+
+    async remove(userId: number, accountId: number, teamId: number): Promise<true> {
+      requireRole(await membershipOf(db, accountId, userId), 'admin', 'delete teams');
+      if (!(await repo.remove(accountId, teamId))) throw notFound('Team');
+      return true;
+    },
+
+    async listUsers(userId: number, accountId: number, teamId: number, q: TeamUsersQueryInput) {
+      await membershipOf(db, accountId, userId);
+      const p = listParams(q, TEAM_USER_SORTABLE, [{ field: 'display_name', dir: 'asc' }]);
+      if (!(await repo.find(accountId, teamId))) throw notFound('Team');
+      const { rows, total } = await repo.listUsers(accountId, teamId, q.search?.trim() || undefined, p);
+      return { items: await presentTeamUsers(repo, accountId, rows), total, params: p };
+    },
+
+    /** All or nothing: one id that is not a member of the organisation refuses the whole call. */
+    async addUsers(userId: number, accountId: number, teamId: number, userIds: number[]): Promise<true> {
+      const m = await membershipOf(db, accountId, userId);
+      await inTransaction(db, async (trx) => {
+        const t = teamsRepository(trx);
+        const team = await t.lock(accountId, teamId, 'share');
+        if (!team) throw notFound('Team');
+        requireManager(m, team, 'add users to this team');
+        const ids = [...new Set(userIds)];
+        const members = await t.membersAmong(accountId, ids);
+        const strangers = ids.filter((id) => !members.has(id));
+        if (strangers.length) {
+          throw validationFailed([fieldError('user_ids', 'exists', `Not members of the organisation: ${strangers.join(', ')}`)]);
+        }
+        await t.addMembers(teamId, ids);
+      });
+      return true;
+    },
+
+    async removeUsers(userId: number, accountId: number, teamId: number, userIds: number[]): Promise<true> {
+      const m = await membershipOf(db, accountId, userId);
+      await inTransaction(db, async (trx) => {
+        const t = teamsRepository(trx);
+        const team = await t.lock(accountId, teamId, 'share');
+        if (!team) throw notFound('Team');
+        requireManager(m, team, 'remove users from this team');
+        await t.removeMembers(teamId, [...new Set(userIds)]);
+      });
+      return true;
+    },
+  };
+}

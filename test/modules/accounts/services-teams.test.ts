@@ -1,0 +1,85 @@
+import t from 'tap';
+import { bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { createToken, createUser, type TestUser } from '../../factories/users.js';
+import { addProduct, addTeam, checkGuards, createMember, grantRight } from '../../factories/accounts.js';
+
+type App = Awaited<ReturnType<typeof buildTestApp>>;
+
+async function data(app: App, u: TestUser, url: string) {
+  const res = await app.inject({ method: 'GET', url, headers: bearer(u.token) });
+  if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}: ${res.body}`);
+  return res.json().data;
+}
+
+const database = await testDatabase(t);
+
+t.test('GET /1/accounts/:account_id/services', async (t) => {
+  const app = await buildTestApp(t, { database });
+  const owner = await createUser(app.db);
+  const org = owner.accountId;
+  const url = `/1/accounts/${org}/services`;
+
+  t.test('an organisation without products has no services', async (t) => {
+    t.same(await data(app, owner, url), []);
+  });
+
+  t.test('products counted per service; deleted ones and other organisations\' left out', async (t) => {
+    const d1 = await addProduct(app.db, org, 'domain');
+    await addProduct(app.db, org, 'domain');
+    await addProduct(app.db, org, 'domain', { deleted_at: 1 });
+    const mail = await addProduct(app.db, org, 'email_hosting');
+    const other = await createUser(app.db);
+    await addProduct(app.db, other.accountId, 'domain');
+    await addProduct(app.db, other.accountId, 'drive');
+
+    const owned = await data(app, owner, url);
+    t.same(owned, [{ id: 14, name: 'domain', count: 2 }, { id: 23, name: 'email_hosting', count: 1 }]);
+    const admin = await createMember(app.db, org, 'admin');
+    t.same(await data(app, admin, url), owned, 'an admin counts every product');
+
+    const normal = await createMember(app.db, org, 'normal', { has_billing_access: true });
+    t.same(await data(app, normal, url), [], 'a normal member without rights sees none');
+    await grantRight(app.db, d1, normal.id, ['statistic']);
+    await grantRight(app.db, mail, normal.id, []);
+    t.same(await data(app, normal, url), [{ id: 14, name: 'domain', count: 1 }], 'only products with a right count');
+  });
+
+  t.test('guards', async (t) => {
+    const stranger = await createUser(app.db);
+    const noScope = await createToken(app.db, owner.id, ['user_info']);
+    await checkGuards(t, app, { method: 'GET', url }, { noScopeToken: noScope.secret, strangerToken: stranger.token });
+  });
+});
+
+t.test('GET /1/accounts/:account_id/basic/teams', async (t) => {
+  const app = await buildTestApp(t, { database });
+  const owner = await createUser(app.db);
+  const org = owner.accountId;
+  const normal = await createMember(app.db, org, 'normal');
+  const admin = await createMember(app.db, org, 'admin');
+  const url = `/1/accounts/${org}/basic/teams`;
+
+  t.test('a light list any member may read', async (t) => {
+    t.same(await data(app, normal, url), []);
+    const support = await addTeam(app.db, org, 'Support', [owner.id, normal.id, admin.id], 3);
+    const billing = await addTeam(app.db, org, 'billing', [], 1);
+    const other = await createUser(app.db);
+    await addTeam(app.db, other.accountId, 'Not ours', [other.id]);
+
+    const teams = await data(app, normal, url);
+    t.same(teams, [
+      { id: billing, name: 'billing', color_id: 1, user_count: 0 },
+      { id: support, name: 'Support', color_id: 3, user_count: 3 },
+    ]);
+    t.same(await data(app, owner, url), teams);
+    const bad = await app.inject({ method: 'GET', url: `${url}?with=users`, headers: bearer(owner.token) });
+    t.equal(bad.statusCode, 422);
+    t.match(bad.json().error.errors[0].context, { attribute: 'with' });
+  });
+
+  t.test('guards', async (t) => {
+    const stranger = await createUser(app.db);
+    const noScope = await createToken(app.db, normal.id, ['user_info', 'billing']);
+    await checkGuards(t, app, { method: 'GET', url }, { noScopeToken: noScope.secret, strangerToken: stranger.token });
+  });
+});
