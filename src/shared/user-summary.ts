@@ -1,6 +1,14 @@
 import { Type } from 'typebox';
-import { avatarUrl, displayName } from '../modules/profile/profile.presenter.js';
 import { Id, Nullable } from './schemas.js';
+
+/** First and last name, as upstream's display_name. */
+export const displayName = (u: { first_name: string; last_name: string }) => `${u.first_name} ${u.last_name}`.trim();
+
+/** The uploaded avatar's versioned URL, or the generated default one (unless asked not to). */
+export function avatarUrl(base: string, u: { id: number; avatar: string | null }, withDefault: boolean): string | null {
+  if (u.avatar) return `${base}/avatars/${u.id}/${u.avatar}.img`;
+  return withDefault ? `${base}/avatars/${u.id}/default.svg` : null;
+}
 
 // The small user object upstream embeds in teams, products and members.
 export const UserSummarySchema = Type.Object(

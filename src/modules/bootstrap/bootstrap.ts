@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
+import { insertPerson } from '../users/people.repository.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { createDemoProducts } from '../products/demo-products.js';
 import { hashPassword, newApiToken, newPassword } from '../../shared/secrets.js';
@@ -31,16 +32,10 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
     if (existing) return undefined;
     const now = Math.floor(Date.now() / 1000);
     const account = await trx.insertInto('accounts').values({ name: 'ik-mirror', updated_at: now }).returning('id').executeTakeFirstOrThrow();
-    const user = await trx
-      .insertInto('users')
-      .values({
-        email: ADMIN_EMAIL, password_hash: passwordHash, first_name: 'Admin', last_name: 'Mirror', login: ADMIN_EMAIL,
-        current_account_id: account.id, password_changed_at: now, updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const user = await insertPerson(trx, {
+      email: ADMIN_EMAIL, password_hash: passwordHash, first_name: 'Admin', last_name: 'Mirror', current_account_id: account.id, email_checked: true,
+    }, now);
     await trx.insertInto('account_members').values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true }).execute();
-    await trx.insertInto('user_emails').values({ user_id: user.id, email: ADMIN_EMAIL, email_type: 'email', type: 'personal', checked: true }).execute();
     await trx.insertInto('api_tokens').values({ user_id: user.id, name: 'bootstrap', token_hash: hash, scopes: [...SCOPES], expired_at: null }).execute();
     await createDemoProducts(trx, account.id, user.id);
     return { email: ADMIN_EMAIL, password, token: secret, accountId: account.id };

@@ -4,16 +4,6 @@ import type { RoleType } from '../../db/types.js';
 // What accepting an invitation writes: the person's account (for a newcomer), the membership
 // and the teams. Always called inside the acceptance transaction.
 
-export interface NewPerson {
-  email: string;
-  password_hash: string;
-  first_name: string;
-  last_name: string;
-  locale: string;
-  language_id: number;
-  current_account_id: number;
-}
-
 export interface NewMembership {
   account_id: number;
   user_id: number;
@@ -25,15 +15,6 @@ export interface NewMembership {
 
 export function acceptanceRepository(db: Executor) {
   return {
-    async createPerson(p: NewPerson, now: number) {
-      const user = await db.insertInto('users')
-        .values({ ...p, login: p.email, password_changed_at: now, updated_at: now })
-        .returning('id').executeTakeFirstOrThrow();
-      // The address was proven by following the invitation sent to it.
-      await db.insertInto('user_emails').values({ user_id: user.id, email: p.email, email_type: 'email', type: 'personal', checked: true }).execute();
-      return user.id;
-    },
-
     addMembership: (m: NewMembership) => db.insertInto('account_members').values(m).execute(),
 
     /** Joins the teams that still exist in the organisation (one may have been deleted since). */

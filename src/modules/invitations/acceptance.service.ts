@@ -10,6 +10,7 @@ import { SCOPES } from '../../shared/scopes.js';
 import { hashPassword, hashToken, newApiToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { tokensRepository } from '../tokens/tokens.repository.js';
+import { insertPerson } from '../users/people.repository.js';
 import { acceptanceRepository } from './acceptance.repository.js';
 import { mailInviter } from './invitations.mail.js';
 import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
@@ -53,9 +54,10 @@ async function newcomer(trx: Trx, row: InvitationRow, person: AcceptInput, passw
   if (await invitationsRepository(trx).userByEmail(row.email)) {
     throw new AppError('object_already_exists', 'An account already exists for this address: sign in and accept with your access token', { attribute: 'email' });
   }
-  const userId = await acceptanceRepository(trx).createPerson({
+  // The address was proven by following the invitation sent to it.
+  const { id: userId } = await insertPerson(trx, {
     email: row.email, password_hash: passwordHash, first_name: person.first_name ?? row.first_name, last_name: person.last_name ?? row.last_name,
-    locale: row.locale, language_id: row.language_id, current_account_id: row.account_id,
+    locale: row.locale, language_id: row.language_id, current_account_id: row.account_id, email_checked: true,
   }, now);
   const { secret, hash } = newApiToken();
   const token = await tokensRepository(trx).insert({ user_id: userId, name: 'First token', token_hash: hash, scopes: [...SCOPES], expired_at: null });

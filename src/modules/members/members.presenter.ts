@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { InvitationPermission } from '../../db/types.js';
 import { PRODUCT_RIGHTS } from '../../shared/product-permissions.js';
-import { avatarUrl } from '../profile/profile.presenter.js';
+import { avatarUrl } from '../../shared/user-summary.js';
 import type { InvitationRow, UserOrPendingRow } from './members.repository.js';
 import type { AccountUserSchema, MemberProductRightSchema, MemberRelation, MemberTeamSchema } from './members.schemas.js';
 

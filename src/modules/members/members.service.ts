@@ -9,7 +9,7 @@ import { type ListParams } from '../../shared/pagination.js';
 import { applyProductPermissions, revokeProductRights, type Permission } from '../../shared/product-permissions.js';
 import type { UserRow } from '../../shared/principal.js';
 import { nowSeconds } from '../../shared/time.js';
-import { displayName } from '../profile/profile.presenter.js';
+import { displayName } from '../../shared/user-summary.js';
 import { membersRepository, type ListFilter, type UserOrPendingRow } from './members.repository.js';
 import { presentAccountUser, type AccountUser } from './members.presenter.js';
 import { loadRelated } from './members.relations.js';

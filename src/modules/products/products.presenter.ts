@@ -1,5 +1,5 @@
 import type { ProductRight } from '../../db/types.js';
-import { displayName } from '../profile/profile.presenter.js';
+import { displayName } from '../../shared/user-summary.js';
 import type { AdminRow, ProductRow, TagRow, UserRightsRow } from './products.repository.js';
 import type { Product, ProductRelation } from './products.schemas.js';
 

@@ -1,7 +1,10 @@
 import type { Static } from 'typebox';
 import type { UserRow } from '../../shared/principal.js';
+import { avatarUrl, displayName } from '../../shared/user-summary.js';
 import type { EmailSchema, PhoneSchema, SessionSchema } from './profile.schemas.js';
 import { countries, languages, timezones } from '../reference/catalogues.js';
+
+export { avatarUrl };
 
 // Turns a user row into the profile upstream returns. Reference data comes from memory, so
 // the plain profile costs no query beyond the one that authenticated the request.
@@ -13,12 +16,7 @@ export interface Related {
   security?: boolean;
 }
 
-export const displayName = (u: Pick<UserRow, 'first_name' | 'last_name'>) => `${u.first_name} ${u.last_name}`.trim();
 
-export function avatarUrl(base: string, u: Pick<UserRow, 'id' | 'avatar'>, withDefault: boolean): string | null {
-  if (u.avatar) return `${base}/avatars/${u.id}/${u.avatar}.img`;
-  return withDefault ? `${base}/avatars/${u.id}/default.svg` : null;
-}
 
 function security(u: UserRow) {
   return {

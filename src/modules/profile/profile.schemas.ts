@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Id, Nullable, Timestamp, StringEnum } from '../../shared/schemas.js';
+import { UserSummarySchema } from '../../shared/user-summary.js';
 import { WithQuery } from '../../shared/with.js';
 import { CountrySchema, LanguageSchema, TimezoneSchema } from '../reference/reference.schemas.js';
 
@@ -45,14 +46,7 @@ const ConnectionSchema = Type.Object({
 
 export const ProfileSchema = Type.Object(
   {
-    id: Id,
-    display_name: Type.String(),
-    first_name: Type.String(),
-    last_name: Type.String(),
-    email: Type.String(),
-    is_sso: Type.Boolean(),
-    avatar: Nullable(Type.String()),
-    type: Type.String(),
+    ...UserSummarySchema.properties,
     login: Type.String(),
     birth_at: Nullable(Type.String()),
     sessions: Type.Optional(Type.Array(SessionSchema, { description: 'with=security' })),

@@ -11,11 +11,12 @@ import { hashPassword, newApiToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { loadAccount } from '../accounts/accounts.service.js';
 import { isUniqueViolation } from '../accounts/unique-violation.js';
-import { displayName } from '../profile/profile.presenter.js';
+import { displayName } from '../../shared/user-summary.js';
 import { findLanguageByLocale, LOCALES } from '../reference/catalogues.js';
 import type { Language } from '../reference/data/languages.js';
 import { tokensRepository } from '../tokens/tokens.repository.js';
 import type { SignupBody } from './signup.schemas.js';
+import { insertPerson } from '../users/people.repository.js';
 import { signupRepository } from './signup.repository.js';
 
 export type SignupInput = Static<typeof SignupBody>;
@@ -46,11 +47,10 @@ async function createAll(trx: Transaction<Database>, { input, language, password
   const now = nowSeconds();
   const name = input.organisation_name ?? `${input.first_name} ${input.last_name}`;
   const account = await repo.insertAccount({ name, currency: input.currency ?? 'CHF', locale: language.locale, language_id: language.id, now });
-  const user = await repo.insertUser({
+  const user = await insertPerson(trx, {
     email: input.email, password_hash: passwordHash, first_name: input.first_name, last_name: input.last_name,
-    locale: language.locale, language_id: language.id, now,
-  }, account.id);
-  await repo.insertPrimaryEmail(user.id, user.email);
+    locale: language.locale, language_id: language.id, current_account_id: account.id, email_checked: false,
+  }, now);
   await repo.insertOwner(account.id, user.id);
   const created = await tokensRepository(trx).insert({ user_id: user.id, name: 'signup', token_hash: token.hash, scopes: [...SCOPES], expired_at: null });
   await notify(trx, {

@@ -1,4 +1,4 @@
-import { displayName } from '../profile/profile.presenter.js';
+import { displayName } from '../../shared/user-summary.js';
 import { presentUserSummary } from '../../shared/user-summary.js';
 import { serviceById } from '../products/services.js';
 import type { TeamRow, TeamsRepository } from './teams.repository.js';

@@ -1,0 +1,27 @@
+import type { Executor } from '../../db/database.js';
+
+// Creating a person: the user row (they sign in with their email) and that address as the
+// profile's main email. Sign-up, invitation acceptance and the first start all go through here.
+
+export interface NewPerson {
+  email: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  locale?: string;
+  language_id?: number;
+  current_account_id: number | null;
+  /** Whether the address is known to reach them (an accepted invitation proves it). */
+  email_checked: boolean;
+}
+
+export async function insertPerson(db: Executor, p: NewPerson, now: number) {
+  const { email_checked, ...user } = p;
+  const row = await db
+    .insertInto('users')
+    .values({ ...user, login: p.email, password_changed_at: now, updated_at: now })
+    .returning(['id', 'email', 'first_name', 'last_name', 'locale', 'language_id'])
+    .executeTakeFirstOrThrow();
+  await db.insertInto('user_emails').values({ user_id: row.id, email: p.email, email_type: 'email', type: 'personal', checked: email_checked }).execute();
+  return row;
+}
