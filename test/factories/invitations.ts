@@ -1,37 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import type { App } from '../../src/app.js';
 import type { Db } from '../../src/db/database.js';
-import type { RoleType } from '../../src/db/types.js';
-import { serviceByName } from '../../src/modules/products/services.js';
 import { bearer } from '../helper.js';
-import { createUser, type TestUser, type UserOverrides } from './users.js';
+import { type App, freshEmail, nowS } from './organisations.js';
 
-// Helpers of the invitation tests: members of a given role, teams and products inserted
-// directly, the API calls and the outbox rows they leave.
-
-const now = () => Math.floor(Date.now() / 1000);
-
-export const freshEmail = (prefix = 'invitee') => `${prefix}-${randomBytes(5).toString('hex')}@example.test`;
-
-/** A user (with an organisation of their own) who is also a member of `accountId` with `role`. */
-export async function addMember(db: Db, accountId: number, role: RoleType, o: UserOverrides = {}): Promise<TestUser> {
-  const user = await createUser(db, o);
-  await db.insertInto('account_members').values({ account_id: accountId, user_id: user.id, role_type: role }).execute();
-  return user;
-}
-
-export async function addTeam(db: Db, accountId: number, name = `Team ${randomBytes(3).toString('hex')}`) {
-  const team = await db.insertInto('teams').values({ account_id: accountId, name, color_id: 3 }).returning('id').executeTakeFirstOrThrow();
-  return team.id;
-}
-
-export async function addProduct(db: Db, accountId: number, serviceName = 'domain') {
-  const service = serviceByName(serviceName)!;
-  const p = await db.insertInto('products')
-    .values({ account_id: accountId, service_id: service.id, service_name: service.name, customer_name: `${serviceName}.test`, internal_name: serviceName })
-    .returning('id').executeTakeFirstOrThrow();
-  return { id: p.id, serviceId: service.id };
-}
+// The invitation routes the tests call, and what they change on an invitation row. Members,
+// teams, products and the outbox come from ./organisations.js.
 
 export function inviteBody(o: Record<string, unknown> = {}) {
   return { email: freshEmail(), first_name: 'Grace', last_name: 'Hopper', locale: 'fr_FR', role_type: 'normal', ...o };
@@ -65,15 +37,9 @@ export const accept = (app: App, key: string, payload?: Record<string, unknown>,
 
 export const decline = (app: App, key: string) => app.inject({ method: 'POST', url: `/1/invitations/${key}/decline` });
 
-export const outbox = (db: Db, recipient: string) =>
-  db.selectFrom('notifications_outbox').selectAll().where('recipient', '=', recipient).orderBy('id').execute();
-
 /** Moves an invitation's sent_at (and, optionally, expiry) into the past. */
 export function ageInvitation(db: Db, id: number, sentAgoS: number, expiredAgoS?: number) {
   return db.updateTable('invitations')
-    .set({ sent_at: now() - sentAgoS, ...(expiredAgoS !== undefined ? { expired_at: now() - expiredAgoS } : {}) })
+    .set({ sent_at: nowS() - sentAgoS, ...(expiredAgoS !== undefined ? { expired_at: nowS() - expiredAgoS } : {}) })
     .where('id', '=', id).execute();
 }
-
-export const membership = (db: Db, accountId: number, userId: number) =>
-  db.selectFrom('account_members').selectAll().where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirst();

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { bearer, buildTestApp } from '../helper.js';
-import { addProduct, addTag, addTeam, createMember } from '../factories/accounts.js';
+import { addProduct, addTag, addTeam, createMember } from '../factories/organisations.js';
 import { createToken, createUser } from '../factories/users.js';
 
 // The isolation matrix of every organisation route, written once from the route table: a
@@ -97,7 +97,7 @@ t.test('the isolation matrix', async (t) => {
   });
   t.equal(invited.statusCode, 201, 'an invitation to test with');
   const w: World = {
-    account: owner.accountId, tag: await addTag(db, owner.accountId, 'a-tag'), team: await addTeam(db, owner.accountId, 'A team'),
+    account: owner.accountId, tag: await addTag(db, owner.accountId, 'a-tag'), team: (await addTeam(db, owner.accountId, { name: 'A team' })).id,
     invitation: invited.json().data.id, owner: owner.id, admin: admin.id, normal: normal.id, spare: spare.id,
   };
 

@@ -1,10 +1,9 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser, type TestUser } from '../../factories/users.js';
-import { checkGuards, createMember } from '../../factories/accounts.js';
+import { checkGuards } from '../../factories/accounts.js';
+import { type App, createMember } from '../../factories/organisations.js';
 import { countries } from '../../../src/modules/reference/catalogues.js';
-
-type App = Awaited<ReturnType<typeof buildTestApp>>;
 
 const patch = (app: App, u: TestUser, accountId: number, payload: unknown) =>
   app.inject({ method: 'PATCH', url: `/1/accounts/${accountId}`, headers: bearer(u.token), payload: payload as object });

@@ -1,9 +1,10 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser, type TestUser } from '../../factories/users.js';
-import { addInvitation, addMember, addProduct, addTag, checkGuards, createMember, grantRight, tagProduct } from '../../factories/accounts.js';
-
-type App = Awaited<ReturnType<typeof buildTestApp>>;
+import { checkGuards } from '../../factories/accounts.js';
+import {
+  addInvitation, addMember, addProduct, addTag, type App, createMember, grantRights, tagProduct,
+} from '../../factories/organisations.js';
 
 // Every field of upstream's account object, plus the mirror's `currency`.
 const ACCOUNT_FIELDS = [
@@ -64,25 +65,25 @@ t.test('GET /1/accounts/:account_id', async (t) => {
   t.test('counts: members, owners, pending invitations, tags, products', async (t) => {
     const u = await createUser(app.db);
     const second = await createMember(app.db, u.accountId, 'owner');
-    await addInvitation(app.db, u.accountId, 'a@example.test');
-    await addInvitation(app.db, u.accountId, 'b@example.test');
-    await addInvitation(app.db, u.accountId, 'expired@example.test', { expired_at: Math.floor(Date.now() / 1000) - 60 });
-    await addInvitation(app.db, u.accountId, 'done@example.test', { status: 'accepted' });
+    await addInvitation(app.db, u.accountId, { email: 'a@example.test' });
+    await addInvitation(app.db, u.accountId, { email: 'b@example.test' });
+    await addInvitation(app.db, u.accountId, { email: 'expired@example.test', expired_at: Math.floor(Date.now() / 1000) - 60 });
+    await addInvitation(app.db, u.accountId, { email: 'done@example.test', status: 'accepted' });
     const before = await data(app, u.token, `/1/accounts/${u.accountId}`);
     t.match(before, { nb_users: 2, count_owners: 2, nb_invitations: 2, is_customer: false, tags: [] });
 
-    const p1 = await addProduct(app.db, u.accountId, 'domain');
-    const p2 = await addProduct(app.db, u.accountId, 'hosting');
+    const { id: p1 } = await addProduct(app.db, u.accountId, 'domain');
+    const { id: p2 } = await addProduct(app.db, u.accountId, 'hosting');
     const tag = await addTag(app.db, u.accountId, 'Clients', 3);
-    await tagProduct(app.db, tag, p1);
-    await tagProduct(app.db, tag, p2);
+    await tagProduct(app.db, p1, tag);
+    await tagProduct(app.db, p2, tag);
     const after = await data(app, u.token, `/1/accounts/${u.accountId}`);
     t.match(after, { is_customer: true, tags: [{ id: tag, name: 'Clients', color: 3, product_count: 2 }] });
     t.same(Object.keys(after.tags[0]).sort(), ['color', 'id', 'name', 'product_count']);
 
     // A normal member counts only the tagged products they hold a right on.
     const normalHere = await createMember(app.db, u.accountId, 'normal');
-    await grantRight(app.db, p2, normalHere.id, ['statistic']);
+    await grantRights(app.db, p2, normalHere.id, { statistic: true });
     t.match((await data(app, normalHere.token, `/1/accounts/${u.accountId}`)).tags, [{ id: tag, product_count: 1 }]);
     t.equal((await data(app, second.token, `/1/accounts/${u.accountId}`)).type, 'owner');
   });

@@ -1,9 +1,8 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser, type TestUser } from '../../factories/users.js';
-import { addProduct, addTeam, checkGuards, createMember, grantRight } from '../../factories/accounts.js';
-
-type App = Awaited<ReturnType<typeof buildTestApp>>;
+import { checkGuards } from '../../factories/accounts.js';
+import { addProduct, addTeam, type App, createMember, grantRights } from '../../factories/organisations.js';
 
 async function data(app: App, u: TestUser, url: string) {
   const res = await app.inject({ method: 'GET', url, headers: bearer(u.token) });
@@ -24,10 +23,10 @@ t.test('GET /1/accounts/:account_id/services', async (t) => {
   });
 
   t.test('products counted per service; deleted ones and other organisations\' left out', async (t) => {
-    const d1 = await addProduct(app.db, org, 'domain');
+    const { id: d1 } = await addProduct(app.db, org, 'domain');
     await addProduct(app.db, org, 'domain');
-    await addProduct(app.db, org, 'domain', { deleted_at: 1 });
-    const mail = await addProduct(app.db, org, 'email_hosting');
+    await addProduct(app.db, org, 'domain', { deleted: true });
+    const { id: mail } = await addProduct(app.db, org, 'email_hosting');
     const other = await createUser(app.db);
     await addProduct(app.db, other.accountId, 'domain');
     await addProduct(app.db, other.accountId, 'drive');
@@ -39,8 +38,8 @@ t.test('GET /1/accounts/:account_id/services', async (t) => {
 
     const normal = await createMember(app.db, org, 'normal', { has_billing_access: true });
     t.same(await data(app, normal, url), [], 'a normal member without rights sees none');
-    await grantRight(app.db, d1, normal.id, ['statistic']);
-    await grantRight(app.db, mail, normal.id, []);
+    await grantRights(app.db, d1, normal.id, { statistic: true });
+    await grantRights(app.db, mail, normal.id, {});
     t.same(await data(app, normal, url), [{ id: 14, name: 'domain', count: 1 }], 'only products with a right count');
   });
 
@@ -61,10 +60,10 @@ t.test('GET /1/accounts/:account_id/basic/teams', async (t) => {
 
   t.test('a light list any member may read', async (t) => {
     t.same(await data(app, normal, url), []);
-    const support = await addTeam(app.db, org, 'Support', [owner.id, normal.id, admin.id], 3);
-    const billing = await addTeam(app.db, org, 'billing', [], 1);
+    const { id: support } = await addTeam(app.db, org, { name: 'Support', members: [owner.id, normal.id, admin.id], color_id: 3 });
+    const { id: billing } = await addTeam(app.db, org, { name: 'billing', color_id: 1 });
     const other = await createUser(app.db);
-    await addTeam(app.db, other.accountId, 'Not ours', [other.id]);
+    await addTeam(app.db, other.accountId, { name: 'Not ours', members: [other.id] });
 
     const teams = await data(app, normal, url);
     t.same(teams, [

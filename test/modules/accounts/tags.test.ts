@@ -1,9 +1,9 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser, type TestUser } from '../../factories/users.js';
-import { addProduct, addTag, checkGuards, createMember, grantRight, tagProduct } from '../../factories/accounts.js';
+import { checkGuards } from '../../factories/accounts.js';
+import { addProduct, addTag, type App, createMember, grantRights, tagProduct } from '../../factories/organisations.js';
 
-type App = Awaited<ReturnType<typeof buildTestApp>>;
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 const call = (app: App, u: TestUser, method: Method, url: string, payload?: object) =>
@@ -22,14 +22,14 @@ t.test('tags of an organisation', async (t) => {
   t.test('the list counts tagged products; with=products lists them', async (t) => {
     const owner = await createUser(app.db);
     const org = owner.accountId;
-    const domain = await addProduct(app.db, org, 'domain', { customer_name: 'example.ch' });
-    const hosting = await addProduct(app.db, org, 'web_hosting', { customer_name: 'Site' });
-    const gone = await addProduct(app.db, org, 'drive', { customer_name: 'Old drive', deleted_at: 1 });
+    const { id: domain } = await addProduct(app.db, org, 'domain', { customer_name: 'example.ch' });
+    const { id: hosting } = await addProduct(app.db, org, 'web_hosting', { customer_name: 'Site' });
+    const { id: gone } = await addProduct(app.db, org, 'drive', { customer_name: 'Old drive', deleted: true });
     const clients = await addTag(app.db, org, 'clients', 2);
     const archive = await addTag(app.db, org, 'Archive', 7);
     const empty = await addTag(app.db, org, 'empty');
-    for (const p of [domain, hosting, gone]) await tagProduct(app.db, clients, p);
-    await tagProduct(app.db, archive, hosting);
+    for (const p of [domain, hosting, gone]) await tagProduct(app.db, p, clients);
+    await tagProduct(app.db, hosting, archive);
 
     const list = await tagsOf(app, owner, org);
     t.same(list, [
@@ -55,8 +55,8 @@ t.test('tags of an organisation', async (t) => {
 
     t.test('a normal member sees every tag but only the products they hold a right on', async (t) => {
       const normal = await createMember(app.db, org, 'normal');
-      await grantRight(app.db, hosting, normal.id, ['check']);
-      await grantRight(app.db, domain, normal.id, []);
+      await grantRights(app.db, hosting, normal.id, { check: true });
+      await grantRights(app.db, domain, normal.id, {});
       const seen = await tagsOf(app, normal, org, '?with=products');
       t.same(seen.map((x) => [x.id, x.product_count]), [[clients, 1], [archive, 1], [empty, 0]]);
       t.same(seen[0]!.products!.map((p) => p.item_id), [hosting], 'a right row with no right does not count');
@@ -108,8 +108,8 @@ t.test('tags of an organisation', async (t) => {
     const normal = await createMember(app.db, owner.accountId, 'normal');
     const a = await addTag(app.db, owner.accountId, 'alpha', 1);
     await addTag(app.db, owner.accountId, 'beta', 2);
-    const p = await addProduct(app.db, owner.accountId, 'domain');
-    await tagProduct(app.db, a, p);
+    const { id: p } = await addProduct(app.db, owner.accountId, 'domain');
+    await tagProduct(app.db, p, a);
     const url = `/1/accounts/${owner.accountId}/tags/${a}`;
 
     const renamed = await call(app, owner, 'PUT', url, { name: 'Alpha prime' });
@@ -141,8 +141,8 @@ t.test('tags of an organisation', async (t) => {
     const admin = await createMember(app.db, owner.accountId, 'admin');
     const normal = await createMember(app.db, owner.accountId, 'normal');
     const tag = await addTag(app.db, owner.accountId, 'doomed');
-    const p = await addProduct(app.db, owner.accountId, 'domain');
-    await tagProduct(app.db, tag, p);
+    const { id: p } = await addProduct(app.db, owner.accountId, 'domain');
+    await tagProduct(app.db, p, tag);
     const url = `/1/accounts/${owner.accountId}/tags/${tag}`;
 
     t.equal((await call(app, normal, 'DELETE', url)).statusCode, 403);

@@ -1,12 +1,10 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser } from '../../factories/users.js';
-import {
-  accept, addMember, addProduct, addTeam, ageInvitation, decline, freshEmail, inviteOk, membership, outbox,
-} from '../../factories/invitations.js';
+import { accept, ageInvitation, decline, inviteOk } from '../../factories/invitations.js';
+import { addProduct, addTeam, createMember, freshEmail, membership, nowS, outbox } from '../../factories/organisations.js';
 
 const PASSWORD = 'Brand-new-pass-42';
-const nowS = () => Math.floor(Date.now() / 1000);
 
 const database = await testDatabase(t);
 
@@ -17,12 +15,12 @@ t.test('accepting and declining invitations', async (t) => {
   const status = async (id: number) => (await app.db.selectFrom('invitations').select(['status', 'accepted_user_id']).where('id', '=', id).executeTakeFirstOrThrow());
 
   t.test('a new person: the account is created, joins with everything the invitation grants, and gets a first token', async (t) => {
-    const team = await addTeam(app.db, account);
+    const { id: team } = await addTeam(app.db, account);
     const product = await addProduct(app.db, account, 'domain');
     const email = freshEmail('newcomer');
     const inv = await inviteOk(app, owner.token, account, {
       email, role_type: 'admin', teams: [team], notifications: { billing: true, products: false },
-      permissions: { billing: true, products: [{ service_id: product.serviceId, product_id: product.id, types: ['technical', 'sale'] }] },
+      permissions: { billing: true, products: [{ service_id: product.service_id, product_id: product.id, types: ['technical', 'sale'] }] },
     });
     const res = await accept(app, inv.key, { password: PASSWORD, first_name: 'Nina' });
     t.equal(res.statusCode, 200, res.body);
@@ -105,7 +103,7 @@ t.test('accepting and declining invitations', async (t) => {
   });
 
   t.test('a member accepting again is a 409; the invitation stays pending', async (t) => {
-    const member = await addMember(app.db, account, 'normal');
+    const member = await createMember(app.db, account, 'normal');
     const inv = await inviteOk(app, owner.token, account, { email: freshEmail(), strict: false });
     const res = await accept(app, inv.key, undefined, member.token);
     t.equal(res.statusCode, 409);
@@ -160,7 +158,7 @@ t.test('accepting and declining invitations', async (t) => {
     const kept = await addProduct(app.db, account, 'web_hosting');
     const gone = await addProduct(app.db, account, 'domain');
     const inv = await inviteOk(app, owner.token, account, {
-      permissions: [{ service_id: gone.serviceId, product_id: gone.id, types: ['check'] }, { service_id: kept.serviceId, product_id: kept.id, types: ['statistic'] }],
+      permissions: [{ service_id: gone.service_id, product_id: gone.id, types: ['check'] }, { service_id: kept.service_id, product_id: kept.id, types: ['statistic'] }],
     });
     await app.db.updateTable('products').set({ deleted_at: nowS() }).where('id', '=', gone.id).execute();
     const res = await accept(app, inv.key, { password: PASSWORD });

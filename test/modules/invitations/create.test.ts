@@ -1,9 +1,8 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import {
-  addMember, addProduct, addTeam, ageInvitation, freshEmail, invite, inviteBody, inviteOk, keyOf, outbox,
-} from '../../factories/invitations.js';
+import { ageInvitation, invite, inviteBody, inviteOk, keyOf } from '../../factories/invitations.js';
+import { addProduct, addTeam, createMember, failedAttributes, freshEmail, nowS, outbox } from '../../factories/organisations.js';
 
 // Every field of upstream's AccountInvitation object (infomaniak-core-openapi.json).
 const UPSTREAM_FIELDS = [
@@ -12,8 +11,6 @@ const UPSTREAM_FIELDS = [
   'service_permissions', 'sent_at', 'created_at', 'updated_at', 'expired_at', 'url_accept', 'qr_code',
 ].sort();
 const DAYS_30 = 30 * 24 * 3600;
-const nowS = () => Math.floor(Date.now() / 1000);
-const attributes = (body: { error: { errors?: { context: { attribute: string } }[] } }) => (body.error.errors ?? []).map((e) => e.context.attribute);
 
 const database = await testDatabase(t);
 
@@ -50,7 +47,7 @@ t.test('creating an invitation', async (t) => {
 
   t.test('silent: no email; notifications, billing, strict and teams are stored', async (t) => {
     const email = freshEmail();
-    const team = await addTeam(app.db, account, 'Support');
+    const { id: team } = await addTeam(app.db, account, { name: 'Support', color_id: 3 });
     const res = await invite(app, owner.token, account, inviteBody({
       email, silent: true, strict: false, role_type: 'admin', notifications: { billing: true, products: true },
       permissions: { billing: true }, teams: [team],
@@ -68,38 +65,38 @@ t.test('creating an invitation', async (t) => {
     const domain = await addProduct(app.db, account, 'domain');
     const hosting = await addProduct(app.db, account, 'web_hosting');
     const inObject = await invite(app, owner.token, account, inviteBody({
-      permissions: { billing: false, products: [{ service_id: domain.serviceId, product_id: domain.id, types: ['technical'] }] },
+      permissions: { billing: false, products: [{ service_id: domain.service_id, product_id: domain.id, types: ['technical'] }] },
     }));
     t.equal(inObject.statusCode, 201, inObject.body);
-    t.same(inObject.json().data.permissions, [{ service_id: domain.serviceId, service_name: 'domain', product_id: domain.id, apply_to_all: false, types: ['technical'] }]);
+    t.same(inObject.json().data.permissions, [{ service_id: domain.service_id, service_name: 'domain', product_id: domain.id, apply_to_all: false, types: ['technical'] }]);
     t.same(inObject.json().data.service_permissions, []);
 
     const asArray = await invite(app, owner.token, account, inviteBody({
-      permissions: [{ service_id: hosting.serviceId, apply_to_all: true, types: ['statistic', 'sale'] }],
+      permissions: [{ service_id: hosting.service_id, apply_to_all: true, types: ['statistic', 'sale'] }],
     }));
     t.equal(asArray.statusCode, 201, asArray.body);
-    t.same(asArray.json().data.service_permissions, [{ service_id: hosting.serviceId, service_name: 'web_hosting', types: ['statistic', 'sale'] }]);
+    t.same(asArray.json().data.service_permissions, [{ service_id: hosting.service_id, service_name: 'web_hosting', types: ['statistic', 'sale'] }]);
 
     const foreign = await createUser(app.db);
     const foreignProduct = await addProduct(app.db, foreign.accountId, 'domain');
     const bad = await invite(app, owner.token, account, inviteBody({
-      permissions: { products: [{ service_id: domain.serviceId, product_id: foreignProduct.id, types: ['check'] }, { service_id: 5, apply_to_all: true, types: [] }] },
+      permissions: { products: [{ service_id: domain.service_id, product_id: foreignProduct.id, types: ['check'] }, { service_id: 5, apply_to_all: true, types: [] }] },
     }));
     t.equal(bad.statusCode, 422);
-    t.same(attributes(bad.json()), ['permissions.products.0.product_id', 'permissions.products.1.service_id']);
-    const badArray = await invite(app, owner.token, account, inviteBody({ permissions: [{ service_id: domain.serviceId, types: ['check'] }] }));
+    t.same(failedAttributes(bad.json()), ['permissions.products.0.product_id', 'permissions.products.1.service_id']);
+    const badArray = await invite(app, owner.token, account, inviteBody({ permissions: [{ service_id: domain.service_id, types: ['check'] }] }));
     t.equal(badArray.statusCode, 422);
-    t.same(attributes(badArray.json()), ['permissions.0.product_id']);
+    t.same(failedAttributes(badArray.json()), ['permissions.0.product_id']);
   });
 
   t.test('teams must belong to the organisation', async (t) => {
     const foreign = await createUser(app.db);
-    const mine = await addTeam(app.db, account);
-    const theirs = await addTeam(app.db, foreign.accountId);
+    const { id: mine } = await addTeam(app.db, account);
+    const { id: theirs } = await addTeam(app.db, foreign.accountId);
     const email = freshEmail();
     const res = await invite(app, owner.token, account, inviteBody({ email, teams: [mine, theirs] }));
     t.equal(res.statusCode, 422);
-    t.same(attributes(res.json()), ['teams.1']);
+    t.same(failedAttributes(res.json()), ['teams.1']);
     t.equal((await outbox(app.db, email)).length, 0, 'a refused invitation sends nothing');
   });
 
@@ -116,11 +113,11 @@ t.test('creating an invitation', async (t) => {
     for (const [override, attribute] of cases) {
       const res = await invite(app, owner.token, account, inviteBody(override));
       t.equal(res.statusCode, 422, attribute);
-      t.ok(attributes(res.json()).includes(attribute), `${attribute} is named`);
+      t.ok(failedAttributes(res.json()).includes(attribute), `${attribute} is named`);
     }
     const missing = await invite(app, owner.token, account, { email: freshEmail() });
     t.equal(missing.statusCode, 422);
-    t.ok(attributes(missing.json()).includes('role_type'));
+    t.ok(failedAttributes(missing.json()).includes('role_type'));
   });
 
   t.test('with: known relations are accepted, an unknown one is a 422 listing them', async (t) => {
@@ -131,7 +128,7 @@ t.test('creating an invitation', async (t) => {
   });
 
   t.test('an address that is already a member is a 409 (whatever its case)', async (t) => {
-    const member = await addMember(app.db, account, 'normal');
+    const member = await createMember(app.db, account, 'normal');
     const res = await invite(app, owner.token, account, inviteBody({ email: member.email.toUpperCase() }));
     t.equal(res.statusCode, 409);
     t.equal(res.json().error.code, 'object_already_exists');
@@ -167,7 +164,7 @@ t.test('creating an invitation', async (t) => {
   });
 
   t.test('only an owner may invite an owner; an admin may invite admins and normal users', async (t) => {
-    const admin = await addMember(app.db, account, 'admin');
+    const admin = await createMember(app.db, account, 'admin');
     const asAdmin = await invite(app, admin.token, account, inviteBody({ role_type: 'owner' }));
     t.equal(asAdmin.statusCode, 403);
     t.equal(asAdmin.json().error.code, 'access_denied');
@@ -177,7 +174,7 @@ t.test('creating an invitation', async (t) => {
   });
 
   t.test('a normal member cannot invite', async (t) => {
-    const normal = await addMember(app.db, account, 'normal');
+    const normal = await createMember(app.db, account, 'normal');
     const email = freshEmail();
     const res = await app.inject({ method: 'POST', url: `/1/accounts/${account}/invitations`, headers: bearer(normal.token), payload: inviteBody({ email }) });
     t.equal(res.statusCode, 403);

@@ -1,9 +1,8 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser } from '../../factories/users.js';
-import { addMember, freshEmail, inviteBody, inviteOk, outbox } from '../../factories/invitations.js';
-
-type App = Awaited<ReturnType<typeof buildTestApp>>;
+import { inviteBody, inviteOk } from '../../factories/invitations.js';
+import { type App, createMember, freshEmail, outbox } from '../../factories/organisations.js';
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 const database = await testDatabase(t);
@@ -12,7 +11,7 @@ t.test('who may call the invitation routes', async (t) => {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db);
   const account = owner.accountId;
-  const normal = await addMember(app.db, account, 'normal');
+  const normal = await createMember(app.db, account, 'normal');
   const stranger = await createUser(app.db);
   const inv = await inviteOk(app, owner.token, account);
   const invitee = await createUser(app.db);

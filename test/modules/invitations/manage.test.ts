@@ -1,13 +1,11 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { accept, addMember, addProduct, addTeam, ageInvitation, freshEmail, inviteOk } from '../../factories/invitations.js';
-
-type App = Awaited<ReturnType<typeof buildTestApp>>;
+import { accept, ageInvitation, inviteOk } from '../../factories/invitations.js';
+import { addProduct, addTeam, type App, createMember, failedAttributes, freshEmail } from '../../factories/organisations.js';
 
 const call = (app: App, method: 'GET' | 'PATCH' | 'DELETE', url: string, token: string, payload?: Record<string, unknown>) =>
   app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
-const attributes = (body: { error: { errors?: { context: { attribute: string } }[] } }) => (body.error.errors ?? []).map((e) => e.context.attribute);
 
 const database = await testDatabase(t);
 
@@ -15,7 +13,7 @@ t.test('reading, changing and cancelling invitations', async (t) => {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db);
   const account = owner.accountId;
-  const admin = await addMember(app.db, account, 'admin');
+  const admin = await createMember(app.db, account, 'admin');
   const url = (id: number) => `/1/accounts/${account}/invitations/${id}`;
 
   t.test('GET shows the invitation as created, url_accept included', async (t) => {
@@ -31,17 +29,17 @@ t.test('reading, changing and cancelling invitations', async (t) => {
 
   t.test('PATCH changes role, teams, product rights, flags and language', async (t) => {
     const inv = await inviteOk(app, owner.token, account);
-    const team = await addTeam(app.db, account, 'Ops');
+    const { id: team } = await addTeam(app.db, account, { name: 'Ops' });
     const product = await addProduct(app.db, account, 'domain');
     const res = await call(app, 'PATCH', url(inv.id), admin.token, {
       role_type: 'admin', team_ids: [team], has_billing: true, has_billing_mailing: true, has_mailing: true, language_id: 4,
-      permissions: [{ service_id: product.serviceId, product_id: product.id, types: ['technical', 'check'] }],
+      permissions: [{ service_id: product.service_id, product_id: product.id, types: ['technical', 'check'] }],
     });
     t.equal(res.statusCode, 200, res.body);
     const data = res.json().data;
     t.match(data, { role_type: 'admin', has_billing: true, has_billing_mailing: true, has_mailing: true, language_id: 4, locale: 'it_IT' });
     t.same(data.teams.map((x: { id: number }) => x.id), [team]);
-    t.same(data.permissions, [{ service_id: product.serviceId, service_name: 'domain', product_id: product.id, apply_to_all: false, types: ['technical', 'check'] }]);
+    t.same(data.permissions, [{ service_id: product.service_id, service_name: 'domain', product_id: product.id, apply_to_all: false, types: ['technical', 'check'] }]);
     t.ok(data.updated_at >= (inv.updated_at as number));
     t.same((await call(app, 'GET', url(inv.id), owner.token)).json().data, data, 'stored');
 
@@ -53,7 +51,7 @@ t.test('reading, changing and cancelling invitations', async (t) => {
 
   t.test('PATCH refuses unknown teams, products and languages, naming the field', async (t) => {
     const inv = await inviteOk(app, owner.token, account);
-    const foreignTeam = await addTeam(app.db, (await createUser(app.db)).accountId);
+    const { id: foreignTeam } = await addTeam(app.db, (await createUser(app.db)).accountId);
     const cases: [Record<string, unknown>, string][] = [
       [{ team_ids: [foreignTeam] }, 'team_ids.0'],
       [{ permissions: [{ service_id: 14, product_id: 999999, types: ['check'] }] }, 'permissions.0.product_id'],
@@ -64,7 +62,7 @@ t.test('reading, changing and cancelling invitations', async (t) => {
     for (const [body, attribute] of cases) {
       const res = await call(app, 'PATCH', url(inv.id), admin.token, body);
       t.equal(res.statusCode, 422, attribute);
-      t.same(attributes(res.json()), [attribute]);
+      t.same(failedAttributes(res.json()), [attribute]);
     }
   });
 
@@ -104,7 +102,7 @@ t.test('reading, changing and cancelling invitations', async (t) => {
 
   t.test('a normal member may not read, change or cancel invitations', async (t) => {
     const inv = await inviteOk(app, owner.token, account);
-    const normal = await addMember(app.db, account, 'normal');
+    const normal = await createMember(app.db, account, 'normal');
     t.equal((await call(app, 'GET', url(inv.id), normal.token)).statusCode, 403);
     t.equal((await call(app, 'PATCH', url(inv.id), normal.token, { has_billing: true })).statusCode, 403);
     t.equal((await call(app, 'DELETE', url(inv.id), normal.token)).statusCode, 403);

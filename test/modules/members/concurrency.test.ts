@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildTestApp } from '../../helper.js';
-import { addMember, memberIds, ownerCount } from '../../factories/members.js';
+import { memberIds, ownerCount } from '../../factories/members.js';
+import { createMember } from '../../factories/organisations.js';
 import { createUser } from '../../factories/users.js';
 
 // Membership rules under concurrent calls, over real HTTP: the calls reach the server at the
@@ -27,8 +28,8 @@ t.test('concurrent membership changes keep an owner', async (t) => {
   /** An organisation with two owners, A (its founder) and B, and optionally a normal member. */
   async function twoOwners(withNormal: boolean) {
     const a = await createUser(db);
-    const b = await addMember(db, a.accountId, 'owner');
-    if (withNormal) await addMember(db, a.accountId, 'normal');
+    const b = await createMember(db, a.accountId, 'owner', { has_billing_access: true });
+    if (withNormal) await createMember(db, a.accountId, 'normal');
     return { org: a.accountId, a, b };
   }
   const statuses = (results: { status: number }[]) => results.map((r) => r.status).sort();
@@ -81,7 +82,7 @@ t.test('concurrent membership changes keep an owner', async (t) => {
   t.test('hand-overs and removals racing: the organisation always keeps an owner', async (t) => {
     for (let i = 0; i < ROUNDS; i++) {
       const { org, a, b } = await twoOwners(false);
-      const c = await addMember(db, org, 'normal');
+      const c = await createMember(db, org, 'normal');
       const results = await Promise.all([
         call(a.token, 'POST', `/1/accounts/${org}/legal_responsible`, { user_id: c.id, previous_role: 'normal' }),
         call(b.token, 'POST', `/1/accounts/${org}/legal_responsible`, { user_id: c.id, previous_role: 'normal' }),

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser } from '../../factories/users.js';
-import { addInvitation, addMember, addProduct, addTeam, createOrg, grantRight, listUsers, refusal } from '../../factories/members.js';
+import { listUsers, refusal } from '../../factories/members.js';
+import { addInvitation, addProduct, addTeam, createMember, createOrg, grantRights, nowS as now } from '../../factories/organisations.js';
 
 const ITEM_FIELDS = [
   'avatar', 'display_name', 'email', 'first_name', 'has_billing_access', 'has_no_manager_access', 'invitation_id', 'is_correspondent',
@@ -10,7 +11,6 @@ const ITEM_FIELDS = [
 ].sort();
 const RELATIONS = ['teams', 'permissions', 'preferences', 'security', 'pending_invitations', 'invitation_details', 'service_permissions', 'app_access', 'drive_infos', 'kchat_infos'];
 const day = 86_400;
-const now = () => Math.floor(Date.now() / 1000);
 
 type Item = Record<string, unknown> & { user_id: number | null; invitation_id: number | null; unique_key: string };
 const keys = (items: Item[]) => items.map((i) => i.unique_key);
@@ -24,12 +24,12 @@ t.test('GET /2/accounts/{account}/users', async (t) => {
   await db.updateTable('users').set({ first_name: 'Zoe', last_name: 'Owner', last_login_at: now() - day }).where('id', '=', org.owner.id).execute();
   await db.updateTable('users').set({ first_name: 'Adam', last_name: 'Admin', last_login_at: now() - 2 * day }).where('id', '=', org.admin.id).execute();
   await db.updateTable('users').set({ first_name: 'Nina', last_name: 'Normal', email: 'nina.NORMAL@example.test' }).where('id', '=', org.normal.id).execute();
-  const support = await addTeam(db, org.id, 'Support', [org.normal.id]);
-  const sales = await addTeam(db, org.id, 'Sales', [org.normal.id, org.admin.id]);
+  const { id: support } = await addTeam(db, org.id, { name: 'Support', members: [org.normal.id], color_id: 3 });
+  const { id: sales } = await addTeam(db, org.id, { name: 'Sales', members: [org.normal.id, org.admin.id], color_id: 3 });
   const domain = await addProduct(db, org.id, 'domain');
   const otherDomain = await addProduct(db, org.id, 'domain');
   const hosting = await addProduct(db, org.id, 'web_hosting');
-  await grantRight(db, domain.id, org.normal.id, { technical: true, check: true });
+  await grantRights(db, domain.id, org.normal.id, { technical: true, check: true });
   const pending = await addInvitation(db, org.id, {
     first_name: 'Paula', last_name: 'Pending', role_type: 'admin', has_billing: true, team_ids: [support],
     permissions: [{ service_id: domain.service_id, apply_to_all: true, types: ['statistic'] }, { service_id: hosting.service_id, product_id: hosting.id, types: ['sale'] }],
@@ -184,7 +184,7 @@ t.test('GET /2/accounts/{account}/users', async (t) => {
     t.match(refusal(await listUsers(app, org.owner.token, outsider.accountId)), { status: 404, code: 'object_not_found' });
     t.match(refusal(await listUsers(app, org.owner.token, 2_000_000_000)), { status: 404, code: 'object_not_found' });
     // A former member loses access at once.
-    const gone = await addMember(db, org.id, 'normal');
+    const gone = await createMember(db, org.id, 'normal');
     await db.deleteFrom('account_members').where('user_id', '=', gone.id).where('account_id', '=', org.id).execute();
     t.equal((await listUsers(app, gone.token, org.id)).statusCode, 404);
   });

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser } from '../../factories/users.js';
-import { addMember, addProduct, addTeam, type App, createOrg, deleteUser, grantRight, handOver, leave, memberIds, outbox, ownerCount, refusal, removeUsers, roleOf } from '../../factories/members.js';
+import { deleteUser, handOver, leave, memberIds, ownerCount, refusal, removeUsers, roleOf } from '../../factories/members.js';
+import { addMember, addProduct, addTeam, type App, createMember, createOrg, grantRights, outbox } from '../../factories/organisations.js';
 
 const database = await testDatabase(t);
 
@@ -15,14 +16,14 @@ t.test('DELETE /2/accounts/{account}/users/{user}', async (t) => {
   t.test('removes the membership, its teams and rights in this organisation, and fixes the current organisation', async (t) => {
     const org = await createOrg(db);
     const elsewhere = await createUser(db);
-    await db.insertInto('account_members').values({ account_id: elsewhere.accountId, user_id: org.normal.id, role_type: 'normal' }).execute();
-    const here = await addTeam(db, org.id, 'Here', [org.normal.id, org.admin.id]);
-    const there = await addTeam(db, elsewhere.accountId, 'There', [org.normal.id]);
-    const mine = await addProduct(db, org.id);
-    const theirs = await addProduct(db, elsewhere.accountId);
-    await grantRight(db, mine.id, org.normal.id, { technical: true });
-    await grantRight(db, mine.id, org.admin.id, { technical: true });
-    await grantRight(db, theirs.id, org.normal.id, { sale: true });
+    await addMember(db, elsewhere.accountId, org.normal.id, 'normal');
+    const { id: here } = await addTeam(db, org.id, { name: 'Here', members: [org.normal.id, org.admin.id] });
+    const { id: there } = await addTeam(db, elsewhere.accountId, { name: 'There', members: [org.normal.id] });
+    const mine = await addProduct(db, org.id, 'domain');
+    const theirs = await addProduct(db, elsewhere.accountId, 'domain');
+    await grantRights(db, mine.id, org.normal.id, { technical: true });
+    await grantRights(db, mine.id, org.admin.id, { technical: true });
+    await grantRights(db, theirs.id, org.normal.id, { sale: true });
     await db.updateTable('users').set({ current_account_id: org.id }).where('id', '=', org.normal.id).execute();
 
     const res = await deleteUser(app, org.owner.token, org.id, org.normal.id);
@@ -53,8 +54,8 @@ t.test('DELETE /2/accounts/{account}/users/{user}', async (t) => {
 
   t.test('who may remove whom', async (t) => {
     const org = await createOrg(db);
-    const admin2 = await addMember(db, org.id, 'admin');
-    const normal2 = await addMember(db, org.id, 'normal');
+    const admin2 = await createMember(db, org.id, 'admin', { has_billing_access: true });
+    const normal2 = await createMember(db, org.id, 'normal');
     t.same(refusal(await deleteUser(app, org.normal.token, org.id, normal2.id)), { status: 403, code: 'access_denied', reason: 'admin_role_required', attributes: [] });
     t.same(refusal(await deleteUser(app, org.normal.token, org.id, org.normal.id)).reason, 'admin_role_required', 'leaving is POST /leave');
     t.same(refusal(await deleteUser(app, org.admin.token, org.id, org.owner.id)), { status: 403, code: 'access_denied', reason: 'owner_role_required', attributes: [] });
@@ -62,14 +63,14 @@ t.test('DELETE /2/accounts/{account}/users/{user}', async (t) => {
     t.equal((await deleteUser(app, org.admin.token, org.id, normal2.id)).statusCode, 200, 'an admin removes a normal member');
     t.equal((await deleteUser(app, org.admin.token, org.id, admin2.id)).statusCode, 200, 'and another admin');
     t.equal((await deleteUser(app, org.admin.token, org.id, org.admin.id)).statusCode, 200, 'and themselves');
-    const owner2 = await addMember(db, org.id, 'owner');
+    const owner2 = await createMember(db, org.id, 'owner', { has_billing_access: true });
     t.equal((await deleteUser(app, org.owner.token, org.id, owner2.id)).statusCode, 200, 'an owner removes another owner');
   });
 
   t.test('the last owner and the last member cannot be removed', async (t) => {
     const org = await createOrg(db);
     t.same(refusal(await deleteUser(app, org.owner.token, org.id, org.owner.id)), { status: 422, code: 'validation_failed', reason: 'last_owner', attributes: ['user'] });
-    const owner2 = await addMember(db, org.id, 'owner');
+    const owner2 = await createMember(db, org.id, 'owner', { has_billing_access: true });
     t.equal((await deleteUser(app, owner2.token, org.id, owner2.id)).statusCode, 200, 'with another owner, an owner may remove themselves');
     const solo = await createUser(db);
     t.same(refusal(await deleteUser(app, solo.token, solo.accountId, solo.id)), { status: 422, code: 'validation_failed', reason: 'last_member', attributes: ['user'] });
@@ -97,8 +98,8 @@ t.test('POST /2/accounts/{account}/users/remove', async (t) => {
 
   t.test('removes several members at once', async (t) => {
     const org = await createOrg(db);
-    const extra = await addMember(db, org.id, 'normal');
-    const team = await addTeam(db, org.id, 'T', [org.normal.id, extra.id]);
+    const extra = await createMember(db, org.id, 'normal');
+    const { id: team } = await addTeam(db, org.id, { name: 'T', members: [org.normal.id, extra.id] });
     const res = await removeUsers(app, org.admin.token, org.id, [org.normal.id, extra.id, extra.id]);
     t.same(res.json(), { result: 'success', data: true });
     t.same(await memberIds(db, org.id), [org.owner.id, org.admin.id]);
@@ -113,7 +114,7 @@ t.test('POST /2/accounts/{account}/users/remove', async (t) => {
     t.match(refusal(missing), { status: 404, code: 'object_not_found' });
     t.same(missing.json().error.context, { user_ids: [outsider.id] });
     t.same(refusal(await removeUsers(app, org.admin.token, org.id, [org.normal.id, org.owner.id])).reason, 'owner_role_required');
-    const owner2 = await addMember(db, org.id, 'owner');
+    const owner2 = await createMember(db, org.id, 'owner', { has_billing_access: true });
     t.same(refusal(await removeUsers(app, org.owner.token, org.id, [org.normal.id, org.owner.id, owner2.id])), {
       status: 422, code: 'validation_failed', reason: 'last_owner', attributes: ['user_ids'],
     });
@@ -147,9 +148,9 @@ t.test('POST /1/accounts/{account}/leave', async (t) => {
 
   t.test('any member leaves by themselves', async (t) => {
     const org = await createOrg(db);
-    const team = await addTeam(db, org.id, 'T', [org.normal.id]);
-    const product = await addProduct(db, org.id);
-    await grantRight(db, product.id, org.normal.id, { check: true });
+    const { id: team } = await addTeam(db, org.id, { name: 'T', members: [org.normal.id] });
+    const product = await addProduct(db, org.id, 'domain');
+    await grantRights(db, product.id, org.normal.id, { check: true });
     await db.updateTable('users').set({ current_account_id: org.id }).where('id', '=', org.normal.id).execute();
     t.same((await leave(app, org.normal.token, org.id)).json(), { result: 'success', data: true });
     t.same(await db.selectFrom('team_members').select('user_id').where('team_id', '=', team).execute(), []);
@@ -163,7 +164,7 @@ t.test('POST /1/accounts/{account}/leave', async (t) => {
   t.test('the last owner and the last member stay', async (t) => {
     const org = await createOrg(db);
     t.same(refusal(await leave(app, org.owner.token, org.id)), { status: 422, code: 'validation_failed', reason: 'last_owner', attributes: ['account'] });
-    const owner2 = await addMember(db, org.id, 'owner');
+    const owner2 = await createMember(db, org.id, 'owner', { has_billing_access: true });
     t.equal((await leave(app, org.owner.token, org.id)).statusCode, 200, 'an owner leaves when another remains');
     const solo = await createUser(db);
     t.same(refusal(await leave(app, solo.token, solo.accountId)), { status: 422, code: 'validation_failed', reason: 'last_member', attributes: ['account'] });
@@ -207,7 +208,7 @@ t.test('POST /1/accounts/{account}/legal_responsible', async (t) => {
 
   t.test('to another owner: the caller simply steps down', async (t) => {
     const org = await createOrg(db);
-    const owner2 = await addMember(db, org.id, 'owner');
+    const owner2 = await createMember(db, org.id, 'owner', { has_billing_access: true });
     t.equal((await handOver(app, org.owner.token, org.id, { user_id: owner2.id, previous_role: 'normal' })).statusCode, 200);
     t.equal(await roleOf(db, org.id, org.owner.id), 'normal');
     t.equal(await ownerCount(db, org.id), 1);

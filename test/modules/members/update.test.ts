@@ -1,14 +1,15 @@
 import t from 'tap';
 import { buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser } from '../../factories/users.js';
-import { addInvitation, addMember, addProduct, addTeam, createOrg, getUser, grantRight, outbox, patchUser, refusal, roleOf } from '../../factories/members.js';
+import { getUser, patchUser, refusal, roleOf } from '../../factories/members.js';
+import { addInvitation, addMember, addProduct, addTeam, createMember, createOrg, grantRights, outbox } from '../../factories/organisations.js';
 
 const database = await testDatabase(t);
 
 t.test('GET /2/accounts/{account}/users/{user}', async (t) => {
   const app = await buildTestApp(t, { database });
   const org = await createOrg(app.db);
-  const team = await addTeam(app.db, org.id, 'Ops', [org.admin.id]);
+  const { id: team } = await addTeam(app.db, org.id, { name: 'Ops', members: [org.admin.id] });
 
   t.test('any member sees any member; relations on request', async (t) => {
     for (const caller of [org.owner, org.admin, org.normal]) {
@@ -91,7 +92,7 @@ t.test('PATCH /2/accounts/{account}/users/{user}: roles', async (t) => {
 
   t.test('an admin manages admins and normal members, themselves included', async (t) => {
     const org = await createOrg(db);
-    const other = await addMember(db, org.id, 'admin');
+    const other = await createMember(db, org.id, 'admin', { has_billing_access: true });
     t.equal((await patchUser(app, org.admin.token, org.id, org.normal.id, { role_type: 'admin' })).statusCode, 200);
     t.equal((await patchUser(app, org.admin.token, org.id, other.id, { role_type: 'normal' })).statusCode, 200);
     t.equal(await roleOf(db, org.id, other.id), 'normal');
@@ -108,7 +109,7 @@ t.test('PATCH /2/accounts/{account}/users/{user}: roles', async (t) => {
 
   t.test('an admin may change an owner\'s teams, rights and flags, not their role', async (t) => {
     const org = await createOrg(db);
-    const team = await addTeam(db, org.id, 'Board');
+    const { id: team } = await addTeam(db, org.id, { name: 'Board' });
     const res = await patchUser(app, org.admin.token, org.id, org.owner.id, { team_ids: [team], has_billing_mailing: true });
     t.equal(res.statusCode, 200);
     t.match(res.json().data, { role_type: 'owner', is_correspondent_billing: true, teams: [{ id: team }] });
@@ -122,7 +123,7 @@ t.test('PATCH /2/accounts/{account}/users/{user}: roles', async (t) => {
       t.same(refusal(res), { status: 422, code: 'validation_failed', reason: 'last_owner', attributes: ['role_type'] });
     }
     t.equal(await roleOf(db, org.id, org.owner.id), 'owner');
-    const second = await addMember(db, org.id, 'owner');
+    const second = await createMember(db, org.id, 'owner', { has_billing_access: true });
     const res = await patchUser(app, org.owner.token, org.id, org.owner.id, { role_type: 'admin' });
     t.equal(res.statusCode, 200);
     t.equal(res.json().data.role_type, 'admin');
@@ -134,8 +135,8 @@ t.test('PATCH /2/accounts/{account}/users/{user}: roles', async (t) => {
 
   t.test('a normal member changes nobody\'s permissions, not even their own', async (t) => {
     const org = await createOrg(db);
-    const product = await addProduct(db, org.id);
-    const team = await addTeam(db, org.id, 'T');
+    const product = await addProduct(db, org.id, 'domain');
+    const { id: team } = await addTeam(db, org.id, { name: 'T' });
     const own: Record<string, unknown>[] = [
       { has_billing_access: true }, { permissions: [{ service_id: product.service_id, product_id: product.id, types: ['technical'] }] },
       { team_ids: [team] }, { role_type: 'normal' },
@@ -183,16 +184,16 @@ t.test('PATCH /2/accounts/{account}/users/{user}: product rights and teams', asy
   const domain2 = await addProduct(db, org.id, 'domain');
   const hosting = await addProduct(db, org.id, 'web_hosting');
   const elsewhere = await createUser(db);
-  await addMember(db, elsewhere.accountId, 'admin').then(() => undefined);
+  await createMember(db, elsewhere.accountId, 'admin', { has_billing_access: true }).then(() => undefined);
   const foreignProduct = await addProduct(db, elsewhere.accountId, 'domain');
-  await db.insertInto('account_members').values({ account_id: elsewhere.accountId, user_id: org.normal.id, role_type: 'normal' }).execute();
-  await grantRight(db, foreignProduct.id, org.normal.id, { sale: true });
-  const foreignTeam = await addTeam(db, elsewhere.accountId, 'Theirs', [org.normal.id]);
+  await addMember(db, elsewhere.accountId, org.normal.id, 'normal');
+  await grantRights(db, foreignProduct.id, org.normal.id, { sale: true });
+  const { id: foreignTeam } = await addTeam(db, elsewhere.accountId, { name: 'Theirs', members: [org.normal.id] });
   const rightsOf = (userId: number) => db.selectFrom('product_rights').select(['product_id', 'technical', 'statistic', 'check', 'sale'])
     .where('user_id', '=', userId).orderBy('product_id').execute();
 
   t.test('permissions replace the member\'s rights in this organisation only', async (t) => {
-    await grantRight(db, hosting.id, org.normal.id, { check: true });
+    await grantRights(db, hosting.id, org.normal.id, { check: true });
     const res = await patchUser(app, org.admin.token, org.id, org.normal.id, {
       permissions: [{ service_id: domain.service_id, apply_to_all: true, types: ['technical', 'statistic'] }],
     });
@@ -210,7 +211,7 @@ t.test('PATCH /2/accounts/{account}/users/{user}: product rights and teams', asy
   });
 
   t.test('bad permission entries are a 422 naming the entry, and change nothing', async (t) => {
-    await grantRight(db, hosting.id, org.normal.id, { check: true });
+    await grantRights(db, hosting.id, org.normal.id, { check: true });
     const cases: [unknown, string][] = [
       [[{ service_id: domain.service_id, product_id: foreignProduct.id, types: ['sale'] }], 'permissions.0.product_id'],
       [[{ service_id: domain.service_id, types: ['sale'] }], 'permissions.0.product_id'],
@@ -227,9 +228,9 @@ t.test('PATCH /2/accounts/{account}/users/{user}: product rights and teams', asy
   });
 
   t.test('team_ids replace the member\'s teams in this organisation; foreign teams are refused', async (t) => {
-    const a = await addTeam(db, org.id, 'A', [org.normal.id]);
-    const b = await addTeam(db, org.id, 'B');
-    const c = await addTeam(db, org.id, 'C');
+    const { id: a } = await addTeam(db, org.id, { name: 'A', members: [org.normal.id] });
+    const { id: b } = await addTeam(db, org.id, { name: 'B' });
+    const { id: c } = await addTeam(db, org.id, { name: 'C' });
     const res = await patchUser(app, org.admin.token, org.id, org.normal.id, { team_ids: [c, b] });
     t.equal(res.statusCode, 200);
     t.same(res.json().data.teams.map((x: { name: string }) => x.name), ['B', 'C']);

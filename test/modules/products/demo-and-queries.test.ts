@@ -2,7 +2,8 @@ import t from 'tap';
 import type { KyselyPlugin } from 'kysely';
 import { bearer, buildTestApp } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { addMember, addProduct, addTag, createDemoProducts, grantRights, tagProduct } from '../../factories/products.js';
+import { createDemoProducts } from '../../factories/products.js';
+import { addProduct, addTag, createMember, grantRights, tagProduct } from '../../factories/organisations.js';
 import { bootstrapFirstAdmin } from '../../../src/modules/bootstrap/bootstrap.js';
 import { DEMO_DOMAIN } from '../../../src/modules/products/demo-products.js';
 import { productsService } from '../../../src/modules/products/products.service.js';
@@ -70,10 +71,10 @@ t.test('demo products and query count', async (t) => {
 
   await t.test('a page costs the same few queries whatever its size (no N+1)', async (t) => {
     const owner = await createUser(app.db);
-    const member = await addMember(app.db, owner.accountId, 'normal');
-    const tags = [await addTag(app.db, owner.accountId, 'one'), await addTag(app.db, owner.accountId, 'two')];
+    const member = await createMember(app.db, owner.accountId, 'normal');
+    const tags = [await addTag(app.db, owner.accountId, 'one', 1), await addTag(app.db, owner.accountId, 'two', 1)];
     for (let i = 0; i < 30; i++) {
-      const id = await addProduct(app.db, owner.accountId, { customer_name: `p${String(i).padStart(2, '0')}`, admin_user_id: i % 2 ? member.id : null });
+      const { id } = await addProduct(app.db, owner.accountId, 'web_hosting', { customer_name: `p${String(i).padStart(2, '0')}`, admin_user_id: i % 2 ? member.id : null });
       await tagProduct(app.db, id, tags[i % 2]!);
       await grantRights(app.db, id, member.id, { technical: true });
     }

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { buildTestApp, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { addMember, addTeam, call, teamsUrl, teamUrl, teamUsersUrl } from '../../factories/teams.js';
+import { call, teamsUrl, teamUrl, teamUsersUrl } from '../../factories/teams.js';
+import { addMember, addTeam, createMember } from '../../factories/organisations.js';
 
 // Who may call each teams route, from one table. Every route is tried without a token, with a
 // token lacking the `accounts` scope, by a member of another organisation, on another
@@ -36,12 +37,12 @@ const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
 const owner = await createUser(app.db);
 const org = owner.accountId;
-const admin = await addMember(app.db, org, 'admin');
-const normal = await addMember(app.db, org, 'normal');
-const lead = await addMember(app.db, org, 'normal');
-const spare = await addMember(app.db, org, 'normal');
+const admin = await createMember(app.db, org, 'admin');
+const normal = await createMember(app.db, org, 'normal');
+const lead = await createMember(app.db, org, 'normal');
+const spare = await createMember(app.db, org, 'normal');
 const unscoped = await createUser(app.db, { scopes: ['user_info', 'billing'] });
-await app.db.insertInto('account_members').values({ account_id: org, user_id: unscoped.id, role_type: 'owner' }).execute();
+await addMember(app.db, org, unscoped.id, 'owner');
 const outsider = await createUser(app.db);
 
 /** A fresh team of the organisation, owned by `lead`, with `normal` in it. */

@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap';
 import { buildTestApp, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { addMember, addTeam, teamMemberIds, call, failedAttributes, TEAM_BRIEF_FIELDS, TEAM_USER_FIELDS, teamUsersUrl, teamUrl, type App } from '../../factories/teams.js';
+import { teamMemberIds, call, TEAM_BRIEF_FIELDS, TEAM_USER_FIELDS, teamUsersUrl, teamUrl } from '../../factories/teams.js';
+import { addTeam, type App, createMember, failedAttributes } from '../../factories/organisations.js';
 
 const database = await testDatabase(t);
 const asc = (ids: number[]) => [...ids].sort((a, b) => a - b);
@@ -10,9 +11,9 @@ t.test('listing a team\'s users', async (t) => {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db, { first_name: 'Zoe', last_name: 'Zimmer' });
   const org = owner.accountId;
-  const anna = await addMember(app.db, org, 'normal', { first_name: 'Anna', last_name: 'Berg', email: `anna-${process.pid}@corp.test` });
-  const bob = await addMember(app.db, org, 'admin', { first_name: 'Bob', last_name: 'Carlsen' });
-  const gone = await addMember(app.db, org, 'normal', { first_name: 'Aaron', last_name: 'Gone' });
+  const anna = await createMember(app.db, org, 'normal', { first_name: 'Anna', last_name: 'Berg', email: `anna-${process.pid}@corp.test` });
+  const bob = await createMember(app.db, org, 'admin', { first_name: 'Bob', last_name: 'Carlsen' });
+  const gone = await createMember(app.db, org, 'normal', { first_name: 'Aaron', last_name: 'Gone' });
   const outsider = await createUser(app.db);
   await app.db.updateTable('users').set({ last_login_at: 1_700_000_000 }).where('id', '=', bob.id).execute();
 
@@ -79,10 +80,10 @@ async function scene(t: Test) {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db);
   const org = owner.accountId;
-  const admin = await addMember(app.db, org, 'admin');
-  const lead = await addMember(app.db, org, 'normal');
-  const a = await addMember(app.db, org, 'normal');
-  const b = await addMember(app.db, org, 'normal');
+  const admin = await createMember(app.db, org, 'admin');
+  const lead = await createMember(app.db, org, 'normal');
+  const a = await createMember(app.db, org, 'normal');
+  const b = await createMember(app.db, org, 'normal');
   const outsider = await createUser(app.db);
   const team = await addTeam(app.db, org, { owned_by_id: lead.id, members: [lead.id] });
   return { app, owner, org, admin, lead, a, b, outsider, team };
@@ -111,7 +112,7 @@ t.test('adding users to a team', async (t) => {
   });
 
   t.test('all or nothing: one id outside the organisation refuses the call, naming user_ids', async (t) => {
-    const c = await addMember(app.db, org, 'normal');
+    const c = await createMember(app.db, org, 'normal');
     for (const stranger of [outsider.id, 99_999_999]) {
       const res = await add(app, admin.token, org, team.id, [c.id, stranger]);
       t.equal(res.statusCode, 422);
@@ -132,7 +133,7 @@ t.test('adding users to a team', async (t) => {
   });
 
   t.test('the team\'s owner may add users; another normal member may not', async (t) => {
-    const c = await addMember(app.db, org, 'normal');
+    const c = await createMember(app.db, org, 'normal');
     const refused = await add(app, a.token, org, team.id, [c.id]);
     t.equal(refused.statusCode, 403);
     t.equal(refused.json().error.code, 'access_denied');
@@ -143,7 +144,7 @@ t.test('adding users to a team', async (t) => {
   });
 
   t.test('concurrent additions end with every user in, once', async (t) => {
-    const extra = await Promise.all([1, 2, 3, 4].map(() => addMember(app.db, org, 'normal')));
+    const extra = await Promise.all([1, 2, 3, 4].map(() => createMember(app.db, org, 'normal')));
     const fresh = await addTeam(app.db, org);
     const results = await Promise.all([
       add(app, admin.token, org, fresh.id, [extra[0]!.id, extra[1]!.id]),

@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap';
 import { buildTestApp, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { addMember, addProduct, addTeam, call, failedAttributes, nowS, SUMMARY_FIELDS, TEAM_FIELDS, teamsUrl, teamUrl } from '../../factories/teams.js';
+import { call, SUMMARY_FIELDS, TEAM_FIELDS, teamsUrl, teamUrl } from '../../factories/teams.js';
+import { addProduct, addTeam, createMember, failedAttributes, nowS } from '../../factories/organisations.js';
 import { serviceByName } from '../../../src/modules/products/services.js';
 
 const domain = serviceByName('domain')!;
@@ -14,8 +15,8 @@ t.test('creating a team', async (t) => {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db, { first_name: 'Olga', last_name: 'Owner' });
   const org = owner.accountId;
-  const admin = await addMember(app.db, org, 'admin', { first_name: 'Adam', last_name: 'Admin' });
-  const normal = await addMember(app.db, org, 'normal');
+  const admin = await createMember(app.db, org, 'admin', { first_name: 'Adam', last_name: 'Admin' });
+  const normal = await createMember(app.db, org, 'normal');
   const outsider = await createUser(app.db);
 
   t.test('answers 201 with every upstream field; the caller creates and owns it by default', async (t) => {
@@ -36,12 +37,12 @@ t.test('creating a team', async (t) => {
   });
 
   t.test('an admin sets owner, colour and service permissions; counts cover the organisation\'s live products', async (t) => {
-    await addProduct(app.db, org, domain);
-    await addProduct(app.db, org, domain);
-    await addProduct(app.db, org, domain, { deleted: true });
-    await addProduct(app.db, org, ksuite);
-    await addProduct(app.db, org, hosting);
-    await addProduct(app.db, outsider.accountId, domain);
+    await addProduct(app.db, org, domain.name);
+    await addProduct(app.db, org, domain.name);
+    await addProduct(app.db, org, domain.name, { deleted: true });
+    await addProduct(app.db, org, ksuite.name);
+    await addProduct(app.db, org, hosting.name);
+    await addProduct(app.db, outsider.accountId, domain.name);
     const res = await call(app, admin.token, 'POST', teamsUrl(org), {
       name: 'Web', owned_by_id: normal.id, color_id: 7,
       permissions: { services: [domain.id, { service_id: ksuite.id, rights: ['sale', 'check'] }, { service_id: domain.id, rights: 'statistic' }] },
@@ -115,14 +116,14 @@ t.test('reading, updating and deleting a team', async (t) => {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db);
   const org = owner.accountId;
-  const admin = await addMember(app.db, org, 'admin');
-  const lead = await addMember(app.db, org, 'normal', { first_name: 'Lea', last_name: 'Lead' });
-  const normal = await addMember(app.db, org, 'normal');
+  const admin = await createMember(app.db, org, 'admin');
+  const lead = await createMember(app.db, org, 'normal', { first_name: 'Lea', last_name: 'Lead' });
+  const normal = await createMember(app.db, org, 'normal');
   const other = await createUser(app.db);
   const past = nowS() - 3600;
 
   t.test('GET shows the team; with=users adds its members who are still in the organisation', async (t) => {
-    const gone = await addMember(app.db, org, 'normal');
+    const gone = await createMember(app.db, org, 'normal');
     const team = await addTeam(app.db, org, { owned_by_id: lead.id, created_by_id: owner.id, members: [lead.id, normal.id, gone.id] });
     await app.db.deleteFrom('account_members').where('account_id', '=', org).where('user_id', '=', gone.id).execute();
 
@@ -251,8 +252,8 @@ t.test('listing teams', async (t) => {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db);
   const org = owner.accountId;
-  const admin = await addMember(app.db, org, 'admin');
-  const normal = await addMember(app.db, org, 'normal');
+  const admin = await createMember(app.db, org, 'admin');
+  const normal = await createMember(app.db, org, 'normal');
   const other = await createUser(app.db);
   const base = nowS() - 1000;
   // Names chosen so that name order, creation order and member counts all differ.
