@@ -24,6 +24,8 @@ import { membersModule } from './modules/members/index.js';
 import { invitationsModule } from './modules/invitations/index.js';
 import { teamsModule } from './modules/teams/index.js';
 import { productsModule } from './modules/products/index.js';
+import { billingModule } from './modules/billing/index.js';
+import { invoicesModule } from './modules/invoices/index.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -74,6 +76,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(invitationsModule);
   await app.register(teamsModule);
   await app.register(productsModule);
+  await app.register(billingModule);
+  await app.register(invoicesModule);
 
   return app;
 }

@@ -261,6 +261,125 @@ export interface AsyncTasksTable {
   finished_at: Timestamp | null;
 }
 
+// Billing (migration 2026112504). Amounts are minor units.
+export type Currency = 'EUR' | 'CHF';
+export type PaymentMethodKind = 'card' | 'postfinance' | 'twint' | 'paypal';
+export type PaymentChannel = PaymentMethodKind | 'iban' | 'prepaid';
+
+export interface PricesTable {
+  id: Generated<number>;
+  service_name: string;
+  variant: Generated<string>;
+  currency: Currency;
+  period_months: number;
+  amount: number;
+}
+
+export interface PaymentMethodsTable {
+  id: Generated<number>;
+  account_id: number;
+  kind: PaymentMethodKind;
+  brand: string | null;
+  last4: string | null;
+  exp_month: number | null;
+  exp_year: number | null;
+  label: string;
+  processor_token: string;
+  created_at: CreatedAt;
+  deleted_at: Timestamp | null;
+}
+
+export interface InvoicesTable {
+  id: Generated<number>;
+  account_id: number;
+  number: string;
+  kind: 'order' | 'renewal' | 'prepaid';
+  status: Generated<'unpaid' | 'paid' | 'cancelled' | 'proforma'>;
+  currency: Currency;
+  subtotal: number;
+  vat_rate_bp: Generated<number>;
+  vat_amount: Generated<number>;
+  total: number;
+  bank_reference: string | null;
+  issued_at: CreatedAt;
+  due_at: Timestamp;
+  paid_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+}
+
+export interface InvoiceLinesTable {
+  id: Generated<number>;
+  invoice_id: number;
+  description: string;
+  service_name: string | null;
+  product_id: number | null;
+  period_months: number | null;
+  amount: number;
+}
+
+export interface OrdersTable {
+  id: Generated<number>;
+  account_id: number;
+  status: Generated<'pending' | 'paid' | 'cancelled'>;
+  invoice_id: number;
+  created_by_id: number | null;
+  created_at: CreatedAt;
+  paid_at: Timestamp | null;
+}
+
+export interface OrderItemsTable {
+  id: Generated<number>;
+  order_id: number;
+  service_name: string;
+  customer_name: string;
+  period_months: number;
+  amount: number;
+  product_id: number | null;
+}
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  account_id: number;
+  status: 'succeeded' | 'pending' | 'failed';
+  method: PaymentChannel;
+  payment_method_id: number | null;
+  currency: Currency;
+  amount: number;
+  prepaid_amount: Generated<number>;
+  processor_reference: string | null;
+  failure_code: string | null;
+  created_by_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface PaymentInvoicesTable {
+  payment_id: number;
+  invoice_id: number;
+  amount: number;
+}
+
+/** Append-only (a trigger refuses UPDATE and DELETE); the prepaid balance is the sum. */
+export interface PrepaidLedgerTable {
+  id: Generated<number>;
+  account_id: number;
+  amount: number;
+  currency: Currency;
+  kind: 'credit' | 'debit' | 'refund';
+  payment_id: number | null;
+  description: string;
+  created_at: CreatedAt;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: number;
+  key: string;
+  request_hash: string;
+  status: 'in_flight' | 'done';
+  response_status: number | null;
+  response_body: ColumnType<unknown, string | null, string | null>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -280,4 +399,14 @@ export interface Database {
   product_tags: ProductTagsTable;
   invitations: InvitationsTable;
   notifications_outbox: NotificationsOutboxTable;
+  prices: PricesTable;
+  payment_methods: PaymentMethodsTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  payments: PaymentsTable;
+  payment_invoices: PaymentInvoicesTable;
+  prepaid_ledger: PrepaidLedgerTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -41,3 +41,15 @@ export async function requireMember(db: Executor, accountId: number, userId: num
   requireRole(m, min, action);
   return m;
 }
+
+/**
+ * A member who may see and handle billing: an owner, an admin, or a normal member with
+ * `has_billing_access`. Others get 403; non-members 404.
+ */
+export async function requireBilling(db: Executor, accountId: number, userId: number): Promise<Membership> {
+  const m = await membershipOf(db, accountId, userId);
+  if (m.role_type === 'normal' && !m.has_billing_access) {
+    throw accessDenied('Billing is reserved to owners, administrators and members with billing access', { required: 'has_billing_access' });
+  }
+  return m;
+}
