@@ -10,11 +10,16 @@ import { createToken, createUser } from '../factories/users.js';
 //   a token without the accounts scope → 403 access_denied naming it
 //   a member of another organisation   → 404 object_not_found (never a hint it exists)
 //   a role below the route's minimum   → 403 access_denied
+// Billing routes need the billing scope instead, and refuse members without billing access.
 
-type Role = 'member' | 'admin' | 'owner';
+type Role = 'member' | 'billing' | 'admin' | 'owner';
 interface Row {
-  /** The least role that may call it; 'member' routes have no role refusal to test. */
+  /**
+   * The least role that may call it; 'member' routes have no role refusal to test, 'billing'
+   * ones refuse a normal member without has_billing_access.
+   */
   min: Role;
+  scope?: 'accounts' | 'billing';
   /** false for routes that are not about one organisation (lists across them, `current`). */
   scoped?: boolean;
   body?: (w: World) => object;
@@ -90,6 +95,7 @@ t.test('the isolation matrix', async (t) => {
   const spare = await createMember(db, owner.accountId, 'normal');
   const stranger = await createUser(db);
   const noScope = await createToken(db, owner.id, ['user_info', 'billing']);
+  const noBilling = await createToken(db, owner.id, ['user_info', 'accounts']);
   await addProduct(db, owner.accountId, 'domain');
   const invited = await app.inject({
     method: 'POST', url: `/1/accounts/${owner.accountId}/invitations`, headers: bearer(owner.token),
@@ -114,16 +120,17 @@ t.test('the isolation matrix', async (t) => {
     t.equal(anonymous.statusCode, 401, `${route}: no token`);
     t.equal(anonymous.json().error?.code, 'not_authorized', `${route}: not_authorized`);
 
-    const scopeless = await call(noScope.secret);
-    t.equal(scopeless.statusCode, 403, `${route}: no accounts scope`);
-    t.match(scopeless.json().error, { code: 'access_denied', context: { missing_scopes: ['accounts'] } }, `${route}: names the scope`);
+    const scope = row.scope ?? 'accounts';
+    const scopeless = await call(scope === 'billing' ? noBilling.secret : noScope.secret);
+    t.equal(scopeless.statusCode, 403, `${route}: no ${scope} scope`);
+    t.match(scopeless.json().error, { code: 'access_denied', context: { missing_scopes: [scope] } }, `${route}: names the scope`);
 
     if (row.scoped !== false) {
       const foreign = await call(stranger.token);
       t.equal(foreign.statusCode, 404, `${route}: a member of another organisation`);
       t.equal(foreign.json().error?.code, 'object_not_found', `${route}: object_not_found`);
     }
-    const below = row.min === 'owner' ? [normal, admin] : row.min === 'admin' ? [normal] : [];
+    const below = row.min === 'owner' ? [normal, admin] : row.min === 'admin' || row.min === 'billing' ? [normal] : [];
     for (const who of below) {
       const refused = await call(who.token);
       t.equal(refused.statusCode, 403, `${route}: refused to a member below ${row.min}`);
