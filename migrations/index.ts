@@ -4,6 +4,7 @@ import * as billing from './2026112504_billing.js';
 import * as organisations from './2026112502_organisations.js';
 import * as invitationKey from './2026112503_invitation_key.js';
 import * as teams from './2026112503_teams.js';
+import * as priceList from './2026112505_price_list.js';
 
 // Listed statically (not read from the folder) so the same list serves the compiled server
 // and the TypeScript test run. Append new migrations; never edit one that has shipped.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026112503_invitation_key': invitationKey,
   '2026112503_teams': teams,
   '2026112504_billing': billing,
+  '2026112505_price_list': priceList,
 };

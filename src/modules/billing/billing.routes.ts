@@ -1,0 +1,99 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { idempotent } from '../../shared/idempotency.js';
+import { listResult } from '../../shared/pagination.js';
+import { ok } from '../../shared/reply.js';
+import { envelope, errorResponses, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
+import {
+  AccountParams, CreatePaymentMethodBody, CreditBody, CreditSchema, PaymentMethodParams, PaymentMethodSchema,
+  PaymentMethodsQuery, PrepaidSchema, PrepaidTransactionSchema, PrepaidTransactionsQuery,
+} from './billing.schemas.js';
+import { billingService } from './billing.service.js';
+
+const config = { auth: { scopes: ['billing' as const] } };
+const tags = ['Billing'];
+const idempotencyHeader = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string', minLength: 1, maxLength: 255,
+      description: 'Replays the first answer for the same key and body; another body is 422, a request still running is 409',
+    },
+  },
+} as const;
+
+export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = billingService(app.db);
+  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
+
+  app.get('/1/accounts/:account/payment_methods', {
+    config,
+    schema: {
+      operationId: 'listPaymentMethods', tags, summary: 'List the saved payment methods (billing)',
+      params: AccountParams, querystring: PaymentMethodsQuery, response: { 200: listEnvelope(PaymentMethodSchema) },
+    },
+  }, async (req) => {
+    const { items, total, params } = await service.listMethods(caller(req), req.params.account, req.query);
+    return listResult(items, total, params);
+  });
+
+  app.post('/1/accounts/:account/payment_methods', {
+    config,
+    schema: {
+      operationId: 'createPaymentMethod', tags,
+      summary: 'Save a payment method: card (visa, mastercard, cb), postfinance (CHF only), twint or paypal (billing)',
+      description: 'Test numbers: 4242424242424242 and 5555555555554444 succeed, 4035501000000008 is a CB card, '
+        + '4000000000000002 is declined, 4000000000009995 has insufficient funds, 4000000000000259 stays pending. '
+        + 'Twint +41790000002 / PayPal and PostFinance decline@example.test decline; +41790000259 / pending@example.test stay pending.',
+      params: AccountParams, headers: idempotencyHeader, body: CreatePaymentMethodBody,
+      response: { 201: envelope(PaymentMethodSchema), ...errorResponses([409]) },
+    },
+  }, async (req, reply) => {
+    const account = req.params.account;
+    await service.guard(caller(req), account);
+    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.createMethod(account, req.body)) }));
+  });
+
+  app.delete('/1/accounts/:account/payment_methods/:payment_method', {
+    config,
+    schema: {
+      operationId: 'deletePaymentMethod', tags, summary: 'Remove a saved payment method (billing)',
+      params: PaymentMethodParams, response: { 200: TrueEnvelope },
+    },
+  }, async (req) => ok(await service.deleteMethod(caller(req), req.params.account, req.params.payment_method)));
+
+  app.get('/1/accounts/:account/prepaid', {
+    config,
+    schema: {
+      operationId: 'getPrepaidAccount', tags, summary: 'The prepaid account\'s balance (billing)',
+      params: AccountParams, response: { 200: envelope(PrepaidSchema) },
+    },
+  }, async (req) => ok(await service.prepaid(caller(req), req.params.account)));
+
+  app.get('/1/accounts/:account/prepaid/transactions', {
+    config,
+    schema: {
+      operationId: 'listPrepaidTransactions', tags, summary: 'The prepaid account\'s ledger, newest first (billing)',
+      params: AccountParams, querystring: PrepaidTransactionsQuery, response: { 200: listEnvelope(PrepaidTransactionSchema) },
+    },
+  }, async (req) => {
+    const { items, total, params } = await service.ledger(caller(req), req.params.account, req.query);
+    return listResult(items, total, params);
+  });
+
+  app.post('/1/accounts/:account/prepaid/credit', {
+    config,
+    schema: {
+      operationId: 'creditPrepaidAccount', tags,
+      summary: 'Deposit 0.10 to 9999 on the prepaid account by card, PostFinance (CHF only) or IBAN transfer (billing)',
+      description: 'A declined charge answers 402 payment_declined (the failed payment is kept, nothing is credited); '
+        + 'a pending one and an IBAN transfer answer 201 with status pending and credit nothing yet.',
+      params: AccountParams, headers: idempotencyHeader, body: CreditBody,
+      response: { 201: envelope(CreditSchema), ...errorResponses([402, 409]) },
+    },
+  }, async (req, reply) => {
+    const account = req.params.account;
+    const user = caller(req);
+    await service.guard(user, account);
+    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.credit(user, account, req.body)) }));
+  });
+};

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import type { PaymentMethodKind } from '../../db/types.js';
+
+// A simulated payment processor: no network, deterministic by test number, like Stripe's test
+// cards. Saving a method turns the card number / handle into a `processor_token` that encodes
+// the behaviour; the number itself is never stored.
+//
+// Cards (any expiry in the future, any 3-4 digit CVC):
+//   4242424242424242  visa        succeeds
+//   5555555555554444  mastercard  succeeds
+//   2223003122003222  mastercard  succeeds (2-series)
+//   4035501000000008  cb          succeeds (Cartes Bancaires test number)
+//   4000000000000002  visa        declined: card_declined
+//   4000000000009995  visa        declined: insufficient_funds
+//   4000000000000259  visa        stays pending
+//   any other Luhn-valid Visa / Mastercard number succeeds.
+// Twint (phone), PayPal and PostFinance (email):
+//   +41790000002 / decline@example.test        declined: declined
+//   +41790009995 / insufficient@example.test   declined: insufficient_funds
+//   +41790000259 / pending@example.test        stays pending
+//   anything else succeeds.
+
+export type Behaviour = 'ok' | 'declined' | 'insufficient' | 'pending';
+export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'declined';
+export type CardBrand = 'visa' | 'mastercard' | 'cb';
+
+export const TEST_CARDS: Record<string, Behaviour> = {
+  '4000000000000002': 'declined',
+  '4000000000009995': 'insufficient',
+  '4000000000000259': 'pending',
+};
+export const CB_TEST_NUMBERS = new Set(['4035501000000008']);
+export const TEST_PHONES: Record<string, Behaviour> = {
+  '+41790000002': 'declined',
+  '+41790009995': 'insufficient',
+  '+41790000259': 'pending',
+};
+export const TEST_EMAILS: Record<string, Behaviour> = {
+  'decline@example.test': 'declined',
+  'insufficient@example.test': 'insufficient',
+  'pending@example.test': 'pending',
+};
+
+/** The Luhn checksum every card number carries. */
+export function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** The network of a card number: visa 4…, mastercard 51-55… or 2221-2720…, cb by its test numbers. */
+export function detectBrand(digits: string): CardBrand | undefined {
+  if (CB_TEST_NUMBERS.has(digits)) return 'cb';
+  if (digits.startsWith('4')) return 'visa';
+  if (/^5[1-5]/.test(digits)) return 'mastercard';
+  const six = Number(digits.slice(0, 6));
+  if (six >= 222100 && six <= 272099) return 'mastercard';
+  return undefined;
+}
+
+export function behaviourOf(kind: PaymentMethodKind, identifier: string): Behaviour {
+  if (kind === 'card') return TEST_CARDS[identifier] ?? 'ok';
+  if (kind === 'twint') return TEST_PHONES[identifier] ?? 'ok';
+  return TEST_EMAILS[identifier.toLowerCase()] ?? 'ok';
+}
+
+/** The opaque token saved with a method: `pmt_<behaviour>_<random>`. */
+export const tokenFor = (behaviour: Behaviour) => `pmt_${behaviour}_${randomBytes(8).toString('hex')}`;
+
+export class ProcessorDecline extends Error {
+  constructor(readonly code: DeclineCode, readonly reference: string, message: string) {
+    super(message);
+  }
+}
+
+export interface ChargeRequest {
+  kind: PaymentMethodKind;
+  token: string;
+  amount: number;
+  currency: 'EUR' | 'CHF';
+}
+
+export interface ChargeResult {
+  status: 'succeeded' | 'pending';
+  reference: string;
+}
+
+/** Charges a saved method; throws ProcessorDecline when the method's behaviour says so. */
+export function charge(req: ChargeRequest): ChargeResult {
+  const m = /^pmt_(ok|declined|insufficient|pending)_[0-9a-f]+$/.exec(req.token);
+  if (!m) throw new Error('unknown processor token');
+  if (!Number.isInteger(req.amount) || req.amount <= 0) throw new Error('charge amount must be a positive integer');
+  const behaviour = m[1] as Behaviour;
+  const reference = `ch_${randomBytes(10).toString('hex')}`;
+  switch (behaviour) {
+    case 'ok':
+      return { status: 'succeeded', reference };
+    case 'pending':
+      return { status: 'pending', reference };
+    case 'insufficient':
+      throw new ProcessorDecline('insufficient_funds', reference, 'The payment was declined: insufficient funds');
+    case 'declined':
+      throw new ProcessorDecline(req.kind === 'card' ? 'card_declined' : 'declined', reference, 'The payment was declined');
+  }
+}

@@ -1,0 +1,147 @@
+import { Type, type Static } from 'typebox';
+import { ListQuery } from '../../shared/pagination.js';
+import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
+
+export const CURRENCIES = ['CHF', 'EUR'] as const;
+export const INVOICE_STATUSES = ['unpaid', 'paid', 'cancelled', 'proforma'] as const;
+export const ORDER_STATUSES = ['pending', 'paid', 'cancelled'] as const;
+export const MAX_ORDER_ITEMS = 20;
+
+const Money = (description: string) => Type.Integer({ minimum: 0, description: `${description}, in minor units of the currency` });
+
+export const AccountParams = Type.Object({ account: Id });
+export const OrderParams = Type.Object({ account: Id, order: Id });
+export const InvoiceParams = Type.Object({ account: Id, invoice: Id });
+
+// Prices
+
+export const PriceSchema = Type.Object(
+  {
+    id: Id,
+    service_name: Type.String(),
+    variant: Type.String({ description: 'A top-level domain (`ch`) for domain prices, else empty: the price of every product of the service' }),
+    currency: StringEnum(CURRENCIES),
+    period_months: Type.Integer({ minimum: 1, maximum: 120 }),
+    amount: Money('The price of the whole period'),
+  },
+  { title: 'Price' },
+);
+
+const PriceFilters = {
+  service_name: Type.Optional(Type.String({ maxLength: 64 })),
+  currency: Type.Optional(StringEnum(CURRENCIES)),
+};
+export const PricesQuery = Type.Object({
+  filter: Type.Optional(Type.Object(PriceFilters, { additionalProperties: false })),
+  ...PriceFilters,
+  ...ListQuery,
+});
+export type PricesQueryInput = Static<typeof PricesQuery>;
+
+// Orders
+
+export const OrderItemSchema = Type.Object(
+  {
+    id: Id,
+    service_name: Type.String(),
+    customer_name: Type.String(),
+    period_months: Type.Integer(),
+    amount: Money('The price of the item, VAT excluded'),
+    product_id: Nullable(Id),
+  },
+  { title: 'OrderItem' },
+);
+
+export const OrderSchema = Type.Object(
+  {
+    id: Id,
+    status: StringEnum(ORDER_STATUSES),
+    items: Type.Array(OrderItemSchema),
+    invoice_id: Id,
+    total: Money('The invoice total, VAT included'),
+    currency: StringEnum(CURRENCIES),
+    created_at: Timestamp,
+    paid_at: Nullable(Timestamp),
+  },
+  { title: 'Order' },
+);
+
+export const CreateOrderBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          service_name: Type.String({ minLength: 1, maxLength: 64, description: 'A service of the price list' }),
+          customer_name: Type.String({ minLength: 1, maxLength: 255, description: 'The product\'s name; for a domain, the domain name (its TLD picks the price)' }),
+          period_months: Type.Integer({ minimum: 1, maximum: 120 }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_ORDER_ITEMS },
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ items: [
+      { service_name: 'domain', customer_name: 'example.ch', period_months: 36 },
+      { service_name: 'web_hosting', customer_name: 'My website', period_months: 12 },
+    ] }],
+  },
+);
+export type CreateOrderInput = Static<typeof CreateOrderBody>;
+
+const OrderFilters = { status: Type.Optional(StringEnum(ORDER_STATUSES)) };
+export const OrdersQuery = Type.Object({
+  filter: Type.Optional(Type.Object(OrderFilters, { additionalProperties: false })),
+  ...OrderFilters,
+  ...ListQuery,
+});
+export type OrdersQueryInput = Static<typeof OrdersQuery>;
+
+// Invoices
+
+export const InvoiceLineSchema = Type.Object(
+  {
+    id: Id,
+    description: Type.String(),
+    service_name: Nullable(Type.String()),
+    product_id: Nullable(Id),
+    period_months: Nullable(Type.Integer()),
+    amount: Money('The line, VAT excluded'),
+  },
+  { title: 'InvoiceLine' },
+);
+
+export const InvoiceSchema = Type.Object(
+  {
+    id: Id,
+    number: Type.String({ description: 'IKM-<year>-<6 digits>, unique' }),
+    kind: StringEnum(['order', 'renewal', 'prepaid']),
+    status: StringEnum(INVOICE_STATUSES),
+    currency: StringEnum(CURRENCIES),
+    subtotal: Money('The sum of the lines'),
+    vat_rate: Type.Number({ description: 'VAT in percent (8.1 for CHF, 20 for EUR)' }),
+    vat_amount: Money('The VAT'),
+    total: Money('Subtotal plus VAT'),
+    amount_paid: Money('What succeeded payments have paid of it'),
+    amount_due: Money('Total minus amount paid'),
+    issued_at: Timestamp,
+    due_at: Timestamp,
+    paid_at: Nullable(Timestamp),
+    lines: Type.Array(InvoiceLineSchema),
+    order_id: Nullable(Id),
+  },
+  { title: 'Invoice' },
+);
+
+const InvoiceFilters = {
+  status: Type.Optional(StringEnum(INVOICE_STATUSES)),
+  due_from: Type.Optional(Type.Integer({ minimum: 0, description: 'Due at or after (Unix seconds)' })),
+  due_to: Type.Optional(Type.Integer({ minimum: 0, description: 'Due at or before (Unix seconds)' })),
+};
+export const InvoicesQuery = Type.Object({
+  filter: Type.Optional(Type.Object(InvoiceFilters, { additionalProperties: false })),
+  ...InvoiceFilters,
+  ...ListQuery,
+});
+export type InvoicesQueryInput = Static<typeof InvoicesQuery>;
