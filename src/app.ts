@@ -26,6 +26,7 @@ import { teamsModule } from './modules/teams/index.js';
 import { productsModule } from './modules/products/index.js';
 import { billingModule } from './modules/billing/index.js';
 import { invoicesModule } from './modules/invoices/index.js';
+import { paymentsModule } from './modules/payments/index.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -78,6 +79,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(productsModule);
   await app.register(billingModule);
   await app.register(invoicesModule);
+  await app.register(paymentsModule);
 
   return app;
 }

@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   object_not_found: 404,
   method_not_found: 404,
   object_already_exists: 409,
+  conflict_error: 409,
   idempotency_key_in_use: 409,
   validation_failed: 422,
   too_many_requests: 429,

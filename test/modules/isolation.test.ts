@@ -91,6 +91,10 @@ const MATRIX: Record<string, Row> = {
   'GET /1/accounts/{account}/invoices': { min: 'billing', scope: 'billing' },
   'GET /1/accounts/{account}/invoices/{invoice}': { min: 'billing', scope: 'billing' },
   'GET /1/accounts/{account}/invoices/{invoice}/pdf': { min: 'billing', scope: 'billing' },
+  'POST /1/accounts/{account}/payments': { min: 'billing', scope: 'billing', body: () => ({ invoice_ids: [1], method: 'card' }) },
+  'GET /1/accounts/{account}/payments': { min: 'billing', scope: 'billing' },
+  'GET /1/accounts/{account}/payments/{payment}': { min: 'billing', scope: 'billing' },
+  'POST /1/accounts/{account}/payments/{payment}/record_transfer': { min: 'billing', scope: 'billing' },
 };
 
 const ORGANISATION_PATH = /^\/\d+\/(accounts?|products)(\/|$)/;
@@ -129,7 +133,7 @@ t.test('the isolation matrix', async (t) => {
     const url = template
       .replace(/\{account(_id)?\}/, String(w.account)).replace('{tag_id}', String(w.tag)).replace('{team}', String(w.team))
       .replace('{invitation}', String(w.invitation)).replace('{user}', String(row.user?.(w) ?? w.spare))
-      .replace(/\{(payment_method|order|invoice)\}/, '1');
+      .replace(/\{(payment_method|payment|order|invoice)\}/, '1');
     const payload = row.body?.(w);
     const call = (token?: string) =>
       app.inject({ method: method as 'GET', url, payload, headers: token ? bearer(token) : {} });

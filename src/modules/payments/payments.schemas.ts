@@ -1,0 +1,56 @@
+import { Type, type Static } from 'typebox';
+import { ListQuery } from '../../shared/pagination.js';
+import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
+
+export const AccountParams = Type.Object({ account: Id });
+export const PaymentParams = Type.Object({ account: Id, payment: Id });
+
+export const PAYMENT_CHANNELS = ['card', 'postfinance', 'twint', 'paypal', 'iban', 'prepaid'] as const;
+export const PAYMENT_STATUSES = ['succeeded', 'pending', 'failed'] as const;
+
+const Money = (description: string) => Type.Integer({ minimum: 0, description: `${description} (minor units)` });
+
+export const PaymentSchema = Type.Object(
+  {
+    id: Id,
+    status: StringEnum(PAYMENT_STATUSES),
+    method: StringEnum(PAYMENT_CHANNELS),
+    payment_method_id: Nullable(Id),
+    currency: StringEnum(['EUR', 'CHF']),
+    amount: Money('What the payment settles, prepaid part included'),
+    prepaid_amount: Money('The part taken from the prepaid account'),
+    processor_reference: Nullable(Type.String({ description: 'The processor\'s charge reference, or the creditor reference (RF…) of an IBAN transfer' })),
+    failure_code: Nullable(Type.String({ description: 'Why a failed payment was declined' })),
+    invoice_ids: Type.Array(Id),
+    created_at: Timestamp,
+  },
+  { title: 'Payment' },
+);
+
+export const CreatedPaymentSchema = Type.Object(
+  {
+    ...PaymentSchema.properties,
+    bank_reference: Nullable(Type.String({ description: 'IBAN transfers: the creditor reference (RF…) to quote' })),
+    proforma: Type.Boolean({ description: 'True for an IBAN transfer: the invoices stay unpaid until the transfer arrives' }),
+  },
+  { title: 'CreatedPayment' },
+);
+
+export const CreatePaymentBody = Type.Object(
+  {
+    invoice_ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 100, description: 'Unpaid invoices to pay (or order_id)' })),
+    order_id: Type.Optional(Id),
+    method: StringEnum(PAYMENT_CHANNELS),
+    payment_method_id: Type.Optional(Id),
+    use_prepaid: Type.Optional(Type.Boolean({ description: 'Take what the prepaid account holds first, the method pays the rest' })),
+  },
+  { additionalProperties: false },
+);
+export type CreatePaymentInput = Static<typeof CreatePaymentBody>;
+
+export const PaymentsQuery = Type.Object({
+  ...ListQuery,
+  status: Type.Optional(StringEnum(PAYMENT_STATUSES)),
+  filter: Type.Optional(Type.Object({ status: Type.Optional(StringEnum(PAYMENT_STATUSES)) })),
+});
+export type PaymentsQueryInput = Static<typeof PaymentsQuery>;

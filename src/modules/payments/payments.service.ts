@@ -1,0 +1,227 @@
+import type { Db } from '../../db/database.js';
+import type { PaymentMethodKind } from '../../db/types.js';
+import { inTransaction } from '../../db/transaction.js';
+import { requireBilling } from '../../shared/access.js';
+import { AppError, invalidField, notFound } from '../../shared/errors.js';
+import { listParams } from '../../shared/pagination.js';
+import { nowSeconds } from '../../shared/time.js';
+import { billingRepository as billing } from '../billing/billing.repository.js';
+import { creditorReference, formatMoney } from '../billing/billing.service.js';
+import { charge, ProcessorDecline } from '../billing/processor.js';
+import { fulfilOrder } from '../invoices/index.js';
+import { PAYMENT_SORTABLE, paymentsRepository as repo, type Trx } from './payments.repository.js';
+import type { CreatePaymentInput, PaymentsQueryInput } from './payments.schemas.js';
+
+type PaymentRow = NonNullable<Awaited<ReturnType<typeof repo.find>>>;
+
+export const presentPayment = (p: PaymentRow, invoiceIds: number[]) => ({
+  id: p.id,
+  status: p.status,
+  method: p.method,
+  payment_method_id: p.payment_method_id,
+  currency: p.currency,
+  amount: Number(p.amount),
+  prepaid_amount: Number(p.prepaid_amount),
+  processor_reference: p.processor_reference,
+  failure_code: p.failure_code,
+  invoice_ids: invoiceIds,
+  created_at: p.created_at,
+});
+
+/**
+ * Hook point for issue 5 (auto-renewal): called inside the payment's transaction when a card or
+ * Twint payment succeeds on invoices whose orders created products. Auto-renewal is not
+ * implemented yet; this is where it will switch on for `productIds` with `paymentMethodId`.
+ */
+export async function onProductsPaidByRenewableMethod(
+  _trx: Trx,
+  _ctx: { accountId: number; paymentId: number; paymentMethodId: number; method: 'card' | 'twint'; productIds: number[] },
+): Promise<void> {
+  // Intentionally empty until issue 5.
+}
+
+class Declined extends Error {
+  constructor(
+    readonly decline: ProcessorDecline,
+    readonly row: { method: CreatePaymentInput['method']; payment_method_id: number; currency: 'EUR' | 'CHF'; amount: number; shares: { invoice_id: number; amount: number }[] },
+  ) {
+    super(decline.message);
+  }
+}
+
+/** Marks invoices paid and fulfils their pending orders; returns the products created. */
+async function settle(trx: Trx, invoiceIds: number[], at: number): Promise<number[]> {
+  await repo.markPaid(trx, invoiceIds, at);
+  const products: number[] = [];
+  for (const o of await repo.pendingOrdersOf(trx, invoiceIds)) {
+    const r = await fulfilOrder(trx, o.id, at);
+    products.push(...r.products.map((p) => p.product_id));
+  }
+  return products;
+}
+
+export function paymentsService(db: Db) {
+  const guard = (userId: number, accountId: number) => requireBilling(db, accountId, userId);
+
+  /** Locks the invoices and checks they are the organisation's and unpaid; answers each one's due. */
+  async function lockUnpaid(trx: Trx, accountId: number, ids: number[]) {
+    const rows = await repo.lockInvoices(trx, accountId, ids);
+    if (rows.length !== ids.length) throw notFound('Invoice');
+    const notUnpaid = rows.filter((r) => r.status !== 'unpaid').map((r) => r.id);
+    if (notUnpaid.length) {
+      throw new AppError('conflict_error', 'These invoices are not awaiting payment (already paid, being paid or cancelled)', { invoice_ids: notUnpaid });
+    }
+    const paid = await repo.paidOf(trx, ids);
+    return rows.map((r) => ({ invoice_id: r.id, amount: Math.max(0, Number(r.total) - (paid.get(r.id) ?? 0)) }));
+  }
+
+  return {
+    guard,
+
+    /** Pays invoices (the caller is already guarded). One transaction; a decline keeps only its failed row. */
+    async create(userId: number, accountId: number, body: CreatePaymentInput) {
+      if ((body.invoice_ids === undefined) === (body.order_id === undefined)) {
+        throw invalidField('invoice_ids', 'required_without', 'Give exactly one of invoice_ids and order_id', ['invoice_ids', 'order_id']);
+      }
+      if ((body.method === 'iban' || body.method === 'prepaid') && body.payment_method_id !== undefined) {
+        throw invalidField('payment_method_id', 'prohibited', `A ${body.method} payment uses no saved method`);
+      }
+      if (body.method === 'iban' && body.use_prepaid) {
+        throw invalidField('use_prepaid', 'prohibited', 'An IBAN transfer cannot be combined with the prepaid account');
+      }
+      try {
+        return await inTransaction(db, async (trx) => {
+          const { currency } = await billing.lockAccount(trx, accountId);
+          let ids: number[];
+          if (body.order_id !== undefined) {
+            const order = await repo.orderOf(trx, accountId, body.order_id);
+            if (!order) throw notFound('Order');
+            ids = [order.invoice_id];
+          } else {
+            ids = [...new Set(body.invoice_ids!)].sort((a, b) => a - b);
+          }
+          const shares = await lockUnpaid(trx, accountId, ids);
+          const due = shares.reduce((s, x) => s + x.amount, 0);
+          const base = { account_id: accountId, method: body.method, currency, amount: due, created_by_id: userId };
+          const now = nowSeconds();
+
+          if (body.method === 'iban') {
+            const reference = creditorReference();
+            const payment = await repo.insertPayment(trx, { ...base, status: 'pending', payment_method_id: null, prepaid_amount: 0, processor_reference: reference, failure_code: null });
+            await repo.linkInvoices(trx, payment.id, shares);
+            await repo.setBankReference(trx, ids, reference);
+            return { ...presentPayment(payment, ids), bank_reference: reference, proforma: true };
+          }
+
+          const balance = await billing.balance(trx, accountId);
+          let prepaid = 0;
+          if (body.method === 'prepaid') {
+            if (balance < due) {
+              throw new AppError('validation_failed', `The prepaid account holds ${formatMoney(balance, currency)}, ${formatMoney(due - balance, currency)} short of ${formatMoney(due, currency)}`, { shortfall: due - balance, balance, due }, [
+                { code: 'validation_rule_prepaid_balance', description: 'The prepaid balance does not cover the invoices', context: { attribute: 'method' } },
+              ]);
+            }
+            prepaid = due;
+          } else if (body.use_prepaid) {
+            prepaid = Math.min(Math.max(balance, 0), due);
+          }
+          const rest = due - prepaid;
+
+          let method: Awaited<ReturnType<typeof billing.findMethod>> | undefined;
+          let result: { status: 'succeeded' | 'pending'; reference: string | null } = { status: 'succeeded', reference: null };
+          if (body.method !== 'prepaid') {
+            const kind: PaymentMethodKind = body.method;
+            if (kind === 'postfinance' && currency !== 'CHF') {
+              throw invalidField('method', 'postfinance_chf', 'PostFinance is only available to organisations billed in CHF', ['CHF']);
+            }
+            method = body.payment_method_id !== undefined
+              ? await billing.findMethod(trx, accountId, body.payment_method_id)
+              : await billing.latestMethodOfKind(trx, accountId, kind);
+            if (!method && body.payment_method_id !== undefined) throw notFound('Payment method');
+            if (!method && rest > 0) {
+              throw invalidField('payment_method_id', 'required', `No saved ${kind} method: add one with POST /1/accounts/${accountId}/payment_methods`);
+            }
+            if (method && method.kind !== kind) {
+              throw invalidField('payment_method_id', 'kind', `Payment method ${method.id} is a ${method.kind} method, not ${kind}`, [kind]);
+            }
+            if (method && rest > 0) {
+              try {
+                result = charge({ kind, token: method.processor_token, amount: rest, currency });
+              } catch (err) {
+                if (err instanceof ProcessorDecline) {
+                  throw new Declined(err, { method: body.method, payment_method_id: method.id, currency, amount: due, shares });
+                }
+                throw err;
+              }
+            }
+          }
+
+          // A pending charge records the prepaid part it planned (amount = charged + prepaid_amount)
+          // but debits nothing: the debit belongs to the charge's success, which this slice does not resolve yet.
+          const pending = result.status === 'pending';
+          const payment = await repo.insertPayment(trx, {
+            ...base, status: result.status, payment_method_id: method?.id ?? null, prepaid_amount: prepaid,
+            processor_reference: result.reference, failure_code: null,
+          });
+          await repo.linkInvoices(trx, payment.id, shares);
+          if (!pending) {
+            if (prepaid > 0) {
+              await billing.insertLedger(trx, { account_id: accountId, amount: -prepaid, currency, kind: 'debit', payment_id: payment.id, description: `Payment ${payment.id} of invoices ${ids.join(', ')}` });
+            }
+            const products = await settle(trx, ids, now);
+            if (method && (method.kind === 'card' || method.kind === 'twint') && products.length) {
+              await onProductsPaidByRenewableMethod(trx, { accountId, paymentId: payment.id, paymentMethodId: method.id, method: method.kind, productIds: products });
+            }
+          }
+          return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
+        });
+      } catch (err) {
+        if (!(err instanceof Declined)) throw err;
+        // Everything above was rolled back; only the failed attempt is kept, in a short transaction of its own.
+        const failed = await inTransaction(db, async (trx) => {
+          const p = await repo.insertPayment(trx, {
+            account_id: accountId, status: 'failed', method: err.row.method, payment_method_id: err.row.payment_method_id, currency: err.row.currency,
+            amount: err.row.amount, prepaid_amount: 0, processor_reference: err.decline.reference, failure_code: err.decline.code, created_by_id: userId,
+          });
+          await repo.linkInvoices(trx, p.id, err.row.shares);
+          return p;
+        });
+        throw new AppError('payment_declined', err.decline.message, { decline_code: err.decline.code, payment_id: failed.id });
+      }
+    },
+
+    /** Test mode: the bank transfer of a pending IBAN payment arrived (the caller is already guarded). */
+    async recordTransfer(accountId: number, paymentId: number) {
+      return inTransaction(db, async (trx) => {
+        await billing.lockAccount(trx, accountId);
+        const payment = await repo.findForUpdate(trx, accountId, paymentId);
+        if (!payment) throw notFound('Payment');
+        if (payment.method !== 'iban' || payment.status !== 'pending') {
+          throw new AppError('conflict_error', 'Only a pending IBAN payment can have its transfer recorded', { status: payment.status, method: payment.method });
+        }
+        const linked = await repo.shares(trx, paymentId);
+        const ids = linked.map((s) => s.invoice_id);
+        await lockUnpaid(trx, accountId, ids);
+        await repo.setStatus(trx, paymentId, 'succeeded');
+        await settle(trx, ids, nowSeconds());
+        return presentPayment({ ...payment, status: 'succeeded' }, ids);
+      });
+    },
+
+    async list(userId: number, accountId: number, q: PaymentsQueryInput) {
+      await guard(userId, accountId);
+      const params = listParams(q, PAYMENT_SORTABLE, [{ field: 'id', dir: 'desc' }]);
+      const { items, total } = await repo.list(db, accountId, q.filter?.status ?? q.status, params);
+      const links = await repo.invoiceIdsOf(db, items.map((p) => p.id));
+      return { items: items.map((p) => presentPayment(p, links.get(p.id) ?? [])), total, params };
+    },
+
+    async get(userId: number, accountId: number, id: number) {
+      await guard(userId, accountId);
+      const p = await repo.find(db, accountId, id);
+      if (!p) throw notFound('Payment');
+      const links = await repo.invoiceIdsOf(db, [id]);
+      return presentPayment(p, links.get(id) ?? []);
+    },
+  };
+}

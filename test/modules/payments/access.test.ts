@@ -1,0 +1,78 @@
+import t from 'tap';
+import { buildTestApp, testDatabase } from '../../helper.js';
+import { addMember, createMember } from '../../factories/organisations.js';
+import { createUser } from '../../factories/users.js';
+import { CARDS, saveCard } from '../../factories/billing.js';
+import { addInvoice, call, paymentRows, paymentsUrl, paymentUrl, transferUrl } from '../../factories/payments.js';
+
+// Who may call the payments routes: no token 401, a token without `billing` 403, a normal member
+// without billing access 403, a non-member 404, another organisation's payment or invoice 404.
+
+const database = await testDatabase(t);
+const app = await buildTestApp(t, { database });
+const owner = await createUser(app.db);
+const org = owner.accountId;
+const admin = await createMember(app.db, org, 'admin');
+const normal = await createMember(app.db, org, 'normal');
+const biller = await createMember(app.db, org, 'normal', { has_billing_access: true });
+const unscoped = await createUser(app.db, { scopes: ['user_info', 'accounts'] });
+await addMember(app.db, org, unscoped.id, 'owner');
+const outsider = await createUser(app.db);
+await saveCard(app, owner.token, org, CARDS.visa);
+await saveCard(app, outsider.token, outsider.accountId, CARDS.visa);
+
+type M = 'GET' | 'POST';
+interface Route { op: string; method: M; url: () => Promise<string>; body?: () => Promise<unknown>; success: number }
+const ibanPayment = async (accountId: number, token: string) =>
+  (await call(app, token, 'POST', paymentsUrl(accountId), { invoice_ids: [await addInvoice(app.db, accountId, 500)], method: 'iban' })).json().data.id as number;
+const ROUTES: Route[] = [
+  { op: 'createPayment', method: 'POST', url: async () => paymentsUrl(org), body: async () => ({ invoice_ids: [await addInvoice(app.db, org, 700)], method: 'card' }), success: 201 },
+  { op: 'listPayments', method: 'GET', url: async () => paymentsUrl(org), success: 200 },
+  { op: 'getPayment', method: 'GET', url: async () => paymentUrl(org, await ibanPayment(org, owner.token)), success: 200 },
+  { op: 'recordPaymentTransfer', method: 'POST', url: async () => transferUrl(org, await ibanPayment(org, owner.token)), success: 200 },
+];
+
+t.test('every payments route is in the table', async (t) => {
+  const ops = new Set<string>();
+  const spec = app.swagger() as { paths: Record<string, Record<string, { operationId?: string }>> };
+  for (const [path, methods] of Object.entries(spec.paths)) {
+    if (!/^\/1\/accounts\/\{account\}\/payments/.test(path)) continue;
+    for (const m of Object.values(methods)) if (m.operationId) ops.add(m.operationId);
+  }
+  t.same([...ops].sort(), ROUTES.map((r) => r.op).sort());
+});
+
+for (const r of ROUTES) {
+  t.test(r.op, async (t) => {
+    const send = async (token: string | null) => call(app, token, r.method, await r.url(), r.body ? await r.body() : undefined);
+    t.equal((await send(null)).statusCode, 401, 'no token');
+    t.equal((await send(unscoped.token)).statusCode, 403, 'token without billing');
+    const low = await send(normal.token);
+    t.equal(low.statusCode, 403, 'normal member without billing access');
+    t.equal(low.json().error.code, 'access_denied');
+    const stranger = await send(outsider.token);
+    t.equal(stranger.statusCode, 404, 'not a member');
+    t.equal(stranger.json().error.code, 'object_not_found');
+    for (const [who, m] of [['owner', owner], ['admin', admin], ['normal with billing access', biller]] as const) {
+      const res = await send(m.token);
+      t.equal(res.statusCode, r.success, `${who}: ${res.body}`);
+    }
+  });
+}
+
+t.test('another organisation\'s invoice, order or payment: 404, nothing paid', async (t) => {
+  const before = (await paymentRows(app.db, org)).length;
+  const foreignInvoice = await addInvoice(app.db, outsider.accountId, 900);
+  const ownInvoice = await addInvoice(app.db, org, 900);
+  const res = await call(app, owner.token, 'POST', paymentsUrl(org), { invoice_ids: [ownInvoice, foreignInvoice], method: 'card' });
+  t.equal(res.statusCode, 404);
+  t.equal(res.json().error.code, 'object_not_found');
+  const foreignOrder = await app.db.insertInto('orders').values({ account_id: outsider.accountId, invoice_id: foreignInvoice, created_by_id: outsider.id, paid_at: null })
+    .returning('id').executeTakeFirstOrThrow();
+  t.equal((await call(app, owner.token, 'POST', paymentsUrl(org), { order_id: foreignOrder.id, method: 'card' })).statusCode, 404, 'foreign order');
+  t.equal((await paymentRows(app.db, org)).length, before, 'nothing recorded');
+  const foreignPayment = await ibanPayment(outsider.accountId, outsider.token);
+  t.equal((await call(app, owner.token, 'GET', paymentUrl(org, foreignPayment))).statusCode, 404, 'foreign payment');
+  t.equal((await call(app, owner.token, 'POST', transferUrl(org, foreignPayment))).statusCode, 404, 'foreign payment transfer');
+  t.equal((await call(app, owner.token, 'GET', paymentUrl(outsider.accountId, foreignPayment))).statusCode, 404, 'foreign organisation');
+});
