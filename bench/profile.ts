@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { seedInvoices } from './invoices-seed.js';
 import { seedBenchUser } from './seed.js';
 
 // `npm run bench`: GET /2/profile on ik-mirror against a bare Fastify route that does only the
@@ -21,7 +22,8 @@ import { seedBenchUser } from './seed.js';
 // dropped at the end; unset → PGlite in a temp directory), BENCH_DURATION (s, default 10),
 // BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (50), BENCH_ROUNDS (3, medians reported), BENCH_TOKENS (20000),
 // BENCH_PATH (default /2/profile), BENCH_LOG_LEVEL (turns ik-mirror's logger on, to /dev/null),
-// BENCH_CPU_PROF=dir (children run with --cpu-prof into dir).
+// BENCH_CPU_PROF=dir (children run with --cpu-prof into dir), BENCH_INVOICES (30000, for the
+// "pay one invoice" measurement that follows the comparison).
 
 interface Histogram { average: number; p50: number; p99: number; total: number }
 interface Result {
@@ -50,6 +52,7 @@ const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const TOKENS = Number(env.BENCH_TOKENS ?? 20_000);
 const IKM_PATH = env.BENCH_PATH ?? '/2/profile';
+const INVOICES = Number(env.BENCH_INVOICES ?? 30_000);
 const TARGET_RPS_RATIO = 0.8;
 const TARGET_P99_RATIO = 1.5;
 
@@ -139,14 +142,21 @@ function createPgliteDir(): Target {
   return { kind: 'pglite', dataDir };
 }
 
-async function prepare(target: Target): Promise<string[]> {
+interface Seeded {
+  tokens: string[];
+  accountId: number;
+  invoices: number[];
+}
+
+async function prepare(target: Target): Promise<Seeded> {
   const database = openDatabase({ url: target.url, dataDir: target.dataDir, poolSize: 4 });
   try {
     await migrateToLatest(database.db);
     const started = Date.now();
     const user = await seedBenchUser(database.db, TOKENS + 1);
-    console.log(`seeded 1 user and ${TOKENS + 1} tokens in ${Date.now() - started} ms`);
-    return user.tokens;
+    const invoices = await seedInvoices(database.db, user.accountId, INVOICES);
+    console.log(`seeded 1 user, ${TOKENS + 1} tokens and ${INVOICES} invoices in ${Date.now() - started} ms`);
+    return { tokens: user.tokens, accountId: user.accountId, invoices };
   } finally {
     // PGlite's directory can be opened by one process at a time: the children come after.
     await database.close();
@@ -199,7 +209,10 @@ async function startServer(mode: 'ikm' | 'bare', target: Target): Promise<Server
 
 // ---- load ----------------------------------------------------------------------------------
 
-function run(port: number, path: string, feeder: TokenFeeder, duration: number): Promise<Result> {
+/** A POST body made afresh for each request (the payment bench pays a new invoice each time). */
+type BodyFactory = () => object;
+
+function run(port: number, path: string, feeder: TokenFeeder, duration: number, body?: BodyFactory): Promise<Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -207,10 +220,14 @@ function run(port: number, path: string, feeder: TokenFeeder, duration: number):
         connections: CONNECTIONS,
         duration,
         requests: [{
-          method: 'GET',
+          method: body ? 'POST' : 'GET',
           path,
           setupRequest: (req) => {
             req.headers = { ...req.headers, authorization: `Bearer ${feeder.next()}` };
+            if (body) {
+              req.headers['content-type'] = 'application/json';
+              req.body = JSON.stringify(body());
+            }
             return req;
           },
         }],
@@ -317,7 +334,8 @@ function report(ikm: Measured[], bare: Measured[], feeder: TokenFeeder, target: 
 
 async function main() {
   const target = env.DATABASE_URL ? await createPostgresDatabase(env.DATABASE_URL) : createPgliteDir();
-  const tokens = await prepare(target);
+  const seeded = await prepare(target);
+  const tokens = seeded.tokens;
   const probeToken = tokens.pop()!;
   const ikmFeeder = new TokenFeeder(tokens);
   const bareFeeder = new TokenFeeder(tokens);
@@ -333,6 +351,26 @@ async function main() {
     }
   }
   report(ikm, bare, ikmFeeder, target);
+  await measurePayments(target, ikmFeeder, seeded);
+}
+
+/** "Pay one invoice": each request pays a different unpaid invoice from the prepaid account. */
+async function measurePayments(target: Target, feeder: TokenFeeder, seeded: Seeded): Promise<void> {
+  const server = await startServer('ikm', target);
+  try {
+    let next = 0;
+    const body = () => ({ invoice_ids: [seeded.invoices[next++ % seeded.invoices.length]], method: 'prepaid' });
+    const path = `/1/accounts/${seeded.accountId}/payments`;
+    const cpuBefore = await server.cpuMicros();
+    const m = summarise(await run(server.port, path, feeder, DURATION, body), (await server.cpuMicros()) - cpuBefore);
+    const reused = next > seeded.invoices.length;
+    console.log('');
+    console.log(`POST ${path} (pay one invoice from the prepaid account) — ${CONNECTIONS} connections, ${DURATION} s`);
+    console.log(`  ${m.rps.toFixed(0)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${m.cpuPerReq.toFixed(0)} µs CPU/req  (${m.codes})`);
+    if (reused) console.log(`!!! the ${seeded.invoices.length} invoices ran out: later requests paid paid invoices (409); raise BENCH_INVOICES.`);
+  } finally {
+    await server.stop();
+  }
 }
 
 main()

@@ -9,6 +9,7 @@ import { newApiToken } from '../src/shared/secrets.js';
 
 export interface BenchUser {
   id: number;
+  accountId: number;
   tokens: string[];
 }
 
@@ -30,7 +31,7 @@ export async function seedBenchUser(db: Db, tokenCount: number): Promise<BenchUs
     .executeTakeFirstOrThrow();
   await db.insertInto('account_members').values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true }).execute();
   await db.insertInto('user_emails').values({ user_id: user.id, email, email_type: 'email', type: 'personal', checked: true }).execute();
-  return { id: user.id, tokens: await insertTokens(db, user.id, tokenCount) };
+  return { id: user.id, accountId: account.id, tokens: await insertTokens(db, user.id, tokenCount) };
 }
 
 async function insertTokens(db: Db, userId: number, count: number): Promise<string[]> {
