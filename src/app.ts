@@ -27,6 +27,7 @@ import { productsModule } from './modules/products/index.js';
 import { billingModule } from './modules/billing/index.js';
 import { invoicesModule } from './modules/invoices/index.js';
 import { paymentsModule } from './modules/payments/index.js';
+import { dueModule } from './modules/due/index.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -80,6 +81,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(billingModule);
   await app.register(invoicesModule);
   await app.register(paymentsModule);
+  await app.register(dueModule);
 
   return app;
 }

@@ -95,6 +95,8 @@ const MATRIX: Record<string, Row> = {
   'GET /1/accounts/{account}/payments': { min: 'billing', scope: 'billing' },
   'GET /1/accounts/{account}/payments/{payment}': { min: 'billing', scope: 'billing' },
   'POST /1/accounts/{account}/payments/{payment}/record_transfer': { min: 'billing', scope: 'billing' },
+  'GET /1/accounts/{account}/billing/due': { min: 'billing', scope: 'billing' },
+  'POST /1/accounts/{account}/renewals': { min: 'billing', scope: 'billing', body: () => ({ items: [{ product_id: 1, period_months: 12 }] }) },
 };
 
 const ORGANISATION_PATH = /^\/\d+\/(accounts?|products)(\/|$)/;

@@ -52,13 +52,13 @@ export function invoicesRepository(db: Executor) {
     },
 
     insertInvoice(row: {
-      id: number; account_id: number; number: string; kind: 'order'; currency: Currency; subtotal: number;
+      id: number; account_id: number; number: string; kind: 'order' | 'renewal'; currency: Currency; subtotal: number;
       vat_rate_bp: number; vat_amount: number; total: number; issued_at: number; due_at: number;
     }) {
       return db.insertInto('invoices').values(row).execute();
     },
 
-    insertLines(rows: { invoice_id: number; description: string; service_name: string; period_months: number; amount: number }[]) {
+    insertLines(rows: { invoice_id: number; description: string; service_name: string; period_months: number; amount: number; product_id?: number }[]) {
       return db.insertInto('invoice_lines').values(rows).execute();
     },
 

@@ -11,7 +11,8 @@ import { renderInvoicePdf } from './invoices.pdf.js';
 
 type InvoiceRow = NonNullable<Awaited<ReturnType<InvoicesRepository['findInvoice']>>>;
 
-async function presentInvoices(repo: InvoicesRepository, rows: InvoiceRow[]) {
+/** The invoice presenter (its lines, what was paid, its order); the renewals slice reuses it. */
+export async function presentInvoices(repo: InvoicesRepository, rows: InvoiceRow[]) {
   const ids = rows.map((r) => r.id);
   const [lines, paid, orders] = await Promise.all([repo.linesOf(ids), repo.paidOf(ids), repo.orderIdsOf(ids)]);
   return rows.map((r) => {

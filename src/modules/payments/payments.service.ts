@@ -9,6 +9,7 @@ import { billingRepository as billing } from '../billing/billing.repository.js';
 import { creditorReference, formatMoney } from '../billing/billing.service.js';
 import { charge, ProcessorDecline } from '../billing/processor.js';
 import { fulfilOrder } from '../invoices/index.js';
+import { extendRenewedProducts } from '../due/index.js';
 import { PAYMENT_SORTABLE, paymentsRepository as repo, type Trx } from './payments.repository.js';
 import type { CreatePaymentInput, PaymentsQueryInput } from './payments.schemas.js';
 
@@ -57,6 +58,7 @@ async function settle(trx: Trx, invoiceIds: number[], at: number): Promise<numbe
     const r = await fulfilOrder(trx, o.id, at);
     products.push(...r.products.map((p) => p.product_id));
   }
+  await extendRenewedProducts(trx, invoiceIds, at);
   return products;
 }
 

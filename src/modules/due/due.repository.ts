@@ -1,0 +1,29 @@
+import type { Executor } from '../../db/database.js';
+
+// The rows of the due list and of a renewal; the invoice itself is written by the invoices repository.
+
+export function dueRepository(db: Executor) {
+  return {
+    currencyOf: (accountId: number) =>
+      db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow(),
+
+    /** The organisation's unpaid invoices, soonest due first (the columns the invoices presenter reads). */
+    unpaidInvoices: (accountId: number) =>
+      db.selectFrom('invoices')
+        .select(['id', 'account_id', 'number', 'kind', 'status', 'currency', 'subtotal', 'vat_rate_bp', 'vat_amount', 'total', 'issued_at', 'due_at', 'paid_at'])
+        .where('account_id', '=', accountId).where('status', '=', 'unpaid').orderBy('due_at').orderBy('id').execute(),
+
+    /** Products not deleted with an expiry, expiring at or before `until` when given; soonest first. */
+    expiringProducts(accountId: number, until: number | null) {
+      let q = db.selectFrom('products').select(['id', 'service_name', 'customer_name', 'fqdn', 'expired_at'])
+        .where('account_id', '=', accountId).where('deleted_at', 'is', null).where('expired_at', 'is not', null);
+      if (until !== null) q = q.where('expired_at', '<=', until);
+      return q.orderBy('expired_at').orderBy('id').execute();
+    },
+
+    /** The organisation's live products among `ids`. */
+    productsByIds: (accountId: number, ids: number[]) =>
+      db.selectFrom('products').select(['id', 'service_name', 'customer_name', 'fqdn', 'expired_at'])
+        .where('account_id', '=', accountId).where('id', 'in', ids).where('deleted_at', 'is', null).execute(),
+  };
+}

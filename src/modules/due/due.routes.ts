@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { idempotent } from '../../shared/idempotency.js';
+import { ok } from '../../shared/reply.js';
+import { envelope } from '../../shared/schemas.js';
+import { AccountParams, CreateRenewalBody, DueQuery, DueSchema, InvoiceSchema } from './due.schemas.js';
+import { dueService } from './due.service.js';
+
+const config = { auth: { scopes: ['billing' as const] } };
+const tags = ['Billing > Renewals'];
+const idempotencyHeader = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string', minLength: 1, maxLength: 255,
+      description: 'Replays the first answer for the same key and body; another body is 422, a request still running is 409',
+    },
+  },
+} as const;
+
+export const dueRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = dueService(app.db);
+  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
+
+  app.get('/1/accounts/:account/billing/due', {
+    config,
+    schema: {
+      operationId: 'getBillingDue', tags,
+      summary: 'What the organisation has to pay: unpaid invoices and products due for renewal with the price of each period (billing access required)',
+      params: AccountParams, querystring: DueQuery, response: { 200: envelope(DueSchema) },
+    },
+  }, async (req) => ok(await service.due(caller(req), req.params.account, req.query)));
+
+  app.post('/1/accounts/:account/renewals', {
+    config,
+    schema: {
+      operationId: 'createRenewal', tags,
+      summary: 'Renew products: one unpaid renewal invoice, a line per product; paying it extends each product (billing access required)',
+      params: AccountParams, headers: idempotencyHeader, body: CreateRenewalBody, response: { 201: envelope(InvoiceSchema) },
+    },
+  }, async (req, reply) => {
+    const account = req.params.account;
+    await service.guard(caller(req), account);
+    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.renew(account, req.body)) }));
+  });
+};

@@ -1,0 +1,63 @@
+import { Type, type Static } from 'typebox';
+import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
+import { CURRENCIES, InvoiceSchema, MAX_ORDER_ITEMS } from '../invoices/invoices.schemas.js';
+
+export const WINDOWS = ['2m', 'all'] as const;
+
+const Money = (description: string) => Type.Integer({ minimum: 0, description: `${description}, in minor units of the currency` });
+
+export const AccountParams = Type.Object({ account: Id });
+
+export const DueQuery = Type.Object({
+  window: Type.Optional(StringEnum(WINDOWS, { description: '2m (default): products expiring within two months from now (or already expired); all: any expiry' })),
+});
+export type DueQueryInput = Static<typeof DueQuery>;
+
+export const DueInvoiceSchema = Type.Object(
+  { id: Id, number: Type.String(), total: Money('Subtotal plus VAT'), amount_due: Money('Total minus amount paid'), due_at: Timestamp },
+  { title: 'DueInvoice' },
+);
+
+export const RenewalPeriodSchema = Type.Object(
+  { period_months: Type.Integer(), amount: Money('The price of the period, VAT excluded') },
+  { title: 'RenewalPeriod' },
+);
+
+export const DueProductSchema = Type.Object(
+  {
+    id: Id,
+    service_name: Type.String(),
+    customer_name: Type.String(),
+    expired_at: Nullable(Timestamp),
+    renewal_periods: Type.Array(RenewalPeriodSchema),
+  },
+  { title: 'DueProduct' },
+);
+
+export const DueSchema = Type.Object(
+  {
+    currency: StringEnum(CURRENCIES),
+    invoices: Type.Array(DueInvoiceSchema),
+    products: Type.Array(DueProductSchema),
+  },
+  { title: 'BillingDue' },
+);
+
+export const CreateRenewalBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          product_id: Id,
+          period_months: Type.Integer({ minimum: 1, maximum: 120, description: 'One of the product\'s renewal periods (see billing/due)' }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_ORDER_ITEMS },
+    ),
+  },
+  { additionalProperties: false, examples: [{ items: [{ product_id: 1, period_months: 24 }] }] },
+);
+export type CreateRenewalInput = Static<typeof CreateRenewalBody>;
+
+export { InvoiceSchema };

@@ -1,0 +1,97 @@
+import type { Db } from '../../db/database.js';
+import { inTransaction } from '../../db/transaction.js';
+import { requireBilling } from '../../shared/access.js';
+import { fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import { nowSeconds } from '../../shared/time.js';
+import { invoicesRepository } from '../invoices/invoices.repository.js';
+import { presentInvoices } from '../invoices/invoices.service.js';
+import { addMonths, DAY, invoiceNumber, lineDescription, PAYMENT_TERM_DAYS, VAT_BP, vatOf } from '../invoices/pricing.js';
+import { dueRepository } from './due.repository.js';
+import type { CreateRenewalInput, DueQueryInput } from './due.schemas.js';
+import { renewalPeriods } from './renewal-prices.js';
+
+export const DEFAULT_WINDOW_MONTHS = 2;
+
+export function dueService(db: Db) {
+  const guard = (userId: number, accountId: number) => requireBilling(db, accountId, userId);
+
+  return {
+    guard,
+
+    /** What the organisation has to pay: unpaid invoices and products coming up for renewal, priced. */
+    async due(userId: number, accountId: number, q: DueQueryInput) {
+      await guard(userId, accountId);
+      const repo = dueRepository(db);
+      const invoices = invoicesRepository(db);
+      const { currency } = await repo.currencyOf(accountId);
+      const until = (q.window ?? '2m') === 'all' ? null : addMonths(nowSeconds(), DEFAULT_WINDOW_MONTHS);
+      const [unpaid, products, prices] = await Promise.all([
+        repo.unpaidInvoices(accountId), repo.expiringProducts(accountId, until), invoices.pricesIn(currency),
+      ]);
+      const presented = await presentInvoices(invoices, unpaid);
+      return {
+        currency,
+        invoices: presented.map((i) => ({ id: i.id, number: i.number, total: i.total, amount_due: i.amount_due, due_at: i.due_at })),
+        products: products.map((p) => ({
+          id: p.id, service_name: p.service_name, customer_name: p.customer_name, expired_at: p.expired_at,
+          renewal_periods: renewalPeriods(p, prices),
+        })),
+      };
+    },
+
+    /** One unpaid 'renewal' invoice, a line per product; paying it extends the products. The caller is guarded. */
+    async renew(accountId: number, body: CreateRenewalInput) {
+      const seen = new Map<number, number>();
+      const duplicates: FieldError[] = [];
+      body.items.forEach((item, i) => {
+        if (seen.has(item.product_id)) {
+          duplicates.push(fieldError(`items.${i}.product_id`, 'distinct', `Product ${item.product_id} is already item ${seen.get(item.product_id)}`));
+        } else seen.set(item.product_id, i);
+      });
+      if (duplicates.length) throw validationFailed(duplicates);
+
+      const invoiceId = await inTransaction(db, async (trx) => {
+        const r = invoicesRepository(trx);
+        const { currency } = await r.currencyOf(accountId);
+        const products = await dueRepository(trx).productsByIds(accountId, [...seen.keys()]);
+        if (products.length !== seen.size) throw notFound('Product');
+        const byId = new Map(products.map((p) => [p.id, p]));
+        const prices = await r.pricesIn(currency);
+
+        const errors: FieldError[] = [];
+        const lines = body.items.flatMap((item, i) => {
+          const product = byId.get(item.product_id)!;
+          const periods = renewalPeriods(product, prices);
+          const price = periods.find((p) => p.period_months === item.period_months);
+          if (!price) {
+            const allowed = periods.map((p) => p.period_months);
+            errors.push(fieldError(`items.${i}.period_months`, 'in', allowed.length
+              ? `Allowed periods for this product: ${allowed.join(', ')} months`
+              : 'This product cannot be renewed from the price list', allowed));
+            return [];
+          }
+          return [{ product, period_months: item.period_months, amount: price.amount }];
+        });
+        if (errors.length) throw validationFailed(errors);
+
+        const now = nowSeconds();
+        const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+        const bp = VAT_BP[currency];
+        const vat = vatOf(subtotal, bp);
+        const id = await r.nextInvoiceId();
+        await r.insertInvoice({
+          id, account_id: accountId, number: invoiceNumber(id, now), kind: 'renewal', currency, subtotal,
+          vat_rate_bp: bp, vat_amount: vat, total: subtotal + vat, issued_at: now, due_at: now + PAYMENT_TERM_DAYS * DAY,
+        });
+        await r.insertLines(lines.map((l) => ({
+          invoice_id: id, description: `Renewal of ${lineDescription({ ...l.product, period_months: l.period_months })}`,
+          service_name: l.product.service_name, product_id: l.product.id, period_months: l.period_months, amount: l.amount,
+        })));
+        return id;
+      });
+      const repo = invoicesRepository(db);
+      const row = await repo.findInvoice(accountId, invoiceId);
+      return (await presentInvoices(repo, [row!]))[0]!;
+    },
+  };
+}
