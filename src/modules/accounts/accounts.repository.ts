@@ -81,6 +81,19 @@ export function accountsRepository(db: Executor) {
         .execute();
     },
 
+    /** The organisation's currency, its row locked against orders and payments. */
+    lockCurrency: (accountId: number) =>
+      db.selectFrom('accounts').select('currency').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirstOrThrow(),
+
+    /** Whether anything was ever billed: an invoice, a payment or a prepaid movement. */
+    async billed(accountId: number): Promise<boolean> {
+      const found = await db.selectFrom('invoices').select('id').where('account_id', '=', accountId)
+        .union(db.selectFrom('payments').select('id').where('account_id', '=', accountId))
+        .union(db.selectFrom('prepaid_ledger').select('id').where('account_id', '=', accountId))
+        .limit(1).executeTakeFirst();
+      return found !== undefined;
+    },
+
     update: (accountId: number, changes: Updateable<AccountsTable>) =>
       db.updateTable('accounts').set(changes).where('id', '=', accountId).execute(),
 

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { AccountsTable } from '../../db/types.js';
 import { membershipOf, requireRole } from '../../shared/access.js';
-import { fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import { fieldError, notFound, validationFailed, invalidField, type FieldError } from '../../shared/errors.js';
 import { listParams, listResult, type ListQueryInput } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import { parseWith } from '../../shared/with.js';
@@ -86,7 +86,12 @@ export function accountsService(db: Db) {
         const changes = accountChanges(patch, errors);
         if (errors.length) throw validationFailed(errors);
         const repo = accountsRepository(trx);
-        // The update takes the row lock first, so concurrent address replacements queue behind it.
+        // Locked first, so concurrent address replacements queue behind it and no order or
+        // payment can start in the old currency while it changes.
+        const { currency } = await repo.lockCurrency(accountId);
+        if (changes.currency !== undefined && changes.currency !== currency && (await repo.billed(accountId))) {
+          throw invalidField('currency', 'immutable', 'The currency can only change while nothing has been billed', [currency]);
+        }
         await repo.update(accountId, { ...changes, updated_at: nowSeconds() });
         if (patch.addresses) await repo.replaceAddresses(accountId, patch.addresses.map(addressRow));
         return loadAccount(trx, userId, accountId);
