@@ -56,6 +56,8 @@ export interface AccountsTable {
   is_blocked: Generated<boolean>;
   blocked_at: Timestamp | null;
   support_level: Generated<number>;
+  /** Premium support runs until then (migration 2026112506). */
+  support_premium_until: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

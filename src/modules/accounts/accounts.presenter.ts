@@ -1,3 +1,4 @@
+import { nowSeconds } from '../../shared/time.js';
 import type { Static } from 'typebox';
 import { atLeast } from '../../shared/access.js';
 import { countries, languages } from '../reference/catalogues.js';
@@ -45,7 +46,9 @@ export function presentAccount(a: AccountRow, addresses: AddressRow[], tags: Tag
     services_already_demo: [], customization_url: null,
     nb_invitations: a.nb_invitations, nb_users: a.nb_users, count_owners: a.count_owners, is_customer: a.is_customer,
     is_sso: false, has_full_access: fullAccess, has_customer_paiement_method: false,
-    partner_id: null, in_partnership_full_access: false, in_partnership_limited: false, support_premium: null,
+    partner_id: null, in_partnership_full_access: false, in_partnership_limited: false,
+    // Upstream documents an object here; ik-mirror says whether premium support is running.
+    support_premium: a.support_premium_until !== null && a.support_premium_until > nowSeconds(),
     is_user_has_ksuite_access: false, is_user_email_account_mailbox_exist: false, ksuite_id: null, my_ksuite: null,
     currency: a.currency,
   };

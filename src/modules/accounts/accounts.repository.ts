@@ -6,7 +6,7 @@ import { productVisible } from './visibility.js';
 
 const ACCOUNT_COLUMNS = [
   'a.id', 'a.name', 'a.currency', 'a.legal_entity_type', 'a.timezone', 'a.locale', 'a.language_id', 'a.website', 'a.phone',
-  'a.fax', 'a.vat_number', 'a.field1', 'a.field2', 'a.has_2fa_required', 'a.is_blocked', 'a.blocked_at', 'a.support_level',
+  'a.fax', 'a.vat_number', 'a.field1', 'a.field2', 'a.has_2fa_required', 'a.is_blocked', 'a.blocked_at', 'a.support_level', 'a.support_premium_until',
   'a.created_at',
 ] as const;
 const ADDRESS_COLUMNS = ['id', 'account_id', 'street', 'street2', 'zip', 'city', 'country_id', 'type', 'for_invoice', 'created_at'] as const;

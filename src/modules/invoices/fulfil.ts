@@ -10,8 +10,7 @@ import { addMonths, tldOf } from './pricing.js';
  * payment's transaction. Each item becomes a product of its service (expiring `period_months`
  * calendar months from now, renewal periods and monthly price from the price list); the order's
  * invoice lines point at the products. `support_premium` is not a product of the services
- * catalogue: its item stays without a product (the organisation's premium support is derived
- * from the paid order by a later slice).
+ * catalogue but a state of the organisation: its item extends `support_premium_until`.
  */
 export async function fulfilOrder(trx: Transaction<Database>, orderId: number, now = nowSeconds()) {
   const order = await trx.selectFrom('orders as o').innerJoin('invoices as i', 'i.id', 'o.invoice_id')
@@ -27,6 +26,10 @@ export async function fulfilOrder(trx: Transaction<Database>, orderId: number, n
 
   const created: { order_item_id: number; product_id: number }[] = [];
   for (const [n, item] of items.entries()) {
+    if (item.service_name === 'support_premium') {
+      await extendSupportPremium(trx, order.account_id, item.period_months, now);
+      continue;
+    }
     const service = serviceByName(item.service_name);
     if (!service) continue;
     const isDomain = item.service_name === 'domain';
@@ -53,4 +56,12 @@ export async function fulfilOrder(trx: Transaction<Database>, orderId: number, n
   }
   await trx.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).execute();
   return { order_id: orderId, products: created };
+}
+
+/** Premium support runs `months` longer, from its current end or from now if it had lapsed. */
+async function extendSupportPremium(trx: Transaction<Database>, accountId: number, months: number, now: number) {
+  const { support_premium_until: until } = await trx.selectFrom('accounts').select('support_premium_until')
+    .where('id', '=', accountId).executeTakeFirstOrThrow();
+  await trx.updateTable('accounts').set({ support_premium_until: addMonths(Math.max(until ?? now, now), months) })
+    .where('id', '=', accountId).execute();
 }

@@ -45,7 +45,7 @@ t.test('GET /1/accounts/:account_id', async (t) => {
       is_blocked: false, blocked_at: null, vat_number: null, field1: null, field2: null, tags: [], services_already_demo: [],
       customization_url: null, nb_invitations: 0, nb_users: 4, count_owners: 1, is_customer: false, is_sso: false,
       has_full_access: true, has_customer_paiement_method: false, partner_id: null, in_partnership_full_access: false,
-      in_partnership_limited: false, support_premium: null, is_user_has_ksuite_access: false,
+      in_partnership_limited: false, support_premium: false, is_user_has_ksuite_access: false,
       is_user_email_account_mailbox_exist: false, ksuite_id: null, my_ksuite: null, currency: 'CHF',
     });
     t.type(account.created_at, 'number');
