@@ -44,7 +44,14 @@ export const CreatePaymentMethodBody = Type.Object(
     phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'Twint phone number' })),
     email: Type.Optional(Type.String({ minLength: 3, maxLength: 255, description: 'PayPal or PostFinance login e-mail' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { kind: 'card', number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
+      { kind: 'twint', phone: '+41791234567' },
+      { kind: 'paypal', email: 'buyer@example.test' },
+    ],
+  },
 );
 export type CreatePaymentMethodInput = Static<typeof CreatePaymentMethodBody>;
 
@@ -86,7 +93,7 @@ export const CreditBody = Type.Object(
     method: StringEnum(CREDIT_METHODS),
     payment_method_id: Type.Optional(Id),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ amount: 5000, method: 'card' }, { amount: 10000, method: 'iban' }] },
 );
 export type CreditInput = Static<typeof CreditBody>;
 

@@ -44,7 +44,14 @@ export const CreatePaymentBody = Type.Object(
     payment_method_id: Type.Optional(Id),
     use_prepaid: Type.Optional(Type.Boolean({ description: 'Take what the prepaid account holds first, the method pays the rest' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { invoice_ids: [1, 2], method: 'card', use_prepaid: true },
+      { order_id: 1, method: 'prepaid' },
+      { invoice_ids: [3], method: 'iban' },
+    ],
+  },
 );
 export type CreatePaymentInput = Static<typeof CreatePaymentBody>;
 
