@@ -128,3 +128,14 @@ export async function idempotent(
   }
   return reply.status(result.status).send(result.body);
 }
+
+/** The header the routes using `idempotent` declare, for validation and the OpenAPI document. */
+export const idempotencyHeader = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string', minLength: 1, maxLength: 255,
+      description: 'Replays the first answer for the same key and body; another body is 422, a request still running is 409',
+    },
+  },
+} as const;

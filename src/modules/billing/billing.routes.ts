@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { idempotent } from '../../shared/idempotency.js';
+import { idempotencyHeader, idempotent } from '../../shared/idempotency.js';
 import { listResult } from '../../shared/pagination.js';
-import { ok } from '../../shared/reply.js';
+import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, errorResponses, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
 import {
   AccountParams, CreatePaymentMethodBody, CreditBody, CreditSchema, PaymentMethodParams, PaymentMethodSchema,
@@ -11,19 +11,9 @@ import { billingService } from './billing.service.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing'];
-const idempotencyHeader = {
-  type: 'object',
-  properties: {
-    'idempotency-key': {
-      type: 'string', minLength: 1, maxLength: 255,
-      description: 'Replays the first answer for the same key and body; another body is 422, a request still running is 409',
-    },
-  },
-} as const;
 
 export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = billingService(app.db);
-  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
 
   app.get('/1/accounts/:account/payment_methods', {
     config,

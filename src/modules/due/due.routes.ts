@@ -1,25 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { idempotent } from '../../shared/idempotency.js';
-import { ok } from '../../shared/reply.js';
+import { idempotencyHeader, idempotent } from '../../shared/idempotency.js';
+import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope } from '../../shared/schemas.js';
 import { AccountParams, CreateRenewalBody, DueQuery, DueSchema, InvoiceSchema } from './due.schemas.js';
 import { dueService } from './due.service.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing > Renewals'];
-const idempotencyHeader = {
-  type: 'object',
-  properties: {
-    'idempotency-key': {
-      type: 'string', minLength: 1, maxLength: 255,
-      description: 'Replays the first answer for the same key and body; another body is 422, a request still running is 409',
-    },
-  },
-} as const;
 
 export const dueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = dueService(app.db);
-  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
 
   app.get('/1/accounts/:account/billing/due', {
     config,

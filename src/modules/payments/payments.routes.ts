@@ -1,26 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { idempotent } from '../../shared/idempotency.js';
+import { idempotencyHeader, idempotent } from '../../shared/idempotency.js';
 import { listResult } from '../../shared/pagination.js';
-import { ok } from '../../shared/reply.js';
+import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, errorResponses, listEnvelope } from '../../shared/schemas.js';
 import { AccountParams, CreatePaymentBody, CreatedPaymentSchema, PaymentParams, PaymentSchema, PaymentsQuery } from './payments.schemas.js';
 import { paymentsService } from './payments.service.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing'];
-const idempotencyHeader = {
-  type: 'object',
-  properties: {
-    'idempotency-key': {
-      type: 'string', minLength: 1, maxLength: 255,
-      description: 'Replays the first answer for the same key and body; another body is 422, a request still running is 409',
-    },
-  },
-} as const;
 
 export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = paymentsService(app.db);
-  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
 
   app.post('/1/accounts/:account/payments', {
     config,
