@@ -5,7 +5,8 @@ import { fieldError, notFound, validationFailed, type FieldError } from '../../s
 import { nowSeconds } from '../../shared/time.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { presentInvoices } from '../invoices/invoices.service.js';
-import { addMonths, DAY, invoiceNumber, lineDescription, PAYMENT_TERM_DAYS, VAT_BP, vatOf } from '../invoices/pricing.js';
+import { issueInvoice } from '../invoices/issue-invoice.js';
+import { addMonths, lineDescription } from '../invoices/pricing.js';
 import { dueRepository } from './due.repository.js';
 import type { CreateRenewalInput, DueQueryInput } from './due.schemas.js';
 import { renewalPeriods } from './renewal-prices.js';
@@ -75,14 +76,7 @@ export function dueService(db: Db) {
         if (errors.length) throw validationFailed(errors);
 
         const now = nowSeconds();
-        const subtotal = lines.reduce((s, l) => s + l.amount, 0);
-        const bp = VAT_BP[currency];
-        const vat = vatOf(subtotal, bp);
-        const id = await r.nextInvoiceId();
-        await r.insertInvoice({
-          id, account_id: accountId, number: invoiceNumber(id, now), kind: 'renewal', currency, subtotal,
-          vat_rate_bp: bp, vat_amount: vat, total: subtotal + vat, issued_at: now, due_at: now + PAYMENT_TERM_DAYS * DAY,
-        });
+        const id = await issueInvoice(r, accountId, 'renewal', currency, lines.map((l) => l.amount), now);
         await r.insertLines(lines.map((l) => ({
           invoice_id: id, description: `Renewal of ${lineDescription({ ...l.product, period_months: l.period_months })}`,
           service_name: l.product.service_name, product_id: l.product.id, period_months: l.period_months, amount: l.amount,

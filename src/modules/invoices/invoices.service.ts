@@ -6,8 +6,9 @@ import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import { INVOICE_SORTABLE, invoicesRepository, ORDER_SORTABLE, PRICE_SORTABLE, type InvoicesRepository } from './invoices.repository.js';
 import type { CreateOrderInput, InvoicesQueryInput, OrdersQueryInput, PricesQueryInput } from './invoices.schemas.js';
-import { DAY, invoiceNumber, lineDescription, PAYMENT_TERM_DAYS, priceItems, VAT_BP, vatOf } from './pricing.js';
+import { lineDescription, priceItems } from './pricing.js';
 import { renderInvoicePdf } from './invoices.pdf.js';
+import { issueInvoice } from './issue-invoice.js';
 
 type InvoiceRow = NonNullable<Awaited<ReturnType<InvoicesRepository['findInvoice']>>>;
 
@@ -70,14 +71,7 @@ export function invoicesService(db: Db) {
         if (errors.length) throw validationFailed(errors);
 
         const now = nowSeconds();
-        const subtotal = lines.reduce((s, l) => s + l.amount, 0);
-        const bp = VAT_BP[currency];
-        const vat = vatOf(subtotal, bp);
-        const id = await r.nextInvoiceId();
-        await r.insertInvoice({
-          id, account_id: accountId, number: invoiceNumber(id, now), kind: 'order', currency, subtotal,
-          vat_rate_bp: bp, vat_amount: vat, total: subtotal + vat, issued_at: now, due_at: now + PAYMENT_TERM_DAYS * DAY,
-        });
+        const id = await issueInvoice(r, accountId, 'order', currency, lines.map((l) => l.amount), now);
         await r.insertLines(lines.map((l) => ({ invoice_id: id, description: lineDescription(l), service_name: l.service_name, period_months: l.period_months, amount: l.amount })));
         const order = await r.insertOrder({ account_id: accountId, invoice_id: id, created_by_id: userId, created_at: now });
         await r.insertItems(lines.map((l) => ({ order_id: order.id, service_name: l.service_name, customer_name: l.customer_name, period_months: l.period_months, amount: l.amount })));
