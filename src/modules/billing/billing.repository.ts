@@ -72,6 +72,19 @@ export const billingRepository = {
       .limit(1)
       .executeTakeFirst(),
 
+  /** The live saved method with this label (a Twint profile is known by its phone's label). */
+  methodByLabel: (db: Executor, accountId: number, kind: PaymentMethodKind, label: string) =>
+    db
+      .selectFrom('payment_methods')
+      .select([...METHOD_COLUMNS, 'processor_token'])
+      .where('account_id', '=', accountId)
+      .where('kind', '=', kind)
+      .where('label', '=', label)
+      .where('deleted_at', 'is', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+
   async softDeleteMethod(db: Executor, accountId: number, id: number, at: number) {
     const r = await db
       .updateTable('payment_methods')

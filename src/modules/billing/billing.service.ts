@@ -6,7 +6,7 @@ import { requireBilling } from '../../shared/access.js';
 import { AppError, fieldError, invalidField, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
-import { METHOD_SORTABLE, billingRepository as repo } from './billing.repository.js';
+import { METHOD_SORTABLE, billingRepository as repo, type NewPaymentMethod } from './billing.repository.js';
 import {
   CREDIT_MAX, CREDIT_MIN, type CreatePaymentMethodInput, type CreditInput, type PaymentMethodsQueryInput,
   type PrepaidTransactionsQueryInput,
@@ -54,12 +54,20 @@ export function creditorReference(): string {
   return `RF${String(check).padStart(2, '0')}${body}`;
 }
 
-function normalisePhone(raw: string): string | undefined {
+/** A Twint phone number in international form (+41…), or undefined when it is not one. */
+export function normalisePhone(raw: string): string | undefined {
   let p = raw.replace(/[\s.\-()]/g, '');
   if (p.startsWith('00')) p = `+${p.slice(2)}`;
   else if (/^0[1-9]/.test(p)) p = `+41${p.slice(1)}`;
   return /^\+[1-9][0-9]{7,14}$/.test(p) ? p : undefined;
 }
+
+/** The row saved for a Twint profile: its label names the phone, its token the processor behaviour. */
+export const twintMethod = (accountId: number, phone: string): NewPaymentMethod => ({
+  account_id: accountId, kind: 'twint', brand: null, last4: null, exp_month: null, exp_year: null,
+  label: twintLabel(phone), processor_token: tokenFor(behaviourOf('twint', phone)),
+});
+export const twintLabel = (phone: string) => `TWINT ${phone}`;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -138,10 +146,7 @@ export function billingService(db: Db) {
       } else if (body.kind === 'twint') {
         const phone = normalisePhone(body.phone!);
         if (!phone) throw invalidField('phone', 'phone', 'A phone number in international form, e.g. +41 79 123 45 67');
-        row = {
-          account_id: accountId, kind: 'twint', brand: null, last4: null, exp_month: null, exp_year: null,
-          label: `TWINT ${phone}`, processor_token: tokenFor(behaviourOf('twint', phone)),
-        };
+        row = twintMethod(accountId, phone);
       } else {
         const email = body.email!.trim().toLowerCase();
         if (!EMAIL.test(email)) throw invalidField('email', 'email', 'A valid e-mail address');
@@ -193,7 +198,7 @@ export function billingService(db: Db) {
         if (body.method === 'iban') {
           const reference = creditorReference();
           const payment = await repo.insertPayment(trx, { ...base, status: 'pending', payment_method_id: null, processor_reference: reference, failure_code: null });
-          const description = `Transfer ${formatMoney(body.amount, currency)} to ${BANK_IBAN} quoting ${reference}. The prepaid account is credited once the transfer is recorded; recording transfers is not available yet (a later release), so this payment stays pending.`;
+          const description = `Transfer ${formatMoney(body.amount, currency)} to ${BANK_IBAN} quoting ${reference}. The prepaid account is credited when the transfer arrives (test mode: POST /1/accounts/${accountId}/payments/${payment.id}/record_transfer).`;
           return { kind: 'done' as const, payment, status: 'pending' as const, reference, credited: false, currency, method_id: null, description, balance: await repo.balance(trx, accountId) };
         }
         const kind: PaymentMethodKind = body.method;

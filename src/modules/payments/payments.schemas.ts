@@ -15,7 +15,7 @@ export const PaymentSchema = Type.Object(
     id: Id,
     status: StringEnum(PAYMENT_STATUSES),
     method: StringEnum(PAYMENT_CHANNELS),
-    payment_method_id: Nullable(Id),
+    payment_method_id: Nullable(Type.Integer({ minimum: 1, description: 'The saved method charged; null when none was (IBAN, or the prepaid account paid it all)' })),
     currency: StringEnum(['EUR', 'CHF']),
     amount: Money('What the payment settles, prepaid part included'),
     prepaid_amount: Money('The part taken from the prepaid account'),
@@ -43,6 +43,10 @@ export const CreatePaymentBody = Type.Object(
     method: StringEnum(PAYMENT_CHANNELS),
     payment_method_id: Type.Optional(Id),
     use_prepaid: Type.Optional(Type.Boolean({ description: 'Take what the prepaid account holds first, the method pays the rest' })),
+    phone: Type.Optional(Type.String({
+      minLength: 1, maxLength: 32,
+      description: 'Twint only, instead of payment_method_id: pay with this Twint phone; the Twint profile is saved as a payment method once the charge goes through',
+    })),
   },
   {
     additionalProperties: false,
@@ -50,6 +54,7 @@ export const CreatePaymentBody = Type.Object(
       { invoice_ids: [1, 2], method: 'card', use_prepaid: true },
       { order_id: 1, method: 'prepaid' },
       { invoice_ids: [3], method: 'iban' },
+      { order_id: 2, method: 'twint', phone: '+41791234567' },
     ],
   },
 );

@@ -5,8 +5,8 @@ import { requireBilling } from '../../shared/access.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
-import { billingRepository as billing } from '../billing/billing.repository.js';
-import { creditorReference, formatMoney } from '../billing/billing.service.js';
+import { billingRepository as billing, type NewPaymentMethod } from '../billing/billing.repository.js';
+import { creditorReference, formatMoney, normalisePhone, twintLabel, twintMethod } from '../billing/billing.service.js';
 import { charge, ProcessorDecline } from '../billing/processor.js';
 import { fulfilOrder } from '../invoices/index.js';
 import { extendRenewedProducts } from '../due/index.js';
@@ -44,10 +44,40 @@ export async function onProductsPaidByRenewableMethod(
 class Declined extends Error {
   constructor(
     readonly decline: ProcessorDecline,
-    readonly row: { method: CreatePaymentInput['method']; payment_method_id: number; currency: 'EUR' | 'CHF'; amount: number; shares: { invoice_id: number; amount: number }[] },
+    readonly row: { method: CreatePaymentInput['method']; payment_method_id: number | null; currency: 'EUR' | 'CHF'; amount: number; shares: { invoice_id: number; amount: number }[] },
   ) {
     super(decline.message);
   }
+}
+
+/**
+ * A method the payment can charge: a saved one, or a Twint profile given by its phone that is
+ * not saved yet (`id` null, `unsaved` the row to save once the charge goes through).
+ */
+type ChargeableMethod = { id: number | null; kind: PaymentMethodKind; processor_token: string; unsaved?: NewPaymentMethod };
+
+/** The `phone` of a Twint payment, normalised; refused with any other method or with a saved method. */
+function twintPhoneOf(body: CreatePaymentInput): string | undefined {
+  if (body.phone === undefined) return undefined;
+  if (body.method !== 'twint') throw invalidField('phone', 'prohibited', 'phone pays by Twint: it is only accepted with method twint');
+  if (body.payment_method_id !== undefined) throw invalidField('phone', 'prohibited', 'Give either payment_method_id or phone, not both');
+  const phone = normalisePhone(body.phone);
+  if (!phone) throw invalidField('phone', 'phone', 'A phone number in international form, e.g. +41 79 123 45 67');
+  return phone;
+}
+
+/** The saved method named, the Twint profile of `phone` (saved or new), or the latest saved method of the kind. */
+async function chosenMethod(trx: Trx, accountId: number, kind: PaymentMethodKind, id: number | undefined, phone: string | undefined): Promise<ChargeableMethod | undefined> {
+  if (id !== undefined) {
+    const saved = await billing.findMethod(trx, accountId, id);
+    if (!saved) throw notFound('Payment method');
+    return saved;
+  }
+  if (phone === undefined) return billing.latestMethodOfKind(trx, accountId, kind);
+  const known = await billing.methodByLabel(trx, accountId, 'twint', twintLabel(phone));
+  if (known) return known;
+  const unsaved = twintMethod(accountId, phone);
+  return { id: null, kind: 'twint', processor_token: unsaved.processor_token, unsaved };
 }
 
 /** Marks invoices paid and fulfils their pending orders; returns the products created. */
@@ -88,6 +118,7 @@ export function paymentsService(db: Db) {
       if ((body.method === 'iban' || body.method === 'prepaid') && body.payment_method_id !== undefined) {
         throw invalidField('payment_method_id', 'prohibited', `A ${body.method} payment uses no saved method`);
       }
+      const phone = twintPhoneOf(body);
       if (body.method === 'iban' && body.use_prepaid) {
         throw invalidField('use_prepaid', 'prohibited', 'An IBAN transfer cannot be combined with the prepaid account');
       }
@@ -129,17 +160,14 @@ export function paymentsService(db: Db) {
           }
           const rest = due - prepaid;
 
-          let method: Awaited<ReturnType<typeof billing.findMethod>> | undefined;
+          let method: ChargeableMethod | undefined;
           let result: { status: 'succeeded' | 'pending'; reference: string | null } = { status: 'succeeded', reference: null };
           if (body.method !== 'prepaid') {
             const kind: PaymentMethodKind = body.method;
             if (kind === 'postfinance' && currency !== 'CHF') {
               throw invalidField('method', 'postfinance_chf', 'PostFinance is only available to organisations billed in CHF', ['CHF']);
             }
-            method = body.payment_method_id !== undefined
-              ? await billing.findMethod(trx, accountId, body.payment_method_id)
-              : await billing.latestMethodOfKind(trx, accountId, kind);
-            if (!method && body.payment_method_id !== undefined) throw notFound('Payment method');
+            method = await chosenMethod(trx, accountId, kind, body.payment_method_id, phone);
             if (!method && rest > 0) {
               throw invalidField('payment_method_id', 'required', `No saved ${kind} method: add one with POST /1/accounts/${accountId}/payment_methods`);
             }
@@ -155,14 +183,18 @@ export function paymentsService(db: Db) {
                 }
                 throw err;
               }
+              // A Twint profile used by its phone is saved once the processor has taken the charge.
+              if (method.id === null) method = { ...method, ...(await billing.insertMethod(trx, method.unsaved!)) };
             }
           }
 
+          // The method the processor charged; none when the prepaid account paid it all.
+          const charged = rest > 0 ? method : undefined;
           // A pending charge records the prepaid part it planned (amount = charged + prepaid_amount)
           // but debits nothing: the debit belongs to the charge's success, which this slice does not resolve yet.
           const pending = result.status === 'pending';
           const payment = await repo.insertPayment(trx, {
-            ...base, status: result.status, payment_method_id: method?.id ?? null, prepaid_amount: prepaid,
+            ...base, status: result.status, payment_method_id: charged?.id ?? null, prepaid_amount: prepaid,
             processor_reference: result.reference, failure_code: null,
           });
           await repo.linkInvoices(trx, payment.id, shares);
@@ -171,8 +203,8 @@ export function paymentsService(db: Db) {
               await billing.insertLedger(trx, { account_id: accountId, amount: -prepaid, currency, kind: 'debit', payment_id: payment.id, description: `Payment ${payment.id} of invoices ${ids.join(', ')}` });
             }
             const products = await settle(trx, ids, now);
-            if (method && (method.kind === 'card' || method.kind === 'twint') && products.length) {
-              await onProductsPaidByRenewableMethod(trx, { accountId, paymentId: payment.id, paymentMethodId: method.id, method: method.kind, productIds: products });
+            if (charged?.id && (charged.kind === 'card' || charged.kind === 'twint') && products.length) {
+              await onProductsPaidByRenewableMethod(trx, { accountId, paymentId: payment.id, paymentMethodId: charged.id, method: charged.kind, productIds: products });
             }
           }
           return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
@@ -203,9 +235,18 @@ export function paymentsService(db: Db) {
         }
         const linked = await repo.shares(trx, paymentId);
         const ids = linked.map((s) => s.invoice_id);
-        await lockUnpaid(trx, accountId, ids);
         await repo.setStatus(trx, paymentId, 'succeeded');
-        await settle(trx, ids, nowSeconds());
+        if (ids.length === 0) {
+          // A payment without invoices is a deposit on the prepaid account (POST …/prepaid/credit).
+          const amount = Number(payment.amount);
+          await billing.insertLedger(trx, {
+            account_id: accountId, amount, currency: payment.currency, kind: 'credit', payment_id: paymentId,
+            description: `Deposit by bank transfer ${payment.processor_reference}`,
+          });
+        } else {
+          await lockUnpaid(trx, accountId, ids);
+          await settle(trx, ids, nowSeconds());
+        }
         return presentPayment({ ...payment, status: 'succeeded' }, ids);
       });
     },

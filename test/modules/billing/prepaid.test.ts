@@ -116,7 +116,7 @@ t.test('postfinance: CHF only; charges the saved PostFinance method', async (t) 
   t.equal((await payments(app.db, eur.accountId)).length, 0);
 });
 
-t.test('iban: a pending payment with a bank reference, nothing credited, the description says so', async (t) => {
+t.test('iban: a pending payment with a bank reference, credited once the transfer is recorded', async (t) => {
   const u = await createUser(app.db);
   await setCurrency(app.db, u.accountId, 'EUR');
   const res = await credit(u, { amount: 5000, method: 'iban' });
@@ -125,9 +125,19 @@ t.test('iban: a pending payment with a bank reference, nothing credited, the des
   t.match(d, { status: 'pending', method: 'iban', payment_method_id: null, currency: 'EUR', credited: false, balance: 0 });
   t.match(d.reference, /^RF\d{2}[A-Z0-9]+$/);
   t.match(d.description, d.reference);
-  t.match(d.description, /not available yet/);
+  t.match(d.description, `/payments/${d.payment_id}/record_transfer`);
   t.match(await payments(app.db, u.accountId), [{ status: 'pending', method: 'iban', processor_reference: d.reference, currency: 'EUR' }]);
   t.equal((await ledger(app.db, u.accountId)).length, 0);
+
+  const transfer = `/1/accounts/${u.accountId}/payments/${d.payment_id}/record_transfer`;
+  const arrived = await call(app, u.token, 'POST', transfer);
+  t.equal(arrived.statusCode, 200, arrived.body);
+  t.match(arrived.json().data, { id: d.payment_id, status: 'succeeded', method: 'iban', amount: 5000, invoice_ids: [] });
+  t.same(await balance(u), { balance: 5000, currency: 'EUR' }, 'the deposit is on the balance');
+  t.match(await ledger(app.db, u.accountId), [{ kind: 'credit', amount: 5000, payment_id: d.payment_id }]);
+  const twice = await call(app, u.token, 'POST', transfer);
+  t.equal(twice.statusCode, 409, 'a transfer is recorded once');
+  t.equal((await ledger(app.db, u.accountId)).length, 1, 'and credited once');
   const withMethod = await credit(u, { amount: 5000, method: 'iban', payment_method_id: 1 });
   t.same(failedAttributes(withMethod.json()), ['payment_method_id']);
 });

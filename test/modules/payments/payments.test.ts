@@ -199,6 +199,16 @@ t.test('the prepaid account covers everything: no saved method needed, nothing c
   t.equal(await balance(app.db, u.accountId), 3800, 'nothing debited');
 });
 
+t.test('a saved card the prepaid account made unnecessary is not recorded as charged', async (t) => {
+  const u = await createUser(app.db);
+  const card = await saveCard(app, u.token, u.accountId, CARDS.visa);
+  await fundPrepaid(app.db, u.accountId, 2000);
+  const all = await pay(u, { invoice_ids: [await addInvoice(app.db, u.accountId, 1500)], method: 'card', use_prepaid: true });
+  t.match(all.json().data, { status: 'succeeded', prepaid_amount: 1500, payment_method_id: null, processor_reference: null });
+  const part = await pay(u, { invoice_ids: [await addInvoice(app.db, u.accountId, 1500)], method: 'card', use_prepaid: true });
+  t.match(part.json().data, { status: 'succeeded', amount: 1500, prepaid_amount: 500, payment_method_id: card });
+});
+
 t.test('an Idempotency-Key replays the payment', async (t) => {
   const u = await createUser(app.db);
   await saveCard(app, u.token, u.accountId, CARDS.visa);
