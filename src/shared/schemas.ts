@@ -42,8 +42,17 @@ export const ErrorEnvelope = Type.Object(
   { title: 'ErrorResponse' },
 );
 
-export const envelope = <T extends TSchema>(data: T) =>
-  Type.Object({ result: Type.Literal('success'), data });
+/** The `examples` a schema declares (documentation only; the envelopes lift them to the response). */
+const examplesOf = (schema: TSchema): unknown[] | undefined => {
+  const ex = (schema as { examples?: unknown }).examples;
+  return Array.isArray(ex) && ex.length ? ex : undefined;
+};
+
+/** `{result: "success", data}`; when `data` declares examples, the response shows them enveloped. */
+export const envelope = <T extends TSchema>(data: T) => {
+  const examples = examplesOf(data);
+  return Type.Object({ result: Type.Literal('success'), data }, examples ? { examples: examples.map((ex) => ({ result: 'success', data: ex })) } : {});
+};
 
 export const PaginatedFields = {
   total: Type.Integer(),
@@ -52,9 +61,14 @@ export const PaginatedFields = {
   items_per_page: Type.Integer(),
 };
 
-/** A list: `data` is the items, or the count alone when the client asked `return=total`. */
-export const listEnvelope = <T extends TSchema>(item: T) =>
-  Type.Object({
+/**
+ * A list: `data` is the items, or the count alone when the client asked `return=total`. When
+ * the item declares examples, the response shows them as one page.
+ */
+export const listEnvelope = <T extends TSchema>(item: T) => {
+  const items = examplesOf(item);
+  const page = items && { result: 'success', data: items, total: items.length, page: 1, pages: 1, items_per_page: items.length };
+  return Type.Object({
     result: Type.Literal('success'),
     // The count comes first so that documentation tools read `data` as the array.
     data: Type.Union([Type.Integer(), Type.Array(item)]),
@@ -62,9 +76,10 @@ export const listEnvelope = <T extends TSchema>(item: T) =>
     page: Type.Optional(Type.Integer()),
     pages: Type.Optional(Type.Integer()),
     items_per_page: Type.Optional(Type.Integer()),
-  });
+  }, page ? { examples: [page] } : {});
+};
 
-export const TrueEnvelope = envelope(Type.Boolean());
+export const TrueEnvelope = envelope(Type.Boolean({ examples: [true] }));
 
 const STATUS_CODES = new Set(Object.values(ERROR_STATUS));
 /** Error responses for the OpenAPI document; every listed status shares the one envelope. */

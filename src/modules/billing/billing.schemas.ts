@@ -25,7 +25,13 @@ export const PaymentMethodSchema = Type.Object(
     supports_auto_renewal: Type.Boolean({ description: 'Cards and Twint can renew products automatically' }),
     created_at: Timestamp,
   },
-  { title: 'PaymentMethod' },
+  {
+    title: 'PaymentMethod',
+    examples: [
+      { id: 1, kind: 'card', brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, label: 'Visa •••• 4242', supports_auto_renewal: true, created_at: 1795659275 },
+      { id: 2, kind: 'twint', brand: null, last4: null, exp_month: null, exp_year: null, label: 'TWINT +41791234567', supports_auto_renewal: true, created_at: 1795659290 },
+    ],
+  },
 );
 
 /**
@@ -63,7 +69,7 @@ export const PrepaidSchema = Type.Object(
     balance: Type.Integer({ description: 'Minor units' }),
     currency: StringEnum(['EUR', 'CHF']),
   },
-  { title: 'PrepaidAccount' },
+  { title: 'PrepaidAccount', examples: [{ balance: 5000, currency: 'CHF' }] },
 );
 
 export const PrepaidTransactionSchema = Type.Object(
@@ -75,7 +81,13 @@ export const PrepaidTransactionSchema = Type.Object(
     payment_id: Nullable(Type.Integer()),
     created_at: Timestamp,
   },
-  { title: 'PrepaidTransaction' },
+  {
+    title: 'PrepaidTransaction',
+    examples: [
+      { id: 2, amount: -4865, kind: 'debit', description: 'Payment 3 of invoices 1', payment_id: 3, created_at: 1795659400 },
+      { id: 1, amount: 5000, kind: 'credit', description: 'Deposit by Visa •••• 4242', payment_id: 1, created_at: 1795659300 },
+    ],
+  },
 );
 
 export const PrepaidTransactionsQuery = Type.Object({
@@ -111,5 +123,18 @@ export const CreditSchema = Type.Object(
     description: Type.String(),
     created_at: Timestamp,
   },
-  { title: 'PrepaidCredit' },
+  {
+    title: 'PrepaidCredit',
+    examples: [
+      {
+        payment_id: 1, status: 'succeeded', method: 'card', payment_method_id: 1, amount: 5000, currency: 'CHF', reference: 'ch_fa49adcc010dea8fc903',
+        credited: true, balance: 5000, description: '50.00 CHF credited to the prepaid account', created_at: 1795659300,
+      },
+      {
+        payment_id: 2, status: 'pending', method: 'iban', payment_method_id: null, amount: 10000, currency: 'CHF', reference: 'RF82IKMC73FA4FFFF76',
+        credited: false, balance: 5000, created_at: 1795659310,
+        description: 'Transfer 100.00 CHF to CH93 0076 2011 6238 5295 7 quoting RF82IKMC73FA4FFFF76. The prepaid account is credited when the transfer arrives (test mode: POST /1/accounts/1/payments/2/record_transfer).',
+      },
+    ],
+  },
 );

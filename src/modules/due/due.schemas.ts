@@ -40,7 +40,17 @@ export const DueSchema = Type.Object(
     invoices: Type.Array(DueInvoiceSchema),
     products: Type.Array(DueProductSchema),
   },
-  { title: 'BillingDue' },
+  {
+    title: 'BillingDue',
+    examples: [{
+      currency: 'CHF',
+      invoices: [{ id: 2, number: 'IKM-2026-000002', total: 3243, amount_due: 3243, due_at: 1798252000 }],
+      products: [{
+        id: 7, service_name: 'web_hosting', customer_name: 'My website', expired_at: 1799000000,
+        renewal_periods: [{ period_months: 1, amount: 1000 }, { period_months: 12, amount: 9900 }],
+      }],
+    }],
+  },
 );
 
 export const CreateRenewalBody = Type.Object(

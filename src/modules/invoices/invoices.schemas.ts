@@ -24,7 +24,13 @@ export const PriceSchema = Type.Object(
     period_months: Type.Integer({ minimum: 1, maximum: 120 }),
     amount: Money('The price of the whole period'),
   },
-  { title: 'Price' },
+  {
+    title: 'Price',
+    examples: [
+      { id: 1, service_name: 'domain', variant: 'ch', currency: 'CHF', period_months: 12, amount: 1500 },
+      { id: 23, service_name: 'web_hosting', variant: '', currency: 'CHF', period_months: 1, amount: 1000 },
+    ],
+  },
 );
 
 const PriceFilters = {
@@ -63,7 +69,13 @@ export const OrderSchema = Type.Object(
     created_at: Timestamp,
     paid_at: Nullable(Timestamp),
   },
-  { title: 'Order' },
+  {
+    title: 'Order',
+    examples: [{
+      id: 1, status: 'pending', invoice_id: 1, total: 4865, currency: 'CHF', created_at: 1795659275, paid_at: null,
+      items: [{ id: 1, service_name: 'domain', customer_name: 'my-shop.ch', period_months: 36, amount: 4500, product_id: null }],
+    }],
+  },
 );
 
 export const CreateOrderBody = Type.Object(
@@ -131,7 +143,21 @@ export const InvoiceSchema = Type.Object(
     lines: Type.Array(InvoiceLineSchema),
     order_id: Nullable(Id),
   },
-  { title: 'Invoice' },
+  {
+    title: 'Invoice',
+    examples: [
+      {
+        id: 1, number: 'IKM-2026-000001', kind: 'order', status: 'paid', currency: 'CHF', subtotal: 4500, vat_rate: 8.1, vat_amount: 365,
+        total: 4865, amount_paid: 4865, amount_due: 0, issued_at: 1795659275, due_at: 1798251275, paid_at: 1795659400, order_id: 1,
+        lines: [{ id: 1, description: 'domain my-shop.ch, 3 years', service_name: 'domain', product_id: 1, period_months: 36, amount: 4500 }],
+      },
+      {
+        id: 2, number: 'IKM-2026-000002', kind: 'renewal', status: 'unpaid', currency: 'CHF', subtotal: 3000, vat_rate: 8.1, vat_amount: 243,
+        total: 3243, amount_paid: 0, amount_due: 3243, issued_at: 1795660000, due_at: 1798252000, paid_at: null, order_id: null,
+        lines: [{ id: 2, description: 'Renewal of domain my-shop.ch, 2 years', service_name: 'domain', product_id: 1, period_months: 24, amount: 3000 }],
+      },
+    ],
+  },
 );
 
 const InvoiceFilters = {

@@ -24,7 +24,19 @@ export const PaymentSchema = Type.Object(
     invoice_ids: Type.Array(Id),
     created_at: Timestamp,
   },
-  { title: 'Payment' },
+  {
+    title: 'Payment',
+    examples: [
+      {
+        id: 3, status: 'succeeded', method: 'card', payment_method_id: 1, currency: 'CHF', amount: 4865, prepaid_amount: 2432,
+        processor_reference: 'ch_5b1e0c9d2f7a4e8c1d3b', failure_code: null, invoice_ids: [1], created_at: 1795659400,
+      },
+      {
+        id: 4, status: 'failed', method: 'card', payment_method_id: 5, currency: 'CHF', amount: 3243, prepaid_amount: 0,
+        processor_reference: 'ch_0c2d9e8f7a6b5c4d3e2f', failure_code: 'card_declined', invoice_ids: [2], created_at: 1795660100,
+      },
+    ],
+  },
 );
 
 export const CreatedPaymentSchema = Type.Object(
@@ -33,7 +45,19 @@ export const CreatedPaymentSchema = Type.Object(
     bank_reference: Nullable(Type.String({ description: 'IBAN transfers: the creditor reference (RF…) to quote' })),
     proforma: Type.Boolean({ description: 'True for an IBAN transfer: the invoices stay unpaid until the transfer arrives' }),
   },
-  { title: 'CreatedPayment' },
+  {
+    title: 'CreatedPayment',
+    examples: [
+      {
+        id: 3, status: 'succeeded', method: 'card', payment_method_id: 1, currency: 'CHF', amount: 4865, prepaid_amount: 2432,
+        processor_reference: 'ch_5b1e0c9d2f7a4e8c1d3b', failure_code: null, invoice_ids: [1], created_at: 1795659400, bank_reference: null, proforma: false,
+      },
+      {
+        id: 6, status: 'pending', method: 'iban', payment_method_id: null, currency: 'CHF', amount: 3243, prepaid_amount: 0,
+        processor_reference: 'RF38IKM29CEDE171387', failure_code: null, invoice_ids: [2], created_at: 1795660200, bank_reference: 'RF38IKM29CEDE171387', proforma: true,
+      },
+    ],
+  },
 );
 
 export const CreatePaymentBody = Type.Object(
