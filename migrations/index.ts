@@ -3,6 +3,7 @@ import * as foundation from './2026112501_foundation.js';
 import * as billing from './2026112504_billing.js';
 import * as supportPremium from './2026112506_support_premium.js';
 import * as billingIndexes from './2026112507_billing_indexes.js';
+import * as autoRenewal from './2026112508_auto_renewal.js';
 import * as organisations from './2026112502_organisations.js';
 import * as invitationKey from './2026112503_invitation_key.js';
 import * as teams from './2026112503_teams.js';
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026112505_price_list': priceList,
   '2026112506_support_premium': supportPremium,
   '2026112507_billing_indexes': billingIndexes,
+  '2026112508_auto_renewal': autoRenewal,
 };

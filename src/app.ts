@@ -28,6 +28,9 @@ import { billingModule } from './modules/billing/index.js';
 import { invoicesModule } from './modules/invoices/index.js';
 import { paymentsModule } from './modules/payments/index.js';
 import { dueModule } from './modules/due/index.js';
+import { renewalScheduler, renewalsModule } from './modules/renewals/index.js';
+import { mirrorModule } from './modules/mirror/index.js';
+import { syncClock } from './shared/clock-store.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -54,6 +57,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   // Cross-cutting concerns, in the order a request meets them.
   await app.register(errors);
   await app.register(db, { database });
+  await syncClock(database.db);
   await app.register(settings, { config });
   await app.register(requestIdHeader);
   await app.register(underPressure, { exposeStatusRoute: false });
@@ -82,6 +86,9 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(invoicesModule);
   await app.register(paymentsModule);
   await app.register(dueModule);
+  await app.register(renewalScheduler, { intervalSeconds: config.RENEWAL_INTERVAL_SECONDS });
+  await app.register(renewalsModule);
+  await app.register(mirrorModule);
 
   return app;
 }

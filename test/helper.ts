@@ -73,10 +73,16 @@ export interface TestAppOptions extends Partial<Omit<AppOptions, 'config'>> {
   config?: Partial<Config>;
 }
 
-/** An app on its own database. The limit is raised so ordinary tests never trip it. */
+/** The control plane's token in tests (`/_mirror` is on unless a test sets it undefined). */
+export const ADMIN_TOKEN = 'test-mirror-admin-token';
+
+/**
+ * An app on its own database. The limit is raised so ordinary tests never trip it, and the
+ * renewal job runs only when a test moves the clock, never on a timer in the background.
+ */
 export async function buildTestApp(t: Tap, opts: TestAppOptions = {}): Promise<App> {
   const database = opts.database ?? (await testDatabase(t));
-  const config = { ...loadConfig({}), RATE_LIMIT_MAX: 100_000, ...opts.config };
+  const config = { ...loadConfig({}), RATE_LIMIT_MAX: 100_000, RENEWAL_INTERVAL_SECONDS: 0, MIRROR_ADMIN_TOKEN: ADMIN_TOKEN, ...opts.config };
   const app = await buildApp({ ...opts, config, database });
   await app.ready();
   t.teardown(() => app.close());

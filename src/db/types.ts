@@ -144,6 +144,13 @@ export interface ProductsTable {
   created_at: CreatedAt;
   expired_at: Timestamp | null;
   deleted_at: Timestamp | null;
+  auto_renewal: Generated<boolean>;
+  /** The saved method the renewal run charges (null: none chosen, or it was deleted). */
+  auto_renewal_method_id: number | null;
+  /** The period the run renews for; null means the product's shortest renewal period. */
+  auto_renewal_period_months: number | null;
+  /** When the run tries next after a decline (null: as soon as the product is in the window). */
+  next_renewal_attempt_at: Timestamp | null;
 }
 
 export interface ProductRightsTable {
@@ -382,6 +389,31 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+export type RenewalAttemptStatus = 'succeeded' | 'failed' | 'locked';
+
+export interface RenewalAttemptsTable {
+  id: Generated<number>;
+  account_id: number;
+  product_id: number;
+  for_expired_at: Timestamp;
+  status: RenewalAttemptStatus;
+  invoice_id: number | null;
+  payment_id: number | null;
+  payment_method_id: number | null;
+  period_months: number | null;
+  amount: number | null;
+  currency: Currency;
+  failure_code: string | null;
+  new_expired_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface MirrorClockTable {
+  id: Generated<boolean>;
+  offset_seconds: Generated<number>;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -411,4 +443,6 @@ export interface Database {
   payment_invoices: PaymentInvoicesTable;
   prepaid_ledger: PrepaidLedgerTable;
   idempotency_keys: IdempotencyKeysTable;
+  renewal_attempts: RenewalAttemptsTable;
+  mirror_clock: MirrorClockTable;
 }

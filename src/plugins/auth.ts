@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.js';
@@ -60,7 +61,7 @@ export default fp<{ authenticate: Authenticator }>(
 
     app.addHook('onRequest', async (req) => {
       const auth = req.routeOptions.config.auth;
-      if (!auth || auth === 'public') return;
+      if (!auth || auth === 'public' || auth === 'mirror-admin') return;
       const secret = bearerOf(req);
       if (secret === undefined) req.authFailure = unauthorized('An access token is required');
       else if (secret === '') req.authFailure = unauthorized('Malformed Authorization header', 'invalid_request');
@@ -80,6 +81,7 @@ export const enforceAuth = fp(
     app.addHook('onRequest', async (req, reply) => {
       const auth = req.routeOptions.config.auth;
       if (!auth || auth === 'public') return;
+      if (auth === 'mirror-admin') return checkAdmin(req, reply, app.config.MIRROR_ADMIN_TOKEN);
       if (req.authFailure) {
         challenge(reply, req.authFailure);
         throw req.authFailure;
@@ -94,5 +96,20 @@ export const enforceAuth = fp(
   },
   { name: 'auth-enforce', dependencies: ['auth-identify'] },
 );
+
+/**
+ * The control plane answers only to the operator's token, compared in constant time; without
+ * one configured it does not exist (404, like any unknown route).
+ */
+function checkAdmin(req: FastifyRequest, reply: FastifyReply, token: string | undefined) {
+  if (!token) throw new AppError('method_not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
+  const given = bearerOf(req);
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  if (!given || !timingSafeEqual(digest(given), digest(token))) {
+    const failure = unauthorized('The control plane needs the MIRROR_ADMIN_TOKEN as bearer token');
+    challenge(reply, failure);
+    throw failure;
+  }
+}
 
 export { unauthorized };

@@ -12,7 +12,8 @@ import { errorResponses } from '../shared/schemas.js';
 function errorStatuses(route: RouteOptions): number[] {
   const schema = route.schema ?? {};
   const statuses = [500];
-  if (route.config?.auth && route.config.auth !== 'public') statuses.push(401, 403);
+  if (route.config?.auth === 'mirror-admin') statuses.push(401, 404);
+  else if (route.config?.auth && route.config.auth !== 'public') statuses.push(401, 403);
   if (route.config?.rateLimit !== false) statuses.push(429);
   if (schema.params || schema.querystring || schema.body) statuses.push(422);
   if (schema.body) statuses.push(400);
@@ -22,10 +23,11 @@ function errorStatuses(route: RouteOptions): number[] {
 
 function withErrors(route: RouteOptions): void {
   if (!route.schema || route.url.startsWith('/docs')) return;
-  const secured = route.config?.auth && route.config.auth !== 'public';
+  const auth = route.config?.auth;
+  const security = auth === 'mirror-admin' ? [{ mirrorAdmin: [] }] : auth && auth !== 'public' ? [{ bearerAuth: [] }] : undefined;
   route.schema = {
     ...route.schema,
-    ...(secured ? { security: [{ bearerAuth: [] }] } : {}),
+    ...(security ? { security } : {}),
     response: { ...errorResponses(errorStatuses(route)), ...(route.schema.response as object) },
   };
 }
@@ -51,7 +53,12 @@ export default fp<{ serverUrl: string }>(
             'A stateful mirror of the Infomaniak REST API. Paths are /{version}/{command_path}; without a version the latest answers.',
         },
         servers: [{ url: serverUrl }],
-        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer' },
+            mirrorAdmin: { type: 'http', scheme: 'bearer', description: 'The operator\'s MIRROR_ADMIN_TOKEN (control plane only)' },
+          },
+        },
       },
     });
     // Helmet's browser-protection headers matter for the HTML pages of the UI, not for JSON;

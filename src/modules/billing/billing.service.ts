@@ -11,6 +11,7 @@ import {
   CREDIT_MAX, CREDIT_MIN, type CreatePaymentMethodInput, type CreditInput, type PaymentMethodsQueryInput,
   type PrepaidTransactionsQueryInput,
 } from './billing.schemas.js';
+import { supportsAutoRenewal } from '../renewals/switch-on.js';
 import { behaviourOf, charge, detectBrand, luhnValid, ProcessorDecline, tokenFor, type CardBrand } from './processor.js';
 
 const BRAND_NAMES: Record<CardBrand, string> = { visa: 'Visa', mastercard: 'Mastercard', cb: 'CB' };
@@ -42,7 +43,7 @@ export const presentMethod = (m: MethodRow) => ({
   exp_month: m.exp_month,
   exp_year: m.exp_year,
   label: m.label,
-  supports_auto_renewal: m.kind === 'card' || m.kind === 'twint',
+  supports_auto_renewal: supportsAutoRenewal(m.kind),
   created_at: m.created_at,
 });
 

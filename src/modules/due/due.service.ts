@@ -5,8 +5,8 @@ import { fieldError, notFound, validationFailed, type FieldError } from '../../s
 import { nowSeconds } from '../../shared/time.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { presentInvoices } from '../invoices/invoices.service.js';
-import { issueInvoice } from '../invoices/issue-invoice.js';
-import { addMonths, lineDescription } from '../invoices/pricing.js';
+import { addMonths } from '../invoices/pricing.js';
+import { issueRenewalInvoice } from './renew.js';
 import { dueRepository } from './due.repository.js';
 import type { CreateRenewalInput, DueQueryInput } from './due.schemas.js';
 import { renewalPeriods } from './renewal-prices.js';
@@ -75,13 +75,7 @@ export function dueService(db: Db) {
         });
         if (errors.length) throw validationFailed(errors);
 
-        const now = nowSeconds();
-        const id = await issueInvoice(r, accountId, 'renewal', currency, lines.map((l) => l.amount), now);
-        await r.insertLines(lines.map((l) => ({
-          invoice_id: id, description: `Renewal of ${lineDescription({ ...l.product, period_months: l.period_months })}`,
-          service_name: l.product.service_name, product_id: l.product.id, period_months: l.period_months, amount: l.amount,
-        })));
-        return id;
+        return issueRenewalInvoice(trx, accountId, currency, lines, nowSeconds());
       });
       const repo = invoicesRepository(db);
       const row = await repo.findInvoice(accountId, invoiceId);

@@ -32,7 +32,7 @@ export const paymentsRepository = {
 
   insertPayment: (trx: Executor, p: {
     account_id: number; status: 'succeeded' | 'pending' | 'failed'; method: Database['payments']['method']; payment_method_id: number | null;
-    currency: 'EUR' | 'CHF'; amount: number; prepaid_amount: number; processor_reference: string | null; failure_code: string | null; created_by_id: number;
+    currency: 'EUR' | 'CHF'; amount: number; prepaid_amount: number; processor_reference: string | null; failure_code: string | null; created_by_id: number | null;
   }) => trx.insertInto('payments').values(p).returning([...PAYMENT_COLUMNS]).executeTakeFirstOrThrow(),
 
   async linkInvoices(trx: Executor, paymentId: number, shares: { invoice_id: number; amount: number }[]) {

@@ -8,9 +8,9 @@ import { nowSeconds } from '../../shared/time.js';
 import { billingRepository as billing, type NewPaymentMethod } from '../billing/billing.repository.js';
 import { creditorReference, formatMoney, normalisePhone, twintLabel, twintMethod } from '../billing/billing.service.js';
 import { charge, ProcessorDecline } from '../billing/processor.js';
-import { fulfilOrder } from '../invoices/index.js';
-import { extendRenewedProducts } from '../due/index.js';
+import { supportsAutoRenewal, switchOnAfterPayment } from '../renewals/switch-on.js';
 import { PAYMENT_SORTABLE, paymentsRepository as repo, type Trx } from './payments.repository.js';
+import { settle } from './settle.js';
 import type { CreatePaymentInput, PaymentsQueryInput } from './payments.schemas.js';
 
 type PaymentRow = NonNullable<Awaited<ReturnType<typeof repo.find>>>;
@@ -28,18 +28,6 @@ export const presentPayment = (p: PaymentRow, invoiceIds: number[]) => ({
   invoice_ids: invoiceIds,
   created_at: p.created_at,
 });
-
-/**
- * Hook point for issue 5 (auto-renewal): called inside the payment's transaction when a card or
- * Twint payment succeeds on invoices whose orders created products. Auto-renewal is not
- * implemented yet; this is where it will switch on for `productIds` with `paymentMethodId`.
- */
-export async function onProductsPaidByRenewableMethod(
-  _trx: Trx,
-  _ctx: { accountId: number; paymentId: number; paymentMethodId: number; method: 'card' | 'twint'; productIds: number[] },
-): Promise<void> {
-  // Intentionally empty until issue 5.
-}
 
 class Declined extends Error {
   constructor(
@@ -78,18 +66,6 @@ async function chosenMethod(trx: Trx, accountId: number, kind: PaymentMethodKind
   if (known) return known;
   const unsaved = twintMethod(accountId, phone);
   return { id: null, kind: 'twint', processor_token: unsaved.processor_token, unsaved };
-}
-
-/** Marks invoices paid and fulfils their pending orders; returns the products created. */
-async function settle(trx: Trx, invoiceIds: number[], at: number): Promise<number[]> {
-  await repo.markPaid(trx, invoiceIds, at);
-  const products: number[] = [];
-  for (const o of await repo.pendingOrdersOf(trx, invoiceIds)) {
-    const r = await fulfilOrder(trx, o.id, at);
-    products.push(...r.products.map((p) => p.product_id));
-  }
-  await extendRenewedProducts(trx, invoiceIds, at);
-  return products;
 }
 
 export function paymentsService(db: Db) {
@@ -202,10 +178,9 @@ export function paymentsService(db: Db) {
             if (prepaid > 0) {
               await billing.insertLedger(trx, { account_id: accountId, amount: -prepaid, currency, kind: 'debit', payment_id: payment.id, description: `Payment ${payment.id} of invoices ${ids.join(', ')}` });
             }
-            const products = await settle(trx, ids, now);
-            if (charged?.id && (charged.kind === 'card' || charged.kind === 'twint') && products.length) {
-              await onProductsPaidByRenewableMethod(trx, { accountId, paymentId: payment.id, paymentMethodId: charged.id, method: charged.kind, productIds: products });
-            }
+            const { created, renewed } = await settle(trx, ids, now);
+            // Paying an order or a renewal with a card or Twint switches auto-renewal on with that method.
+            if (charged?.id && supportsAutoRenewal(charged.kind)) await switchOnAfterPayment(trx, [...created, ...renewed], charged.id);
           }
           return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
         });

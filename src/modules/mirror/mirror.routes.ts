@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { clockState, setClockOffset, syncClock } from '../../shared/clock-store.js';
+import { invalidField } from '../../shared/errors.js';
+import { listParams, listResult } from '../../shared/pagination.js';
+import { ok } from '../../shared/reply.js';
+import { envelope, listEnvelope } from '../../shared/schemas.js';
+import { clockOffset, realNowSeconds } from '../../shared/time.js';
+import { ClockSchema, MovedClockSchema, OUTBOX_SORTABLE, OutboxItemSchema, OutboxQuery, SetClockBody, type SetClockInput } from './mirror.schemas.js';
+
+// The control plane: the mirror's clock and the notifications it would have sent. Only the
+// operator's MIRROR_ADMIN_TOKEN opens it; without one it is not there (auth.ts).
+
+const config = { auth: 'mirror-admin' as const, rateLimit: false };
+const tags = ['Mirror control plane'];
+
+const UNIT = { d: 86_400, h: 3_600, m: 60, s: 1 } as const;
+const seconds = (duration: string) =>
+  [...duration.matchAll(/([0-9]+)([dhms])/g)].reduce((sum, [, n, u]) => sum + Number(n) * UNIT[u as keyof typeof UNIT], 0);
+
+/** The offset the body asks for; exactly one of now, advance and reset. */
+function offsetFor(body: SetClockInput): number {
+  const given = (['now', 'advance', 'reset'] as const).filter((k) => body[k] !== undefined);
+  if (given.length !== 1) throw invalidField('now', 'required_without', 'Give exactly one of now, advance and reset', ['now', 'advance', 'reset']);
+  if (body.reset) return 0;
+  if (body.now !== undefined) return body.now - realNowSeconds();
+  const by = typeof body.advance === 'number' ? body.advance : seconds(body.advance!);
+  return clockOffset() + by;
+}
+
+export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/_mirror/clock', {
+    config,
+    schema: { operationId: 'getMirrorClock', tags, summary: 'The mirror\'s time and how far it is from the machine\'s', response: { 200: envelope(ClockSchema) } },
+  }, async () => {
+    await syncClock(app.db);
+    return ok(clockState());
+  });
+
+  app.put('/_mirror/clock', {
+    config,
+    schema: {
+      operationId: 'setMirrorClock', tags,
+      summary: 'Set or advance the mirror\'s time, then run whatever became due (the renewal run)',
+      description: 'Exactly one of now (Unix seconds), advance (seconds, or a duration like 15d, 12h, 1d6h) and reset. Every instance on '
+        + 'the database follows (each reads the clock before its renewal run). The answer says what the renewal run did at the new time.',
+      body: SetClockBody, response: { 200: envelope(MovedClockSchema) },
+    },
+  }, async (req) => {
+    await syncClock(app.db);
+    await setClockOffset(app.db, offsetFor(req.body));
+    const renewals = await app.renewals.runNow();
+    return ok({ ...clockState(), renewals });
+  });
+
+  app.get('/_mirror/outbox', {
+    config,
+    schema: {
+      operationId: 'listMirrorOutbox', tags,
+      summary: 'The notifications the mirror would have sent (invitations, renewals, security), newest first; filter by recipient and kind',
+      querystring: OutboxQuery, response: { 200: listEnvelope(OutboxItemSchema) },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const f = { ...q, ...q.filter };
+    const params = listParams(q, OUTBOX_SORTABLE, [{ field: 'id', dir: 'desc' }]);
+    let base = app.db.selectFrom('notifications_outbox');
+    if (f.recipient !== undefined) base = base.where((eb) => eb(eb.fn('lower', ['recipient']), '=', f.recipient!.toLowerCase()));
+    if (f.kind !== undefined) base = base.where('kind', '=', f.kind);
+    if (f.account_id !== undefined) base = base.where('account_id', '=', f.account_id);
+    if (f.user_id !== undefined) base = base.where('user_id', '=', f.user_id);
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    let rows = base.select(['id', 'recipient', 'user_id', 'account_id', 'kind', 'subject', 'body', 'created_at']);
+    for (const s of params.sort) rows = rows.orderBy(s.field as (typeof OUTBOX_SORTABLE)[number], s.dir);
+    rows = rows.orderBy('id', 'desc').offset(params.offset);
+    if (params.limit !== undefined) rows = rows.limit(params.limit);
+    return listResult(params.totalOnly ? [] : await rows.execute(), Number(total), params);
+  });
+};

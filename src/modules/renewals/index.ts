@@ -1,0 +1,13 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { renewalsRoutes } from './renewals.routes.js';
+
+// Auto-renewal: the per-product setting and its bulk switch-off, the renewal run (a job on
+// every instance, see renewal-scheduler.ts, registered at the root so the control plane can
+// run it when it moves the clock), and its attempts. The payment path switches auto-renewal
+// on through `switchOnAfterPayment`.
+export { switchOnAfterPayment, supportsAutoRenewal } from './switch-on.js';
+export { renewalScheduler } from './renewal-scheduler.js';
+
+export const renewalsModule: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(renewalsRoutes);
+};

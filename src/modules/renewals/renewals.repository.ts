@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { Currency, RenewalAttemptStatus } from '../../db/types.js';
+import type { ListParams } from '../../shared/pagination.js';
+
+// Rows of auto-renewal: the products' settings, the attempts, and who hears of them.
+
+const PRODUCT_COLUMNS = [
+  'p.id', 'p.account_id', 'p.service_name', 'p.customer_name', 'p.fqdn', 'p.expired_at', 'p.is_locked', 'p.auto_renewal',
+  'p.auto_renewal_method_id', 'p.auto_renewal_period_months', 'p.next_renewal_attempt_at',
+] as const;
+
+export interface AutoRenewalFilter {
+  product_id?: number;
+  enabled?: boolean;
+  service_name?: string;
+  expiring_before?: number;
+  search?: string;
+}
+
+const SORT_COLUMN = { expired_at: 'p.expired_at', product_id: 'p.id', customer_name: 'p.customer_name' } as const;
+
+export interface NewAttempt {
+  account_id: number;
+  product_id: number;
+  for_expired_at: number;
+  status: RenewalAttemptStatus;
+  invoice_id: number | null;
+  payment_id: number | null;
+  payment_method_id: number | null;
+  period_months: number | null;
+  amount: number | null;
+  currency: Currency;
+  failure_code: string | null;
+  new_expired_at: number | null;
+  next_attempt_at: number | null;
+  created_at: number;
+}
+
+const ATTEMPT_COLUMNS = [
+  'id', 'product_id', 'status', 'for_expired_at', 'new_expired_at', 'invoice_id', 'payment_id', 'payment_method_id', 'period_months',
+  'amount', 'currency', 'failure_code', 'next_attempt_at', 'created_at',
+] as const;
+
+export const renewalsRepository = {
+  async listProducts(db: Executor, accountId: number, f: AutoRenewalFilter, p: ListParams) {
+    let base = db.selectFrom('products as p')
+      .leftJoin('payment_methods as m', (j) => j.onRef('m.id', '=', 'p.auto_renewal_method_id').on('m.deleted_at', 'is', null))
+      .where('p.account_id', '=', accountId).where('p.deleted_at', 'is', null);
+    if (f.product_id !== undefined) base = base.where('p.id', '=', f.product_id);
+    if (f.enabled !== undefined) base = base.where('p.auto_renewal', '=', f.enabled);
+    if (f.service_name !== undefined) base = base.where('p.service_name', '=', f.service_name);
+    if (f.expiring_before !== undefined) base = base.where('p.expired_at', '<=', f.expiring_before);
+    if (f.search) base = base.where(sql<boolean>`p.customer_name ILIKE ${`%${f.search.replace(/[\\%_]/g, '\\$&')}%`}`);
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    if (p.totalOnly) return { items: [], total: Number(total) };
+    let q = base.select([...PRODUCT_COLUMNS, 'm.id as method_id', 'm.kind as method_kind', 'm.label as method_label']);
+    for (const s of p.sort) q = q.orderBy(SORT_COLUMN[s.field as keyof typeof SORT_COLUMN], s.dir);
+    q = q.orderBy('p.id', 'asc').offset(p.offset);
+    if (p.limit !== undefined) q = q.limit(p.limit);
+    return { items: await q.execute(), total: Number(total) };
+  },
+
+  /** One live product of the organisation, locked for the change. */
+  productForUpdate: (db: Executor, accountId: number, id: number) =>
+    db.selectFrom('products as p').select([...PRODUCT_COLUMNS]).where('p.account_id', '=', accountId).where('p.id', '=', id)
+      .where('p.deleted_at', 'is', null).forUpdate().executeTakeFirst(),
+
+  liveProductIds: (db: Executor, accountId: number, ids: number[] | 'all') => {
+    let q = db.selectFrom('products').select('id').where('account_id', '=', accountId).where('deleted_at', 'is', null);
+    if (ids !== 'all') q = q.where('id', 'in', ids);
+    return q.orderBy('id').forUpdate().execute();
+  },
+
+  setAutoRenewal: (db: Executor, id: number, s: { auto_renewal: boolean; auto_renewal_method_id?: number | null; auto_renewal_period_months?: number | null }) =>
+    db.updateTable('products').set({ ...s, next_renewal_attempt_at: null }).where('id', '=', id).execute(),
+
+  /** Switches off those of `ids` that are on; answers which were. */
+  async switchOff(db: Executor, ids: number[]) {
+    if (!ids.length) return [];
+    const rows = await db.updateTable('products').set({ auto_renewal: false, next_renewal_attempt_at: null })
+      .where('id', 'in', ids).where('auto_renewal', '=', true).returning('id').execute();
+    return rows.map((r) => r.id).sort((a, b) => a - b);
+  },
+
+  /** Ids of products the run should look at now: on, not locked, inside the window, retry time reached. */
+  dueProductIds: (db: Executor, now: number, windowSeconds: number, limit: number) =>
+    db.selectFrom('products').select(['id', 'account_id'])
+      .where('auto_renewal', '=', true).where('deleted_at', 'is', null).where('is_locked', '=', false)
+      .where('expired_at', 'is not', null).where('expired_at', '<=', now + windowSeconds)
+      .where((eb) => eb.or([eb('next_renewal_attempt_at', 'is', null), eb('next_renewal_attempt_at', '<=', now)]))
+      .orderBy('expired_at').orderBy('id').limit(limit).execute(),
+
+  /** The product if it is still due, locked; skipped (undefined) when another run holds it. */
+  claimDue: (db: Executor, id: number, now: number, windowSeconds: number) =>
+    db.selectFrom('products as p').select([...PRODUCT_COLUMNS])
+      .where('p.id', '=', id).where('p.auto_renewal', '=', true).where('p.deleted_at', 'is', null).where('p.is_locked', '=', false)
+      .where('p.expired_at', 'is not', null).where('p.expired_at', '<=', now + windowSeconds)
+      .where((eb) => eb.or([eb('p.next_renewal_attempt_at', 'is', null), eb('p.next_renewal_attempt_at', '<=', now)]))
+      .forUpdate().skipLocked().executeTakeFirst(),
+
+  /** The attempts already made for this expiry of the product, newest first. */
+  attemptsFor: (db: Executor, productId: number, forExpiredAt: number) =>
+    db.selectFrom('renewal_attempts').select(['id', 'invoice_id', 'status'])
+      .where('product_id', '=', productId).where('for_expired_at', '=', forExpiredAt).orderBy('id', 'desc').execute(),
+
+  insertAttempt: (db: Executor, a: NewAttempt) => db.insertInto('renewal_attempts').values(a).returning('id').executeTakeFirstOrThrow(),
+
+  async listAttempts(db: Executor, accountId: number, f: { product_id?: number; status?: RenewalAttemptStatus }, p: ListParams) {
+    let base = db.selectFrom('renewal_attempts').where('account_id', '=', accountId);
+    if (f.product_id !== undefined) base = base.where('product_id', '=', f.product_id);
+    if (f.status !== undefined) base = base.where('status', '=', f.status);
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    if (p.totalOnly) return { items: [], total: Number(total) };
+    let q = base.select([...ATTEMPT_COLUMNS]);
+    for (const s of p.sort) q = q.orderBy(s.field as (typeof ATTEMPT_COLUMNS)[number], s.dir);
+    q = q.orderBy('id', 'desc').offset(p.offset);
+    if (p.limit !== undefined) q = q.limit(p.limit);
+    return { items: await q.execute(), total: Number(total) };
+  },
+
+  /** Owners and members with billing access: who hears about renewals. */
+  billingRecipients: (db: Executor, accountId: number) =>
+    db.selectFrom('account_members as am').innerJoin('users as u', 'u.id', 'am.user_id')
+      .select(['u.id', 'u.email', 'u.first_name', 'u.last_name'])
+      .where('am.account_id', '=', accountId)
+      .where((eb) => eb.or([eb('am.role_type', '=', 'owner'), eb('am.has_billing_access', '=', true)]))
+      .orderBy('u.id').execute(),
+};
