@@ -47,6 +47,8 @@ async function ensureTemplate(admin: pg.Client, url: string, name: string): Prom
   }
 }
 
+const urls = new WeakMap<DatabaseHandle, string>();
+
 export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
   if (!serverUrl) {
     const handle = openDatabase({});
@@ -61,12 +63,25 @@ export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
   const name = `ikm_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   const handle = openDatabase({ url: withDatabase(serverUrl, name), poolSize: 10 });
+  urls.set(handle, withDatabase(serverUrl, name));
   t.teardown(async () => {
     await handle.close();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   });
   return handle;
+}
+
+/**
+ * Another connection pool on the same test database, as a second instance of the server
+ * would have. PGlite lives in this process and has no server to connect to: the same handle.
+ */
+export function sameDatabase(t: Tap, handle: DatabaseHandle): DatabaseHandle {
+  const url = urls.get(handle);
+  if (!url) return handle;
+  const other = openDatabase({ url, poolSize: 10 });
+  t.teardown(() => other.close());
+  return other;
 }
 
 export interface TestAppOptions extends Partial<Omit<AppOptions, 'config'>> {

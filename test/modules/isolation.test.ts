@@ -36,6 +36,7 @@ interface World {
   admin: number;
   normal: number;
   spare: number;
+  product: number;
 }
 
 const MATRIX: Record<string, Row> = {
@@ -97,6 +98,10 @@ const MATRIX: Record<string, Row> = {
   'POST /1/accounts/{account}/payments/{payment}/record_transfer': { min: 'billing', scope: 'billing' },
   'GET /1/accounts/{account}/billing/due': { min: 'billing', scope: 'billing' },
   'POST /1/accounts/{account}/renewals': { min: 'billing', scope: 'billing', body: () => ({ items: [{ product_id: 1, period_months: 12 }] }) },
+  'GET /1/accounts/{account}/auto_renewal': { min: 'billing', scope: 'billing' },
+  'POST /1/accounts/{account}/auto_renewal': { min: 'billing', scope: 'billing', body: () => ({ enabled: false, all: true }) },
+  'PUT /1/accounts/{account}/products/{product}/auto_renewal': { min: 'billing', scope: 'billing', body: () => ({ enabled: false }) },
+  'GET /1/accounts/{account}/renewal_attempts': { min: 'billing', scope: 'billing' },
 };
 
 const ORGANISATION_PATH = /^\/\d+\/(accounts?|products)(\/|$)/;
@@ -119,7 +124,7 @@ t.test('the isolation matrix', async (t) => {
   const stranger = await createUser(db);
   const noScope = await createToken(db, owner.id, ['user_info', 'billing']);
   const noBilling = await createToken(db, owner.id, ['user_info', 'accounts']);
-  await addProduct(db, owner.accountId, 'domain');
+  const product = (await addProduct(db, owner.accountId, 'domain')).id;
   const invited = await app.inject({
     method: 'POST', url: `/1/accounts/${owner.accountId}/invitations`, headers: bearer(owner.token),
     payload: { email: 'pending@example.test', first_name: 'Pen', last_name: 'Ding', locale: 'fr_FR', role_type: 'normal' },
@@ -127,14 +132,14 @@ t.test('the isolation matrix', async (t) => {
   t.equal(invited.statusCode, 201, 'an invitation to test with');
   const w: World = {
     account: owner.accountId, tag: await addTag(db, owner.accountId, 'a-tag'), team: (await addTeam(db, owner.accountId, { name: 'A team' })).id,
-    invitation: invited.json().data.id, owner: owner.id, admin: admin.id, normal: normal.id, spare: spare.id,
+    invitation: invited.json().data.id, owner: owner.id, admin: admin.id, normal: normal.id, spare: spare.id, product,
   };
 
   for (const [route, row] of Object.entries(MATRIX)) {
     const [method, template] = route.split(' ') as [string, string];
     const url = template
       .replace(/\{account(_id)?\}/, String(w.account)).replace('{tag_id}', String(w.tag)).replace('{team}', String(w.team))
-      .replace('{invitation}', String(w.invitation)).replace('{user}', String(row.user?.(w) ?? w.spare))
+      .replace('{invitation}', String(w.invitation)).replace('{product}', String(w.product)).replace('{user}', String(row.user?.(w) ?? w.spare))
       .replace(/\{(payment_method|payment|order|invoice)\}/, '1');
     const payload = row.body?.(w);
     const call = (token?: string) =>
