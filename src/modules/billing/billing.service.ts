@@ -94,7 +94,7 @@ function checkCard(body: CreatePaymentMethodInput, errors: FieldError[]): CardDe
       errors.push(fieldError('brand', 'card_brand', `The number is a ${BRAND_NAMES[detected]} card`, [detected, 'cb']));
     } else brand = body.brand ?? detected;
   }
-  const now = new Date();
+  const now = new Date(nowSeconds() * 1000);
   const [y, m] = [now.getUTCFullYear(), now.getUTCMonth() + 1];
   if (body.exp_year !== undefined && body.exp_month !== undefined) {
     if (body.exp_year < y) errors.push(fieldError('exp_year', 'card_expired', `The card expired in ${body.exp_year}`));

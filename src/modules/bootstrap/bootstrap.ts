@@ -4,6 +4,7 @@ import { insertPerson } from '../users/people.repository.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { createDemoProducts } from '../products/demo-products.js';
 import { hashPassword, newApiToken, newPassword } from '../../shared/secrets.js';
+import { nowSeconds } from '../../shared/time.js';
 
 export interface FirstAdmin {
   email: string;
@@ -30,7 +31,7 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
     await sql`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
     const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
     if (existing) return undefined;
-    const now = Math.floor(Date.now() / 1000);
+    const now = nowSeconds();
     const account = await trx.insertInto('accounts').values({ name: 'ik-mirror', updated_at: now }).returning('id').executeTakeFirstOrThrow();
     const user = await insertPerson(trx, {
       email: ADMIN_EMAIL, password_hash: passwordHash, first_name: 'Admin', last_name: 'Mirror', current_account_id: account.id, email_checked: true,

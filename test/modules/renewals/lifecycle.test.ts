@@ -25,7 +25,7 @@ async function scene(t: Tap, card: string) {
   const notices = async (who: TestUser | { email: string }) => outbox(app, `recipient=${encodeURIComponent(who.email)}&order_by=id&order=asc`);
   return { app, owner, biller, plain, method, productId, expiry, attempts, notices };
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
+type Tap = Parameters<typeof buildTestApp>[0] & { equal: typeof t.equal };
 
 t.test('success: nothing at 15 days before expiry, renewed at 13 days, notified', async (t) => {
   const s = await scene(t, CARDS.visa);
