@@ -4,6 +4,7 @@ import * as billing from './2026112504_billing.js';
 import * as supportPremium from './2026112506_support_premium.js';
 import * as billingIndexes from './2026112507_billing_indexes.js';
 import * as autoRenewal from './2026112508_auto_renewal.js';
+import * as oauth from './2026112509_oauth.js';
 import * as organisations from './2026112502_organisations.js';
 import * as invitationKey from './2026112503_invitation_key.js';
 import * as teams from './2026112503_teams.js';
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026112506_support_premium': supportPremium,
   '2026112507_billing_indexes': billingIndexes,
   '2026112508_auto_renewal': autoRenewal,
+  '2026112509_oauth': oauth,
 };

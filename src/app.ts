@@ -31,6 +31,10 @@ import { dueModule } from './modules/due/index.js';
 import { renewalScheduler, renewalsModule } from './modules/renewals/index.js';
 import { mirrorModule } from './modules/mirror/index.js';
 import { syncClock } from './shared/clock-store.js';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import { oauthModule } from './modules/oauth/index.js';
+import { appPasswordsModule } from './modules/app-passwords/index.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -56,6 +60,9 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
 
   // Cross-cutting concerns, in the order a request meets them.
   await app.register(errors);
+  // The OAuth endpoints take forms and the sign-in pages a session cookie.
+  await app.register(cookie);
+  await app.register(formbody);
   await app.register(db, { database });
   await syncClock(database.db);
   await app.register(settings, { config });
@@ -64,11 +71,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(versioning, { versions });
   await app.register(openapi, { serverUrl: publicUrl(config) });
   await app.register(authIdentify, { authenticate: tokenAuthenticator(database.db, (err) => app.log.warn({ err }, 'last_used_at not saved')) });
-  await app.register(rateLimit, {
-    max: config.RATE_LIMIT_MAX,
-    windowMs: 60_000,
-    store: rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore()),
-  });
+  const store = rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore());
+  await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
 
   // Modules: the whole route map.
@@ -89,6 +93,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(renewalScheduler, { intervalSeconds: config.RENEWAL_INTERVAL_SECONDS });
   await app.register(renewalsModule);
   await app.register(mirrorModule);
+  await app.register(oauthModule, { store });
+  await app.register(appPasswordsModule);
 
   return app;
 }

@@ -29,6 +29,9 @@ export interface UsersTable {
   unsuccessful_connexion_notification: Generated<boolean>;
   unsuccessful_connexion_limit: Generated<boolean>;
   unsuccessful_connexion_rate_limit: Generated<number>;
+  /** Wrong passwords in a row since the last good one; at the limit, sign-in is refused until `sign_in_locked_until`. */
+  failed_sign_ins: Generated<number>;
+  sign_in_locked_until: Timestamp | null;
   otp: Generated<boolean>;
   last_login_at: Timestamp | null;
   password_changed_at: Timestamp;
@@ -223,6 +226,11 @@ export interface ApiTokensTable {
   expired_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** 'oauth': issued by POST /token (it expires, and belongs to a client and a family). */
+  kind: Generated<'api' | 'oauth'>;
+  client_id: number | null;
+  code_id: number | null;
+  family_id: string | null;
 }
 
 export interface UserEmailsTable {
@@ -256,6 +264,12 @@ export interface UserSessionsTable {
   user_agent: string;
   created_at: CreatedAt;
   last_accessed_at: Timestamp;
+  /** SHA-256 of the session cookie (null: a session recorded without a browser cookie). */
+  token_hash: string | null;
+  /** The IP range the sign-in came from (/24 for IPv4, /48 for IPv6). */
+  network: string | null;
+  expires_at: Timestamp | null;
+  ended_at: Timestamp | null;
 }
 
 export interface AsyncTasksTable {
@@ -414,6 +428,63 @@ export interface MirrorClockTable {
   offset_seconds: Generated<number>;
 }
 
+export interface OAuthClientsTable {
+  id: Generated<number>;
+  client_id: string;
+  user_id: number;
+  name: string;
+  redirect_uris: string[];
+  type: 'public' | 'confidential';
+  secret_hash: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface OAuthCodesTable {
+  id: Generated<number>;
+  code_hash: string;
+  client_id: number;
+  user_id: number;
+  redirect_uri: string;
+  scopes: string[];
+  code_challenge: string;
+  nonce: string | null;
+  offline: boolean;
+  auth_time: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface OAuthRefreshTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  family_id: string;
+  client_id: number;
+  user_id: number;
+  scopes: string[];
+  created_at: CreatedAt;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AppPasswordsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  password_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface MirrorSecretsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -445,4 +516,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   renewal_attempts: RenewalAttemptsTable;
   mirror_clock: MirrorClockTable;
+  oauth_clients: OAuthClientsTable;
+  oauth_codes: OAuthCodesTable;
+  oauth_refresh_tokens: OAuthRefreshTokensTable;
+  app_passwords: AppPasswordsTable;
+  mirror_secrets: MirrorSecretsTable;
 }

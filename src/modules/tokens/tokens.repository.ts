@@ -35,6 +35,8 @@ export function tokensRepository(db: Executor) {
         .selectFrom('api_tokens')
         .select(PUBLIC_COLUMNS)
         .where('user_id', '=', userId)
+        // OAuth access tokens belong to their application (revoked at /token/revoke or with the client).
+        .where('kind', '=', 'api')
         .where('revoked_at', 'is', null)
         .where((eb) => eb.or([eb('expired_at', 'is', null), eb('expired_at', '>', now)]))
         .orderBy('id')
@@ -52,6 +54,7 @@ export function tokensRepository(db: Executor) {
         .set({ revoked_at: at })
         .where('id', '=', tokenId)
         .where('user_id', '=', userId)
+        .where('kind', '=', 'api')
         .where('revoked_at', 'is', null)
         .returning('id')
         .executeTakeFirst();

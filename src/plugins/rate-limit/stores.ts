@@ -10,6 +10,8 @@ export interface Hit {
 /** A fixed-window counter. `hit` must count atomically: two hits never see the same count. */
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<Hit>;
+  /** What `key` has counted in its current window, without counting (0 when none). */
+  peek(key: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,11 @@ export class MemoryStore implements RateLimitStore {
     }
     w.count += 1;
     return { count: w.count, resetInMs: w.resetAt - now };
+  }
+
+  async peek(key: string): Promise<number> {
+    const w = this.windows.get(key);
+    return w && w.resetAt > Date.now() ? w.count : 0;
   }
 
   private sweep(): void {
@@ -69,6 +76,10 @@ export class RedisStore implements RateLimitStore {
   async hit(key: string, windowMs: number): Promise<Hit> {
     const [count, ttl] = await this.redis.ikmHit!(this.prefix + key, windowMs);
     return { count, resetInMs: ttl };
+  }
+
+  async peek(key: string): Promise<number> {
+    return Number((await this.redis.get(this.prefix + key)) ?? 0);
   }
 
   async close(): Promise<void> {

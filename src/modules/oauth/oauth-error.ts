@@ -1,0 +1,11 @@
+// RFC 6749 §5.2: token endpoint errors are `{error, error_description}`, not the API envelope.
+
+export type OAuthErrorCode =
+  | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type'
+  | 'invalid_scope' | 'access_denied' | 'unsupported_response_type' | 'unsupported_token_type' | 'server_error';
+
+export class OAuthError extends Error {
+  constructor(readonly error: OAuthErrorCode, readonly description: string, readonly status = error === 'invalid_client' ? 401 : 400) {
+    super(description);
+  }
+}

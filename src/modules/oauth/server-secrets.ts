@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import type { Executor } from '../../db/database.js';
+
+// Secrets the server makes for itself once and keeps in the database, so every instance on it
+// signs and checks alike: the CSRF key of the sign-in pages and the ID token signing key.
+
+const caches = new WeakMap<Executor, Map<string, string>>();
+
+/** The named secret, made with `make` the first time (the first instance to insert it wins). */
+export async function serverSecret(db: Executor, name: string, make: () => Promise<string> | string = () => randomBytes(32).toString('base64url')): Promise<string> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  const known = cache.get(name);
+  if (known) return known;
+  let row = await db.selectFrom('mirror_secrets').select('value').where('name', '=', name).executeTakeFirst();
+  if (!row) {
+    await db.insertInto('mirror_secrets').values({ name, value: await make() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    row = await db.selectFrom('mirror_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  }
+  cache.set(name, row.value);
+  return row.value;
+}
