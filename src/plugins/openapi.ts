@@ -22,7 +22,8 @@ function errorStatuses(route: RouteOptions): number[] {
 }
 
 function withErrors(route: RouteOptions): void {
-  if (!route.schema || route.url.startsWith('/docs')) return;
+  // Hidden routes (the OAuth endpoints) answer in their own protocol's shapes, not the envelope.
+  if (!route.schema || route.schema.hide || route.url.startsWith('/docs')) return;
   const auth = route.config?.auth;
   const security = auth === 'mirror-admin' ? [{ mirrorAdmin: [] }] : auth && auth !== 'public' ? [{ bearerAuth: [] }] : undefined;
   route.schema = {

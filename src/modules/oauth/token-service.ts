@@ -44,7 +44,7 @@ async function issue(trx: Executor, issuer: string, o: Issue): Promise<TokenResp
   const now = nowSeconds();
   const access = newApiToken();
   await trx.insertInto('api_tokens').values({
-    user_id: o.userId, name: `OAuth: ${o.client.name}`, token_hash: access.hash, scopes: o.scopes, expired_at: now + ACCESS_TOKEN_TTL,
+    user_id: o.userId, name: `OAuth: ${o.client.name}`, token_hash: access.hash, scopes: o.scopes, created_at: now, expired_at: now + ACCESS_TOKEN_TTL,
     kind: 'oauth', client_id: o.client.id, code_id: o.codeId ?? null, family_id: o.familyId,
   }).execute();
   const out: TokenResponse = { access_token: access.secret, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL, scope: o.scopes.join(' '), user_id: o.userId };

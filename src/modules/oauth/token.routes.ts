@@ -17,7 +17,7 @@ const BEARER = { auth: { scopes: [] } };
 
 /** A form body as strings; a field sent twice is invalid_request (RFC 6749 §3.2). */
 function formOf(req: FastifyRequest): TokenForm {
-  if (!req.body || typeof req.body !== 'object') {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '') || !req.body || typeof req.body !== 'object') {
     throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
   }
   const out: TokenForm = {};
