@@ -82,7 +82,8 @@ t.test('oauth4webapi against ik-mirror', async (t) => {
 
   // Reusing the first, spent refresh token: the library sees invalid_grant.
   const reuse = await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, insecure);
-  await t.rejects(oauth.processRefreshTokenResponse(as, client, reuse), { error: 'invalid_grant' });
-  await t.rejects(oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshed.refresh_token!, insecure)),
-    { error: 'invalid_grant' }, 'the family is revoked');
+  const grantError = (p: Promise<unknown>) => p.then(() => 'accepted', (e: { error?: string }) => e.error);
+  t.equal(await grantError(oauth.processRefreshTokenResponse(as, client, reuse)), 'invalid_grant');
+  t.equal(await grantError(oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshed.refresh_token!, insecure))),
+    'invalid_grant', 'the family is revoked');
 });
