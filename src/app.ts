@@ -35,6 +35,9 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { oauthModule } from './modules/oauth/index.js';
 import { appPasswordsModule } from './modules/app-passwords/index.js';
+import { activityHook } from './modules/activity/activity-hook.js';
+import { activityRoutes } from './modules/activity/activity.routes.js';
+import { supportRoutes } from './modules/support/support.routes.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -74,6 +77,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   const store = rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore());
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
+  await app.register(activityHook);
 
   // Modules: the whole route map.
   await app.register(healthRoutes);
@@ -95,6 +99,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(mirrorModule);
   await app.register(oauthModule, { store });
   await app.register(appPasswordsModule);
+  await app.register(activityRoutes);
+  await app.register(supportRoutes);
 
   return app;
 }

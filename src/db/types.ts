@@ -32,6 +32,8 @@ export interface UsersTable {
   /** Wrong passwords in a row since the last good one; at the limit, sign-in is refused until `sign_in_locked_until`. */
   failed_sign_ins: Generated<number>;
   sign_in_locked_until: Timestamp | null;
+  /** What the user tells support to be recognised (made on first read). */
+  support_code: string | null;
   otp: Generated<boolean>;
   last_login_at: Timestamp | null;
   password_changed_at: Timestamp;
@@ -485,6 +487,30 @@ export interface MirrorSecretsTable {
   created_at: CreatedAt;
 }
 
+export interface ActivityLogsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  account_id: number | null;
+  action: string;
+  target_type: string | null;
+  target_id: number | null;
+  product_id: number | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: CreatedAt;
+}
+
+export type SupportKind = 'mail' | 'kdrive' | 'kchat';
+
+export interface SupportGrantsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: SupportKind;
+  granted_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
@@ -521,4 +547,6 @@ export interface Database {
   oauth_refresh_tokens: OAuthRefreshTokensTable;
   app_passwords: AppPasswordsTable;
   mirror_secrets: MirrorSecretsTable;
+  activity_logs: ActivityLogsTable;
+  support_grants: SupportGrantsTable;
 }

@@ -102,6 +102,7 @@ const MATRIX: Record<string, Row> = {
   'POST /1/accounts/{account}/auto_renewal': { min: 'billing', scope: 'billing', body: () => ({ enabled: false, all: true }) },
   'PUT /1/accounts/{account}/products/{product}/auto_renewal': { min: 'billing', scope: 'billing', body: () => ({ enabled: false }) },
   'GET /1/accounts/{account}/renewal_attempts': { min: 'billing', scope: 'billing' },
+  'GET /1/accounts/{account}/logs': { min: 'admin' },
 };
 
 const ORGANISATION_PATH = /^\/\d+\/(accounts?|products)(\/|$)/;

@@ -3,6 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { hashToken } from '../../shared/secrets.js';
+import { recordActivity } from '../activity/record.js';
 import { nowSeconds } from '../../shared/time.js';
 import { clientsRepository, type ClientRow } from './clients.repository.js';
 import { issuerOf, secureCookies } from './issuer.js';
@@ -138,6 +139,10 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
         code_hash: hashToken(code), client_id: c.client.id, user_id: session.userId, redirect_uri: c.redirectUri, scopes: c.scopes,
         code_challenge: c.challenge, nonce: c.nonce, offline: c.offline, auth_time: session.authTime, expires_at: now + CODE_TTL,
       }).execute();
+      await recordActivity(app.db, {
+        user_id: session.userId, action: 'oauth_application_authorized', target_type: 'oauth_client', target_id: c.client.id,
+        ip: req.ip, user_agent: req.headers['user-agent'] ?? null,
+      });
       return redirectWith(reply, req, c.redirectUri, { code, state: c.state });
     }
     return sendPage(reply, 400, 'Error', errorPage('The form is incomplete. Reload the page and try again.'));

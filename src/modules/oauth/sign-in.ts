@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { notify } from '../../shared/outbox.js';
+import { recordActivity } from '../activity/record.js';
 import { hashToken, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 
@@ -59,6 +60,7 @@ export async function signIn(db: Db, store: RateLimitStore, email: string, passw
   if (!user || !(await verifyPassword(user.password_hash, password))) {
     await store.hit(ipKey, IP_WINDOW_MS).catch(() => undefined);
     if (!user) return { ok: false, reason: 'invalid' };
+    await recordActivity(db, { user_id: user.id, action: 'login_failed', target_type: 'user', target_id: user.id, ip: client.ip, user_agent: client.userAgent });
     const limit = user.unsuccessful_connexion_limit ? user.unsuccessful_connexion_rate_limit : DEFAULT_FAILURE_LIMIT;
     // Counted in SQL so concurrent wrong passwords each count.
     const { failed_sign_ins: failures } = await db.updateTable('users').set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
@@ -88,7 +90,11 @@ export async function signIn(db: Db, store: RateLimitStore, email: string, passw
     token_hash: hashToken(secret), network, expires_at: now + SESSION_TTL, ended_at: null,
   }).returning('id').executeTakeFirstOrThrow();
   await db.updateTable('users').set({ failed_sign_ins: 0, sign_in_locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
-  if ((!knownPlace || !knownDevice) && user.successful_connexion_notification) {
+  const newPlace = !knownPlace || !knownDevice;
+  const at = { user_id: user.id, target_type: 'session', target_id: session.id, ip: client.ip, user_agent: client.userAgent };
+  await recordActivity(db, { ...at, action: 'login_success' });
+  if (newPlace) await recordActivity(db, { ...at, action: 'new_location_login' });
+  if (newPlace && user.successful_connexion_notification) {
     await notify(db, {
       recipient: user.email, user_id: user.id, kind: 'security_new_sign_in',
       subject: 'New sign-in to your account',

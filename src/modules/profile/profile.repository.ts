@@ -5,7 +5,7 @@ import { USER_COLUMNS } from '../../shared/principal.js';
 
 const EMAIL_COLUMNS = ['id', 'email', 'created_at', 'reminder', 'checked', 'type'] as const;
 const PHONE_COLUMNS = ['id', 'phone', 'created_at', 'reminder', 'checked', 'type'] as const;
-const SESSION_COLUMNS = ['browser', 'last_accessed_at', 'device', 'location', 'ip', 'user_agent'] as const;
+const SESSION_COLUMNS = ['id', 'browser', 'last_accessed_at', 'device', 'location', 'ip', 'user_agent'] as const;
 
 export function profileRepository(db: Executor) {
   return {
@@ -41,7 +41,10 @@ export function profileRepository(db: Executor) {
       db.selectFrom('user_phones').select(PHONE_COLUMNS).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst(),
     deletePhone: (id: number) => db.deleteFrom('user_phones').where('id', '=', id).execute(),
 
-    sessions: (userId: number) => db.selectFrom('user_sessions').select(SESSION_COLUMNS).where('user_id', '=', userId).orderBy('last_accessed_at', 'desc').execute(),
+    /** Live sessions only: not ended, not past their expiry. */
+    sessions: (userId: number, now: number) => db.selectFrom('user_sessions').select(SESSION_COLUMNS).where('user_id', '=', userId)
+      .where('ended_at', 'is', null).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .orderBy('last_accessed_at', 'desc').execute(),
 
     setAvatar: (userId: number, version: string | null, image: Buffer | null, mime: string | null) =>
       db.updateTable('users').set({ avatar: version, avatar_image: image, avatar_mime: mime }).where('id', '=', userId).execute(),

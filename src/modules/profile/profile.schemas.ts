@@ -15,7 +15,7 @@ export const PhoneSchema = Type.Object(
   { title: 'ProfilePhone' },
 );
 export const SessionSchema = Type.Object(
-  { browser: Type.String(), last_accessed_at: Timestamp, device: Type.String(), location: Type.String(), ip: Type.String(), user_agent: Type.String() },
+  { id: Type.Integer({ description: 'For keep_session_ids and DELETE /2/profile/sessions/{session_id}' }), browser: Type.String(), last_accessed_at: Timestamp, device: Type.String(), location: Type.String(), ip: Type.String(), user_agent: Type.String() },
   { title: 'ProfileSession' },
 );
 

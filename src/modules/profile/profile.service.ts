@@ -39,7 +39,7 @@ export function profileService(db: Db) {
       const [emails, phones, sessions] = await Promise.all([
         wanted.has('emails') ? repo.emails(user.id) : undefined,
         wanted.has('phones') ? repo.phones(user.id) : undefined,
-        wanted.has('security') ? repo.sessions(user.id) : undefined,
+        wanted.has('security') ? repo.sessions(user.id, nowSeconds()) : undefined,
       ]);
       return { emails, phones, sessions, security: wanted.has('security') };
     },

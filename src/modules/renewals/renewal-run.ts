@@ -7,6 +7,7 @@ import { issueRenewalInvoice, renewalPeriods } from '../due/index.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { DAY } from '../invoices/pricing.js';
 import { paymentsRepository, settle } from '../payments/index.js';
+import { recordActivity } from '../activity/record.js';
 import { mailRenewal } from './renewal-mail.js';
 import { RENEWAL_WINDOW_DAYS } from './renewals.schemas.js';
 import { renewalsRepository as repo } from './renewals.repository.js';
@@ -61,6 +62,7 @@ async function attemptRenewal(db: Db, accountId: number, productId: number, now:
         failure_code: null, new_expired_at: null, next_attempt_at: null,
       });
       await mailRenewal(trx, accountId, product, { kind: 'product_locked', expiredAt: forExpiredAt });
+      await recordActivity(trx, { user_id: null, account_id: accountId, action: 'item_locked', target_type: 'product', target_id: product.id, product_id: product.id });
       return 'locked';
     }
 
@@ -113,6 +115,7 @@ async function attemptRenewal(db: Db, accountId: number, productId: number, now:
       ...base, status: 'succeeded', invoice_id: invoice.id, payment_id: p.id, payment_method_id: usable.id, period_months: price.period_months,
       amount: invoice.total, failure_code: null, new_expired_at: newExpiredAt, next_attempt_at: null,
     });
+    await recordActivity(trx, { user_id: null, account_id: accountId, action: 'product_renewed', target_type: 'product', target_id: product.id, product_id: product.id });
     await mailRenewal(trx, accountId, product, { kind: 'auto_renewal_succeeded', newExpiredAt: Number(newExpiredAt), amount: invoice.total, currency, method: usable.label });
     return 'succeeded';
   });

@@ -52,7 +52,7 @@ t.test('GET /2/profile', async (t) => {
     });
     t.same(data.preferences, {
       account: { current_account_id: u.accountId },
-      connection: { unsuccessful_limit: true, unsuccessful_rate_limit: 5, unsuccessful_notification: true, successful_notification: false },
+      connection: { unsuccessful_limit: true, unsuccessful_rate_limit: 5, unsuccessful_notification: true, successful_notification: true },
       language: { id: 2, name: 'English', short_name: 'EN', locale: 'en_GB', short_locale: 'en' },
       country: { id: 203, name: 'SWITZERLAND', short_name: 'CH', is_enabled: true },
       timezone: { id: 414, name: 'Europe/Zurich', gmt: '+01:00' },
@@ -65,8 +65,9 @@ t.test('GET /2/profile', async (t) => {
     t.same(data.emails.map((e: { email: string }) => e.email), [u.email, secondary.email]);
     t.same(data.phones.map((p: { id: number; phone: string; reminder: string | null }) => [p.id, p.phone, p.reminder]), [[phone.id, '+41 79 123 45 67', 'sms']]);
     t.same(data.sessions.map((s: { browser: string }) => s.browser), ['Safari', 'Firefox'], 'most recent first');
+    t.type(data.sessions[1].id, 'number', 'each session says its id (for keep_session_ids and ending it)');
     t.same(data.sessions[1], {
-      browser: 'Firefox', last_accessed_at: 1_700_000_000, device: 'desktop', location: 'Geneva, CH', ip: '192.0.2.10', user_agent: 'Mozilla/5.0 Firefox',
+      id: data.sessions[1].id, browser: 'Firefox', last_accessed_at: 1_700_000_000, device: 'desktop', location: 'Geneva, CH', ip: '192.0.2.10', user_agent: 'Mozilla/5.0 Firefox',
     });
     t.match(data.preferences.security, {
       otp: false, sms: false, sms_phone: null, yubikey: false, infomaniak_application: false, double_auth: false,

@@ -1,0 +1,43 @@
+import fp from 'fastify-plugin';
+import { recordActivity } from './record.js';
+import { paramsOf, ROUTE_ACTIVITY, type RouteActivity } from './route-actions.js';
+
+// Records the activity of every successful change made through the API, from the table of
+// route-actions.ts, before the answer leaves (so a client that reads the log next sees it).
+// Sign-ins, the renewal run and consents record theirs where they happen.
+
+const numeric = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+
+export const activityHook = fp(
+  async function activityHook(app) {
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (reply.statusCode < 200 || reply.statusCode >= 300 || req.method === 'GET') return payload;
+      const entry = ROUTE_ACTIVITY[`${req.method} ${req.routeOptions.url}`];
+      if (!entry || 'none' in entry) return payload;
+      const { action, target } = entry as RouteActivity;
+      const params = paramsOf(req);
+      let data: Record<string, unknown> | undefined;
+      if (typeof payload === 'string' && (target?.fromResponse || !params.account && !params.account_id)) {
+        try {
+          data = (JSON.parse(payload) as { data?: Record<string, unknown> }).data;
+        } catch {
+          data = undefined;
+        }
+      }
+      const accountId = numeric(params.account ?? params.account_id) ?? numeric(data && typeof data === 'object' ? data.account_id : undefined);
+      // The change is made; a log line that cannot be written must not turn it into an error.
+      await recordActivity(app.db, {
+        user_id: req.principal?.user.id ?? null,
+        account_id: accountId,
+        action: typeof action === 'function' ? action(req) : action,
+        target_type: target?.type ?? null,
+        target_id: target?.param ? numeric(params[target.param]) : target?.fromResponse ? numeric(data?.id) : null,
+        product_id: numeric(params.product),
+        ip: req.ip,
+        user_agent: req.headers['user-agent'] ?? null,
+      }).catch((err: unknown) => req.log.error({ err }, 'activity not recorded'));
+      return payload;
+    });
+  },
+  { name: 'activity-hook', dependencies: ['db'] },
+);

@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { notFound } from '../../shared/errors.js';
+import { callerId as caller, ok } from '../../shared/reply.js';
+import { Id } from '../../shared/schemas.js';
+import { TrueEnvelope } from '../../shared/schemas.js';
+import { nowSeconds } from '../../shared/time.js';
+
+// Ending one of the caller's sign-in sessions (GET /2/profile?with=security lists them): its
+// cookie stops working at once.
+
+export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.delete('/2/profile/sessions/:session_id', {
+    config: { auth: { scopes: ['user_info'] } },
+    schema: {
+      operationId: 'endProfileSession', tags: ['Profile'], summary: 'End one of your sign-in sessions (see with=security)',
+      params: Type.Object({ session_id: Id }), response: { 200: TrueEnvelope },
+    },
+  }, async (req) => {
+    const r = await app.db.updateTable('user_sessions').set({ ended_at: nowSeconds() })
+      .where('id', '=', req.params.session_id).where('user_id', '=', caller(req)).where('ended_at', 'is', null).executeTakeFirst();
+    if (!Number(r.numUpdatedRows)) throw notFound('Session');
+    return ok(true);
+  });
+};
