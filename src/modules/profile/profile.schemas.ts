@@ -100,7 +100,7 @@ export const PatchProfileBody = Type.Object(
     email: Type.Optional(Email),
     current_password: Type.Optional(Type.String({ maxLength: 256 })),
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
-    keep_session_ids: Type.Optional(Type.Array(Type.String())),
+    keep_session_ids: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Integer()]), { description: 'Sessions (ids from with=security) that stay signed in' })),
     language_id: Type.Optional(Id),
     locale: Type.Optional(Type.String()),
     country_id: Type.Optional(Id),

@@ -14,7 +14,7 @@ export interface ProfilePatch extends ProfileInput {
   email?: string;
   current_password?: string;
   password?: string;
-  keep_session_ids?: string[];
+  keep_session_ids?: (string | number)[];
   current_account_id?: number;
 }
 
