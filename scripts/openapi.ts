@@ -3,34 +3,46 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { postmanCollection, postmanEnvironment } from '../src/modules/postman/postman.js';
 
-// `npm run openapi`: writes openapi/openapi.json from the routes' schemas. The server URL is
-// fixed so the committed file does not depend on who generated it. `--check` only compares.
+// `npm run openapi`: writes openapi/openapi.json from the routes' schemas, and the Postman
+// collection and environment made from it. The server URL is fixed so the committed files do
+// not depend on who generated them. `--check` only compares.
 const check = process.argv.includes('--check');
-const target = 'openapi/openapi.json';
-const config = { ...loadConfig({}), PUBLIC_URL: 'http://127.0.0.1:3000' };
+const BASE_URL = 'http://127.0.0.1:3000';
+const config = { ...loadConfig({}), PUBLIC_URL: BASE_URL };
 // An in-memory database, migrated: the app reads its clock at start.
 const database = openDatabase({});
 await migrateToLatest(database.db);
 const app = await buildApp({ config, database });
 await app.ready();
-const doc = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+const spec = app.swagger() as Parameters<typeof postmanCollection>[0];
 await app.close();
 await database.close();
 
-if (check) {
+const files: Record<string, unknown> = {
+  'openapi/openapi.json': spec,
+  'openapi/postman_collection.json': await postmanCollection(JSON.parse(JSON.stringify(spec)), BASE_URL),
+  'openapi/postman_environment.json': postmanEnvironment(BASE_URL),
+};
+
+let stale = false;
+for (const [target, content] of Object.entries(files)) {
+  const text = `${JSON.stringify(content, null, 2)}\n`;
+  if (!check) {
+    writeFileSync(target, text);
+    console.log(`wrote ${target}`);
+    continue;
+  }
   let current = '';
   try {
     current = readFileSync(target, 'utf8');
   } catch {
     // a missing file is as stale as a different one
   }
-  if (current !== doc) {
+  if (current !== text) {
     console.error(`${target} is stale: run npm run openapi and commit the result`);
-    process.exit(1);
-  }
-  console.log(`${target} is up to date`);
-} else {
-  writeFileSync(target, doc);
-  console.log(`wrote ${target}`);
+    stale = true;
+  } else console.log(`${target} is up to date`);
 }
+if (stale) process.exit(1);

@@ -38,6 +38,7 @@ import { appPasswordsModule } from './modules/app-passwords/index.js';
 import { activityHook } from './modules/activity/activity-hook.js';
 import { activityRoutes } from './modules/activity/activity.routes.js';
 import { supportRoutes } from './modules/support/support.routes.js';
+import { postmanRoutes } from './modules/postman/postman.routes.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -101,6 +102,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(appPasswordsModule);
   await app.register(activityRoutes);
   await app.register(supportRoutes);
+  await app.register(postmanRoutes);
 
   return app;
 }

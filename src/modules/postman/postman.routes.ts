@@ -1,0 +1,26 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { postmanCollection, postmanEnvironment } from './postman.js';
+
+// The Postman collection and environment of this very server, made from its OpenAPI document
+// on first request (a second or so) and kept; `baseUrl` is PUBLIC_URL, else the origin asked.
+
+const baseUrlOf = (req: FastifyRequest) => (req.server.config.PUBLIC_URL ?? `${req.protocol}://${req.host}`).replace(/\/+$/, '');
+
+export const postmanRoutes: FastifyPluginAsync = async (app) => {
+  const collections = new Map<string, Promise<unknown>>();
+  const config = { auth: 'public' as const };
+  const schema = { hide: true };
+
+  app.get('/openapi/postman_collection.json', { config, schema }, async (req) => {
+    const base = baseUrlOf(req);
+    let c = collections.get(base);
+    if (!c) {
+      c = postmanCollection(JSON.parse(JSON.stringify(app.swagger())), base);
+      collections.set(base, c);
+      c.catch(() => collections.delete(base));
+    }
+    return c;
+  });
+
+  app.get('/openapi/postman_environment.json', { config, schema }, async (req) => postmanEnvironment(baseUrlOf(req)));
+};
