@@ -14,10 +14,10 @@ export const activityHook = fp(
       if (reply.statusCode < 200 || reply.statusCode >= 300 || req.method === 'GET') return payload;
       const entry = ROUTE_ACTIVITY[`${req.method} ${req.routeOptions.url}`];
       if (!entry || 'none' in entry) return payload;
-      const { action, target } = entry as RouteActivity;
+      const { action, target, actorFromResponse } = entry as RouteActivity;
       const params = paramsOf(req);
       let data: Record<string, unknown> | undefined;
-      if (typeof payload === 'string' && (target?.fromResponse || !params.account && !params.account_id)) {
+      if (typeof payload === 'string' && (target?.fromResponse || actorFromResponse || !params.account && !params.account_id)) {
         try {
           data = (JSON.parse(payload) as { data?: Record<string, unknown> }).data;
         } catch {
@@ -27,11 +27,12 @@ export const activityHook = fp(
       const accountId = numeric(params.account ?? params.account_id) ?? numeric(data && typeof data === 'object' ? data.account_id : undefined);
       // The change is made; a log line that cannot be written must not turn it into an error.
       await recordActivity(app.db, {
-        user_id: req.principal?.user.id ?? null,
+        user_id: req.principal?.user.id ?? (actorFromResponse ? numeric(data?.user_id) : null),
         account_id: accountId,
         action: typeof action === 'function' ? action(req) : action,
         target_type: target?.type ?? null,
-        target_id: target?.param ? numeric(params[target.param]) : target?.fromResponse ? numeric(data?.id) : null,
+        target_id: target?.param ? numeric(params[target.param])
+          : target?.fromResponse ? numeric(data?.[typeof target.fromResponse === 'string' ? target.fromResponse : 'id']) : null,
         product_id: numeric(params.product),
         ip: req.ip,
         user_agent: req.headers['user-agent'] ?? null,

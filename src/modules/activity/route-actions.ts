@@ -11,7 +11,9 @@ export interface RouteActivity {
   /** The action code, or a function of the request choosing one. */
   action: string | ((req: FastifyRequest) => string);
   /** What the change was made on, and where its id comes from (a path parameter, or the answer's data.id). */
-  target?: { type: string; param?: string; fromResponse?: boolean };
+  target?: { type: string; param?: string; fromResponse?: boolean | string };
+  /** A route open without a token (an invitation's key): the actor is the answer's data.user_id. */
+  actorFromResponse?: boolean;
 }
 
 const body = (req: FastifyRequest) => (req.body ?? {}) as Body & object;
@@ -45,7 +47,7 @@ export const ROUTE_ACTIVITY: Record<string, RouteActivity | { none: string }> = 
   'POST /1/accounts/:account/invitations': { action: 'user_invited', target: { type: 'invitation', fromResponse: true } },
   'PATCH /1/accounts/:account/invitations/:invitation': { action: 'item_modified', target: { type: 'invitation', param: 'invitation' } },
   'DELETE /1/accounts/:account/invitations/:invitation': { action: 'item_deleted', target: { type: 'invitation', param: 'invitation' } },
-  'POST /1/invitations/:key/accept': { action: 'user_added', target: { type: 'user' } },
+  'POST /1/invitations/:key/accept': { action: 'user_added', target: { type: 'user', fromResponse: 'user_id' }, actorFromResponse: true },
   'POST /1/invitations/:key/decline': { none: 'declining changes no organisation (the inviter is notified)' },
   'POST /1/accounts/:account/teams': { action: 'team_created', target: { type: 'team', fromResponse: true } },
   'PATCH /1/accounts/:account/teams/:team': { action: 'team_updated', target: { type: 'team', param: 'team' } },
