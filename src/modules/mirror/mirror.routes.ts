@@ -1,10 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { clockState, setClockOffset, syncClock } from '../../shared/clock-store.js';
 import { invalidField } from '../../shared/errors.js';
+import { StringEnum } from '../../shared/schemas.js';
 import { listParams, listResult } from '../../shared/pagination.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, listEnvelope } from '../../shared/schemas.js';
 import { clockOffset, realNowSeconds } from '../../shared/time.js';
+import { FIXTURES } from './fixtures/demo.js';
+import { FixtureSchema } from './fixture.schema.js';
+import { resetData } from './reset.js';
+import { seed } from './seed.js';
+import { Type } from 'typebox';
 import { ClockSchema, MovedClockSchema, OUTBOX_SORTABLE, OutboxItemSchema, OutboxQuery, SetClockBody, type SetClockInput } from './mirror.schemas.js';
 
 // The control plane: the mirror's clock and the notifications it would have sent. Only the
@@ -50,6 +56,44 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await setClockOffset(app.db, offsetFor(req.body));
     const renewals = await app.renewals.runNow();
     return ok({ ...clockState(), renewals });
+  });
+
+  app.post('/_mirror/reset', {
+    config,
+    schema: {
+      operationId: 'resetMirror', tags,
+      summary: 'Empty every table (the price list kept) and set the clock back to real time',
+      response: { 200: envelope(Type.Object({ tables: Type.Integer(), ms: Type.Integer() }, { title: 'MirrorReset', examples: [{ tables: 38, ms: 120 }] })) },
+    },
+  }, async () => {
+    const started = performance.now();
+    const { tables } = await resetData(app.db);
+    return ok({ tables, ms: Math.round(performance.now() - started) });
+  });
+
+  app.post('/_mirror/seed', {
+    config,
+    schema: {
+      operationId: 'seedMirror', tags,
+      summary: 'Empty the mirror and load a fixture: the named `demo`, or a document in the same format; the same ids, times and tokens every run',
+      body: Type.Object({ fixture: Type.Union([StringEnum(Object.keys(FIXTURES)), FixtureSchema]) }, { additionalProperties: false, examples: [{ fixture: 'demo' }] }),
+      response: {
+        200: envelope(Type.Object({
+          now: Type.Integer(),
+          users: Type.Array(Type.Object({ key: Type.String(), id: Type.Integer(), email: Type.String(), password: Type.String(), token: Type.String() })),
+          organisations: Type.Array(Type.Object({
+            key: Type.String(), id: Type.Integer(), products: Type.Record(Type.String(), Type.Integer()),
+            payment_methods: Type.Record(Type.String(), Type.Integer()), invoice_ids: Type.Array(Type.Integer()),
+          })),
+          ms: Type.Integer(),
+        }, { title: 'MirrorSeed' })),
+      },
+    },
+  }, async (req) => {
+    const started = performance.now();
+    const fixture = typeof req.body.fixture === 'string' ? FIXTURES[req.body.fixture]! : req.body.fixture;
+    const result = await seed(app.db, fixture);
+    return ok({ ...result, ms: Math.round(performance.now() - started) });
   });
 
   app.get('/_mirror/outbox', {
