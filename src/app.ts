@@ -39,6 +39,8 @@ import { activityHook } from './modules/activity/activity-hook.js';
 import { activityRoutes } from './modules/activity/activity.routes.js';
 import { supportRoutes } from './modules/support/support.routes.js';
 import { postmanRoutes } from './modules/postman/postman.routes.js';
+import { testingHooks } from './modules/mirror/testing-hooks.js';
+import { testingRoutes } from './modules/mirror/testing.routes.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -74,6 +76,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(underPressure, { exposeStatusRoute: false });
   await app.register(versioning, { versions });
   await app.register(openapi, { serverUrl: publicUrl(config) });
+  // The control plane's faults and journal meet a request before anything else.
+  await app.register(testingHooks, { enabled: config.MIRROR_ADMIN_TOKEN !== undefined });
   await app.register(authIdentify, { authenticate: tokenAuthenticator(database.db, (err) => app.log.warn({ err }, 'last_used_at not saved')) });
   const store = rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore());
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
@@ -103,6 +107,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(activityRoutes);
   await app.register(supportRoutes);
   await app.register(postmanRoutes);
+  await app.register(testingRoutes);
 
   return app;
 }

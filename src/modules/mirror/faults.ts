@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_STATUS, type ErrorCode } from '../../shared/errors.js';
+
+// Failures on demand: rules that match a method and a path pattern (and optionally a token),
+// and answer an error, wait, or drop the connection, with a probability; or one request's
+// `X-Mirror-Fault` header. Kept in this instance's memory: set them on the instance tested.
+
+export interface FaultRule {
+  id: string;
+  method: string | null;
+  /** `*` matches within one path segment, `**` across segments: /1/accounts/*\/payments. */
+  path: string;
+  token: string | null;
+  status: number | null;
+  error_code: string | null;
+  delay_ms: number | null;
+  delay_max_ms: number | null;
+  drop: boolean;
+  probability: number;
+  hits: number;
+}
+
+export type NewFaultRule = Partial<Omit<FaultRule, 'id' | 'hits'>> & { path: string };
+
+const patternOf = (glob: string) =>
+  new RegExp(`^${glob.split('**').map((p) => p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*')}$`);
+
+export class FaultBook {
+  private rules: (FaultRule & { re: RegExp })[] = [];
+
+  list(): FaultRule[] {
+    return this.rules.map(({ re: _re, ...r }) => r);
+  }
+
+  add(r: NewFaultRule): FaultRule {
+    const rule = {
+      id: randomUUID(), method: r.method?.toUpperCase() ?? null, path: r.path, token: r.token ?? null, status: r.status ?? null,
+      error_code: r.error_code ?? null, delay_ms: r.delay_ms ?? null, delay_max_ms: r.delay_max_ms ?? null, drop: r.drop ?? false,
+      probability: r.probability ?? 1, hits: 0,
+    };
+    this.rules.push({ ...rule, re: patternOf(r.path) });
+    return rule;
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length < before;
+  }
+
+  clear() {
+    this.rules = [];
+  }
+
+  /** The first rule that matches this request and fires (by its probability). */
+  pick(method: string, path: string, token: string | undefined): FaultRule | undefined {
+    for (const r of this.rules) {
+      if (r.method && r.method !== method) continue;
+      if (r.token && r.token !== token) continue;
+      if (!r.re.test(path)) continue;
+      if (Math.random() >= r.probability) continue;
+      r.hits++;
+      return r;
+    }
+    return undefined;
+  }
+}
+
+/** `X-Mirror-Fault: status=503` | `error=too_many_requests` | `delay=200` | `delay=100-500` | `drop`, comma-separated. */
+export function parseFaultHeader(value: string): NewFaultRule | undefined {
+  const rule: NewFaultRule = { path: '**' };
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [k, v = ''] = part.split('=').map((s) => s.trim());
+    if (k === 'drop') rule.drop = true;
+    else if (k === 'status' && /^[1-5]\d\d$/.test(v)) rule.status = Number(v);
+    else if (k === 'error' && v in ERROR_STATUS) rule.error_code = v;
+    else if (k === 'delay' && /^\d+(-\d+)?$/.test(v)) {
+      const [a, b] = v.split('-').map(Number);
+      rule.delay_ms = a!;
+      if (b !== undefined) rule.delay_max_ms = b;
+    } else return undefined;
+  }
+  return rule;
+}
+
+/** Carries a rule out: waits, then drops the connection or answers the error (or lets the request go on). */
+export async function apply(rule: Omit<FaultRule, 'id' | 'hits' | 'path' | 'method' | 'token'> | NewFaultRule, req: FastifyRequest, reply: FastifyReply) {
+  if (rule.delay_ms) {
+    const max = rule.delay_max_ms ?? rule.delay_ms;
+    await sleep(rule.delay_ms + Math.floor(Math.random() * (Math.max(max, rule.delay_ms) - rule.delay_ms + 1)));
+  }
+  if (rule.drop) {
+    req.raw.socket?.destroy();
+    reply.hijack();
+    return;
+  }
+  if (rule.error_code) throw new AppError(rule.error_code as ErrorCode, `Fault injected by the mirror: ${rule.error_code}`, { injected: true });
+  if (rule.status) {
+    const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === rule.status)?.[0] ?? 'unexpected_error') as ErrorCode;
+    return reply.code(rule.status).send({ result: 'error', error: { code, description: `Fault injected by the mirror: ${rule.status}`, context: { injected: true } } });
+  }
+}

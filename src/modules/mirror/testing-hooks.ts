@@ -1,0 +1,62 @@
+import fp from 'fastify-plugin';
+import { apply, FaultBook, parseFaultHeader } from './faults.js';
+import { Journal } from './journal.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mirror: { faults: FaultBook; journal: Journal };
+  }
+  interface FastifyRequest {
+    journalErrors: { code: string | null; errors: unknown[] | null } | null;
+  }
+}
+
+// With the control plane on (MIRROR_ADMIN_TOKEN), every request meets the fault rules first
+// (and its own X-Mirror-Fault header), and leaves a line in the journal. Off, none of this
+// runs. The control plane's own requests are neither faulted nor journaled.
+
+const skipped = (url: string) => url.startsWith('/_mirror') || url.startsWith('/docs') || url === '/metrics';
+
+export const testingHooks = fp<{ enabled: boolean }>(
+  async function testingHooks(app, { enabled }) {
+    const state = { faults: new FaultBook(), journal: new Journal(1000) };
+    app.decorate('mirror', state);
+    app.decorateRequest('journalErrors', null);
+    if (!enabled) return;
+
+    app.addHook('onRequest', async (req, reply) => {
+      if (skipped(req.url)) return;
+      const header = req.headers['x-mirror-fault'];
+      if (typeof header === 'string') {
+        const rule = parseFaultHeader(header);
+        if (!rule) return reply.code(400).send({ result: 'error', error: { code: 'bad_request', description: 'X-Mirror-Fault: status=NNN, error=<code>, delay=MS[-MS] or drop' } });
+        return apply(rule, req, reply);
+      }
+      const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
+      const rule = state.faults.pick(req.method, req.url.split('?')[0]!, bearer);
+      if (rule) return apply(rule, req, reply);
+    });
+
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (reply.statusCode >= 400 && typeof payload === 'string' && !skipped(req.url)) {
+        try {
+          const error = (JSON.parse(payload) as { error?: { code?: string; errors?: unknown[] } }).error;
+          req.journalErrors = { code: error?.code ?? null, errors: error?.errors ?? null };
+        } catch {
+          req.journalErrors = null;
+        }
+      }
+      return payload;
+    });
+
+    app.addHook('onResponse', async (req, reply) => {
+      if (skipped(req.url)) return;
+      state.journal.add({
+        request_id: String(req.id), method: req.method, path: req.url.split('?')[0]!, route: req.routeOptions.url ?? null, status: reply.statusCode,
+        token_id: req.principal?.tokenId ?? null, duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+        validation_errors: req.journalErrors?.errors ?? null, error_code: req.journalErrors?.code ?? null, at: Date.now(),
+      });
+    });
+  },
+  { name: 'mirror-testing-hooks' },
+);

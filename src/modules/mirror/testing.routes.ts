@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { notFound } from '../../shared/errors.js';
+import { ok } from '../../shared/reply.js';
+import { envelope, Nullable, StringEnum, TrueEnvelope } from '../../shared/schemas.js';
+import { ERROR_STATUS } from '../../shared/errors.js';
+
+// Control-plane routes of the testing tools: fault rules and the request journal.
+
+const config = { auth: 'mirror-admin' as const, rateLimit: false };
+const tags = ['Mirror control plane'];
+
+const FaultSchema = Type.Object(
+  {
+    id: Type.String(), method: Nullable(Type.String()), path: Type.String(), token: Nullable(Type.String()), status: Nullable(Type.Integer()),
+    error_code: Nullable(Type.String()), delay_ms: Nullable(Type.Integer()), delay_max_ms: Nullable(Type.Integer()), drop: Type.Boolean(),
+    probability: Type.Number(), hits: Type.Integer({ description: 'How many requests it has answered' }),
+  },
+  { title: 'FaultRule' },
+);
+const NewFault = Type.Object(
+  {
+    method: Type.Optional(StringEnum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])),
+    path: Type.String({ minLength: 1, maxLength: 500, description: 'A path pattern: * within a segment, ** across segments' }),
+    token: Type.Optional(Type.String({ minLength: 1, description: 'Only requests with this bearer token' })),
+    status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
+    error_code: Type.Optional(StringEnum(Object.keys(ERROR_STATUS))),
+    delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+    delay_max_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000, description: 'With delay_ms: a random delay in that range' })),
+    drop: Type.Optional(Type.Boolean({ description: 'Close the connection without an answer' })),
+    probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 1 })),
+  },
+  { additionalProperties: false, examples: [{ method: 'POST', path: '/1/accounts/*/payments', status: 503 }, { path: '/2/profile', delay_ms: 200, delay_max_ms: 800, probability: 0.5 }] },
+);
+const JournalSchema = Type.Object(
+  {
+    request_id: Type.String(), method: Type.String(), path: Type.String(), route: Nullable(Type.String()), status: Type.Integer(),
+    token_id: Nullable(Type.Integer()), duration_ms: Type.Number(), validation_errors: Nullable(Type.Array(Type.Unknown())),
+    error_code: Nullable(Type.String()), at: Type.Integer({ description: 'Unix milliseconds (real time)' }),
+  },
+  { title: 'JournalEntry' },
+);
+const JournalQuery = Type.Object({
+  method: Type.Optional(Type.String()), path: Type.Optional(Type.String({ description: 'Part of the path' })),
+  status: Type.Optional(Type.Integer()), token_id: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+
+export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { faults, journal } = app.mirror;
+
+  app.get('/_mirror/faults', { config, schema: { operationId: 'listMirrorFaults', tags, summary: 'The fault rules in force on this instance', response: { 200: envelope(Type.Array(FaultSchema)) } } },
+    async () => ok(faults.list()));
+
+  app.post('/_mirror/faults', {
+    config,
+    schema: {
+      operationId: 'addMirrorFault', tags, summary: 'Add a fault rule: an error, a delay or a dropped connection for matching requests, with a probability',
+      body: NewFault, response: { 201: envelope(FaultSchema) },
+    },
+  }, async (req, reply) => reply.code(201).send(ok(faults.add(req.body))));
+
+  app.delete('/_mirror/faults', { config, schema: { operationId: 'clearMirrorFaults', tags, summary: 'Remove every fault rule', response: { 200: TrueEnvelope } } },
+    async () => {
+      faults.clear();
+      return ok(true);
+    });
+
+  app.delete('/_mirror/faults/:id', {
+    config, schema: { operationId: 'deleteMirrorFault', tags, summary: 'Remove one fault rule', params: Type.Object({ id: Type.String() }), response: { 200: TrueEnvelope } },
+  }, async (req) => {
+    if (!faults.remove(req.params.id)) throw notFound('Fault rule');
+    return ok(true);
+  });
+
+  app.get('/_mirror/requests', {
+    config,
+    schema: {
+      operationId: 'listMirrorRequests', tags, summary: 'The last requests this instance answered, newest first (the control plane\'s own left out)',
+      querystring: JournalQuery, response: { 200: envelope(Type.Array(JournalSchema)) },
+    },
+  }, async (req) => {
+    const q = req.query;
+    const rows = journal.list().filter((e) => (q.method === undefined || e.method === q.method.toUpperCase())
+      && (q.path === undefined || e.path.includes(q.path)) && (q.status === undefined || e.status === q.status)
+      && (q.token_id === undefined || e.token_id === q.token_id));
+    return ok(rows.slice(0, q.limit ?? 100));
+  });
+
+  app.delete('/_mirror/requests', { config, schema: { operationId: 'clearMirrorRequests', tags, summary: 'Empty the request journal', response: { 200: TrueEnvelope } } },
+    async () => {
+      journal.clear();
+      return ok(true);
+    });
+};
