@@ -70,6 +70,12 @@ export const ROUTE_ACTIVITY: Record<string, RouteActivity | { none: string }> = 
   'PATCH /1/oauth_clients/:client_id': { action: 'item_modified', target: { type: 'oauth_client' } },
   'DELETE /1/oauth_clients/:client_id': { action: 'item_deleted', target: { type: 'oauth_client' } },
   'PUT /_mirror/clock': { none: 'the operator\'s control plane, not a user\'s change' },
+  'POST /_mirror/reset': { none: 'the operator\'s control plane: it empties the log too' },
+  'POST /_mirror/seed': { none: 'the operator\'s control plane: it empties the log too' },
+  'POST /_mirror/faults': { none: 'the operator\'s control plane, not a user\'s change' },
+  'DELETE /_mirror/faults': { none: 'the operator\'s control plane, not a user\'s change' },
+  'DELETE /_mirror/faults/:id': { none: 'the operator\'s control plane, not a user\'s change' },
+  'DELETE /_mirror/requests': { none: 'the operator\'s control plane, not a user\'s change' },
   'DELETE /token': { action: 'oauth_token_revoked', target: { type: 'api_token' } },
 };
 
