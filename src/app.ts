@@ -40,6 +40,7 @@ import { activityRoutes } from './modules/activity/activity.routes.js';
 import { supportRoutes } from './modules/support/support.routes.js';
 import { postmanRoutes } from './modules/postman/postman.routes.js';
 import { testingHooks } from './modules/mirror/testing-hooks.js';
+import metrics from './plugins/metrics.js';
 import { testingRoutes } from './modules/mirror/testing.routes.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
@@ -76,6 +77,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(underPressure, { exposeStatusRoute: false });
   await app.register(versioning, { versions });
   await app.register(openapi, { serverUrl: publicUrl(config) });
+  await app.register(metrics, { token: config.METRICS_TOKEN });
   // The control plane's faults and journal meet a request before anything else.
   await app.register(testingHooks, { enabled: config.MIRROR_ADMIN_TOKEN !== undefined });
   await app.register(authIdentify, { authenticate: tokenAuthenticator(database.db, (err) => app.log.warn({ err }, 'last_used_at not saved')) });

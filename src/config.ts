@@ -16,6 +16,8 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60 }),
   // Turns the /_mirror control plane on (clock, outbox); unset, those routes do not exist.
   MIRROR_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  // Puts /metrics behind this bearer token; unset, /metrics is open (bind to a private address).
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   // How often each instance runs the renewal job, in seconds; 0 runs it only when the clock is moved.
   RENEWAL_INTERVAL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
 });

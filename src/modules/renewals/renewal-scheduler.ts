@@ -25,7 +25,9 @@ export const renewalScheduler = fp<{ intervalSeconds: number }>(
       while (running) await running.catch(() => undefined);
       const run = (async () => {
         await syncClock(app.db);
-        return runDueRenewals(app.db, nowSeconds(), app.log);
+        const summary = await runDueRenewals(app.db, nowSeconds(), app.log);
+        for (const [outcome, n] of Object.entries(summary)) if (n) app.metrics?.renewals.inc({ outcome }, n);
+        return summary;
       })();
       running = run;
       try {

@@ -33,6 +33,7 @@ export default fp<RateLimitOptions>(
       reply.header('x-ratelimit-reset', resetIn);
       if (hit.count > max) {
         reply.header('retry-after', resetIn);
+        req.server.metrics?.rateLimited.inc();
         throw new AppError('too_many_requests', `Rate limit of ${max} requests per minute exceeded`, {
           limit: max,
           retry_after: resetIn,

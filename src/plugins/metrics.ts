@@ -1,0 +1,51 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import fp from 'fastify-plugin';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppError } from '../shared/errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: { registry: Registry; rateLimited: Counter; renewals: Counter<'outcome'> };
+  }
+}
+
+// Prometheus metrics at /metrics: requests by route and status, their latency, the rate
+// limiter's refusals, the renewal run's outcomes, and the process's own (memory, event loop).
+// Not rate limited; behind a bearer token when METRICS_TOKEN is set. A registry per app, so
+// two apps in one process (tests) count apart.
+
+export default fp<{ token: string | undefined }>(
+  async function metrics(app, { token }) {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'ikm_' });
+    const requests = new Counter({ name: 'ikm_http_requests_total', help: 'Requests answered, by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+    const latency = new Histogram({
+      name: 'ikm_http_request_duration_seconds', help: 'Time to answer, by route', labelNames: ['method', 'route'], registers: [registry],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    });
+    const rateLimited = new Counter({ name: 'ikm_rate_limit_rejections_total', help: 'Requests refused by the 60-per-minute limit', registers: [registry] });
+    const renewals = new Counter({ name: 'ikm_renewal_attempts_total', help: 'Renewal run outcomes', labelNames: ['outcome'], registers: [registry] });
+    app.decorate('metrics', { registry, rateLimited, renewals });
+
+    app.addHook('onResponse', async (req, reply) => {
+      // Unknown paths share one label: a scan must not grow a series per path.
+      const route = req.routeOptions.url ?? 'unmatched';
+      if (route === '/metrics') return;
+      requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+      latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    });
+
+    const digest = (s: string) => createHash('sha256').update(s).digest();
+    app.get('/metrics', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
+      if (token) {
+        const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        if (!timingSafeEqual(digest(given), digest(token))) {
+          reply.header('www-authenticate', 'Bearer realm="ik-mirror metrics"');
+          throw new AppError('not_authorized', 'The metrics need the METRICS_TOKEN as bearer token');
+        }
+      }
+      return reply.type(registry.contentType).send(await registry.metrics());
+    });
+  },
+  { name: 'metrics' },
+);
