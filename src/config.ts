@@ -16,6 +16,8 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60 }),
   // Turns the /_mirror control plane on (clock, outbox); unset, those routes do not exist.
   MIRROR_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  // Loads this fixture at start, replacing the data (tokens printed); `demo` is the one there is.
+  MIRROR_SEED: Type.Optional(StringEnum(['demo'])),
   // Puts /metrics behind this bearer token; unset, /metrics is open (bind to a private address).
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   // How often each instance runs the renewal job, in seconds; 0 runs it only when the clock is moved.

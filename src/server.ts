@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, publicUrl } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { bootstrapFirstAdmin } from './modules/bootstrap/bootstrap.js';
+import { FIXTURES } from './modules/mirror/fixtures/demo.js';
+import { seed } from './modules/mirror/seed.js';
 
 // The process: configuration, database, first-start administrator, listening, and a
 // graceful close on SIGTERM/SIGINT (in-flight requests finish, then the pool closes).
@@ -20,7 +22,9 @@ async function main() {
   }
   const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR });
   await migrateToLatest(database.db);
-  const admin = await bootstrapFirstAdmin(database.db);
+  // MIRROR_SEED replaces whatever the database holds with a fixture (and its known tokens).
+  const seeded = config.MIRROR_SEED ? await seed(database.db, FIXTURES[config.MIRROR_SEED]!) : undefined;
+  const admin = seeded ? undefined : await bootstrapFirstAdmin(database.db);
 
   const app = await buildApp({ config, database, logger: { level: config.LOG_LEVEL } });
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -31,6 +35,13 @@ async function main() {
   });
   await app.listen({ port: config.PORT, host: config.HOST });
 
+  if (seeded) {
+    process.stdout.write([
+      `Seeded the ${config.MIRROR_SEED} fixture; the mirror's clock is at ${new Date(seeded.now * 1000).toISOString()}.`,
+      ...seeded.users.map((u) => `${u.email}  password: ${u.password}  token: ${u.token}`),
+      '',
+    ].join('\n'));
+  }
   if (admin) {
     // Printed once, on the first start of an empty database; nothing else ever shows them.
     process.stdout.write(
