@@ -55,6 +55,8 @@ async function startIkm(url: string | undefined, dataDir: string | undefined) {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     RATE_LIMIT_MAX: process.env.RATE_LIMIT_MAX,
     REDIS_URL: process.env.BENCH_REDIS_URL,
+    // Only for the reset + seed measurement: the control plane's hooks stay off for the others.
+    MIRROR_ADMIN_TOKEN: process.env.BENCH_ADMIN_TOKEN || undefined,
   });
   const database = openDatabase({ url, dataDir, poolSize: POOL_SIZE });
   // Logging off by default, as asked of the comparison; BENCH_LOG_LEVEL=info measures pino's
