@@ -54,7 +54,7 @@ export async function seed(db: Db, f: Fixture) {
   const out = await inTransaction(db, async (trx) => {
     // now() is fixed for the whole transaction: with this offset every column default
     // (mirror_now()) stamps exactly the fixture's time, and the clock reads it afterwards.
-    await sql`UPDATE mirror_clock SET offset_seconds = ${now} - (EXTRACT(epoch FROM now()))::bigint`.execute(trx);
+    await sql`UPDATE mirror_clock SET offset_seconds = ${now} - floor(EXTRACT(epoch FROM now()))::bigint`.execute(trx);
     const users = new Map<string, { id: number; email: string }>();
     const firstOrg = new Map<string, number>();
     const organisations = [];

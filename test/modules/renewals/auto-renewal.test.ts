@@ -57,7 +57,8 @@ t.test('refusals: a method that cannot renew, none at all, too close to expiry, 
   t.equal((await put(u, domain, { enabled: true })).statusCode, 422, 'paypal is not picked by default either');
 
   const card = await saveCard(app, u.token, u.accountId, CARDS.visa);
-  const soon = await addDomain(app.db, u.accountId, 13);
+  // 13 and a half days: days_left is 13 whichever second the request lands in.
+  const soon = await addDomain(app.db, u.accountId, 13.5);
   const late = await put(u, soon, { enabled: true, payment_method_id: card });
   t.equal(late.statusCode, 422, 'expires in 13 days');
   t.same(ruleOf(late.json()), ['validation_rule_auto_renewal_too_late']);
