@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.js';
+import { sameSecret } from '../shared/secrets.js';
 import type { Principal } from '../shared/principal.js';
 import type { RouteAuth } from '../shared/scopes.js';
 
@@ -23,7 +23,8 @@ export type Authenticator = (secret: string) => Promise<Principal | AppError>;
 // Routes that plugins register for the documentation UI carry no config of their own.
 const DOCS_PREFIX = '/docs';
 
-function bearerOf(req: FastifyRequest): string | undefined {
+/** The bearer token of the request: undefined without one, '' when the header is malformed. */
+export function bearerOf(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -104,8 +105,7 @@ export const enforceAuth = fp(
 function checkAdmin(req: FastifyRequest, reply: FastifyReply, token: string | undefined) {
   if (!token) throw new AppError('method_not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
   const given = bearerOf(req);
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  if (!given || !timingSafeEqual(digest(given), digest(token))) {
+  if (!given || !sameSecret(given, token)) {
     const failure = unauthorized('The control plane needs the MIRROR_ADMIN_TOKEN as bearer token');
     challenge(reply, failure);
     throw failure;

@@ -1,7 +1,8 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppError } from '../shared/errors.js';
+import { sameSecret } from '../shared/secrets.js';
+import { bearerOf } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,11 +36,9 @@ export default fp<{ token: string | undefined }>(
       latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
     });
 
-    const digest = (s: string) => createHash('sha256').update(s).digest();
     app.get('/metrics', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
       if (token) {
-        const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-        if (!timingSafeEqual(digest(given), digest(token))) {
+        if (!sameSecret(bearerOf(req) ?? '', token)) {
           reply.header('www-authenticate', 'Bearer realm="ik-mirror metrics"');
           throw new AppError('not_authorized', 'The metrics need the METRICS_TOKEN as bearer token');
         }

@@ -61,12 +61,13 @@ export const billingRepository = {
       .where('deleted_at', 'is', null)
       .executeTakeFirst(),
 
-  latestMethodOfKind: (db: Executor, accountId: number, kind: PaymentMethodKind) =>
+  /** The most recently saved live method of the kind (or of any of the kinds). */
+  latestMethodOfKind: (db: Executor, accountId: number, kind: PaymentMethodKind | readonly PaymentMethodKind[]) =>
     db
       .selectFrom('payment_methods')
       .select([...METHOD_COLUMNS, 'processor_token'])
       .where('account_id', '=', accountId)
-      .where('kind', '=', kind)
+      .where('kind', 'in', typeof kind === 'string' ? [kind] : [...kind])
       .where('deleted_at', 'is', null)
       .orderBy('id', 'desc')
       .limit(1)

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { bearerOf } from '../../plugins/auth.js';
 import { apply, FaultBook, parseFaultHeader } from './faults.js';
 import { Journal } from './journal.js';
 
@@ -32,8 +33,7 @@ export const testingHooks = fp<{ enabled: boolean }>(
         if (!rule) return reply.code(400).send({ result: 'error', error: { code: 'bad_request', description: 'X-Mirror-Fault: status=NNN, error=<code>, delay=MS[-MS] or drop' } });
         return apply(rule, req, reply);
       }
-      const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
-      const rule = state.faults.pick(req.method, req.url.split('?')[0]!, bearer);
+      const rule = state.faults.pick(req.method, req.url.split('?')[0]!, bearerOf(req) || undefined);
       if (rule) return apply(rule, req, reply);
     });
 

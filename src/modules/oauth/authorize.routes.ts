@@ -1,8 +1,8 @@
 import type {} from '@fastify/cookie';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
-import { hashToken } from '../../shared/secrets.js';
+import { hashToken, sameSecret } from '../../shared/secrets.js';
 import { recordActivity } from '../activity/record.js';
 import { nowSeconds } from '../../shared/time.js';
 import { clientsRepository, type ClientRow } from './clients.repository.js';
@@ -63,7 +63,6 @@ async function check(req: FastifyRequest, q: Query): Promise<Checked | { redirec
   };
 }
 
-const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async (app, { store }) => {
   const csrfKey = () => serverSecret(app.db, 'csrf_hmac');
@@ -111,7 +110,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
     if (step === 'sign_in') {
       const csrf = first(form.csrf) ?? '';
       const cookie = req.cookies[CSRF_COOKIE] ?? '';
-      if (!cookie || !safeEqual(csrf, cookie)) return sendPage(reply, 403, 'Error', errorPage('The form expired or did not come from this page. Reload it and try again.'));
+      if (!cookie || !sameSecret(csrf, cookie)) return sendPage(reply, 403, 'Error', errorPage('The form expired or did not come from this page. Reload it and try again.'));
       const email = first(form.email) ?? '';
       const result = await signIn(app.db, store, email, first(form.password) ?? '', { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
       if (!result.ok) {
@@ -127,7 +126,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
     if (step === 'consent') {
       const session = await sessionUser(app.db, req.cookies[SESSION_COOKIE]);
       if (!session) return show(req, reply, c);
-      if (!safeEqual(first(form.csrf) ?? '', await consentToken(session.tokenHash))) {
+      if (!sameSecret(first(form.csrf) ?? '', await consentToken(session.tokenHash))) {
         return sendPage(reply, 403, 'Error', errorPage('The form expired or did not come from this page. Reload it and try again.'));
       }
       if (first(form.decision) !== 'allow') {

@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Executor } from '../../db/database.js';
-import { hashToken } from '../../shared/secrets.js';
+import { hashToken, sameSecret } from '../../shared/secrets.js';
 import { clientsRepository, type ClientRow } from './clients.repository.js';
 import { OAuthError } from './oauth-error.js';
 
@@ -10,11 +9,6 @@ import { OAuthError } from './oauth-error.js';
 
 export interface TokenForm { [field: string]: string | undefined }
 
-const sameHash = (a: string, b: string) => {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
-};
 
 /** The client the request authenticates as; `confidentialOnly` refuses public clients. */
 export async function authenticateClient(db: Executor, req: FastifyRequest, form: TokenForm, confidentialOnly = false): Promise<ClientRow> {
@@ -36,7 +30,7 @@ export async function authenticateClient(db: Executor, req: FastifyRequest, form
   const client = await clientsRepository.byClientId(db, id);
   if (!client) throw new OAuthError('invalid_client', 'Unknown client');
   if (client.type === 'confidential') {
-    if (!secret || !client.secret_hash || !sameHash(hashToken(secret), client.secret_hash)) {
+    if (!secret || !client.secret_hash || !sameSecret(hashToken(secret), client.secret_hash)) {
       throw new OAuthError('invalid_client', 'Client authentication failed');
     }
   } else {

@@ -1,11 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import { publicOrigin } from '../../shared/public-origin.js';
 
-/**
- * This server's issuer identifier: PUBLIC_URL when set, else the origin the client used
- * (a development server on a random port is its own issuer).
- */
-export const issuerOf = (req: FastifyRequest) =>
-  (req.server.config.PUBLIC_URL ?? `${req.protocol}://${req.host}`).replace(/\/+$/, '');
+/** This server's issuer identifier: the address clients reach it at. */
+export const issuerOf = publicOrigin;
 
 const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 

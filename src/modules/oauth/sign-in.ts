@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { notify } from '../../shared/outbox.js';
 import { recordActivity } from '../activity/record.js';
+import { signsInAs } from '../users/people.repository.js';
 import { hashToken, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 
@@ -53,7 +54,7 @@ export async function signIn(db: Db, store: RateLimitStore, email: string, passw
   const user = await db.selectFrom('users')
     .select(['id', 'email', 'first_name', 'password_hash', 'sign_in_locked_until', 'unsuccessful_connexion_limit',
       'unsuccessful_connexion_rate_limit', 'unsuccessful_connexion_notification', 'successful_connexion_notification'])
-    .where((eb) => eb.or([eb(eb.fn('lower', ['email']), '=', login), eb(eb.fn('lower', ['login']), '=', login)]))
+    .where(signsInAs(login))
     .executeTakeFirst();
   if (user?.sign_in_locked_until && Number(user.sign_in_locked_until) > now) return { ok: false, reason: 'locked', until: Number(user.sign_in_locked_until) };
 

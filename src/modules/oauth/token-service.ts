@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { hashToken, newApiToken, verifyPassword } from '../../shared/secrets.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { nowSeconds } from '../../shared/time.js';
+import { signsInAs } from '../users/people.repository.js';
 import type { ClientRow } from './clients.repository.js';
 import { OAuthError } from './oauth-error.js';
 import { parseScopes } from './oauth-scopes.js';
@@ -134,7 +135,7 @@ export function tokenService(db: Db, issuer: string) {
       const username = need(form, 'username').trim().toLowerCase();
       const password = need(form, 'password');
       const user = await db.selectFrom('users').select('id')
-        .where((eb) => eb.or([eb(eb.fn('lower', ['email']), '=', username), eb(eb.fn('lower', ['login']), '=', username)])).executeTakeFirst();
+        .where(signsInAs(username)).executeTakeFirst();
       const candidates = user ? await db.selectFrom('app_passwords').select(['id', 'password_hash']).where('user_id', '=', user.id).where('deleted_at', 'is', null).execute() : [];
       let matched: number | undefined;
       for (const c of candidates) if (await verifyPassword(c.password_hash, password)) matched = c.id;

@@ -1,10 +1,9 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { publicOrigin as baseUrlOf } from '../../shared/public-origin.js';
 import { postmanCollection, postmanEnvironment } from './postman.js';
 
 // The Postman collection and environment of this very server, made from its OpenAPI document
 // on first request (a second or so) and kept; `baseUrl` is PUBLIC_URL, else the origin asked.
-
-const baseUrlOf = (req: FastifyRequest) => (req.server.config.PUBLIC_URL ?? `${req.protocol}://${req.host}`).replace(/\/+$/, '');
 
 export const postmanRoutes: FastifyPluginAsync = async (app) => {
   const collections = new Map<string, Promise<unknown>>();

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { Currency, RenewalAttemptStatus } from '../../db/types.js';
+import type { RenewalAttemptsTable, RenewalAttemptStatus } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
 
 // Rows of auto-renewal: the products' settings, the attempts, and who hears of them.
@@ -20,22 +20,7 @@ export interface AutoRenewalFilter {
 
 const SORT_COLUMN = { expired_at: 'p.expired_at', product_id: 'p.id', customer_name: 'p.customer_name' } as const;
 
-export interface NewAttempt {
-  account_id: number;
-  product_id: number;
-  for_expired_at: number;
-  status: RenewalAttemptStatus;
-  invoice_id: number | null;
-  payment_id: number | null;
-  payment_method_id: number | null;
-  period_months: number | null;
-  amount: number | null;
-  currency: Currency;
-  failure_code: string | null;
-  new_expired_at: number | null;
-  next_attempt_at: number | null;
-  created_at: number;
-}
+export type NewAttempt = Insertable<RenewalAttemptsTable>;
 
 const ATTEMPT_COLUMNS = [
   'id', 'product_id', 'status', 'for_expired_at', 'new_expired_at', 'invoice_id', 'payment_id', 'payment_method_id', 'period_months',

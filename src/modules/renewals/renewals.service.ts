@@ -13,7 +13,7 @@ import {
   ATTEMPT_SORTABLE, AUTO_RENEWAL_SORTABLE, RENEWAL_WINDOW_DAYS, type AttemptsQueryInput, type AutoRenewalQueryInput,
   type BulkAutoRenewalInput, type SetAutoRenewalInput,
 } from './renewals.schemas.js';
-import { supportsAutoRenewal } from './switch-on.js';
+import { RENEWABLE_KINDS, supportsAutoRenewal } from './switch-on.js';
 
 type ListedRow = Awaited<ReturnType<typeof repo.listProducts>>['items'][number];
 
@@ -84,7 +84,7 @@ export function renewalsService(db: Db) {
         const methodId = body.payment_method_id ?? product.auto_renewal_method_id;
         let method = methodId === null ? undefined : await billing.findMethod(trx, accountId, methodId);
         if (!method && body.payment_method_id !== undefined) throw notFound('Payment method');
-        method ??= await latestRenewableMethod(trx, accountId);
+        method ??= await billing.latestMethodOfKind(trx, accountId, RENEWABLE_KINDS);
         if (!method || !supportsAutoRenewal(method.kind)) {
           throw new AppError('validation_failed', method
             ? `A ${method.kind} method cannot renew automatically: choose a card (CB, Visa, Mastercard) or Twint`
@@ -126,11 +126,3 @@ export function renewalsService(db: Db) {
   };
 }
 
-/** The most recent saved method that can renew automatically, if any. */
-async function latestRenewableMethod(trx: Parameters<typeof billing.findMethod>[0], accountId: number) {
-  const card = await billing.latestMethodOfKind(trx, accountId, 'card');
-  const twint = await billing.latestMethodOfKind(trx, accountId, 'twint');
-  if (!card) return twint;
-  if (!twint) return card;
-  return card.id > twint.id ? card : twint;
-}

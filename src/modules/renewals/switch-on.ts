@@ -2,7 +2,8 @@ import type { Executor } from '../../db/database.js';
 import type { PaymentMethodKind } from '../../db/types.js';
 
 /** Cards (CB, Visa, Mastercard) and Twint can be charged without the customer: they renew automatically. */
-export const supportsAutoRenewal = (kind: PaymentMethodKind): kind is 'card' | 'twint' => kind === 'card' || kind === 'twint';
+export const RENEWABLE_KINDS = ['card', 'twint'] as const;
+export const supportsAutoRenewal = (kind: PaymentMethodKind): kind is (typeof RENEWABLE_KINDS)[number] => (RENEWABLE_KINDS as readonly string[]).includes(kind);
 
 /**
  * Called by the payment path inside its transaction when an order or a renewal is paid with a

@@ -1,4 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
 
 // Creating a person: the user row (they sign in with their email) and that address as the
 // profile's main email. Sign-up, invitation acceptance and the first start all go through here.
@@ -25,3 +27,7 @@ export async function insertPerson(db: Executor, p: NewPerson, now: number) {
   await db.insertInto('user_emails').values({ user_id: row.id, email: p.email, email_type: 'email', type: 'personal', checked: email_checked }).execute();
   return row;
 }
+
+/** The user a sign-in names: by e-mail or login, case-insensitively (`login` already lower-cased). */
+export const signsInAs = (login: string) => (eb: ExpressionBuilder<Database, 'users'>) =>
+  eb.or([eb(eb.fn('lower', ['email']), '=', login), eb(eb.fn('lower', ['login']), '=', login)]);
