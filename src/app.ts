@@ -5,6 +5,8 @@ import { publicUrl, type Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import authIdentify, { enforceAuth } from './plugins/auth.js';
 import db from './plugins/db.js';
+import sandbox from './plugins/sandbox.js';
+import { Sandboxes } from './db/sandboxes.js';
 import settings from './plugins/settings.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
@@ -42,6 +44,7 @@ import { postmanRoutes } from './modules/postman/postman.routes.js';
 import { testingHooks } from './modules/mirror/testing-hooks.js';
 import metrics from './plugins/metrics.js';
 import { testingRoutes } from './modules/mirror/testing.routes.js';
+import { sandboxesRoutes } from './modules/mirror/sandboxes.routes.js';
 import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
 import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 
@@ -72,6 +75,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(formbody);
   await app.register(db, { database });
   await syncClock(database.db);
+  // Before anything reads data: which database (main or a sandbox's) the request acts on.
+  await app.register(sandbox, { sandboxes: config.MIRROR_ADMIN_TOKEN ? new Sandboxes(database, config.MIRROR_SANDBOX_LIMIT) : null });
   await app.register(settings, { config });
   await app.register(requestIdHeader);
   await app.register(underPressure, { exposeStatusRoute: false });
@@ -80,7 +85,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(metrics, { token: config.METRICS_TOKEN });
   // The control plane's faults and journal meet a request before anything else.
   await app.register(testingHooks, { enabled: config.MIRROR_ADMIN_TOKEN !== undefined });
-  await app.register(authIdentify, { authenticate: tokenAuthenticator(database.db, (err) => app.log.warn({ err }, 'last_used_at not saved')) });
+  await app.register(authIdentify, { authenticate: tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved')) });
   const store = rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore());
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
@@ -110,6 +115,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(supportRoutes);
   await app.register(postmanRoutes);
   await app.register(testingRoutes);
+  await app.register(sandboxesRoutes);
 
   return app;
 }

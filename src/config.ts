@@ -16,6 +16,8 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60 }),
   // Turns the /_mirror control plane on (clock, outbox); unset, those routes do not exist.
   MIRROR_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  // With the control plane on: how many sandboxes (X-Mirror-Sandbox) may exist at once.
+  MIRROR_SANDBOX_LIMIT: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
   // Loads this fixture at start, replacing the data (tokens printed); `demo` is the one there is.
   MIRROR_SEED: Type.Optional(StringEnum(['demo'])),
   // Puts /metrics behind this bearer token; unset, /metrics is open (bind to a private address).

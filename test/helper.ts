@@ -4,6 +4,7 @@ import { buildApp, type App, type AppOptions } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { sandboxDatabasePrefix } from '../src/db/sandboxes.js';
 import { migrations } from '../migrations/index.js';
 
 // Each test file gets a database of its own: on Postgres a copy of a migrated template
@@ -67,6 +68,9 @@ export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
   t.teardown(async () => {
     await handle.close();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    // And the sandboxes a test made beside it.
+    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [sandboxDatabasePrefix(name)]);
+    for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await admin.end();
   });
   return handle;

@@ -11,6 +11,8 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 export interface DatabaseHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** What it was opened with (sandboxes open their databases beside it). */
+  options: DatabaseOptions;
   /** Pings the database; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -30,11 +32,11 @@ export interface DatabaseOptions {
 }
 
 export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
-  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 20);
-  return openPglite(opts.dataDir);
+  if (opts.url) return { ...openPostgres(opts.url, opts.poolSize ?? 20), options: opts };
+  return { ...openPglite(opts.dataDir), options: opts };
 }
 
-function openPostgres(url: string, max: number): DatabaseHandle {
+function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'> {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
@@ -47,7 +49,7 @@ function openPostgres(url: string, max: number): DatabaseHandle {
   };
 }
 
-function openPglite(dataDir?: string): DatabaseHandle {
+function openPglite(dataDir?: string): Omit<DatabaseHandle, 'options'> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const parsers = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) };
   const pglite = new PGlite(dataDir, { parsers });

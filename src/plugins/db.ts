@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { DatabaseHandle, Db } from '../db/database.js';
+import { routedDb } from '../db/routed.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,11 +9,14 @@ declare module 'fastify' {
   }
 }
 
-/** Shares the database handle; the caller that opened it closes it. */
+/**
+ * Shares the database handle; the caller that opened it closes it. `app.db` routes each call
+ * to the current scope's database: the main one, or a sandbox's (routed.ts).
+ */
 export default fp<{ database: DatabaseHandle }>(
   async function db(app, { database }) {
     app.decorate('database', database);
-    app.decorate('db', database.db);
+    app.decorate('db', routedDb(database.db));
   },
   { name: 'db' },
 );

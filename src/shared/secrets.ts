@@ -1,7 +1,21 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import { currentSandbox } from './scope.js';
 
 export const TOKEN_PREFIX = 'ikm_';
+
+// A token made in a sandbox names it (`ikm_sbx.<name>.…`): requests that carry it reach the
+// sandbox without the X-Mirror-Sandbox header (plugins/sandbox.ts).
+const SANDBOX_TOKEN = /^ikm_sbx\.([a-z0-9][a-z0-9-]*)\./;
+
+/** The prefix of tokens made now: `ikm_`, and the sandbox's name inside one. */
+export const tokenPrefix = () => {
+  const sandbox = currentSandbox();
+  return sandbox === null ? TOKEN_PREFIX : `${TOKEN_PREFIX}sbx.${sandbox}.`;
+};
+
+/** The sandbox a token was made in, or null. */
+export const sandboxOfToken = (secret: string) => SANDBOX_TOKEN.exec(secret)?.[1] ?? null;
 
 /** SHA-256 hex of a token: the only form in which tokens are stored. */
 export const hashToken = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -13,9 +27,9 @@ export const hashToken = (secret: string) => createHash('sha256').update(secret)
 export const sameSecret = (given: string, expected: string) =>
   timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 
-/** `ikm_` + 43 URL-safe characters (256 random bits). */
+/** `ikm_` (and the sandbox's name inside one) + 43 URL-safe characters (256 random bits). */
 export function newApiToken(): { secret: string; hash: string } {
-  const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const secret = tokenPrefix() + randomBytes(32).toString('base64url');
   return { secret, hash: hashToken(secret) };
 }
 

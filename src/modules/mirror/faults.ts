@@ -6,9 +6,12 @@ import { AppError, ERROR_STATUS, type ErrorCode } from '../../shared/errors.js';
 // Failures on demand: rules that match a method and a path pattern (and optionally a token),
 // and answer an error, wait, or drop the connection, with a probability; or one request's
 // `X-Mirror-Fault` header. Kept in this instance's memory: set them on the instance tested.
+// A rule belongs to the sandbox it was added in (null: the main data) and meets only its
+// requests; the control plane lists and clears one sandbox's rules at a time.
 
 export interface FaultRule {
   id: string;
+  sandbox: string | null;
   method: string | null;
   /** `*` matches within one path segment, `**` across segments: /1/accounts/*\/payments. */
   path: string;
@@ -22,7 +25,7 @@ export interface FaultRule {
   hits: number;
 }
 
-export type NewFaultRule = Partial<Omit<FaultRule, 'id' | 'hits'>> & { path: string };
+export type NewFaultRule = Partial<Omit<FaultRule, 'id' | 'hits' | 'sandbox'>> & { path: string };
 
 const patternOf = (glob: string) =>
   new RegExp(`^${glob.split('**').map((p) => p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*')}$`);
@@ -30,13 +33,13 @@ const patternOf = (glob: string) =>
 export class FaultBook {
   private rules: (FaultRule & { re: RegExp })[] = [];
 
-  list(): FaultRule[] {
-    return this.rules.map(({ re: _re, ...r }) => r);
+  list(sandbox: string | null): FaultRule[] {
+    return this.rules.filter((r) => r.sandbox === sandbox).map(({ re: _re, ...r }) => r);
   }
 
-  add(r: NewFaultRule): FaultRule {
+  add(sandbox: string | null, r: NewFaultRule): FaultRule {
     const rule = {
-      id: randomUUID(), method: r.method?.toUpperCase() ?? null, path: r.path, token: r.token ?? null, status: r.status ?? null,
+      id: randomUUID(), sandbox, method: r.method?.toUpperCase() ?? null, path: r.path, token: r.token ?? null, status: r.status ?? null,
       error_code: r.error_code ?? null, delay_ms: r.delay_ms ?? null, delay_max_ms: r.delay_max_ms ?? null, drop: r.drop ?? false,
       probability: r.probability ?? 1, hits: 0,
     };
@@ -44,19 +47,20 @@ export class FaultBook {
     return rule;
   }
 
-  remove(id: string): boolean {
+  remove(sandbox: string | null, id: string): boolean {
     const before = this.rules.length;
-    this.rules = this.rules.filter((r) => r.id !== id);
+    this.rules = this.rules.filter((r) => r.id !== id || r.sandbox !== sandbox);
     return this.rules.length < before;
   }
 
-  clear() {
-    this.rules = [];
+  clear(sandbox: string | null) {
+    this.rules = this.rules.filter((r) => r.sandbox !== sandbox);
   }
 
   /** The first rule that matches this request and fires (by its probability). */
-  pick(method: string, path: string, token: string | undefined): FaultRule | undefined {
+  pick(sandbox: string | null, method: string, path: string, token: string | undefined): FaultRule | undefined {
     for (const r of this.rules) {
+      if (r.sandbox !== sandbox) continue;
       if (r.method && r.method !== method) continue;
       if (r.token && r.token !== token) continue;
       if (!r.re.test(path)) continue;
@@ -86,7 +90,7 @@ export function parseFaultHeader(value: string): NewFaultRule | undefined {
 }
 
 /** Carries a rule out: waits, then drops the connection or answers the error (or lets the request go on). */
-export async function apply(rule: Omit<FaultRule, 'id' | 'hits' | 'path' | 'method' | 'token'> | NewFaultRule, req: FastifyRequest, reply: FastifyReply) {
+export async function apply(rule: Omit<FaultRule, 'id' | 'hits' | 'path' | 'method' | 'token' | 'sandbox'> | NewFaultRule, req: FastifyRequest, reply: FastifyReply) {
   if (rule.delay_ms) {
     const max = rule.delay_max_ms ?? rule.delay_ms;
     await sleep(rule.delay_ms + Math.floor(Math.random() * (Math.max(max, rule.delay_ms) - rule.delay_ms + 1)));

@@ -1,8 +1,10 @@
 // The request journal: the last requests this instance answered, for a test to see what its
-// code sent. A ring of fixed size in memory.
+// code sent. A ring of fixed size in memory; each entry names the sandbox it was in (null:
+// the main data), and the control plane shows and clears one sandbox's entries at a time.
 
 export interface JournalEntry {
   request_id: string;
+  sandbox: string | null;
   method: string;
   path: string;
   route: string | null;
@@ -23,12 +25,12 @@ export class Journal {
     if (this.ring.length > this.size) this.ring.splice(0, this.ring.length - this.size);
   }
 
-  /** Newest first. */
-  list(): JournalEntry[] {
-    return [...this.ring].reverse();
+  /** The sandbox's entries, newest first. */
+  list(sandbox: string | null): JournalEntry[] {
+    return this.ring.filter((e) => e.sandbox === sandbox).reverse();
   }
 
-  clear() {
-    this.ring = [];
+  clear(sandbox: string | null) {
+    this.ring = this.ring.filter((e) => e.sandbox !== sandbox);
   }
 }

@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { syncClock } from '../../shared/clock-store.js';
 import { invalidField } from '../../shared/errors.js';
-import { hashPassword, hashToken, TOKEN_PREFIX } from '../../shared/secrets.js';
+import { hashPassword, hashToken, tokenPrefix } from '../../shared/secrets.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { behaviourOf, detectBrand, tokenFor } from '../billing/processor.js';
 import { issueRenewalInvoice, renewalPeriods } from '../due/index.js';
@@ -21,7 +21,7 @@ import { resetData } from './reset.js';
 const DAY = 86_400;
 
 /** `ikm_` + 43 characters, derived from the fixture user's key and e-mail. */
-const seededToken = (key: string, email: string) => TOKEN_PREFIX + createHash('sha256').update(`ik-mirror seed:${key}:${email}`).digest('base64url');
+const seededToken = (key: string, email: string) => tokenPrefix() + createHash('sha256').update(`ik-mirror seed:${key}:${email}`).digest('base64url');
 
 function check(f: Fixture) {
   const users = new Set<string>();

@@ -33,7 +33,7 @@ export const testingHooks = fp<{ enabled: boolean }>(
         if (!rule) return reply.code(400).send({ result: 'error', error: { code: 'bad_request', description: 'X-Mirror-Fault: status=NNN, error=<code>, delay=MS[-MS] or drop' } });
         return apply(rule, req, reply);
       }
-      const rule = state.faults.pick(req.method, req.url.split('?')[0]!, bearerOf(req) || undefined);
+      const rule = state.faults.pick(req.sandbox, req.method, req.url.split('?')[0]!, bearerOf(req) || undefined);
       if (rule) return apply(rule, req, reply);
     });
 
@@ -52,7 +52,7 @@ export const testingHooks = fp<{ enabled: boolean }>(
     app.addHook('onResponse', async (req, reply) => {
       if (skipped(req.url)) return;
       state.journal.add({
-        request_id: String(req.id), method: req.method, path: req.url.split('?')[0]!, route: req.routeOptions.url ?? null, status: reply.statusCode,
+        request_id: String(req.id), sandbox: req.sandbox, method: req.method, path: req.url.split('?')[0]!, route: req.routeOptions.url ?? null, status: reply.statusCode,
         token_id: req.principal?.tokenId ?? null, duration_ms: Math.round(reply.elapsedTime * 100) / 100,
         validation_errors: req.journalErrors?.errors ?? null, error_code: req.journalErrors?.code ?? null, at: Date.now(),
       });

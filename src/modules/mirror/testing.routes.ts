@@ -5,14 +5,15 @@ import { ok } from '../../shared/reply.js';
 import { envelope, Nullable, StringEnum, TrueEnvelope } from '../../shared/schemas.js';
 import { ERROR_STATUS } from '../../shared/errors.js';
 
-// Control-plane routes of the testing tools: fault rules and the request journal.
+// Control-plane routes of the testing tools: fault rules and the request journal, of the
+// sandbox the request names (X-Mirror-Sandbox), else of the main data.
 
 const config = { auth: 'mirror-admin' as const, rateLimit: false };
 const tags = ['Mirror control plane'];
 
 const FaultSchema = Type.Object(
   {
-    id: Type.String(), method: Nullable(Type.String()), path: Type.String(), token: Nullable(Type.String()), status: Nullable(Type.Integer()),
+    id: Type.String(), sandbox: Nullable(Type.String({ description: 'The sandbox whose requests it meets; null: the main data' })), method: Nullable(Type.String()), path: Type.String(), token: Nullable(Type.String()), status: Nullable(Type.Integer()),
     error_code: Nullable(Type.String()), delay_ms: Nullable(Type.Integer()), delay_max_ms: Nullable(Type.Integer()), drop: Type.Boolean(),
     probability: Type.Number(), hits: Type.Integer({ description: 'How many requests it has answered' }),
   },
@@ -34,7 +35,7 @@ const NewFault = Type.Object(
 );
 const JournalSchema = Type.Object(
   {
-    request_id: Type.String(), method: Type.String(), path: Type.String(), route: Nullable(Type.String()), status: Type.Integer(),
+    request_id: Type.String(), sandbox: Nullable(Type.String()), method: Type.String(), path: Type.String(), route: Nullable(Type.String()), status: Type.Integer(),
     token_id: Nullable(Type.Integer()), duration_ms: Type.Number(), validation_errors: Nullable(Type.Array(Type.Unknown())),
     error_code: Nullable(Type.String()), at: Type.Integer({ description: 'Unix milliseconds (real time)' }),
   },
@@ -49,7 +50,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { faults, journal } = app.mirror;
 
   app.get('/_mirror/faults', { config, schema: { operationId: 'listMirrorFaults', tags, summary: 'The fault rules in force on this instance', response: { 200: envelope(Type.Array(FaultSchema)) } } },
-    async () => ok(faults.list()));
+    async (req) => ok(faults.list(req.sandbox)));
 
   app.post('/_mirror/faults', {
     config,
@@ -57,18 +58,18 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'addMirrorFault', tags, summary: 'Add a fault rule: an error, a delay or a dropped connection for matching requests, with a probability',
       body: NewFault, response: { 201: envelope(FaultSchema) },
     },
-  }, async (req, reply) => reply.code(201).send(ok(faults.add(req.body))));
+  }, async (req, reply) => reply.code(201).send(ok(faults.add(req.sandbox, req.body))));
 
   app.delete('/_mirror/faults', { config, schema: { operationId: 'clearMirrorFaults', tags, summary: 'Remove every fault rule', response: { 200: TrueEnvelope } } },
-    async () => {
-      faults.clear();
+    async (req) => {
+      faults.clear(req.sandbox);
       return ok(true);
     });
 
   app.delete('/_mirror/faults/:id', {
     config, schema: { operationId: 'deleteMirrorFault', tags, summary: 'Remove one fault rule', params: Type.Object({ id: Type.String() }), response: { 200: TrueEnvelope } },
   }, async (req) => {
-    if (!faults.remove(req.params.id)) throw notFound('Fault rule');
+    if (!faults.remove(req.sandbox, req.params.id)) throw notFound('Fault rule');
     return ok(true);
   });
 
@@ -80,15 +81,15 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req) => {
     const q = req.query;
-    const rows = journal.list().filter((e) => (q.method === undefined || e.method === q.method.toUpperCase())
+    const rows = journal.list(req.sandbox).filter((e) => (q.method === undefined || e.method === q.method.toUpperCase())
       && (q.path === undefined || e.path.includes(q.path)) && (q.status === undefined || e.status === q.status)
       && (q.token_id === undefined || e.token_id === q.token_id));
     return ok(rows.slice(0, q.limit ?? 100));
   });
 
   app.delete('/_mirror/requests', { config, schema: { operationId: 'clearMirrorRequests', tags, summary: 'Empty the request journal', response: { 200: TrueEnvelope } } },
-    async () => {
-      journal.clear();
+    async (req) => {
+      journal.clear(req.sandbox);
       return ok(true);
     });
 };

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../../db/database.js';
+import { resolvedDb } from '../../db/routed.js';
 
 // Secrets the server makes for itself once and keeps in the database, so every instance on it
 // signs and checks alike: the CSRF key of the sign-in pages and the ID token signing key.
+// Cached per database actually reached (each sandbox has keys of its own).
 
 const caches = new WeakMap<Executor, Map<string, string>>();
 
 /** The named secret, made with `make` the first time (the first instance to insert it wins). */
 export async function serverSecret(db: Executor, name: string, make: () => Promise<string> | string = () => randomBytes(32).toString('base64url')): Promise<string> {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
+  const key = resolvedDb(db);
+  let cache = caches.get(key);
+  if (!cache) caches.set(key, (cache = new Map()));
   const known = cache.get(name);
   if (known) return known;
   let row = await db.selectFrom('mirror_secrets').select('value').where('name', '=', name).executeTakeFirst();

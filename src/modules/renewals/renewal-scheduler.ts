@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin';
 import { syncClock } from '../../shared/clock-store.js';
+import { currentSandbox, runInScope } from '../../shared/scope.js';
 import { nowSeconds } from '../../shared/time.js';
 import { runDueRenewals, type RunSummary } from './renewal-run.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     renewals: {
-      /** Runs the renewal job now (after any run in progress on this instance) and answers what it did. */
+      /** Runs the renewal job now on the current scope's data (after any run in progress there on this instance) and answers what it did. */
       runNow(): Promise<RunSummary>;
     };
   }
@@ -14,26 +15,29 @@ declare module 'fastify' {
 
 /**
  * Runs the renewal job every `intervalSeconds` on this instance (0: only on demand, when the
- * control plane moves the clock). Runs on one instance never overlap; runs on several
- * instances may, and the job is written for that (renewal-run.ts).
+ * control plane moves the clock), on the main data and in each sandbox open on it. Runs on
+ * the same data never overlap on one instance; runs on several instances may, and the job is
+ * written for that (renewal-run.ts).
  */
 export const renewalScheduler = fp<{ intervalSeconds: number }>(
   async function renewalScheduler(app, { intervalSeconds }) {
-    let running: Promise<RunSummary> | null = null;
+    // The run in progress per sandbox ('' for the main data).
+    const running = new Map<string, Promise<RunSummary>>();
 
     async function runNow(): Promise<RunSummary> {
-      while (running) await running.catch(() => undefined);
+      const key = currentSandbox() ?? '';
+      while (running.has(key)) await running.get(key)!.catch(() => undefined);
       const run = (async () => {
         await syncClock(app.db);
         const summary = await runDueRenewals(app.db, nowSeconds(), app.log);
         for (const [outcome, n] of Object.entries(summary)) if (n) app.metrics?.renewals.inc({ outcome }, n);
         return summary;
       })();
-      running = run;
+      running.set(key, run);
       try {
         return await run;
       } finally {
-        running = null;
+        running.delete(key);
       }
     }
     app.decorate('renewals', { runNow });
@@ -42,13 +46,18 @@ export const renewalScheduler = fp<{ intervalSeconds: number }>(
     let timer: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
       timer = setInterval(() => {
-        runNow().catch((err: unknown) => app.log.error({ err }, 'renewal run failed'));
+        void (async () => {
+          const scopes = [undefined, ...(await app.sandboxes?.openHere() ?? []).map((o) => o.scope)];
+          for (const scope of scopes) {
+            await runInScope(scope, runNow).catch((err: unknown) => app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'));
+          }
+        })();
       }, intervalSeconds * 1000);
       timer.unref();
     });
     app.addHook('onClose', async () => {
       clearInterval(timer);
-      await running?.catch(() => undefined);
+      await Promise.all([...running.values()].map((r) => r.catch(() => undefined)));
     });
   },
   { name: 'renewal-scheduler', dependencies: ['db'] },

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { sql } from 'kysely';
+import { AppError } from '../shared/errors.js';
+import { syncClock } from '../shared/clock-store.js';
+import { runInScope, type Scope } from '../shared/scope.js';
+import { openDatabase, type DatabaseHandle } from './database.js';
+import { migrateToLatest } from './migrate.js';
+
+// Sandboxes: a database of its own per name, beside the main one, so that parallel test runs
+// (CI shards) never see or reset each other's data. A whole database rather than a schema:
+// every query, raw SQL, column default (`mirror_now()` reads the sandbox's own clock) and
+// the control plane's reset and snapshots work unchanged inside it. On Postgres each is a
+// database `sbx_<hash of the main database's name>_<name>` (the role needs CREATEDB); on the
+// embedded PGlite each is another PGlite, in memory or under `<DATA_DIR>-sandboxes/<name>`.
+// A sandbox is made the first time a request names it, and stays until it is deleted.
+
+export const SANDBOX_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const POOL_SIZE = 5;
+const DUPLICATE_DATABASE = '42P04';
+const UNIQUE_VIOLATION = '23505';
+
+/** Postgres: the sandboxes' databases start with this; the main database's name, hashed, keeps them apart per main database. */
+export const sandboxDatabasePrefix = (mainDatabase: string) => `sbx_${createHash('sha256').update(mainDatabase).digest('hex').slice(0, 8)}_`;
+
+export interface Opened {
+  handle: DatabaseHandle;
+  scope: Scope;
+}
+
+export class Sandboxes {
+  private opened = new Map<string, Promise<Opened>>();
+
+  constructor(private readonly main: DatabaseHandle, private readonly limit: number) {}
+
+  /** The sandbox's scope, its database made and migrated the first time. */
+  open(name: string): Promise<Opened> {
+    if (!SANDBOX_NAME.test(name)) {
+      throw new AppError('bad_request', 'A sandbox name is 1 to 32 characters: lowercase letters, digits and hyphens, not starting with a hyphen', { sandbox: name });
+    }
+    let opening = this.opened.get(name);
+    if (!opening) {
+      opening = this.make(name);
+      this.opened.set(name, opening);
+      opening.catch(() => this.opened.delete(name));
+    }
+    return opening;
+  }
+
+  /** The sandboxes that exist (on Postgres, those other instances made too), sorted. */
+  async list(): Promise<string[]> {
+    const names = new Set(this.opened.keys());
+    if (this.main.kind === 'postgres') {
+      const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE starts_with(datname, ${this.prefix()})`.execute(this.main.db);
+      for (const r of rows) names.add(r.datname.slice(this.prefix().length));
+    } else if (this.directory() && existsSync(this.directory()!)) {
+      for (const d of readdirSync(this.directory()!)) names.add(d);
+    }
+    return [...names].filter((n) => SANDBOX_NAME.test(n)).sort();
+  }
+
+  /** The sandboxes open on this instance (the renewal job runs in each). */
+  async openHere(): Promise<Opened[]> {
+    const settled = await Promise.allSettled(this.opened.values());
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+
+  /** Deletes the sandbox and all its data; false when there was none. */
+  async drop(name: string): Promise<boolean> {
+    const existed = (await this.list()).includes(name);
+    const opening = this.opened.get(name);
+    this.opened.delete(name);
+    if (opening) await opening.then((o) => o.handle.close(), () => undefined);
+    if (this.main.kind === 'postgres') {
+      // FORCE ends the connections other instances may hold to it.
+      await sql`DROP DATABASE IF EXISTS ${sql.id(this.prefix() + name)} WITH (FORCE)`.execute(this.main.db);
+    } else if (this.directory()) {
+      rmSync(`${this.directory()}/${name}`, { recursive: true, force: true });
+    }
+    return existed;
+  }
+
+  async close(): Promise<void> {
+    const all = await this.openHere();
+    this.opened.clear();
+    await Promise.all(all.map((o) => o.handle.close()));
+  }
+
+  private async make(name: string): Promise<Opened> {
+    const known = await this.list();
+    if (!known.includes(name) && known.length >= this.limit) {
+      throw new AppError('bad_request', `This mirror keeps at most ${this.limit} sandboxes (MIRROR_SANDBOX_LIMIT): delete one with DELETE /_mirror/sandboxes/{name}`, { sandbox: name, limit: this.limit });
+    }
+    const handle = this.main.kind === 'postgres' ? await this.makePostgres(name) : this.makePglite(name);
+    try {
+      await migrateToLatest(handle.db);
+      const scope: Scope = { sandbox: name, main: this.main.db, db: handle.db, clock: { offset: 0 } };
+      await runInScope(scope, () => syncClock(handle.db));
+      return { handle, scope };
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  private async makePostgres(name: string): Promise<DatabaseHandle> {
+    const database = this.prefix() + name;
+    // Two instances (or two requests) may make the same sandbox at once: the loser's error
+    // only says it exists, and the migrations' lock orders the rest.
+    await sql`CREATE DATABASE ${sql.id(database)}`.execute(this.main.db).catch((err: { code?: string }) => {
+      if (err.code !== DUPLICATE_DATABASE && err.code !== UNIQUE_VIOLATION) throw err;
+    });
+    const url = new URL(this.main.options.url!);
+    url.pathname = `/${database}`;
+    return openDatabase({ url: url.toString(), poolSize: POOL_SIZE });
+  }
+
+  private makePglite(name: string): DatabaseHandle {
+    const dir = this.directory();
+    return openDatabase({ dataDir: dir ? `${dir}/${name}` : undefined });
+  }
+
+  private prefix(): string {
+    return sandboxDatabasePrefix(decodeURIComponent(new URL(this.main.options.url!).pathname.slice(1)) || 'postgres');
+  }
+
+  /** PGlite on disk: where the sandboxes' data directories live; undefined in memory. */
+  private directory(): string | undefined {
+    return this.main.options.dataDir ? `${this.main.options.dataDir.replace(/\/+$/, '')}-sandboxes` : undefined;
+  }
+}

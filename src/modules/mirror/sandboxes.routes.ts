@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { SANDBOX_NAME } from '../../db/sandboxes.js';
+import { notFound } from '../../shared/errors.js';
+import { ok } from '../../shared/reply.js';
+import { envelope, TrueEnvelope } from '../../shared/schemas.js';
+
+// Sandboxes in the control plane: list them, make one ahead of its first request, delete one
+// with all its data. Any request naming a sandbox (X-Mirror-Sandbox, or a token made in it)
+// makes it too; these routes are for the operator's bookkeeping.
+
+const config = { auth: 'mirror-admin' as const, rateLimit: false };
+const tags = ['Mirror control plane'];
+const Name = Type.String({ pattern: SANDBOX_NAME.source, description: '1 to 32 characters: lowercase letters, digits, hyphens', examples: ['shard-1'] });
+const SandboxSchema = Type.Object({ name: Type.String() }, { title: 'MirrorSandbox', examples: [{ name: 'shard-1' }] });
+
+export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const sandboxes = () => app.sandboxes!;
+
+  app.get('/_mirror/sandboxes', {
+    config, schema: { operationId: 'listMirrorSandboxes', tags, summary: 'The sandboxes there are (made by any instance on the database)', response: { 200: envelope(Type.Array(SandboxSchema)) } },
+  }, async () => ok((await sandboxes().list()).map((name) => ({ name }))));
+
+  app.post('/_mirror/sandboxes', {
+    config,
+    schema: {
+      operationId: 'createMirrorSandbox', tags,
+      summary: 'Make a sandbox now rather than on its first request (an empty mirror: sign up or seed it, with X-Mirror-Sandbox)',
+      body: Type.Object({ name: Name }, { additionalProperties: false, examples: [{ name: 'shard-1' }] }),
+      response: { 201: envelope(Type.Object({ name: Type.String(), ms: Type.Integer() }, { title: 'MirrorSandboxMade', examples: [{ name: 'shard-1', ms: 240 }] })) },
+    },
+  }, async (req, reply) => {
+    const started = performance.now();
+    await sandboxes().open(req.body.name);
+    return reply.code(201).send(ok({ name: req.body.name, ms: Math.round(performance.now() - started) }));
+  });
+
+  app.delete('/_mirror/sandboxes/:name', {
+    config,
+    schema: {
+      operationId: 'deleteMirrorSandbox', tags, summary: 'Delete a sandbox and all its data',
+      params: Type.Object({ name: Name }), response: { 200: TrueEnvelope },
+    },
+  }, async (req) => {
+    if (!(await sandboxes().drop(req.params.name))) throw notFound('Sandbox');
+    return ok(true);
+  });
+};

@@ -1,0 +1,161 @@
+import t from 'tap';
+import { ADMIN_TOKEN, bearer, buildTestApp, sameDatabase, testDatabase } from '../../helper.js';
+import { createUser } from '../../factories/users.js';
+
+// Sandboxes: a request naming one (X-Mirror-Sandbox, or a token made in it) acts on data of
+// its own, with a clock, fault rules and journal of its own; parallel CI shards never meet.
+
+const database = await testDatabase(t);
+const app = await buildTestApp(t, { database });
+const SB = 'x-mirror-sandbox';
+const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, sandbox?: string, payload?: object) =>
+  app.inject({ method, url, headers: { ...bearer(ADMIN_TOKEN), ...(sandbox ? { [SB]: sandbox } : {}) }, ...(payload ? { payload } : {}) });
+const get = (url: string, token: string, sandbox?: string) => app.inject({ method: 'GET', url, headers: { ...bearer(token), ...(sandbox ? { [SB]: sandbox } : {}) } });
+
+const main = await createUser(app.db);
+
+t.test('a seeded sandbox: the same ids as anywhere, its tokens reach it without the header, the main data never sees it', async (t) => {
+  const seeded = await admin('POST', '/_mirror/seed', 'shard-1', { fixture: 'demo' });
+  t.equal(seeded.statusCode, 200, seeded.body);
+  const alice = seeded.json().data.users.find((u: { key: string }) => u.key === 'alice');
+  t.match(alice, { id: 1, email: 'alice@acme.example' });
+  t.match(alice.token, /^ikm_sbx\.shard-1\.[A-Za-z0-9_-]{43}$/, 'the token names its sandbox');
+
+  const profile = await get('/2/profile', alice.token);
+  t.equal(profile.statusCode, 200, profile.body);
+  t.equal(profile.json().data.email, 'alice@acme.example');
+  t.equal((await get('/2/profile', alice.token, 'shard-1')).statusCode, 200, 'with the header too');
+
+  const other = await get('/2/profile', alice.token, 'shard-2');
+  t.equal(other.statusCode, 400, 'a token of one sandbox named with another');
+  t.match(other.json().error, { code: 'bad_request', context: { sandbox: 'shard-2', token_sandbox: 'shard-1' } });
+
+  const mine = await get('/2/profile', main.token);
+  t.equal(mine.json().data.email, main.email, 'the main data is untouched');
+  t.equal((await get('/2/profile', main.token, 'shard-1')).statusCode, 401, 'a main token means nothing in a sandbox');
+  const users = await app.db.selectFrom('users').select('email').execute();
+  t.same(users.map((u) => u.email), [main.email], 'no fixture user in the main database');
+});
+
+t.test('two sandboxes hold the same ids and never see each other\'s changes; reset empties one', async (t) => {
+  const a = (await admin('POST', '/_mirror/seed', 'iso-a', { fixture: 'demo' })).json().data;
+  const b = (await admin('POST', '/_mirror/seed', 'iso-b', { fixture: 'demo' })).json().data;
+  t.same(a.organisations.map((o: { id: number }) => o.id), b.organisations.map((o: { id: number }) => o.id), 'the same ids');
+  const tokenA = a.users[0].token;
+  const tokenB = b.users[0].token;
+  t.not(tokenA, tokenB, 'tokens differ by their sandbox');
+  const account = a.organisations[0].id;
+
+  const tag = await app.inject({ method: 'POST', url: `/1/accounts/${account}/tags`, headers: bearer(tokenA), payload: { name: 'only-in-a' } });
+  t.equal(tag.statusCode, 201, tag.body);
+  const tagsOf = async (token: string) => (await get(`/1/accounts/${account}/tags`, token)).json().data.map((x: { name: string }) => x.name);
+  t.ok((await tagsOf(tokenA)).includes('only-in-a'));
+  t.notOk((await tagsOf(tokenB)).includes('only-in-a'), 'b does not see a\'s tag');
+
+  const reset = await admin('POST', '/_mirror/reset', 'iso-a');
+  t.equal(reset.statusCode, 200, reset.body);
+  t.equal((await get('/2/profile', tokenA)).statusCode, 401, 'a is empty');
+  t.equal((await get('/2/profile', tokenB)).statusCode, 200, 'b is as it was');
+  t.equal((await get('/2/profile', main.token)).statusCode, 200, 'the main data is as it was');
+});
+
+t.test('a sandbox has its own clock, and moving it runs the renewals there', async (t) => {
+  await admin('POST', '/_mirror/seed', 'clock', { fixture: 'demo' });
+  const moved = await admin('PUT', '/_mirror/clock', 'clock', { advance: '10d' });
+  t.equal(moved.statusCode, 200, moved.body);
+  const there = moved.json().data;
+  t.ok(there.now >= 1_796_083_200 + 10 * 86_400 && there.now < 1_796_083_200 + 10 * 86_400 + 120, 'the fixture\'s time, 10 days on');
+  t.ok(Object.values(there.renewals as Record<string, number>).some((n) => n > 0), `the renewal run acted in the sandbox: ${JSON.stringify(there.renewals)}`);
+  const attempts = await app.db.selectFrom('renewal_attempts').select('id').execute();
+  t.same(attempts, [], 'nothing renewed in the main database');
+  const mainClock = (await admin('GET', '/_mirror/clock')).json().data;
+  t.equal(mainClock.offset_seconds, 0, 'the main clock did not move');
+  t.equal((await admin('GET', '/_mirror/clock', 'clock')).json().data.offset_seconds, there.offset_seconds, 'the sandbox keeps its time');
+});
+
+t.test('fault rules and the journal belong to the sandbox they were made in', async (t) => {
+  const sb = (await admin('POST', '/_mirror/seed', 'faulty', { fixture: 'demo' })).json().data;
+  const token = sb.users[0].token;
+  await admin('DELETE', '/_mirror/requests');
+  const rule = await admin('POST', '/_mirror/faults', 'faulty', { path: '/2/profile', status: 503 });
+  t.equal(rule.statusCode, 201, rule.body);
+  t.equal(rule.json().data.sandbox, 'faulty');
+  t.equal((await get('/2/profile', token)).statusCode, 503, 'the sandbox\'s request meets it');
+  t.equal((await get('/2/profile', main.token)).statusCode, 200, 'the main data\'s does not');
+  t.same((await admin('GET', '/_mirror/faults')).json().data, [], 'not listed on the main data');
+  t.equal((await admin('GET', '/_mirror/faults', 'faulty')).json().data.length, 1);
+
+  const journal = (await admin('GET', '/_mirror/requests', 'faulty')).json().data;
+  t.match(journal, [{ sandbox: 'faulty', path: '/2/profile', status: 503 }]);
+  const mainJournal = (await admin('GET', '/_mirror/requests')).json().data;
+  t.ok(mainJournal.every((e: { sandbox: string | null }) => e.sandbox === null), 'the main journal shows main requests only');
+  t.ok(mainJournal.some((e: { path: string; status: number }) => e.path === '/2/profile' && e.status === 200));
+
+  t.equal((await admin('DELETE', '/_mirror/faults', 'faulty')).statusCode, 200);
+  t.equal((await get('/2/profile', token)).statusCode, 200, 'cleared');
+  await admin('DELETE', '/_mirror/requests', 'faulty');
+  t.same((await admin('GET', '/_mirror/requests', 'faulty')).json().data, []);
+  t.ok((await admin('GET', '/_mirror/requests')).json().data.length > 0, 'the main journal kept');
+});
+
+t.test('a sandbox starts empty: sign up in it with the header', async (t) => {
+  const signup = await app.inject({
+    method: 'POST', url: '/1/signup', headers: { [SB]: 'fresh' },
+    payload: { email: 'new@fresh.test', password: 'Sunny-days-42', first_name: 'New', last_name: 'Person', locale: 'en_GB' },
+  });
+  t.equal(signup.statusCode, 201, signup.body);
+  const token = signup.json().data.token.token;
+  t.match(token, /^ikm_sbx\.fresh\./);
+  t.equal((await get('/2/profile', token)).json().data.email, 'new@fresh.test');
+  t.equal(await app.db.selectFrom('users').select('id').where('email', '=', 'new@fresh.test').executeTakeFirst(), undefined, 'not in the main data');
+});
+
+t.test('the control plane lists, makes and deletes sandboxes', async (t) => {
+  const made = await admin('POST', '/_mirror/sandboxes', undefined, { name: 'made-ahead' });
+  t.equal(made.statusCode, 201, made.body);
+  const names = (await admin('GET', '/_mirror/sandboxes')).json().data.map((s: { name: string }) => s.name);
+  for (const n of ['shard-1', 'iso-a', 'iso-b', 'clock', 'faulty', 'fresh', 'made-ahead']) t.ok(names.includes(n), `${n} listed`);
+  t.same(names, [...names].sort(), 'sorted');
+
+  const token = (await admin('POST', '/_mirror/seed', 'doomed', { fixture: 'demo' })).json().data.users[0].token;
+  t.equal((await admin('DELETE', '/_mirror/sandboxes/doomed')).statusCode, 200);
+  t.notOk((await admin('GET', '/_mirror/sandboxes')).json().data.some((s: { name: string }) => s.name === 'doomed'));
+  t.equal((await admin('DELETE', '/_mirror/sandboxes/doomed')).json().error.code, 'object_not_found', 'gone');
+  t.equal((await get('/2/profile', token)).statusCode, 401, 'its data went with it (the name makes an empty one again)');
+  await admin('DELETE', '/_mirror/sandboxes/doomed');
+
+  const bad = await admin('POST', '/_mirror/sandboxes', undefined, { name: 'Not OK' });
+  t.equal(bad.statusCode, 422);
+  t.equal(bad.json().error.errors[0].context.attribute, 'name');
+  const badHeader = await get('/2/profile', main.token, '-nope');
+  t.equal(badHeader.statusCode, 400);
+  t.match(badHeader.json().error, { code: 'bad_request', context: { sandbox: '-nope' } });
+  t.equal((await app.inject({ method: 'GET', url: '/_mirror/sandboxes' })).statusCode, 401, 'the admin token only');
+});
+
+t.test('concurrent first requests, on two instances, make one sandbox', async (t) => {
+  const second = await buildTestApp(t, { database: sameDatabase(t, database) });
+  const answers = await Promise.all([app, second, app, second].map((a) => a.inject({ method: 'POST', url: '/_mirror/sandboxes', headers: bearer(ADMIN_TOKEN), payload: { name: 'raced' } })));
+  t.same(answers.map((r) => r.statusCode), [201, 201, 201, 201], answers.map((r) => r.body).join('\n'));
+  const signup = await second.inject({
+    method: 'POST', url: '/1/signup', headers: { [SB]: 'raced' },
+    payload: { email: 'r@raced.test', password: 'Sunny-days-42', first_name: 'Rae', last_name: 'Ced', locale: 'en_GB' },
+  });
+  t.equal(signup.statusCode, 201, signup.body);
+  t.equal((await get('/2/profile', signup.json().data.token.token)).statusCode, 200, 'the other instance sees the same sandbox');
+});
+
+t.test('a limit on how many there are', async (t) => {
+  const limited = await buildTestApp(t, { config: { MIRROR_SANDBOX_LIMIT: 1 } });
+  t.equal((await limited.inject({ method: 'POST', url: '/_mirror/sandboxes', headers: bearer(ADMIN_TOKEN), payload: { name: 'one' } })).statusCode, 201);
+  const two = await limited.inject({ method: 'GET', url: '/1/languages', headers: { [SB]: 'two' } });
+  t.equal(two.statusCode, 400);
+  t.match(two.json().error, { code: 'bad_request', context: { limit: 1 } });
+});
+
+t.test('without the control plane there are no sandboxes', async (t) => {
+  const plain = await buildTestApp(t, { config: { MIRROR_ADMIN_TOKEN: undefined } });
+  const res = await plain.inject({ method: 'GET', url: '/2/profile', headers: { [SB]: 'shard-1' } });
+  t.equal(res.statusCode, 400);
+  t.match(res.json().error, { code: 'bad_request', description: /MIRROR_ADMIN_TOKEN/ });
+});
