@@ -145,6 +145,27 @@ t.test('concurrent first requests, on two instances, make one sandbox', async (t
   t.equal((await get('/2/profile', signup.json().data.token.token)).statusCode, 200, 'the other instance sees the same sandbox');
 });
 
+t.test('over real HTTP, interleaved requests to two sandboxes each land in their own', async (t) => {
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const signUp = (sandbox: string, i: number) => fetch(`${base}/1/signup`, {
+    method: 'POST', headers: { 'content-type': 'application/json', [SB]: sandbox },
+    body: JSON.stringify({ email: `${sandbox}-${i}@http.test`, password: 'Sunny-days-42', first_name: 'Http', last_name: `N${i}`, locale: 'en_GB' }),
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data: { token: { token: string } } } }));
+  const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => signUp(i % 2 ? 'http-odd' : 'http-even', i)));
+  t.same(answers.map((a) => a.status), answers.map(() => 201));
+  for (const [i, a] of answers.entries()) {
+    const sandbox = i % 2 ? 'http-odd' : 'http-even';
+    t.match(a.body.data.token.token, new RegExp(`^ikm_sbx\\.${sandbox}\\.`));
+  }
+  const emailsIn = async (sandbox: string) => (await Promise.all(answers.filter((_, i) => (i % 2 ? 'http-odd' : 'http-even') === sandbox)
+    .map(async (a) => ((await (await fetch(`${base}/2/profile`, { headers: bearer(a.body.data.token.token) })).json()) as { data: { email: string } }).data.email)));
+  t.ok((await emailsIn('http-odd')).every((e) => e.startsWith('http-odd-')), 'each token finds its own user');
+  t.ok((await emailsIn('http-even')).every((e) => e.startsWith('http-even-')));
+  const count = async (sandbox: string) => (await (await fetch(`${base}/_mirror/requests?path=/1/signup`, { headers: { ...bearer(ADMIN_TOKEN), [SB]: sandbox } })).json() as { data: unknown[] }).data.length;
+  t.equal(await count('http-odd'), 12, 'each journal holds its own twelve sign-ups');
+  t.equal(await count('http-even'), 12);
+});
+
 t.test('a limit on how many there are', async (t) => {
   const limited = await buildTestApp(t, { config: { MIRROR_SANDBOX_LIMIT: 1 } });
   t.equal((await limited.inject({ method: 'POST', url: '/_mirror/sandboxes', headers: bearer(ADMIN_TOKEN), payload: { name: 'one' } })).statusCode, 201);
