@@ -28,10 +28,30 @@ export interface Opened {
   scope: Scope;
 }
 
+// Apps on one database handle (tests run two in a process; the embedded database can be
+// reached no other way) share its sandboxes: the last app to close closes them.
+const shared = new WeakMap<DatabaseHandle, { sandboxes: Sandboxes; users: number }>();
+
 export class Sandboxes {
   private opened = new Map<string, Promise<Opened>>();
 
-  constructor(private readonly main: DatabaseHandle, private readonly limit: number) {}
+  private constructor(private readonly main: DatabaseHandle, private readonly limit: number) {}
+
+  /** The sandboxes beside this database, for one more app; `release` when it closes. */
+  static of(main: DatabaseHandle, limit: number): Sandboxes {
+    const entry = shared.get(main) ?? { sandboxes: new Sandboxes(main, limit), users: 0 };
+    entry.users++;
+    shared.set(main, entry);
+    return entry.sandboxes;
+  }
+
+  /** One app less; the last one closes every sandbox's pool. */
+  async release(): Promise<void> {
+    const entry = shared.get(this.main);
+    if (entry && --entry.users > 0) return;
+    shared.delete(this.main);
+    await this.close();
+  }
 
   /** The sandbox's scope, its database made and migrated the first time. */
   open(name: string): Promise<Opened> {
@@ -80,7 +100,7 @@ export class Sandboxes {
     return existed;
   }
 
-  async close(): Promise<void> {
+  private async close(): Promise<void> {
     const all = await this.openHere();
     this.opened.clear();
     await Promise.all(all.map((o) => o.handle.close()));

@@ -53,7 +53,7 @@ export default fp<{ sandboxes: Sandboxes | null }>(
       });
       return;
     }
-    app.addHook('onClose', () => sandboxes.close());
+    app.addHook('onClose', () => sandboxes.release());
 
     app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
       let name: string | null;

@@ -76,6 +76,11 @@ export const ROUTE_ACTIVITY: Record<string, RouteActivity | { none: string }> = 
   'DELETE /_mirror/faults': { none: 'the operator\'s control plane, not a user\'s change' },
   'DELETE /_mirror/faults/:id': { none: 'the operator\'s control plane, not a user\'s change' },
   'DELETE /_mirror/requests': { none: 'the operator\'s control plane, not a user\'s change' },
+  'POST /_mirror/snapshots': { none: 'the operator\'s control plane, not a user\'s change' },
+  'POST /_mirror/snapshots/:name/restore': { none: 'the operator\'s control plane: it puts the log back too' },
+  'DELETE /_mirror/snapshots/:name': { none: 'the operator\'s control plane, not a user\'s change' },
+  'POST /_mirror/sandboxes': { none: 'the operator\'s control plane, not a user\'s change' },
+  'DELETE /_mirror/sandboxes/:name': { none: 'the operator\'s control plane, not a user\'s change' },
   'DELETE /token': { action: 'oauth_token_revoked', target: { type: 'api_token' } },
 };
 

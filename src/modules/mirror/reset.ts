@@ -6,7 +6,10 @@ import { setClockOffset } from '../../shared/clock-store.js';
 // that follows gets the same ids every time), the clock back to real time. Kept: the price
 // list (reference data), the server's own keys, and the migrations' bookkeeping.
 
-const KEPT = new Set(['prices', 'mirror_secrets', 'mirror_clock', 'kysely_migration', 'kysely_migration_lock']);
+/** Not data: reference data, the server's keys, the migrations' bookkeeping (snapshots leave them too). */
+export const NOT_DATA = ['prices', 'mirror_secrets', 'kysely_migration', 'kysely_migration_lock'];
+// The clock is set back rather than emptied.
+const KEPT = new Set([...NOT_DATA, 'mirror_clock']);
 
 export async function resetData(db: Db): Promise<{ tables: number }> {
   const { rows } = await sql<{ table_name: string }>`
