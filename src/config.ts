@@ -14,7 +14,7 @@ export const ConfigSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   // An operator setting for test instances; no API call can change it.
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60 }),
-  // Turns the /_mirror control plane on (clock, outbox); unset, those routes do not exist.
+  // Turns the /_mirror control plane on (clock, outbox, snapshots, faults, sandboxes…); unset, those routes do not exist.
   MIRROR_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   // With the control plane on: how many sandboxes (X-Mirror-Sandbox) may exist at once.
   MIRROR_SANDBOX_LIMIT: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
