@@ -18,6 +18,12 @@ import { migrateToLatest } from './migrate.js';
 export const SANDBOX_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const POOL_SIZE = 5;
 const DUPLICATE_DATABASE = '42P04';
+// What a query meets on a sandbox another instance deleted: the database is gone
+// (invalid_catalog_name), or its connection was ended by the DROP … WITH (FORCE).
+const VANISHED = new Set(['3D000', '57P01']);
+
+/** Whether an error says the sandbox's database was deleted under this instance. */
+export const sandboxVanished = (err: unknown) => VANISHED.has((err as { code?: string } | null)?.code ?? '');
 const UNIQUE_VIOLATION = '23505';
 
 /** Postgres: the sandboxes' databases start with this; the main database's name, hashed, keeps them apart per main database. */
@@ -98,6 +104,13 @@ export class Sandboxes {
       rmSync(`${this.directory()}/${name}`, { recursive: true, force: true });
     }
     return existed;
+  }
+
+  /** Lets go of a sandbox whose database was deleted elsewhere: its next request makes it again. */
+  async forget(name: string): Promise<void> {
+    const opening = this.opened.get(name);
+    this.opened.delete(name);
+    await opening?.then((o) => o.handle.close(), () => undefined).catch(() => undefined);
   }
 
   private async close(): Promise<void> {

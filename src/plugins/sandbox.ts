@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import type { Sandboxes } from '../db/sandboxes.js';
+import { sandboxVanished, type Sandboxes } from '../db/sandboxes.js';
 import { AppError } from '../shared/errors.js';
 import { runInScope, type Scope } from '../shared/scope.js';
 import { sandboxOfToken } from '../shared/secrets.js';
@@ -54,6 +54,11 @@ export default fp<{ sandboxes: Sandboxes | null }>(
       return;
     }
     app.addHook('onClose', () => sandboxes.release());
+    // Another instance deleted the sandbox while this one held it open: let go of it, so the
+    // next request makes it again (this one is answered a conflict, errors.ts).
+    app.addHook('onError', async (req, _reply, err) => {
+      if (req.sandbox !== null && sandboxVanished(err)) await sandboxes.forget(req.sandbox);
+    });
 
     app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
       let name: string | null;

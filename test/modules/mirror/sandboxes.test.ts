@@ -145,6 +145,29 @@ t.test('concurrent first requests, on two instances, make one sandbox', async (t
   t.equal((await get('/2/profile', signup.json().data.token.token)).statusCode, 200, 'the other instance sees the same sandbox');
 });
 
+t.test('a sandbox deleted through one instance while another holds it open: that one lets go and makes it anew', async (t) => {
+  const other = await buildTestApp(t, { database: sameDatabase(t, database) });
+  const signUp = (a: typeof app) => a.inject({
+    method: 'POST', url: '/1/signup', headers: { [SB]: 'shared' },
+    payload: { email: 's@shared.test', password: 'Sunny-days-42', first_name: 'Sha', last_name: 'Red', locale: 'en_GB' },
+  });
+  const first = await signUp(other);
+  t.equal(first.statusCode, 201, first.body);
+  t.equal((await admin('DELETE', '/_mirror/sandboxes/shared')).statusCode, 200, 'deleted through the first instance');
+  const onOther = await other.inject({ method: 'GET', url: '/2/profile', headers: bearer(first.json().data.token.token) });
+  if (database.kind === 'postgres') {
+    // The other instance's pool still pointed at the dropped database.
+    t.equal(onOther.statusCode, 409, onOther.body);
+    t.match(onOther.json().error, { code: 'conflict_error', context: { sandbox: 'shared' } });
+  } else {
+    // The embedded database has one handle, whose sandboxes both apps share: already let go.
+    t.equal(onOther.statusCode, 401, onOther.body);
+  }
+  const again = await signUp(other);
+  t.equal(again.statusCode, 201, `made anew, empty: the same address signs up again: ${again.body}`);
+  t.equal(again.json().data.user.id, 1);
+});
+
 t.test('over real HTTP, interleaved requests to two sandboxes each land in their own', async (t) => {
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const signUp = (sandbox: string, i: number) => fetch(`${base}/1/signup`, {
