@@ -15,6 +15,17 @@ const stableId = (key: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
 
+/**
+ * With a `sandbox` variable, every request carries X-Mirror-Sandbox (Postman has no
+ * collection-wide headers, so a pre-request script). The curated flows carry the same script,
+ * which CI runs with newman in two sandboxes.
+ */
+export const SANDBOX_SCRIPT = [
+  '// With a `sandbox` variable, every request acts in that sandbox (the mirror\'s X-Mirror-Sandbox).',
+  "const sandbox = pm.variables.get('sandbox');",
+  "if (sandbox) pm.request.headers.upsert({ key: 'X-Mirror-Sandbox', value: sandbox });",
+];
+
 const bearer = (variable: string) => ({ type: 'bearer', bearer: [{ key: 'token', value: `{{${variable}}}`, type: 'string' }] });
 
 function convert(doc: Json): Promise<Json> {
@@ -62,10 +73,12 @@ export async function postmanCollection(doc: Json & { paths: Record<string, Reco
   info._postman_id = stableId('ik-mirror');
   info.name = 'ik-mirror';
   collection.auth = bearer('token');
+  collection.event = [{ listen: 'prerequest', script: { type: 'text/javascript', exec: SANDBOX_SCRIPT } }];
   collection.variable = [
     { key: 'baseUrl', value: baseUrl, type: 'string' },
     { key: 'token', value: '', type: 'string' },
     { key: 'adminToken', value: '', type: 'string' },
+    { key: 'sandbox', value: '', type: 'string' },
   ];
   return collection;
 }
@@ -78,6 +91,7 @@ export function postmanEnvironment(baseUrl: string) {
       { key: 'baseUrl', value: baseUrl, type: 'default', enabled: true },
       { key: 'token', value: '', type: 'secret', enabled: true },
       { key: 'adminToken', value: '', type: 'secret', enabled: true },
+      { key: 'sandbox', value: '', type: 'default', enabled: true },
     ],
     _postman_variable_scope: 'environment',
   };

@@ -16,7 +16,11 @@ t.test('served: the collection of this server, with its address', async (t) => {
   t.equal(c.info.name, 'ik-mirror');
   t.match(c.info.schema, /v2\.1\.0/);
   t.match(c.auth, { type: 'bearer', bearer: [{ value: '{{token}}' }] }, 'Bearer from {{token}}, at the collection level');
-  t.match(c.variable, [{ key: 'baseUrl', value: 'http://localhost:80' }, { key: 'token' }, { key: 'adminToken' }]);
+  t.match(c.variable, [{ key: 'baseUrl', value: 'http://localhost:80' }, { key: 'token' }, { key: 'adminToken' }, { key: 'sandbox', value: '' }]);
+  // The script the curated flows run in two sandboxes in CI (newman): the same lines here.
+  const flows = JSON.parse(readFileSync('test/postman/flows.postman_collection.json', 'utf8')) as { event: { listen: string; script: { exec: string[] } }[] };
+  t.same((c as unknown as { event: unknown }).event, flows.event, 'a pre-request script sends X-Mirror-Sandbox when {{sandbox}} is set');
+  t.match(flows.event[0]!.script.exec.join('\n'), /X-Mirror-Sandbox/);
   const folders = c.item.map((i) => i.name);
   for (const tag of ['Profile', 'Billing', 'Billing > Auto-renewal', 'Mirror control plane']) t.ok(folders.some((f) => f.startsWith(tag.split(' >')[0]!)), `a folder for ${tag}`);
   const all = requests(c.item);
@@ -29,7 +33,7 @@ t.test('served: the collection of this server, with its address', async (t) => {
   t.match(health.request!.auth, { type: 'noauth' }, 'public routes send none');
 
   const env = (await app.inject({ method: 'GET', url: '/openapi/postman_environment.json' })).json();
-  t.match(env, { name: 'ik-mirror (local)', values: [{ key: 'baseUrl', value: 'http://localhost:80' }, { key: 'token' }, { key: 'adminToken' }] });
+  t.match(env, { name: 'ik-mirror (local)', values: [{ key: 'baseUrl', value: 'http://localhost:80' }, { key: 'token' }, { key: 'adminToken' }, { key: 'sandbox' }] });
 });
 
 t.test('committed: the same collection, for the default address', async (t) => {
