@@ -18,13 +18,13 @@ import { migrateToLatest } from './migrate.js';
 export const SANDBOX_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const POOL_SIZE = 5;
 const DUPLICATE_DATABASE = '42P04';
+const UNIQUE_VIOLATION = '23505';
 // What a query meets on a sandbox another instance deleted: the database is gone
 // (invalid_catalog_name), or its connection was ended by the DROP … WITH (FORCE).
 const VANISHED = new Set(['3D000', '57P01']);
 
 /** Whether an error says the sandbox's database was deleted under this instance. */
 export const sandboxVanished = (err: unknown) => VANISHED.has((err as { code?: string } | null)?.code ?? '');
-const UNIQUE_VIOLATION = '23505';
 
 /** Postgres: the sandboxes' databases start with this; the main database's name, hashed, keeps them apart per main database. */
 export const sandboxDatabasePrefix = (mainDatabase: string) => `sbx_${createHash('sha256').update(mainDatabase).digest('hex').slice(0, 8)}_`;
@@ -62,7 +62,7 @@ export class Sandboxes {
   /** The sandbox's scope, its database made and migrated the first time. */
   open(name: string): Promise<Opened> {
     if (!SANDBOX_NAME.test(name)) {
-      throw new AppError('bad_request', 'A sandbox name is 1 to 32 characters: lowercase letters, digits and hyphens, not starting with a hyphen', { sandbox: name });
+      return Promise.reject(new AppError('bad_request', 'A sandbox name is 1 to 32 characters: lowercase letters, digits and hyphens, not starting with a hyphen', { sandbox: name }));
     }
     let opening = this.opened.get(name);
     if (!opening) {
