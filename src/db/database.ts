@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -28,12 +28,14 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data directory; undefined keeps the embedded database in memory. */
   dataDir?: string;
+  /** PGlite: start from this dump (`dumpDataDir`) instead of an empty cluster, when there is no data yet. */
+  loadDataDir?: Blob;
   poolSize?: number;
 }
 
 export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   if (opts.url) return { ...openPostgres(opts.url, opts.poolSize ?? 20), options: opts };
-  return { ...openPglite(opts.dataDir), options: opts };
+  return { ...openPglite(opts.dataDir, opts.loadDataDir), options: opts };
 }
 
 function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'> {
@@ -49,10 +51,11 @@ function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'>
   };
 }
 
-function openPglite(dataDir?: string): Omit<DatabaseHandle, 'options'> {
+function openPglite(dataDir?: string, loadDataDir?: Blob): Omit<DatabaseHandle, 'options'> {
+  const fresh = !dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const parsers = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) };
-  const pglite = new PGlite(dataDir, { parsers });
+  const pglite = new PGlite(dataDir, { parsers, ...(fresh && loadDataDir ? { loadDataDir } : {}) });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,

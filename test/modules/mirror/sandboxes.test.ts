@@ -5,6 +5,10 @@ import { createUser } from '../../factories/users.js';
 // Sandboxes: a request naming one (X-Mirror-Sandbox, or a token made in it) acts on data of
 // its own, with a clock, fault rules and journal of its own; parallel CI shards never meet.
 
+// On the embedded database every sandbox is another PGlite (a few seconds each, more on a
+// loaded machine), and this file makes a dozen: more time than the suite's default.
+t.setTimeout(400_000);
+
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
 const SB = 'x-mirror-sandbox';
