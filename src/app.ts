@@ -11,7 +11,7 @@ import settings from './plugins/settings.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import rateLimit from './plugins/rate-limit/index.js';
-import { MemoryStore, RedisStore, type RateLimitStore } from './plugins/rate-limit/stores.js';
+import { MemoryStore, RedisStore, SandboxedStore, type RateLimitStore } from './plugins/rate-limit/stores.js';
 import requestIdHeader, { requestId } from './plugins/request-id.js';
 import { RequestLog } from './plugins/request-log.js';
 import { parseQuery } from './plugins/querystring.js';
@@ -86,7 +86,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   // The control plane's faults and journal meet a request before anything else.
   await app.register(testingHooks, { enabled: config.MIRROR_ADMIN_TOKEN !== undefined });
   await app.register(authIdentify, { authenticate: tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved')) });
-  const store = rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore());
+  const store = new SandboxedStore(rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore()));
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
   await app.register(activityHook);

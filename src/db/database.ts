@@ -52,10 +52,11 @@ function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'>
 }
 
 function openPglite(dataDir?: string, loadDataDir?: Blob): Omit<DatabaseHandle, 'options'> {
-  const fresh = !dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  // A dump seeds only a directory with no cluster in it yet (a sandbox made before keeps its data).
+  const load = loadDataDir && (!dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const parsers = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) };
-  const pglite = new PGlite(dataDir, { parsers, ...(fresh && loadDataDir ? { loadDataDir } : {}) });
+  const pglite = new PGlite(dataDir, { parsers, ...(load ? { loadDataDir } : {}) });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,

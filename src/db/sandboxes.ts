@@ -109,9 +109,7 @@ export class Sandboxes {
   /** Deletes the sandbox and all its data; false when there was none. */
   async drop(name: string): Promise<boolean> {
     const existed = (await this.list()).includes(name);
-    const opening = this.opened.get(name);
-    this.opened.delete(name);
-    if (opening) await opening.then((o) => o.handle.close(), () => undefined);
+    await this.forget(name);
     if (this.main.kind === 'postgres') {
       // FORCE ends the connections other instances may hold to it.
       await sql`DROP DATABASE IF EXISTS ${sql.id(this.prefix() + name)} WITH (FORCE)`.execute(this.main.db);
@@ -121,7 +119,7 @@ export class Sandboxes {
     return existed;
   }
 
-  /** Lets go of a sandbox whose database was deleted elsewhere: its next request makes it again. */
+  /** Lets go of the sandbox on this instance (at once; its pool closes after): its next request opens it again. */
   async forget(name: string): Promise<void> {
     const opening = this.opened.get(name);
     this.opened.delete(name);

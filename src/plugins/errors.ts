@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, validationFailed } from '../shared/errors.js';
-import { sandboxVanished } from '../db/sandboxes.js';
+import { vanishedSandbox } from './sandbox.js';
 import { toFieldErrors } from '../shared/validation.js';
 
 // The single place where a failure becomes the upstream error envelope.
@@ -37,9 +37,8 @@ export default fp(
     app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
       const known = toAppError(err);
       if (known) return send(reply, known);
-      if (req.sandbox !== null && sandboxVanished(err)) {
-        return send(reply, new AppError('conflict_error', 'The sandbox was deleted while this instance held it open: send the request again to make it anew', { sandbox: req.sandbox }));
-      }
+      const vanished = vanishedSandbox(req, err);
+      if (vanished) return send(reply, vanished);
       req.log.error({ err }, 'unexpected error');
       return send(reply, new AppError('unexpected_error', 'An unexpected error occurred'));
     });

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { sandboxVanished, type Sandboxes } from '../db/sandboxes.js';
 import { AppError } from '../shared/errors.js';
-import { runInScope, type Scope } from '../shared/scope.js';
+import { runInScope } from '../shared/scope.js';
 import { sandboxOfToken } from '../shared/secrets.js';
 import { bearerOf } from './auth.js';
 
@@ -14,11 +14,22 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The sandbox the request acts in, or null for the main data. */
     sandbox: string | null;
-    sandboxScope: Scope | undefined;
   }
 }
 
 export const SANDBOX_HEADER = 'x-mirror-sandbox';
+
+/**
+ * A failure because another instance deleted the request's sandbox while this one held it
+ * open: this instance lets go of it, so the next request makes it anew, and the client is
+ * told to send again. Undefined for any other failure.
+ */
+export function vanishedSandbox(req: FastifyRequest, err: unknown): AppError | undefined {
+  if (req.sandbox === null || !sandboxVanished(err)) return undefined;
+  // forget() lets go at once; closing the dead pool may finish after the answer.
+  void req.server.sandboxes?.forget(req.sandbox);
+  return new AppError('conflict_error', 'The sandbox was deleted while this instance held it open: send the request again to make it anew', { sandbox: req.sandbox });
+}
 
 /** The sandbox a request names: its X-Mirror-Sandbox header, else the sandbox its token was made in. */
 function namedSandbox(req: FastifyRequest): string | null {
@@ -43,7 +54,6 @@ export default fp<{ sandboxes: Sandboxes | null }>(
   async function sandbox(app, { sandboxes }) {
     app.decorate('sandboxes', sandboxes);
     app.decorateRequest('sandbox', null);
-    app.decorateRequest('sandboxScope', undefined);
     if (!sandboxes) {
       // Off, a request naming a sandbox is refused rather than let loose on the main data (a
       // sandbox's token is simply unknown here).
@@ -54,11 +64,6 @@ export default fp<{ sandboxes: Sandboxes | null }>(
       return;
     }
     app.addHook('onClose', () => sandboxes.release());
-    // Another instance deleted the sandbox while this one held it open: let go of it, so the
-    // next request makes it again (this one is answered a conflict, errors.ts).
-    app.addHook('onError', async (req, _reply, err) => {
-      if (req.sandbox !== null && sandboxVanished(err)) await sandboxes.forget(req.sandbox);
-    });
 
     app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
       let name: string | null;
@@ -70,7 +75,6 @@ export default fp<{ sandboxes: Sandboxes | null }>(
       if (name === null) return done();
       sandboxes.open(name).then(({ scope }) => {
         req.sandbox = name;
-        req.sandboxScope = scope;
         runInScope(scope, () => done());
       }, (err: Error) => done(err));
     });

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { currentSandbox } from '../../shared/scope.js';
 import type { Db } from '../../db/database.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { notify } from '../../shared/outbox.js';
@@ -48,8 +47,7 @@ const when = (s: number) => new Date(s * 1000).toISOString().replace('T', ' ').s
 
 export async function signIn(db: Db, store: RateLimitStore, email: string, password: string, client: Client): Promise<SignInResult> {
   const now = nowSeconds();
-  // Counted per sandbox too, so that CI shards on one machine do not lock each other out.
-  const ipKey = `signin-ip:${currentSandbox() ?? ''}:${client.ip}`;
+  const ipKey = `signin-ip:${client.ip}`;
   if ((await store.peek(ipKey).catch(() => 0)) >= IP_FAILURE_LIMIT) return { ok: false, reason: 'throttled', until: now + IP_WINDOW_MS / 1000 };
 
   const login = email.trim().toLowerCase();

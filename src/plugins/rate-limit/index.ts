@@ -18,8 +18,7 @@ export default fp<RateLimitOptions>(
 
     app.addHook('onRequest', async (req, reply) => {
       if (req.routeOptions.config.rateLimit === false) return;
-      // A sandbox counts apart: its token ids start at 1 like the main data's.
-      const key = `${req.sandbox === null ? '' : `s:${req.sandbox}:`}${req.principal ? `t:${req.principal.tokenId}` : `ip:${req.ip}`}`;
+      const key = req.principal ? `t:${req.principal.tokenId}` : `ip:${req.ip}`;
       let hit;
       try {
         hit = await store.hit(key, windowMs);

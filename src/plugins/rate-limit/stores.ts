@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { currentSandbox } from '../../shared/scope.js';
 
 export interface Hit {
   /** Requests counted in the current window, this one included. */
@@ -84,5 +85,31 @@ export class RedisStore implements RateLimitStore {
 
   async close(): Promise<void> {
     this.redis.disconnect();
+  }
+}
+
+/**
+ * Counts per sandbox: every key gets the current sandbox's name (none on the main data), so
+ * the request limit and the sign-in throttle of one CI shard never count another's requests
+ * (a sandbox's token ids start at 1 like the main data's, and shards share one IP).
+ */
+export class SandboxedStore implements RateLimitStore {
+  constructor(private inner: RateLimitStore) {}
+
+  private key(key: string): string {
+    const sandbox = currentSandbox();
+    return sandbox === null ? key : `s:${sandbox}:${key}`;
+  }
+
+  hit(key: string, windowMs: number): Promise<Hit> {
+    return this.inner.hit(this.key(key), windowMs);
+  }
+
+  peek(key: string): Promise<number> {
+    return this.inner.peek(this.key(key));
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }

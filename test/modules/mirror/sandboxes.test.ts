@@ -193,6 +193,21 @@ t.test('over real HTTP, interleaved requests to two sandboxes each land in their
   t.equal(await count('http-even'), 12);
 });
 
+t.test('the 60-per-minute limit counts each sandbox apart (token ids start at 1 in each)', async (t) => {
+  const limited = await buildTestApp(t, { database: sameDatabase(t, database), config: { RATE_LIMIT_MAX: 3 } });
+  const seedIn = async (sandbox: string) => (await limited.inject({
+    method: 'POST', url: '/_mirror/seed', headers: { ...bearer(ADMIN_TOKEN), [SB]: sandbox }, payload: { fixture: 'demo' },
+  })).json().data.users[0].token as string;
+  const [a, b] = [await seedIn('rl-a'), await seedIn('rl-b')];
+  const profile = (token: string) => limited.inject({ method: 'GET', url: '/2/profile', headers: bearer(token) });
+  const inA = [];
+  for (let i = 0; i < 4; i++) inA.push((await profile(a)).statusCode);
+  t.same(inA, [200, 200, 200, 429], 'token 1 of rl-a reaches the limit');
+  const inB = await profile(b);
+  t.equal(inB.statusCode, 200, 'token 1 of rl-b has its own count');
+  t.equal(inB.headers['x-ratelimit-remaining'], '2');
+});
+
 t.test('a limit on how many there are', async (t) => {
   const limited = await buildTestApp(t, { config: { MIRROR_SANDBOX_LIMIT: 1 } });
   t.equal((await limited.inject({ method: 'POST', url: '/_mirror/sandboxes', headers: bearer(ADMIN_TOKEN), payload: { name: 'one' } })).statusCode, 201);
