@@ -18,6 +18,9 @@ export interface RouteActivity {
 
 const body = (req: FastifyRequest) => (req.body ?? {}) as Body & object;
 
+/** The operator's /_mirror routes change the mirror, not a user's data: nothing to log. */
+const CONTROL_PLANE = { none: 'the operator\'s control plane, not a user\'s change' };
+
 export const ROUTE_ACTIVITY: Record<string, RouteActivity | { none: string }> = {
   'POST /1/profile/tokens': { action: 'api_token_created', target: { type: 'api_token', fromResponse: true } },
   'DELETE /1/profile/tokens/:token_id': { action: 'api_token_revoked', target: { type: 'api_token', param: 'token_id' } },
@@ -69,18 +72,18 @@ export const ROUTE_ACTIVITY: Record<string, RouteActivity | { none: string }> = 
   'POST /1/oauth_clients': { action: 'item_added', target: { type: 'oauth_client' } },
   'PATCH /1/oauth_clients/:client_id': { action: 'item_modified', target: { type: 'oauth_client' } },
   'DELETE /1/oauth_clients/:client_id': { action: 'item_deleted', target: { type: 'oauth_client' } },
-  'PUT /_mirror/clock': { none: 'the operator\'s control plane, not a user\'s change' },
+  'PUT /_mirror/clock': CONTROL_PLANE,
   'POST /_mirror/reset': { none: 'the operator\'s control plane: it empties the log too' },
   'POST /_mirror/seed': { none: 'the operator\'s control plane: it empties the log too' },
-  'POST /_mirror/faults': { none: 'the operator\'s control plane, not a user\'s change' },
-  'DELETE /_mirror/faults': { none: 'the operator\'s control plane, not a user\'s change' },
-  'DELETE /_mirror/faults/:id': { none: 'the operator\'s control plane, not a user\'s change' },
-  'DELETE /_mirror/requests': { none: 'the operator\'s control plane, not a user\'s change' },
-  'POST /_mirror/snapshots': { none: 'the operator\'s control plane, not a user\'s change' },
+  'POST /_mirror/faults': CONTROL_PLANE,
+  'DELETE /_mirror/faults': CONTROL_PLANE,
+  'DELETE /_mirror/faults/:id': CONTROL_PLANE,
+  'DELETE /_mirror/requests': CONTROL_PLANE,
+  'POST /_mirror/snapshots': CONTROL_PLANE,
   'POST /_mirror/snapshots/:name/restore': { none: 'the operator\'s control plane: it puts the log back too' },
-  'DELETE /_mirror/snapshots/:name': { none: 'the operator\'s control plane, not a user\'s change' },
-  'POST /_mirror/sandboxes': { none: 'the operator\'s control plane, not a user\'s change' },
-  'DELETE /_mirror/sandboxes/:name': { none: 'the operator\'s control plane, not a user\'s change' },
+  'DELETE /_mirror/snapshots/:name': CONTROL_PLANE,
+  'POST /_mirror/sandboxes': CONTROL_PLANE,
+  'DELETE /_mirror/sandboxes/:name': CONTROL_PLANE,
   'DELETE /token': { action: 'oauth_token_revoked', target: { type: 'api_token' } },
 };
 
