@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { childPort } from './helper.js';
 
 // The process as a user starts it: configuration checks, the first-start administrator,
 // graceful shutdown. Runs src/server.ts in a child process on the embedded database.
@@ -44,7 +45,6 @@ async function ready(port: number, run: Run) {
 }
 
 const field = (out: string, name: string) => new RegExp(`^${name}: (\\S+)$`, 'm').exec(out)?.[1];
-const port = () => 20000 + Math.floor(Math.random() * 20000);
 
 t.test('a bad variable stops the boot with its name', async (t) => {
   for (const [name, value] of [['PORT', 'abc'], ['DATABASE_URL', 'mysql://x'], ['RATE_LIMIT_MAX', '0'], ['LOG_LEVEL', 'loud']]) {
@@ -58,7 +58,7 @@ t.test('a bad variable stops the boot with its name', async (t) => {
 t.test('first start creates and prints the administrator once; later starts print nothing', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ikm-server-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const p = port();
+  const p = childPort();
 
   const first = start({ DATA_DIR: dataDir, PORT: String(p) });
   await ready(p, first);
