@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import * as foundation from './2026112501_foundation.js';
 import * as billing from './2026112504_billing.js';
 import * as supportPremium from './2026112506_support_premium.js';

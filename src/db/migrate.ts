@@ -1,4 +1,4 @@
-import { Migrator, NO_MIGRATIONS } from 'kysely/migration';
+import { Migrator, NO_MIGRATIONS } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import type { Db } from './database.js';
 

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { Database } from './types.js';
 import { AppError } from '../shared/errors.js';
 import { syncClock } from '../shared/clock-store.js';
 import { runInScope, type Scope } from '../shared/scope.js';
 import { openDatabase, type DatabaseHandle } from './database.js';
 import { migrateToLatest } from './migrate.js';
+import { PGliteDialect } from './pglite-dialect.js';
 
 // Sandboxes: a database of its own per name, beside the main one, so that parallel test runs
 // (CI shards) never see or reset each other's data. A whole database rather than a schema:
@@ -35,7 +36,7 @@ export const sandboxDatabasePrefix = (mainDatabase: string) => `sbx_${createHash
 async function emptyMigratedDump(): Promise<Blob> {
   const pglite = new PGlite();
   try {
-    await migrateToLatest(new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }));
+    await migrateToLatest(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }));
     return await pglite.dumpDataDir('none');
   } finally {
     await pglite.close();

@@ -1,0 +1,149 @@
+import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import {
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+
+// Kysely's own PGlite dialect arrived with a release that requires Node 22; this is the same
+// design for the Kysely we use on Node 20. PGlite is one session: a mutex lends it to one
+// query or one whole transaction at a time (as Kysely does for SQLite), and a transaction runs
+// in PGlite's exclusive transaction mode, so nothing that reaches the PGlite instance directly
+// (a dump, a ping) can slip a statement into it.
+
+/** Waiters are served in order; `lock()` resolves once the previous holder unlocked. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  private release: (() => void) | undefined;
+
+  async lock(): Promise<void> {
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    this.release = release;
+  }
+
+  unlock(): void {
+    const release = this.release;
+    this.release = undefined;
+    release?.();
+  }
+}
+
+/** Settles once: the transaction callback waits on it, commit resolves it, rollback rejects it. */
+class Outcome {
+  readonly done: Promise<void>;
+  commit!: () => void;
+  rollback!: (reason: unknown) => void;
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.commit = resolve;
+      this.rollback = reject;
+    });
+  }
+}
+
+class RollbackRequested extends Error {}
+
+class PGliteConnection implements DatabaseConnection {
+  private transaction: PGliteTransaction | undefined;
+  private outcome: Outcome | undefined;
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly pglite: PGlite) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const { affectedRows, rows } = await (this.transaction ?? this.pglite).query<R>(query.sql, [...query.parameters], { rowMode: 'object' });
+    return { numAffectedRows: affectedRows == null ? undefined : BigInt(affectedRows), rows: rows ?? [] };
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('PGlite does not stream query results');
+  }
+
+  async begin(): Promise<void> {
+    const outcome = new Outcome();
+    let begun!: () => void;
+    const started = new Promise<void>((resolve) => (begun = resolve));
+    this.outcome = outcome;
+    this.closed = this.pglite.transaction(async (tx) => {
+      this.transaction = tx;
+      begun();
+      await outcome.done;
+    });
+    // A BEGIN that fails rejects `closed` before the callback runs.
+    await Promise.race([started, this.closed]);
+  }
+
+  async commit(): Promise<void> {
+    this.outcome?.commit();
+    try {
+      await this.closed;
+    } finally {
+      this.reset();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    this.outcome?.rollback(new RollbackRequested());
+    await this.closed?.catch(() => {});
+    this.reset();
+  }
+
+  private reset(): void {
+    this.transaction = undefined;
+    this.outcome = undefined;
+    this.closed = undefined;
+  }
+}
+
+class PGliteDriver implements Driver {
+  private readonly mutex = new Mutex();
+  private connection: PGliteConnection | undefined;
+
+  constructor(private readonly pglite: PGlite) {}
+
+  async init(): Promise<void> {
+    await this.pglite.waitReady;
+    this.connection = new PGliteConnection(this.pglite);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.mutex.lock();
+    return this.connection!; // set by init(), which Kysely awaits before the first acquire
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.mutex.unlock();
+  }
+
+  beginTransaction = (connection: DatabaseConnection) => (connection as PGliteConnection).begin();
+  commitTransaction = (connection: DatabaseConnection) => (connection as PGliteConnection).commit();
+  rollbackTransaction = (connection: DatabaseConnection) => (connection as PGliteConnection).rollback();
+
+  async destroy(): Promise<void> {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+}
+
+/** Kysely's migrator locks through its one connection, which it holds for the whole run. */
+class PGliteAdapter extends PostgresAdapter {
+  override async acquireMigrationLock(): Promise<void> {}
+  override async releaseMigrationLock(): Promise<void> {}
+}
+
+export class PGliteDialect implements Dialect {
+  constructor(private readonly pglite: PGlite) {}
+  createAdapter = () => new PGliteAdapter();
+  createDriver = () => new PGliteDriver(this.pglite);
+  createIntrospector = (db: Kysely<unknown>) => new PostgresIntrospector(db);
+  createQueryCompiler = () => new PostgresQueryCompiler();
+}
