@@ -16,6 +16,7 @@ import requestIdHeader, { requestId } from './plugins/request-id.js';
 import { RequestLog } from './plugins/request-log.js';
 import { parseQuery } from './plugins/querystring.js';
 import { validatorCompiler } from './plugins/validation.js';
+import { lazySerializers } from './plugins/serialization.js';
 import versioning, { VersionRouter } from './plugins/versioning.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { profileModule } from './modules/profile/index.js';
@@ -65,6 +66,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
     rewriteUrl: (req) => versions.rewrite(req),
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQuery },
     bodyLimit: 1_048_576,
+    schemaController: lazySerializers,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 

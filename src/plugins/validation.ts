@@ -31,8 +31,26 @@ function acceptingBinaryBooleans(validate: Validate, fields: string[]): Validate
   return wrapped;
 }
 
-export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
-  if (httpPart === 'body') return bodyAjv.compile(schema as object) as never;
+/**
+ * Compiles on the first request that needs it: compiling every route's schemas up front
+ * took most of a second of each start, for routes a given run may never call.
+ */
+export function compiledOnFirstUse(compile: () => Validate): Validate {
+  let validate: Validate | undefined;
+  const lazy = ((data: unknown) => {
+    validate ??= compile();
+    const valid = validate(data);
+    lazy.errors = validate.errors;
+    return valid;
+  }) as Validate;
+  return lazy;
+}
+
+function compileFor(schema: FastifySchema, httpPart: string | undefined): Validate {
+  if (httpPart === 'body') return bodyAjv.compile(schema as object) as Validate;
   const validate = textAjv.compile(schema as object) as Validate;
-  return (httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema as never)) : validate) as never;
-};
+  return httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema as never)) : validate;
+}
+
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
+  compiledOnFirstUse(() => compileFor(schema, httpPart)) as never;

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 
 // The invoice as a PDF: the organisation, the number, the dates, the lines, subtotal, VAT,
 // total and whether it is paid. Uncompressed so its text stays searchable in tests and by
@@ -19,7 +19,12 @@ export const formatMoney = (minor: number, currency: string) => {
 };
 const formatDate = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
 
-export function renderInvoicePdf(invoice: PdfInvoice, account: PdfAccount, address: PdfAddress | undefined): Promise<Buffer> {
+// pdfkit (with its fonts) takes about a second to load: only a request for a PDF pays it.
+let pdfkit: Promise<typeof PDFKit> | undefined;
+const loadPdfkit = () => (pdfkit ??= import('pdfkit').then((m) => m.default));
+
+export async function renderInvoicePdf(invoice: PdfInvoice, account: PdfAccount, address: PdfAddress | undefined): Promise<Buffer> {
+  const PDFDocument = await loadPdfkit();
   const doc = new PDFDocument({
     size: 'A4', margin: 50, compress: false,
     info: { Title: `Invoice ${invoice.number}`, Subject: `${account.name} — ${invoice.number}`, Author: 'ik-mirror', CreationDate: new Date(invoice.issued_at * 1000) },

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import Converter from 'openapi-to-postmanv2';
 
 // The Postman collection and environment, made from the OpenAPI document with
 // openapi-to-postmanv2: a folder per tag, Bearer auth at the collection level from a `token`
@@ -28,7 +27,10 @@ export const SANDBOX_SCRIPT = [
 
 const bearer = (variable: string) => ({ type: 'bearer', bearer: [{ key: 'token', value: `{{${variable}}}`, type: 'string' }] });
 
-function convert(doc: Json): Promise<Json> {
+// The converter loads a large tree of modules (a schema faker among them): only the first
+// request for the collection, or the generator script, pays for it.
+async function convert(doc: Json): Promise<Json> {
+  const { default: Converter } = await import('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
     Converter.convert({ type: 'json', data: doc }, {
       folderStrategy: 'Tags', parametersResolution: 'Example', includeAuthInfoInExample: false,

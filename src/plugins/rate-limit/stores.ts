@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { currentSandbox } from '../../shared/scope.js';
 
 export interface Hit {
@@ -69,7 +70,9 @@ export class RedisStore implements RateLimitStore {
   private redis: Redis & { ikmHit?: (key: string, windowMs: number) => Promise<[number, number]> };
 
   constructor(url: string, private prefix = 'ikm:rl:') {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+    // Loaded only when Redis is configured: most runs count in memory and need not load it.
+    const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    this.redis = new Client(url, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
     this.redis.on('error', () => {});
     this.redis.defineCommand('ikmHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   }
