@@ -1,14 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { buildApp, type App, type AppOptions } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { sandboxDatabasePrefix } from '../src/db/sandboxes.js';
+import { emptyMigratedDump, sandboxDatabasePrefix } from '../src/db/sandboxes.js';
 import { migrations } from '../migrations/index.js';
 
 // Each test file gets a database of its own: on Postgres a copy of a migrated template
-// (TEST_DATABASE_URL, else DATABASE_URL); with neither, a fresh in-memory PGlite.
+// (TEST_DATABASE_URL, else DATABASE_URL); with neither, an in-memory PGlite started from a
+// dump of a migrated empty cluster. Both are made once per set of migrations (test/before.ts
+// makes them before the first file runs; a file run alone makes them if they are missing).
 
 interface Tap {
   teardown(fn: () => unknown): void;
@@ -16,11 +20,33 @@ interface Tap {
 
 const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
-/** The template's name changes whenever a migration does, so a stale one is never used. */
-function templateName(): string {
+/** Changes whenever a migration (or the embedded database's version) does, so a stale template or dump is never used. */
+function migrationsHash(): string {
   const h = createHash('sha256');
   for (const [name, m] of Object.entries(migrations)) h.update(name).update(String(m.up));
-  return `ikm_template_${h.digest('hex').slice(0, 12)}`;
+  h.update(readFileSync(join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json')));
+  return h.digest('hex').slice(0, 12);
+}
+
+const templateName = () => `ikm_template_${migrationsHash()}`;
+
+/** Where the PGlite dump is kept between runs: npm's conventional cache folder, ignored by git. */
+const dumpPath = () => join(process.cwd(), 'node_modules', '.cache', 'ik-mirror', `pglite-${migrationsHash()}.tar`);
+
+/** The migrated empty PGlite cluster as a dump: initdb and the migrations cost ~8 s; loading it, a fraction. */
+async function pgliteDump(): Promise<Blob> {
+  const path = dumpPath();
+  try {
+    return new Blob([readFileSync(path)]);
+  } catch {
+    const dump = await emptyMigratedDump();
+    mkdirSync(dirname(path), { recursive: true });
+    // Written aside then renamed: a file running in parallel reads a whole dump or none.
+    const partial = `${path}.${process.pid}`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, path);
+    return dump;
+  }
 }
 
 function withDatabase(url: string, name: string): string {
@@ -48,11 +74,23 @@ async function ensureTemplate(admin: pg.Client, url: string, name: string): Prom
   }
 }
 
+/** Makes the test run's template (Postgres) or dump (PGlite) once, before the files run. */
+export async function prepareTestDatabases(): Promise<void> {
+  if (!serverUrl) return void (await pgliteDump());
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await ensureTemplate(admin, serverUrl, templateName());
+  } finally {
+    await admin.end();
+  }
+}
+
 const urls = new WeakMap<DatabaseHandle, string>();
 
 export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
   if (!serverUrl) {
-    const handle = openDatabase({});
+    const handle = openDatabase({ loadDataDir: await pgliteDump() });
     await migrateToLatest(handle.db);
     t.teardown(() => handle.close());
     return handle;

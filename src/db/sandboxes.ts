@@ -33,7 +33,7 @@ export const sandboxVanished = (err: unknown) => VANISHED.has((err as { code?: s
 export const sandboxDatabasePrefix = (mainDatabase: string) => `sbx_${createHash('sha256').update(mainDatabase).digest('hex').slice(0, 8)}_`;
 
 /** PGlite: an empty cluster with every migration run, as a dump to start others from. */
-async function emptyMigratedDump(): Promise<Blob> {
+export async function emptyMigratedDump(): Promise<Blob> {
   const pglite = new PGlite();
   try {
     await migrateToLatest(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }));
@@ -165,7 +165,8 @@ export class Sandboxes {
   private async makePglite(name: string): Promise<DatabaseHandle> {
     const dir = this.directory();
     if (!this.template) {
-      this.template = emptyMigratedDump();
+      // A main database that itself started from a migrated empty dump (tests) lends it.
+      this.template = this.main.options.loadDataDir ? Promise.resolve(this.main.options.loadDataDir) : emptyMigratedDump();
       this.template.catch(() => (this.template = undefined));
     }
     return openDatabase({ dataDir: dir ? `${dir}/${name}` : undefined, loadDataDir: await this.template });
