@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 
 // The Postman collection and environment, made from the OpenAPI document with
 // openapi-to-postmanv2: a folder per tag, Bearer auth at the collection level from a `token`
-// variable (the control plane's requests use `adminToken`, public ones none), `baseUrl` as a
-// variable. The converter gives items random ids; they are replaced with ids derived from each
-// item's place in the collection, so the same document always gives the same file.
+// variable that every request needing a token inherits (the control plane's requests use
+// `adminToken`, public ones none), `baseUrl` and a variable for every path parameter, bodies
+// that work on a server seeded with the demo fixture, and a test script per request (the
+// status is one the operation documents, the body its envelope), so that newman can run the
+// whole collection against a seeded server. The converter gives items random ids; they are
+// replaced with ids derived from each item's place in the collection, so the same document
+// always gives the same file.
 
 type Json = Record<string, unknown>;
 interface Item extends Json { id?: string; name: string; item?: Item[]; request?: Json & { url?: { path?: string[] } } }
@@ -27,6 +31,149 @@ export const SANDBOX_SCRIPT = [
 
 const bearer = (variable: string) => ({ type: 'bearer', bearer: [{ key: 'token', value: `{{${variable}}}`, type: 'string' }] });
 
+/**
+ * The environment: the address, the tokens (given at run time) and a variable for every path
+ * parameter and body value, whose default is an object of a server seeded with the demo
+ * fixture (`--seed demo`: Acme SA is organisation 1, Alice user 1, Bob 2, Carol 3, Acme kDrive
+ * product 3, the visa card payment method 1, invoice 1 unpaid) or, for an object the
+ * collection creates, the id it gets on a freshly seeded server; a create request's test
+ * script stores the id it answered, so the requests after it act on that object.
+ */
+export const VARIABLES: { key: string; value: string; secret?: boolean; numeric?: boolean }[] = [
+  { key: 'baseUrl', value: '' },
+  { key: 'token', value: '', secret: true },
+  { key: 'adminToken', value: '', secret: true },
+  { key: 'sandbox', value: '' },
+  { key: 'accountId', value: '1', numeric: true },
+  { key: 'otherAccountId', value: '2', numeric: true },
+  { key: 'userId', value: '2', numeric: true },
+  { key: 'removedUserId', value: '3', numeric: true },
+  { key: 'teamId', value: '1', numeric: true },
+  { key: 'newTeamId', value: '2', numeric: true },
+  { key: 'productId', value: '3', numeric: true },
+  { key: 'paymentMethodId', value: '1', numeric: true },
+  { key: 'newPaymentMethodId', value: '4', numeric: true },
+  { key: 'invoiceId', value: '1', numeric: true },
+  { key: 'orderId', value: '1', numeric: true },
+  { key: 'paymentId', value: '1', numeric: true },
+  { key: 'tagId', value: '1', numeric: true },
+  { key: 'invitationId', value: '1', numeric: true },
+  { key: 'invitationKey', value: 'unknown-invitation-key' },
+  { key: 'newTokenId', value: '6', numeric: true },
+  { key: 'sessionId', value: '1', numeric: true },
+  { key: 'emailType', value: 'email' },
+  { key: 'emailId', value: '1', numeric: true },
+  { key: 'phoneId', value: '1', numeric: true },
+  { key: 'languageId', value: '1', numeric: true },
+  { key: 'countryId', value: '1', numeric: true },
+  { key: 'timezoneId', value: '1', numeric: true },
+  { key: 'actionId', value: '1', numeric: true },
+  { key: 'taskUuid', value: '00000000-0000-4000-8000-000000000000' },
+  { key: 'oauthClientId', value: 'ikmc_made-by-the-collection' },
+  { key: 'applicationPasswordId', value: '1', numeric: true },
+  { key: 'supportAccessKind', value: 'mail' },
+  { key: 'snapshotName', value: 'postman' },
+  { key: 'sandboxName', value: 'postman' },
+  { key: 'faultId', value: '00000000-0000-4000-8000-000000000000' },
+];
+const NUMERIC = new Set(VARIABLES.filter((v) => v.numeric).map((v) => v.key));
+
+/** A path parameter's variable, by the parameter's name (an operation's plan may say otherwise). */
+const PARAMETERS: Record<string, string> = {
+  account: 'accountId', account_id: 'accountId', user: 'userId', team: 'teamId', tag_id: 'tagId', product: 'productId',
+  payment_method: 'newPaymentMethodId', payment: 'paymentId', order: 'orderId', invoice: 'invoiceId', invitation: 'invitationId',
+  key: 'invitationKey', token_id: 'newTokenId', session_id: 'sessionId', email_type: 'emailType', email_id: 'emailId',
+  phone_id: 'phoneId', language_id: 'languageId', country_id: 'countryId', timezone_id: 'timezoneId', action_id: 'actionId',
+  task_uuid: 'taskUuid', client_id: 'oauthClientId', password_id: 'applicationPasswordId', kind: 'supportAccessKind', id: 'faultId',
+};
+
+/**
+ * What an operation needs beyond its path parameters: other variables for some of them, a
+ * body (a `{{variable}}` string stands for the variable; a numeric one loses its quotes), and
+ * `save`: variables a 201 answer sets (an expression on the answer's body `b`). The whole
+ * collection runs coherently in order on a seeded server: what it deletes, it created
+ * (a token, a team, a payment method, a tag…), and what would lock its caller out (leaving
+ * or handing over an organisation) acts on an organisation the caller is not in.
+ */
+interface Plan { params?: Record<string, string>; body?: unknown; save?: Record<string, string> }
+/** A 16×16 blue PNG, the smallest avatar there may be. */
+const AVATAR = 'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mOQz99CEmIY1TCqYfhqAACa5EIQhijAZQAAAABJRU5ErkJggg==';
+const PLANS: Record<string, Plan> = {
+  createApiToken: { body: { name: 'Postman', scopes: ['user_info'] }, save: { newTokenId: 'b.data.id' } },
+  updateProfile: { body: { firstname: 'Alice' } },
+  setProfileAvatar: { body: { avatar: AVATAR, encoding: 'base64' } },
+  signup: { body: { email: 'newcomer@example.com', password: 'postman-password-2026', first_name: 'Nina', last_name: 'Newcomer', locale: 'en_GB' } },
+  updateAccount: { body: { name: 'Acme SA' } },
+  createAccountTag: { body: { name: 'Postman', color: 1 }, save: { tagId: 'b.data.id' } },
+  updateAccountTag: { body: { name: 'Postman (renamed)' } },
+  updateAccountUser: { body: { role_type: 'admin' } },
+  removeAccountUser: { params: { user: 'removedUserId' } },
+  removeAccountUsers: { body: { user_ids: ['{{removedUserId}}'] } },
+  leaveAccount: { params: { account: 'otherAccountId' } },
+  handOverLegalResponsible: { params: { account: 'otherAccountId' }, body: { user_id: '{{userId}}', previous_role: 'admin' } },
+  createInvitation: {
+    body: { email: 'invitee@example.com', first_name: 'Ivy', last_name: 'Invitee', locale: 'en_GB', role_type: 'normal' },
+    save: { invitationId: 'b.data.id', invitationKey: "b.data.url_accept.split('/invitations/')[1].split('/')[0]" },
+  },
+  updateInvitation: { body: { role_type: 'admin' } },
+  acceptInvitation: { body: { password: 'postman-password-2026', first_name: 'Ivy', last_name: 'Invitee' } },
+  createTeam: { body: { name: 'Postman' }, save: { newTeamId: 'b.data.id' } },
+  updateTeam: { body: { name: 'Web' } },
+  deleteTeam: { params: { team: 'newTeamId' } },
+  addTeamUsers: { body: { user_ids: ['{{userId}}'] } },
+  removeTeamUsers: { body: { user_ids: ['{{userId}}'] } },
+  createPaymentMethod: {
+    body: { kind: 'card', number: '5555555555554444', exp_month: 12, exp_year: 2030, cvc: '123', holder: 'Alice Martin' },
+    save: { newPaymentMethodId: 'b.data.id' },
+  },
+  creditPrepaidAccount: { body: { amount: 1000, method: 'card', payment_method_id: '{{paymentMethodId}}' } },
+  // A bank transfer: the payment waits for record_transfer, the next request but one.
+  createPayment: { body: { invoice_ids: ['{{invoiceId}}'], method: 'iban' }, save: { paymentId: 'b.data.id' } },
+  createOrder: { save: { orderId: 'b.data.id' } },
+  switchOffAutoRenewal: { body: { enabled: false, product_ids: ['{{productId}}'] } },
+  setProductAutoRenewal: { body: { enabled: true, payment_method_id: '{{paymentMethodId}}' } },
+  setMirrorClock: { body: { advance: '1h' } },
+  saveMirrorSnapshot: { body: { name: '{{snapshotName}}' } },
+  restoreMirrorSnapshot: { params: { name: 'snapshotName' } },
+  deleteMirrorSnapshot: { params: { name: 'snapshotName' } },
+  addMirrorFault: { body: { method: 'GET', path: '/1/postman-example-fault', status: 503 }, save: { faultId: 'b.data.id' } },
+  createMirrorSandbox: { body: { name: '{{sandboxName}}' } },
+  deleteMirrorSandbox: { params: { name: 'sandboxName' } },
+  createOAuthClient: { save: { oauthClientId: 'b.data.client_id' } },
+  createApplicationPassword: { save: { applicationPasswordId: 'b.data.id' } },
+};
+/** Moved to the end of their folder, in this order: the invitation is accepted before it could be cancelled; the fault made is deleted by its id before all are. */
+const LAST = ['cancelInvitation', 'clearMirrorFaults'];
+
+interface Operation { operationId: string; security?: Record<string, unknown>[]; parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { example?: unknown }> }; responses: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> }
+type Doc = Json & { paths: Record<string, Record<string, Operation>> };
+
+const bodyText = (body: unknown) => JSON.stringify(body, null, 2).replace(/"\{\{(\w+)\}\}"/g, (m, v: string) => (NUMERIC.has(v) ? `{{${v}}}` : m));
+
+/** The test script: the status is one the operation documents, the body its envelope (`result`), and what a 201 answer saves. */
+function testScript(op: Operation, plan: Plan | undefined): string[] {
+  const statuses = Object.keys(op.responses).map(Number).sort((a, b) => a - b);
+  const enveloped = statuses.filter((s) => op.responses[s]!.content?.['application/json']?.schema?.properties?.result);
+  const lines = [
+    `// ${op.operationId}: the statuses it documents, the envelope on ${enveloped.join(', ')}.`,
+    `const documented = [${statuses.join(', ')}];`,
+    `const enveloped = [${enveloped.join(', ')}];`,
+    "pm.test(`status ${pm.response.code} is one ${documented.join('/')}`, () => pm.expect(documented).to.include(pm.response.code));",
+    'if (enveloped.includes(pm.response.code)) {',
+    "  pm.test('the body is the envelope', () => pm.expect(pm.response.json().result).to.equal(pm.response.code < 400 ? 'success' : 'error'));",
+    '}',
+  ];
+  if (plan?.save) {
+    lines.push('if (pm.response.code === 201) {', '  const b = pm.response.json();');
+    for (const [variable, expr] of Object.entries(plan.save)) {
+      lines.push(`  pm.test('the answer gives ${variable}', () => pm.expect(${expr}).to.not.be.oneOf([undefined, null, '']));`);
+      lines.push(`  pm.environment.set('${variable}', String(${expr}));`);
+    }
+    lines.push('}');
+  }
+  return lines;
+}
+
 // The converter loads a large tree of modules (a schema faker among them): only the first
 // request for the collection, or the generator script, pays for it.
 async function convert(doc: Json): Promise<Json> {
@@ -44,33 +191,68 @@ async function convert(doc: Json): Promise<Json> {
   });
 }
 
-/** Gives every item (and its saved responses) an id from its path, and the right auth. */
-function settle(items: Item[], trail: string, publicPaths: Set<string>) {
+interface Request extends Json {
+  method: string; auth?: unknown; header?: { key: string; value: string; disabled?: boolean }[]; body?: { mode: string; raw?: string };
+  url: { path: string[]; query?: { key: string; value: string; disabled?: boolean }[]; variable?: { key: string; value: string }[] };
+}
+
+/**
+ * Gives every item (and its saved responses) an id from its path, its auth (inherited from
+ * the collection: {{token}}; {{adminToken}} for the control plane; none for public routes),
+ * its variables, body and test script.
+ */
+function settle(items: Item[], trail: string, operations: Map<string, Operation>) {
+  for (const name of LAST) {
+    const i = items.findIndex((item) => item.request && operationOf(item, operations)?.operationId === name);
+    if (i >= 0) items.push(...items.splice(i, 1));
+  }
   items.forEach((item, i) => {
     const key = `${trail}/${i}:${item.name}`;
     item.id = stableId(key);
-    if (item.item) settle(item.item, key, publicPaths);
-    const path = item.request?.url?.path;
-    if (item.request && path) {
-      const joined = `/${path.join('/')}`;
-      if (joined.startsWith('/_mirror/')) item.request.auth = bearer('adminToken');
-      else if (publicPaths.has(joined)) item.request.auth = { type: 'noauth' };
+    if (item.item) settle(item.item, key, operations);
+    if (!item.request) return;
+    const request = item.request as unknown as Request;
+    const op = operationOf(item, operations);
+    if (!op) throw new Error(`No operation for ${request.method} /${request.url.path.join('/')}`);
+    const plan = PLANS[op.operationId];
+    if (!op.security?.length) request.auth = { type: 'noauth' };
+    else if (op.security.some((s) => 'mirrorAdmin' in s)) request.auth = bearer('adminToken');
+    else delete request.auth; // the collection's {{token}}
+    for (const v of request.url.variable ?? []) {
+      const variable = plan?.params?.[v.key] ?? PARAMETERS[v.key];
+      if (!variable) throw new Error(`No variable for the path parameter ${v.key} of ${op.operationId}`);
+      v.value = `{{${variable}}}`;
+    }
+    // Query parameters and the Idempotency-Key header are optional: listed with their type, off.
+    for (const q of request.url.query ?? []) q.disabled = true;
+    for (const h of request.header ?? []) if (h.key.toLowerCase() === 'idempotency-key') h.disabled = true;
+    const content = op.requestBody?.content?.['application/json'];
+    if (content) {
+      const body = plan?.body ?? content.example ?? {};
+      request.body = { mode: 'raw', raw: bodyText(body), options: { raw: { language: 'json' } } } as Request['body'];
     }
     // Saved example responses are faked at random by the converter: the OpenAPI document has the real schemas and examples.
-    if (item.request) item.response = [];
+    item.response = [];
+    item.event = [{ listen: 'test', script: { type: 'text/javascript', exec: testScript(op, plan) } }];
     // Free-form maps (order_for[field]) come out as a random number of key_N placeholders: left out.
-    const url = item.request?.url as { query?: { key: string }[] } | undefined;
-    if (url?.query) url.query = url.query.filter((q) => !/(^|\[)key_\d+\]?$/.test(q.key));
+    const url = request.url;
+    if (url.query) url.query = url.query.filter((q) => !/(^|\[)key_\d+\]?$/.test(q.key));
   });
 }
 
-export async function postmanCollection(doc: Json & { paths: Record<string, Record<string, { security?: unknown[] }>> }, baseUrl: string) {
+function operationOf(item: Item, operations: Map<string, Operation>) {
+  const request = item.request as unknown as Request;
+  return operations.get(`${request.method.toLowerCase()} /${request.url.path.join('/')}`);
+}
+
+export async function postmanCollection(document: object, baseUrl: string) {
+  const doc = document as Doc;
   const collection = await convert(doc);
-  const publicPaths = new Set<string>();
+  const operations = new Map<string, Operation>();
   for (const [path, ops] of Object.entries(doc.paths)) {
-    if (Object.values(ops).every((op) => !op.security)) publicPaths.add(path.replace(/\{([^}]+)\}/g, ':$1'));
+    for (const [method, op] of Object.entries(ops)) operations.set(`${method} ${path.replace(/\{([^}]+)\}/g, ':$1')}`, op);
   }
-  settle(collection.item as Item[], '', publicPaths);
+  settle(collection.item as Item[], '', operations);
   const info = collection.info as Json;
   info._postman_id = stableId('ik-mirror');
   info.name = 'ik-mirror';
@@ -89,12 +271,9 @@ export function postmanEnvironment(baseUrl: string) {
   return {
     id: stableId('ik-mirror-environment'),
     name: 'ik-mirror (local)',
-    values: [
-      { key: 'baseUrl', value: baseUrl, type: 'default', enabled: true },
-      { key: 'token', value: '', type: 'secret', enabled: true },
-      { key: 'adminToken', value: '', type: 'secret', enabled: true },
-      { key: 'sandbox', value: '', type: 'default', enabled: true },
-    ],
+    values: VARIABLES.map((v) => ({
+      key: v.key, value: v.key === 'baseUrl' ? baseUrl : v.value, type: v.secret ? 'secret' : 'default', enabled: true,
+    })),
     _postman_variable_scope: 'environment',
   };
 }
