@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, publicUrl } from './config.js';
@@ -19,6 +21,10 @@ async function main() {
       process.exit(78);
     }
     throw err;
+  }
+  if (!config.DATABASE_URL && !existsSync(join(config.DATA_DIR, 'PG_VERSION'))) {
+    // The only slow start there is (initdb inside WebAssembly): say so rather than look hung.
+    process.stdout.write(`Creating the embedded database in ${config.DATA_DIR} (first start only; about 10 seconds)…\n`);
   }
   const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR });
   await migrateToLatest(database.db);
