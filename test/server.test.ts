@@ -18,7 +18,7 @@ t.test('a bad variable stops the boot with its name', async (t) => {
   }
 });
 
-t.test('first start creates and prints the administrator once; later starts print nothing', async (t) => {
+t.test('first start creates and prints the administrator once; later starts (npx ik-mirror\'s flags) print nothing; --seed replaces the data', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ikm-server-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -54,11 +54,31 @@ t.test('first start creates and prints the administrator once; later starts prin
   first.process.kill('SIGTERM');
   t.equal(await first.exited, 0, 'SIGTERM closes gracefully');
 
-  const second = startChild(t, 'server', { env: { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' } });
-  const again = await fetch(`${await second.url()}/2/profile`, { headers: { authorization: `Bearer ${token}` } });
-  t.equal(again.status, 200, 'state survived the restart');
+  // Later starts go through `npx ik-mirror`, whose flags become the settings: the same data
+  // directory, one cluster made once for the whole file.
+  const admin = 'cli-admin-token-0123456789';
+  const second = startChild(t, 'cli', { args: ['--port', '0', '--data-dir', dataDir, '--admin-token', admin, '--log-level', 'warn'] });
+  const secondUrl = await second.url();
+  t.match(secondUrl, /^http:\/\/127\.0\.0\.1:\d+$/, '--port 0: the address it got is printed');
+  const again = await fetch(`${secondUrl}/2/profile`, { headers: { authorization: `Bearer ${token}` } });
+  t.equal(again.status, 200, 'state survived the restart (--data-dir)');
+  const clock = await fetch(`${secondUrl}/_mirror/clock`, { headers: { authorization: `Bearer ${admin}` } });
+  t.equal(clock.status, 200, 'the control plane answers --admin-token');
   second.process.kill('SIGINT');
   t.equal(await second.exited, 0, 'SIGINT closes gracefully');
-  t.match(second.output(), /^listening: http:\/\/127\.0\.0\.1:\d+$/m);
   t.notMatch(second.output(), /^(email|password|token): /m, 'nothing is printed the second time');
+
+  const seeded = startChild(t, 'cli', { args: ['--port', '0', '--data-dir', dataDir, '--admin-token', admin, '--seed', 'demo', '--log-level', 'warn'] });
+  const seededUrl = await seeded.url();
+  const alice = (await seeded.printed(/^alice@acme\.example .*token: (\S+)$/m))[1]!;
+  const profileOfAlice = await fetch(`${seededUrl}/2/profile`, { headers: { authorization: `Bearer ${alice}` } });
+  t.equal(profileOfAlice.status, 200, '--seed demo: the fixture\'s token works');
+  t.equal(((await profileOfAlice.json()) as { data: { email: string } }).data.email, 'alice@acme.example');
+  t.equal((await fetch(`${seededUrl}/2/profile`, { headers: { authorization: `Bearer ${token}` } })).status, 401, 'the fixture replaced the data');
+  const seededClock = await fetch(`${seededUrl}/_mirror/clock`, { headers: { authorization: `Bearer ${admin}` } });
+  const now = ((await seededClock.json()) as { data: { now: number } }).data.now;
+  t.ok(now >= 1_796_083_200 && now < 1_796_083_200 + 600, 'the clock is at the fixture\'s time');
+  t.notMatch(seeded.output(), /^(email|password): /m, 'a seeded start creates no first-start administrator');
+  seeded.process.kill('SIGTERM');
+  t.equal(await seeded.exited, 0, 'closes gracefully');
 });
