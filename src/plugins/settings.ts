@@ -12,6 +12,11 @@ declare module 'fastify' {
 export default fp<{ config: Config }>(
   async function settings(app, { config }) {
     app.decorate('config', config);
+    if (config.PUBLIC_URL !== undefined || config.PORT !== 0) {
+      app.decorate('publicUrl', publicUrl(config));
+      return;
+    }
+    // PORT 0: the port is known once the server listens.
     app.decorate('publicUrl', {
       getter() {
         const address = app.server.address();

@@ -68,8 +68,10 @@ t.test('two sandboxes hold the same ids and never see each other\'s changes; res
 });
 
 t.test('a sandbox has its own clock, and moving it runs the renewals there', async (t) => {
-  await admin('POST', '/_mirror/seed', 'clock', { fixture: 'demo' });
-  const moved = await admin('PUT', '/_mirror/clock', 'clock', { advance: '10d' });
+  // iso-b of the test above, seeded again (making a sandbox is what costs, not seeding one).
+  const reseeded = await admin('POST', '/_mirror/seed', 'iso-b', { fixture: 'demo' });
+  firstTokens['iso-b'] = reseeded.json().data.users[0].token;
+  const moved = await admin('PUT', '/_mirror/clock', 'iso-b', { advance: '10d' });
   t.equal(moved.statusCode, 200, moved.body);
   const there = moved.json().data;
   t.ok(there.now >= 1_796_083_200 + 10 * 86_400 && there.now < 1_796_083_200 + 10 * 86_400 + 120, 'the fixture\'s time, 10 days on');
@@ -78,31 +80,33 @@ t.test('a sandbox has its own clock, and moving it runs the renewals there', asy
   t.same(attempts, [], 'nothing renewed in the main database');
   const mainClock = (await admin('GET', '/_mirror/clock')).json().data;
   t.equal(mainClock.offset_seconds, 0, 'the main clock did not move');
-  t.equal((await admin('GET', '/_mirror/clock', 'clock')).json().data.offset_seconds, there.offset_seconds, 'the sandbox keeps its time');
+  t.equal((await admin('GET', '/_mirror/clock', 'iso-b')).json().data.offset_seconds, there.offset_seconds, 'the sandbox keeps its time');
 });
 
 t.test('fault rules and the journal belong to the sandbox they were made in', async (t) => {
-  const sb = (await admin('POST', '/_mirror/seed', 'faulty', { fixture: 'demo' })).json().data;
+  // iso-a of the test above (emptied by its reset), seeded again, its journal cleared.
+  const sb = (await admin('POST', '/_mirror/seed', 'iso-a', { fixture: 'demo' })).json().data;
   const token = sb.users[0].token;
   await admin('DELETE', '/_mirror/requests');
-  const rule = await admin('POST', '/_mirror/faults', 'faulty', { path: '/2/profile', status: 503 });
+  await admin('DELETE', '/_mirror/requests', 'iso-a');
+  const rule = await admin('POST', '/_mirror/faults', 'iso-a', { path: '/2/profile', status: 503 });
   t.equal(rule.statusCode, 201, rule.body);
-  t.equal(rule.json().data.sandbox, 'faulty');
+  t.equal(rule.json().data.sandbox, 'iso-a');
   t.equal((await get('/2/profile', token)).statusCode, 503, 'the sandbox\'s request meets it');
   t.equal((await get('/2/profile', main.token)).statusCode, 200, 'the main data\'s does not');
   t.same((await admin('GET', '/_mirror/faults')).json().data, [], 'not listed on the main data');
-  t.equal((await admin('GET', '/_mirror/faults', 'faulty')).json().data.length, 1);
+  t.equal((await admin('GET', '/_mirror/faults', 'iso-a')).json().data.length, 1);
 
-  const journal = (await admin('GET', '/_mirror/requests', 'faulty')).json().data;
-  t.match(journal, [{ sandbox: 'faulty', path: '/2/profile', status: 503 }]);
+  const journal = (await admin('GET', '/_mirror/requests', 'iso-a')).json().data;
+  t.match(journal, [{ sandbox: 'iso-a', path: '/2/profile', status: 503 }]);
   const mainJournal = (await admin('GET', '/_mirror/requests')).json().data;
   t.ok(mainJournal.every((e: { sandbox: string | null }) => e.sandbox === null), 'the main journal shows main requests only');
   t.ok(mainJournal.some((e: { path: string; status: number }) => e.path === '/2/profile' && e.status === 200));
 
-  t.equal((await admin('DELETE', '/_mirror/faults', 'faulty')).statusCode, 200);
+  t.equal((await admin('DELETE', '/_mirror/faults', 'iso-a')).statusCode, 200);
   t.equal((await get('/2/profile', token)).statusCode, 200, 'cleared');
-  await admin('DELETE', '/_mirror/requests', 'faulty');
-  t.same((await admin('GET', '/_mirror/requests', 'faulty')).json().data, []);
+  await admin('DELETE', '/_mirror/requests', 'iso-a');
+  t.same((await admin('GET', '/_mirror/requests', 'iso-a')).json().data, []);
   t.ok((await admin('GET', '/_mirror/requests')).json().data.length > 0, 'the main journal kept');
 });
 
@@ -122,15 +126,15 @@ t.test('the control plane lists, makes and deletes sandboxes', async (t) => {
   const made = await admin('POST', '/_mirror/sandboxes', undefined, { name: 'made-ahead' });
   t.equal(made.statusCode, 201, made.body);
   const names = (await admin('GET', '/_mirror/sandboxes')).json().data.map((s: { name: string }) => s.name);
-  for (const n of ['shard-1', 'iso-a', 'iso-b', 'clock', 'faulty', 'fresh', 'made-ahead']) t.ok(names.includes(n), `${n} listed`);
+  for (const n of ['shard-1', 'iso-a', 'iso-b', 'fresh', 'made-ahead']) t.ok(names.includes(n), `${n} listed`);
   t.same(names, [...names].sort(), 'sorted');
 
-  const token = (await admin('POST', '/_mirror/seed', 'doomed', { fixture: 'demo' })).json().data.users[0].token;
-  t.equal((await admin('DELETE', '/_mirror/sandboxes/doomed')).statusCode, 200);
-  t.notOk((await admin('GET', '/_mirror/sandboxes')).json().data.some((s: { name: string }) => s.name === 'doomed'));
-  t.equal((await admin('DELETE', '/_mirror/sandboxes/doomed')).json().error.code, 'object_not_found', 'gone');
+  const token = (await admin('POST', '/_mirror/seed', 'made-ahead', { fixture: 'demo' })).json().data.users[0].token;
+  t.equal((await admin('DELETE', '/_mirror/sandboxes/made-ahead')).statusCode, 200);
+  t.notOk((await admin('GET', '/_mirror/sandboxes')).json().data.some((s: { name: string }) => s.name === 'made-ahead'));
+  t.equal((await admin('DELETE', '/_mirror/sandboxes/made-ahead')).json().error.code, 'object_not_found', 'gone');
   t.equal((await get('/2/profile', token)).statusCode, 401, 'its data went with it (the name makes an empty one again)');
-  await admin('DELETE', '/_mirror/sandboxes/doomed');
+  await admin('DELETE', '/_mirror/sandboxes/made-ahead');
 
   const bad = await admin('POST', '/_mirror/sandboxes', undefined, { name: 'Not OK' });
   t.equal(bad.statusCode, 422);
@@ -199,7 +203,7 @@ t.test('over real HTTP, interleaved requests to two sandboxes each land in their
 
 t.test('the 60-per-minute limit counts each sandbox apart (token ids start at 1 in each)', async (t) => {
   const limited = await buildTestApp(t, { database: sameDatabase(t, database), config: { RATE_LIMIT_MAX: 3 } });
-  // Two sandboxes seeded earlier (their data untouched since): the first token of each.
+  // Two sandboxes seeded by the tests above: the first token of each.
   const [a, b] = [firstTokens['shard-1']!, firstTokens['iso-b']!];
   const profile = (token: string) => limited.inject({ method: 'GET', url: '/2/profile', headers: bearer(token) });
   const inA = [];
