@@ -1,7 +1,7 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { publicUrl, type Config } from './config.js';
+import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import authIdentify, { enforceAuth } from './plugins/auth.js';
 import db from './plugins/db.js';
@@ -31,7 +31,7 @@ import { billingModule } from './modules/billing/index.js';
 import { invoicesModule } from './modules/invoices/index.js';
 import { paymentsModule } from './modules/payments/index.js';
 import { dueModule } from './modules/due/index.js';
-import { renewalScheduler, renewalsModule } from './modules/renewals/index.js';
+import { renewalScheduler, renewalsModule, type Ticker } from './modules/renewals/index.js';
 import { mirrorModule } from './modules/mirror/index.js';
 import { syncClock } from './shared/clock-store.js';
 import cookie from '@fastify/cookie';
@@ -55,9 +55,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Overrides the store chosen from the config (tests share one between two apps). */
   rateLimitStore?: RateLimitStore;
+  /** What fires the renewal job every RENEWAL_INTERVAL_SECONDS (tests fire it themselves). */
+  renewalTicker?: Ticker;
 }
 
-export async function buildApp({ config, database, logger = false, rateLimitStore }: AppOptions) {
+export async function buildApp({ config, database, logger = false, rateLimitStore, renewalTicker }: AppOptions) {
   const versions = new VersionRouter();
   const app = Fastify({
     logger,
@@ -83,11 +85,13 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(requestIdHeader);
   await app.register(underPressure, { exposeStatusRoute: false });
   await app.register(versioning, { versions });
-  await app.register(openapi, { serverUrl: publicUrl(config) });
+  await app.register(openapi, { serverUrl: () => app.publicUrl });
   await app.register(metrics, { token: config.METRICS_TOKEN });
   // The control plane's faults and journal meet a request before anything else.
   await app.register(testingHooks, { enabled: config.MIRROR_ADMIN_TOKEN !== undefined });
-  await app.register(authIdentify, { authenticate: tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved')) });
+  const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
+  app.addHook('onClose', () => authenticate.settled());
+  await app.register(authIdentify, { authenticate });
   const store = new SandboxedStore(rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore()));
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
@@ -96,7 +100,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   // Modules: the whole route map.
   await app.register(healthRoutes);
   await app.register(tokensRoutes);
-  await app.register(profileModule, { publicUrl: publicUrl(config) });
+  await app.register(profileModule, { publicUrl: () => app.publicUrl });
   await app.register(referenceModule);
   await app.register(signupModule);
   await app.register(accountsModule);
@@ -108,7 +112,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(invoicesModule);
   await app.register(paymentsModule);
   await app.register(dueModule);
-  await app.register(renewalScheduler, { intervalSeconds: config.RENEWAL_INTERVAL_SECONDS });
+  await app.register(renewalScheduler, { intervalSeconds: config.RENEWAL_INTERVAL_SECONDS, ticker: renewalTicker });
   await app.register(renewalsModule);
   await app.register(mirrorModule);
   await app.register(oauthModule, { store });

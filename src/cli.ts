@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 
 const HELP = `ik-mirror: a stateful mirror of the Infomaniak API
 
-  --port N            port (PORT, default 3000)
+  --port N            port (PORT, default 3000; 0: any free port, printed)
   --host ADDR         address (HOST, default 127.0.0.1)
   --database URL      postgres://… (DATABASE_URL); without it, the embedded database in --data-dir
   --data-dir DIR      embedded database directory (DATA_DIR, default ./data)

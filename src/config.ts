@@ -39,7 +39,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
-/** The address clients should use, for links in documents and printed messages. */
-export function publicUrl(config: Config): string {
-  return config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+/**
+ * The address clients should use, for links in documents and printed messages. `boundPort`:
+ * the port the server got when PORT is 0 (any free port).
+ */
+export function publicUrl(config: Config, boundPort?: number): string {
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return config.PUBLIC_URL ?? `http://${host}:${config.PORT === 0 && boundPort ? boundPort : config.PORT}`;
 }

@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import closeWithGrace from 'close-with-grace';
-import { buildApp } from './app.js';
-import { ConfigError, loadConfig, publicUrl } from './config.js';
-import { openDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import { bootstrapFirstAdmin } from './modules/bootstrap/bootstrap.js';
-import { FIXTURES } from './modules/mirror/fixtures/demo.js';
-import { seed } from './modules/mirror/seed.js';
+import { ConfigError, loadConfig } from './config.js';
 
 // The process: configuration, database, first-start administrator, listening, and a
 // graceful close on SIGTERM/SIGINT (in-flight requests finish, then the pool closes).
+// The configuration is checked before the rest of the server is loaded, so a bad variable
+// stops the boot at once.
 async function main() {
   let config;
   try {
@@ -26,6 +21,10 @@ async function main() {
     // The only slow start there is (initdb inside WebAssembly): say so rather than look hung.
     process.stdout.write(`Creating the embedded database in ${config.DATA_DIR} (first start only; about 10 seconds)…\n`);
   }
+  const [{ default: closeWithGrace }, { buildApp }, { openDatabase }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES }, { seed }] = await Promise.all([
+    import('close-with-grace'), import('./app.js'), import('./db/database.js'), import('./db/migrate.js'),
+    import('./modules/bootstrap/bootstrap.js'), import('./modules/mirror/fixtures/demo.js'), import('./modules/mirror/seed.js'),
+  ]);
   const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR });
   await migrateToLatest(database.db);
   // MIRROR_SEED replaces whatever the database holds with a fixture (and its known tokens).
@@ -39,28 +38,28 @@ async function main() {
     await app.close();
     await database.close();
   });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
 
+  // The first line says where the server listens (with PORT 0, the port it got); it is how a
+  // script or a test that started it finds it. Then what a seed or a first start made.
+  const lines = [`listening: ${address}`];
   if (seeded) {
-    process.stdout.write([
+    lines.push(
       `Seeded the ${config.MIRROR_SEED} fixture; the mirror's clock is at ${new Date(seeded.now * 1000).toISOString()}.`,
       ...seeded.users.map((u) => `${u.email}  password: ${u.password}  token: ${u.token}`),
-      '',
-    ].join('\n'));
+    );
   }
   if (admin) {
     // Printed once, on the first start of an empty database; nothing else ever shows them.
-    process.stdout.write(
-      [
-        'First start: an administrator, their organisation and an API token were created.',
-        `email: ${admin.email}`,
-        `password: ${admin.password}`,
-        `token: ${admin.token}`,
-        `Try: curl -H "Authorization: Bearer ${admin.token}" ${publicUrl(config)}/2/profile`,
-        '',
-      ].join('\n'),
+    lines.push(
+      'First start: an administrator, their organisation and an API token were created.',
+      `email: ${admin.email}`,
+      `password: ${admin.password}`,
+      `token: ${admin.token}`,
+      `Try: curl -H "Authorization: Bearer ${admin.token}" ${app.publicUrl}/2/profile`,
     );
   }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch((err) => {

@@ -146,10 +146,11 @@ export async function buildTestApp(t: Tap, opts: TestAppOptions = {}): Promise<A
   return app;
 }
 
-/**
- * A port for a server a test starts in a child process (which cannot report a port 0 back):
- * below the ephemeral range (32768+), where outgoing connections and port-0 servers live.
- */
-export const childPort = () => 20000 + Math.floor(Math.random() * 10000);
-
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The option of a test about what concurrent transactions do to each other (row locks,
+ * serialisation). The embedded database runs transactions one at a time, so there such a
+ * test could not fail: it is skipped, saying why. CI runs the suite on Postgres.
+ */
+export const needsPostgres = (why: string) => ({ skip: serverUrl ? false : `needs Postgres: ${why}` });

@@ -33,7 +33,7 @@ function withErrors(route: RouteOptions): void {
   };
 }
 
-export default fp<{ serverUrl: string }>(
+export default fp<{ serverUrl: () => string }>(
   async function openapi(app, { serverUrl }) {
     const operationIds = new Set<string>();
     app.addHook('onRoute', (route) => {
@@ -53,7 +53,8 @@ export default fp<{ serverUrl: string }>(
           description:
             'A stateful mirror of the Infomaniak REST API. Paths are /{version}/{command_path}; without a version the latest answers.',
         },
-        servers: [{ url: serverUrl }],
+        // Read when the document is first made (with PORT 0, after the server got its port).
+        servers: [{ get url() { return serverUrl(); } }],
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer' },

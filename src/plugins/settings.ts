@@ -4,7 +4,7 @@ import { publicUrl, type Config } from '../config.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
-    /** The address clients use, for links in responses (avatars, invitation URLs). */
+    /** The address clients use, for links in responses (avatars, invitation URLs); with PORT 0, on the port the server got. */
     publicUrl: string;
   }
 }
@@ -12,7 +12,17 @@ declare module 'fastify' {
 export default fp<{ config: Config }>(
   async function settings(app, { config }) {
     app.decorate('config', config);
-    app.decorate('publicUrl', publicUrl(config));
+    if (config.PUBLIC_URL !== undefined || config.PORT !== 0) {
+      app.decorate('publicUrl', publicUrl(config));
+      return;
+    }
+    // PORT 0: the port is known once the server listens.
+    app.decorate('publicUrl', {
+      getter() {
+        const address = app.server.address();
+        return publicUrl(config, typeof address === 'object' && address ? address.port : undefined);
+      },
+    });
   },
   { name: 'settings' },
 );

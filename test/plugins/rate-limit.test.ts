@@ -183,12 +183,17 @@ t.test('MemoryStore counts every concurrent hit exactly once', async (t) => {
 });
 
 t.test('MemoryStore starts a new window once the old one is over', async (t) => {
-  const store = new MemoryStore();
+  // The store's clock is the test's: time moves only when the test says so.
+  let now = 1_000_000;
+  const store = new MemoryStore({ now: () => now });
   t.teardown(() => store.close());
-  await store.hit('k', 50);
-  t.equal((await store.hit('k', 50)).count, 2);
-  await new Promise((r) => setTimeout(r, 80));
-  t.equal((await store.hit('k', 50)).count, 1);
+  t.same(await store.hit('k', 50), { count: 1, resetInMs: 50 });
+  now += 49;
+  t.same(await store.hit('k', 50), { count: 2, resetInMs: 1 }, 'the last millisecond of the window still counts in it');
+  t.equal(await store.peek('k'), 2);
+  now += 1;
+  t.equal(await store.peek('k'), 0, 'over at its end');
+  t.same(await store.hit('k', 50), { count: 1, resetInMs: 50 }, 'a new window from the first hit after it');
 });
 
 t.test('RedisStore counts every concurrent hit exactly once', async (t) => {

@@ -22,6 +22,7 @@ function unauthorized(reply: FastifyReply, description: string, reason: string):
 export const acceptanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = acceptanceService(app.db);
   const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
+  app.addHook('onClose', () => authenticate.settled());
 
   /** The signed-in caller, undefined without an Authorization header; a bad token is a 401. */
   async function caller(req: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {

@@ -13,7 +13,7 @@ const config = { auth: { scopes: ['accounts' as const] } };
 const tags = ['Invitations'];
 
 export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = invitationsService(app.db, app.publicUrl);
+  const service = invitationsService(app.db, () => app.publicUrl);
 
   app.post('/1/accounts/:account/invitations', {
     config,

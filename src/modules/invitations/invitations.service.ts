@@ -51,7 +51,7 @@ function splitPermissions(p: CreateInvitationInput['permissions']) {
   return { billing: p.billing ?? false, products: p.products ?? [], attribute: 'permissions.products' };
 }
 
-export function invitationsService(db: Db, publicUrl: string) {
+export function invitationsService(db: Db, publicUrl: () => string) {
   async function createIn(trx: Executor, caller: Principal, accountId: number, input: CreateInvitationInput) {
     const repo = invitationsRepository(trx);
     const m = await membershipOf(trx, accountId, caller.user.id);
@@ -79,8 +79,8 @@ export function invitationsService(db: Db, publicUrl: string) {
     const row = pending
       ? await repo.update(pending.id, { ...fields, key, key_hash: hashToken(key) })
       : await repo.insert({ ...fields, account_id: accountId, key, key_hash: hashToken(key), created_at: now });
-    if (!row.silent) await mailInvitation(trx, publicUrl, row, key, caller.user, await repo.accountName(accountId));
-    return presentInvitation(trx, publicUrl, row);
+    if (!row.silent) await mailInvitation(trx, publicUrl(), row, key, caller.user, await repo.accountName(accountId));
+    return presentInvitation(trx, publicUrl(), row);
   }
 
   async function adminFind(trx: Executor, caller: Principal, accountId: number, id: number, action: string, lock = false) {
@@ -103,7 +103,7 @@ export function invitationsService(db: Db, publicUrl: string) {
 
     async get(caller: Principal, accountId: number, id: number): Promise<Invitation> {
       const { row } = await adminFind(db, caller, accountId, id, 'see invitations');
-      return presentInvitation(db, publicUrl, row);
+      return presentInvitation(db, publicUrl(), row);
     },
 
     update(caller: Principal, accountId: number, id: number, input: PatchInvitationInput): Promise<Invitation> {
@@ -121,8 +121,8 @@ export function invitationsService(db: Db, publicUrl: string) {
           ...(permissions ? { permissions: permissions as InvitationPermission[] } : {}),
           ...(language ? { language_id: language.id, locale: language.locale } : {}),
         };
-        if (!Object.keys(changes).length) return presentInvitation(trx, publicUrl, row);
-        return presentInvitation(trx, publicUrl, await invitationsRepository(trx).update(id, { ...changes, updated_at: nowSeconds() }));
+        if (!Object.keys(changes).length) return presentInvitation(trx, publicUrl(), row);
+        return presentInvitation(trx, publicUrl(), await invitationsRepository(trx).update(id, { ...changes, updated_at: nowSeconds() }));
       });
     },
 
@@ -145,7 +145,7 @@ export function invitationsService(db: Db, publicUrl: string) {
       const rows = await repo.listForUser(accountId, user.email, userId);
       // Nothing links that user to this organisation: to them, it does not exist.
       if (!rows.length && !(await repo.isMember(accountId, userId))) throw notFound(self ? 'Account' : 'User');
-      return presentInvitations(db, publicUrl, accountId, roleType ? rows.filter((r) => r.role_type === roleType) : rows);
+      return presentInvitations(db, publicUrl(), accountId, roleType ? rows.filter((r) => r.role_type === roleType) : rows);
     },
   };
 }

@@ -3,5 +3,5 @@ import { membersRoutes } from './members.routes.js';
 
 /** Members of an organisation: listing, roles and rights, removal, leaving, the legal responsible. */
 export const membersModule: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(membersRoutes, { publicUrl: app.publicUrl });
+  await app.register(membersRoutes, { publicUrl: () => app.publicUrl });
 };

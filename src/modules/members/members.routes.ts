@@ -25,7 +25,7 @@ function filterOf(q: Static<typeof ListUsersQuery>): ListFilter {
   };
 }
 
-export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = async (app, { publicUrl }) => {
+export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }> = async (app, { publicUrl }) => {
   const service = membersService(app.db, publicUrl);
 
   app.get('/2/accounts/:account/users', {

@@ -41,9 +41,9 @@ async function targetOf(trx: Executor, accountId: number, userId: number): Promi
   return target;
 }
 
-export function membersService(db: Db, publicUrl: string) {
+export function membersService(db: Db, publicUrl: () => string) {
   async function present(ex: Executor, accountId: number, row: UserOrPendingRow, wanted: Set<MemberRelation>): Promise<AccountUser> {
-    return presentAccountUser(publicUrl, row, await loadRelated(ex, accountId, [row], wanted));
+    return presentAccountUser(publicUrl(), row, await loadRelated(ex, accountId, [row], wanted));
   }
 
   async function memberItem(ex: Executor, accountId: number, userId: number, wanted: Set<MemberRelation>) {
@@ -71,7 +71,7 @@ export function membersService(db: Db, publicUrl: string) {
       if (params.totalOnly) return { items: [], total };
       const rows = await repo.list(accountId, filter, now, params);
       const rel = await loadRelated(db, accountId, rows, wanted);
-      return { items: rows.map((r) => presentAccountUser(publicUrl, r, rel)), total };
+      return { items: rows.map((r) => presentAccountUser(publicUrl(), r, rel)), total };
     },
 
     async get(caller: UserRow, accountId: number, userId: number, wanted: Set<MemberRelation>) {

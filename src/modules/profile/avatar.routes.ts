@@ -10,7 +10,7 @@ import { profileService } from './profile.service.js';
 const config = { auth: { scopes: ['user_info' as const] } };
 const tags = ['Profile'];
 
-export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = async (app, { publicUrl }) => {
+export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }> = async (app, { publicUrl }) => {
   const service = profileService(app.db);
 
   app.post('/2/profile/avatar', {
@@ -19,7 +19,7 @@ export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = as
   }, async (req) => {
     const user = req.principal!.user;
     const version = await service.setAvatar(user.id, req.body.avatar);
-    return ok({ avatar: avatarUrl(publicUrl, { id: user.id, avatar: version }, false)! });
+    return ok({ avatar: avatarUrl(publicUrl(), { id: user.id, avatar: version }, false)! });
   });
 
   app.delete('/2/profile/avatar', {

@@ -4,7 +4,7 @@ import { contactsRoutes } from './contacts.routes.js';
 import { profileRoutes } from './profile.routes.js';
 import { sessionsRoutes } from './sessions.routes.js';
 
-export const profileModule: FastifyPluginAsyncTypebox<{ publicUrl: string }> = async (app, opts) => {
+export const profileModule: FastifyPluginAsyncTypebox<{ publicUrl: () => string }> = async (app, opts) => {
   await app.register(profileRoutes, opts);
   await app.register(contactsRoutes);
   await app.register(avatarRoutes, opts);

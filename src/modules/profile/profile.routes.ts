@@ -10,7 +10,7 @@ const config = { auth: { scopes: ['user_info' as const] } };
 const tags = ['Profile'];
 const RELATIONS: readonly ProfileRelation[] = ['emails', 'phones', 'security'];
 
-export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = async (app, { publicUrl }) => {
+export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }> = async (app, { publicUrl }) => {
   const service = profileService(app.db);
   const wantsDefault = (flag?: string) => flag !== '1' && flag !== 'true';
 
@@ -24,7 +24,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = a
     const user = req.principal!.user;
     const wanted = parseWith(req.query.with, RELATIONS);
     const related = wanted.size ? await service.related(user, wanted) : {};
-    return ok(presentProfile(user, avatarUrl(publicUrl, user, wantsDefault(req.query.no_avatar_default)), related));
+    return ok(presentProfile(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default)), related));
   });
 
   app.patch('/2/profile', {
@@ -35,7 +35,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = a
     },
   }, async (req) => {
     const user = await service.update(req.principal!.user.id, req.body, req.query.dry_run === true);
-    return ok(presentProfile(user, avatarUrl(publicUrl, user, true)));
+    return ok(presentProfile(user, avatarUrl(publicUrl(), user, true)));
   });
 
   app.get('/1/profile', {
@@ -46,6 +46,6 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> = a
     },
   }, async (req) => {
     const user = req.principal!.user;
-    return ok(presentProfileV1(user, avatarUrl(publicUrl, user, wantsDefault(req.query.no_avatar_default))));
+    return ok(presentProfileV1(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default))));
   });
 };

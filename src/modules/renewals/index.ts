@@ -6,7 +6,7 @@ import { renewalsRoutes } from './renewals.routes.js';
 // run it when it moves the clock), and its attempts. The payment path switches auto-renewal
 // on through `switchOnAfterPayment`.
 export { switchOnAfterPayment, supportsAutoRenewal } from './switch-on.js';
-export { renewalScheduler } from './renewal-scheduler.js';
+export { renewalScheduler, type Ticker } from './renewal-scheduler.js';
 
 export const renewalsModule: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(renewalsRoutes);

@@ -13,14 +13,27 @@ declare module 'fastify' {
   }
 }
 
+/** What runs a job every so often: setInterval by default; tests give their own and fire it. */
+export interface Ticker {
+  every(ms: number, tick: () => Promise<void>): { stop(): void };
+}
+
+export const intervalTicker: Ticker = {
+  every(ms, tick) {
+    const timer = setInterval(() => void tick(), ms);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  },
+};
+
 /**
  * Runs the renewal job every `intervalSeconds` on this instance (0: only on demand, when the
  * control plane moves the clock), on the main data and in each sandbox open on it. Runs on
  * the same data never overlap on one instance; runs on several instances may, and the job is
  * written for that (renewal-run.ts).
  */
-export const renewalScheduler = fp<{ intervalSeconds: number }>(
-  async function renewalScheduler(app, { intervalSeconds }) {
+export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>(
+  async function renewalScheduler(app, { intervalSeconds, ticker = intervalTicker }) {
     // The run in progress per sandbox ('' for the main data).
     const running = new Map<string, Promise<RunSummary>>();
 
@@ -43,20 +56,17 @@ export const renewalScheduler = fp<{ intervalSeconds: number }>(
     app.decorate('renewals', { runNow });
 
     if (intervalSeconds <= 0) return;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: { stop(): void } | undefined;
     app.addHook('onReady', async () => {
-      timer = setInterval(() => {
-        void (async () => {
-          const scopes = [undefined, ...(await app.sandboxes?.openHere() ?? []).map((o) => o.scope)];
-          for (const scope of scopes) {
-            await runInScope(scope, runNow).catch((err: unknown) => app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'));
-          }
-        })();
-      }, intervalSeconds * 1000);
-      timer.unref();
+      timer = ticker.every(intervalSeconds * 1000, async () => {
+        const scopes = [undefined, ...(await app.sandboxes?.openHere() ?? []).map((o) => o.scope)];
+        for (const scope of scopes) {
+          await runInScope(scope, runNow).catch((err: unknown) => app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'));
+        }
+      });
     });
     app.addHook('onClose', async () => {
-      clearInterval(timer);
+      timer?.stop();
       await Promise.all([...running.values()].map((r) => r.catch(() => undefined)));
     });
   },

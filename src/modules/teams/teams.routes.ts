@@ -12,7 +12,7 @@ const config = { auth: { scopes: ['accounts' as const] } };
 const tags = ['Accounts > Teams'];
 
 export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = teamsService(app.db, app.publicUrl);
+  const service = teamsService(app.db, () => app.publicUrl);
   const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
 
   app.get('/1/accounts/:account/teams', {

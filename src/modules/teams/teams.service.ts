@@ -58,13 +58,13 @@ async function writing<T>(db: Db, fn: Parameters<typeof inTransaction<T>>[1]): P
   }
 }
 
-export function teamsService(db: Db, publicUrl: string) {
+export function teamsService(db: Db, publicUrl: () => string) {
   const repo = teamsRepository(db);
 
   async function loadTeam(accountId: number, teamId: number, relations: ReadonlySet<string> = new Set()) {
     const row = await repo.find(accountId, teamId);
     if (!row) throw notFound('Team');
-    return (await presentTeams(repo, publicUrl, accountId, [row], relations))[0]!;
+    return (await presentTeams(repo, publicUrl(), accountId, [row], relations))[0]!;
   }
 
   /** Field checks shared by create and update: the owner must be a member, services must exist. */
@@ -90,7 +90,7 @@ export function teamsService(db: Db, publicUrl: string) {
       const relations = parseWith(q.with, TEAM_RELATIONS);
       const p = listParams(q, TEAM_SORTABLE, [{ field: 'name', dir: 'asc' }]);
       const { rows, total } = await repo.list(accountId, filtersOf(q), q.search?.trim() || undefined, p);
-      return { items: await presentTeams(repo, publicUrl, accountId, rows, relations), total, params: p };
+      return { items: await presentTeams(repo, publicUrl(), accountId, rows, relations), total, params: p };
     },
 
     async get(userId: number, accountId: number, teamId: number, withValue: string | string[] | undefined) {

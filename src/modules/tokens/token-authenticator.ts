@@ -6,13 +6,21 @@ import { hashToken, TOKEN_PREFIX } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { tokensRepository } from './tokens.repository.js';
 
-// last_used_at is written at most once a minute per token: a write on every request would
-// double the database work of the hottest path for a value nobody reads to the second.
+// last_used_at is written at most once a minute per token (on the mirror's clock): a write on
+// every request would double the database work of the hottest path for a value nobody reads
+// to the second. The request does not wait for the write.
 const TOUCH_EVERY_S = 60;
 
-export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void): Authenticator {
+export interface TokenAuthenticator extends Authenticator {
+  /** Resolves once every last_used_at write started so far has landed (or failed). */
+  settled(): Promise<void>;
+}
+
+export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void): TokenAuthenticator {
   const repo = tokensRepository(db);
-  return async (secret) => {
+  // The writes in flight, so that closing the app waits for them instead of dropping them.
+  const touches = new Set<Promise<void>>();
+  const authenticate: Authenticator = async (secret) => {
     if (!secret.startsWith(TOKEN_PREFIX)) return unauthorized('Invalid access token', 'invalid_token');
     const row = await repo.findWithUser(hashToken(secret));
     if (!row) return unauthorized('Invalid access token', 'invalid_token');
@@ -23,8 +31,10 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
     }
     const { token_id, scopes, token_expired_at, revoked_at, token_last_used_at, ...user } = row;
     if (token_last_used_at === null || now - token_last_used_at >= TOUCH_EVERY_S) {
-      repo.touch(token_id, now).catch(onTouchError);
+      const touch: Promise<void> = repo.touch(token_id, now).then(() => undefined, onTouchError).finally(() => touches.delete(touch));
+      touches.add(touch);
     }
     return { tokenId: token_id, scopes: new Set(scopes), user: user as UserRow };
   };
+  return Object.assign(authenticate, { settled: async () => void (await Promise.all(touches)) });
 }

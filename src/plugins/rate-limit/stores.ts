@@ -24,15 +24,18 @@ export interface RateLimitStore {
 export class MemoryStore implements RateLimitStore {
   private windows = new Map<string, { count: number; resetAt: number }>();
   private sweeper: NodeJS.Timeout;
+  private now: () => number;
 
-  constructor(sweepEveryMs = 60_000) {
+  /** `now`: the clock the windows are measured on, in milliseconds (tests move their own). */
+  constructor({ sweepEveryMs = 60_000, now = Date.now }: { sweepEveryMs?: number; now?: () => number } = {}) {
+    this.now = now;
     // Without a sweep, one entry per token/IP ever seen would stay in memory forever.
     this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
     this.sweeper.unref();
   }
 
   async hit(key: string, windowMs: number): Promise<Hit> {
-    const now = Date.now();
+    const now = this.now();
     let w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
       w = { count: 0, resetAt: now + windowMs };
@@ -44,11 +47,11 @@ export class MemoryStore implements RateLimitStore {
 
   async peek(key: string): Promise<number> {
     const w = this.windows.get(key);
-    return w && w.resetAt > Date.now() ? w.count : 0;
+    return w && w.resetAt > this.now() ? w.count : 0;
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
   }
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, testDatabase, bearer } from '../../helper.js';
+import { buildTestApp, testDatabase, bearer, needsPostgres } from '../../helper.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 import {
@@ -163,7 +163,7 @@ t.test('the ledger is append-only', async (t) => {
   t.equal(await balanceOf(app.db, u.accountId), 100);
 });
 
-t.test('30 concurrent deposits over real HTTP: the balance is the sum of the successful ones', async (t) => {
+t.test('30 concurrent deposits over real HTTP: the balance is the sum of the successful ones', needsPostgres('the balance under overlapping transactions is what is tested'), async (t) => {
   const u = await createUser(app.db);
   const ok = await saveCard(app, u.token, u.accountId, CARDS.visa);
   const declined = await saveCard(app, u.token, u.accountId, CARDS.declined);

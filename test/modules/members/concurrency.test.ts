@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp } from '../../helper.js';
+import { buildTestApp, needsPostgres } from '../../helper.js';
 import { memberIds, ownerCount } from '../../factories/members.js';
 import { createMember } from '../../factories/organisations.js';
 import { createUser } from '../../factories/users.js';
@@ -10,7 +10,7 @@ import { createUser } from '../../factories/users.js';
 
 const ROUNDS = 6;
 
-t.test('concurrent membership changes keep an owner', async (t) => {
+t.test('concurrent membership changes keep an owner', needsPostgres('the organisation\'s row lock is what is tested'), async (t) => {
   const app = await buildTestApp(t);
   const db = app.db;
   const base = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, testDatabase, bearer } from '../../helper.js';
+import { buildTestApp, testDatabase, bearer, needsPostgres } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { CARDS, saveCard } from '../../factories/billing.js';
 import { addInvoice, balance, fundPrepaid, invoiceRow, ledgerRows, paymentRows, paymentsUrl } from '../../factories/payments.js';
@@ -15,7 +15,7 @@ const post = (token: string, accountId: number, body: unknown) =>
     method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify(body),
   }).then(async (r) => ({ status: r.status, body: await r.json() as { data?: { id: number; prepaid_amount: number }; error?: { code: string; context?: Record<string, unknown> } } }));
 
-t.test('50 concurrent card payments of one invoice: exactly one pays it', async (t) => {
+t.test('50 concurrent card payments of one invoice: exactly one pays it', needsPostgres('the invoice\'s row lock is what is tested'), async (t) => {
   const u = await createUser(app.db);
   await saveCard(app, u.token, u.accountId, CARDS.visa);
   const inv = await addInvoice(app.db, u.accountId, 4200);
@@ -39,7 +39,7 @@ t.test('50 concurrent card payments of one invoice: exactly one pays it', async 
   t.equal(await balance(app.db, u.accountId), 0);
 });
 
-t.test('concurrent prepaid payments of different invoices never overdraw the prepaid account', async (t) => {
+t.test('concurrent prepaid payments of different invoices never overdraw the prepaid account', needsPostgres('the account\'s row lock is what is tested'), async (t) => {
   const u = await createUser(app.db);
   await fundPrepaid(app.db, u.accountId, 10_000);
   const invoices = [];
@@ -57,7 +57,7 @@ t.test('concurrent prepaid payments of different invoices never overdraw the pre
   t.equal((await paymentRows(app.db, u.accountId)).length, 1);
 });
 
-t.test('concurrent prepaid + card payments take exactly the balance, never more', async (t) => {
+t.test('concurrent prepaid + card payments take exactly the balance, never more', needsPostgres('the account\'s row lock is what is tested'), async (t) => {
   const u = await createUser(app.db);
   await saveCard(app, u.token, u.accountId, CARDS.visa);
   await fundPrepaid(app.db, u.accountId, 10_000);
