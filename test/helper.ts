@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp, type App, type AppOptions } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { openDatabase, type DatabaseHandle, type Db } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { emptyMigratedDump, sandboxDatabasePrefix } from '../src/db/sandboxes.js';
 import { migrations } from '../migrations/index.js';
@@ -88,13 +89,63 @@ export async function prepareTestDatabases(): Promise<void> {
 
 const urls = new WeakMap<DatabaseHandle, string>();
 
-export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
-  if (!serverUrl) {
-    const handle = openDatabase({ loadDataDir: await pgliteDump() });
-    await migrateToLatest(handle.db);
-    t.teardown(() => handle.close());
-    return handle;
+// PGlite: starting one costs seconds (the database boots inside WebAssembly), and a test file
+// asks for several. A database whose test has ended goes back to a pool of this process and
+// is lent again once set back exactly to the migrated state it started in: every table as it
+// was (copied aside when it was first opened), every sequence where it stood, the schemas
+// tests made (snapshots) dropped. The server's keys are left, as the app caches them per
+// database. Set back when lent rather than when returned: by then every app on it is closed.
+const PRISTINE = 'ikm_test_pristine';
+const KEPT = new Set(['kysely_migration', 'kysely_migration_lock', 'mirror_secrets']);
+const idle: DatabaseHandle[] = [];
+
+async function publicTables(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ table_name: string }>`
+    SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`.execute(db);
+  return rows.map((r) => r.table_name).filter((n) => !KEPT.has(n)).sort();
+}
+
+async function rememberPristine(db: Db): Promise<void> {
+  await sql`CREATE SCHEMA ${sql.id(PRISTINE)}`.execute(db);
+  for (const table of await publicTables(db)) {
+    await sql`CREATE TABLE ${sql.id(PRISTINE, table)} AS TABLE ${sql.id('public', table)}`.execute(db);
   }
+  await sql`CREATE TABLE ${sql.id(PRISTINE, '_sequences')} AS
+    SELECT sequencename AS name, last_value FROM pg_sequences WHERE schemaname = 'public'`.execute(db);
+}
+
+async function backToPristine(db: Db): Promise<void> {
+  const { rows: schemas } = await sql<{ nspname: string }>`
+    SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', ${PRISTINE}, 'information_schema') AND nspname NOT LIKE 'pg\_%'`.execute(db);
+  for (const s of schemas) await sql`DROP SCHEMA ${sql.id(s.nspname)} CASCADE`.execute(db);
+  const tables = await publicTables(db);
+  await db.transaction().execute(async (trx) => {
+    // Rows go back in any order: foreign keys and triggers are not checked while they do.
+    await sql`SET LOCAL session_replication_role = replica`.execute(trx);
+    await sql`TRUNCATE TABLE ${sql.join(tables.map((n) => sql.id('public', n)))} RESTART IDENTITY CASCADE`.execute(trx);
+    for (const table of tables) {
+      await sql`INSERT INTO ${sql.id('public', table)} SELECT * FROM ${sql.id(PRISTINE, table)}`.execute(trx);
+    }
+    await sql`SELECT setval(format('public.%I', name), last_value) FROM ${sql.id(PRISTINE, '_sequences')} WHERE last_value IS NOT NULL`.execute(trx);
+  });
+}
+
+async function pgliteDatabase(t: Tap): Promise<DatabaseHandle> {
+  let handle = idle.pop();
+  if (handle) {
+    await backToPristine(handle.db);
+  } else {
+    handle = openDatabase({ loadDataDir: await pgliteDump() });
+    await migrateToLatest(handle.db);
+    await rememberPristine(handle.db);
+  }
+  const lent = handle;
+  t.teardown(() => void idle.push(lent));
+  return lent;
+}
+
+export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
+  if (!serverUrl) return pgliteDatabase(t);
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const template = templateName();
