@@ -21,16 +21,11 @@ async function main() {
     // The only slow start there is (initdb inside WebAssembly): say so rather than look hung.
     process.stdout.write(`Creating the embedded database in ${config.DATA_DIR} (first start only; about 10 seconds)…\n`);
   }
-  // The database opens (PGlite boots; the pool connects) while the server's modules load.
-  const { openDatabase } = await import('./db/database.js');
-  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR });
-  const ready = database.ping();
-  ready.catch(() => {}); // awaited below, after the imports; a failure surfaces there
-  const [{ default: closeWithGrace }, { buildApp }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES }, { seed }] = await Promise.all([
-    import('close-with-grace'), import('./app.js'), import('./db/migrate.js'),
+  const [{ default: closeWithGrace }, { buildApp }, { openDatabase }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES }, { seed }] = await Promise.all([
+    import('close-with-grace'), import('./app.js'), import('./db/database.js'), import('./db/migrate.js'),
     import('./modules/bootstrap/bootstrap.js'), import('./modules/mirror/fixtures/demo.js'), import('./modules/mirror/seed.js'),
   ]);
-  await ready;
+  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR });
   await migrateToLatest(database.db);
   // MIRROR_SEED replaces whatever the database holds with a fixture (and its known tokens).
   const seeded = config.MIRROR_SEED ? await seed(database.db, FIXTURES[config.MIRROR_SEED]!) : undefined;

@@ -35,7 +35,7 @@ function acceptingBinaryBooleans(validate: Validate, fields: string[]): Validate
  * Compiles on the first request that needs it: compiling every route's schemas up front
  * took most of a second of each start, for routes a given run may never call.
  */
-export function compiledOnFirstUse(compile: () => Validate): Validate {
+function compiledOnFirstUse(compile: () => Validate): Validate {
   let validate: Validate | undefined;
   const lazy = ((data: unknown) => {
     validate ??= compile();
