@@ -11,6 +11,7 @@ import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { seedInvoices } from './invoices-seed.js';
 import { seedBenchUser } from './seed.js';
+import { measureStart } from './start.js';
 
 // `npm run bench`: GET /2/profile on ik-mirror against a bare Fastify route that does only the
 // auth lookup (same SQL, same pool size), each server in its own child process, measured one
@@ -23,7 +24,8 @@ import { seedBenchUser } from './seed.js';
 // BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (50), BENCH_ROUNDS (3, medians reported), BENCH_TOKENS (20000),
 // BENCH_PATH (default /2/profile), BENCH_LOG_LEVEL (turns ik-mirror's logger on, to /dev/null),
 // BENCH_CPU_PROF=dir (children run with --cpu-prof into dir), BENCH_INVOICES (30000, for the
-// "pay one invoice" measurement that follows the comparison).
+// "pay one invoice" measurement that follows the comparison), BENCH_SEED_ROUNDS (5, the control
+// plane's costs), BENCH_START_ROUNDS (5, `npm start` until ready, bench/start.ts).
 
 interface Histogram { average: number; p50: number; p99: number; total: number }
 interface Result {
@@ -54,6 +56,7 @@ const TOKENS = Number(env.BENCH_TOKENS ?? 20_000);
 const IKM_PATH = env.BENCH_PATH ?? '/2/profile';
 const INVOICES = Number(env.BENCH_INVOICES ?? 30_000);
 const SEED_ROUNDS = Number(env.BENCH_SEED_ROUNDS ?? 5);
+const START_ROUNDS = Number(env.BENCH_START_ROUNDS ?? 5);
 const TARGET_RPS_RATIO = 0.8;
 const TARGET_P99_RATIO = 1.5;
 
@@ -354,6 +357,7 @@ async function main() {
   report(ikm, bare, ikmFeeder, target);
   await measurePayments(target, ikmFeeder, seeded);
   await measureResetAndSeed(target);
+  await measureStart(target, START_ROUNDS);
 }
 
 /**

@@ -10,6 +10,7 @@ import { Sandboxes } from './db/sandboxes.js';
 import settings from './plugins/settings.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
+import docsUi from './plugins/docs-ui.js';
 import rateLimit from './plugins/rate-limit/index.js';
 import { MemoryStore, RedisStore, SandboxedStore, type RateLimitStore } from './plugins/rate-limit/stores.js';
 import requestIdHeader, { requestId } from './plugins/request-id.js';
@@ -120,6 +121,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(activityRoutes);
   await app.register(supportRoutes);
   await app.register(postmanRoutes);
+  await app.register(docsUi);
   await app.register(testingRoutes);
   await app.register(sandboxesRoutes);
 

@@ -21,11 +21,16 @@ async function main() {
     // The only slow start there is (initdb inside WebAssembly): say so rather than look hung.
     process.stdout.write(`Creating the embedded database in ${config.DATA_DIR} (first start only; about 10 seconds)…\n`);
   }
-  const [{ default: closeWithGrace }, { buildApp }, { openDatabase }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES }, { seed }] = await Promise.all([
-    import('close-with-grace'), import('./app.js'), import('./db/database.js'), import('./db/migrate.js'),
+  // The database boots (inside WebAssembly when embedded) while the server's modules load.
+  const { openDatabase } = await import('./db/database.js');
+  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR });
+  const booted = database.ping();
+  booted.catch(() => {}); // awaited below, once the modules are loaded; until then not unhandled
+  const [{ default: closeWithGrace }, { buildApp }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES }, { seed }] = await Promise.all([
+    import('close-with-grace'), import('./app.js'), import('./db/migrate.js'),
     import('./modules/bootstrap/bootstrap.js'), import('./modules/mirror/fixtures/demo.js'), import('./modules/mirror/seed.js'),
   ]);
-  const database = openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR });
+  await booted;
   await migrateToLatest(database.db);
   // MIRROR_SEED replaces whatever the database holds with a fixture (and its known tokens).
   const seeded = config.MIRROR_SEED ? await seed(database.db, FIXTURES[config.MIRROR_SEED]!) : undefined;

@@ -1,18 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp, type App, type AppOptions } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { openDatabase, type DatabaseHandle, type Db } from '../src/db/database.js';
+import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { emptyMigratedDump, sandboxDatabasePrefix } from '../src/db/sandboxes.js';
+import { sandboxDatabasePrefix } from '../src/db/sandboxes.js';
 import { migrations } from '../migrations/index.js';
+import { scratchDir } from './scratch.js';
 
-// Each test file gets a database of its own: on Postgres a copy of a migrated template
-// (TEST_DATABASE_URL, else DATABASE_URL); with neither, an in-memory PGlite started from a
-// dump of a migrated empty cluster. Both are made once per set of migrations (test/before.ts
+// Each test gets a database of its own: on Postgres a copy of a migrated template database
+// (TEST_DATABASE_URL, else DATABASE_URL); with neither, a PGlite on a copy of a migrated
+// empty cluster's data directory. Both are made once per set of migrations (test/before.ts
 // makes them before the first file runs; a file run alone makes them if they are missing).
 
 interface Tap {
@@ -31,23 +33,47 @@ function migrationsHash(): string {
 
 const templateName = () => `ikm_template_${migrationsHash()}`;
 
-/** Where the PGlite dump is kept between runs: npm's conventional cache folder, ignored by git. */
-const dumpPath = () => join(process.cwd(), 'node_modules', '.cache', 'ik-mirror', `pglite-${migrationsHash()}.tar`);
+/** Where the migrated PGlite cluster is kept between runs: npm's conventional cache folder, ignored by git. */
+const pgliteTemplateDir = () => join(process.cwd(), 'node_modules', '.cache', 'ik-mirror', `pglite-${migrationsHash()}`);
 
-/** The migrated empty PGlite cluster as a dump: initdb and the migrations cost ~8 s; loading it, a fraction. */
-async function pgliteDump(): Promise<Blob> {
-  const path = dumpPath();
-  try {
-    return new Blob([readFileSync(path)]);
-  } catch {
-    const dump = await emptyMigratedDump();
-    mkdirSync(dirname(path), { recursive: true });
-    // Written aside then renamed: a file running in parallel reads a whole dump or none.
-    const partial = `${path}.${process.pid}`;
-    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-    renameSync(partial, path);
-    return dump;
+/** Templates of other migrations (an older checkout's) are only disk space. */
+function forgetOtherTemplates(current: string): void {
+  const cache = dirname(current);
+  const name = basename(current);
+  // This template, or one being built (`<name>.<pid>`).
+  const ours = (entry: string) => entry.startsWith(name) && /^(\.\d+)?$/.test(entry.slice(name.length));
+  for (const entry of readdirSync(cache)) {
+    if (entry.startsWith('pglite-') && !ours(entry)) rmSync(join(cache, entry), { recursive: true, force: true });
   }
+}
+
+/**
+ * The migrated empty PGlite cluster, as a data directory each test database is a copy of:
+ * initdb and the migrations cost ~8 s once; a copy boots in a fraction of a second (a dump,
+ * unpacked into memory, took seconds).
+ */
+async function pgliteTemplate(): Promise<string> {
+  const dir = pgliteTemplateDir();
+  if (existsSync(join(dir, 'PG_VERSION'))) return dir;
+  // Built aside then renamed: a file running in parallel sees a whole template or none.
+  const building = `${dir}.${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  const handle = openDatabase({ dataDir: building });
+  await migrateToLatest(handle.db);
+  // No test creates a database inside PGlite (a sandbox there is another PGlite): without the
+  // template databases the copy each test makes is half the size.
+  for (const name of ['template0', 'template1']) {
+    await sql`ALTER DATABASE ${sql.id(name)} WITH IS_TEMPLATE false`.execute(handle.db);
+    await sql`DROP DATABASE ${sql.id(name)}`.execute(handle.db);
+  }
+  await handle.close();
+  try {
+    renameSync(building, dir);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another process got there first
+  }
+  forgetOtherTemplates(dir);
+  return dir;
 }
 
 function withDatabase(url: string, name: string): string {
@@ -77,7 +103,7 @@ async function ensureTemplate(admin: pg.Client, url: string, name: string): Prom
 
 /** Makes the test run's template (Postgres) or dump (PGlite) once, before the files run. */
 export async function prepareTestDatabases(): Promise<void> {
-  if (!serverUrl) return void (await pgliteDump());
+  if (!serverUrl) return void (await pgliteTemplate());
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -89,59 +115,20 @@ export async function prepareTestDatabases(): Promise<void> {
 
 const urls = new WeakMap<DatabaseHandle, string>();
 
-// PGlite: starting one costs seconds (the database boots inside WebAssembly), and a test file
-// asks for several. A database whose test has ended goes back to a pool of this process and
-// is lent again once set back exactly to the migrated state it started in: every table as it
-// was (copied aside when it was first opened), every sequence where it stood, the schemas
-// tests made (snapshots) dropped. The server's keys are left, as the app caches them per
-// database. Set back when lent rather than when returned: by then every app on it is closed.
-const PRISTINE = 'ikm_test_pristine';
-const KEPT = new Set(['kysely_migration', 'kysely_migration_lock', 'mirror_secrets']);
-const idle: DatabaseHandle[] = [];
+// A test's database holds little: 16 MB of shared buffers instead of PGlite's 128 boots faster
+// and halves a test process's memory.
+const TEST_PGLITE_SETTINGS = { shared_buffers: '16MB' };
 
-async function publicTables(db: Db): Promise<string[]> {
-  const { rows } = await sql<{ table_name: string }>`
-    SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`.execute(db);
-  return rows.map((r) => r.table_name).filter((n) => !KEPT.has(n)).sort();
-}
-
-async function rememberPristine(db: Db): Promise<void> {
-  await sql`CREATE SCHEMA ${sql.id(PRISTINE)}`.execute(db);
-  for (const table of await publicTables(db)) {
-    await sql`CREATE TABLE ${sql.id(PRISTINE, table)} AS TABLE ${sql.id('public', table)}`.execute(db);
-  }
-  await sql`CREATE TABLE ${sql.id(PRISTINE, '_sequences')} AS
-    SELECT sequencename AS name, last_value FROM pg_sequences WHERE schemaname = 'public'`.execute(db);
-}
-
-async function backToPristine(db: Db): Promise<void> {
-  const { rows: schemas } = await sql<{ nspname: string }>`
-    SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', ${PRISTINE}, 'information_schema') AND nspname NOT LIKE 'pg\_%'`.execute(db);
-  for (const s of schemas) await sql`DROP SCHEMA ${sql.id(s.nspname)} CASCADE`.execute(db);
-  const tables = await publicTables(db);
-  await db.transaction().execute(async (trx) => {
-    // Rows go back in any order: foreign keys and triggers are not checked while they do.
-    await sql`SET LOCAL session_replication_role = replica`.execute(trx);
-    await sql`TRUNCATE TABLE ${sql.join(tables.map((n) => sql.id('public', n)))} RESTART IDENTITY CASCADE`.execute(trx);
-    for (const table of tables) {
-      await sql`INSERT INTO ${sql.id('public', table)} SELECT * FROM ${sql.id(PRISTINE, table)}`.execute(trx);
-    }
-    await sql`SELECT setval(format('public.%I', name), last_value) FROM ${sql.id(PRISTINE, '_sequences')} WHERE last_value IS NOT NULL`.execute(trx);
-  });
-}
-
+/** PGlite: a copy of the template in a directory of its own, removed (with its sandboxes) when the test ends. */
 async function pgliteDatabase(t: Tap): Promise<DatabaseHandle> {
-  let handle = idle.pop();
-  if (handle) {
-    await backToPristine(handle.db);
-  } else {
-    handle = openDatabase({ loadDataDir: await pgliteDump() });
-    await migrateToLatest(handle.db);
-    await rememberPristine(handle.db);
-  }
-  const lent = handle;
-  t.teardown(() => void idle.push(lent));
-  return lent;
+  const templateDir = await pgliteTemplate();
+  const dataDir = scratchDir('ikm-test-');
+  const handle = openDatabase({ dataDir, templateDir, settings: TEST_PGLITE_SETTINGS });
+  t.teardown(async () => {
+    await handle.close();
+    await Promise.all([dataDir, `${dataDir}-sandboxes`].map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return handle;
 }
 
 export async function testDatabase(t: Tap): Promise<DatabaseHandle> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -31,12 +31,20 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** PGlite: start from this dump (`dumpDataDir`) instead of an empty cluster, when there is no data yet. */
   loadDataDir?: Blob;
+  /**
+   * PGlite: a migrated cluster's data directory, copied into `dataDir` when that holds no
+   * cluster yet. A copy boots in a fraction of a second; a dump is unpacked in seconds.
+   */
+  templateDir?: string;
+  /** PGlite: server settings (`-c name=value`) beside PGlite's own. */
+  settings?: Record<string, string>;
   poolSize?: number;
 }
 
 export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   if (opts.url) return { ...openPostgres(opts.url, opts.poolSize ?? 20), options: opts };
-  return { ...openPglite(opts.dataDir, opts.loadDataDir), options: opts };
+  if (opts.templateDir && opts.dataDir && isEmpty(opts.dataDir)) cpSync(opts.templateDir, opts.dataDir, { recursive: true });
+  return { ...openPglite(opts), options: opts };
 }
 
 function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'> {
@@ -52,12 +60,15 @@ function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'>
   };
 }
 
-function openPglite(dataDir?: string, loadDataDir?: Blob): Omit<DatabaseHandle, 'options'> {
+const isEmpty = (dir: string) => !existsSync(dir) || readdirSync(dir).length === 0;
+
+function openPglite({ dataDir, loadDataDir, settings = {} }: DatabaseOptions): Omit<DatabaseHandle, 'options'> {
   // A dump seeds only a directory with no cluster in it yet (a sandbox made before keeps its data).
-  const load = loadDataDir && (!dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0);
+  const load = loadDataDir && (!dataDir || isEmpty(dataDir));
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const parsers = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) };
-  const pglite = new PGlite(dataDir, { parsers, ...(load ? { loadDataDir } : {}) });
+  const startParams = [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+  const pglite = new PGlite(dataDir, { parsers, startParams, ...(load ? { loadDataDir } : {}) });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,

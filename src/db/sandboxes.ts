@@ -164,6 +164,9 @@ export class Sandboxes {
 
   private async makePglite(name: string): Promise<DatabaseHandle> {
     const dir = this.directory();
+    // A main database copied from a migrated cluster's directory (tests) lends it.
+    const { templateDir, settings } = this.main.options;
+    if (dir && templateDir) return openDatabase({ dataDir: `${dir}/${name}`, templateDir, settings });
     if (!this.template) {
       // A main database that itself started from a migrated empty dump (tests) lends it.
       this.template = this.main.options.loadDataDir ? Promise.resolve(this.main.options.loadDataDir) : emptyMigratedDump();

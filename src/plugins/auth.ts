@@ -20,9 +20,6 @@ declare module 'fastify' {
 
 export type Authenticator = (secret: string) => Promise<Principal | AppError>;
 
-// Routes that plugins register for the documentation UI carry no config of their own.
-const DOCS_PREFIX = '/docs';
-
 /** The bearer token of the request: undefined without one, '' when the header is malformed. */
 export function bearerOf(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
@@ -53,10 +50,6 @@ export default fp<{ authenticate: Authenticator }>(
 
     // Fail closed: a route that does not say who may call it stops the app from booting.
     app.addHook('onRoute', (route) => {
-      if (route.url.startsWith(DOCS_PREFIX)) {
-        route.config = { ...route.config, auth: 'public', rateLimit: false };
-        return;
-      }
       if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth`);
     });
 

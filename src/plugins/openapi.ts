@@ -1,11 +1,10 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import helmet from '@fastify/helmet';
 import type { RouteOptions } from 'fastify';
 import { errorResponses } from '../shared/schemas.js';
 
-// OpenAPI 3.1 built from the routes' TypeBox schemas, served at /openapi.json and /docs.
+// OpenAPI 3.1 built from the routes' TypeBox schemas, served at /openapi.json (and shown at
+// /docs, docs-ui.ts).
 // Each route lists its success schema; the error statuses it can return are derived here
 // from what it declares (auth, input), so no route can forget them.
 
@@ -62,12 +61,6 @@ export default fp<{ serverUrl: () => string }>(
           },
         },
       },
-    });
-    // Helmet's browser-protection headers matter for the HTML pages of the UI, not for JSON;
-    // registered in this context only, they cost the API nothing.
-    await app.register(async (docs) => {
-      await docs.register(helmet, { contentSecurityPolicy: false });
-      await docs.register(swaggerUi, { routePrefix: '/docs' });
     });
 
     app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public' } }, async () => app.swagger());

@@ -57,3 +57,19 @@ t.test('Swagger UI is served at /docs', async (t) => {
   t.equal(res.statusCode, 200);
   t.match(res.headers['content-type'], /text\/html/);
 });
+
+t.test('Swagger UI: its scripts and the document it shows, the main app\'s', async (t) => {
+  const app = await buildTestApp(t);
+  const [page, bundle, json] = await Promise.all(['/docs', '/docs/static/swagger-ui-bundle.js', '/docs/json'].map((url) => app.inject({ method: 'GET', url })));
+  t.equal(page.statusCode, 200, 'the page');
+  t.match(page.headers['content-type'], /text\/html/);
+  t.equal(bundle.statusCode, 200);
+  t.match(bundle.headers['content-type'], /javascript/);
+  t.ok(bundle.rawPayload.length > 500_000, 'the whole bundle');
+  t.equal(json.statusCode, 200);
+  t.same(json.json().paths, (await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths, 'the document is the one /openapi.json serves');
+  t.match((await app.inject({ method: 'GET', url: '/docs/' })).headers, { 'x-content-type-options': 'nosniff' }, 'Helmet\'s headers on the pages');
+  const missing = await app.inject({ method: 'GET', url: '/docs/nothing-here' });
+  t.equal(missing.statusCode, 404);
+  t.match(missing.json(), { result: 'error', error: { code: 'method_not_found' } }, 'in the envelope');
+});

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import { insertPerson } from '../users/people.repository.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { createDemoProducts } from '../products/demo-products.js';
@@ -24,13 +24,14 @@ export const ADMIN_EMAIL = 'admin@ik-mirror.local';
  * The advisory lock keeps two instances starting together from both doing it.
  */
 export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefined> {
+  // Every later start ends here, before the password hash (argon2: a quarter of a second).
+  if (await anyUser(db)) return undefined;
   const password = newPassword();
   const passwordHash = await hashPassword(password);
   const { secret, hash } = newApiToken();
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
-    const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-    if (existing) return undefined;
+    if (await anyUser(trx)) return undefined;
     const now = nowSeconds();
     const account = await trx.insertInto('accounts').values({ name: 'ik-mirror', updated_at: now }).returning('id').executeTakeFirstOrThrow();
     const user = await insertPerson(trx, {
@@ -42,3 +43,5 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
     return { email: ADMIN_EMAIL, password, token: secret, accountId: account.id };
   });
 }
+
+const anyUser = async (db: Executor) => (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;

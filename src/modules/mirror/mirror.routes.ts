@@ -23,12 +23,12 @@ const UNIT = { d: 86_400, h: 3_600, m: 60, s: 1 } as const;
 const seconds = (duration: string) =>
   [...duration.matchAll(/([0-9]+)([dhms])/g)].reduce((sum, [, n, u]) => sum + Number(n) * UNIT[u as keyof typeof UNIT], 0);
 
-/** The offset the body asks for; exactly one of now, advance and reset. */
-function offsetFor(body: SetClockInput): number {
+/** The offset the body asks for, `real` being the machine's time; exactly one of now, advance and reset. */
+function offsetFor(body: SetClockInput, real: number): number {
   const given = (['now', 'advance', 'reset'] as const).filter((k) => body[k] !== undefined);
   if (given.length !== 1) throw invalidField('now', 'required_without', 'Give exactly one of now, advance and reset', ['now', 'advance', 'reset']);
   if (body.reset) return 0;
-  if (body.now !== undefined) return body.now - realNowSeconds();
+  if (body.now !== undefined) return body.now - real;
   const by = typeof body.advance === 'number' ? body.advance : seconds(body.advance!);
   return clockOffset() + by;
 }
@@ -53,9 +53,14 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req) => {
     await syncClock(app.db);
-    await setClockOffset(app.db, offsetFor(req.body));
-    const renewals = await app.renewals.runNow();
-    return ok({ ...clockState(), renewals });
+    // The run happens at exactly the time asked for: were it to read the clock again, a
+    // second ticking meanwhile would run it a second late (a retry due at that very second
+    // would wait for the next move).
+    const real = realNowSeconds();
+    const offset = offsetFor(req.body, real);
+    await setClockOffset(app.db, offset);
+    const renewals = await app.renewals.runNow(real + offset);
+    return ok({ now: real + offset, real_now: real, offset_seconds: offset, renewals });
   });
 
   app.post('/_mirror/reset', {

@@ -7,8 +7,11 @@ import { runDueRenewals, type RunSummary } from './renewal-run.js';
 declare module 'fastify' {
   interface FastifyInstance {
     renewals: {
-      /** Runs the renewal job now on the current scope's data (after any run in progress there on this instance) and answers what it did. */
-      runNow(): Promise<RunSummary>;
+      /**
+       * Runs the renewal job on the current scope's data (after any run in progress there on
+       * this instance) and answers what it did; `at` is the time it runs at, now by default.
+       */
+      runNow(at?: number): Promise<RunSummary>;
     };
   }
 }
@@ -37,12 +40,12 @@ export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>
     // The run in progress per sandbox ('' for the main data).
     const running = new Map<string, Promise<RunSummary>>();
 
-    async function runNow(): Promise<RunSummary> {
+    async function runNow(at?: number): Promise<RunSummary> {
       const key = currentSandbox() ?? '';
       while (running.has(key)) await running.get(key)!.catch(() => undefined);
       const run = (async () => {
         await syncClock(app.db);
-        const summary = await runDueRenewals(app.db, nowSeconds(), app.log);
+        const summary = await runDueRenewals(app.db, at ?? nowSeconds(), app.log);
         for (const [outcome, n] of Object.entries(summary)) if (n) app.metrics?.renewals.inc({ outcome }, n);
         return summary;
       })();
@@ -61,7 +64,7 @@ export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>
       timer = ticker.every(intervalSeconds * 1000, async () => {
         const scopes = [undefined, ...(await app.sandboxes?.openHere() ?? []).map((o) => o.scope)];
         for (const scope of scopes) {
-          await runInScope(scope, runNow).catch((err: unknown) => app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'));
+          await runInScope(scope, () => runNow()).catch((err: unknown) => app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'));
         }
       });
     });

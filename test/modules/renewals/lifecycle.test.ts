@@ -119,3 +119,17 @@ t.test('no usable method: a failed attempt that says so', async (t) => {
   const [reminder] = await s.notices(s.owner);
   t.match(reminder, { kind: 'auto_renewal_reminder', body: /no saved payment method/ });
 });
+
+t.test('the run happens at the very time the clock is moved to, however long the request takes', async (t) => {
+  const s = await scene(t, CARDS.declined);
+  // Every reading of the machine's clock is a second later than the one before.
+  const realNow = Date.now;
+  let ticks = 0;
+  Date.now = () => realNow() + 1000 * ++ticks;
+  t.teardown(() => { Date.now = realNow; });
+  const moved = await clockTo(s.app, s.expiry - 14 * DAY);
+  Date.now = realNow;
+  t.equal(moved.now, s.expiry - 14 * DAY, 'the answer says the time asked for');
+  t.match(await s.attempts(), [{ status: 'failed', created_at: s.expiry - 14 * DAY, next_attempt_at: s.expiry - 13 * DAY }], 'the attempt is stamped with it and retried a day later, to the second');
+  t.same((await clockTo(s.app, s.expiry - 13 * DAY)).renewals.failed, 1, 'so the retry is due when the clock gets there');
+});

@@ -1,34 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // The server as a user starts it, in a child process on port 0: it prints the address it got
-// (`listening: http://…`), which is how the test finds it. The built server (dist/) is run
-// when the build is newer than every source file (CI builds before testing), else the sources
-// through tsx, so an edited source is never tested through a stale build.
+// (`listening: http://…`), which is how the test finds it. It runs from the same build as the
+// test itself (`npm test` transpiles src/ beside test/), so an edited source is never tested
+// through a stale build.
 
 interface Tap {
   teardown(fn: () => unknown): void;
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function builtIsCurrent(): boolean {
-  try {
-    return statSync('dist/src/server.js').mtimeMs > Math.max(newestSource('src'), newestSource('migrations'));
-  } catch {
-    return false;
-  }
-}
-
-const built = builtIsCurrent();
+const entryScript = (entry: 'server' | 'cli') => fileURLToPath(new URL(`../../src/${entry}.js`, import.meta.url));
 
 export interface Child {
   process: ChildProcess;
@@ -40,10 +22,9 @@ export interface Child {
   url(): Promise<string>;
 }
 
-/** Starts `src/server.ts` or `src/cli.ts`; the test's teardown kills it if it is still running. */
+/** Starts the server or the CLI (`src/server.ts`, `src/cli.ts`); the test's teardown kills it if it is still running. */
 export function startChild(t: Tap, entry: 'server' | 'cli', { args = [], env = {} }: { args?: string[]; env?: Record<string, string> } = {}): Child {
-  const script = built ? [`dist/src/${entry}.js`] : ['--import', 'tsx', `src/${entry}.ts`];
-  const child = spawn(process.execPath, [...script, ...args], {
+  const child = spawn(process.execPath, [entryScript(entry), ...args], {
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import t from 'tap';
 import { startChild } from './child.js';
+import { scratchDir, scratchPath } from '../scratch.js';
 
 // The process as a user starts it: configuration checks, the first-start administrator,
 // graceful shutdown. Runs the server in a child process on the embedded database, on port 0.
@@ -11,7 +10,7 @@ const field = (out: string, name: string) => new RegExp(`^${name}: (\\S+)$`, 'm'
 
 t.test('a bad variable stops the boot with its name', async (t) => {
   const bad = [['PORT', 'abc'], ['PORT', '65536'], ['DATABASE_URL', 'mysql://x'], ['RATE_LIMIT_MAX', '0'], ['LOG_LEVEL', 'loud']];
-  const runs = bad.map(([name, value]) => ({ name: name!, value: value!, run: startChild(t, 'server', { env: { [name!]: value!, DATA_DIR: join(tmpdir(), 'ikm-never-created') } }) }));
+  const runs = bad.map(([name, value]) => ({ name: name!, value: value!, run: startChild(t, 'server', { env: { [name!]: value!, DATA_DIR: scratchPath('ikm-never-created') } }) }));
   for (const { name, value, run } of runs) {
     t.equal(await run.exited, 78, `${name}=${value} is refused`);
     t.match(run.output(), new RegExp(`invalid configuration: .*${name}`), `the message names ${name}`);
@@ -19,7 +18,7 @@ t.test('a bad variable stops the boot with its name', async (t) => {
 });
 
 t.test('first start creates and prints the administrator once; later starts (npx ik-mirror\'s flags) print nothing; --seed replaces the data', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ikm-server-'));
+  const dataDir = scratchDir('ikm-server-');
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const first = startChild(t, 'server', { env: { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' } });
