@@ -82,6 +82,12 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+/** Templates of other migrations (an older checkout's) are only disk space; one still being copied from stays. */
+async function dropOtherTemplates(admin: pg.Client, current: string): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'ikm\\_template\\_%' AND datname <> $1", [current]);
+  for (const r of rows) await admin.query(`DROP DATABASE "${r.datname}"`).catch(() => undefined);
+}
+
 async function ensureTemplate(admin: pg.Client, url: string, name: string): Promise<void> {
   // Parallel test files race to build the template; one builds, the others wait for it.
   await admin.query('SELECT pg_advisory_lock(4242002)');
@@ -96,6 +102,7 @@ async function ensureTemplate(admin: pg.Client, url: string, name: string): Prom
     await migrateToLatest(handle.db);
     await handle.close();
     await admin.query(`ALTER DATABASE "${name}_building" RENAME TO "${name}"`);
+    await dropOtherTemplates(admin, name);
   } finally {
     await admin.query('SELECT pg_advisory_unlock(4242002)');
   }

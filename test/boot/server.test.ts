@@ -27,6 +27,8 @@ t.test('first start creates and prints the administrator once; later starts (npx
   t.not(new URL(url).port, '0');
   await first.printed(/^Try: .*$/m);
   const out = first.output();
+  t.match(out, new RegExp(`^Creating the embedded database in ${dataDir} \\(first start only`, 'm'), 'the first start says what takes it time');
+  t.ok(out.indexOf('Creating the embedded database') < out.indexOf('listening:'), 'before it is done');
   t.match(field(out, 'email'), /@/);
   t.ok((field(out, 'password') ?? '').length >= 16, 'a generated password is printed');
   const token = field(out, 'token')!;
@@ -66,6 +68,7 @@ t.test('first start creates and prints the administrator once; later starts (npx
   second.process.kill('SIGINT');
   t.equal(await second.exited, 0, 'SIGINT closes gracefully');
   t.notMatch(second.output(), /^(email|password|token): /m, 'nothing is printed the second time');
+  t.notMatch(second.output(), /Creating the embedded database/, 'nor is the database created again');
 
   const seeded = startChild(t, 'cli', { args: ['--port', '0', '--data-dir', dataDir, '--admin-token', admin, '--seed', 'demo', '--log-level', 'warn'] });
   const seededUrl = await seeded.url();
