@@ -1,16 +1,17 @@
 import type {} from '@fastify/cookie';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
-import { hashToken, sameSecret } from '../../shared/secrets.js';
+import { hashToken } from '../../shared/secrets.js';
 import { recordActivity } from '../activity/record.js';
 import { nowSeconds } from '../../shared/time.js';
 import { clientsRepository, type ClientRow } from './clients.repository.js';
-import { issuerOf, secureCookies } from './issuer.js';
+import { csrfTokens } from './csrf.js';
+import { cookieName, issuerOf, secureCookies } from './issuer.js';
 import { parseScopes } from './oauth-scopes.js';
 import { consentPage, errorPage, sendPage, signInPage } from './pages.js';
-import { serverSecret } from './server-secrets.js';
 import { SESSION_TTL, sessionUser, signIn } from './sign-in.js';
+import { refusalMessage } from './sign-in-throttle.js';
 import { CODE_TTL } from './token-service.js';
 
 // GET /authorize shows the sign-in page (no session) or the consent page; the pages post back
@@ -18,8 +19,7 @@ import { CODE_TTL } from './token-service.js';
 // redirect URI that is not registered exactly gets an error page, never a redirect (RFC 9700
 // §4.1); other errors go back to the client with `error`, `state` and `iss` (RFC 9207).
 
-export const SESSION_COOKIE = 'ikm_session';
-const CSRF_COOKIE = 'ikm_csrf';
+const sessionCookie = (req: FastifyRequest) => cookieName(req, 'ikm_session');
 
 type Query = Record<string, string | undefined>;
 
@@ -65,29 +65,19 @@ async function check(req: FastifyRequest, q: Query): Promise<Checked | { redirec
 
 
 export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async (app, { store }) => {
-  const csrfKey = () => serverSecret(app.db, 'csrf_hmac');
-  const consentToken = async (sessionHash: string) => createHmac('sha256', await csrfKey()).update(`consent:${sessionHash}`).digest('base64url');
+  const csrf = csrfTokens(app.db);
   const config = { auth: 'public' as const };
   const schema = { hide: true };
 
-  function preSessionCsrf(req: FastifyRequest, reply: FastifyReply) {
-    let token = req.cookies[CSRF_COOKIE];
-    if (!token || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
-      token = randomBytes(24).toString('base64url');
-      reply.setCookie(CSRF_COOKIE, token, { path: '/authorize', httpOnly: true, sameSite: 'lax', secure: secureCookies(req) });
-    }
-    return token;
-  }
-
   async function show(req: FastifyRequest, reply: FastifyReply, c: Checked, signInError?: { message: string; status: number; email?: string }) {
     const action = req.url;
-    const session = signInError ? undefined : await sessionUser(app.db, req.cookies[SESSION_COOKIE]);
+    const session = signInError ? undefined : await sessionUser(app.db, req.cookies[sessionCookie(req)]);
     if (!session) {
-      const page = signInPage({ action, csrf: preSessionCsrf(req, reply), clientName: c.client.name, email: signInError?.email, error: signInError?.message });
+      const page = signInPage({ action, csrf: await csrf.forSignIn(req, reply), clientName: c.client.name, email: signInError?.email, error: signInError?.message });
       return sendPage(reply, signInError?.status ?? 200, 'Sign in', page);
     }
     const user = await app.db.selectFrom('users').select('email').where('id', '=', session.userId).executeTakeFirstOrThrow();
-    const page = consentPage({ action, csrf: await consentToken(session.tokenHash), clientName: c.client.name, userEmail: user.email, scopes: c.scopes });
+    const page = consentPage({ action, csrf: await csrf.forConsent(session.tokenHash), clientName: c.client.name, userEmail: user.email, scopes: c.scopes });
     return sendPage(reply, 200, 'Allow access', page, new URL(c.redirectUri).origin);
   }
 
@@ -108,25 +98,20 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
     const form = (req.body ?? {}) as Record<string, unknown>;
     const step = first(form.step);
     if (step === 'sign_in') {
-      const csrf = first(form.csrf) ?? '';
-      const cookie = req.cookies[CSRF_COOKIE] ?? '';
-      if (!cookie || !sameSecret(csrf, cookie)) return sendPage(reply, 403, 'Error', errorPage('The form expired or did not come from this page. Reload it and try again.'));
+      if (!(await csrf.signInValid(req, first(form.csrf) ?? ''))) return sendPage(reply, 403, 'Error', errorPage('The form expired or did not come from this page. Reload it and try again.'));
       const email = first(form.email) ?? '';
       const result = await signIn(app.db, store, email, first(form.password) ?? '', { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
       if (!result.ok) {
-        const until = 'until' in result ? new Date(result.until * 1000).toISOString().slice(11, 16) : '';
-        const message = result.reason === 'invalid' ? 'Wrong e-mail address or password.'
-          : result.reason === 'locked' ? `Too many wrong passwords for this account: sign-in is refused until ${until} UTC.`
-          : `Too many wrong passwords from your network: try again after ${until} UTC.`;
+        const message = result.reason === 'invalid' ? 'Wrong e-mail address or password.' : refusalMessage(result);
         return show(req, reply, c, { message, status: result.reason === 'invalid' ? 401 : 429, email });
       }
-      reply.setCookie(SESSION_COOKIE, result.sessionSecret, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(req), maxAge: SESSION_TTL });
+      reply.setCookie(sessionCookie(req), result.sessionSecret, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(req), maxAge: SESSION_TTL });
       return reply.code(303).redirect(req.url, 303);
     }
     if (step === 'consent') {
-      const session = await sessionUser(app.db, req.cookies[SESSION_COOKIE]);
+      const session = await sessionUser(app.db, req.cookies[sessionCookie(req)]);
       if (!session) return show(req, reply, c);
-      if (!sameSecret(first(form.csrf) ?? '', await consentToken(session.tokenHash))) {
+      if (!(await csrf.consentValid(first(form.csrf) ?? '', session.tokenHash))) {
         return sendPage(reply, 403, 'Error', errorPage('The form expired or did not come from this page. Reload it and try again.'));
       }
       if (first(form.decision) !== 'allow') {

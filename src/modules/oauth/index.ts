@@ -10,6 +10,6 @@ import { bearerTokenRoutes, tokenRoutes } from './token.routes.js';
 export const oauthModule: FastifyPluginAsync<{ store: RateLimitStore }> = async (app, { store }) => {
   await app.register(clientsRoutes);
   await app.register(authorizeRoutes, { store });
-  await app.register(tokenRoutes);
+  await app.register(tokenRoutes, { store });
   await app.register(bearerTokenRoutes);
 };

@@ -5,7 +5,11 @@ export type OAuthErrorCode =
   | 'invalid_scope' | 'access_denied' | 'unsupported_response_type' | 'unsupported_token_type' | 'server_error';
 
 export class OAuthError extends Error {
-  constructor(readonly error: OAuthErrorCode, readonly description: string, readonly status = error === 'invalid_client' ? 401 : 400) {
+  /** `retryAfter`: seconds, sent as Retry-After (a throttled password grant answers 429). */
+  constructor(
+    readonly error: OAuthErrorCode, readonly description: string, readonly status = error === 'invalid_client' ? 401 : 400,
+    readonly retryAfter?: number,
+  ) {
     super(description);
   }
 }

@@ -1,20 +1,24 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
+import type { OAuthCodesTable } from '../../db/types.js';
+import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { inTransaction } from '../../db/transaction.js';
 import { hashToken, newApiToken, verifyPassword } from '../../shared/secrets.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { nowSeconds } from '../../shared/time.js';
-import { signsInAs } from '../users/people.repository.js';
 import type { ClientRow } from './clients.repository.js';
 import { OAuthError } from './oauth-error.js';
 import { parseScopes } from './oauth-scopes.js';
 import { ACCESS_TOKEN_TTL, idToken } from './oidc.js';
+import { admit, clearFailures, countFailure, refusalMessage, type Client, type Refusal } from './sign-in-throttle.js';
 
 // The grants of POST /token. Access tokens are api_tokens rows (kind 'oauth', 7200 s), so the
 // API authenticates them like any token. Refresh tokens rotate on every use; presenting a
 // spent one is taken as theft and revokes its whole family with the access tokens it made
-// (RFC 9700 §4.14.2). Authorization codes live 60 s and serve once; a second use revokes
-// what the first one issued (RFC 6749 §4.1.2).
+// (RFC 9700 §4.14.2). Authorization codes live 60 s and serve once, a failed redemption
+// included; a second use revokes what the first one issued (RFC 6749 §4.1.2). The password
+// grant counts its wrong passwords on the sign-in page's throttle.
 
 export const CODE_TTL = 60;
 const REFRESH_PREFIX = 'ikmr_';
@@ -83,7 +87,26 @@ function narrowed(raw: string | undefined, allowed: readonly string[]): string[]
   return asked;
 }
 
-export function tokenService(db: Db, issuer: string) {
+/** Why a found, unused code may not be redeemed by this request, if it may not. */
+function flawOf(row: Selectable<OAuthCodesTable>, client: ClientRow, redirectUri: string, verifier: string): string | undefined {
+  if (row.client_id !== client.id) return 'Unknown authorization code';
+  if (Number(row.expires_at) <= nowSeconds()) return 'The authorization code has expired';
+  if (row.redirect_uri !== redirectUri) return 'redirect_uri differs from the authorization request';
+  if (s256(verifier) !== row.code_challenge) return 'code_verifier does not match the code_challenge';
+  return undefined;
+}
+
+/** The id of the user's live application password that `password` is, if it is one. */
+async function matchingAppPassword(db: Db, userId: number, password: string): Promise<number | undefined> {
+  const candidates = await db.selectFrom('app_passwords').select(['id', 'password_hash']).where('user_id', '=', userId).where('deleted_at', 'is', null).execute();
+  for (const c of candidates) if (await verifyPassword(c.password_hash, password)) return c.id;
+  return undefined;
+}
+
+/** A throttled password grant: 429 with Retry-After, as the sign-in page answers, in the RFC 6749 shape. */
+const refused = (r: Refusal) => new OAuthError('invalid_grant', refusalMessage(r), 429, Math.max(1, r.until - nowSeconds()));
+
+export function tokenService(db: Db, store: RateLimitStore, issuer: string) {
   return {
     async authorizationCode(client: ClientRow, form: Record<string, string | undefined>) {
       const code = need(form, 'code');
@@ -91,24 +114,24 @@ export function tokenService(db: Db, issuer: string) {
       const redirectUri = need(form, 'redirect_uri');
       return inTransaction(db, async (trx) => {
         const row = await trx.selectFrom('oauth_codes').selectAll().where('code_hash', '=', hashToken(code)).forUpdate().executeTakeFirst();
-        if (!row || row.client_id !== client.id) throw new OAuthError('invalid_grant', 'Unknown authorization code');
+        if (!row) throw new OAuthError('invalid_grant', 'Unknown authorization code');
         if (row.used_at !== null) {
           // A replayed code: whatever it issued may be in the wrong hands.
           const families = await trx.selectFrom('api_tokens').select('family_id').distinct().where('code_id', '=', row.id).execute();
           for (const f of families) if (f.family_id) await revokeFamily(trx, f.family_id);
-          return { replayed: true as const };
+          return { refused: 'The authorization code was already used; any tokens it issued are revoked' };
         }
-        if (Number(row.expires_at) <= nowSeconds()) throw new OAuthError('invalid_grant', 'The authorization code has expired');
-        if (row.redirect_uri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri differs from the authorization request');
-        if (s256(verifier) !== row.code_challenge) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
+        // Spent by this attempt whatever its outcome: a code that failed once (a guessed verifier) never serves.
         await trx.updateTable('oauth_codes').set({ used_at: nowSeconds() }).where('id', '=', row.id).execute();
+        const flaw = flawOf(row, client, redirectUri, verifier);
+        if (flaw) return { refused: flaw };
         return issue(trx, issuer, {
           client, userId: row.user_id, scopes: row.scopes, offline: row.offline, familyId: randomUUID(), codeId: row.id,
           oidc: { nonce: row.nonce, authTime: Number(row.auth_time) },
         });
       }).then((r) => {
-        // Committed first, then refused: the revocation of a replay must not roll back with the error.
-        if ('replayed' in r) throw new OAuthError('invalid_grant', 'The authorization code was already used; the tokens it issued are revoked');
+        // Committed first, then refused: spending the code and revoking a replay's tokens must not roll back with the error.
+        if ('refused' in r) throw new OAuthError('invalid_grant', r.refused);
         return r;
       });
     },
@@ -130,19 +153,22 @@ export function tokenService(db: Db, issuer: string) {
       return r;
     },
 
-    /** Upstream's password grant: the user's e-mail and one of their application passwords. */
-    async password(client: ClientRow, form: Record<string, string | undefined>) {
-      const username = need(form, 'username').trim().toLowerCase();
+    /** Upstream's password grant: the user's e-mail and one of their application passwords, throttled as the sign-in page is. */
+    async password(client: ClientRow, form: Record<string, string | undefined>, from: Client) {
+      const username = need(form, 'username');
       const password = need(form, 'password');
-      const user = await db.selectFrom('users').select('id')
-        .where(signsInAs(username)).executeTakeFirst();
-      const candidates = user ? await db.selectFrom('app_passwords').select(['id', 'password_hash']).where('user_id', '=', user.id).where('deleted_at', 'is', null).execute() : [];
-      let matched: number | undefined;
-      for (const c of candidates) if (await verifyPassword(c.password_hash, password)) matched = c.id;
-      if (!user || matched === undefined) throw new OAuthError('invalid_grant', 'Wrong e-mail or application password');
+      const admitted = await admit(db, store, username, from);
+      if ('reason' in admitted) throw refused(admitted);
+      const { user } = admitted;
+      const matched = user ? await matchingAppPassword(db, user.id, password) : undefined;
+      if (!user || matched === undefined) {
+        const lock = await countFailure(db, store, user, from);
+        throw lock ? refused(lock) : new OAuthError('invalid_grant', 'Wrong e-mail or application password');
+      }
+      await clearFailures(db, user.id);
       const scopes = narrowed(form.scope, SCOPES);
       return inTransaction(db, async (trx) => {
-        await trx.updateTable('app_passwords').set({ last_used_at: nowSeconds() }).where('id', '=', matched!).execute();
+        await trx.updateTable('app_passwords').set({ last_used_at: nowSeconds() }).where('id', '=', matched).execute();
         return issue(trx, issuer, { client, userId: user.id, scopes, offline: form.access_type === 'offline', familyId: randomUUID() });
       });
     },

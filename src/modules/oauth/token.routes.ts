@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { ok } from '../../shared/reply.js';
 import { hashToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
@@ -30,12 +31,13 @@ function formOf(req: FastifyRequest): TokenForm {
 
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
-export const tokenRoutes: FastifyPluginAsync = async (app) => {
+export const tokenRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async (app, { store }) => {
   // Errors of this context speak OAuth, not the API envelope.
   app.setErrorHandler((err, req, reply) => {
     noStore(reply);
     if (err instanceof OAuthError) {
       if (err.status === 401 && /^Basic/i.test(req.headers.authorization ?? '')) reply.header('www-authenticate', 'Basic realm="ik-mirror"');
+      if (err.retryAfter !== undefined) reply.header('retry-after', err.retryAfter);
       return reply.code(err.status).send({ error: err.error, error_description: err.description });
     }
     const status = (err as { statusCode?: number }).statusCode;
@@ -51,10 +53,10 @@ export const tokenRoutes: FastifyPluginAsync = async (app) => {
     const known = ['authorization_code', 'refresh_token', 'password', 'client_credentials'];
     if (!known.includes(grant)) throw new OAuthError('unsupported_grant_type', `grant_type must be one of ${known.join(', ')}`);
     const client = await authenticateClient(app.db, req, form);
-    const tokens = tokenService(app.db, issuerOf(req));
+    const tokens = tokenService(app.db, store, issuerOf(req));
     const result = grant === 'authorization_code' ? await tokens.authorizationCode(client, form)
       : grant === 'refresh_token' ? await tokens.refresh(client, form)
-      : grant === 'password' ? await tokens.password(client, form)
+      : grant === 'password' ? await tokens.password(client, form, { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' })
       : await tokens.clientCredentials(client, form);
     return noStore(reply).send(result);
   });

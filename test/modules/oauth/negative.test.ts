@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ADMIN_TOKEN, bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { authorize, authorizeUrl, basic, Browser, pkce, REDIRECT, registerClient, tokenRequest } from '../../factories/oauth.js';
+import { authorize, authorizeUrl, basic, Browser, csrfOf, pkce, REDIRECT, registerClient, tokenRequest } from '../../factories/oauth.js';
 
 // Every point of the OAuth 2.0 Security BCP (RFC 9700) that applies to this server, refused.
 
@@ -59,11 +59,14 @@ t.test('PKCE is mandatory and S256 only', async (t) => {
   t.match(missing.json(), { error: 'invalid_request', error_description: /code_verifier/ });
 });
 
-t.test('a wrong code_verifier is invalid_grant', async (t) => {
-  const { code } = await codeFor();
+t.test('a wrong code_verifier is invalid_grant, and spends the code', async (t) => {
+  const { code, verifier } = await codeFor();
   const res = await exchange(code, pkce().verifier);
   t.equal(res.statusCode, 400);
   t.match(res.json(), { error: 'invalid_grant', error_description: /code_verifier/ });
+  const right = await exchange(code, verifier);
+  t.equal(right.statusCode, 400, 'the right verifier comes too late: one guess per code');
+  t.match(right.json(), { error: 'invalid_grant', error_description: /already used/ });
 });
 
 t.test('a code serves once; its replay revokes what it issued', async (t) => {
@@ -79,9 +82,11 @@ t.test('a code serves once; its replay revokes what it issued', async (t) => {
 
 t.test('a code is bound to its client and its redirect URI, and lives 60 seconds', async (t) => {
   const stolen = await codeFor();
-  t.match((await exchange(stolen.code, stolen.verifier, {}, basic(other.client_id, other.client_secret!))).json(), { error: 'invalid_grant' }, 'another client');
+  t.match((await exchange(stolen.code, stolen.verifier, {}, basic(other.client_id, other.client_secret!))).json(), { error: 'invalid_grant', error_description: 'Unknown authorization code' }, 'another client');
+  t.match((await exchange(stolen.code, stolen.verifier)).json(), { error: 'invalid_grant', error_description: /already used/ }, 'a code another client presented is spent');
   const moved = await codeFor();
   t.match((await exchange(moved.code, moved.verifier, { redirect_uri: 'http://127.0.0.1:4999/other' })).json(), { error: 'invalid_grant' }, 'another redirect_uri');
+  t.match((await exchange(moved.code, moved.verifier)).json(), { error: 'invalid_grant', error_description: /already used/ }, 'and spent by it');
 
   const late = await codeFor();
   const clock = (body: object) => app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: body });
@@ -161,4 +166,45 @@ t.test('CSRF: the forms need their token', async (t) => {
   t.equal(consent.statusCode, 403, 'consent without the session\'s token');
   t.notOk(consent.headers.location);
   t.equal((await signedIn.post(url, { step: 'nonsense' })).statusCode, 400);
+});
+
+t.test('CSRF: the sign-in token is the server\'s HMAC of the browser\'s pre-session, never a value the client picks', async (t) => {
+  const url = authorizeUrl(request().query);
+  const signIn = (browser: Browser, csrf: string) => browser.post(url, { step: 'sign_in', csrf, email: owner.email, password: owner.password });
+  const madeUp = 'made-up-by-the-client-made-up-by-the-client';
+  const planted = new Browser(app);
+  planted.cookies.set('ikm_csrf', madeUp);
+  const forged = await signIn(planted, madeUp);
+  t.equal(forged.statusCode, 403, 'cookie and field agree, but the server never signed them');
+  t.notOk(String(forged.headers['set-cookie'] ?? '').includes('ikm_session'), 'no session');
+
+  const browser = new Browser(app);
+  const token = csrfOf((await browser.get(url)).body);
+  t.not(token, browser.cookies.get('ikm_csrf'), 'the page\'s token is not its cookie');
+  t.equal((await signIn(browser, browser.cookies.get('ikm_csrf')!)).statusCode, 403, 'the cookie echoed in the form is refused');
+  const another = new Browser(app);
+  await another.get(url);
+  t.equal((await signIn(another, token)).statusCode, 403, 'a token is bound to the pre-session it was made for');
+  t.equal((await signIn(browser, token)).statusCode, 303, 'the page\'s own token signs in');
+});
+
+t.test('over https the cookies are __Host- ones: Secure, Path=/, no Domain', async (t) => {
+  const https = await buildTestApp(t, { database, config: { PUBLIC_URL: 'https://mirror.example.test' } });
+  const browser = new Browser(https);
+  const query = request().query;
+  const page = await browser.get(authorizeUrl(query));
+  const csrfCookie = String(page.headers['set-cookie']);
+  t.match(csrfCookie, /^__Host-ikm_csrf=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/, 'the pre-session cookie');
+  const signed = await browser.post(authorizeUrl(query), { step: 'sign_in', csrf: csrfOf(page.body), email: owner.email, password: owner.password });
+  t.equal(signed.statusCode, 303);
+  const sessionCookie = String(signed.headers['set-cookie']);
+  t.match(sessionCookie, /^__Host-ikm_session=ikmsess_[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/, 'the session cookie');
+  t.notMatch(`${csrfCookie}${sessionCookie}`, /Domain=/i);
+
+  const plain = new Browser(https);
+  plain.cookies.set('ikm_session', browser.cookies.get('__Host-ikm_session')!);
+  t.match((await plain.get(authorizeUrl(query))).body, /name="password"/, 'a cookie without the prefix is not the session over https');
+  const back = await authorize(browser, owner, query);
+  t.ok(back.get('code'), 'the flow runs on the __Host- cookies');
+  t.equal(back.get('iss'), 'https://mirror.example.test');
 });
