@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,8 +13,9 @@ import errors from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import docsUi from './plugins/docs-ui.js';
 import rateLimit from './plugins/rate-limit/index.js';
-import { MemoryStore, RedisStore, SandboxedStore, type RateLimitStore } from './plugins/rate-limit/stores.js';
+import { MemoryStore, RedisStore, ScopedStore, type RateLimitStore } from './plugins/rate-limit/stores.js';
 import requestIdHeader, { requestId } from './plugins/request-id.js';
+import { httpServerOptions } from './plugins/http-server.js';
 import { RequestLog } from './plugins/request-log.js';
 import { parseQuery } from './plugins/querystring.js';
 import { validatorCompiler } from './plugins/validation.js';
@@ -37,7 +39,7 @@ import { mirrorModule } from './modules/mirror/index.js';
 import { syncClock } from './shared/clock-store.js';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import { oauthModule } from './modules/oauth/index.js';
+import { oauthModule, serverSecret } from './modules/oauth/index.js';
 import { appPasswordsModule } from './modules/app-passwords/index.js';
 import { activityHook } from './modules/activity/activity-hook.js';
 import { activityRoutes } from './modules/activity/activity.routes.js';
@@ -70,6 +72,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQuery },
     bodyLimit: 1_048_576,
     schemaController: lazySerializers,
+    ...httpServerOptions(config),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
@@ -93,7 +96,10 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
   app.addHook('onClose', () => authenticate.settled());
   await app.register(authIdentify, { authenticate });
-  const store = new SandboxedStore(rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL) : new MemoryStore()));
+  // The database's id, kept in it (so every instance on it agrees) and out of snapshots and resets.
+  const databaseId = await serverSecret(database.db, 'rate_limit_scope', () => randomBytes(8).toString('hex'));
+  const counters = rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL, `${config.RATE_LIMIT_PREFIX}rl:`) : new MemoryStore());
+  const store = new ScopedStore(counters, databaseId);
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
   await app.register(activityHook);

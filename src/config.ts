@@ -1,6 +1,7 @@
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { StringEnum } from './shared/schemas.js';
+import { parseTrustProxy } from './shared/trust-proxy.js';
 
 // Every setting the process reads from its environment. Validated once at boot so a typo
 // fails loudly with the variable's name instead of surfacing as odd behaviour later.
@@ -14,6 +15,16 @@ export const ConfigSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   // An operator setting for test instances; no API call can change it.
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 60 }),
+  // What every rate-limit key in Redis starts with, to tell them from other data kept there.
+  RATE_LIMIT_PREFIX: Type.String({ maxLength: 64, pattern: '^[!-~]*$', default: 'ikm:' }),
+  // Whose X-Forwarded-For to believe: false, true (anyone's), or proxies' addresses and CIDR ranges, comma-separated.
+  TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
+  // The HTTP server's timeouts, in milliseconds; 0 turns one off (README says why these defaults).
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000 }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 10_000 }),
+  // At least 1: Fastify reads 0 as "its default" (72 s), not as "none".
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 5_000 }),
+  CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 120_000 }),
   // Turns the /_mirror control plane on (clock, outbox, snapshots, faults, sandboxes…); unset, those routes do not exist.
   MIRROR_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   // With the control plane on: how many sandboxes (X-Mirror-Sandbox) may exist at once.
@@ -30,10 +41,21 @@ export type Config = Static<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
 
+/** What the schema cannot say: settings that must agree, and TRUST_PROXY's forms. */
+function checkSettings(config: Config): void {
+  parseTrustProxy(config.TRUST_PROXY);
+  // Node refuses to make a server whose headers may take longer than the whole request.
+  if (config.REQUEST_TIMEOUT_MS > 0 && config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
+    throw new Error('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
+  }
+}
+
 /** Reads and validates the environment; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
-    return envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
+    const config = envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
+    checkSettings(config);
+    return config;
   } catch (err) {
     throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
   }

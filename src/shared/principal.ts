@@ -15,6 +15,8 @@ export type UserRow = Pick<Selectable<UsersTable>, (typeof USER_COLUMNS)[number]
 /** Who is calling: the token used and its owner, loaded in one query by the auth plugin. */
 export interface Principal {
   tokenId: number;
+  /** The token's SHA-256, as stored: unlike its id, never reused by another token (after a restore, in another database). */
+  tokenHash: string;
   scopes: ReadonlySet<string>;
   user: UserRow;
 }

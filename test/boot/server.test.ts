@@ -9,7 +9,8 @@ import { scratchDir, scratchPath } from '../scratch.js';
 const field = (out: string, name: string) => new RegExp(`^${name}: (\\S+)$`, 'm').exec(out)?.[1];
 
 t.test('a bad variable stops the boot with its name', async (t) => {
-  const bad = [['PORT', 'abc'], ['PORT', '65536'], ['DATABASE_URL', 'mysql://x'], ['RATE_LIMIT_MAX', '0'], ['LOG_LEVEL', 'loud']];
+  const bad = [['PORT', 'abc'], ['PORT', '65536'], ['DATABASE_URL', 'mysql://x'], ['RATE_LIMIT_MAX', '0'], ['LOG_LEVEL', 'loud'],
+    ['TRUST_PROXY', '2'], ['TRUST_PROXY', '10.0.0.0/33'], ['KEEP_ALIVE_TIMEOUT_MS', '0'], ['HEADERS_TIMEOUT_MS', '30001'], ['RATE_LIMIT_PREFIX', 'a b']];
   const runs = bad.map(([name, value]) => ({ name: name!, value: value!, run: startChild(t, 'server', { env: { [name!]: value!, DATA_DIR: scratchPath('ikm-never-created') } }) }));
   for (const { name, value, run } of runs) {
     t.equal(await run.exited, 78, `${name}=${value} is refused`);

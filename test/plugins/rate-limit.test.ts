@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import t from 'tap';
 import { MemoryStore, RedisStore } from '../../src/plugins/rate-limit/stores.js';
-import { bearer, buildTestApp, testDatabase, type TestAppOptions } from '../helper.js';
+import { hashToken } from '../../src/shared/secrets.js';
+import { ADMIN_TOKEN, bearer, buildTestApp, testDatabase, type TestAppOptions } from '../helper.js';
 import { createUser } from '../factories/users.js';
+import { authorizeUrl, Browser, csrfOf, pkce, REDIRECT, registerClient } from '../factories/oauth.js';
 
 // The limit is set to 60 (upstream's) on every app here: the helper raises it by default.
 const LIMIT = 60;
@@ -169,6 +172,74 @@ t.test('two instances sharing Redis share one budget', async (t) => {
   t.equal(count(a, 200) + count(b, 200), LIMIT, 'exactly 60 in total');
   t.equal(count(a, 429) + count(b, 429), 100 - LIMIT);
   t.ok(count(a, 200) > 0 && count(b, 200) > 0, 'both instances served some');
+});
+
+/** An app whose limit is `max`, on a database of its own unless given one. */
+async function limitedTo(t: Tap, max: number, opts: TestAppOptions = {}): Promise<App> {
+  return buildTestApp(t, { ...opts, config: { ...opts.config, RATE_LIMIT_MAX: max } });
+}
+
+const ping = (app: App, token?: string) => app.inject({ method: 'GET', url: '/1/ping', headers: token ? bearer(token) : {} });
+const admin = (app: App, url: string, payload: object = {}) => app.inject({ method: 'POST', url, headers: bearer(ADMIN_TOKEN), payload });
+
+t.test('a token that takes an id back after a snapshot restore is not limited by the old one\'s count', async (t) => {
+  const app = await limitedTo(t, 2);
+  t.equal((await admin(app, '/_mirror/snapshots', { name: 'before' })).statusCode, 201);
+  const old = await createUser(app.db);
+  await ping(app, old.token);
+  await ping(app, old.token);
+  t.equal((await ping(app, old.token)).statusCode, 429, 'the old token spent its budget');
+
+  t.equal((await admin(app, '/_mirror/snapshots/before/restore')).statusCode, 200);
+  const reborn = await createUser(app.db);
+  t.equal(reborn.tokenId, old.tokenId, 'the new token has the old one\'s id');
+  const res = await ping(app, reborn.token);
+  t.equal(res.statusCode, 200);
+  t.equal(res.headers['x-ratelimit-remaining'], '1', 'a whole budget of its own');
+});
+
+t.test('deployments on two databases sharing one Redis count apart: the same token ids, tokens and IP', async (t) => {
+  const prefix = freshPrefix();
+  const apps = [await limitedTo(t, 2, { rateLimitStore: await redisStore(t, prefix) }), await limitedTo(t, 2, { rateLimitStore: await redisStore(t, prefix) })];
+  // The same fixture on both: the same users, token ids and even token secrets.
+  const tokens = await Promise.all(apps.map(async (app) => (await admin(app, '/_mirror/seed', { fixture: 'demo' })).json().data.users[0].token as string));
+  t.equal(tokens[0], tokens[1], 'the same token on both');
+  const [one, two] = apps as [App, App];
+  await ping(one, tokens[0]);
+  await ping(one, tokens[0]);
+  t.equal((await ping(one, tokens[0])).statusCode, 429, 'spent on the first deployment');
+  const other = await ping(two, tokens[0]);
+  t.equal(other.statusCode, 200, 'not on the second');
+  t.equal(other.headers['x-ratelimit-remaining'], '1');
+
+  await ping(one);
+  await ping(one);
+  t.equal((await ping(one)).statusCode, 429, 'the IP\'s budget spent on the first deployment');
+  const anonymous = await ping(two);
+  t.equal(anonymous.statusCode, 401, 'not on the second');
+  t.equal(anonymous.headers['x-ratelimit-remaining'], '1');
+});
+
+t.test('Redis keys start with RATE_LIMIT_PREFIX and the database\'s id: the request limit, per token and per IP, and the sign-in throttle', async (t) => {
+  const prefix = freshPrefix();
+  const redis = new Redis(REDIS_URL);
+  t.teardown(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+  const app = await buildTestApp(t, { config: { REDIS_URL, RATE_LIMIT_PREFIX: prefix } });
+  const u = await createUser(app.db);
+  const client = await registerClient(app, u.token);
+  await ping(app);
+  const browser = new Browser(app);
+  const url = authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+  const page = await browser.get(url);
+  t.equal((await browser.post(url, { step: 'sign_in', csrf: csrfOf(page.body), email: u.email, password: 'wrong' })).statusCode, 401);
+
+  const { value: databaseId } = await app.db.selectFrom('mirror_secrets').select('value').where('name', '=', 'rate_limit_scope').executeTakeFirstOrThrow();
+  const scope = `${prefix}rl:${databaseId}:`;
+  t.same((await redis.keys(`${prefix}*`)).sort(), [`${scope}ip:127.0.0.1`, `${scope}signin-ip:127.0.0.1`, `${scope}t:${hashToken(u.token).slice(0, 32)}`]);
 });
 
 t.test('MemoryStore counts every concurrent hit exactly once', async (t) => {

@@ -4,6 +4,8 @@ import { authorizeRoutes } from './authorize.routes.js';
 import { clientsRoutes } from './clients.routes.js';
 import { bearerTokenRoutes, tokenRoutes } from './token.routes.js';
 
+export { serverSecret } from './server-secrets.js';
+
 // The OAuth 2.0 authorization server (with OpenID Connect) on the mirror's own host, at the
 // paths upstream's login host uses: /authorize with its sign-in and consent pages, /token and
 // its companions, discovery; and the API to register clients (/1/oauth_clients).

@@ -22,7 +22,8 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
   const touches = new Set<Promise<void>>();
   const authenticate: Authenticator = async (secret) => {
     if (!secret.startsWith(TOKEN_PREFIX)) return unauthorized('Invalid access token', 'invalid_token');
-    const row = await repo.findWithUser(hashToken(secret));
+    const tokenHash = hashToken(secret);
+    const row = await repo.findWithUser(tokenHash);
     if (!row) return unauthorized('Invalid access token', 'invalid_token');
     const now = nowSeconds();
     if (row.revoked_at !== null) return unauthorized('The access token has been revoked', 'invalid_token');
@@ -34,7 +35,7 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
       const touch: Promise<void> = repo.touch(token_id, now).then(() => undefined, onTouchError).finally(() => touches.delete(touch));
       touches.add(touch);
     }
-    return { tokenId: token_id, scopes: new Set(scopes), user: user as UserRow };
+    return { tokenId: token_id, tokenHash, scopes: new Set(scopes), user: user as UserRow };
   };
   return Object.assign(authenticate, { settled: async () => void (await Promise.all(touches)) });
 }

@@ -1,10 +1,19 @@
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import type { RateLimitStore } from './stores.js';
 
 // 60 requests a minute per token (per client IP without one), as upstream. Replaces
 // @fastify/rate-limit: its stores are per-route children and it keys before we know the
 // token; this limiter keys on the token that `auth-identify` resolved.
+
+/**
+ * Whose budget a request spends: its token's, named by (half of) the token's hash, since an
+ * id comes back after a snapshot restore or a reset and a new token must not inherit the old
+ * one's count; half of it tells tokens apart as surely and keeps the stored hash out of the
+ * store. Without a valid token, its client's address.
+ */
+const budgetOf = (req: FastifyRequest) => (req.principal ? `t:${req.principal.tokenHash.slice(0, 32)}` : `ip:${req.ip}`);
 
 export interface RateLimitOptions {
   max: number;
@@ -18,10 +27,9 @@ export default fp<RateLimitOptions>(
 
     app.addHook('onRequest', async (req, reply) => {
       if (req.routeOptions.config.rateLimit === false) return;
-      const key = req.principal ? `t:${req.principal.tokenId}` : `ip:${req.ip}`;
       let hit;
       try {
-        hit = await store.hit(key, windowMs);
+        hit = await store.hit(budgetOf(req), windowMs);
       } catch (err) {
         // A shared store that is down must not take the API down with it.
         req.log.warn({ err }, 'rate-limit store unavailable; request let through');

@@ -72,7 +72,8 @@ return {count, ttl}
 export class RedisStore implements RateLimitStore {
   private redis: Redis & { ikmHit?: (key: string, windowMs: number) => Promise<[number, number]> };
 
-  constructor(url: string, private prefix = 'ikm:rl:') {
+  /** `prefix`: what every key starts with (RATE_LIMIT_PREFIX), so that the keys are told apart from other data in that Redis. */
+  constructor(url: string, private prefix: string) {
     // Loaded only when Redis is configured: most runs count in memory and need not load it.
     const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
     this.redis = new Client(url, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
@@ -95,16 +96,18 @@ export class RedisStore implements RateLimitStore {
 }
 
 /**
- * Counts per sandbox: every key gets the current sandbox's name (none on the main data), so
- * the request limit and the sign-in throttle of one CI shard never count another's requests
- * (a sandbox's token ids start at 1 like the main data's, and shards share one IP).
+ * Counts per database: every key starts with the deployment's database id, then the current
+ * sandbox's name (none on the main data). Deployments sharing one Redis never count each
+ * other's requests (their token ids, a seeded fixture's tokens and their clients' IPs may be
+ * the same), nor do the CI shards of one deployment (a sandbox's ids start at 1 like the main
+ * data's, and shards share one IP).
  */
-export class SandboxedStore implements RateLimitStore {
-  constructor(private inner: RateLimitStore) {}
+export class ScopedStore implements RateLimitStore {
+  constructor(private inner: RateLimitStore, private databaseId: string) {}
 
   private key(key: string): string {
     const sandbox = currentSandbox();
-    return sandbox === null ? key : `s:${sandbox}:${key}`;
+    return sandbox === null ? `${this.databaseId}:${key}` : `${this.databaseId}:s:${sandbox}:${key}`;
   }
 
   hit(key: string, windowMs: number): Promise<Hit> {
