@@ -89,7 +89,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(openapi, { serverUrl: () => app.publicUrl });
   await app.register(metrics, { token: config.METRICS_TOKEN });
   // The control plane's faults and journal meet a request before anything else.
-  await app.register(testingHooks, { enabled: config.MIRROR_ADMIN_TOKEN !== undefined });
+  await app.register(testingHooks, { adminToken: config.MIRROR_ADMIN_TOKEN });
   const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
   app.addHook('onClose', () => authenticate.settled());
   await app.register(authIdentify, { authenticate });
