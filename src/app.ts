@@ -81,7 +81,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(db, { database });
   await syncClock(database.db);
   // Before anything reads data: which database (main or a sandbox's) the request acts on.
-  await app.register(sandbox, { sandboxes: config.MIRROR_ADMIN_TOKEN ? Sandboxes.of(database, config.MIRROR_SANDBOX_LIMIT) : null });
+  const sandboxes = config.MIRROR_ADMIN_TOKEN ? Sandboxes.of(database, config.MIRROR_SANDBOX_LIMIT) : null;
+  await app.register(sandbox, { sandboxes, adminToken: config.MIRROR_ADMIN_TOKEN });
   await app.register(settings, { config });
   await app.register(requestIdHeader);
   await app.register(underPressure, { exposeStatusRoute: false });
