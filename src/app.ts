@@ -84,7 +84,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(db, { database });
   await syncClock(database.db);
   // Before anything reads data: which database (main or a sandbox's) the request acts on.
-  await app.register(sandbox, { sandboxes: config.MIRROR_ADMIN_TOKEN ? Sandboxes.of(database, config.MIRROR_SANDBOX_LIMIT) : null });
+  const sandboxes = config.MIRROR_ADMIN_TOKEN ? Sandboxes.of(database, config.MIRROR_SANDBOX_LIMIT) : null;
+  await app.register(sandbox, { sandboxes, adminToken: config.MIRROR_ADMIN_TOKEN });
   await app.register(settings, { config });
   await app.register(requestIdHeader);
   await app.register(underPressure, { exposeStatusRoute: false });
@@ -92,7 +93,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(openapi, { serverUrl: () => app.publicUrl });
   await app.register(metrics, { token: config.METRICS_TOKEN });
   // The control plane's faults and journal meet a request before anything else.
-  await app.register(testingHooks, { enabled: config.MIRROR_ADMIN_TOKEN !== undefined });
+  await app.register(testingHooks, { adminToken: config.MIRROR_ADMIN_TOKEN });
   const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
   app.addHook('onClose', () => authenticate.settled());
   await app.register(authIdentify, { authenticate });

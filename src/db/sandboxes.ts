@@ -16,7 +16,9 @@ import { PGliteDialect } from './pglite-dialect.js';
 // the control plane's reset and snapshots work unchanged inside it. On Postgres each is a
 // database `sbx_<hash of the main database's name>_<name>` (the role needs CREATEDB); on the
 // embedded PGlite each is another PGlite, in memory or under `<DATA_DIR>-sandboxes/<name>`.
-// A sandbox is made the first time a request names it, and stays until it is deleted.
+// Only the control plane makes a sandbox (the first request with the admin token naming it),
+// and it stays until it is deleted; any other request naming one that does not exist is
+// refused, so that no caller can fill the limit or make databases.
 
 export const SANDBOX_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const POOL_SIZE = 5;
@@ -28,6 +30,10 @@ const VANISHED = new Set(['3D000', '57P01']);
 
 /** Whether an error says the sandbox's database was deleted under this instance. */
 export const sandboxVanished = (err: unknown) => VANISHED.has((err as { code?: string } | null)?.code ?? '');
+
+/** What a request naming a sandbox that does not exist, without the right to make it, is told. */
+const missing = (name: string) =>
+  new AppError('object_not_found', `The sandbox ${name} does not exist: the control plane makes it (POST /_mirror/sandboxes, or a request with the MIRROR_ADMIN_TOKEN naming it)`, { sandbox: name });
 
 /** Postgres: the sandboxes' databases start with this; the main database's name, hashed, keeps them apart per main database. */
 export const sandboxDatabasePrefix = (mainDatabase: string) => `sbx_${createHash('sha256').update(mainDatabase).digest('hex').slice(0, 8)}_`;
@@ -75,18 +81,28 @@ export class Sandboxes {
     await this.close();
   }
 
-  /** The sandbox's scope, its database made and migrated the first time. */
-  open(name: string): Promise<Opened> {
+  /**
+   * The sandbox's scope. With `mayCreate` (the admin token's requests) its database is made and
+   * migrated the first time; without, a sandbox that does not exist is object_not_found.
+   */
+  open(name: string, mayCreate: boolean): Promise<Opened> {
     if (!SANDBOX_NAME.test(name)) {
       return Promise.reject(new AppError('bad_request', 'A sandbox name is 1 to 32 characters: lowercase letters, digits and hyphens, not starting with a hyphen', { sandbox: name }));
     }
-    let opening = this.opened.get(name);
-    if (!opening) {
-      opening = this.make(name);
-      this.opened.set(name, opening);
-      opening.catch(() => this.opened.delete(name));
-    }
+    const pending = this.opened.get(name);
+    if (pending) return mayCreate ? pending.catch((err: unknown) => this.makeIfMissing(name, err)) : pending;
+    const opening = this.connect(name, mayCreate);
+    this.opened.set(name, opening);
+    opening.catch(() => this.opened.delete(name));
     return opening;
+  }
+
+  /**
+   * An admin's request that joined another's look-up of a sandbox not there: it makes it after
+   * all (the failed look-up has left the map by now: its handler was attached first).
+   */
+  private makeIfMissing(name: string, err: unknown): Promise<Opened> {
+    return err instanceof AppError && err.code === 'object_not_found' ? this.open(name, true) : Promise.reject(err);
   }
 
   /** The sandboxes that exist (on Postgres, those other instances made too), sorted. */
@@ -133,12 +149,16 @@ export class Sandboxes {
     await Promise.all(all.map((o) => o.handle.close()));
   }
 
-  private async make(name: string): Promise<Opened> {
+  /** Opens the sandbox's database (on Postgres, one another instance made counts), made first if it may be. */
+  private async connect(name: string, mayCreate: boolean): Promise<Opened> {
     const known = await this.list();
-    if (!known.includes(name) && known.length >= this.limit) {
-      throw new AppError('bad_request', `This mirror keeps at most ${this.limit} sandboxes (MIRROR_SANDBOX_LIMIT): delete one with DELETE /_mirror/sandboxes/{name}`, { sandbox: name, limit: this.limit });
+    if (!known.includes(name)) {
+      if (!mayCreate) throw missing(name);
+      if (known.length >= this.limit) {
+        throw new AppError('bad_request', `This mirror keeps at most ${this.limit} sandboxes (MIRROR_SANDBOX_LIMIT): delete one with DELETE /_mirror/sandboxes/{name}`, { sandbox: name, limit: this.limit });
+      }
     }
-    const handle = this.main.kind === 'postgres' ? await this.makePostgres(name) : await this.makePglite(name);
+    const handle = this.main.kind === 'postgres' ? await this.connectPostgres(name, mayCreate) : await this.makePglite(name);
     try {
       await migrateToLatest(handle.db);
       const scope: Scope = { sandbox: name, main: this.main.db, db: handle.db, clock: { offset: 0 } };
@@ -146,17 +166,20 @@ export class Sandboxes {
       return { handle, scope };
     } catch (err) {
       await handle.close();
-      throw err;
+      // Deleted (through another instance) since it was listed: it does not exist any more.
+      throw !mayCreate && sandboxVanished(err) ? missing(name) : err;
     }
   }
 
-  private async makePostgres(name: string): Promise<DatabaseHandle> {
+  private async connectPostgres(name: string, mayCreate: boolean): Promise<DatabaseHandle> {
     const database = this.prefix() + name;
     // Two instances (or two requests) may make the same sandbox at once: the loser's error
     // only says it exists, and the migrations' lock orders the rest.
-    await sql`CREATE DATABASE ${sql.id(database)}`.execute(this.main.db).catch((err: { code?: string }) => {
-      if (err.code !== DUPLICATE_DATABASE && err.code !== UNIQUE_VIOLATION) throw err;
-    });
+    if (mayCreate) {
+      await sql`CREATE DATABASE ${sql.id(database)}`.execute(this.main.db).catch((err: { code?: string }) => {
+        if (err.code !== DUPLICATE_DATABASE && err.code !== UNIQUE_VIOLATION) throw err;
+      });
+    }
     const url = new URL(this.main.options.url!);
     url.pathname = `/${database}`;
     return openDatabase({ url: url.toString(), poolSize: POOL_SIZE });

@@ -28,6 +28,15 @@ export function bearerOf(req: FastifyRequest): string | undefined {
   return m ? m[1] : '';
 }
 
+/**
+ * Whether the request's bearer is the MIRROR_ADMIN_TOKEN, compared in constant time. Read from
+ * the header itself, so hooks that run before the token is looked up (sandboxes, faults) can ask.
+ */
+export function bearsAdminToken(req: FastifyRequest, token: string | undefined): boolean {
+  const given = bearerOf(req);
+  return !!token && !!given && sameSecret(given, token);
+}
+
 function unauthorized(description: string, error?: string): AppError {
   return new AppError('not_authorized', description, error ? { reason: error } : undefined);
 }
@@ -97,8 +106,7 @@ export const enforceAuth = fp(
  */
 function checkAdmin(req: FastifyRequest, reply: FastifyReply, token: string | undefined) {
   if (!token) throw new AppError('method_not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
-  const given = bearerOf(req);
-  if (!given || !sameSecret(given, token)) {
+  if (!bearsAdminToken(req, token)) {
     const failure = unauthorized('The control plane needs the MIRROR_ADMIN_TOKEN as bearer token');
     challenge(reply, failure);
     throw failure;

@@ -4,7 +4,7 @@ import { sandboxVanished, type Sandboxes } from '../db/sandboxes.js';
 import { AppError } from '../shared/errors.js';
 import { runInScope } from '../shared/scope.js';
 import { sandboxOfToken } from '../shared/secrets.js';
-import { bearerOf } from './auth.js';
+import { bearerOf, bearsAdminToken } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,14 +21,14 @@ export const SANDBOX_HEADER = 'x-mirror-sandbox';
 
 /**
  * A failure because another instance deleted the request's sandbox while this one held it
- * open: this instance lets go of it, so the next request makes it anew, and the client is
- * told to send again. Undefined for any other failure.
+ * open: this instance lets go of it, so the next request finds it gone (or made anew by the
+ * control plane). Undefined for any other failure.
  */
 export function vanishedSandbox(req: FastifyRequest, err: unknown): AppError | undefined {
   if (req.sandbox === null || !sandboxVanished(err)) return undefined;
   // forget() lets go at once; closing the dead pool may finish after the answer.
   void req.server.sandboxes?.forget(req.sandbox);
-  return new AppError('conflict_error', 'The sandbox was deleted while this instance held it open: send the request again to make it anew', { sandbox: req.sandbox });
+  return new AppError('conflict_error', 'The sandbox was deleted (through another instance) while this request used it', { sandbox: req.sandbox });
 }
 
 /** The sandbox a request names: its X-Mirror-Sandbox header, else the sandbox its token was made in. */
@@ -48,10 +48,12 @@ function namedSandbox(req: FastifyRequest): string | null {
  * Chooses the data a request acts on, before anything reads it (the token is looked up in the
  * sandbox's database). Everything after the first hook (body parsing, the other hooks, the
  * handler, onSend) continues from the callback that entered the scope, so it keeps it; the
- * sandboxes test checks this over real HTTP with interleaved bodies.
+ * sandboxes test checks this over real HTTP with interleaved bodies. Only a request whose
+ * bearer is the admin token may make the sandbox it names: that is told from the header
+ * itself, there being no principal yet.
  */
-export default fp<{ sandboxes: Sandboxes | null }>(
-  async function sandbox(app, { sandboxes }) {
+export default fp<{ sandboxes: Sandboxes | null; adminToken: string | undefined }>(
+  async function sandbox(app, { sandboxes, adminToken }) {
     app.decorate('sandboxes', sandboxes);
     app.decorateRequest('sandbox', null);
     if (!sandboxes) {
@@ -73,7 +75,7 @@ export default fp<{ sandboxes: Sandboxes | null }>(
         return done(err as Error);
       }
       if (name === null) return done();
-      sandboxes.open(name).then(({ scope }) => {
+      sandboxes.open(name, bearsAdminToken(req, adminToken)).then(({ scope }) => {
         req.sandbox = name;
         runInScope(scope, () => done());
       }, (err: Error) => done(err));

@@ -7,7 +7,12 @@ import { AppError, ERROR_STATUS, type ErrorCode } from '../../shared/errors.js';
 // and answer an error, wait, or drop the connection, with a probability; or one request's
 // `X-Mirror-Fault` header. Kept in this instance's memory: set them on the instance tested.
 // A rule belongs to the sandbox it was added in (null: the main data) and meets only its
-// requests; the control plane lists and clears one sandbox's rules at a time.
+// requests; the control plane lists and clears one sandbox's rules at a time. The header is
+// honoured only where the control plane switched it on (per sandbox, like the rules), or
+// from the admin token: otherwise any caller could fail or stall any request of theirs.
+
+/** The longest delay a rule or the header may ask for: longer would park a connection. */
+export const MAX_FAULT_DELAY_MS = 30_000;
 
 export interface FaultRule {
   id: string;
@@ -32,6 +37,17 @@ const patternOf = (glob: string) =>
 
 export class FaultBook {
   private rules: (FaultRule & { re: RegExp })[] = [];
+  /** The sandboxes (null: the main data) where every caller's X-Mirror-Fault header counts. */
+  private headerOn = new Set<string | null>();
+
+  headerHonoured(sandbox: string | null): boolean {
+    return this.headerOn.has(sandbox);
+  }
+
+  honourHeader(sandbox: string | null, enabled: boolean) {
+    if (enabled) this.headerOn.add(sandbox);
+    else this.headerOn.delete(sandbox);
+  }
 
   list(sandbox: string | null): FaultRule[] {
     return this.rules.filter((r) => r.sandbox === sandbox).map(({ re: _re, ...r }) => r);
@@ -72,7 +88,7 @@ export class FaultBook {
   }
 }
 
-/** `X-Mirror-Fault: status=503` | `error=too_many_requests` | `delay=200` | `delay=100-500` | `drop`, comma-separated. */
+/** `X-Mirror-Fault: status=503` | `error=too_many_requests` | `delay=200` | `delay=100-500` | `drop`, comma-separated; delays up to MAX_FAULT_DELAY_MS. */
 export function parseFaultHeader(value: string): NewFaultRule | undefined {
   const rule: NewFaultRule = { path: '**' };
   for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
@@ -82,6 +98,7 @@ export function parseFaultHeader(value: string): NewFaultRule | undefined {
     else if (k === 'error' && v in ERROR_STATUS) rule.error_code = v;
     else if (k === 'delay' && /^\d+(-\d+)?$/.test(v)) {
       const [a, b] = v.split('-').map(Number);
+      if (Math.max(a!, b ?? 0) > MAX_FAULT_DELAY_MS) return undefined;
       rule.delay_ms = a!;
       if (b !== undefined) rule.delay_max_ms = b;
     } else return undefined;

@@ -11,7 +11,7 @@ const Days = Type.Integer({ minimum: -3650, maximum: 3650 });
 
 export const FixtureSchema = Type.Object(
   {
-    now: Type.Integer({ minimum: 0, description: 'The mirror\'s time after seeding (Unix seconds)' }),
+    now: Type.Integer({ minimum: 0, description: 'The mirror\'s time after seeding (Unix seconds), within 100 years of the machine\'s time' }),
     users: Type.Array(Type.Object({
       key: Key,
       email: Type.String({ minLength: 3, maxLength: 255 }),

@@ -6,6 +6,7 @@ import { listParams, listResult } from '../../shared/pagination.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, listEnvelope } from '../../shared/schemas.js';
 import { clockOffset, realNowSeconds } from '../../shared/time.js';
+import { checkClockOffset } from './clock-bounds.js';
 import { FIXTURES } from './fixtures/demo.js';
 import { FixtureSchema } from './fixture.schema.js';
 import { resetData } from './reset.js';
@@ -28,9 +29,11 @@ function offsetFor(body: SetClockInput, real: number): number {
   const given = (['now', 'advance', 'reset'] as const).filter((k) => body[k] !== undefined);
   if (given.length !== 1) throw invalidField('now', 'required_without', 'Give exactly one of now, advance and reset', ['now', 'advance', 'reset']);
   if (body.reset) return 0;
-  if (body.now !== undefined) return body.now - real;
-  const by = typeof body.advance === 'number' ? body.advance : seconds(body.advance!);
-  return clockOffset() + by;
+  const [field, offset] = body.now !== undefined
+    ? ['now', body.now - real]
+    : ['advance', clockOffset() + (typeof body.advance === 'number' ? body.advance : seconds(body.advance!))];
+  checkClockOffset(field, offset);
+  return offset;
 }
 
 export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -47,7 +50,8 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'setMirrorClock', tags,
       summary: 'Set or advance the mirror\'s time, then run whatever became due (the renewal run)',
-      description: 'Exactly one of now (Unix seconds), advance (seconds, or a duration like 15d, 12h, 1d6h) and reset. Every instance on '
+      description: 'Exactly one of now (Unix seconds), advance (seconds, or a duration like 15d, 12h, 1d6h) and reset. The clock stays within '
+        + '100 years (36 525 days) of the machine\'s time: a now or advance beyond is a 422 naming it. Every instance on '
         + 'the database follows (each reads the clock before its renewal run). The answer says what the renewal run did at the new time.',
       body: SetClockBody, response: { 200: envelope(MovedClockSchema) },
     },

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ListQuery } from '../../shared/pagination.js';
 import { Id, Nullable, Timestamp } from '../../shared/schemas.js';
+import { CLOCK_RANGE_SECONDS } from './clock-bounds.js';
 
 export const ClockSchema = Type.Object(
   {
@@ -27,11 +28,11 @@ export const DURATION = '^([0-9]+[dhms])+$';
 
 export const SetClockBody = Type.Object(
   {
-    now: Type.Optional(Type.Integer({ minimum: 0, description: 'Go to this time (Unix seconds)' })),
+    now: Type.Optional(Type.Integer({ minimum: 0, description: 'Go to this time (Unix seconds), within 100 years of the machine\'s time' })),
     advance: Type.Optional(Type.Union([
-      Type.Integer({ minimum: 0, description: 'Seconds' }),
-      Type.String({ pattern: DURATION, description: 'A duration: 15d, 12h, 1d6h30m, 90s' }),
-    ], { description: 'Move forward by this much' })),
+      Type.Integer({ minimum: 0, maximum: CLOCK_RANGE_SECONDS, description: 'Seconds' }),
+      Type.String({ pattern: DURATION, maxLength: 32, description: 'A duration: 15d, 12h, 1d6h30m, 90s' }),
+    ], { description: 'Move forward by this much, to at most 100 years past the machine\'s time' })),
     reset: Type.Optional(Type.Literal(true, { description: 'Back to the machine\'s time' })),
   },
   { additionalProperties: false, examples: [{ advance: '16d' }, { now: 1797000000 }, { reset: true }] },

@@ -5,9 +5,9 @@ import { notFound } from '../../shared/errors.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
 
-// Sandboxes in the control plane: list them, make one ahead of its first request, delete one
-// with all its data. Any request naming a sandbox (X-Mirror-Sandbox, or a token made in it)
-// makes it too; these routes are for the operator's bookkeeping.
+// Sandboxes in the control plane: list them, make one, delete one with all its data. Any
+// request with the admin token naming a sandbox (X-Mirror-Sandbox) makes it too; other
+// requests only reach one that exists (plugins/sandbox.ts).
 
 const config = { auth: 'mirror-admin' as const, rateLimit: false };
 const tags = ['Mirror control plane'];
@@ -25,13 +25,13 @@ export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config,
     schema: {
       operationId: 'createMirrorSandbox', tags,
-      summary: 'Make a sandbox now rather than on its first request (an empty mirror: sign up or seed it, with X-Mirror-Sandbox)',
+      summary: 'Make a sandbox (an empty mirror: sign up or seed it, with X-Mirror-Sandbox); other callers only reach one that exists',
       body: Type.Object({ name: Name }, { additionalProperties: false, examples: [{ name: 'shard-1' }] }),
       response: { 201: envelope(Type.Object({ name: Type.String(), ms: Type.Integer() }, { title: 'MirrorSandboxMade', examples: [{ name: 'shard-1', ms: 240 }] })) },
     },
   }, async (req, reply) => {
     const started = performance.now();
-    await sandboxes().open(req.body.name);
+    await sandboxes().open(req.body.name, true);
     return reply.code(201).send(ok({ name: req.body.name, ms: Math.round(performance.now() - started) }));
   });
 

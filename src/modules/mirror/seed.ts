@@ -6,11 +6,13 @@ import { syncClock } from '../../shared/clock-store.js';
 import { invalidField } from '../../shared/errors.js';
 import { hashPassword, hashToken, tokenPrefix } from '../../shared/secrets.js';
 import { SCOPES } from '../../shared/scopes.js';
+import { realNowSeconds } from '../../shared/time.js';
 import { behaviourOf, detectBrand, tokenFor } from '../billing/processor.js';
 import { issueRenewalInvoice, renewalPeriods } from '../due/index.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { serviceByName } from '../products/services.js';
 import { insertPerson } from '../users/people.repository.js';
+import { checkClockOffset } from './clock-bounds.js';
 import type { Fixture } from './fixture.schema.js';
 import { resetData } from './reset.js';
 
@@ -24,6 +26,7 @@ const DAY = 86_400;
 const seededToken = (key: string, email: string) => tokenPrefix() + createHash('sha256').update(`ik-mirror seed:${key}:${email}`).digest('base64url');
 
 function check(f: Fixture) {
+  checkClockOffset('now', f.now - realNowSeconds());
   const users = new Set<string>();
   f.users.forEach((u, i) => {
     if (users.has(u.key)) throw invalidField(`users.${i}.key`, 'distinct', `User key ${u.key} is used twice`);

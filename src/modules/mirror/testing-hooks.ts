@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
-import { bearerOf } from '../../plugins/auth.js';
-import { apply, FaultBook, parseFaultHeader } from './faults.js';
+import type { FastifyRequest } from 'fastify';
+import { bearerOf, bearsAdminToken } from '../../plugins/auth.js';
+import { apply, FaultBook, MAX_FAULT_DELAY_MS, parseFaultHeader } from './faults.js';
 import { Journal } from './journal.js';
 
 declare module 'fastify' {
@@ -13,24 +14,29 @@ declare module 'fastify' {
 }
 
 // With the control plane on (MIRROR_ADMIN_TOKEN), every request meets the fault rules first
-// (and its own X-Mirror-Fault header), and leaves a line in the journal. Off, none of this
-// runs. The control plane's own requests are neither faulted nor journaled.
+// (and its own X-Mirror-Fault header, where that counts), and leaves a line in the journal.
+// Off, none of this runs. The control plane's own requests are neither faulted nor journaled.
 
 const skipped = (url: string) => url.startsWith('/_mirror') || url.startsWith('/docs') || url === '/metrics';
 
-export const testingHooks = fp<{ enabled: boolean }>(
-  async function testingHooks(app, { enabled }) {
+export const testingHooks = fp<{ adminToken: string | undefined }>(
+  async function testingHooks(app, { adminToken }) {
     const state = { faults: new FaultBook(), journal: new Journal(1000) };
     app.decorate('mirror', state);
     app.decorateRequest('journalErrors', null);
-    if (!enabled) return;
+    if (adminToken === undefined) return;
+    // Elsewhere the header is ignored, as upstream ignores a header it does not know.
+    const headerCounts = (req: FastifyRequest) => state.faults.headerHonoured(req.sandbox) || bearsAdminToken(req, adminToken);
 
     app.addHook('onRequest', async (req, reply) => {
       if (skipped(req.url)) return;
       const header = req.headers['x-mirror-fault'];
-      if (typeof header === 'string') {
+      if (typeof header === 'string' && headerCounts(req)) {
         const rule = parseFaultHeader(header);
-        if (!rule) return reply.code(400).send({ result: 'error', error: { code: 'bad_request', description: 'X-Mirror-Fault: status=NNN, error=<code>, delay=MS[-MS] or drop' } });
+        if (!rule) {
+          const description = `X-Mirror-Fault: status=NNN, error=<code>, delay=MS[-MS] (at most ${MAX_FAULT_DELAY_MS}) or drop`;
+          return reply.code(400).send({ result: 'error', error: { code: 'bad_request', description } });
+        }
         return apply(rule, req, reply);
       }
       const rule = state.faults.pick(req.sandbox, req.method, req.url.split('?')[0]!, bearerOf(req) || undefined);

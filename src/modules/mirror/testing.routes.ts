@@ -4,9 +4,10 @@ import { notFound } from '../../shared/errors.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, Nullable, StringEnum, TrueEnvelope } from '../../shared/schemas.js';
 import { ERROR_STATUS } from '../../shared/errors.js';
+import { MAX_FAULT_DELAY_MS } from './faults.js';
 
-// Control-plane routes of the testing tools: fault rules and the request journal, of the
-// sandbox the request names (X-Mirror-Sandbox), else of the main data.
+// Control-plane routes of the testing tools: fault rules, the X-Mirror-Fault switch and the
+// request journal, of the sandbox the request names (X-Mirror-Sandbox), else of the main data.
 
 const config = { auth: 'mirror-admin' as const, rateLimit: false };
 const tags = ['Mirror control plane'];
@@ -26,12 +27,16 @@ const NewFault = Type.Object(
     token: Type.Optional(Type.String({ minLength: 1, description: 'Only requests with this bearer token' })),
     status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
     error_code: Type.Optional(StringEnum(Object.keys(ERROR_STATUS))),
-    delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
-    delay_max_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000, description: 'With delay_ms: a random delay in that range' })),
+    delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_DELAY_MS })),
+    delay_max_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_FAULT_DELAY_MS, description: 'With delay_ms: a random delay in that range' })),
     drop: Type.Optional(Type.Boolean({ description: 'Close the connection without an answer' })),
     probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 1 })),
   },
   { additionalProperties: false, examples: [{ method: 'POST', path: '/1/accounts/*/payments', status: 503 }, { path: '/2/profile', delay_ms: 200, delay_max_ms: 800, probability: 0.5 }] },
+);
+const FaultHeaderSchema = Type.Object(
+  { enabled: Type.Boolean({ description: 'Whether every caller\'s X-Mirror-Fault header counts (else only the admin token\'s)' }) },
+  { title: 'FaultHeaderSwitch', additionalProperties: false, examples: [{ enabled: true }] },
 );
 const JournalSchema = Type.Object(
   {
@@ -71,6 +76,22 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     if (!faults.remove(req.sandbox, req.params.id)) throw notFound('Fault rule');
     return ok(true);
+  });
+
+  app.get('/_mirror/faults/header', {
+    config, schema: { operationId: 'getMirrorFaultHeader', tags, summary: 'Whether the X-Mirror-Fault header of any caller counts', response: { 200: envelope(FaultHeaderSchema) } },
+  }, async (req) => ok({ enabled: faults.headerHonoured(req.sandbox) }));
+
+  app.put('/_mirror/faults/header', {
+    config,
+    schema: {
+      operationId: 'setMirrorFaultHeader', tags,
+      summary: 'Switch the X-Mirror-Fault header on or off for every caller (off: it counts only from the admin token, and is otherwise ignored)',
+      body: FaultHeaderSchema, response: { 200: envelope(FaultHeaderSchema) },
+    },
+  }, async (req) => {
+    faults.honourHeader(req.sandbox, req.body.enabled);
+    return ok({ enabled: faults.headerHonoured(req.sandbox) });
   });
 
   app.get('/_mirror/requests', {

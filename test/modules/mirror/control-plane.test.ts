@@ -74,6 +74,35 @@ t.test('the clock refuses what it cannot do, naming the field', async (t) => {
   t.equal((await clock()).offset_seconds, 0, 'nothing moved');
 });
 
+t.test('the clock stays within 100 years of the machine\'s time: beyond, a 422 naming the field, never a 500', async (t) => {
+  const real = (await clock()).real_now;
+  // The rule is checked where the answer has one to give (advance is integer or duration: a
+  // value failing both is refused for the first).
+  const refused = async (body: object, field: string, rule: string | null, what: string) => {
+    const res = await move(body);
+    t.equal(res.statusCode, 422, `${what}: ${res.body}`);
+    t.match(res.json().error, { code: 'validation_failed', errors: [{ context: { attribute: field } }] }, what);
+    if (rule) t.equal(res.json().error.errors?.[0]?.code, `validation_rule_${rule}`, `${what}: the rule`);
+  };
+  await refused({ now: 1e20 }, 'now', 'max', 'now: 1e20');
+  await refused({ now: real + 101 * 366 * DAY }, 'now', 'max', 'now: 101 years ahead');
+  await refused({ now: -1 }, 'now', 'min', 'now: negative');
+  await refused({ now: real + 0.5 }, 'now', 'integer', 'now: fractional');
+  await refused({ advance: '99999999999d' }, 'advance', 'max', 'advance: 99999999999 days');
+  await refused({ advance: `${'9'.repeat(400)}d` }, 'advance', null, 'advance: a 400-digit number of days');
+  await refused({ advance: 1e20 }, 'advance', 'max', 'advance: 1e20 seconds');
+  await refused({ advance: 1.5 }, 'advance', null, 'advance: fractional seconds');
+  await refused({ advance: '1.5d' }, 'advance', null, 'advance: a fractional duration');
+  await refused({ advance: '-1d' }, 'advance', null, 'advance: a negative duration');
+  t.equal((await clock()).offset_seconds, 0, 'nothing moved');
+
+  // The bound is on where the clock lands, so steps that are each allowed cannot add up past it.
+  t.equal((await move({ advance: '36000d' })).statusCode, 200, 'about 98.6 years ahead: allowed');
+  await refused({ advance: '900d' }, 'advance', 'max', 'a further 900 days would pass 100 years');
+  t.equal((await move({ now: real - 50 * 365 * DAY })).statusCode, 200, '50 years back: allowed');
+  t.equal((await move({ reset: true })).statusCode, 200);
+});
+
 t.test('the outbox: filters by recipient and kind, paginated, newest first', async (t) => {
   const inviter = await createUser(app.db);
   for (const email of ['one@example.test', 'Two@Example.test']) {

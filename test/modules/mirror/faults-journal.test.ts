@@ -7,13 +7,14 @@ import { failedAttributes } from '../../factories/organisations.js';
 
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
-const admin = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
+const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
   app.inject({ method, url, headers: bearer(ADMIN_TOKEN), ...(payload ? { payload } : {}) });
 const user = await createUser(app.db);
 const profile = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: '/2/profile', headers: { ...bearer(user.token), ...headers } });
 
 t.afterEach(async () => {
   await admin('DELETE', '/_mirror/faults');
+  await admin('PUT', '/_mirror/faults/header', { enabled: false });
 });
 
 t.test('a rule answers an error for matching requests only', async (t) => {
@@ -50,13 +51,63 @@ t.test('an error code, a token, a probability, a delay', async (t) => {
   t.same(failedAttributes((await admin('POST', '/_mirror/faults', { status: 500 })).json()), ['path']);
 });
 
+t.test('a rule\'s delay is at most 30 000 ms', async (t) => {
+  t.equal((await admin('POST', '/_mirror/faults', { path: '/x', delay_ms: 30_000 })).statusCode, 201, 'the maximum');
+  for (const field of ['delay_ms', 'delay_max_ms']) {
+    const res = await admin('POST', '/_mirror/faults', { path: '/x', delay_ms: 10, [field]: 30_001 });
+    t.equal(res.statusCode, 422, `${field}: ${res.body}`);
+    t.match(res.json().error.errors, [{ code: 'validation_rule_max', context: { attribute: field } }]);
+  }
+});
+
+t.test('the rules the control plane made meet every caller, with a token or without', async (t) => {
+  await admin('POST', '/_mirror/faults', { path: '/2/profile', status: 503 });
+  t.equal((await profile()).statusCode, 503, 'a user\'s request');
+  t.equal((await app.inject({ method: 'GET', url: '/2/profile' })).statusCode, 503, 'an anonymous one');
+});
+
 t.test('a dropped connection', async (t) => {
   await admin('POST', '/_mirror/faults', { path: '/2/profile', drop: true });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   await t.rejects(fetch(`${base}/2/profile`, { headers: bearer(user.token) }), 'the socket closes without an answer');
 });
 
-t.test('the X-Mirror-Fault header, per request', async (t) => {
+t.test('the X-Mirror-Fault header is ignored unless the control plane switched it on or the admin token sends it', async (t) => {
+  t.same((await admin('GET', '/_mirror/faults/header')).json(), { result: 'success', data: { enabled: false } }, 'off to begin with');
+  for (const fault of ['status=503', 'drop', 'error=payment_declined', 'delay=99999999', 'nonsense']) {
+    t.equal((await profile({ 'x-mirror-fault': fault })).statusCode, 200, `${fault}: a user's request is answered as if it had none`);
+    const anonymous = await app.inject({ method: 'GET', url: '/2/profile', headers: { 'x-mirror-fault': fault } });
+    t.equal(anonymous.statusCode, 401, `${fault}: an anonymous one too`);
+  }
+  const byAdmin = await app.inject({ method: 'GET', url: '/2/profile', headers: { ...bearer(ADMIN_TOKEN), 'x-mirror-fault': 'status=502' } });
+  t.equal(byAdmin.statusCode, 502, 'the admin token\'s own request meets it');
+  const nearMiss = await app.inject({ method: 'GET', url: '/2/profile', headers: { ...bearer(`${ADMIN_TOKEN}x`), 'x-mirror-fault': 'status=502' } });
+  t.equal(nearMiss.statusCode, 401, 'a near miss of the admin token is nobody');
+
+  const on = await admin('PUT', '/_mirror/faults/header', { enabled: true });
+  t.same(on.json(), { result: 'success', data: { enabled: true } });
+  t.same((await admin('GET', '/_mirror/faults/header')).json().data, { enabled: true });
+  t.equal((await profile({ 'x-mirror-fault': 'status=503' })).statusCode, 503, 'switched on: every caller\'s header counts');
+  t.equal((await app.inject({ method: 'GET', url: '/2/profile', headers: { 'x-mirror-fault': 'status=503' } })).statusCode, 503, 'an anonymous one\'s too');
+  await admin('PUT', '/_mirror/faults/header', { enabled: false });
+  t.equal((await profile({ 'x-mirror-fault': 'status=503' })).statusCode, 200, 'switched off again');
+  t.same(failedAttributes((await admin('PUT', '/_mirror/faults/header', { enabled: 'yes' })).json()), ['enabled']);
+  t.same(failedAttributes((await admin('PUT', '/_mirror/faults/header', {})).json()), ['enabled']);
+  t.equal((await app.inject({ method: 'PUT', url: '/_mirror/faults/header', headers: bearer(user.token), payload: { enabled: true } })).statusCode, 401, 'the switch is the control plane\'s');
+  t.equal((await profile({ 'x-mirror-fault': 'status=503' })).statusCode, 200, 'still off');
+});
+
+t.test('a delay in the header is at most 30 000 ms', async (t) => {
+  const withAdmin = (fault: string) => app.inject({ method: 'GET', url: '/1/languages', headers: { ...bearer(ADMIN_TOKEN), 'x-mirror-fault': fault } });
+  for (const fault of ['delay=30001', 'delay=99999999', `delay=${'9'.repeat(400)}`, 'delay=10-30001']) {
+    const res = await withAdmin(fault);
+    t.equal(res.statusCode, 400, `${fault}: refused at once`);
+    t.match(res.json().error, { code: 'bad_request', description: /30000/ });
+  }
+});
+
+t.test('the X-Mirror-Fault header, per request, once switched on', async (t) => {
+  await admin('PUT', '/_mirror/faults/header', { enabled: true });
   t.equal((await profile({ 'x-mirror-fault': 'status=502' })).statusCode, 502);
   t.equal((await profile({ 'x-mirror-fault': 'error=object_not_found' })).json().error.code, 'object_not_found');
   t.equal((await profile({ 'x-mirror-fault': 'delay=10-20' })).statusCode, 200);

@@ -80,4 +80,12 @@ t.test('a JSON document in the same format', async (t) => {
   t.same(failedAttributes(bad.json()), ['organisations.0.members.0.user']);
   t.same(failedAttributes((await admin('POST', '/_mirror/seed', { fixture: 'nope' })).json()), ['fixture']);
   t.equal((await app.inject({ method: 'GET', url: '/1/products', headers: bearer(solo.token) })).statusCode, 200, 'a refused seed changed nothing');
+
+  // The fixture's now sets the clock: it keeps to the clock's bounds (within 100 years of the machine's time).
+  for (const now of [1e20, Math.floor(Date.now() / 1000) + 101 * 366 * 86_400]) {
+    const absurd = await admin('POST', '/_mirror/seed', { fixture: { ...doc, now } });
+    t.equal(absurd.statusCode, 422, `now ${now}: ${absurd.body}`);
+    t.same(failedAttributes(absurd.json()), ['now']);
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/1/products', headers: bearer(solo.token) })).statusCode, 200, 'nor did those');
 });

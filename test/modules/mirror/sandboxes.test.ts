@@ -4,6 +4,7 @@ import { createUser } from '../../factories/users.js';
 
 // Sandboxes: a request naming one (X-Mirror-Sandbox, or a token made in it) acts on data of
 // its own, with a clock, fault rules and journal of its own; parallel CI shards never meet.
+// Only the admin token makes one.
 
 // On the embedded database every sandbox is another PGlite (a few seconds each, more on a
 // loaded machine), and this file makes a dozen: more time than the suite's default.
@@ -105,12 +106,21 @@ t.test('fault rules and the journal belong to the sandbox they were made in', as
 
   t.equal((await admin('DELETE', '/_mirror/faults', 'iso-a')).statusCode, 200);
   t.equal((await get('/2/profile', token)).statusCode, 200, 'cleared');
+
+  const withFault = (tok: string) => app.inject({ method: 'GET', url: '/2/profile', headers: { ...bearer(tok), 'x-mirror-fault': 'status=502' } });
+  t.same((await admin('PUT', '/_mirror/faults/header', 'iso-a', { enabled: true })).json().data, { enabled: true });
+  t.equal((await withFault(token)).statusCode, 502, 'the header, switched on in the sandbox, counts there');
+  t.equal((await withFault(main.token)).statusCode, 200, 'and not on the main data');
+  t.same((await admin('GET', '/_mirror/faults/header')).json().data, { enabled: false }, 'whose switch is its own');
+  await admin('PUT', '/_mirror/faults/header', 'iso-a', { enabled: false });
+  t.equal((await withFault(token)).statusCode, 200, 'switched off');
   await admin('DELETE', '/_mirror/requests', 'iso-a');
   t.same((await admin('GET', '/_mirror/requests', 'iso-a')).json().data, []);
   t.ok((await admin('GET', '/_mirror/requests')).json().data.length > 0, 'the main journal kept');
 });
 
-t.test('a sandbox starts empty: sign up in it with the header', async (t) => {
+t.test('a sandbox the control plane made starts empty: sign up in it with the header', async (t) => {
+  t.equal((await admin('POST', '/_mirror/sandboxes', undefined, { name: 'fresh' })).statusCode, 201);
   const signup = await app.inject({
     method: 'POST', url: '/1/signup', headers: { [SB]: 'fresh' },
     payload: { email: 'new@fresh.test', password: 'Sunny-days-42', first_name: 'New', last_name: 'Person', locale: 'en_GB' },
@@ -133,8 +143,10 @@ t.test('the control plane lists, makes and deletes sandboxes', async (t) => {
   t.equal((await admin('DELETE', '/_mirror/sandboxes/made-ahead')).statusCode, 200);
   t.notOk((await admin('GET', '/_mirror/sandboxes')).json().data.some((s: { name: string }) => s.name === 'made-ahead'));
   t.equal((await admin('DELETE', '/_mirror/sandboxes/made-ahead')).json().error.code, 'object_not_found', 'gone');
-  t.equal((await get('/2/profile', token)).statusCode, 401, 'its data went with it (the name makes an empty one again)');
-  await admin('DELETE', '/_mirror/sandboxes/made-ahead');
+  const stale = await get('/2/profile', token);
+  t.equal(stale.statusCode, 404, 'its data went with it');
+  t.match(stale.json().error, { code: 'object_not_found', description: /made-ahead does not exist/, context: { sandbox: 'made-ahead' } });
+  t.notOk((await admin('GET', '/_mirror/sandboxes')).json().data.some((s: { name: string }) => s.name === 'made-ahead'), 'and its token made none anew');
 
   const bad = await admin('POST', '/_mirror/sandboxes', undefined, { name: 'Not OK' });
   t.equal(bad.statusCode, 422);
@@ -149,20 +161,23 @@ t.test('concurrent first requests, on two instances, make one sandbox', async (t
   const second = await buildTestApp(t, { database: sameDatabase(t, database) });
   const answers = await Promise.all([app, second, app, second].map((a) => a.inject({ method: 'POST', url: '/_mirror/sandboxes', headers: bearer(ADMIN_TOKEN), payload: { name: 'raced' } })));
   t.same(answers.map((r) => r.statusCode), [201, 201, 201, 201], answers.map((r) => r.body).join('\n'));
-  const signup = await second.inject({
+  // An instance that took no part: on Postgres it finds the sandbox the others made on the server.
+  const third = await buildTestApp(t, { database: sameDatabase(t, database) });
+  const signup = await third.inject({
     method: 'POST', url: '/1/signup', headers: { [SB]: 'raced' },
     payload: { email: 'r@raced.test', password: 'Sunny-days-42', first_name: 'Rae', last_name: 'Ced', locale: 'en_GB' },
   });
   t.equal(signup.statusCode, 201, signup.body);
-  t.equal((await get('/2/profile', signup.json().data.token.token)).statusCode, 200, 'the other instance sees the same sandbox');
+  t.equal((await get('/2/profile', signup.json().data.token.token)).statusCode, 200, 'the other instances see the same sandbox');
 });
 
-t.test('a sandbox deleted through one instance while another holds it open: that one lets go and makes it anew', async (t) => {
+t.test('a sandbox deleted through one instance while another holds it open: that one lets go, and only the control plane makes it anew', async (t) => {
   const other = await buildTestApp(t, { database: sameDatabase(t, database) });
   const signUp = (a: typeof app) => a.inject({
     method: 'POST', url: '/1/signup', headers: { [SB]: 'shared' },
     payload: { email: 's@shared.test', password: 'Sunny-days-42', first_name: 'Sha', last_name: 'Red', locale: 'en_GB' },
   });
+  t.equal((await admin('POST', '/_mirror/sandboxes', undefined, { name: 'shared' })).statusCode, 201);
   const first = await signUp(other);
   t.equal(first.statusCode, 201, first.body);
   t.equal((await admin('DELETE', '/_mirror/sandboxes/shared')).statusCode, 200, 'deleted through the first instance');
@@ -173,14 +188,17 @@ t.test('a sandbox deleted through one instance while another holds it open: that
     t.match(onOther.json().error, { code: 'conflict_error', context: { sandbox: 'shared' } });
   } else {
     // The embedded database has one handle, whose sandboxes both apps share: already let go.
-    t.equal(onOther.statusCode, 401, onOther.body);
+    t.equal(onOther.statusCode, 404, onOther.body);
   }
+  t.equal((await signUp(other)).statusCode, 404, 'let go of: the other instance finds it gone, and makes none');
+  t.equal((await admin('POST', '/_mirror/sandboxes', undefined, { name: 'shared' })).statusCode, 201, 'the control plane makes it anew');
   const again = await signUp(other);
-  t.equal(again.statusCode, 201, `made anew, empty: the same address signs up again: ${again.body}`);
+  t.equal(again.statusCode, 201, `empty: the same address signs up again: ${again.body}`);
   t.equal(again.json().data.user.id, 1);
 });
 
 t.test('over real HTTP, interleaved requests to two sandboxes each land in their own', async (t) => {
+  for (const name of ['http-odd', 'http-even']) await admin('POST', '/_mirror/sandboxes', undefined, { name });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const signUp = (sandbox: string, i: number) => fetch(`${base}/1/signup`, {
     method: 'POST', headers: { 'content-type': 'application/json', [SB]: sandbox },
@@ -217,9 +235,41 @@ t.test('the 60-per-minute limit counts each sandbox apart (token ids start at 1 
 t.test('a limit on how many there are', async (t) => {
   const limited = await buildTestApp(t, { config: { MIRROR_SANDBOX_LIMIT: 1 } });
   t.equal((await limited.inject({ method: 'POST', url: '/_mirror/sandboxes', headers: bearer(ADMIN_TOKEN), payload: { name: 'one' } })).statusCode, 201);
-  const two = await limited.inject({ method: 'GET', url: '/1/languages', headers: { [SB]: 'two' } });
+  const two = await limited.inject({ method: 'GET', url: '/1/languages', headers: { ...bearer(ADMIN_TOKEN), [SB]: 'two' } });
   t.equal(two.statusCode, 400);
   t.match(two.json().error, { code: 'bad_request', context: { limit: 1 } });
+});
+
+t.test('only the admin token makes a sandbox: naming one that does not exist is object_not_found, and makes nothing', async (t) => {
+  const limited = await buildTestApp(t, { config: { MIRROR_SANDBOX_LIMIT: 2 } });
+  const user = await createUser(limited.db);
+  const signup = { email: 'x@ghost.test', password: 'Sunny-days-42', first_name: 'Gho', last_name: 'St', locale: 'en_GB' };
+  const attempts = [
+    ...Array.from({ length: 6 }, (_, i) => ({ method: 'GET' as const, url: '/1/languages', headers: { [SB]: `ghost-${i}` } })),
+    ...Array.from({ length: 4 }, (_, i) => ({ method: 'GET' as const, url: '/2/profile', headers: bearer(`ikm_sbx.made-up-${i}.${'A'.repeat(43)}`) })),
+    { method: 'GET' as const, url: '/2/profile', headers: { ...bearer(user.token), [SB]: 'ghost-user' } },
+    { method: 'POST' as const, url: '/1/signup', headers: { [SB]: 'ghost-signup' }, payload: signup },
+    { method: 'POST' as const, url: '/_mirror/seed', headers: { ...bearer(user.token), [SB]: 'ghost-seed' }, payload: { fixture: 'demo' } },
+    { method: 'GET' as const, url: '/1/languages', headers: { ...bearer(`${ADMIN_TOKEN}x`), [SB]: 'ghost-near-miss' } },
+  ];
+  for (const request of attempts) {
+    const res = await limited.inject(request);
+    t.equal(res.statusCode, 404, `${request.method} ${request.url} ${JSON.stringify(request.headers)}: ${res.body}`);
+    t.match(res.json(), { result: 'error', error: { code: 'object_not_found', description: /does not exist/, context: { sandbox: /^(ghost|made-up)/ } } });
+  }
+  t.same((await limited.inject({ method: 'GET', url: '/_mirror/sandboxes', headers: bearer(ADMIN_TOKEN) })).json().data, [], `${attempts.length} requests made none`);
+
+  // A look-up that finds nothing, joined by the admin's request naming the same sandbox: the admin's makes it.
+  const [anonymous, byAdmin] = await Promise.all([
+    limited.inject({ method: 'GET', url: '/1/languages', headers: { [SB]: 'first' } }),
+    limited.inject({ method: 'GET', url: '/_mirror/clock', headers: { ...bearer(ADMIN_TOKEN), [SB]: 'first' } }),
+  ]);
+  t.equal(byAdmin.statusCode, 200, byAdmin.body);
+  t.ok([200, 404].includes(anonymous.statusCode), anonymous.body);
+  const second = await limited.inject({ method: 'POST', url: '/_mirror/sandboxes', headers: bearer(ADMIN_TOKEN), payload: { name: 'second' } });
+  t.equal(second.statusCode, 201, `the limit is the administrator's to fill: ${second.body}`);
+  const inSecond = await limited.inject({ method: 'POST', url: '/1/signup', headers: { [SB]: 'second' }, payload: signup });
+  t.equal(inSecond.statusCode, 201, `a sandbox that exists answers anyone: ${inSecond.body}`);
 });
 
 t.test('without the control plane there are no sandboxes', async (t) => {
