@@ -10,6 +10,9 @@ export const ConfigSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  // How long a start waits for another process to let go of DATA_DIR (a restart overlapping the
+  // old process's graceful close, up to 10 s) before it gives up.
+  DATA_DIR_LOCK_WAIT_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 15 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sql } from 'kysely';
@@ -126,8 +126,8 @@ const urls = new WeakMap<DatabaseHandle, string>();
 // and halves a test process's memory.
 const TEST_PGLITE_SETTINGS = { shared_buffers: '16MB' };
 
-/** PGlite: a copy of the template in a directory of its own, removed (with its sandboxes) when the test ends. */
-async function pgliteDatabase(t: Tap): Promise<DatabaseHandle> {
+/** PGlite (whatever the test run's database): a copy of the template in a directory of its own, removed (with its sandboxes) when the test ends. */
+export async function pgliteDatabase(t: Tap): Promise<DatabaseHandle> {
   const templateDir = await pgliteTemplate();
   const dataDir = scratchDir('ikm-test-');
   const handle = openDatabase({ dataDir, templateDir, settings: TEST_PGLITE_SETTINGS });
@@ -138,25 +138,42 @@ async function pgliteDatabase(t: Tap): Promise<DatabaseHandle> {
   return handle;
 }
 
-export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
-  if (!serverUrl) return pgliteDatabase(t);
+/** Postgres: a new copy of the template, dropped with the sandboxes made beside it when the test ends. */
+async function postgresDatabase(t: Tap): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const template = templateName();
-  await ensureTemplate(admin, serverUrl, template);
+  await ensureTemplate(admin, serverUrl!, template);
   const name = `ikm_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-  const handle = openDatabase({ url: withDatabase(serverUrl, name), poolSize: 10 });
-  urls.set(handle, withDatabase(serverUrl, name));
   t.teardown(async () => {
-    await handle.close();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     // And the sandboxes a test made beside it.
     const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [sandboxDatabasePrefix(name)]);
     for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await admin.end();
   });
+  return withDatabase(serverUrl!, name);
+}
+
+export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
+  if (!serverUrl) return pgliteDatabase(t);
+  const url = await postgresDatabase(t);
+  const handle = openDatabase({ url, poolSize: 10 });
+  urls.set(handle, url);
+  t.teardown(() => handle.close());
   return handle;
+}
+
+/** For a server a test starts as a process: the URL of a database of the test's own on TEST_DATABASE_URL's server, undefined without one. */
+export const testDatabaseUrl = async (t: Tap): Promise<string | undefined> => (serverUrl ? postgresDatabase(t) : undefined);
+
+/** For a server a test starts as a process: a DATA_DIR holding a copy of the migrated empty embedded cluster; removed (with its sandboxes) when the test ends. */
+export async function migratedDataDir(t: Tap): Promise<string> {
+  const dir = scratchDir('ikm-data-');
+  t.teardown(() => Promise.all([dir, `${dir}-sandboxes`].map((d) => rm(d, { recursive: true, force: true }))));
+  cpSync(await pgliteTemplate(), dir, { recursive: true });
+  return dir;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './types.js';
 
@@ -41,10 +42,17 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/** Opens the database; on disk, the embedded one is locked for this process first (DataDirLocked while another holds it). */
 export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   if (opts.url) return { ...openPostgres(opts.url, opts.poolSize ?? 20), options: opts };
-  if (opts.templateDir && opts.dataDir && isEmpty(opts.dataDir)) cpSync(opts.templateDir, opts.dataDir, { recursive: true });
-  return { ...openPglite(opts), options: opts };
+  const lock = opts.dataDir ? lockDataDir(opts.dataDir) : undefined;
+  try {
+    if (opts.templateDir && opts.dataDir && isEmpty(opts.dataDir)) cpSync(opts.templateDir, opts.dataDir, { recursive: true });
+    return { ...openPglite(opts, lock), options: opts };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
 }
 
 function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'> {
@@ -60,12 +68,12 @@ function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'>
   };
 }
 
-const isEmpty = (dir: string) => !existsSync(dir) || readdirSync(dir).length === 0;
+/** Nothing in it yet but this process's lock (and the files it is made from). */
+const isEmpty = (dir: string) => !existsSync(dir) || readdirSync(dir).every((name) => name.startsWith(LOCK_FILE));
 
-function openPglite({ dataDir, loadDataDir, settings = {} }: DatabaseOptions): Omit<DatabaseHandle, 'options'> {
+function openPglite({ dataDir, loadDataDir, settings = {} }: DatabaseOptions, lock: DataDirLock | undefined): Omit<DatabaseHandle, 'options'> {
   // A dump seeds only a directory with no cluster in it yet (a sandbox made before keeps its data).
   const load = loadDataDir && (!dataDir || isEmpty(dataDir));
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const parsers = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) };
   const startParams = [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
   const pglite = new PGlite(dataDir, { parsers, startParams, ...(load ? { loadDataDir } : {}) });
@@ -74,6 +82,14 @@ function openPglite({ dataDir, loadDataDir, settings = {} }: DatabaseOptions): O
     db,
     kind: 'pglite',
     ping: async () => void (await pglite.query('SELECT 1')),
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+        // Kysely closes PGlite only if a query ever started it.
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }

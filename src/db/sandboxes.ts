@@ -6,6 +6,7 @@ import type { Database } from './types.js';
 import { AppError } from '../shared/errors.js';
 import { syncClock } from '../shared/clock-store.js';
 import { runInScope, type Scope } from '../shared/scope.js';
+import { DataDirLocked } from './data-dir-lock.js';
 import { openDatabase, type DatabaseHandle } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -15,7 +16,8 @@ import { PGliteDialect } from './pglite-dialect.js';
 // every query, raw SQL, column default (`mirror_now()` reads the sandbox's own clock) and
 // the control plane's reset and snapshots work unchanged inside it. On Postgres each is a
 // database `sbx_<hash of the main database's name>_<name>` (the role needs CREATEDB); on the
-// embedded PGlite each is another PGlite, in memory or under `<DATA_DIR>-sandboxes/<name>`.
+// embedded PGlite each is another PGlite, in memory or under `<DATA_DIR>-sandboxes/<name>`,
+// whose directory is locked for this process like the main one (src/db/data-dir-lock.ts).
 // Only the control plane makes a sandbox (the first request with the admin token naming it),
 // and it stays until it is deleted; any other request naming one that does not exist is
 // refused, so that no caller can fill the limit or make databases.
@@ -186,6 +188,15 @@ export class Sandboxes {
   }
 
   private async makePglite(name: string): Promise<DatabaseHandle> {
+    try {
+      return await this.openPglite(name);
+    } catch (err) {
+      if (!(err instanceof DataDirLocked)) throw err;
+      throw new AppError('conflict_error', `The sandbox's data directory is in use by another process (pid ${err.holder.pid} on ${err.holder.host})`, { sandbox: name, pid: err.holder.pid });
+    }
+  }
+
+  private async openPglite(name: string): Promise<DatabaseHandle> {
     const dir = this.directory();
     // A main database copied from a migrated cluster's directory (tests) lends it.
     const { templateDir, settings } = this.main.options;
