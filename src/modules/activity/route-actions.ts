@@ -78,6 +78,7 @@ export const ROUTE_ACTIVITY: Record<string, RouteActivity | { none: string }> = 
   'POST /_mirror/faults': CONTROL_PLANE,
   'DELETE /_mirror/faults': CONTROL_PLANE,
   'DELETE /_mirror/faults/:id': CONTROL_PLANE,
+  'PUT /_mirror/faults/header': CONTROL_PLANE,
   'DELETE /_mirror/requests': CONTROL_PLANE,
   'POST /_mirror/snapshots': CONTROL_PLANE,
   'POST /_mirror/snapshots/:name/restore': { none: 'the operator\'s control plane: it puts the log back too' },
