@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test [-- <tap options and files>]`: the suite on plain JavaScript. The sources the tests
-// load (src/, migrations/, test/, examples/) are transpiled by esbuild into dist-test/ (well
+// load (src/, migrations/, scripts/, test/, examples/) are transpiled by esbuild into dist-test/ (well
 // under a second; no type check, CI's typecheck does that), and tap runs the compiled test
 // files there. Loading TypeScript through a loader in each of the ~80 test processes cost
 // seconds of CPU per process (ts-node: ~7 s, tsx: ~2 s), most of the suite's time on two cores.
@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 export const OUT = 'dist-test';
-const ROOTS = ['src', 'migrations', 'test', 'examples'];
+const ROOTS = ['src', 'migrations', 'scripts', 'test', 'examples'];
 
 function filesUnder(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
 // The process: configuration, database, first-start administrator, listening, and a
@@ -18,6 +16,7 @@ async function main() {
     throw err;
   }
   // The database boots (inside WebAssembly when embedded) while the server's modules load.
+  const { openMainDatabase } = await import('./db/open-main.js');
   const database = await openMainDatabase(config);
   const booted = database.ping();
   booted.catch(() => {}); // awaited below, once the modules are loaded; until then not unhandled
@@ -60,32 +59,6 @@ async function main() {
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-/** The exit code when another process holds the embedded database's directory (sysexits' EX_TEMPFAIL: try again later). */
-const DATA_DIR_IN_USE = 75;
-
-/**
- * Postgres, or the embedded database in DATA_DIR once this process holds it: a start waits
- * DATA_DIR_LOCK_WAIT_SECONDS for another process to let go, then exits (DATA_DIR_IN_USE).
- */
-async function openMainDatabase(config: Config) {
-  const [{ openDatabase }, { DataDirLocked, retryWhileLocked }] = await Promise.all([import('./db/database.js'), import('./db/data-dir-lock.js')]);
-  if (config.DATABASE_URL) return openDatabase({ url: config.DATABASE_URL });
-  const wait = config.DATA_DIR_LOCK_WAIT_SECONDS;
-  try {
-    return await retryWhileLocked(() => {
-      const fresh = !existsSync(join(config.DATA_DIR, 'PG_VERSION'));
-      const database = openDatabase({ dataDir: config.DATA_DIR });
-      // The only slow start there is (initdb inside WebAssembly): say so rather than look hung.
-      if (fresh) process.stdout.write(`Creating the embedded database in ${config.DATA_DIR} (first start only; about 10 seconds)…\n`);
-      return database;
-    }, { waitMs: wait * 1000, onWait: (err) => console.error(`${err.message}; waiting up to ${wait} s for it to exit (DATA_DIR_LOCK_WAIT_SECONDS)…`) });
-  } catch (err) {
-    if (!(err instanceof DataDirLocked)) throw err;
-    console.error(`${err.message}. Two processes on one embedded database lose data: stop that one, or start this one on another DATA_DIR (waited ${wait} s: DATA_DIR_LOCK_WAIT_SECONDS).`);
-    process.exit(DATA_DIR_IN_USE);
-  }
 }
 
 main().catch((err) => {

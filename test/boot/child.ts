@@ -10,7 +10,9 @@ interface Tap {
   teardown(fn: () => unknown): void;
 }
 
-const entryScript = (entry: 'server' | 'cli') => fileURLToPath(new URL(`../../src/${entry}.js`, import.meta.url));
+type Entry = 'server' | 'cli' | 'migrate';
+const ENTRY_SCRIPTS: Record<Entry, string> = { server: '../../src/server.js', cli: '../../src/cli.js', migrate: '../../scripts/migrate.js' };
+const entryScript = (entry: Entry) => fileURLToPath(new URL(ENTRY_SCRIPTS[entry], import.meta.url));
 
 export interface Child {
   process: ChildProcess;
@@ -22,8 +24,8 @@ export interface Child {
   url(): Promise<string>;
 }
 
-/** Starts the server or the CLI (`src/server.ts`, `src/cli.ts`); the test's teardown kills it if it is still running. */
-export function startChild(t: Tap, entry: 'server' | 'cli', { args = [], env = {} }: { args?: string[]; env?: Record<string, string> } = {}): Child {
+/** Starts the server, the CLI or `npm run migrate`'s script; the test's teardown kills it if it is still running. */
+export function startChild(t: Tap, entry: Entry, { args = [], env = {} }: { args?: string[]; env?: Record<string, string> } = {}): Child {
   const child = spawn(process.execPath, [entryScript(entry), ...args], {
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

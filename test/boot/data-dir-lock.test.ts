@@ -8,7 +8,7 @@ import { migratedDataDir } from '../helper.js';
 // or, given time, waits for the first to exit; a lock left by a killed process is taken over;
 // a sandbox's directory is the process's that opened it. In child processes, on port 0.
 
-// Five server processes, one of them making a sandbox (a migrated cluster made in memory first).
+// Five server processes and two migrations, one of the servers making a sandbox (a migrated cluster made in memory first).
 t.setTimeout(300_000);
 
 const ADMIN = 'lock-test-admin-token-0123';
@@ -37,6 +37,22 @@ t.test('a second server on the same DATA_DIR refuses with its exit code, naming 
   t.match(second.output(), /waited 0 s: DATA_DIR_LOCK_WAIT_SECONDS/);
   t.notMatch(second.output(), /listening:/);
   t.equal(await profileStatus(url, await token(first)), 200, 'the first one is untouched');
+});
+
+t.test('`npm run migrate` on a DATA_DIR a server holds refuses the same way, and migrates once it is free', async (t) => {
+  const dir = await migratedDataDir(t);
+  const server = start(t, dir);
+  await server.url();
+  const env = { DATA_DIR: dir, DATA_DIR_LOCK_WAIT_SECONDS: '0' };
+  const refused = startChild(t, 'migrate', { env });
+  t.equal(await refused.exited, IN_USE, 'exit code 75');
+  t.match(refused.output(), `The data directory ${dir} is in use by another process: pid ${server.process.pid} on `);
+  t.notMatch(refused.output(), /Error|at .*\.js/, 'a message, not a stack trace');
+  server.process.kill('SIGTERM');
+  t.equal(await server.exited, 0);
+  const free = startChild(t, 'migrate', { env });
+  t.equal(await free.exited, 0, free.output());
+  t.match(free.output(), /already up to date/);
 });
 
 t.test('a restart that overlaps the old process waits for it, then starts on the same data', async (t) => {
