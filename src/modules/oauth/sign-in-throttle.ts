@@ -1,4 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { notify } from '../../shared/outbox.js';
 import { nowSeconds } from '../../shared/time.js';
@@ -27,7 +29,7 @@ export const noticeTime = (s: number) => new Date(s * 1000).toISOString().replac
 
 function findCandidate(db: Db, login: string) {
   return db.selectFrom('users')
-    .select(['id', 'email', 'first_name', 'password_hash', 'sign_in_locked_until', 'unsuccessful_connexion_limit',
+    .select(['id', 'email', 'first_name', 'password_hash', 'sign_in_locked_until', 'failed_sign_ins', 'unsuccessful_connexion_limit',
       'unsuccessful_connexion_rate_limit', 'unsuccessful_connexion_notification', 'successful_connexion_notification'])
     .where(signsInAs(login))
     .executeTakeFirst();
@@ -36,26 +38,46 @@ function findCandidate(db: Db, login: string) {
 /** The account a sign-in names (with what the throttle and the notices need). */
 export type Candidate = NonNullable<Awaited<ReturnType<typeof findCandidate>>>;
 
-/** Whoever signs in as `login` (maybe nobody), unless the IP or the account may try no password now. */
+const failureLimit = (user: Pick<Candidate, 'unsuccessful_connexion_limit' | 'unsuccessful_connexion_rate_limit'>) =>
+  (user.unsuccessful_connexion_limit ? user.unsuccessful_connexion_rate_limit : DEFAULT_FAILURE_LIMIT);
+
+/**
+ * Takes one of the account's tries before its password is checked, in one statement, so that
+ * concurrent wrong passwords cannot all be checked before the first of them is counted: the
+ * count is of tries, and a right password clears it. None left: the account locks (if a
+ * lowered limit or a try still running has not locked it already).
+ */
+async function reserveTry(db: Db, user: Candidate, now: number): Promise<Refusal | { user: Candidate }> {
+  const unlocked = (eb: ExpressionBuilder<Database, 'users'>) => eb.or([eb('sign_in_locked_until', 'is', null), eb('sign_in_locked_until', '<=', now)]);
+  const reserved = await db.updateTable('users').set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+    .where('id', '=', user.id).where('failed_sign_ins', '<', failureLimit(user)).where(unlocked)
+    .returning('failed_sign_ins').executeTakeFirst();
+  if (reserved) return { user: { ...user, failed_sign_ins: reserved.failed_sign_ins } };
+  const until = now + ACCOUNT_LOCK_SECONDS;
+  await db.updateTable('users').set({ failed_sign_ins: 0, sign_in_locked_until: until }).where('id', '=', user.id).where(unlocked).execute();
+  const { sign_in_locked_until: lock } = await db.selectFrom('users').select('sign_in_locked_until').where('id', '=', user.id).executeTakeFirstOrThrow();
+  return { reason: 'locked', until: lock ? Number(lock) : until };
+}
+
+/** Whoever signs in as `login` (maybe nobody), with one of its tries taken, unless the IP or the account may try no password now. */
 export async function admit(db: Db, store: RateLimitStore, login: string, client: Client): Promise<Refusal | { user: Candidate | undefined }> {
   const now = nowSeconds();
   if ((await store.peek(ipKey(client)).catch(() => 0)) >= IP_FAILURE_LIMIT) return { reason: 'throttled', until: now + IP_WINDOW_MS / 1000 };
   const user = await findCandidate(db, login.trim().toLowerCase());
-  if (user?.sign_in_locked_until && Number(user.sign_in_locked_until) > now) return { reason: 'locked', until: Number(user.sign_in_locked_until) };
-  return { user };
+  if (!user) return { user };
+  if (user.sign_in_locked_until && Number(user.sign_in_locked_until) > now) return { reason: 'locked', until: Number(user.sign_in_locked_until) };
+  return reserveTry(db, user, now);
 }
 
-/** Counts a wrong password against the IP and the account; answers the lock it sets, if it is the last one allowed. */
+/** Counts a wrong password against the IP (the account counted it in admit()); answers the lock it sets, if it was the last try allowed. */
 export async function countFailure(db: Db, store: RateLimitStore, user: Candidate | undefined, client: Client): Promise<Refusal | undefined> {
   await store.hit(ipKey(client), IP_WINDOW_MS).catch(() => undefined);
   if (!user) return undefined;
   const now = nowSeconds();
   await recordActivity(db, { user_id: user.id, action: 'login_failed', target_type: 'user', target_id: user.id, ip: client.ip, user_agent: client.userAgent });
-  const limit = user.unsuccessful_connexion_limit ? user.unsuccessful_connexion_rate_limit : DEFAULT_FAILURE_LIMIT;
-  // Counted in SQL so concurrent wrong passwords each count.
-  const { failed_sign_ins: failures } = await db.updateTable('users').set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
-    .where('id', '=', user.id).returning('failed_sign_ins').executeTakeFirstOrThrow();
-  const locks = failures >= limit;
+  const limit = failureLimit(user);
+  // The try was counted when admit() took it (user.failed_sign_ins is that count).
+  const locks = user.failed_sign_ins >= limit;
   if (locks) await db.updateTable('users').set({ failed_sign_ins: 0, sign_in_locked_until: now + ACCOUNT_LOCK_SECONDS }).where('id', '=', user.id).execute();
   if (user.unsuccessful_connexion_notification) {
     await notify(db, {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ADMIN_TOKEN, bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { ADMIN_TOKEN, bearer, buildTestApp, needsPostgres, testDatabase } from '../../helper.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import type { App } from '../../factories/organisations.js';
 import { authorizeUrl, basic, Browser, csrfOf, pkce, REDIRECT, registerClient, tokenRequest } from '../../factories/oauth.js';
@@ -49,6 +49,15 @@ t.test('40 wrong application passwords: the account\'s limit locks it, the rest 
   await clock({ advance: '16m' });
   t.equal((await grant(u, u.appPassword)).statusCode, 200, 'once the lock lifts, the right application password works');
   await clock({ reset: true });
+});
+
+t.test('40 wrong passwords at once: only the account\'s five tries are checked, the rest refused unchecked', needsPostgres('wrong passwords checked side by side'), async (t) => {
+  const u = await withAppPassword();
+  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? grant(u, `wrong-${i}`) : onPage(u, `wrong-${i}`))));
+  const checked = answers.filter((a) => a.statusCode !== 429).length;
+  t.equal(await wrongPasswordNotices(u), 5, 'five passwords were checked (each leaves a notice)');
+  t.equal(checked, 4, 'four answered wrong password; the fifth locked the account');
+  t.equal((await grant(u, u.appPassword)).statusCode, 429, 'and the account is locked');
 });
 
 t.test('the page and the grant share the account\'s count; a success on either resets it', async (t) => {
