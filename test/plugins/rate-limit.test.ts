@@ -273,3 +273,22 @@ t.test('RedisStore counts every concurrent hit exactly once', async (t) => {
   t.same(hits.map((h) => h.count).sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i + 1));
   t.ok(hits.every((h) => h.resetInMs > 0 && h.resetInMs <= 60_000), 'the key expires within the window');
 });
+
+t.test('a store that is down lets requests through, unlimited, and says so in the log', async (t) => {
+  const down = { hit: () => Promise.reject(new Error('connection refused')), peek: () => Promise.resolve(0), close: () => Promise.resolve() };
+  const app = await buildTestApp(t, { database, rateLimitStore: down, config: { RATE_LIMIT_MAX: 1 } });
+  const warnings: string[] = [];
+  const warn = app.log.warn.bind(app.log);
+  app.log.warn = ((obj: unknown, msg?: string) => { warnings.push(String(msg)); return warn(obj as never, msg as never); }) as never;
+  const u = await createUser(app.db);
+  const statuses = [];
+  for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'GET', url: '/1/ping', headers: bearer(u.token) })).statusCode);
+  t.same(statuses, [200, 200, 200], 'beyond the limit of 1: nothing is counted, nothing refused');
+  t.ok(warnings.includes('rate-limit store unavailable; request let through'), 'each is logged');
+});
+
+t.test('the limiter is @fastify/rate-limit, counting on the shared store', async (t) => {
+  const app = await buildTestApp(t, { database, config: { RATE_LIMIT_MAX: LIMIT } });
+  t.ok(app.hasDecorator('rateLimit'), 'the library is registered');
+  t.ok(app.hasPlugin('@fastify/rate-limit'));
+});
