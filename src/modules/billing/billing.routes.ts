@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { idempotencyHeader, idempotent } from '../../shared/idempotency.js';
 import { listResult } from '../../shared/pagination.js';
 import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, errorResponses, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
@@ -8,6 +7,7 @@ import {
   PaymentMethodsQuery, PrepaidSchema, PrepaidTransactionSchema, PrepaidTransactionsQuery,
 } from './billing.schemas.js';
 import { billingService } from './billing.service.js';
+import { idempotencyHeader, idempotent } from '../idempotency/index.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing'];
@@ -40,7 +40,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const account = req.params.account;
     await service.guard(caller(req), account);
-    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.createMethod(account, req.body)) }));
+    return idempotent(app.db, req, reply, account, 201, (step) => service.createMethod(account, req.body, step));
   });
 
   app.delete('/1/accounts/:account/payment_methods/:payment_method', {
@@ -84,6 +84,6 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const account = req.params.account;
     const user = caller(req);
     await service.guard(user, account);
-    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.credit(user, account, req.body)) }));
+    return idempotent(app.db, req, reply, account, 201, (step) => service.credit(user, account, req.body, step));
   });
 };

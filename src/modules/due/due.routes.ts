@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { idempotencyHeader, idempotent } from '../../shared/idempotency.js';
 import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope } from '../../shared/schemas.js';
 import { AccountParams, CreateRenewalBody, DueQuery, DueSchema, InvoiceSchema } from './due.schemas.js';
 import { dueService } from './due.service.js';
+import { idempotencyHeader, idempotent } from '../idempotency/index.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing > Renewals'];
@@ -30,6 +30,6 @@ export const dueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const account = req.params.account;
     await service.guard(caller(req), account);
-    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.renew(account, req.body)) }));
+    return idempotent(app.db, req, reply, account, 201, (step) => service.renew(account, req.body, step));
   });
 };
