@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { inIdempotentTransaction, type IdempotencyStep } from '../idempotency/index.js';
 import { requireBilling } from '../../shared/access.js';
-import { fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import { AppError, fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
 import { nowSeconds } from '../../shared/time.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { presentInvoices } from '../invoices/invoices.service.js';
@@ -56,8 +56,15 @@ export function dueService(db: Db) {
       return inIdempotentTransaction(db, step, async (trx) => {
         const r = invoicesRepository(trx);
         const { currency } = await r.currencyOf(accountId);
-        const products = await dueRepository(trx).productsByIds(accountId, [...seen.keys()]);
+        const due = dueRepository(trx);
+        const products = await due.productsForRenewal(accountId, [...seen.keys()]);
         if (products.length !== seen.size) throw notFound('Product');
+        const issued = await due.renewalsOfCurrentPeriod([...seen.keys()]);
+        if (issued.length) {
+          throw new AppError('conflict_error', 'These products already have a renewal invoice for their current period: pay it (POST …/payments) or wait until it is paid', {
+            product_ids: [...new Set(issued.map((r) => r.product_id))], invoice_ids: [...new Set(issued.map((r) => r.invoice_id))],
+          });
+        }
         const byId = new Map(products.map((p) => [p.id, p]));
         const prices = await r.pricesIn(currency);
 
