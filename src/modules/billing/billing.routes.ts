@@ -32,8 +32,10 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createPaymentMethod', tags,
       summary: 'Save a payment method: card (visa, mastercard, cb), postfinance (CHF only), twint or paypal (billing)',
       description: 'Test numbers: 4242424242424242 and 5555555555554444 succeed, 4035501000000008 is a CB card, '
-        + '4000000000000002 is declined, 4000000000009995 has insufficient funds, 4000000000000259 stays pending. '
-        + 'Twint +41790000002 / PayPal and PostFinance decline@example.test decline; +41790000259 / pending@example.test stay pending.',
+        + '4000000000000002 is declined, 4000000000009995 has insufficient funds, 4000000000000259 stays pending, '
+        + '4000000000003063 is pending then succeeds 5 minutes later (mirror time), 4000000000003097 is pending then declined 5 minutes later. '
+        + 'Twint +41790000002 / PayPal and PostFinance decline@example.test decline; +41790000259 / pending@example.test stay pending; '
+        + '+41790003063 / pending-succeeds@example.test succeed and +41790003097 / pending-declines@example.test are declined 5 minutes later.',
       params: AccountParams, headers: idempotencyHeader, body: CreatePaymentMethodBody,
       response: { 201: envelope(PaymentMethodSchema), ...errorResponses([409]) },
     },

@@ -6,7 +6,7 @@ import { charge, ProcessorDecline } from '../billing/processor.js';
 import { issueRenewalInvoice, renewalOfCurrentPeriod, renewalPeriods } from '../due/index.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { DAY } from '../invoices/pricing.js';
-import { paymentsRepository, settle } from '../payments/index.js';
+import { paymentsRepository, settle, type SettledCharge } from '../payments/index.js';
 import { recordActivity } from '../activity/record.js';
 import { mailRenewal } from './renewal-mail.js';
 import { RENEWAL_WINDOW_DAYS } from './renewals.schemas.js';
@@ -120,6 +120,25 @@ async function attemptRenewal(db: Db, accountId: number, productId: number, now:
     await recordActivity(trx, { user_id: null, account_id: accountId, action: 'product_renewed', target_type: 'product', target_id: product.id, product_id: product.id });
     await mailRenewal(trx, accountId, product, { kind: 'auto_renewal_succeeded', newExpiredAt: Number(newExpiredAt), amount: invoice.total, currency, method: usable.label });
     return 'succeeded';
+  });
+}
+
+/**
+ * A charge the run left pending has succeeded (payments/pending-charges.ts, in its
+ * transaction, the invoice paid and the product extended): the attempt succeeds after all,
+ * with the notice and the activity of an immediate success.
+ */
+export async function pendingRenewalSettled(trx: Executor, charge: SettledCharge): Promise<void> {
+  const attempt = await repo.attemptOfPayment(trx, charge.payment_id);
+  if (!attempt) return;
+  await repo.insertAttempt(trx, {
+    account_id: charge.account_id, product_id: attempt.product_id, for_expired_at: attempt.for_expired_at, currency: charge.currency, created_at: charge.at,
+    status: 'succeeded', invoice_id: attempt.invoice_id, payment_id: charge.payment_id, payment_method_id: charge.method?.id ?? null,
+    period_months: attempt.period_months, amount: charge.amount, failure_code: null, new_expired_at: attempt.expired_at, next_attempt_at: null,
+  });
+  await recordActivity(trx, { user_id: null, account_id: charge.account_id, action: 'product_renewed', target_type: 'product', target_id: attempt.product_id, product_id: attempt.product_id });
+  await mailRenewal(trx, charge.account_id, attempt, {
+    kind: 'auto_renewal_succeeded', newExpiredAt: Number(attempt.expired_at), amount: charge.amount, currency: charge.currency, method: charge.method?.label ?? '',
   });
 }
 
