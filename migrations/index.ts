@@ -7,6 +7,7 @@ import * as autoRenewal from './2026112508_auto_renewal.js';
 import * as oauth from './2026112509_oauth.js';
 import * as activitySupport from './2026112510_activity_support.js';
 import * as clockFloor from './2026112511_clock_floor.js';
+import * as renewalPeriods from './2026112512_renewal_periods.js';
 import * as organisations from './2026112502_organisations.js';
 import * as invitationKey from './2026112503_invitation_key.js';
 import * as teams from './2026112503_teams.js';
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026112509_oauth': oauth,
   '2026112510_activity_support': activitySupport,
   '2026112511_clock_floor': clockFloor,
+  '2026112512_renewal_periods': renewalPeriods,
 };

@@ -340,6 +340,8 @@ export interface InvoiceLinesTable {
   product_id: number | null;
   period_months: number | null;
   amount: number;
+  /** A renewal line: the product's expiry it renews from (0: the product had none); null on other lines. */
+  renews_expired_at: number | null;
 }
 
 export interface OrdersTable {

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { idempotencyHeader, idempotent } from '../../shared/idempotency.js';
 import { listResult } from '../../shared/pagination.js';
 import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, errorResponses, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
@@ -8,6 +7,7 @@ import {
   PaymentMethodsQuery, PrepaidSchema, PrepaidTransactionSchema, PrepaidTransactionsQuery,
 } from './billing.schemas.js';
 import { billingService } from './billing.service.js';
+import { idempotencyHeader, idempotent } from '../idempotency/index.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing'];
@@ -32,15 +32,17 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createPaymentMethod', tags,
       summary: 'Save a payment method: card (visa, mastercard, cb), postfinance (CHF only), twint or paypal (billing)',
       description: 'Test numbers: 4242424242424242 and 5555555555554444 succeed, 4035501000000008 is a CB card, '
-        + '4000000000000002 is declined, 4000000000009995 has insufficient funds, 4000000000000259 stays pending. '
-        + 'Twint +41790000002 / PayPal and PostFinance decline@example.test decline; +41790000259 / pending@example.test stay pending.',
+        + '4000000000000002 is declined, 4000000000009995 has insufficient funds, 4000000000000259 stays pending, '
+        + '4000000000003063 is pending then succeeds 5 minutes later (mirror time), 4000000000003097 is pending then declined 5 minutes later. '
+        + 'Twint +41790000002 / PayPal and PostFinance decline@example.test decline; +41790000259 / pending@example.test stay pending; '
+        + '+41790003063 / pending-succeeds@example.test succeed and +41790003097 / pending-declines@example.test are declined 5 minutes later.',
       params: AccountParams, headers: idempotencyHeader, body: CreatePaymentMethodBody,
       response: { 201: envelope(PaymentMethodSchema), ...errorResponses([409]) },
     },
   }, async (req, reply) => {
     const account = req.params.account;
     await service.guard(caller(req), account);
-    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.createMethod(account, req.body)) }));
+    return idempotent(app.db, req, reply, account, 201, (step) => service.createMethod(account, req.body, step));
   });
 
   app.delete('/1/accounts/:account/payment_methods/:payment_method', {
@@ -84,6 +86,6 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const account = req.params.account;
     const user = caller(req);
     await service.guard(user, account);
-    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.credit(user, account, req.body)) }));
+    return idempotent(app.db, req, reply, account, 201, (step) => service.credit(user, account, req.body, step));
   });
 };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { Currency, PaymentMethodKind } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
+import { inIdempotentTransaction, type IdempotencyStep } from '../idempotency/index.js';
 import { requireBilling } from '../../shared/access.js';
 import { AppError, fieldError, invalidField, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
@@ -104,6 +105,21 @@ function checkCard(body: CreatePaymentMethodInput, errors: FieldError[]): CardDe
   return { brand, last4: number.slice(-4), exp_month: body.exp_month!, exp_year: body.exp_year!, number };
 }
 
+/** What a deposit answers. */
+export interface Credit {
+  payment_id: number;
+  status: 'succeeded' | 'pending';
+  method: CreditInput['method'];
+  payment_method_id: number | null;
+  amount: number;
+  currency: Currency;
+  reference: string;
+  credited: boolean;
+  balance: number;
+  description: string;
+  created_at: number;
+}
+
 export function billingService(db: Db) {
   /** The caller may handle the organisation's billing (403 / 404 otherwise). */
   const guard = (userId: number, accountId: number) => requireBilling(db, accountId, userId);
@@ -119,7 +135,7 @@ export function billingService(db: Db) {
     },
 
     /** Saves a method (the caller is already guarded). */
-    async createMethod(accountId: number, body: CreatePaymentMethodInput) {
+    async createMethod(accountId: number, body: CreatePaymentMethodInput, step?: IdempotencyStep<ReturnType<typeof presentMethod>>) {
       const { currency } = await repo.currencyOf(db, accountId);
       const errors: FieldError[] = [];
       if (body.kind === 'postfinance' && currency !== 'CHF') {
@@ -156,7 +172,7 @@ export function billingService(db: Db) {
           label: `${KIND_NAMES[body.kind]} ${email}`, processor_token: tokenFor(behaviourOf(body.kind, email)),
         };
       }
-      return presentMethod(await repo.insertMethod(db, row));
+      return inIdempotentTransaction(db, step, async (trx) => presentMethod(await repo.insertMethod(trx, row)));
     },
 
     async deleteMethod(userId: number, accountId: number, id: number) {
@@ -183,24 +199,34 @@ export function billingService(db: Db) {
      * the organisation locked: the payment row and, once the money is in, its ledger credit.
      * A decline commits its failed payment row, then answers 402.
      */
-    async credit(userId: number, accountId: number, body: CreditInput) {
+    async credit(userId: number, accountId: number, body: CreditInput, step?: IdempotencyStep<Credit>) {
       if (body.amount < CREDIT_MIN || body.amount > CREDIT_MAX) {
         throw invalidField('amount', 'between', `A deposit is from 0.10 to 9999 in the organisation's currency (${CREDIT_MIN} to ${CREDIT_MAX} minor units)`, [CREDIT_MIN, CREDIT_MAX]);
       }
       if (body.method === 'iban' && body.payment_method_id !== undefined) {
         throw invalidField('payment_method_id', 'prohibited', 'An IBAN transfer uses no saved method');
       }
-      const outcome = await inTransaction(db, async (trx) => {
+      const outcome = await inTransaction(db, async (trx): Promise<Credit | AppError> => {
+        await step?.claim(trx);
         const { currency } = await repo.lockAccount(trx, accountId);
         if (body.method === 'postfinance' && currency !== 'CHF') {
           throw invalidField('method', 'postfinance_chf', 'PostFinance is only available to organisations billed in CHF', ['CHF']);
         }
         const base = { account_id: accountId, method: body.method, currency, amount: body.amount, created_by_id: userId };
+        const done = async (answer: Credit | AppError) => {
+          await step?.answer(trx, answer);
+          return answer;
+        };
+        const credited = async (payment: { id: number; created_at: number }, status: 'succeeded' | 'pending', reference: string, methodId: number | null, description: string) =>
+          done({
+            payment_id: payment.id, status, method: body.method, payment_method_id: methodId, amount: body.amount, currency, reference,
+            credited: status === 'succeeded', balance: await repo.balance(trx, accountId), description, created_at: payment.created_at,
+          });
         if (body.method === 'iban') {
           const reference = creditorReference();
           const payment = await repo.insertPayment(trx, { ...base, status: 'pending', payment_method_id: null, processor_reference: reference, failure_code: null });
           const description = `Transfer ${formatMoney(body.amount, currency)} to ${BANK_IBAN} quoting ${reference}. The prepaid account is credited when the transfer arrives (test mode: POST /1/accounts/${accountId}/payments/${payment.id}/record_transfer).`;
-          return { kind: 'done' as const, payment, status: 'pending' as const, reference, credited: false, currency, method_id: null, description, balance: await repo.balance(trx, accountId) };
+          return credited(payment, 'pending', reference, null, description);
         }
         const kind: PaymentMethodKind = body.method;
         const method = body.payment_method_id !== undefined
@@ -219,37 +245,19 @@ export function billingService(db: Db) {
         } catch (err) {
           if (!(err instanceof ProcessorDecline)) throw err;
           const payment = await repo.insertPayment(trx, { ...base, status: 'failed', payment_method_id: method.id, processor_reference: err.reference, failure_code: err.code });
-          return { kind: 'declined' as const, payment, code: err.code, message: err.message };
+          // The failed row commits and the 402 is its answer.
+          return done(new AppError('payment_declined', err.message, { decline_code: err.code, payment_id: payment.id }));
         }
         const payment = await repo.insertPayment(trx, { ...base, status: result.status, payment_method_id: method.id, processor_reference: result.reference, failure_code: null });
-        let description: string;
         if (result.status === 'succeeded') {
           await repo.insertLedger(trx, { account_id: accountId, amount: body.amount, currency, kind: 'credit', payment_id: payment.id, description: `Deposit by ${method.label}` });
-          description = `${formatMoney(body.amount, currency)} credited to the prepaid account`;
-        } else {
-          description = `The payment of ${formatMoney(body.amount, currency)} by ${method.label} is pending; the prepaid account is credited once it succeeds`;
+          return credited(payment, 'succeeded', result.reference, method.id, `${formatMoney(body.amount, currency)} credited to the prepaid account`);
         }
-        return {
-          kind: 'done' as const, payment, status: result.status, reference: result.reference, credited: result.status === 'succeeded',
-          currency, method_id: method.id, description, balance: await repo.balance(trx, accountId),
-        };
+        return credited(payment, 'pending', result.reference, method.id,
+          `The payment of ${formatMoney(body.amount, currency)} by ${method.label} is pending; the prepaid account is credited once it succeeds`);
       });
-      if (outcome.kind === 'declined') {
-        throw new AppError('payment_declined', outcome.message, { decline_code: outcome.code, payment_id: outcome.payment.id });
-      }
-      return {
-        payment_id: outcome.payment.id,
-        status: outcome.status,
-        method: body.method,
-        payment_method_id: outcome.method_id,
-        amount: body.amount,
-        currency: outcome.currency,
-        reference: outcome.reference,
-        credited: outcome.credited,
-        balance: outcome.balance,
-        description: outcome.description,
-        created_at: outcome.payment.created_at,
-      };
+      if (outcome instanceof AppError) throw outcome;
+      return outcome;
     },
   };
 }

@@ -12,15 +12,21 @@ import type { PaymentMethodKind } from '../../db/types.js';
 //   4035501000000008  cb          succeeds (Cartes Bancaires test number)
 //   4000000000000002  visa        declined: card_declined
 //   4000000000009995  visa        declined: insufficient_funds
-//   4000000000000259  visa        stays pending
+//   4000000000000259  visa        stays pending (never resolves)
+//   4000000000003063  visa        pending, succeeds 5 minutes later (mirror time)
+//   4000000000003097  visa        pending, declined 5 minutes later: card_declined
 //   any other Luhn-valid Visa / Mastercard number succeeds.
 // Twint (phone), PayPal and PostFinance (email):
-//   +41790000002 / decline@example.test        declined: declined
-//   +41790009995 / insufficient@example.test   declined: insufficient_funds
-//   +41790000259 / pending@example.test        stays pending
+//   +41790000002 / decline@example.test           declined: declined
+//   +41790009995 / insufficient@example.test      declined: insufficient_funds
+//   +41790000259 / pending@example.test           stays pending (never resolves)
+//   +41790003063 / pending-succeeds@example.test  pending, succeeds 5 minutes later
+//   +41790003097 / pending-declines@example.test  pending, declined 5 minutes later: declined
 //   anything else succeeds.
+// A pending charge is resolved on the mirror's clock (`pendingOutcome`): the job that runs on
+// every clock move and periodically (payments/pending-charges.ts) asks what became of it.
 
-export type Behaviour = 'ok' | 'declined' | 'insufficient' | 'pending';
+export type Behaviour = 'ok' | 'declined' | 'insufficient' | 'pending' | 'settles' | 'lapses';
 export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'declined';
 export type CardBrand = 'visa' | 'mastercard' | 'cb';
 
@@ -28,17 +34,23 @@ export const TEST_CARDS: Record<string, Behaviour> = {
   '4000000000000002': 'declined',
   '4000000000009995': 'insufficient',
   '4000000000000259': 'pending',
+  '4000000000003063': 'settles',
+  '4000000000003097': 'lapses',
 };
 export const CB_TEST_NUMBERS = new Set(['4035501000000008']);
 export const TEST_PHONES: Record<string, Behaviour> = {
   '+41790000002': 'declined',
   '+41790009995': 'insufficient',
   '+41790000259': 'pending',
+  '+41790003063': 'settles',
+  '+41790003097': 'lapses',
 };
 export const TEST_EMAILS: Record<string, Behaviour> = {
   'decline@example.test': 'declined',
   'insufficient@example.test': 'insufficient',
   'pending@example.test': 'pending',
+  'pending-succeeds@example.test': 'settles',
+  'pending-declines@example.test': 'lapses',
 };
 
 /** The Luhn checksum every card number carries. */
@@ -95,21 +107,46 @@ export interface ChargeResult {
   reference: string;
 }
 
+function behaviourOfToken(token: string): Behaviour {
+  const m = /^pmt_(ok|declined|insufficient|pending|settles|lapses)_[0-9a-f]+$/.exec(token);
+  if (!m) throw new Error('unknown processor token');
+  return m[1] as Behaviour;
+}
+
+const declineCodeOf = (kind: PaymentMethodKind): DeclineCode => (kind === 'card' ? 'card_declined' : 'declined');
+
+/** How long a pending charge that resolves stays pending, in seconds of mirror time. */
+export const PENDING_RESOLVES_AFTER = 5 * 60;
+
+/** The token prefixes of the methods whose pending charges resolve (the others stay pending). */
+export const RESOLVING_TOKEN_PREFIXES = ['pmt_settles_', 'pmt_lapses_'] as const;
+
+export type PendingOutcome = { status: 'pending' } | { status: 'succeeded' } | { status: 'failed'; code: DeclineCode };
+
+/** What became, by `now`, of a charge the processor answered pending at `chargedAt`. */
+export function pendingOutcome(kind: PaymentMethodKind, token: string, chargedAt: number, now: number): PendingOutcome {
+  const behaviour = behaviourOfToken(token);
+  if (now < chargedAt + PENDING_RESOLVES_AFTER) return { status: 'pending' };
+  if (behaviour === 'settles') return { status: 'succeeded' };
+  if (behaviour === 'lapses') return { status: 'failed', code: declineCodeOf(kind) };
+  return { status: 'pending' };
+}
+
 /** Charges a saved method; throws ProcessorDecline when the method's behaviour says so. */
 export function charge(req: ChargeRequest): ChargeResult {
-  const m = /^pmt_(ok|declined|insufficient|pending)_[0-9a-f]+$/.exec(req.token);
-  if (!m) throw new Error('unknown processor token');
+  const behaviour = behaviourOfToken(req.token);
   if (!Number.isInteger(req.amount) || req.amount <= 0) throw new Error('charge amount must be a positive integer');
-  const behaviour = m[1] as Behaviour;
   const reference = `ch_${randomBytes(10).toString('hex')}`;
   switch (behaviour) {
     case 'ok':
       return { status: 'succeeded', reference };
     case 'pending':
+    case 'settles':
+    case 'lapses':
       return { status: 'pending', reference };
     case 'insufficient':
       throw new ProcessorDecline('insufficient_funds', reference, 'The payment was declined: insufficient funds');
     case 'declined':
-      throw new ProcessorDecline(req.kind === 'card' ? 'card_declined' : 'declined', reference, 'The payment was declined');
+      throw new ProcessorDecline(declineCodeOf(req.kind), reference, 'The payment was declined');
   }
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 
 // The rows of the due list and of a renewal; the invoice itself is written by the invoices repository.
@@ -21,9 +22,25 @@ export function dueRepository(db: Executor) {
       return q.orderBy('expired_at').orderBy('id').execute();
     },
 
-    /** The organisation's live products among `ids`. */
-    productsByIds: (accountId: number, ids: number[]) =>
+    /**
+     * The organisation's live products among `ids`, locked in id order: a renewal of the same
+     * product (by hand, the renewal run, a payment extending it) waits for this one.
+     */
+    productsForRenewal: (accountId: number, ids: number[]) =>
       db.selectFrom('products').select(['id', 'service_name', 'customer_name', 'fqdn', 'expired_at'])
-        .where('account_id', '=', accountId).where('id', 'in', ids).where('deleted_at', 'is', null).execute(),
+        .where('account_id', '=', accountId).where('id', 'in', ids).where('deleted_at', 'is', null).orderBy('id').forUpdate().execute(),
+
+    /** The renewal invoices already issued for these products' current period (the expiry they have now). */
+    renewalsOfCurrentPeriod: (productIds: number[]) =>
+      db.selectFrom('invoice_lines as l').innerJoin('invoices as i', 'i.id', 'l.invoice_id').innerJoin('products as p', 'p.id', 'l.product_id')
+        .select(['l.product_id', 'i.id as invoice_id', 'i.status'])
+        .where('l.product_id', 'in', productIds)
+        .where(sql<boolean>`l.renews_expired_at = coalesce(p.expired_at, 0)`)
+        .orderBy('l.product_id').orderBy('i.id').execute(),
+
+    /** The lines of a renewal invoice that name a product. */
+    renewalLinesOf: (invoiceId: number) =>
+      db.selectFrom('invoice_lines').select(['product_id', 'period_months', 'renews_expired_at']).where('invoice_id', '=', invoiceId)
+        .where('product_id', 'is not', null).orderBy('id').execute(),
   };
 }

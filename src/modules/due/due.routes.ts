@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { idempotencyHeader, idempotent } from '../../shared/idempotency.js';
 import { callerId as caller, ok } from '../../shared/reply.js';
-import { envelope } from '../../shared/schemas.js';
+import { envelope, errorResponses } from '../../shared/schemas.js';
 import { AccountParams, CreateRenewalBody, DueQuery, DueSchema, InvoiceSchema } from './due.schemas.js';
 import { dueService } from './due.service.js';
+import { idempotencyHeader, idempotent } from '../idempotency/index.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing > Renewals'];
@@ -25,11 +25,13 @@ export const dueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'createRenewal', tags,
       summary: 'Renew products: one unpaid renewal invoice, a line per product; paying it extends each product (billing access required)',
-      params: AccountParams, headers: idempotencyHeader, body: CreateRenewalBody, response: { 201: envelope(InvoiceSchema) },
+      description: 'A product has one renewal invoice per period (its current expiry): one whose period is already invoiced, by hand or by '
+        + 'the renewal run, answers 409 conflict_error with context.product_ids and context.invoice_ids; once that invoice is paid the next period can be.',
+      params: AccountParams, headers: idempotencyHeader, body: CreateRenewalBody, response: { 201: envelope(InvoiceSchema), ...errorResponses([409]) },
     },
   }, async (req, reply) => {
     const account = req.params.account;
     await service.guard(caller(req), account);
-    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.renew(account, req.body)) }));
+    return idempotent(app.db, req, reply, account, 201, (step) => service.renew(account, req.body, step));
   });
 };

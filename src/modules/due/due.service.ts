@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
-import { inTransaction } from '../../db/transaction.js';
+import { inIdempotentTransaction, type IdempotencyStep } from '../idempotency/index.js';
 import { requireBilling } from '../../shared/access.js';
-import { fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import { AppError, fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
 import { nowSeconds } from '../../shared/time.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { presentInvoices } from '../invoices/invoices.service.js';
@@ -12,6 +12,8 @@ import type { CreateRenewalInput, DueQueryInput } from './due.schemas.js';
 import { renewalPeriods } from './renewal-prices.js';
 
 export const DEFAULT_WINDOW_MONTHS = 2;
+
+type Invoice = Awaited<ReturnType<typeof presentInvoices>>[number];
 
 export function dueService(db: Db) {
   const guard = (userId: number, accountId: number) => requireBilling(db, accountId, userId);
@@ -41,7 +43,7 @@ export function dueService(db: Db) {
     },
 
     /** One unpaid 'renewal' invoice, a line per product; paying it extends the products. The caller is guarded. */
-    async renew(accountId: number, body: CreateRenewalInput) {
+    async renew(accountId: number, body: CreateRenewalInput, step?: IdempotencyStep<Invoice>) {
       const seen = new Map<number, number>();
       const duplicates: FieldError[] = [];
       body.items.forEach((item, i) => {
@@ -51,11 +53,18 @@ export function dueService(db: Db) {
       });
       if (duplicates.length) throw validationFailed(duplicates);
 
-      const invoiceId = await inTransaction(db, async (trx) => {
+      return inIdempotentTransaction(db, step, async (trx) => {
         const r = invoicesRepository(trx);
         const { currency } = await r.currencyOf(accountId);
-        const products = await dueRepository(trx).productsByIds(accountId, [...seen.keys()]);
+        const due = dueRepository(trx);
+        const products = await due.productsForRenewal(accountId, [...seen.keys()]);
         if (products.length !== seen.size) throw notFound('Product');
+        const issued = await due.renewalsOfCurrentPeriod([...seen.keys()]);
+        if (issued.length) {
+          throw new AppError('conflict_error', 'These products already have a renewal invoice for their current period: pay it (POST …/payments) or wait until it is paid', {
+            product_ids: [...new Set(issued.map((r) => r.product_id))], invoice_ids: [...new Set(issued.map((r) => r.invoice_id))],
+          });
+        }
         const byId = new Map(products.map((p) => [p.id, p]));
         const prices = await r.pricesIn(currency);
 
@@ -75,11 +84,10 @@ export function dueService(db: Db) {
         });
         if (errors.length) throw validationFailed(errors);
 
-        return issueRenewalInvoice(trx, accountId, currency, lines, nowSeconds());
+        const invoiceId = await issueRenewalInvoice(trx, accountId, currency, lines, nowSeconds());
+        // Presented inside the transaction: it is the answer stored with the key.
+        return (await presentInvoices(r, [(await r.findInvoice(accountId, invoiceId))!]))[0]!;
       });
-      const repo = invoicesRepository(db);
-      const row = await repo.findInvoice(accountId, invoiceId);
-      return (await presentInvoices(repo, [row!]))[0]!;
     },
   };
 }

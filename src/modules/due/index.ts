@@ -4,7 +4,7 @@ import { dueRoutes } from './due.routes.js';
 // What an organisation has to pay (unpaid invoices, products due for renewal) and renewals:
 // a renewal is an unpaid 'renewal' invoice; the payment path calls `extendRenewedProducts`
 // inside its transaction once such an invoice is paid.
-export { extendRenewedProducts, issueRenewalInvoice } from './renew.js';
+export { extendRenewedProducts, issueRenewalInvoice, renewalOfCurrentPeriod } from './renew.js';
 export { renewalPeriods } from './renewal-prices.js';
 
 export const dueModule: FastifyPluginAsyncTypebox = async (app) => {

@@ -58,7 +58,7 @@ export function invoicesRepository(db: Executor) {
       return db.insertInto('invoices').values(row).execute();
     },
 
-    insertLines(rows: { invoice_id: number; description: string; service_name: string; period_months: number; amount: number; product_id?: number }[]) {
+    insertLines(rows: { invoice_id: number; description: string; service_name: string; period_months: number; amount: number; product_id?: number; renews_expired_at?: number }[]) {
       return db.insertInto('invoice_lines').values(rows).execute();
     },
 

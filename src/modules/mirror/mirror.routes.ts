@@ -49,10 +49,10 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config,
     schema: {
       operationId: 'setMirrorClock', tags,
-      summary: 'Set or advance the mirror\'s time, then run whatever became due (the renewal run)',
+      summary: 'Set or advance the mirror\'s time, then run whatever became due (pending charges resolved, the renewal run)',
       description: 'Exactly one of now (Unix seconds), advance (seconds, or a duration like 15d, 12h, 1d6h) and reset. The clock stays within '
         + '100 years (36 525 days) of the machine\'s time: a now or advance beyond is a 422 naming it. Every instance on '
-        + 'the database follows (each reads the clock before its renewal run). The answer says what the renewal run did at the new time.',
+        + 'the database follows (each reads the clock before its renewal run). The answer says what the renewal run did at the new time, and how many pending charges succeeded or failed.',
       body: SetClockBody, response: { 200: envelope(MovedClockSchema) },
     },
   }, async (req) => {
@@ -63,8 +63,8 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const real = realNowSeconds();
     const offset = offsetFor(req.body, real);
     await setClockOffset(app.db, offset);
-    const renewals = await app.renewals.runNow(real + offset);
-    return ok({ now: real + offset, real_now: real, offset_seconds: offset, renewals });
+    const { renewals, charges } = await app.renewals.runJobs(real + offset);
+    return ok({ now: real + offset, real_now: real, offset_seconds: offset, renewals, charges });
   });
 
   app.post('/_mirror/reset', {

@@ -19,8 +19,15 @@ export const MovedClockSchema = Type.Object(
       { succeeded: Type.Integer(), failed: Type.Integer(), locked: Type.Integer() },
       { description: 'What the renewal run did at the new time' },
     ),
+    charges: Type.Object(
+      { succeeded: Type.Integer(), failed: Type.Integer() },
+      { description: 'Pending card, Twint, PayPal and PostFinance charges the simulated processor resolved by the new time (before the renewal run)' },
+    ),
   },
-  { title: 'MovedMirrorClock', examples: [{ now: 1797000000, real_now: 1795659275, offset_seconds: 1340725, renewals: { succeeded: 1, failed: 0, locked: 0 } }] },
+  {
+    title: 'MovedMirrorClock',
+    examples: [{ now: 1797000000, real_now: 1795659275, offset_seconds: 1340725, renewals: { succeeded: 1, failed: 0, locked: 0 }, charges: { succeeded: 0, failed: 0 } }],
+  },
 );
 
 /** `15d`, `12h`, `1d6h30m`, `90s`: days, hours, minutes, seconds. */

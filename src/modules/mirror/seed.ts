@@ -43,8 +43,12 @@ function check(f: Fixture) {
       if (!serviceByName(p.service_name)) throw invalidField(`organisations.${i}.products.${j}.service_name`, 'in', `Unknown service ${p.service_name}`);
       if (p.auto_renewal_method && !methods.has(p.auto_renewal_method)) throw invalidField(`organisations.${i}.products.${j}.auto_renewal_method`, 'exists', `No payment method with key ${p.auto_renewal_method}`);
     });
+    const renewed = new Set<string>();
     (o.unpaid_renewals ?? []).forEach((r, j) => {
       if (!products.has(r.product)) throw invalidField(`organisations.${i}.unpaid_renewals.${j}.product`, 'exists', `No product with key ${r.product}`);
+      // A product has one renewal invoice per period.
+      if (renewed.has(r.product)) throw invalidField(`organisations.${i}.unpaid_renewals.${j}.product`, 'distinct', `Product ${r.product} already has an unpaid renewal`);
+      renewed.add(r.product);
     });
   });
 }
@@ -103,7 +107,7 @@ export async function seed(db: Db, f: Fixture) {
         }).returning('id').executeTakeFirstOrThrow();
         methods.set(m.key, row.id);
       }
-      const products = new Map<string, { id: number; service_name: string; customer_name: string; fqdn: string | null }>();
+      const products = new Map<string, { id: number; service_name: string; customer_name: string; fqdn: string | null; expired_at: number | null }>();
       const prices = await invoicesRepository(trx).pricesIn(o.currency);
       for (const p of o.products ?? []) {
         const service = serviceByName(p.service_name)!;
@@ -112,8 +116,8 @@ export async function seed(db: Db, f: Fixture) {
           account_id: accountId, service_id: service.id, service_name: service.name, customer_name: p.customer_name, internal_name: p.customer_name,
           fqdn, currency: o.currency, created_at: now - 365 * DAY, expired_at: p.expires_in_days === null ? null : now + p.expires_in_days * DAY,
           auto_renewal: p.auto_renewal_method !== undefined, auto_renewal_method_id: p.auto_renewal_method ? methods.get(p.auto_renewal_method)! : null,
-        }).returning('id').executeTakeFirstOrThrow();
-        products.set(p.key, { id: row.id, service_name: service.name, customer_name: p.customer_name, fqdn });
+        }).returning(['id', 'expired_at']).executeTakeFirstOrThrow();
+        products.set(p.key, { id: row.id, service_name: service.name, customer_name: p.customer_name, fqdn, expired_at: row.expired_at });
       }
       const invoices = [];
       for (const r of o.unpaid_renewals ?? []) {

@@ -53,6 +53,25 @@ export const paymentsRepository = {
 
   setStatus: (trx: Trx, id: number, status: 'succeeded') => trx.updateTable('payments').set({ status }).where('id', '=', id).execute(),
 
+  /** A pending payment that will not be paid: failed, with why. */
+  setFailed: (trx: Trx, id: number, failureCode: string) =>
+    trx.updateTable('payments').set({ status: 'failed', failure_code: failureCode }).where('id', '=', id).execute(),
+
+  /**
+   * Pending charges of saved methods whose tokens start with one of `tokenPrefixes`, made at or
+   * before `chargedBy`, oldest first (IBAN transfers wait for their transfer to be recorded).
+   */
+  pendingCharges: (db: Executor, chargedBy: number, tokenPrefixes: readonly string[], limit: number) =>
+    db.selectFrom('payments as p').innerJoin('payment_methods as m', 'm.id', 'p.payment_method_id')
+      .select(['p.id', 'p.account_id', 'p.created_at', 'm.kind', 'm.processor_token'])
+      .where('p.status', '=', 'pending').where('p.method', '!=', 'iban').where('p.created_at', '<=', chargedBy)
+      .where((eb) => eb.or(tokenPrefixes.map((prefix) => eb('m.processor_token', 'like', `${prefix}%`))))
+      .orderBy('p.id').limit(limit).execute(),
+
+  /** The method a payment charged (its kind says whether it may renew automatically). */
+  methodOf: (db: Executor, id: number) =>
+    db.selectFrom('payment_methods').select(['id', 'kind', 'label']).where('id', '=', id).executeTakeFirst(),
+
   async invoiceIdsOf(db: Executor, paymentIds: number[]) {
     const out = new Map<number, number[]>();
     if (!paymentIds.length) return out;

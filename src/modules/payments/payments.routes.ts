@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { idempotencyHeader, idempotent } from '../../shared/idempotency.js';
 import { listResult } from '../../shared/pagination.js';
 import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, errorResponses, listEnvelope } from '../../shared/schemas.js';
 import { AccountParams, CreatePaymentBody, CreatedPaymentSchema, PaymentParams, PaymentSchema, PaymentsQuery } from './payments.schemas.js';
 import { paymentsService } from './payments.service.js';
+import { idempotencyHeader, idempotent } from '../idempotency/index.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing'];
@@ -28,7 +28,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const account = req.params.account;
     const user = caller(req);
     await service.guard(user, account);
-    return idempotent(app.db, req, reply, account, async () => ({ status: 201, body: ok(await service.create(user, account, req.body)) }));
+    return idempotent(app.db, req, reply, account, 201, (step) => service.create(user, account, req.body, step));
   });
 
   app.get('/1/accounts/:account/payments', {

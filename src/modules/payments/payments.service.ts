@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { PaymentMethodKind } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
+import type { IdempotencyStep } from '../idempotency/index.js';
 import { requireBilling } from '../../shared/access.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
@@ -28,6 +29,9 @@ export const presentPayment = (p: PaymentRow, invoiceIds: number[]) => ({
   invoice_ids: invoiceIds,
   created_at: p.created_at,
 });
+
+/** What paying answers: the payment, with the bank reference of an IBAN transfer (proforma). */
+export type CreatedPayment = ReturnType<typeof presentPayment> & { bank_reference: string | null; proforma: boolean };
 
 class Declined extends Error {
   constructor(
@@ -87,7 +91,7 @@ export function paymentsService(db: Db) {
     guard,
 
     /** Pays invoices (the caller is already guarded). One transaction; a decline keeps only its failed row. */
-    async create(userId: number, accountId: number, body: CreatePaymentInput) {
+    async create(userId: number, accountId: number, body: CreatePaymentInput, step?: IdempotencyStep<CreatedPayment>) {
       if ((body.invoice_ids === undefined) === (body.order_id === undefined)) {
         throw invalidField('invoice_ids', 'required_without', 'Give exactly one of invoice_ids and order_id', ['invoice_ids', 'order_id']);
       }
@@ -99,7 +103,8 @@ export function paymentsService(db: Db) {
         throw invalidField('use_prepaid', 'prohibited', 'An IBAN transfer cannot be combined with the prepaid account');
       }
       try {
-        return await inTransaction(db, async (trx) => {
+        return await inTransaction(db, async (trx): Promise<CreatedPayment> => {
+          await step?.claim(trx);
           const { currency } = await billing.lockAccount(trx, accountId);
           let ids: number[];
           if (body.order_id !== undefined) {
@@ -119,7 +124,9 @@ export function paymentsService(db: Db) {
             const payment = await repo.insertPayment(trx, { ...base, status: 'pending', payment_method_id: null, prepaid_amount: 0, processor_reference: reference, failure_code: null });
             await repo.linkInvoices(trx, payment.id, shares);
             await repo.setBankReference(trx, ids, reference);
-            return { ...presentPayment(payment, ids), bank_reference: reference, proforma: true };
+            const created = { ...presentPayment(payment, ids), bank_reference: reference, proforma: true };
+            await step?.answer(trx, created);
+            return created;
           }
 
           const balance = await billing.balance(trx, accountId);
@@ -182,20 +189,25 @@ export function paymentsService(db: Db) {
             // Paying an order or a renewal with a card or Twint switches auto-renewal on with that method.
             if (charged?.id && supportsAutoRenewal(charged.kind)) await switchOnAfterPayment(trx, [...created, ...renewed], charged.id);
           }
-          return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
+          const created = { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
+          await step?.answer(trx, created);
+          return created;
         });
       } catch (err) {
         if (!(err instanceof Declined)) throw err;
-        // Everything above was rolled back; only the failed attempt is kept, in a short transaction of its own.
-        const failed = await inTransaction(db, async (trx) => {
+        // Everything above was rolled back (the key's claim too); only the failed attempt is kept, in a
+        // short transaction of its own that claims the key again and answers the 402.
+        throw await inTransaction(db, async (trx) => {
+          await step?.claim(trx);
           const p = await repo.insertPayment(trx, {
             account_id: accountId, status: 'failed', method: err.row.method, payment_method_id: err.row.payment_method_id, currency: err.row.currency,
             amount: err.row.amount, prepaid_amount: 0, processor_reference: err.decline.reference, failure_code: err.decline.code, created_by_id: userId,
           });
           await repo.linkInvoices(trx, p.id, err.row.shares);
-          return p;
+          const declined = new AppError('payment_declined', err.decline.message, { decline_code: err.decline.code, payment_id: p.id });
+          await step?.answer(trx, declined);
+          return declined;
         });
-        throw new AppError('payment_declined', err.decline.message, { decline_code: err.decline.code, payment_id: failed.id });
       }
     },
 

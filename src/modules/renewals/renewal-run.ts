@@ -3,10 +3,10 @@ import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { billingRepository as billing } from '../billing/billing.repository.js';
 import { charge, ProcessorDecline } from '../billing/processor.js';
-import { issueRenewalInvoice, renewalPeriods } from '../due/index.js';
+import { issueRenewalInvoice, renewalOfCurrentPeriod, renewalPeriods } from '../due/index.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { DAY } from '../invoices/pricing.js';
-import { paymentsRepository, settle } from '../payments/index.js';
+import { paymentsRepository, settle, type SettledCharge } from '../payments/index.js';
 import { recordActivity } from '../activity/record.js';
 import { mailRenewal } from './renewal-mail.js';
 import { RENEWAL_WINDOW_DAYS } from './renewals.schemas.js';
@@ -70,7 +70,8 @@ async function attemptRenewal(db: Db, accountId: number, productId: number, now:
     const method = product.auto_renewal_method_id === null ? undefined : await billing.findMethod(trx, accountId, product.auto_renewal_method_id);
     const usable = method && supportsAutoRenewal(method.kind) ? method : undefined;
     const price = await priceOf(trx, product, currency);
-    const invoice = price && await openInvoice(trx, accountId, currency, product, price, previous, now);
+    const opened = price && await openInvoice(trx, accountId, currency, product, price, previous, now);
+    const invoice = opened && 'id' in opened ? opened : undefined;
     if (previous.length === 0) {
       await mailRenewal(trx, accountId, product, {
         kind: 'auto_renewal_reminder', expiredAt: forExpiredAt, amount: invoice?.total ?? null, currency, method: usable?.label ?? null,
@@ -82,12 +83,13 @@ async function attemptRenewal(db: Db, accountId: number, productId: number, now:
       await trx.updateTable('products').set({ next_renewal_attempt_at: next }).where('id', '=', product.id).execute();
       await repo.insertAttempt(trx, {
         ...base, status: 'failed', invoice_id: invoice?.id ?? null, payment_id: paymentId, payment_method_id: usable?.id ?? null,
-        period_months: price?.period_months ?? null, amount: invoice?.total ?? null, failure_code: code, new_expired_at: null, next_attempt_at: next,
+        period_months: invoice?.period_months ?? price?.period_months ?? null, amount: invoice?.total ?? null, failure_code: code, new_expired_at: null, next_attempt_at: next,
       });
       await mailRenewal(trx, accountId, product, { kind: 'auto_renewal_failed', reason: REASONS[code] ?? code, nextAttemptAt: next, expiredAt: forExpiredAt });
       return 'failed' as const;
     };
-    if (!price || !invoice) return failed('not_renewable', null);
+    if (!price) return failed('not_renewable', null);
+    if (!invoice) return failed('renewal_invoiced', null);
     if (!usable) return failed('no_payment_method', null);
 
     const payments = paymentsRepository;
@@ -112,12 +114,31 @@ async function attemptRenewal(db: Db, accountId: number, productId: number, now:
     await settle(trx, [invoice.id], now);
     const { expired_at: newExpiredAt } = await trx.selectFrom('products').select('expired_at').where('id', '=', product.id).executeTakeFirstOrThrow();
     await repo.insertAttempt(trx, {
-      ...base, status: 'succeeded', invoice_id: invoice.id, payment_id: p.id, payment_method_id: usable.id, period_months: price.period_months,
+      ...base, status: 'succeeded', invoice_id: invoice.id, payment_id: p.id, payment_method_id: usable.id, period_months: invoice.period_months,
       amount: invoice.total, failure_code: null, new_expired_at: newExpiredAt, next_attempt_at: null,
     });
     await recordActivity(trx, { user_id: null, account_id: accountId, action: 'product_renewed', target_type: 'product', target_id: product.id, product_id: product.id });
     await mailRenewal(trx, accountId, product, { kind: 'auto_renewal_succeeded', newExpiredAt: Number(newExpiredAt), amount: invoice.total, currency, method: usable.label });
     return 'succeeded';
+  });
+}
+
+/**
+ * A charge the run left pending has succeeded (payments/pending-charges.ts, in its
+ * transaction, the invoice paid and the product extended): the attempt succeeds after all,
+ * with the notice and the activity of an immediate success.
+ */
+export async function pendingRenewalSettled(trx: Executor, charge: SettledCharge): Promise<void> {
+  const attempt = await repo.attemptOfPayment(trx, charge.payment_id);
+  if (!attempt) return;
+  await repo.insertAttempt(trx, {
+    account_id: charge.account_id, product_id: attempt.product_id, for_expired_at: attempt.for_expired_at, currency: charge.currency, created_at: charge.at,
+    status: 'succeeded', invoice_id: attempt.invoice_id, payment_id: charge.payment_id, payment_method_id: charge.method?.id ?? null,
+    period_months: attempt.period_months, amount: charge.amount, failure_code: null, new_expired_at: attempt.expired_at, next_attempt_at: null,
+  });
+  await recordActivity(trx, { user_id: null, account_id: charge.account_id, action: 'product_renewed', target_type: 'product', target_id: attempt.product_id, product_id: attempt.product_id });
+  await mailRenewal(trx, charge.account_id, attempt, {
+    kind: 'auto_renewal_succeeded', newExpiredAt: Number(attempt.expired_at), amount: charge.amount, currency: charge.currency, method: charge.method?.label ?? '',
   });
 }
 
@@ -128,6 +149,7 @@ const REASONS: Record<string, string> = {
   payment_pending: 'the payment is still pending',
   no_payment_method: 'no saved card or Twint to charge',
   not_renewable: 'the product has no renewal price',
+  renewal_invoiced: 'a renewal invoice for several products awaits payment for this period',
 };
 
 /** The chosen period's price, or the shortest period's when none was chosen. */
@@ -139,18 +161,28 @@ async function priceOf(trx: Executor, product: Claimed, currency: 'EUR' | 'CHF')
 
 /**
  * The renewal invoice of this expiry: the one an earlier attempt issued if it is still
- * unpaid (a retry charges the same invoice), else a new one.
+ * unpaid (a retry charges the same invoice), else the one issued by hand for this period when
+ * it renews this product alone, else a new one. A product is invoiced once per period: an
+ * invoice by hand renewing it with others is left to its payer (`invoicedBy`).
  */
 async function openInvoice(
   trx: Executor, accountId: number, currency: 'EUR' | 'CHF', product: Claimed, price: { period_months: number; amount: number },
   previous: { invoice_id: number | null }[], now: number,
-) {
+): Promise<{ id: number; total: number; period_months: number } | { invoicedBy: number }> {
+  const unpaid = (id: number) =>
+    trx.selectFrom('invoices').select(['id', 'total', 'status']).where('id', '=', id).where('status', '=', 'unpaid').forUpdate().executeTakeFirst();
   const earlier = previous.find((a) => a.invoice_id !== null)?.invoice_id;
   if (earlier) {
-    const row = await trx.selectFrom('invoices').select(['id', 'total', 'status']).where('id', '=', earlier).forUpdate().executeTakeFirst();
-    if (row?.status === 'unpaid') return { id: row.id, total: Number(row.total) };
+    const row = await unpaid(earlier);
+    if (row) return { id: row.id, total: Number(row.total), period_months: price.period_months };
+  }
+  const issued = await renewalOfCurrentPeriod(trx, product.id);
+  if (issued) {
+    const row = issued.alone ? await unpaid(issued.invoice_id) : undefined;
+    if (!row) return { invoicedBy: issued.invoice_id };
+    return { id: row.id, total: Number(row.total), period_months: issued.period_months ?? price.period_months };
   }
   const id = await issueRenewalInvoice(trx, accountId, currency, [{ product, period_months: price.period_months, amount: price.amount }], now);
   const row = await trx.selectFrom('invoices').select(['id', 'total']).where('id', '=', id).executeTakeFirstOrThrow();
-  return { id: row.id, total: Number(row.total) };
+  return { id: row.id, total: Number(row.total), period_months: price.period_months };
 }

@@ -2,15 +2,22 @@ import fp from 'fastify-plugin';
 import { syncClock } from '../../shared/clock-store.js';
 import { currentSandbox, runInScope } from '../../shared/scope.js';
 import { nowSeconds } from '../../shared/time.js';
-import { runDueRenewals, type RunSummary } from './renewal-run.js';
+import { resolvePendingCharges, type ChargeSummary } from '../payments/index.js';
+import { pendingRenewalSettled, runDueRenewals, type RunSummary } from './renewal-run.js';
+
+/** What one run of the jobs did: pending charges resolved first, then the renewals due. */
+export interface JobsSummary { charges: ChargeSummary; renewals: RunSummary }
 
 declare module 'fastify' {
   interface FastifyInstance {
     renewals: {
       /**
-       * Runs the renewal job on the current scope's data (after any run in progress there on
-       * this instance) and answers what it did; `at` is the time it runs at, now by default.
+       * Runs the jobs on the current scope's data (after any run in progress there on this
+       * instance): pending charges resolved, then the renewal run; `at` is the time they run
+       * at, now by default.
        */
+      runJobs(at?: number): Promise<JobsSummary>;
+      /** `runJobs`, answering what the renewal run did. */
       runNow(at?: number): Promise<RunSummary>;
     };
   }
@@ -38,16 +45,19 @@ export const intervalTicker: Ticker = {
 export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>(
   async function renewalScheduler(app, { intervalSeconds, ticker = intervalTicker }) {
     // The run in progress per sandbox ('' for the main data).
-    const running = new Map<string, Promise<RunSummary>>();
+    const running = new Map<string, Promise<JobsSummary>>();
 
-    async function runNow(at?: number): Promise<RunSummary> {
+    async function runJobs(at?: number): Promise<JobsSummary> {
       const key = currentSandbox() ?? '';
       while (running.has(key)) await running.get(key)!.catch(() => undefined);
       const run = (async () => {
         await syncClock(app.db);
-        const summary = await runDueRenewals(app.db, at ?? nowSeconds(), app.log);
-        for (const [outcome, n] of Object.entries(summary)) if (n) app.metrics?.renewals.inc({ outcome }, n);
-        return summary;
+        const now = at ?? nowSeconds();
+        // Charges first: a renewal whose earlier charge has just succeeded is not due any more.
+        const charges = await resolvePendingCharges(app.db, now, pendingRenewalSettled, app.log);
+        const renewals = await runDueRenewals(app.db, now, app.log);
+        for (const [outcome, n] of Object.entries(renewals)) if (n) app.metrics?.renewals.inc({ outcome }, n);
+        return { charges, renewals };
       })();
       running.set(key, run);
       try {
@@ -56,7 +66,7 @@ export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>
         running.delete(key);
       }
     }
-    app.decorate('renewals', { runNow });
+    app.decorate('renewals', { runJobs, runNow: async (at?: number) => (await runJobs(at)).renewals });
 
     if (intervalSeconds <= 0) return;
     let timer: { stop(): void } | undefined;
@@ -64,7 +74,7 @@ export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>
       timer = ticker.every(intervalSeconds * 1000, async () => {
         const scopes = [undefined, ...(await app.sandboxes?.openHere() ?? []).map((o) => o.scope)];
         for (const scope of scopes) {
-          await runInScope(scope, () => runNow()).catch((err: unknown) => app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'));
+          await runInScope(scope, () => runJobs()).catch((err: unknown) => app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'));
         }
       });
     });

@@ -89,6 +89,12 @@ export const renewalsRepository = {
     db.selectFrom('renewal_attempts').select(['id', 'invoice_id', 'status'])
       .where('product_id', '=', productId).where('for_expired_at', '=', forExpiredAt).orderBy('id', 'desc').execute(),
 
+  /** The attempt that made this payment (a charge left pending), with its product. */
+  attemptOfPayment: (db: Executor, paymentId: number) =>
+    db.selectFrom('renewal_attempts as a').innerJoin('products as p', 'p.id', 'a.product_id')
+      .select(['a.product_id', 'a.for_expired_at', 'a.invoice_id', 'a.period_months', 'p.service_name', 'p.customer_name', 'p.expired_at'])
+      .where('a.payment_id', '=', paymentId).orderBy('a.id', 'desc').limit(1).executeTakeFirst(),
+
   insertAttempt: (db: Executor, a: NewAttempt) => db.insertInto('renewal_attempts').values(a).returning('id').executeTakeFirstOrThrow(),
 
   async listAttempts(db: Executor, accountId: number, f: { product_id?: number; status?: RenewalAttemptStatus }, p: ListParams) {

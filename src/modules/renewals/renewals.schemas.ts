@@ -87,7 +87,7 @@ export const RenewalAttemptSchema = Type.Object(
     period_months: Nullable(Type.Integer()),
     amount: Nullable(Type.Integer({ description: 'The invoice total, minor units' })),
     currency: StringEnum(['EUR', 'CHF']),
-    failure_code: Nullable(Type.String({ description: 'card_declined, insufficient_funds, declined, payment_pending, no_payment_method, not_renewable' })),
+    failure_code: Nullable(Type.String({ description: 'card_declined, insufficient_funds, declined, payment_pending, no_payment_method, not_renewable, renewal_invoiced (a renewal invoice by hand for several products awaits payment for this period)' })),
     next_attempt_at: Nullable(Timestamp),
     created_at: Timestamp,
   },

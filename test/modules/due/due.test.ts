@@ -86,9 +86,10 @@ t.test('renewals: one renewal invoice priced from the list, VAT, number', async 
   t.equal((await productRow(db, dom.id)).expired_at, domBefore, 'nothing extended before payment');
 
   const key = { 'idempotency-key': `renew-${inv.id}` };
-  const first = await renew(u, [{ product_id: host.id, period_months: 12 }], key);
+  const other = await addProduct(db, u.accountId, 'web_hosting', { customer_name: 'Other site', expiresInDays: 30 });
+  const first = await renew(u, [{ product_id: other.id, period_months: 12 }], key);
   t.equal(first.statusCode, 201);
-  const again = await renew(u, [{ product_id: host.id, period_months: 12 }], key);
+  const again = await renew(u, [{ product_id: other.id, period_months: 12 }], key);
   t.equal(again.statusCode, 201);
   t.equal(again.headers['idempotent-replayed'], 'true');
   t.equal(again.json().data.id, first.json().data.id, 'the same invoice replayed');
@@ -186,7 +187,8 @@ t.test('access', async (t) => {
   t.same(seen.json().data.products.map((p: { id: number }) => p.id), [prod.id], 'a normal member with billing access sees the org\'s products (no product rights needed)');
   const byAdmin = await call(app, admin.token, 'POST', renewalsUrl(owner.accountId), { items: body });
   t.equal(byAdmin.statusCode, 201, 'an admin renews');
-  const byBiller = await call(app, biller.token, 'POST', renewalsUrl(owner.accountId), { items: body });
+  const next = await addProduct(db, owner.accountId, 'web_hosting', { customer_name: 'Shared too', expiresInDays: 10 });
+  const byBiller = await call(app, biller.token, 'POST', renewalsUrl(owner.accountId), { items: [{ product_id: next.id, period_months: 12 }] });
   t.equal(byBiller.statusCode, 201, 'a member with billing access renews');
   const invoices = await db.selectFrom('invoices').select('id').where('account_id', '=', owner.accountId).execute();
   t.equal(invoices.length, 2, 'the refused calls wrote nothing');

@@ -1,0 +1,94 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../db/database.js';
+import type { Currency } from '../../db/types.js';
+import { inTransaction } from '../../db/transaction.js';
+import { billingRepository as billing } from '../billing/billing.repository.js';
+import { pendingOutcome, PENDING_RESOLVES_AFTER, RESOLVING_TOKEN_PREFIXES, type DeclineCode } from '../billing/processor.js';
+import { supportsAutoRenewal, switchOnAfterPayment } from '../renewals/switch-on.js';
+import { paymentsRepository as repo, type Trx } from './payments.repository.js';
+import { settle } from './settle.js';
+
+// Pending card, Twint, PayPal and PostFinance charges, resolved on the mirror's clock: the job
+// runs on every clock move and with the renewal run (renewal-scheduler.ts), asks the simulated
+// processor what became of each charge and, once it has an answer, in one transaction with the
+// organisation's row lock then the payment's (the order every payment takes):
+// - succeeded: what an immediate success does - the prepaid part debited, the invoices paid,
+//   orders fulfilled and renewals extended (`settle`), auto-renewal switched on; a deposit is
+//   credited to the prepaid account; the ledger only ever gains rows;
+// - declined: the payment is failed with the decline code; its invoices stay payable.
+// The activity log already holds the request that made the payment (invoice_paid,
+// prepaid_credited); a renewal run's charge is followed up by the run (`onSettled`).
+// The payment row's status is re-read under its lock, so a charge is settled once however many
+// runs (or instances) meet it. Should its invoices have been paid meanwhile by another payment,
+// or the prepaid balance no longer cover the planned part, nothing is captured: the payment
+// fails (`invoice_not_payable`, `insufficient_prepaid`).
+
+export interface ChargeSummary { succeeded: number; failed: number }
+
+/** A charge settled, as the renewal run hears of it (inside the settling transaction). */
+export interface SettledCharge {
+  payment_id: number;
+  account_id: number;
+  invoice_ids: number[];
+  amount: number;
+  currency: Currency;
+  method: { id: number; kind: string; label: string } | undefined;
+  at: number;
+}
+export type OnSettled = (trx: Trx, charge: SettledCharge) => Promise<void>;
+
+const BATCH = 500;
+
+/** Resolves every pending charge the processor has an answer for at `now`; one failure does not stop the others. */
+export async function resolvePendingCharges(db: Db, now: number, onSettled?: OnSettled, log?: FastifyBaseLogger): Promise<ChargeSummary> {
+  const summary: ChargeSummary = { succeeded: 0, failed: 0 };
+  const pending = await repo.pendingCharges(db, now - PENDING_RESOLVES_AFTER, RESOLVING_TOKEN_PREFIXES, BATCH);
+  for (const c of pending) {
+    const outcome = pendingOutcome(c.kind, c.processor_token, Number(c.created_at), now);
+    if (outcome.status === 'pending') continue;
+    try {
+      const resolved = await resolveCharge(db, c.account_id, c.id, outcome.status === 'failed' ? outcome.code : null, now, onSettled);
+      if (resolved) summary[resolved]++;
+    } catch (err) {
+      log?.error({ err, payment_id: c.id }, 'pending charge not resolved');
+    }
+  }
+  return summary;
+}
+
+/** Settles (declineCode null) or fails one pending payment; undefined when it was no longer pending. */
+async function resolveCharge(db: Db, accountId: number, paymentId: number, declineCode: DeclineCode | null, now: number, onSettled?: OnSettled) {
+  return inTransaction(db, async (trx): Promise<keyof ChargeSummary | undefined> => {
+    const { currency } = await billing.lockAccount(trx, accountId);
+    const payment = await repo.findForUpdate(trx, accountId, paymentId);
+    if (!payment || payment.status !== 'pending') return undefined;
+    const fail = async (code: string) => {
+      await repo.setFailed(trx, paymentId, code);
+      return 'failed' as const;
+    };
+    if (declineCode) return fail(declineCode);
+
+    const ids = (await repo.shares(trx, paymentId)).map((s) => s.invoice_id);
+    const method = payment.payment_method_id === null ? undefined : await repo.methodOf(trx, payment.payment_method_id);
+    const amount = Number(payment.amount);
+    if (ids.length === 0) {
+      // A deposit on the prepaid account (POST …/prepaid/credit).
+      await repo.setStatus(trx, paymentId, 'succeeded');
+      await billing.insertLedger(trx, { account_id: accountId, amount, currency, kind: 'credit', payment_id: paymentId, description: `Deposit by ${method?.label ?? payment.method}` });
+      return 'succeeded';
+    }
+
+    const invoices = await repo.lockInvoices(trx, accountId, ids);
+    if (invoices.some((i) => i.status !== 'unpaid')) return fail('invoice_not_payable');
+    const prepaid = Number(payment.prepaid_amount);
+    if (prepaid > 0) {
+      if ((await billing.balance(trx, accountId)) < prepaid) return fail('insufficient_prepaid');
+      await billing.insertLedger(trx, { account_id: accountId, amount: -prepaid, currency, kind: 'debit', payment_id: paymentId, description: `Payment ${paymentId} of invoices ${ids.join(', ')}` });
+    }
+    await repo.setStatus(trx, paymentId, 'succeeded');
+    const { created, renewed } = await settle(trx, ids, now);
+    if (method && supportsAutoRenewal(method.kind)) await switchOnAfterPayment(trx, [...created, ...renewed], method.id);
+    await onSettled?.(trx, { payment_id: paymentId, account_id: accountId, invoice_ids: ids, amount, currency, method, at: now });
+    return 'succeeded';
+  });
+}
