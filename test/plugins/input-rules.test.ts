@@ -58,3 +58,16 @@ t.test('in a path or a query string an integer is decimal: 0x10, 1e3, 1.5 or " 5
   t.same(refused(list).errors?.map((e) => e.code), ['validation_rule_integer'], 'an item of a list of integers');
   t.equal((await get('/1/countries?per_page=%2B2&page=02')).statusCode, 200, 'a sign and leading zeros are still decimal');
 });
+
+t.test('the OAuth endpoints, outside the document, refuse a NUL character in their own shapes', async (t) => {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  for (const url of ['/token', '/token/revoke', '/token/introspect']) {
+    const res = await app.inject({ method: 'POST', url, headers: form, payload: 'grant_type=password&username=a%00b&password=x&client_id=%00&token=%00' });
+    t.equal(res.statusCode, 400, url);
+    t.equal(res.json().error, 'invalid_request', url);
+  }
+  const page = await app.inject({ method: 'GET', url: '/authorize?client_id=a%00b&redirect_uri=x&response_type=code' });
+  t.equal(page.statusCode, 400);
+  t.match(page.headers['content-type'], /^text\/html/);
+  t.match(page.body, /client_id holds a NUL character/);
+});
