@@ -9,7 +9,7 @@ import db from './plugins/db.js';
 import sandbox from './plugins/sandbox.js';
 import { Sandboxes } from './db/sandboxes.js';
 import settings from './plugins/settings.js';
-import errors from './plugins/errors.js';
+import errors, { answerFrameworkError } from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
 import docsUi from './plugins/docs-ui.js';
 import rateLimit from './plugins/rate-limit/index.js';
@@ -72,6 +72,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQuery },
     bodyLimit: 1_048_576,
     schemaController: lazySerializers,
+    frameworkErrors: answerFrameworkError,
     ...httpServerOptions(config),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

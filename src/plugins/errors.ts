@@ -13,23 +13,51 @@ function send(reply: FastifyReply, err: AppError) {
   return reply.status(err.statusCode).type('application/json').send({ result: 'error', error });
 }
 
+// Fastify's own refusals (node_modules/fastify/lib/errors.js), each with its status and a
+// description of our own: theirs quote the path or the header they refused.
+const FRAMEWORK_REFUSALS: Record<string, [status: number, description: string]> = {
+  FST_ERR_BAD_URL: [400, 'The URL is not validly percent-encoded'],
+  FST_ERR_INVALID_URL: [400, 'The URL is not valid'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'A path parameter is too long'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'The request body is too large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'The request body\'s media type is not supported'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'The request body\'s size does not match its Content-Length'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'The request body is empty'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'The request body is not valid JSON'],
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: [400, 'The request has no Content-Type'],
+  FST_ERR_ROUTE_MISSING_CONTENT: [400, 'The request has no body'],
+};
+
+function refusal(status: number, description: string): AppError {
+  const err = new AppError('bad_request', description);
+  (err as { statusCode: number }).statusCode = status;
+  return err;
+}
+
 /** Fastify's own 4xx failures (bad JSON, wrong media type, too large) are the client's fault. */
 function fromFramework(err: FastifyError): AppError | undefined {
   if (err.validation) return validationFailed(toFieldErrors(err.validation as never, err.validationContext ?? 'body'));
-  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new AppError('bad_request', 'The request body is not valid JSON');
-  }
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    const appErr = new AppError('bad_request', err.message);
-    (appErr as { statusCode: number }).statusCode = err.statusCode === 413 || err.statusCode === 415 ? err.statusCode : 400;
-    return appErr;
-  }
+  if (err instanceof SyntaxError) return new AppError('bad_request', 'The request body is not valid JSON');
+  const known = FRAMEWORK_REFUSALS[err.code];
+  if (known) return refusal(...known);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return refusal(400, err.message);
   return undefined;
 }
 
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   return fromFramework(err as FastifyError);
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route or hook (a path that
+ * does not decode, a parameter over maxParamLength) answered in the envelope like the rest.
+ */
+export function answerFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const known = toAppError(err);
+  if (known) return send(reply, known);
+  req.log.error({ err }, 'unexpected error');
+  return send(reply, new AppError('unexpected_error', 'An unexpected error occurred'));
 }
 
 export default fp(

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import { nonDecimalIntegerErrors, nulCharacterErrors, withIntegerBounds } from './input-rules.js';
 
 // Two validators. Query strings and path parameters are text, so they are coerced to the
 // schema's types. Bodies are JSON and are not: `"first_name": 123` is an error, as is a field
@@ -46,9 +47,24 @@ function compiledOnFirstUse(compile: () => Validate): Validate {
   return lazy;
 }
 
+/**
+ * The project's own rules (input-rules.ts) beside Ajv's: no NUL character anywhere, and in
+ * text, integers in decimal. Checked before Ajv runs, as its coercion rewrites the text.
+ */
+function withInputRules(validate: Validate, schema: FastifySchema, text: boolean): Validate {
+  const wrapped = ((data: unknown) => {
+    const broken = [...nulCharacterErrors(data), ...(text ? nonDecimalIntegerErrors(schema as never, data) : [])];
+    const valid = validate(data);
+    wrapped.errors = broken.length ? [...broken, ...((validate.errors as unknown[] | null | undefined) ?? [])] : validate.errors;
+    return valid && !broken.length;
+  }) as Validate;
+  return wrapped;
+}
+
 function compileFor(schema: FastifySchema, httpPart: string | undefined): Validate {
-  if (httpPart === 'body') return bodyAjv.compile(schema as object) as Validate;
-  const validate = textAjv.compile(schema as object) as Validate;
+  const bounded = withIntegerBounds(schema);
+  if (httpPart === 'body') return withInputRules(bodyAjv.compile(bounded as object) as Validate, schema, false);
+  const validate = withInputRules(textAjv.compile(bounded as object) as Validate, schema, true);
   return httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema as never)) : validate;
 }
 

@@ -5,6 +5,10 @@ import { ERROR_STATUS } from './errors.js';
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 export const Timestamp = Type.Integer({ description: 'Unix timestamp in seconds' });
+/** 9999-12-31T23:59:59Z: a time a client names stays one a JS Date and a Postgres timestamp both hold. */
+export const MAX_UNIX_SECONDS = 253_402_300_799;
+/** A time a client filters a list by (Unix seconds). */
+export const TimeFilter = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_UNIX_SECONDS, description });
 /**
  * `T | null` written as `type: [T, "null"]` where T is a plain type, so documentation tools
  * (and the fidelity check) read the field's type rather than a bare anyOf.

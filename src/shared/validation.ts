@@ -1,6 +1,7 @@
 import { fieldError, type FieldError } from './errors.js';
 
-interface AjvError {
+/** An Ajv error, or one of the project's own rules written as Ajv writes its errors. */
+export interface AjvError {
   keyword: string;
   instancePath: string;
   params: Record<string, unknown>;
@@ -25,7 +26,18 @@ const RULES: Record<string, string> = {
   uniqueItems: 'distinct',
   anyOf: 'invalid',
   oneOf: 'invalid',
+  nulCharacter: 'not_regex',
 };
+
+// Ajv's keywords whose limit the client is told, as upstream's validator does with `max:255`.
+const BOUNDED = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems']);
+
+function valuesOf(err: AjvError): unknown[] | undefined {
+  if (err.params.allowedValues) return err.params.allowedValues as unknown[];
+  if (err.keyword === 'const') return [err.params.allowedValue];
+  if (BOUNDED.has(err.keyword) && err.params.limit !== undefined) return [err.params.limit];
+  return undefined;
+}
 
 function attributeOf(err: AjvError, part: string): string {
   const path = err.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -52,8 +64,7 @@ export function toFieldErrors(errors: AjvError[], part: string): FieldError[] {
   for (const err of errors) {
     const attribute = attributeOf(err, part);
     if (byAttribute.has(attribute)) continue;
-    const values = (err.params.allowedValues as unknown[]) ?? (err.keyword === 'const' ? [err.params.allowedValue] : undefined);
-    byAttribute.set(attribute, fieldError(attribute, ruleOf(err), describe(err, attribute), values));
+    byAttribute.set(attribute, fieldError(attribute, ruleOf(err), describe(err, attribute), valuesOf(err)));
   }
   return [...byAttribute.values()];
 }

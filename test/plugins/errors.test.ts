@@ -37,6 +37,22 @@ t.test('the error envelope', async (t) => {
     t.equal(res.json().error.errors[0].code, 'validation_rule_string');
   });
 
+  t.test('what Fastify refuses itself is in the envelope, and does not quote the request', async (t) => {
+    const answers = {
+      'a path that does not decode': await app.inject({ method: 'GET', url: '/1/accounts/%ZZ', headers: bearer(u.token) }),
+      'a path parameter over the length limit': await app.inject({ method: 'GET', url: `/1/accounts/${'7'.repeat(200)}`, headers: bearer(u.token) }),
+      'a media type no route takes': await app.inject({ method: 'POST', url: '/1/profile/tokens', headers: { ...bearer(u.token), 'content-type': 'text/x-secret' }, payload: 'name' }),
+      'a body over the limit': await app.inject({ method: 'POST', url: '/1/profile/tokens', headers: { ...bearer(u.token), 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(1_100_000) }) }),
+    };
+    const statuses = Object.fromEntries(Object.entries(answers).map(([what, res]) => [what, res.statusCode]));
+    t.same(statuses, { 'a path that does not decode': 400, 'a path parameter over the length limit': 414, 'a media type no route takes': 415, 'a body over the limit': 413 });
+    for (const [what, res] of Object.entries(answers)) {
+      t.match(res.headers['content-type'], /^application\/json/, what);
+      t.match(res.json(), { result: 'error', error: { code: 'bad_request', description: String } }, what);
+      t.notMatch(res.body, /%ZZ|7777|x-secret/, `${what}: the request is not quoted`);
+    }
+  });
+
   t.test('every response carries a request id, and a caller\'s own id is kept', async (t) => {
     const res = await app.inject({ method: 'GET', url: '/1/ping', headers: { ...bearer(u.token), 'x-request-id': 'abc-123' } });
     t.equal(res.headers['x-request-id'], 'abc-123');

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ListQuery } from '../../shared/pagination.js';
-import { Id, Nullable, Timestamp } from '../../shared/schemas.js';
+import { Id, Nullable, Timestamp, TimeFilter } from '../../shared/schemas.js';
 
 export const AccountParams = Type.Object({ account: Id });
 
@@ -29,8 +29,8 @@ export const ActivitySchema = Type.Object(
 
 const Range = {
   action: Type.Optional(Type.String({ maxLength: 64, description: 'An action code' })),
-  from: Type.Optional(Type.Integer({ minimum: 0, description: 'At or after (Unix seconds)' })),
-  to: Type.Optional(Type.Integer({ minimum: 0, description: 'At or before (Unix seconds)' })),
+  from: Type.Optional(TimeFilter('At or after (Unix seconds)')),
+  to: Type.Optional(TimeFilter('At or before (Unix seconds)')),
 };
 
 export const ProfileLogsQuery = Type.Object({ ...Range, ...ListQuery });

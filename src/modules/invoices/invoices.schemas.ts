@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ListQuery } from '../../shared/pagination.js';
-import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
+import { Id, Nullable, StringEnum, Timestamp, TimeFilter } from '../../shared/schemas.js';
 
 export const CURRENCIES = ['CHF', 'EUR'] as const;
 export const INVOICE_STATUSES = ['unpaid', 'paid', 'cancelled', 'proforma'] as const;
@@ -162,8 +162,8 @@ export const InvoiceSchema = Type.Object(
 
 const InvoiceFilters = {
   status: Type.Optional(StringEnum(INVOICE_STATUSES)),
-  due_from: Type.Optional(Type.Integer({ minimum: 0, description: 'Due at or after (Unix seconds)' })),
-  due_to: Type.Optional(Type.Integer({ minimum: 0, description: 'Due at or before (Unix seconds)' })),
+  due_from: Type.Optional(TimeFilter('Due at or after (Unix seconds)')),
+  due_to: Type.Optional(TimeFilter('Due at or before (Unix seconds)')),
 };
 export const InvoicesQuery = Type.Object({
   filter: Type.Optional(Type.Object(InvoiceFilters, { additionalProperties: false })),

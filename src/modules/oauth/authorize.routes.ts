@@ -2,6 +2,7 @@ import type {} from '@fastify/cookie';
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
+import { nulCharacterErrors } from '../../plugins/input-rules.js';
 import { hashToken } from '../../shared/secrets.js';
 import { recordActivity } from '../activity/record.js';
 import { nowSeconds } from '../../shared/time.js';
@@ -45,6 +46,9 @@ function redirectWith(reply: FastifyReply, req: FastifyRequest, uri: string, par
 
 /** Validates the authorization request; answers the error redirect to send instead, if any. */
 async function check(req: FastifyRequest, q: Query): Promise<Checked | { redirect: Record<string, string | undefined>; to: string }> {
+  // Postgres cannot compare text holding a NUL character: such a request is refused before any lookup.
+  const nul = [...nulCharacterErrors(q), ...nulCharacterErrors(req.body ?? {})][0];
+  if (nul) throw new PageError(`The request's ${nul.instancePath.slice(1)} holds a NUL character.`);
   const client = q.client_id ? await clientsRepository.byClientId(req.server.db, q.client_id) : undefined;
   if (!client) throw new PageError('The application (client_id) is unknown.');
   if (!q.redirect_uri || !client.redirect_uris.includes(q.redirect_uri)) {

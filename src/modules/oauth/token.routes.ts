@@ -24,6 +24,8 @@ function formOf(req: FastifyRequest): TokenForm {
   const out: TokenForm = {};
   for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
     if (Array.isArray(v)) throw new OAuthError('invalid_request', `${k} is given more than once`);
+    // Postgres cannot compare text holding a NUL character.
+    if (typeof v === 'string' && v.includes('\u0000')) throw new OAuthError('invalid_request', `${k} holds a NUL character`);
     if (typeof v === 'string') out[k] = v;
   }
   return out;

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ListQuery } from '../../shared/pagination.js';
-import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
+import { Id, Nullable, StringEnum, Timestamp, TimeFilter } from '../../shared/schemas.js';
 
 export const AccountParams = Type.Object({ account: Id });
 export const ProductParams = Type.Object({ account: Id, product: Id });
@@ -38,7 +38,7 @@ export const AutoRenewalSchema = Type.Object(
 const AutoRenewalFilters = {
   enabled: Type.Optional(Type.Boolean()),
   service_name: Type.Optional(Type.String({ maxLength: 64 })),
-  expiring_before: Type.Optional(Type.Integer({ minimum: 0, description: 'Products expiring at or before (Unix seconds)' })),
+  expiring_before: Type.Optional(TimeFilter('Products expiring at or before (Unix seconds)')),
 };
 export const AutoRenewalQuery = Type.Object({
   filter: Type.Optional(Type.Object(AutoRenewalFilters, { additionalProperties: false })),

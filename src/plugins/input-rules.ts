@@ -1,0 +1,94 @@
+import type { AjvError } from '../shared/validation.js';
+
+// Rules Ajv has no keyword for, applied to every request part a route gives a schema
+// (validation.ts): what would otherwise pass validation and fail further down as a 500.
+
+/** The bound of an integer whose schema sets none: a JS number holds it exactly, a Postgres bigint stores it. */
+export const INTEGER_BOUND = Number.MAX_SAFE_INTEGER;
+
+interface Schema {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+}
+
+const typesOf = (s: Schema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
+const alternatives = (s: Schema): Schema[] => [s, ...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])].flatMap((x) => (x === s ? [x] : alternatives(x)));
+const accepts = (s: Schema, type: string) => alternatives(s).some((x) => typesOf(x).includes(type));
+
+/**
+ * The schema with ±INTEGER_BOUND on every integer that has no bound of its own: beyond it
+ * `skip=99999999999999999999` passed as 1e20 and Postgres refused it (a copy: the document
+ * keeps the route's own schema).
+ */
+export function withIntegerBounds<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(withIntegerBounds) as T;
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = withIntegerBounds(v);
+  const s = out as Schema;
+  if (typesOf(s).includes('integer')) {
+    if (s.minimum === undefined && s.exclusiveMinimum === undefined) s.minimum = -INTEGER_BOUND;
+    if (s.maximum === undefined && s.exclusiveMaximum === undefined) s.maximum = INTEGER_BOUND;
+  }
+  return out as T;
+}
+
+const pointer = (path: string, key: string | number) => `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+const nulError = (path: string): AjvError => ({ keyword: 'nulCharacter', instancePath: path, params: {}, message: 'must not contain a NUL character' });
+
+/**
+ * Postgres refuses the NUL character in text: each string (or key) holding one is named.
+ * Walked without recursion: a JSON body may nest thousands deep.
+ */
+export function nulCharacterErrors(data: unknown): AjvError[] {
+  const out: AjvError[] = [];
+  const pending: [value: unknown, path: string][] = [[data, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) out.push(nulError(path));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) out.push(nulError(pointer(path, k)));
+        else pending.push([v, pointer(path, k)]);
+      }
+    }
+  }
+  return out;
+}
+
+const DECIMAL = /^[+-]?\d+$/;
+
+/**
+ * In a query string or a path an integer is written in decimal, with an optional sign. Ajv's
+ * coercion takes whatever Number() reads: `0x10` is 16, `1e3` 1000, ` 5` 5 (and so
+ * `DELETE …/payment_methods/0x10` deleted method 16). Checked before Ajv coerces the text.
+ */
+export function nonDecimalIntegerErrors(schema: Schema, data: unknown, path = '', out: AjvError[] = []): AjvError[] {
+  if (typeof data === 'string') {
+    if (accepts(schema, 'integer') && !accepts(schema, 'string') && !DECIMAL.test(data)) {
+      out.push({ keyword: 'type', instancePath: path, params: { type: 'integer' }, message: 'must be integer' });
+    }
+  } else if (Array.isArray(data)) {
+    const item = alternatives(schema).find((x) => x.items)?.items ?? schema;
+    data.forEach((d, i) => nonDecimalIntegerErrors(item, d, pointer(path, i), out));
+  } else if (data && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data)) {
+      const own = alternatives(schema).find((x) => x.properties?.[k])?.properties?.[k];
+      const extra = alternatives(schema).find((x) => typeof x.additionalProperties === 'object')?.additionalProperties;
+      const sub = own ?? (typeof extra === 'object' ? extra : undefined);
+      if (sub) nonDecimalIntegerErrors(sub, v, pointer(path, k), out);
+    }
+  }
+  return out;
+}
