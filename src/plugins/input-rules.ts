@@ -10,6 +10,7 @@ interface Schema {
   type?: string | string[];
   properties?: Record<string, Schema>;
   additionalProperties?: boolean | Schema;
+  patternProperties?: Record<string, Schema>;
   items?: Schema;
   anyOf?: Schema[];
   oneOf?: Schema[];
@@ -69,6 +70,18 @@ export function nulCharacterErrors(data: unknown): AjvError[] {
 
 const DECIMAL = /^[+-]?\d+$/;
 
+/** The schema a key of an object meets: its own property's, a pattern's (TypeBox's Record), or additionalProperties'. */
+function propertySchema(schemas: Schema[], key: string): Schema | undefined {
+  for (const s of schemas) {
+    const own = s.properties?.[key];
+    if (own) return own;
+    const pattern = Object.entries(s.patternProperties ?? {}).find(([p]) => new RegExp(p, 'u').test(key));
+    if (pattern) return pattern[1];
+    if (typeof s.additionalProperties === 'object') return s.additionalProperties;
+  }
+  return undefined;
+}
+
 /**
  * In a query string or a path an integer is written in decimal, with an optional sign. Ajv's
  * coercion takes whatever Number() reads: `0x10` is 16, `1e3` 1000, ` 5` 5 (and so
@@ -84,9 +97,7 @@ export function nonDecimalIntegerErrors(schema: Schema, data: unknown, path = ''
     data.forEach((d, i) => nonDecimalIntegerErrors(item, d, pointer(path, i), out));
   } else if (data && typeof data === 'object') {
     for (const [k, v] of Object.entries(data)) {
-      const own = alternatives(schema).find((x) => x.properties?.[k])?.properties?.[k];
-      const extra = alternatives(schema).find((x) => typeof x.additionalProperties === 'object')?.additionalProperties;
-      const sub = own ?? (typeof extra === 'object' ? extra : undefined);
+      const sub = propertySchema(alternatives(schema), k);
       if (sub) nonDecimalIntegerErrors(sub, v, pointer(path, k), out);
     }
   }
