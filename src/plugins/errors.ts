@@ -6,11 +6,16 @@ import { toFieldErrors } from '../shared/validation.js';
 
 // The single place where a failure becomes the upstream error envelope.
 
-function send(reply: FastifyReply, err: AppError) {
+/** The envelope of an error answer (also what an idempotent request stores and replays). */
+export function errorEnvelope(err: AppError) {
   const error: Record<string, unknown> = { code: err.code, description: err.description };
   if (err.context) error.context = err.context;
   if (err.errors) error.errors = err.errors;
-  return reply.status(err.statusCode).type('application/json').send({ result: 'error', error });
+  return { result: 'error', error };
+}
+
+function send(reply: FastifyReply, err: AppError) {
+  return reply.status(err.statusCode).type('application/json').send(errorEnvelope(err));
 }
 
 // Fastify's own refusals (node_modules/fastify/lib/errors.js), each with its status and a

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
-import { toAppError } from '../../plugins/errors.js';
+import { errorEnvelope, toAppError } from '../../plugins/errors.js';
 import { AppError, invalidField } from '../../shared/errors.js';
 import { ok } from '../../shared/reply.js';
 import { idempotencyRepository as repo } from './idempotency.repository.js';
@@ -54,13 +54,6 @@ function canonical(v: unknown): string {
 
 export const requestHash = (method: string, url: string, body: unknown) =>
   createHash('sha256').update(`${method.toUpperCase()} ${url}\n${canonical(body)}`).digest('hex');
-
-function errorBody(err: AppError) {
-  const error: Record<string, unknown> = { code: err.code, description: err.description };
-  if (err.context) error.context = err.context;
-  if (err.errors) error.errors = err.errors;
-  return { result: 'error', error };
-}
 
 /** The header's value, or undefined when absent; 422 when empty, repeated or longer than 255. */
 export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
@@ -114,7 +107,7 @@ export async function idempotent<T>(
       if (!(await repo.claim(trx, accountId, key, hash))) throw new AlreadyAnswered();
     },
     async answer(trx, outcome) {
-      if (outcome instanceof AppError) await repo.answer(trx, accountId, key, outcome.statusCode, errorBody(outcome));
+      if (outcome instanceof AppError) await repo.answer(trx, accountId, key, outcome.statusCode, errorEnvelope(outcome));
       else await repo.answer(trx, accountId, key, status, ok(outcome));
       answered = true;
     },
@@ -129,7 +122,7 @@ export async function idempotent<T>(
     }
     const known = toAppError(err);
     if (known && known.statusCode < 500 && !answered) {
-      await repo.storeRefusal(db, accountId, key, hash, known.statusCode, errorBody(known));
+      await repo.storeRefusal(db, accountId, key, hash, known.statusCode, errorEnvelope(known));
     }
     throw err;
   }
