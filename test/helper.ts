@@ -215,4 +215,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
  * serialisation). The embedded database runs transactions one at a time, so there such a
  * test could not fail: it is skipped, saying why. CI runs the suite on Postgres.
  */
+/** Whether the tests run on a Postgres server (CI) rather than the embedded database. */
+export const onPostgres = serverUrl !== undefined;
+
 export const needsPostgres = (why: string) => ({ skip: serverUrl ? false : `needs Postgres: ${why}` });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ADMIN_TOKEN, bearer, buildTestApp } from '../helper.js';
+import { ADMIN_TOKEN, bearer, buildTestApp, onPostgres } from '../helper.js';
 
 // Generated bad input over every operation of the app's own OpenAPI document: wrong types,
 // missing and unknown fields, huge, unicode and NUL strings, numbers beyond bigint, negative,
@@ -8,12 +8,14 @@ import { ADMIN_TOKEN, bearer, buildTestApp } from '../helper.js';
 // 5xx and always the envelope. The seed is fixed: the same requests every run, so a failure
 // printed here is reproduced by running the file again.
 
-// 10,500 requests take about 40 s on an idle machine, well over tap's 120 s beside two other
-// test files on two cores.
+// 10,500 requests take about 40 s on an idle Postgres machine, well over tap's 120 s beside two
+// other test files on two cores. On Postgres (CI) the whole run goes; on the embedded database,
+// the default `npm test` a contributor runs, each request costs several times as much, so a
+// third of them (the same seed: the same first requests) keep that command short.
 t.setTimeout(360_000);
 
 const SEED = 0x14_14_14;
-const REQUESTS = 10_500;
+const REQUESTS = onPostgres ? 10_500 : 3_500;
 
 /** mulberry32: a small, fast PRNG with a seed (Math.random has none). */
 function prng(seed: number) {
@@ -360,7 +362,7 @@ t.test(`${REQUESTS} generated bad inputs: no 5xx, every answer in the envelope`,
       else if ((stateful && res.statusCode < 300) || (!op.admin && res.statusCode === 401)) dirty = op;
     }
   }
-  t.ok(sent >= 10_000, `${sent} requests over ${ops.length} operations (the fixture seeded again ${seeds} times)`);
+  t.ok(sent >= REQUESTS - 500, `${sent} requests over ${ops.length} operations (the fixture seeded again ${seeds} times)`);
   const total = [...failures.values()].reduce((n, f) => n + f.count, 0);
   if (total) t.comment(`answers that are 5xx or outside the envelope:\n${[...failures].map(([k, f]) => `${f.count}× ${k}, e.g. ${f.example}`).join('\n')}`);
   t.equal(total, 0, 'no answer is a 5xx or outside the envelope');
