@@ -21,30 +21,31 @@ export const ListQuery = {
 const ListQuerySchema = Type.Object(ListQuery);
 export type ListQueryInput = Static<typeof ListQuerySchema>;
 
-export interface Sort {
-  field: string;
+export interface Sort<F extends string = string> {
+  field: F;
   dir: 'asc' | 'desc';
 }
 
-export interface ListParams {
+export interface ListParams<F extends string = string> {
   offset: number;
   limit: number | undefined;
   /** Set when the client paginates by page: the response then says which page it is. */
   page: number | undefined;
-  sort: Sort[];
+  sort: Sort<F>[];
   totalOnly: boolean;
 }
 
-function sortOf(q: ListQueryInput, sortable: readonly string[], fallback: Sort[]): Sort[] {
+function sortOf<F extends string>(q: ListQueryInput, sortable: readonly F[], fallback: Sort<F>[]): Sort<F>[] {
   const fields = q.order_by === undefined ? [] : (Array.isArray(q.order_by) ? q.order_by : q.order_by.split(','));
   const named = [...fields.map((f) => f.trim()).filter(Boolean), ...Object.keys(q.order_for ?? {})];
-  const unknown = named.filter((f) => !sortable.includes(f));
+  const isSortable = (f: string): f is F => (sortable as readonly string[]).includes(f);
+  const unknown = named.filter((f) => !isSortable(f));
   if (unknown.length) throw invalidField('order_by', 'in', `Cannot sort by ${unknown.join(', ')}`, [...sortable]);
-  const sort = [...new Set(named)].map((field) => ({ field, dir: q.order_for?.[field] ?? q.order ?? 'asc' }));
+  const sort = [...new Set(named.filter(isSortable))].map((field) => ({ field, dir: q.order_for?.[field] ?? q.order ?? 'asc' }));
   return sort.length ? sort : fallback;
 }
 
-export function listParams(q: ListQueryInput, sortable: readonly string[], fallback: Sort[]): ListParams {
+export function listParams<F extends string>(q: ListQueryInput, sortable: readonly F[], fallback: Sort<F>[]): ListParams<F> {
   const sort = sortOf(q, sortable, fallback);
   const totalOnly = q.return === 'total';
   if (q.page !== undefined || q.per_page !== undefined) {

@@ -20,3 +20,13 @@ export interface Principal {
   scopes: ReadonlySet<string>;
   user: UserRow;
 }
+
+/**
+ * The caller of a route that requires a token. The auth plugin has answered 401 before such a
+ * handler runs, so a missing principal here means the route forgot to declare its auth: that is
+ * a bug, and it fails loudly rather than acting as nobody.
+ */
+export function principalOf(req: { principal: Principal | null }): Principal {
+  if (!req.principal) throw new Error('principalOf: this route declares no auth, yet reads the caller');
+  return req.principal;
+}

@@ -1,3 +1,4 @@
+import { groupBy } from '../../shared/group-by.js';
 import { nowSeconds } from '../../shared/time.js';
 import type { Static } from 'typebox';
 import { atLeast } from '../../shared/access.js';
@@ -7,15 +8,7 @@ import type { AccountSchema } from './accounts.schemas.js';
 
 export type Account = Static<typeof AccountSchema>;
 
-function groupBy<T extends { account_id: number }>(rows: T[]): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const r of rows) {
-    const list = out.get(r.account_id);
-    if (list) list.push(r);
-    else out.set(r.account_id, [r]);
-  }
-  return out;
-}
+const byAccount = <T extends { account_id: number }>(rows: T[]) => groupBy(rows, (r) => r.account_id);
 
 const presentAddress = (a: AddressRow) => ({
   id: a.id, street: a.street, street2: a.street2, zip: a.zip, city: a.city, type: a.type, created_at: a.created_at,
@@ -56,7 +49,7 @@ export function presentAccount(a: AccountRow, addresses: AddressRow[], tags: Tag
 
 /** Several accounts with their addresses and tags, loaded once for all of them. */
 export function presentAccounts(rows: AccountRow[], addresses: AddressRow[], tags: TagRow[]): Account[] {
-  const addressesOf = groupBy(addresses);
-  const tagsOf = groupBy(tags);
+  const addressesOf = byAccount(addresses);
+  const tagsOf = byAccount(tags);
   return rows.map((a) => presentAccount(a, addressesOf.get(a.id) ?? [], tagsOf.get(a.id) ?? []));
 }

@@ -1,3 +1,4 @@
+import { groupBy } from '../../shared/group-by.js';
 import type { Db } from '../../db/database.js';
 import { membershipOf } from '../../shared/access.js';
 import { notFound } from '../../shared/errors.js';
@@ -14,11 +15,7 @@ import { serviceByName } from './services.js';
 
 const DEFAULT_SORT = [{ field: 'id', dir: 'asc' as const }];
 
-const groupBy = <T extends { product_id: number }>(rows: T[]) => {
-  const map = new Map<number, T[]>();
-  for (const r of rows) map.set(r.product_id, [...(map.get(r.product_id) ?? []), r]);
-  return map;
-};
+const byProduct = <T extends { product_id: number }>(rows: T[]) => groupBy(rows, (r) => r.product_id);
 
 /** Every service constraint narrows the list: the result is their intersection. */
 function serviceIdsOf(f: ProductFilter): number[] | undefined {
@@ -50,7 +47,7 @@ export function productsService(db: Db) {
     const [tags, users, admins] = await Promise.all([
       repo.tags(ids), repo.userRights(ids), adminIds.length ? repo.users(adminIds) : Promise.resolve([]),
     ]);
-    const loaded = { tags: groupBy(tags), users: groupBy(users), admins: new Map(admins.map((a) => [a.id, a])) };
+    const loaded = { tags: byProduct(tags), users: byProduct(users), admins: new Map(admins.map((a) => [a.id, a])) };
     return { items: rows.map((r) => presentProduct(r, loaded, wanted)), total };
   }
 

@@ -1,3 +1,4 @@
+import { groupBy } from '../../shared/group-by.js';
 import { displayName } from '../../shared/user-summary.js';
 import { presentUserSummary } from '../../shared/user-summary.js';
 import { serviceById } from '../products/services.js';
@@ -6,13 +7,7 @@ import type { TeamRow, TeamsRepository } from './teams.repository.js';
 // Teams and team users as upstream shows them. Related rows come in one query per kind for
 // the whole page, never one per team.
 
-type UserListRow = Awaited<ReturnType<TeamsRepository['listUsers']>>['rows'][number];
-
-function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
-  return out;
-}
+type UserListRow = Awaited<ReturnType<TeamsRepository['listUsers']>>['items'][number];
 
 export async function presentTeams(repo: TeamsRepository, publicUrl: string, accountId: number, rows: TeamRow[], relations: ReadonlySet<string>) {
   const ids = rows.map((r) => r.id);

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database, ProductRight } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
+import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import { USER_SUMMARY_COLUMNS } from '../../shared/user-summary.js';
 import type { TeamFilters } from './teams.schemas.js';
 
@@ -51,29 +52,24 @@ function filtered<O>(q: SelectQueryBuilder<Database, 'teams', O>, f: TeamFilters
   return q;
 }
 
-const TEAM_SORT: Record<string, ReturnType<typeof sql>> = {
+const TEAM_SORT = {
   id: sql`teams.id`, name: sql`lower(teams.name)`, color_id: sql`teams.color_id`, created_at: sql`teams.created_at`,
   updated_at: sql`teams.updated_at`, user_count: sql`user_count`, product_count: sql`product_count`,
-};
-export const TEAM_SORTABLE = Object.keys(TEAM_SORT);
+} satisfies SortColumns<string>;
+export const TEAM_SORTABLE = sortFields(TEAM_SORT);
 
-const USER_SORT: Record<string, ReturnType<typeof sql>> = {
+const USER_SORT = {
   id: sql`u.id`, display_name: sql`lower(u.first_name || ' ' || u.last_name)`, first_name: sql`lower(u.first_name)`,
   last_name: sql`lower(u.last_name)`, email: sql`lower(u.email)`, last_login_at: sql`u.last_login_at`,
-};
-export const TEAM_USER_SORTABLE = Object.keys(USER_SORT);
+} satisfies SortColumns<string>;
+export const TEAM_USER_SORTABLE = sortFields(USER_SORT);
 
 export function teamsRepository(db: Executor) {
   return {
-    async list(accountId: number, f: TeamFilters, search: string | undefined, p: ListParams) {
-      const { total } = await filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search)
-        .select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      if (p.totalOnly) return { rows: [], total: Number(total) };
-      let q = filtered(selectTeams(db, accountId), f, search);
-      for (const s of p.sort) q = q.orderBy(sql`${TEAM_SORT[s.field]} ${sql.raw(s.dir)}`);
-      q = q.orderBy('teams.id').offset(p.offset);
-      if (p.limit !== undefined) q = q.limit(p.limit);
-      return { rows: await q.execute(), total: Number(total) };
+    list(accountId: number, f: TeamFilters, search: string | undefined, p: ListParams<keyof typeof TEAM_SORT>) {
+      const count = filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search)
+        .select((eb) => eb.fn.countAll<number>().as('total'));
+      return pageOf(count, filtered(selectTeams(db, accountId), f, search), p, TEAM_SORT, sql`teams.id`);
     },
 
     find: (accountId: number, teamId: number) => selectTeams(db, accountId).where('teams.id', '=', teamId).executeTakeFirst(),
@@ -145,7 +141,7 @@ export function teamsRepository(db: Executor) {
     removeMembers: (teamId: number, userIds: number[]) =>
       db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', 'in', userIds).execute(),
 
-    async listUsers(accountId: number, teamId: number, search: string | undefined, p: ListParams) {
+    listUsers(accountId: number, teamId: number, search: string | undefined, p: ListParams<keyof typeof USER_SORT>) {
       let base = db.selectFrom('team_members as tm')
         .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').on('am.account_id', '=', accountId))
         .innerJoin('users as u', 'u.id', 'tm.user_id')
@@ -156,13 +152,9 @@ export function teamsRepository(db: Executor) {
           eb(sql`u.first_name || ' ' || u.last_name`, 'ilike', like), eb('u.email', 'ilike', like),
         ]));
       }
-      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      if (p.totalOnly) return { rows: [], total: Number(total) };
-      let q = base.select(['u.id', 'u.first_name', 'u.last_name', 'u.email', 'u.is_sso', 'u.last_login_at']);
-      for (const s of p.sort) q = q.orderBy(sql`${USER_SORT[s.field]} ${sql.raw(s.dir)}`);
-      q = q.orderBy('u.id').offset(p.offset);
-      if (p.limit !== undefined) q = q.limit(p.limit);
-      return { rows: await q.execute(), total: Number(total) };
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      const rows = base.select(['u.id', 'u.first_name', 'u.last_name', 'u.email', 'u.is_sso', 'u.last_login_at']);
+      return pageOf(count, rows, p, USER_SORT, sql`u.id`);
     },
 
     /** The organisation's teams each of these users is in, with their member counts. */

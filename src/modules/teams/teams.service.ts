@@ -89,7 +89,7 @@ export function teamsService(db: Db, publicUrl: () => string) {
       await membershipOf(db, accountId, userId);
       const relations = parseWith(q.with, TEAM_RELATIONS);
       const p = listParams(q, TEAM_SORTABLE, [{ field: 'name', dir: 'asc' }]);
-      const { rows, total } = await repo.list(accountId, filtersOf(q), q.search?.trim() || undefined, p);
+      const { items: rows, total } = await repo.list(accountId, filtersOf(q), q.search?.trim() || undefined, p);
       return { items: await presentTeams(repo, publicUrl(), accountId, rows, relations), total, params: p };
     },
 
@@ -137,7 +137,7 @@ export function teamsService(db: Db, publicUrl: () => string) {
       await membershipOf(db, accountId, userId);
       const p = listParams(q, TEAM_USER_SORTABLE, [{ field: 'display_name', dir: 'asc' }]);
       if (!(await repo.find(accountId, teamId))) throw notFound('Team');
-      const { rows, total } = await repo.listUsers(accountId, teamId, q.search?.trim() || undefined, p);
+      const { items: rows, total } = await repo.listUsers(accountId, teamId, q.search?.trim() || undefined, p);
       return { items: await presentTeamUsers(repo, accountId, rows), total, params: p };
     },
 

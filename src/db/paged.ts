@@ -1,0 +1,38 @@
+import { sql, type Expression, type SelectQueryBuilder } from 'kysely';
+import type { ListParams } from '../shared/pagination.js';
+
+// The recipe every SQL list follows, in one place: the count (alone for return=total), then the
+// rows in the requested order, tie-broken by a unique column so that two pages never share a
+// row, cut at the offset and the page size.
+
+/** The SQL expression each sortable field of a list orders by. */
+export type SortColumns<F extends string> = Readonly<Record<F, Expression<unknown>>>;
+
+/** The field names of a sort map, typed (Object.keys widens them to string). */
+export const sortFields = <F extends string>(columns: SortColumns<F>) => Object.keys(columns) as F[];
+
+export interface Page<R> {
+  items: R[];
+  total: number;
+}
+
+/** A query that counts the list's rows into `total` (Postgres answers a bigint as a string). */
+interface CountQuery {
+  executeTakeFirstOrThrow(): Promise<{ total: number | string | bigint }>;
+}
+
+export async function pageOf<DB, TB extends keyof DB, O, F extends string>(
+  count: CountQuery,
+  rows: SelectQueryBuilder<DB, TB, O>,
+  p: ListParams<F>,
+  columns: SortColumns<F>,
+  tieBreak: Expression<unknown>,
+): Promise<Page<O>> {
+  const total = Number((await count.executeTakeFirstOrThrow()).total);
+  if (p.totalOnly) return { items: [], total };
+  let q = rows;
+  for (const s of p.sort) q = q.orderBy(sql`${columns[s.field]} ${sql.raw(s.dir)}`);
+  q = q.orderBy(sql`${tieBreak}`).offset(p.offset);
+  if (p.limit !== undefined) q = q.limit(p.limit);
+  return { items: await q.execute(), total };
+}
