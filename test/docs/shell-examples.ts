@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-// The shell examples of the README and of docs/: every ```sh block says, in an HTML comment on
+// The shell examples of the README, CONTRIBUTING.md and docs/: every ```sh block says, in an HTML comment on
 // the line before it (invisible once rendered), how it is checked:
 //   <!-- example: run -->                 run by test/docs/examples.test.ts, in order, in one
 //                                         shell per document, against a live server;
@@ -29,9 +29,9 @@ export interface Command {
 
 const DIRECTIVE = /^<!--\s*example:\s*(run|runs in\s+(\S+))\s*-->$/;
 
-/** README.md and every Markdown file under docs/, as paths relative to the root. */
+/** README.md, CONTRIBUTING.md and every Markdown file under docs/, as paths relative to the root. */
 export function documents(root: string): string[] {
-  const found = ['README.md'];
+  const found = ['README.md', 'CONTRIBUTING.md'].filter((f) => existsSync(join(root, f)));
   const walk = (dir: string) => {
     for (const name of readdirSync(join(root, dir)).sort()) {
       const path = join(dir, name);
