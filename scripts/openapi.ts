@@ -3,7 +3,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { postmanCollection, postmanEnvironment } from '../src/modules/postman/postman.js';
+import { postmanCollection, postmanEnvironment } from '../src/modules/postman/index.js';
 
 // `npm run openapi`: writes openapi/openapi.json from the routes' schemas, and the Postman
 // collection and environment made from it. The server URL is fixed so the committed files do

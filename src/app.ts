@@ -21,7 +21,7 @@ import { parseQuery } from './plugins/querystring.js';
 import { validatorCompiler } from './plugins/validation.js';
 import { lazySerializers } from './plugins/serialization.js';
 import versioning, { VersionRouter } from './plugins/versioning.js';
-import { healthRoutes } from './modules/health/health.routes.js';
+import { healthModule } from './modules/health/index.js';
 import { profileModule } from './modules/profile/index.js';
 import { referenceModule } from './modules/reference/index.js';
 import { signupModule } from './modules/signup/index.js';
@@ -41,16 +41,14 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { oauthModule, serverSecret } from './modules/oauth/index.js';
 import { appPasswordsModule } from './modules/app-passwords/index.js';
-import { activityHook } from './modules/activity/activity-hook.js';
-import { activityRoutes } from './modules/activity/activity.routes.js';
-import { supportRoutes } from './modules/support/support.routes.js';
-import { postmanRoutes } from './modules/postman/postman.routes.js';
+import { activityHook, activityModule } from './modules/activity/index.js';
+import { supportModule } from './modules/support/index.js';
+import { postmanModule } from './modules/postman/index.js';
 import { testingHooks } from './modules/mirror/testing-hooks.js';
 import metrics from './plugins/metrics.js';
 import { testingRoutes } from './modules/mirror/testing.routes.js';
 import { sandboxesRoutes } from './modules/mirror/sandboxes.routes.js';
-import { tokenAuthenticator } from './modules/tokens/token-authenticator.js';
-import { tokensRoutes } from './modules/tokens/tokens.routes.js';
+import { tokenAuthenticator, tokensModule } from './modules/tokens/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -104,11 +102,12 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   const store = new ScopedStore(counters, databaseId);
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
+  // The activity module's recording hook: before every module, so that it sees all their routes.
   await app.register(activityHook);
 
   // Modules: the whole route map.
-  await app.register(healthRoutes);
-  await app.register(tokensRoutes);
+  await app.register(healthModule);
+  await app.register(tokensModule);
   await app.register(profileModule, { publicUrl: () => app.publicUrl });
   await app.register(referenceModule);
   await app.register(signupModule);
@@ -126,9 +125,9 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(mirrorModule);
   await app.register(oauthModule, { store });
   await app.register(appPasswordsModule);
-  await app.register(activityRoutes);
-  await app.register(supportRoutes);
-  await app.register(postmanRoutes);
+  await app.register(activityModule);
+  await app.register(supportModule);
+  await app.register(postmanModule);
   await app.register(docsUi);
   await app.register(testingRoutes);
   await app.register(sandboxesRoutes);

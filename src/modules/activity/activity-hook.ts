@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { recordActivity } from './record.js';
+import { recordActivity } from './activity.repository.js';
 import { paramsOf, ROUTE_ACTIVITY, type RouteActivity } from './route-actions.js';
 
 // Records the activity of every successful change made through the API, from the table of

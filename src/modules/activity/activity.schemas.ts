@@ -48,4 +48,3 @@ export const AccountLogsQuery = Type.Object({
   ...ListQuery,
 });
 export type AccountLogsQueryInput = Static<typeof AccountLogsQuery>;
-export const LOG_SORTABLE = ['id', 'created_at', 'action'] as const;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
-import { insertPerson } from '../users/people.repository.js';
+import { insertPerson } from '../users/index.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { createDemoProducts } from '../products/demo-products.js';
 import { hashPassword, newApiToken, newPassword } from '../../shared/secrets.js';

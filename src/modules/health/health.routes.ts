@@ -21,6 +21,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (err) {
       req.log.warn({ err }, 'database not reachable');
       const down = new AppError('unexpected_error', 'The database is not reachable');
+      // The envelope's code stays unexpected_error, but a probe reads the status: 503, not its usual 500.
       (down as { statusCode: number }).statusCode = 503;
       throw down;
     }

@@ -3,7 +3,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../shared/password-
 import { PermissionSchema } from '../../shared/product-permissions.js';
 import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
 import { WithQuery } from '../../shared/with.js';
-import { CreatedTokenSchema } from '../tokens/tokens.schemas.js';
+import { CreatedTokenSchema } from '../tokens/index.js';
 import { LOCALES } from '../reference/catalogues.js';
 
 export const ROLE_TYPES = ['admin', 'normal', 'owner'] as const;

@@ -11,7 +11,7 @@ import { behaviourOf, detectBrand, tokenFor } from '../billing/processor.js';
 import { issueRenewalInvoice, renewalPeriods } from '../due/index.js';
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { serviceByName } from '../products/services.js';
-import { insertPerson } from '../users/people.repository.js';
+import { insertPerson } from '../users/index.js';
 import { checkClockOffset } from './clock-bounds.js';
 import type { Fixture } from './fixture.schema.js';
 import { resetData } from './reset.js';

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { nulCharacterErrors } from '../../plugins/input-rules.js';
 import { hashToken } from '../../shared/secrets.js';
-import { recordActivity } from '../activity/record.js';
+import { recordActivity } from '../activity/index.js';
 import { nowSeconds } from '../../shared/time.js';
 import { clientsRepository, type ClientRow } from './clients.repository.js';
 import { csrfTokens } from './csrf.js';

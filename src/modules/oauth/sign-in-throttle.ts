@@ -4,8 +4,8 @@ import type { Database } from '../../db/types.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { notify } from '../../shared/outbox.js';
 import { nowSeconds } from '../../shared/time.js';
-import { recordActivity } from '../activity/record.js';
-import { signsInAs } from '../users/people.repository.js';
+import { recordActivity } from '../activity/index.js';
+import { signsInAs } from '../users/index.js';
 
 // Wrong passwords are throttled wherever a password is tried (the sign-in page, the password
 // grant of /token), on the same counters: per account (in the database, so every instance

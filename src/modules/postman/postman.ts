@@ -153,7 +153,7 @@ const bodyText = (body: unknown) => JSON.stringify(body, null, 2).replace(/"\{\{
 /** The test script: the status is one the operation documents, the body its envelope (`result`), and what a 201 answer saves. */
 function testScript(op: Operation, plan: Plan | undefined): string[] {
   const statuses = Object.keys(op.responses).map(Number).sort((a, b) => a - b);
-  const enveloped = statuses.filter((s) => op.responses[s]!.content?.['application/json']?.schema?.properties?.result);
+  const enveloped = statuses.filter((s) => op.responses[s]?.content?.['application/json']?.schema?.properties?.result);
   const lines = [
     `// ${op.operationId}: the statuses it documents, the envelope on ${enveloped.join(', ')}.`,
     `const documented = [${statuses.join(', ')}];`,
@@ -184,6 +184,7 @@ async function convert(doc: Json): Promise<Json> {
       // Faked bodies are random: the file would change on every run. Examples come from the document.
       schemaFaker: false,
     }, (err, res) => {
+      // The converter's typings leave its result untyped: this is the shape it documents.
       const out = res as unknown as { result: boolean; reason?: string; output?: { data: Json }[] } | undefined;
       if (err || !out?.result || !out.output?.[0]) reject(err ?? new Error(`openapi-to-postmanv2: ${out?.reason}`));
       else resolve(out.output[0].data);
@@ -192,7 +193,7 @@ async function convert(doc: Json): Promise<Json> {
 }
 
 interface Request extends Json {
-  method: string; auth?: unknown; header?: { key: string; value: string; disabled?: boolean }[]; body?: { mode: string; raw?: string };
+  method: string; auth?: unknown; header?: { key: string; value: string; disabled?: boolean }[]; body?: { mode: string; raw?: string; options?: unknown };
   url: { path: string[]; query?: { key: string; value: string; disabled?: boolean }[]; variable?: { key: string; value: string }[] };
 }
 
@@ -211,6 +212,7 @@ function settle(items: Item[], trail: string, operations: Map<string, Operation>
     item.id = stableId(key);
     if (item.item) settle(item.item, key, operations);
     if (!item.request) return;
+    // Every request the converter makes has this shape (Item types only what all items share).
     const request = item.request as unknown as Request;
     const op = operationOf(item, operations);
     if (!op) throw new Error(`No operation for ${request.method} /${request.url.path.join('/')}`);
@@ -229,7 +231,7 @@ function settle(items: Item[], trail: string, operations: Map<string, Operation>
     const content = op.requestBody?.content?.['application/json'];
     if (content) {
       const body = plan?.body ?? content.example ?? {};
-      request.body = { mode: 'raw', raw: bodyText(body), options: { raw: { language: 'json' } } } as Request['body'];
+      request.body = { mode: 'raw', raw: bodyText(body), options: { raw: { language: 'json' } } };
     }
     // Saved example responses are faked at random by the converter: the OpenAPI document has the real schemas and examples.
     item.response = [];
@@ -241,17 +243,20 @@ function settle(items: Item[], trail: string, operations: Map<string, Operation>
 }
 
 function operationOf(item: Item, operations: Map<string, Operation>) {
+  // Called on request items only; see settle.
   const request = item.request as unknown as Request;
   return operations.get(`${request.method.toLowerCase()} /${request.url.path.join('/')}`);
 }
 
 export async function postmanCollection(document: object, baseUrl: string) {
+  // The app's own OpenAPI document (app.swagger()), typed as far as this file reads it.
   const doc = document as Doc;
   const collection = await convert(doc);
   const operations = new Map<string, Operation>();
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) operations.set(`${method} ${path.replace(/\{([^}]+)\}/g, ':$1')}`, op);
   }
+  // A Postman v2.1 collection, as the converter makes it: a tree of items and its info.
   settle(collection.item as Item[], '', operations);
   const info = collection.info as Json;
   info._postman_id = stableId('ik-mirror');

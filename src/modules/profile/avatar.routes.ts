@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { principalOf } from '../../shared/principal.js';
 import { notFound } from '../../shared/errors.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
@@ -17,7 +18,7 @@ export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }
     config,
     schema: { operationId: 'setProfileAvatar', tags, summary: 'Add or replace the avatar (square PNG, JPEG or GIF, at least 16 px)', body: AvatarBody, response: { 200: envelope(AvatarResult) } },
   }, async (req) => {
-    const user = req.principal!.user;
+    const user = principalOf(req).user;
     const version = await service.setAvatar(user.id, req.body.avatar);
     return ok({ avatar: avatarUrl(publicUrl(), { id: user.id, avatar: version }, false)! });
   });
@@ -25,7 +26,7 @@ export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }
   app.delete('/2/profile/avatar', {
     config,
     schema: { operationId: 'deleteProfileAvatar', tags, summary: 'Delete the avatar', response: { 200: TrueEnvelope } },
-  }, async (req) => ok(await service.deleteAvatar(req.principal!.user.id)));
+  }, async (req) => ok(await service.deleteAvatar(principalOf(req).user.id)));
 
   // The image behind a profile's `avatar` URL: public like upstream's avatar links, and not an
   // API call, so outside the rate limit. The version in the name makes it cacheable forever.

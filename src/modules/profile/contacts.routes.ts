@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { principalOf } from '../../shared/principal.js';
 import { Type } from 'typebox';
 import { ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
@@ -15,25 +16,25 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/2/profile/emails', {
     config, schema: { operationId: 'listProfileEmails', tags: emailTags, summary: 'List emails', response: { 200: envelope(Type.Array(EmailSchema)) } },
-  }, async (req) => ok(await service.emails(req.principal!.user.id)));
+  }, async (req) => ok(await service.emails(principalOf(req).user.id)));
 
   app.get('/2/profile/emails/:email_type/:email_id', {
     config, schema: { operationId: 'getProfileEmail', tags: emailTags, summary: 'Display an email', params: EmailParams, response: { 200: envelope(EmailSchema) } },
-  }, async (req) => ok(await service.email(req.principal!.user.id, req.params.email_type, req.params.email_id)));
+  }, async (req) => ok(await service.email(principalOf(req).user.id, req.params.email_type, req.params.email_id)));
 
   app.delete('/2/profile/emails/:email_type/:email_id', {
     config, schema: { operationId: 'deleteProfileEmail', tags: emailTags, summary: 'Delete an email', params: EmailParams, response: { 200: TrueEnvelope } },
-  }, async (req) => ok(await service.deleteEmail(req.principal!.user, req.params.email_type, req.params.email_id)));
+  }, async (req) => ok(await service.deleteEmail(principalOf(req).user, req.params.email_type, req.params.email_id)));
 
   app.get('/2/profile/phones', {
     config, schema: { operationId: 'listProfilePhones', tags: phoneTags, summary: 'List phones', response: { 200: envelope(Type.Array(PhoneSchema)) } },
-  }, async (req) => ok(await service.phones(req.principal!.user.id)));
+  }, async (req) => ok(await service.phones(principalOf(req).user.id)));
 
   app.get('/2/profile/phones/:phone_id', {
     config, schema: { operationId: 'getProfilePhone', tags: phoneTags, summary: 'Display a phone', params: PhoneParams, response: { 200: envelope(PhoneSchema) } },
-  }, async (req) => ok(await service.phone(req.principal!.user.id, req.params.phone_id)));
+  }, async (req) => ok(await service.phone(principalOf(req).user.id, req.params.phone_id)));
 
   app.delete('/2/profile/phones/:phone_id', {
     config, schema: { operationId: 'deleteProfilePhone', tags: phoneTags, summary: 'Delete a phone', params: PhoneParams, response: { 200: TrueEnvelope } },
-  }, async (req) => ok(await service.deletePhone(req.principal!.user.id, req.params.phone_id)));
+  }, async (req) => ok(await service.deletePhone(principalOf(req).user.id, req.params.phone_id)));
 };

@@ -1,7 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { UsersTable } from '../../db/types.js';
 import { fieldError, type FieldError } from '../../shared/errors.js';
-import { countries, findLanguageByLocale, findTimezoneByName, languages, LOCALES, timezones } from '../reference/catalogues.js';
+import { countries, findLanguageByLocale, findTimezoneByName, languages, LOCALES, timezones } from '../reference/index.js';
 
 export interface ProfileInput {
   firstname?: string;
@@ -56,6 +56,7 @@ export function profileChanges(input: ProfileInput, errors: FieldError[]): Updat
     'birth_at', 'reminder_email', 'reminder_phone', 'successful_connexion_notification',
     'unsuccessful_connexion_notification', 'unsuccessful_connexion_limit', 'unsuccessful_connexion_rate_limit',
   ] as const;
+  // Each copied key has the same type in the input and the row; TypeScript cannot pair them through the loop's key.
   for (const key of copied) if (input[key] !== undefined) (changes as Record<string, unknown>)[key] = input[key];
   return changes;
 }

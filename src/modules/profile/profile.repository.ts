@@ -1,18 +1,21 @@
-import type { Updateable } from 'kysely';
+import type { Transaction, Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { UsersTable } from '../../db/types.js';
+import type { Database, UsersTable } from '../../db/types.js';
 import { USER_COLUMNS } from '../../shared/principal.js';
 
 const EMAIL_COLUMNS = ['id', 'email', 'created_at', 'reminder', 'checked', 'type'] as const;
 const PHONE_COLUMNS = ['id', 'phone', 'created_at', 'reminder', 'checked', 'type'] as const;
 const SESSION_COLUMNS = ['id', 'browser', 'last_accessed_at', 'device', 'location', 'ip', 'user_agent'] as const;
 
+/**
+ * Locks the user's row until the transaction ends: profile changes of one user are applied one
+ * at a time. It takes a transaction, not the database: a lock outside one would end at once.
+ */
+export const lockUser = (trx: Transaction<Database>, userId: number) =>
+  trx.selectFrom('users').select([...USER_COLUMNS, 'password_hash']).where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+
 export function profileRepository(db: Executor) {
   return {
-    /** Locks the user's row: profile changes of one user are applied one at a time. */
-    lockUser: (userId: number) =>
-      db.selectFrom('users').select([...USER_COLUMNS, 'password_hash']).where('id', '=', userId).forUpdate().executeTakeFirstOrThrow(),
-
     updateUser: (userId: number, changes: Updateable<UsersTable>) =>
       db.updateTable('users').set(changes).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirstOrThrow(),
 
@@ -45,6 +48,13 @@ export function profileRepository(db: Executor) {
     sessions: (userId: number, now: number) => db.selectFrom('user_sessions').select(SESSION_COLUMNS).where('user_id', '=', userId)
       .where('ended_at', 'is', null).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .orderBy('last_accessed_at', 'desc').execute(),
+
+    /** Ends one of the user's sessions; false when there is no such session still going. */
+    async endSession(userId: number, sessionId: number, at: number): Promise<boolean> {
+      const r = await db.updateTable('user_sessions').set({ ended_at: at })
+        .where('id', '=', sessionId).where('user_id', '=', userId).where('ended_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
 
     setAvatar: (userId: number, version: string | null, image: Buffer | null, mime: string | null) =>
       db.updateTable('users').set({ avatar: version, avatar_image: image, avatar_mime: mime }).where('id', '=', userId).execute(),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope } from '../../shared/schemas.js';
 import { parseWith } from '../../shared/with.js';
@@ -21,7 +22,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       querystring: ProfileQuery, response: { 200: envelope(ProfileSchema) },
     },
   }, async (req) => {
-    const user = req.principal!.user;
+    const user = principalOf(req).user;
     const wanted = parseWith(req.query.with, RELATIONS);
     const related = wanted.size ? await service.related(user, wanted) : {};
     return ok(presentProfile(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default)), related));
@@ -34,7 +35,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       querystring: DryRunQuery, body: PatchProfileBody, response: { 200: envelope(ProfileSchema) },
     },
   }, async (req) => {
-    const user = await service.update(req.principal!.user.id, req.body, req.query.dry_run === true);
+    const user = await service.update(principalOf(req).user.id, req.body, req.query.dry_run === true);
     return ok(presentProfile(user, avatarUrl(publicUrl(), user, true)));
   });
 
@@ -45,7 +46,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       querystring: ProfileQuery, response: { 200: envelope(ProfileV1Schema) },
     },
   }, async (req) => {
-    const user = req.principal!.user;
+    const user = principalOf(req).user;
     return ok(presentProfileV1(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default))));
   });
 };

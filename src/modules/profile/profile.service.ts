@@ -8,7 +8,7 @@ import { hashPassword, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { decodeAvatar } from './avatar-image.js';
 import { profileChanges, type ProfileInput } from './profile-changes.js';
-import { profileRepository } from './profile.repository.js';
+import { lockUser, profileRepository } from './profile.repository.js';
 
 export interface ProfilePatch extends ProfileInput {
   email?: string;
@@ -32,8 +32,65 @@ async function passwordChange(current: { password_hash: string }, patch: Profile
   return { password_hash: await hashPassword(patch.password), password_changed_at: nowSeconds() };
 }
 
+/** The profile's picture: set, removed, and the bytes served. */
+function avatarService(db: Db) {
+  return {
+    async setAvatar(userId: number, encoded: string): Promise<string> {
+      const image = decodeAvatar(encoded);
+      const version = randomBytes(8).toString('hex');
+      await profileRepository(db).setAvatar(userId, version, image.bytes, image.mime);
+      return version;
+    },
+
+    async deleteAvatar(userId: number): Promise<true> {
+      await profileRepository(db).setAvatar(userId, null, null, null);
+      return true;
+    },
+
+    avatarImage: (userId: number) => profileRepository(db).avatarImage(userId),
+  };
+}
+
+/** The profile's e-mail addresses and phone numbers. */
+function contactsService(db: Db) {
+  async function email(userId: number, kind: 'email' | 'email_request', id: number) {
+    const found = await profileRepository(db).email(userId, kind, id);
+    if (!found) throw notFound('Email');
+    return found;
+  }
+  async function phone(userId: number, id: number) {
+    const found = await profileRepository(db).phone(userId, id);
+    if (!found) throw notFound('Phone');
+    return found;
+  }
+  return {
+    emails: (userId: number) => profileRepository(db).emails(userId),
+    email,
+    /** The address the account signs in with cannot be removed; other addresses can. */
+    async deleteEmail(user: UserRow, kind: 'email' | 'email_request', id: number): Promise<true> {
+      const found = await email(user.id, kind, id);
+      if (found.email.toLowerCase() === user.email.toLowerCase()) {
+        throw invalidField('email_id', 'not_in', 'The main email address of the account cannot be deleted');
+      }
+      await profileRepository(db).deleteEmail(id);
+      return true;
+    },
+
+    phones: (userId: number) => profileRepository(db).phones(userId),
+    phone,
+    async deletePhone(userId: number, id: number): Promise<true> {
+      await phone(userId, id);
+      await profileRepository(db).deletePhone(id);
+      return true;
+    },
+  };
+}
+
 export function profileService(db: Db) {
   return {
+    ...avatarService(db),
+    ...contactsService(db),
+
     async related(user: UserRow, wanted: Set<ProfileRelation>) {
       const repo = profileRepository(db);
       const [emails, phones, sessions] = await Promise.all([
@@ -48,7 +105,7 @@ export function profileService(db: Db) {
     update(userId: number, patch: ProfilePatch, dryRun: boolean): Promise<UserRow> {
       return inTransaction(db, async (trx) => {
         const repo = profileRepository(trx);
-        const { password_hash, ...current } = await repo.lockUser(userId);
+        const { password_hash, ...current } = await lockUser(trx, userId);
         const errors: FieldError[] = [];
         const changes = { ...profileChanges(patch, errors), ...(await passwordChange({ password_hash }, patch, errors)) };
         if (patch.current_account_id !== undefined && !(await repo.isMember(userId, patch.current_account_id))) {
@@ -68,46 +125,10 @@ export function profileService(db: Db) {
       }, dryRun);
     },
 
-    async setAvatar(userId: number, encoded: string): Promise<string> {
-      const image = decodeAvatar(encoded);
-      const version = randomBytes(8).toString('hex');
-      await profileRepository(db).setAvatar(userId, version, image.bytes, image.mime);
-      return version;
-    },
-
-    async deleteAvatar(userId: number): Promise<true> {
-      await profileRepository(db).setAvatar(userId, null, null, null);
+    /** Ends one of the user's sign-in sessions: its cookie stops working at once. */
+    async endSession(userId: number, sessionId: number): Promise<true> {
+      if (!(await profileRepository(db).endSession(userId, sessionId, nowSeconds()))) throw notFound('Session');
       return true;
     },
-
-    emails: (userId: number) => profileRepository(db).emails(userId),
-    async email(userId: number, kind: 'email' | 'email_request', id: number) {
-      const found = await profileRepository(db).email(userId, kind, id);
-      if (!found) throw notFound('Email');
-      return found;
-    },
-    /** The address the account signs in with cannot be removed; other addresses can. */
-    async deleteEmail(user: UserRow, kind: 'email' | 'email_request', id: number): Promise<true> {
-      const found = await this.email(user.id, kind, id);
-      if (found.email.toLowerCase() === user.email.toLowerCase()) {
-        throw invalidField('email_id', 'not_in', 'The main email address of the account cannot be deleted');
-      }
-      await profileRepository(db).deleteEmail(id);
-      return true;
-    },
-
-    phones: (userId: number) => profileRepository(db).phones(userId),
-    async phone(userId: number, id: number) {
-      const found = await profileRepository(db).phone(userId, id);
-      if (!found) throw notFound('Phone');
-      return found;
-    },
-    async deletePhone(userId: number, id: number): Promise<true> {
-      await this.phone(userId, id);
-      await profileRepository(db).deletePhone(id);
-      return true;
-    },
-
-    avatarImage: (userId: number) => profileRepository(db).avatarImage(userId),
   };
 }

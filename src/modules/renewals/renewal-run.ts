@@ -7,7 +7,7 @@ import { issueRenewalInvoice, renewalOfCurrentPeriod, renewalPeriods } from '../
 import { invoicesRepository } from '../invoices/invoices.repository.js';
 import { DAY } from '../invoices/pricing.js';
 import { paymentsRepository, settle, type SettledCharge } from '../payments/index.js';
-import { recordActivity } from '../activity/record.js';
+import { recordActivity } from '../activity/index.js';
 import { mailRenewal } from './renewal-mail.js';
 import { RENEWAL_WINDOW_DAYS } from './renewals.schemas.js';
 import { renewalsRepository as repo } from './renewals.repository.js';

@@ -14,9 +14,9 @@ import { isUniqueViolation } from '../accounts/unique-violation.js';
 import { displayName } from '../../shared/user-summary.js';
 import { findLanguageByLocale, LOCALES } from '../reference/catalogues.js';
 import type { Language } from '../reference/data/languages.js';
-import { tokensRepository } from '../tokens/tokens.repository.js';
+import { tokensRepository } from '../tokens/index.js';
 import type { SignupBody } from './signup.schemas.js';
-import { insertPerson } from '../users/people.repository.js';
+import { insertPerson } from '../users/index.js';
 import { signupRepository } from './signup.repository.js';
 
 export type SignupInput = Static<typeof SignupBody>;

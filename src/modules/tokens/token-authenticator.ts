@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { Authenticator } from '../../plugins/auth.js';
 import { unauthorized } from '../../plugins/auth.js';
-import type { UserRow } from '../../shared/principal.js';
 import { hashToken, TOKEN_PREFIX } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { tokensRepository } from './tokens.repository.js';
@@ -35,7 +34,7 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
       const touch: Promise<void> = repo.touch(token_id, now).then(() => undefined, onTouchError).finally(() => touches.delete(touch));
       touches.add(touch);
     }
-    return { tokenId: token_id, tokenHash, scopes: new Set(scopes), user: user as UserRow };
+    return { tokenId: token_id, tokenHash, scopes: new Set(scopes), user };
   };
   return Object.assign(authenticate, { settled: async () => void (await Promise.all(touches)) });
 }

@@ -22,6 +22,7 @@ export function tokensRepository(db: Executor) {
      * statement is built and compiled once and only the hash changes between calls.
      */
     async findWithUser(tokenHash: string) {
+      // The raw statement is lookupQuery's, compiled above: its rows are that query's rows.
       const { rows } = await db.executeQuery(CompiledQuery.raw(lookup.sql, [tokenHash]) as CompiledQuery<LookupRow>);
       return rows[0];
     },

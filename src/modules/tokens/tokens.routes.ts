@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { principalOf } from '../../shared/principal.js';
 import { Type } from 'typebox';
 import { ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
@@ -18,7 +19,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listApiTokens', tags, summary: 'List the API tokens of the current user (never their secrets)',
       response: { 200: envelope(Type.Array(TokenSchema)) },
     },
-  }, async (req) => ok(await service.list(req.principal!)));
+  }, async (req) => ok(await service.list(principalOf(req))));
 
   app.post('/1/profile/tokens', {
     config: { auth },
@@ -27,7 +28,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: CreateTokenBody,
       response: { 201: envelope(CreatedTokenSchema) },
     },
-  }, async (req, reply) => reply.status(201).send(ok(await service.create(req.principal!, req.body))));
+  }, async (req, reply) => reply.status(201).send(ok(await service.create(principalOf(req), req.body))));
 
   app.delete('/1/profile/tokens/:token_id', {
     config: { auth },
@@ -36,5 +37,5 @@ export const tokensRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: TokenParams,
       response: { 200: TrueEnvelope },
     },
-  }, async (req) => ok(await service.revoke(req.principal!, req.params.token_id)));
+  }, async (req) => ok(await service.revoke(principalOf(req), req.params.token_id)));
 };
