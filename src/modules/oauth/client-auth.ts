@@ -16,6 +16,7 @@ export async function authenticateClient(db: Executor, req: FastifyRequest, form
   let secret = form.client_secret;
   const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (basic) {
+    // The pattern's one group always takes part in a match.
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic credentials');

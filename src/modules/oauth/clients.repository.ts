@@ -1,8 +1,11 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { ListParams } from '../../shared/pagination.js';
 
 const COLUMNS = ['id', 'client_id', 'user_id', 'name', 'type', 'redirect_uris', 'secret_hash', 'created_at', 'updated_at'] as const;
-export const CLIENT_SORTABLE = ['created_at', 'name'] as const;
+const CLIENT_SORT = { created_at: sql`created_at`, name: sql`name` } satisfies SortColumns<string>;
+export const CLIENT_SORTABLE = sortFields(CLIENT_SORT);
 
 export type ClientRow = NonNullable<Awaited<ReturnType<typeof clientsRepository.byClientId>>>;
 
@@ -14,15 +17,10 @@ export const clientsRepository = {
   byId: (db: Executor, id: number) =>
     db.selectFrom('oauth_clients').select([...COLUMNS]).where('id', '=', id).executeTakeFirst(),
 
-  async list(db: Executor, userId: number, p: ListParams) {
+  /** The user's live clients, a page of them. */
+  list(db: Executor, userId: number, p: ListParams<keyof typeof CLIENT_SORT>) {
     const base = db.selectFrom('oauth_clients').where('user_id', '=', userId).where('deleted_at', 'is', null);
-    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    if (p.totalOnly) return { items: [], total: Number(total) };
-    let q = base.select([...COLUMNS]);
-    for (const s of p.sort) q = q.orderBy(s.field as (typeof CLIENT_SORTABLE)[number], s.dir);
-    q = q.orderBy('id', 'asc').offset(p.offset);
-    if (p.limit !== undefined) q = q.limit(p.limit);
-    return { items: await q.execute(), total: Number(total) };
+    return pageOf(base.select((eb) => eb.fn.countAll<number>().as('total')), base.select([...COLUMNS]), p, CLIENT_SORT, sql`id`);
   },
 
   insert: (db: Executor, row: { client_id: string; user_id: number; name: string; type: 'public' | 'confidential'; redirect_uris: string[]; secret_hash: string | null; updated_at: number }) =>

@@ -23,6 +23,7 @@ function signingKey(db: Executor): Promise<SigningKey> {
         const jwk = await exportJWK(privateKey);
         return JSON.stringify({ ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'RS256', use: 'sig' });
       });
+      // The stored secret is the JWK made above, kid included (the server alone writes it): the cast and the kid's `!` hold.
       const jwk = JSON.parse(stored) as JWK;
       return { key: await importJWK(jwk, 'RS256'), kid: jwk.kid!, publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e, kid: jwk.kid, alg: 'RS256', use: 'sig' } };
     })();

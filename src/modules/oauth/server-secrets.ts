@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../../db/database.js';
 import { resolvedDb } from '../../db/routed.js';
+import { serverSecretsRepository as repo } from './server-secrets.repository.js';
 
 // Secrets the server makes for itself once and keeps in the database, so every instance on it
 // signs and checks alike: the CSRF key of the sign-in pages and the ID token signing key.
@@ -15,11 +16,12 @@ export async function serverSecret(db: Executor, name: string, make: () => Promi
   if (!cache) caches.set(key, (cache = new Map()));
   const known = cache.get(name);
   if (known) return known;
-  let row = await db.selectFrom('mirror_secrets').select('value').where('name', '=', name).executeTakeFirst();
-  if (!row) {
-    await db.insertInto('mirror_secrets').values({ name, value: await make() }).onConflict((oc) => oc.column('name').doNothing()).execute();
-    row = await db.selectFrom('mirror_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  let value = (await repo.valueOf(db, name))?.value;
+  if (value === undefined) {
+    await repo.insertUnlessKept(db, name, await make());
+    // Whichever instance inserted first, every one uses the value that was kept.
+    value = (await repo.keptValue(db, name)).value;
   }
-  cache.set(name, row.value);
-  return row.value;
+  cache.set(name, value);
+  return value;
 }

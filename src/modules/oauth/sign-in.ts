@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
+import { inTransaction } from '../../db/transaction.js';
 import { notify } from '../../shared/outbox.js';
-import { recordActivity } from '../activity/index.js';
 import { hashToken, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
+import { recordActivity } from '../activity/index.js';
+import { signInRepository as repo, type Candidate } from './sign-in.repository.js';
 import { admit, clearFailures, countFailure, noticeTime, type Client, type Refusal } from './sign-in-throttle.js';
 
 // Signing in with e-mail and password on the authorization pages. Wrong passwords are
@@ -35,6 +39,39 @@ export function deviceOf(userAgent: string): { browser: string; device: string }
   return { browser, device };
 }
 
+interface Place { network: string; browser: string; device: string }
+
+/** The security notice of a sign-in from a network or a device not seen before. */
+function newSignInNotice(user: Candidate, client: Client, place: Place, now: number, knownPlace: boolean) {
+  return {
+    recipient: user.email, user_id: user.id, kind: 'security_new_sign_in',
+    subject: 'New sign-in to your account',
+    body: `Hello ${user.first_name},\n\nYour account was signed in to on ${noticeTime(now)} from ${client.ip} (${place.network}) with ${place.browser} on ${place.device}, `
+      + `${!knownPlace ? 'a network' : 'a device'} not seen before for your account.\n\nIf it was not you, change your password and end that session.`,
+  };
+}
+
+/** Opens the session of a right password, with its activity lines and, from a new place, its notice; answers the session's id. */
+async function openSession(trx: Transaction<Database>, user: Candidate, client: Client, secret: string): Promise<number> {
+  const now = nowSeconds();
+  const place = { network: networkOf(client.ip), ...deviceOf(client.userAgent) };
+  const seen = await repo.placesSeen(trx, user.id);
+  const knownPlace = seen.some((s) => s.network === place.network);
+  const knownDevice = seen.some((s) => s.browser === place.browser && s.device === place.device);
+  const session = await repo.insertSession(trx, {
+    user_id: user.id, browser: place.browser, device: place.device, location: place.network, ip: client.ip, user_agent: client.userAgent.slice(0, 512),
+    last_accessed_at: now, token_hash: hashToken(secret), network: place.network, expires_at: now + SESSION_TTL, ended_at: null,
+  });
+  await clearFailures(trx, user.id);
+  await repo.setLastLogin(trx, user.id, now);
+  const newPlace = !knownPlace || !knownDevice;
+  const at = { user_id: user.id, target_type: 'session', target_id: session.id, ip: client.ip, user_agent: client.userAgent };
+  await recordActivity(trx, { ...at, action: 'login_success' });
+  if (newPlace) await recordActivity(trx, { ...at, action: 'new_location_login' });
+  if (newPlace && user.successful_connexion_notification) await notify(trx, newSignInNotice(user, client, place, now, knownPlace));
+  return session.id;
+}
+
 export async function signIn(db: Db, store: RateLimitStore, email: string, password: string, client: Client): Promise<SignInResult> {
   const admitted = await admit(db, store, email, client);
   if ('reason' in admitted) return { ok: false, ...admitted };
@@ -43,43 +80,21 @@ export async function signIn(db: Db, store: RateLimitStore, email: string, passw
     const lock = await countFailure(db, store, user, client);
     return lock ? { ok: false, ...lock } : { ok: false, reason: 'invalid' };
   }
-
-  const now = nowSeconds();
-  const network = networkOf(client.ip);
-  const { browser, device } = deviceOf(client.userAgent);
-  const seen = await db.selectFrom('user_sessions').select(['network', 'browser', 'device']).where('user_id', '=', user.id).execute();
-  const knownPlace = seen.some((s) => s.network === network);
-  const knownDevice = seen.some((s) => s.browser === browser && s.device === device);
   const secret = `ikmsess_${randomBytes(32).toString('base64url')}`;
-  const session = await db.insertInto('user_sessions').values({
-    user_id: user.id, browser, device, location: network, ip: client.ip, user_agent: client.userAgent.slice(0, 512), last_accessed_at: now,
-    token_hash: hashToken(secret), network, expires_at: now + SESSION_TTL, ended_at: null,
-  }).returning('id').executeTakeFirstOrThrow();
-  await clearFailures(db, user.id);
-  await db.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
-  const newPlace = !knownPlace || !knownDevice;
-  const at = { user_id: user.id, target_type: 'session', target_id: session.id, ip: client.ip, user_agent: client.userAgent };
-  await recordActivity(db, { ...at, action: 'login_success' });
-  if (newPlace) await recordActivity(db, { ...at, action: 'new_location_login' });
-  if (newPlace && user.successful_connexion_notification) {
-    await notify(db, {
-      recipient: user.email, user_id: user.id, kind: 'security_new_sign_in',
-      subject: 'New sign-in to your account',
-      body: `Hello ${user.first_name},\n\nYour account was signed in to on ${noticeTime(now)} from ${client.ip} (${network}) with ${browser} on ${device}, `
-        + `${!knownPlace ? 'a network' : 'a device'} not seen before for your account.\n\nIf it was not you, change your password and end that session.`,
-    });
-  }
-  return { ok: true, userId: user.id, sessionSecret: secret, sessionId: session.id };
+  const sessionId = await inTransaction(db, (trx) => openSession(trx, user, client, secret));
+  return { ok: true, userId: user.id, sessionSecret: secret, sessionId };
 }
 
 /** The signed-in user behind a session cookie, if the session is live. */
 export async function sessionUser(db: Db, secret: string | undefined): Promise<{ userId: number; sessionId: number; tokenHash: string; authTime: number } | undefined> {
   if (!secret) return undefined;
   const tokenHash = hashToken(secret);
-  const row = await db.selectFrom('user_sessions').select(['id', 'user_id', 'created_at', 'expires_at', 'ended_at'])
-    .where('token_hash', '=', tokenHash).executeTakeFirst();
+  const row = await repo.sessionByHash(db, tokenHash);
   const now = nowSeconds();
   if (!row || row.ended_at !== null || (row.expires_at !== null && Number(row.expires_at) <= now)) return undefined;
-  await db.updateTable('user_sessions').set({ last_accessed_at: now }).where('id', '=', row.id).execute();
+  await repo.touchSession(db, row.id, now);
   return { userId: row.user_id, sessionId: row.id, tokenHash, authTime: Number(row.created_at) };
 }
+
+/** The e-mail address of a signed-in user (the consent page shows it). */
+export const signedInEmail = async (db: Db, userId: number) => (await repo.emailOf(db, userId)).email;

@@ -1,14 +1,16 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
-import type { OAuthCodesTable } from '../../db/types.js';
+import type { Database, OAuthCodesTable } from '../../db/types.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { inTransaction } from '../../db/transaction.js';
 import { hashToken, newApiToken, verifyPassword } from '../../shared/secrets.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { nowSeconds } from '../../shared/time.js';
+import type { TokenForm } from './client-auth.js';
 import type { ClientRow } from './clients.repository.js';
 import { OAuthError } from './oauth-error.js';
+import { oauthTokensRepository as repo } from './oauth-tokens.repository.js';
 import { parseScopes } from './oauth-scopes.js';
 import { ACCESS_TOKEN_TTL, idToken } from './oidc.js';
 import { admit, clearFailures, countFailure, refusalMessage, type Client, type Refusal } from './sign-in-throttle.js';
@@ -22,6 +24,9 @@ import { admit, clearFailures, countFailure, refusalMessage, type Client, type R
 
 export const CODE_TTL = 60;
 const REFRESH_PREFIX = 'ikmr_';
+
+const GRANT_TYPES = ['authorization_code', 'refresh_token', 'password', 'client_credentials'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
 
 export interface TokenResponse {
   access_token: string;
@@ -43,37 +48,49 @@ interface Issue {
   oidc?: { nonce: string | null; authTime: number };
 }
 
+/** What every grant runs with: the database, the sign-in throttle's store, this server's issuer. */
+interface Grants {
+  db: Db;
+  store: RateLimitStore;
+  issuer: string;
+}
+
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
-async function issue(trx: Executor, issuer: string, o: Issue): Promise<TokenResponse> {
+const isGrantType = (grant: string): grant is GrantType => GRANT_TYPES.some((g) => g === grant);
+
+/** The form's grant_type, if this server supports it. */
+export function grantTypeOf(form: TokenForm): GrantType {
+  const grant = form.grant_type;
+  if (!grant) throw new OAuthError('invalid_request', 'grant_type is required');
+  if (!isGrantType(grant)) throw new OAuthError('unsupported_grant_type', `grant_type must be one of ${GRANT_TYPES.join(', ')}`);
+  return grant;
+}
+
+async function issue(trx: Transaction<Database>, issuer: string, o: Issue): Promise<TokenResponse> {
   const now = nowSeconds();
   const access = newApiToken();
-  await trx.insertInto('api_tokens').values({
+  await repo.insertAccessToken(trx, {
     user_id: o.userId, name: `OAuth: ${o.client.name}`, token_hash: access.hash, scopes: o.scopes, created_at: now, expired_at: now + ACCESS_TOKEN_TTL,
     kind: 'oauth', client_id: o.client.id, code_id: o.codeId ?? null, family_id: o.familyId,
-  }).execute();
+  });
   const out: TokenResponse = { access_token: access.secret, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL, scope: o.scopes.join(' '), user_id: o.userId };
   if (o.offline) {
     const refresh = REFRESH_PREFIX + randomBytes(32).toString('base64url');
-    await trx.insertInto('oauth_refresh_tokens').values({
-      token_hash: hashToken(refresh), family_id: o.familyId, client_id: o.client.id, user_id: o.userId, scopes: o.scopes,
-    }).execute();
+    await repo.insertRefreshToken(trx, { token_hash: hashToken(refresh), family_id: o.familyId, client_id: o.client.id, user_id: o.userId, scopes: o.scopes });
     out.refresh_token = refresh;
   }
   if (o.oidc && o.scopes.includes('openid')) {
-    const user = await trx.selectFrom('users').select(['id', 'email', 'first_name', 'last_name', 'avatar', 'locale']).where('id', '=', o.userId).executeTakeFirstOrThrow();
+    const user = await repo.claimsUser(trx, o.userId);
     out.id_token = await idToken(trx, issuer, { user, clientId: o.client.client_id, scopes: o.scopes, nonce: o.oidc.nonce, authTime: o.oidc.authTime });
   }
   return out;
 }
 
 /** Revokes a family: its refresh tokens and every access token they issued. */
-export async function revokeFamily(trx: Executor, familyId: string, at = nowSeconds()) {
-  await trx.updateTable('oauth_refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
-  await trx.updateTable('api_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
-}
+export const revokeFamily = (db: Executor, familyId: string, at = nowSeconds()) => repo.revokeFamily(db, familyId, at);
 
-const need = (form: Record<string, string | undefined>, field: string) => {
+const need = (form: TokenForm, field: string) => {
   const v = form[field];
   if (!v) throw new OAuthError('invalid_request', `${field} is required`);
   return v;
@@ -98,7 +115,7 @@ function flawOf(row: Selectable<OAuthCodesTable>, client: ClientRow, redirectUri
 
 /** The id of the user's live application password that `password` is, if it is one. */
 async function matchingAppPassword(db: Db, userId: number, password: string): Promise<number | undefined> {
-  const candidates = await db.selectFrom('app_passwords').select(['id', 'password_hash']).where('user_id', '=', userId).where('deleted_at', 'is', null).execute();
+  const candidates = await repo.liveAppPasswords(db, userId);
   for (const c of candidates) if (await verifyPassword(c.password_hash, password)) return c.id;
   return undefined;
 }
@@ -106,78 +123,89 @@ async function matchingAppPassword(db: Db, userId: number, password: string): Pr
 /** A throttled password grant: 429 with Retry-After, as the sign-in page answers, in the RFC 6749 shape. */
 const refused = (r: Refusal) => new OAuthError('invalid_grant', refusalMessage(r), 429, Math.max(1, r.until - nowSeconds()));
 
+async function authorizationCode({ db, issuer }: Grants, client: ClientRow, form: TokenForm) {
+  const code = need(form, 'code');
+  const verifier = need(form, 'code_verifier');
+  const redirectUri = need(form, 'redirect_uri');
+  const r = await inTransaction(db, async (trx): Promise<TokenResponse | { refused: string }> => {
+    const row = await repo.codeForRedemption(trx, hashToken(code));
+    if (!row) throw new OAuthError('invalid_grant', 'Unknown authorization code');
+    if (row.used_at !== null) {
+      // A replayed code: whatever it issued may be in the wrong hands.
+      const families = await repo.familiesOfCode(trx, row.id);
+      for (const f of families) if (f.family_id) await revokeFamily(trx, f.family_id);
+      return { refused: 'The authorization code was already used; any tokens it issued are revoked' };
+    }
+    // Spent by this attempt whatever its outcome: a code that failed once (a guessed verifier) never serves.
+    await repo.markCodeUsed(trx, row.id, nowSeconds());
+    const flaw = flawOf(row, client, redirectUri, verifier);
+    if (flaw) return { refused: flaw };
+    return issue(trx, issuer, {
+      client, userId: row.user_id, scopes: row.scopes, offline: row.offline, familyId: randomUUID(), codeId: row.id,
+      oidc: { nonce: row.nonce, authTime: Number(row.auth_time) },
+    });
+  });
+  // Committed first, then refused: spending the code and revoking a replay's tokens must not roll back with the error.
+  if ('refused' in r) throw new OAuthError('invalid_grant', r.refused);
+  return r;
+}
+
+async function refresh({ db, issuer }: Grants, client: ClientRow, form: TokenForm) {
+  const token = need(form, 'refresh_token');
+  const r = await inTransaction(db, async (trx) => {
+    const row = await repo.refreshForRotation(trx, hashToken(token));
+    if (!row || row.client_id !== client.id || row.revoked_at !== null) throw new OAuthError('invalid_grant', 'The refresh token is not valid');
+    if (row.used_at !== null) {
+      await revokeFamily(trx, row.family_id);
+      return { reused: true as const };
+    }
+    const scopes = narrowed(form.scope, row.scopes);
+    await repo.markRefreshUsed(trx, row.id, nowSeconds());
+    return issue(trx, issuer, { client, userId: row.user_id, scopes, offline: true, familyId: row.family_id });
+  });
+  // Committed first, then refused: the family's revocation must not roll back with the error.
+  if ('reused' in r) throw new OAuthError('invalid_grant', 'The refresh token was already used; every token of this authorization is revoked');
+  return r;
+}
+
+/** Upstream's password grant: the user's e-mail and one of their application passwords, throttled as the sign-in page is. */
+async function password({ db, store, issuer }: Grants, client: ClientRow, form: TokenForm, from: Client) {
+  const username = need(form, 'username');
+  const secret = need(form, 'password');
+  const admitted = await admit(db, store, username, from);
+  if ('reason' in admitted) throw refused(admitted);
+  const { user } = admitted;
+  const matched = user ? await matchingAppPassword(db, user.id, secret) : undefined;
+  if (!user || matched === undefined) {
+    const lock = await countFailure(db, store, user, from);
+    throw lock ? refused(lock) : new OAuthError('invalid_grant', 'Wrong e-mail or application password');
+  }
+  await clearFailures(db, user.id);
+  const scopes = narrowed(form.scope, SCOPES);
+  return inTransaction(db, async (trx) => {
+    await repo.touchAppPassword(trx, matched, nowSeconds());
+    return issue(trx, issuer, { client, userId: user.id, scopes, offline: form.access_type === 'offline', familyId: randomUUID() });
+  });
+}
+
+/** A confidential client acting as itself: a token of its owner, API scopes only, no refresh. */
+async function clientCredentials({ db, issuer }: Grants, client: ClientRow, form: TokenForm) {
+  if (client.type !== 'confidential') throw new OAuthError('unauthorized_client', 'Only a confidential client may use client_credentials');
+  const scopes = narrowed(form.scope, SCOPES);
+  return inTransaction(db, (trx) => issue(trx, issuer, { client, userId: client.user_id, scopes, offline: false, familyId: randomUUID() }));
+}
+
 export function tokenService(db: Db, store: RateLimitStore, issuer: string) {
+  const grants: Grants = { db, store, issuer };
   return {
-    async authorizationCode(client: ClientRow, form: Record<string, string | undefined>) {
-      const code = need(form, 'code');
-      const verifier = need(form, 'code_verifier');
-      const redirectUri = need(form, 'redirect_uri');
-      return inTransaction(db, async (trx) => {
-        const row = await trx.selectFrom('oauth_codes').selectAll().where('code_hash', '=', hashToken(code)).forUpdate().executeTakeFirst();
-        if (!row) throw new OAuthError('invalid_grant', 'Unknown authorization code');
-        if (row.used_at !== null) {
-          // A replayed code: whatever it issued may be in the wrong hands.
-          const families = await trx.selectFrom('api_tokens').select('family_id').distinct().where('code_id', '=', row.id).execute();
-          for (const f of families) if (f.family_id) await revokeFamily(trx, f.family_id);
-          return { refused: 'The authorization code was already used; any tokens it issued are revoked' };
-        }
-        // Spent by this attempt whatever its outcome: a code that failed once (a guessed verifier) never serves.
-        await trx.updateTable('oauth_codes').set({ used_at: nowSeconds() }).where('id', '=', row.id).execute();
-        const flaw = flawOf(row, client, redirectUri, verifier);
-        if (flaw) return { refused: flaw };
-        return issue(trx, issuer, {
-          client, userId: row.user_id, scopes: row.scopes, offline: row.offline, familyId: randomUUID(), codeId: row.id,
-          oidc: { nonce: row.nonce, authTime: Number(row.auth_time) },
-        });
-      }).then((r) => {
-        // Committed first, then refused: spending the code and revoking a replay's tokens must not roll back with the error.
-        if ('refused' in r) throw new OAuthError('invalid_grant', r.refused);
-        return r;
-      });
-    },
-
-    async refresh(client: ClientRow, form: Record<string, string | undefined>) {
-      const token = need(form, 'refresh_token');
-      const r = await inTransaction(db, async (trx) => {
-        const row = await trx.selectFrom('oauth_refresh_tokens').selectAll().where('token_hash', '=', hashToken(token)).forUpdate().executeTakeFirst();
-        if (!row || row.client_id !== client.id || row.revoked_at !== null) throw new OAuthError('invalid_grant', 'The refresh token is not valid');
-        if (row.used_at !== null) {
-          await revokeFamily(trx, row.family_id);
-          return { reused: true as const };
-        }
-        const scopes = narrowed(form.scope, row.scopes);
-        await trx.updateTable('oauth_refresh_tokens').set({ used_at: nowSeconds() }).where('id', '=', row.id).execute();
-        return issue(trx, issuer, { client, userId: row.user_id, scopes, offline: true, familyId: row.family_id });
-      });
-      if ('reused' in r) throw new OAuthError('invalid_grant', 'The refresh token was already used; every token of this authorization is revoked');
-      return r;
-    },
-
-    /** Upstream's password grant: the user's e-mail and one of their application passwords, throttled as the sign-in page is. */
-    async password(client: ClientRow, form: Record<string, string | undefined>, from: Client) {
-      const username = need(form, 'username');
-      const password = need(form, 'password');
-      const admitted = await admit(db, store, username, from);
-      if ('reason' in admitted) throw refused(admitted);
-      const { user } = admitted;
-      const matched = user ? await matchingAppPassword(db, user.id, password) : undefined;
-      if (!user || matched === undefined) {
-        const lock = await countFailure(db, store, user, from);
-        throw lock ? refused(lock) : new OAuthError('invalid_grant', 'Wrong e-mail or application password');
+    /** Runs the grant for an authenticated client; `from` is who asked (the password grant's throttle counts it). */
+    grant(grant: GrantType, client: ClientRow, form: TokenForm, from: Client): Promise<TokenResponse> {
+      switch (grant) {
+        case 'authorization_code': return authorizationCode(grants, client, form);
+        case 'refresh_token': return refresh(grants, client, form);
+        case 'password': return password(grants, client, form, from);
+        case 'client_credentials': return clientCredentials(grants, client, form);
       }
-      await clearFailures(db, user.id);
-      const scopes = narrowed(form.scope, SCOPES);
-      return inTransaction(db, async (trx) => {
-        await trx.updateTable('app_passwords').set({ last_used_at: nowSeconds() }).where('id', '=', matched).execute();
-        return issue(trx, issuer, { client, userId: user.id, scopes, offline: form.access_type === 'offline', familyId: randomUUID() });
-      });
-    },
-
-    /** A confidential client acting as itself: a token of its owner, API scopes only, no refresh. */
-    async clientCredentials(client: ClientRow, form: Record<string, string | undefined>) {
-      if (client.type !== 'confidential') throw new OAuthError('unauthorized_client', 'Only a confidential client may use client_credentials');
-      const scopes = narrowed(form.scope, SCOPES);
-      return inTransaction(db, (trx) => issue(trx, issuer, { client, userId: client.user_id, scopes, offline: false, familyId: randomUUID() }));
     },
   };
 }
