@@ -98,7 +98,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
 
   app.get('/authorize', { config, schema }, (req, reply) => handle(req, reply, (c) => show(req, reply, c)));
 
-  app.post('/authorize', { config, schema }, (req, reply) => handle(req, reply, async (c) => {
+  app.post('/authorize', { config: { ...config, activity: { none: 'the sign-in and the consent record their own lines (login_success, oauth_application_authorized)' } }, schema }, (req, reply) => handle(req, reply, async (c) => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const step = first(form.step);
     if (step === 'sign_in') {

@@ -48,7 +48,7 @@ export const tokenRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async 
     return reply.code(500).send({ error: 'server_error', error_description: 'The authorization server failed' });
   });
 
-  app.post('/token', { config: PUBLIC, schema: hidden }, async (req, reply) => {
+  app.post('/token', { config: { ...PUBLIC, activity: { none: 'a grant: a password sign-in records its own line (login_success, login_failed)' } }, schema: hidden }, async (req, reply) => {
     const form = formOf(req);
     const grant = form.grant_type;
     if (!grant) throw new OAuthError('invalid_request', 'grant_type is required');
@@ -64,7 +64,7 @@ export const tokenRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async 
   });
 
   // RFC 7009: revoke an access or refresh token of this client; unknown tokens are not an error.
-  app.post('/token/revoke', { config: PUBLIC, schema: hidden }, async (req, reply) => {
+  app.post('/token/revoke', { config: { ...PUBLIC, activity: { none: 'a client giving up a token it holds (RFC 7009), not a user\'s change' } }, schema: hidden }, async (req, reply) => {
     const form = formOf(req);
     const client = await authenticateClient(app.db, req, form);
     const token = form.token;
@@ -80,7 +80,7 @@ export const tokenRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async 
   });
 
   // RFC 7662: what a token is, for a confidential client; tokens of other clients are inactive to it.
-  app.post('/token/introspect', { config: PUBLIC, schema: hidden }, async (req, reply) => {
+  app.post('/token/introspect', { config: { ...PUBLIC, activity: { none: 'reads what a token is: changes nothing' } }, schema: hidden }, async (req, reply) => {
     const form = formOf(req);
     const client = await authenticateClient(app.db, req, form, true);
     if (!form.token) throw new OAuthError('invalid_request', 'token is required');
@@ -115,7 +115,7 @@ export const tokenRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async 
 
 /** The bearer-token routes of the login host, answered in the API envelope as upstream does. */
 export const bearerTokenRoutes: FastifyPluginAsync = async (app) => {
-  app.delete('/token', { config: BEARER, schema: hidden }, async (req, reply) => {
+  app.delete('/token', { config: { ...BEARER, activity: { action: 'oauth_token_revoked', target: { type: 'api_token' } } }, schema: hidden }, async (req, reply) => {
     await app.db.updateTable('api_tokens').set({ revoked_at: nowSeconds() }).where('id', '=', req.principal!.tokenId).execute();
     return noStore(reply).send(ok(true));
   });
