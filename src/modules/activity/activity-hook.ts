@@ -7,7 +7,9 @@ import { recordActivity } from './record.js';
 // reads the log next sees it). Sign-ins, the renewal run and consents record theirs where
 // they happen.
 
-const paramsOf = (req: FastifyRequest) => (req.params ?? {}) as Record<string, string | undefined>;
+// A hook sees every route: its path parameters as its schema left them (strings, or the integers
+// it coerced), which numeric() reads alike.
+const paramsOf = (req: FastifyRequest) => (req.params ?? {}) as Record<string, unknown>;
 const numeric = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
 
 export const activityHook = fp(
