@@ -11,6 +11,7 @@ import { Sandboxes } from './db/sandboxes.js';
 import settings from './plugins/settings.js';
 import errors, { answerFrameworkError } from './plugins/errors.js';
 import openapi from './plugins/openapi.js';
+import routeMeta from './plugins/route-meta.js';
 import docsUi from './plugins/docs-ui.js';
 import rateLimit from './plugins/rate-limit/index.js';
 import { MemoryStore, RedisStore, ScopedStore, type RateLimitStore } from './plugins/rate-limit/stores.js';
@@ -75,6 +76,8 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
+  // First, so that every route added after it is checked and listed: what it declares of itself.
+  await app.register(routeMeta);
   // Cross-cutting concerns, in the order a request meets them.
   await app.register(errors);
   // The OAuth endpoints take forms and the sign-in pages a session cookie.

@@ -16,7 +16,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Upstream's apps call the singular path; both answer alike.
   for (const [url, operationId] of [['/1/accounts', 'listAccounts'], ['/1/account', 'listAccountsAlias']] as const) {
     app.get(url, {
-      config,
+      config: { ...config, access: { min: 'member', scoped: false } },
       schema: {
         operationId, tags, summary: url === '/1/account' ? 'List accounts (singular alias of /1/accounts)' : 'The organisations the caller belongs to, with their role in each',
         querystring: ListAccountsQuery, response: { 200: listEnvelope(AccountSchema) },
@@ -25,7 +25,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get('/1/accounts/:account_id', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'getAccount', tags, summary: 'One organisation; `type` is the caller\'s role in it',
       params: AccountParams, querystring: AccountQuery, response: { 200: envelope(AccountSchema) },
@@ -33,7 +33,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.get(req.principal!.user.id, req.params.account_id, req.query.with)));
 
   app.patch('/1/accounts/:account_id', {
-    config,
+    config: { ...config, access: { min: 'owner' }, activity: { action: 'account_updated', target: { type: 'account', param: 'account_id' } } },
     schema: {
       operationId: 'updateAccount', tags, summary: 'Change the organisation\'s details (owner only); `addresses` replaces the list',
       params: AccountParams, body: PatchAccountBody, response: { 200: envelope(AccountSchema) },
@@ -41,7 +41,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.update(req.principal!.user.id, req.params.account_id, req.body)));
 
   app.get('/1/accounts/:account_id/services', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'listAccountServices', tags, summary: 'Product counts per service (a normal member counts the products they hold a right on)',
       params: AccountParams, response: { 200: envelope(Type.Array(ServiceCountSchema)) },
@@ -49,7 +49,7 @@ export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.services(req.principal!.user.id, req.params.account_id)));
 
   app.get('/1/accounts/:account_id/basic/teams', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'listAccountBasicTeams', tags, summary: 'A light list of the organisation\'s teams',
       params: AccountParams, querystring: AccountQuery, response: { 200: envelope(Type.Array(BasicTeamSchema)) },

@@ -12,7 +12,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = tagsService(app.db);
 
   app.get('/1/accounts/:account_id/tags', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'listAccountTags', tags, summary: 'The organisation\'s tags; `with=products` adds the tagged products',
       params: AccountParams, querystring: TagsQuery, response: { 200: envelope(Type.Array(TagWithProductsSchema)) },
@@ -20,7 +20,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.list(req.principal!.user.id, req.params.account_id, req.query)));
 
   app.post('/1/accounts/:account_id/tags', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'item_added', target: { type: 'tag', fromResponse: true } } },
     schema: {
       operationId: 'createAccountTag', tags, summary: 'Create a tag (admin or owner); names are unique regardless of case',
       params: AccountParams, body: CreateTagBody, response: { 201: envelope(AccountTagSchema) },
@@ -28,7 +28,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => reply.status(201).send(ok(await service.create(req.principal!.user.id, req.params.account_id, req.body))));
 
   app.put('/1/accounts/:account_id/tags/:tag_id', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'item_modified', target: { type: 'tag', param: 'tag_id' } } },
     schema: {
       operationId: 'updateAccountTag', tags, summary: 'Rename or recolour a tag (admin or owner)',
       params: TagParams, body: UpdateTagBody, response: { 200: envelope(AccountTagSchema) },
@@ -36,7 +36,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.update(req.principal!.user.id, req.params.account_id, req.params.tag_id, req.body)));
 
   app.delete('/1/accounts/:account_id/tags/:tag_id', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'item_deleted', target: { type: 'tag', param: 'tag_id' } } },
     schema: {
       operationId: 'deleteAccountTag', tags, summary: 'Delete a tag (admin or owner); its products stay',
       params: TagParams, response: { 200: TrueEnvelope },

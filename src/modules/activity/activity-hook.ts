@@ -1,20 +1,24 @@
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import { recordActivity } from './activity.repository.js';
-import { paramsOf, ROUTE_ACTIVITY, type RouteActivity } from './route-actions.js';
 
-// Records the activity of every successful change made through the API, from the table of
-// route-actions.ts, before the answer leaves (so a client that reads the log next sees it).
-// Sign-ins, the renewal run and consents record theirs where they happen.
+// Records the activity of every successful change made through the API, as the route's
+// config.activity says (plugins/route-meta.ts), before the answer leaves (so a client that
+// reads the log next sees it). Sign-ins, the renewal run and consents record theirs where
+// they happen.
 
+// A hook sees every route: its path parameters as its schema left them (strings, or the integers
+// it coerced), which numeric() reads alike.
+const paramsOf = (req: FastifyRequest) => (req.params ?? {}) as Record<string, unknown>;
 const numeric = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
 
 export const activityHook = fp(
   async function activityHook(app) {
     app.addHook('onSend', async (req, reply, payload) => {
       if (reply.statusCode < 200 || reply.statusCode >= 300 || req.method === 'GET') return payload;
-      const entry = ROUTE_ACTIVITY[`${req.method} ${req.routeOptions.url}`];
+      const entry = req.routeOptions.config.activity;
       if (!entry || 'none' in entry) return payload;
-      const { action, target, actorFromResponse } = entry as RouteActivity;
+      const { action, target, actorFromResponse } = entry;
       const params = paramsOf(req);
       let data: Record<string, unknown> | undefined;
       if (typeof payload === 'string' && (target?.fromResponse || actorFromResponse || !params.account && !params.account_id)) {

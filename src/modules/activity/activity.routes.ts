@@ -24,7 +24,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/1/accounts/:account/logs', {
-    config: { auth: { scopes: ['accounts'] } },
+    config: { auth: { scopes: ['accounts'] }, access: { min: 'admin' } },
     schema: {
       operationId: 'listAccountLogs', tags: ['Organisations > Activity'],
       summary: 'The organisation\'s activity: every change to it, its members, rights, products, billing and renewals (owners and administrators)',

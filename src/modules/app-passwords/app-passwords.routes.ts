@@ -19,7 +19,7 @@ export const appPasswordsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.list(caller(req))));
 
   app.post('/2/profile/applications/passwords', {
-    config,
+    config: { ...config, activity: { action: 'application_password_created', target: { type: 'application_password', fromResponse: true } } },
     schema: {
       operationId: 'createApplicationPassword', tags, summary: 'Create an application password; the answer shows it this once',
       body: CreateAppPasswordBody, response: { 201: envelope(CreatedAppPasswordSchema) },
@@ -32,7 +32,7 @@ export const appPasswordsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.get(caller(req), req.params.password_id)));
 
   app.delete('/2/profile/applications/passwords/:password_id', {
-    config,
+    config: { ...config, activity: { action: 'application_password_revoked', target: { type: 'application_password', param: 'password_id' } } },
     schema: { operationId: 'deleteApplicationPassword', tags, summary: 'Delete an application password: it stops working at once', params: PasswordParams, response: { 200: TrueEnvelope } },
   }, async (req) => ok(await service.remove(caller(req), req.params.password_id)));
 };

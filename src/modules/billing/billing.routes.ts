@@ -16,7 +16,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = billingService(app.db);
 
   app.get('/1/accounts/:account/payment_methods', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'listPaymentMethods', tags, summary: 'List the saved payment methods (billing)',
       params: AccountParams, querystring: PaymentMethodsQuery, response: { 200: listEnvelope(PaymentMethodSchema) },
@@ -27,7 +27,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/1/accounts/:account/payment_methods', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: 'payment_method_added', target: { type: 'payment_method', fromResponse: true } } },
     schema: {
       operationId: 'createPaymentMethod', tags,
       summary: 'Save a payment method: card (visa, mastercard, cb), postfinance (CHF only), twint or paypal (billing)',
@@ -46,7 +46,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.delete('/1/accounts/:account/payment_methods/:payment_method', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: 'payment_method_removed', target: { type: 'payment_method', param: 'payment_method' } } },
     schema: {
       operationId: 'deletePaymentMethod', tags, summary: 'Remove a saved payment method (billing)',
       params: PaymentMethodParams, response: { 200: TrueEnvelope },
@@ -54,7 +54,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.deleteMethod(caller(req), req.params.account, req.params.payment_method)));
 
   app.get('/1/accounts/:account/prepaid', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'getPrepaidAccount', tags, summary: 'The prepaid account\'s balance (billing)',
       params: AccountParams, response: { 200: envelope(PrepaidSchema) },
@@ -62,7 +62,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.prepaid(caller(req), req.params.account)));
 
   app.get('/1/accounts/:account/prepaid/transactions', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'listPrepaidTransactions', tags, summary: 'The prepaid account\'s ledger, newest first (billing)',
       params: AccountParams, querystring: PrepaidTransactionsQuery, response: { 200: listEnvelope(PrepaidTransactionSchema) },
@@ -73,7 +73,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/1/accounts/:account/prepaid/credit', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: 'prepaid_credited', target: { type: 'payment' } } },
     schema: {
       operationId: 'creditPrepaidAccount', tags,
       summary: 'Deposit 0.10 to 9999 on the prepaid account by card, PostFinance (CHF only) or IBAN transfer (billing)',

@@ -12,7 +12,7 @@ export const dueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = dueService(app.db);
 
   app.get('/1/accounts/:account/billing/due', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'getBillingDue', tags,
       summary: 'What the organisation has to pay: unpaid invoices and products due for renewal with the price of each period (billing access required)',
@@ -21,7 +21,7 @@ export const dueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.due(caller(req), req.params.account, req.query)));
 
   app.post('/1/accounts/:account/renewals', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: 'invoice_generated', target: { type: 'invoice', fromResponse: true } } },
     schema: {
       operationId: 'createRenewal', tags,
       summary: 'Renew products: one unpaid renewal invoice, a line per product; paying it extends each product (billing access required)',

@@ -40,7 +40,7 @@ export const acceptanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.post('/1/invitations/:key/accept', {
-    config,
+    config: { ...config, activity: { action: 'user_added', target: { type: 'user', fromResponse: 'user_id' }, actorFromResponse: true } },
     schema: {
       operationId: 'acceptInvitation', tags,
       summary: 'Accept an invitation: with a bearer token as that signed-in user, or as a new person with {password, first_name?, last_name?}',
@@ -53,7 +53,7 @@ export const acceptanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/1/invitations/:key/decline', {
-    config,
+    config: { ...config, activity: { none: 'declining changes no organisation (the inviter is notified)' } },
     schema: {
       operationId: 'declineInvitation', tags, summary: 'Decline an invitation',
       params: KeyParams, response: { 200: TrueEnvelope },

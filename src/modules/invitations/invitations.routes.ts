@@ -16,7 +16,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = invitationsService(app.db, () => app.publicUrl);
 
   app.post('/1/accounts/:account/invitations', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'user_invited', target: { type: 'invitation', fromResponse: true } } },
     schema: {
       operationId: 'createInvitation', tags, summary: 'Invite someone to the organisation (an owner only may invite an owner)',
       params: AccountParams, querystring: WithOnlyQuery, body: CreateInvitationBody,
@@ -28,7 +28,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/1/accounts/:account/invitations/:invitation', {
-    config,
+    config: { ...config, access: { min: 'admin' } },
     schema: {
       operationId: 'getInvitation', tags, summary: 'Display an invitation of the organisation',
       params: InvitationParams, querystring: WithOnlyQuery, response: { 200: envelope(InvitationSchema) },
@@ -39,7 +39,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.patch('/1/accounts/:account/invitations/:invitation', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'item_modified', target: { type: 'invitation', param: 'invitation' } } },
     schema: {
       operationId: 'updateInvitation', tags, summary: 'Change a pending invitation: role, teams, product rights, billing and mailing flags, language',
       params: InvitationParams, body: PatchInvitationBody, response: { 200: envelope(InvitationSchema) },
@@ -47,7 +47,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.update(req.principal!, req.params.account, req.params.invitation, req.body)));
 
   app.delete('/1/accounts/:account/invitations/:invitation', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'item_deleted', target: { type: 'invitation', param: 'invitation' } } },
     schema: {
       operationId: 'cancelInvitation', tags, summary: 'Cancel a pending invitation',
       params: InvitationParams, response: { 200: TrueEnvelope },
@@ -55,7 +55,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.cancel(req.principal!, req.params.account, req.params.invitation)));
 
   app.get('/1/accounts/:account/invitations/users/:user', {
-    config,
+    config: { ...config, access: { min: 'admin' } },
     schema: {
       operationId: 'listUserInvitations', tags, summary: 'Every invitation of a user into the organisation (administrators, or that user)',
       params: UserParams, querystring: UserInvitationsQuery, response: { 200: envelope(Type.Array(InvitationSchema)) },

@@ -29,7 +29,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const orderTags = ['Billing > Orders'];
   app.post('/1/accounts/:account/orders', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: 'order_created', target: { type: 'order', fromResponse: true } } },
     schema: {
       operationId: 'createOrder', tags: orderTags,
       summary: 'Order products: a pending order and its unpaid invoice (billing access required)',
@@ -38,7 +38,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => reply.status(201).send(ok(await service.createOrder(caller(req), req.params.account, req.body))));
 
   app.get('/1/accounts/:account/orders', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'listOrders', tags: orderTags, summary: 'List the organisation\'s orders (billing access required)',
       params: AccountParams, querystring: OrdersQuery, response: { 200: listEnvelope(OrderSchema) },
@@ -49,7 +49,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/1/accounts/:account/orders/:order', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'getOrder', tags: orderTags, summary: 'Get an order (billing access required)',
       params: OrderParams, response: { 200: envelope(OrderSchema) },
@@ -58,7 +58,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const invoiceTags = ['Billing > Invoices'];
   app.get('/1/accounts/:account/invoices', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'listInvoices', tags: invoiceTags, summary: 'List the organisation\'s invoices (billing access required)',
       params: AccountParams, querystring: InvoicesQuery, response: { 200: listEnvelope(InvoiceSchema) },
@@ -69,7 +69,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/1/accounts/:account/invoices/:invoice', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'getInvoice', tags: invoiceTags, summary: 'Get an invoice with its lines (billing access required)',
       params: InvoiceParams, response: { 200: envelope(InvoiceSchema) },
@@ -77,7 +77,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.getInvoice(caller(req), req.params.account, req.params.invoice)));
 
   app.get('/1/accounts/:account/invoices/:invoice/pdf', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'getInvoicePdf', tags: invoiceTags, summary: 'The invoice as a PDF document (billing access required)',
       params: InvoiceParams,

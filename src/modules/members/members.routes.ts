@@ -29,7 +29,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   const service = membersService(app.db, publicUrl);
 
   app.get('/2/accounts/:account/users', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'listAccountUsers', tags, summary: 'List the members and pending invitees of an organisation',
       params: AccountParams, querystring: ListUsersQuery, response: { 200: listEnvelope(AccountUserSchema) },
@@ -42,7 +42,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   });
 
   app.get('/2/accounts/:account/users/:user', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'getAccountUser', tags, summary: 'A member of an organisation',
       params: UserParams, querystring: GetUserQuery, response: { 200: envelope(AccountUserSchema) },
@@ -50,7 +50,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   }, async (req) => ok(await service.get(req.principal!.user, req.params.account, req.params.user, parseWith(req.query.with, MEMBER_RELATIONS))));
 
   app.patch('/2/accounts/:account/users/:user', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'user_permissions_changed', target: { type: 'user', param: 'user' } } },
     schema: {
       operationId: 'updateAccountUser', tags,
       summary: 'Change a member\'s role, billing access, mailings, product rights or teams',
@@ -59,7 +59,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   }, async (req) => ok(await service.update(req.principal!.user, req.params.account, req.params.user, req.body)));
 
   app.delete('/2/accounts/:account/users/:user', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'user_removed', target: { type: 'user', param: 'user' } } },
     schema: {
       operationId: 'removeAccountUser', tags, summary: 'Remove a member from the organisation',
       params: UserParams, response: { 200: TrueEnvelope },
@@ -67,7 +67,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   }, async (req) => ok(await service.remove(req.principal!.user, req.params.account, [req.params.user], 'user')));
 
   app.post('/2/accounts/:account/users/remove', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'user_removed' } },
     schema: {
       operationId: 'removeAccountUsers', tags, summary: 'Remove several members at once: all of them or none',
       params: AccountParams, body: RemoveUsersBody, response: { 200: TrueEnvelope },
@@ -75,7 +75,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   }, async (req) => ok(await service.remove(req.principal!.user, req.params.account, req.body.user_ids, 'user_ids')));
 
   app.post('/1/accounts/:account/leave', {
-    config,
+    config: { ...config, access: { min: 'member' }, activity: { action: 'user_left' } },
     schema: {
       operationId: 'leaveAccount', tags, summary: 'Leave an organisation',
       params: AccountParams, response: { 200: TrueEnvelope },
@@ -83,7 +83,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   }, async (req) => ok(await service.leave(req.principal!.user, req.params.account)));
 
   app.post('/1/accounts/:account/legal_responsible', {
-    config,
+    config: { ...config, access: { min: 'owner' }, activity: { action: 'owner_role_assigned', target: { type: 'user' } } },
     schema: {
       operationId: 'handOverLegalResponsible', tags,
       summary: 'Hand the legal responsibility (owner role) over to another member, atomically',

@@ -46,7 +46,7 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.put('/_mirror/clock', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
     schema: {
       operationId: 'setMirrorClock', tags,
       summary: 'Set or advance the mirror\'s time, then run whatever became due (pending charges resolved, the renewal run)',
@@ -68,7 +68,7 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/_mirror/reset', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane: it empties the log too' } },
     schema: {
       operationId: 'resetMirror', tags,
       summary: 'Empty every table (the price list kept) and set the clock back to real time',
@@ -81,7 +81,7 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/_mirror/seed', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane: it empties the log too' } },
     schema: {
       operationId: 'seedMirror', tags,
       summary: 'Empty the mirror and load a fixture: the named `demo`, or a document in the same format; the same ids, times and tokens every run',

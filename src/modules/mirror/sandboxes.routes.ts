@@ -22,7 +22,7 @@ export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => ok((await sandboxes().list()).map((name) => ({ name }))));
 
   app.post('/_mirror/sandboxes', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
     schema: {
       operationId: 'createMirrorSandbox', tags,
       summary: 'Make a sandbox (an empty mirror: sign up or seed it, with X-Mirror-Sandbox); other callers only reach one that exists',
@@ -36,7 +36,7 @@ export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.delete('/_mirror/sandboxes/:name', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
     schema: {
       operationId: 'deleteMirrorSandbox', tags, summary: 'Delete a sandbox and all its data',
       params: Type.Object({ name: Name }), response: { 200: TrueEnvelope },

@@ -27,7 +27,7 @@ const Params = Type.Object({ name: Type.String() });
 
 export const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/_mirror/snapshots', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
     schema: {
       operationId: 'saveMirrorSnapshot', tags,
       summary: 'Save the whole state under a name (every table of data, the ids\' sequences, the clock); an existing snapshot of that name is replaced',
@@ -47,7 +47,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => ok(await listSnapshots(app.db)));
 
   app.post('/_mirror/snapshots/:name/restore', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane: it puts the log back too' } },
     schema: {
       operationId: 'restoreMirrorSnapshot', tags,
       summary: 'Put the state saved under this name back exactly: the rows, the next ids, the clock',
@@ -64,7 +64,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.delete('/_mirror/snapshots/:name', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
     schema: { operationId: 'deleteMirrorSnapshot', tags, summary: 'Delete a snapshot', params: Params, response: { 200: TrueEnvelope } },
   }, async (req) => {
     if (!(await dropSnapshot(app.db, req.params.name))) throw notFound('Snapshot');

@@ -58,21 +58,22 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => ok(faults.list(req.sandbox)));
 
   app.post('/_mirror/faults', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
     schema: {
       operationId: 'addMirrorFault', tags, summary: 'Add a fault rule: an error, a delay or a dropped connection for matching requests, with a probability',
       body: NewFault, response: { 201: envelope(FaultSchema) },
     },
   }, async (req, reply) => reply.code(201).send(ok(faults.add(req.sandbox, req.body))));
 
-  app.delete('/_mirror/faults', { config, schema: { operationId: 'clearMirrorFaults', tags, summary: 'Remove every fault rule', response: { 200: TrueEnvelope } } },
+  app.delete('/_mirror/faults', { config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } }, schema: { operationId: 'clearMirrorFaults', tags, summary: 'Remove every fault rule', response: { 200: TrueEnvelope } } },
     async (req) => {
       faults.clear(req.sandbox);
       return ok(true);
     });
 
   app.delete('/_mirror/faults/:id', {
-    config, schema: { operationId: 'deleteMirrorFault', tags, summary: 'Remove one fault rule', params: Type.Object({ id: Type.String() }), response: { 200: TrueEnvelope } },
+    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
+    schema: { operationId: 'deleteMirrorFault', tags, summary: 'Remove one fault rule', params: Type.Object({ id: Type.String() }), response: { 200: TrueEnvelope } },
   }, async (req) => {
     if (!faults.remove(req.sandbox, req.params.id)) throw notFound('Fault rule');
     return ok(true);
@@ -83,7 +84,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok({ enabled: faults.headerHonoured(req.sandbox) }));
 
   app.put('/_mirror/faults/header', {
-    config,
+    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
     schema: {
       operationId: 'setMirrorFaultHeader', tags,
       summary: 'Switch the X-Mirror-Fault header on or off for every caller (off: it counts only from the admin token, and is otherwise ignored)',
@@ -108,7 +109,7 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return ok(rows.slice(0, q.limit ?? 100));
   });
 
-  app.delete('/_mirror/requests', { config, schema: { operationId: 'clearMirrorRequests', tags, summary: 'Empty the request journal', response: { 200: TrueEnvelope } } },
+  app.delete('/_mirror/requests', { config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } }, schema: { operationId: 'clearMirrorRequests', tags, summary: 'Empty the request journal', response: { 200: TrueEnvelope } } },
     async (req) => {
       journal.clear(req.sandbox);
       return ok(true);

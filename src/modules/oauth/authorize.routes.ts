@@ -99,7 +99,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
 
   app.get('/authorize', { config, schema }, (req, reply) => handle(pages, req, reply, (c) => show(pages, req, reply, c)));
 
-  app.post('/authorize', { config, schema }, (req, reply) => handle(pages, req, reply, async (c) => {
+  app.post('/authorize', { config: { ...config, activity: { none: 'the sign-in and the consent record their own lines (login_success, oauth_application_authorized)' } }, schema }, (req, reply) => handle(pages, req, reply, async (c) => {
     // The form body parser gives an object (the pages post application/x-www-form-urlencoded).
     const form = (req.body ?? {}) as Form;
     const step = first(form.step);

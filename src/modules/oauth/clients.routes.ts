@@ -20,7 +20,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/1/oauth_clients', {
-    config,
+    config: { ...config, activity: { action: 'item_added', target: { type: 'oauth_client' } } },
     schema: {
       operationId: 'createOAuthClient', tags,
       summary: 'Register an OAuth application; a confidential one gets its client_secret, shown this once',
@@ -34,7 +34,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.get(caller(req), req.params.client_id)));
 
   app.patch('/1/oauth_clients/:client_id', {
-    config,
+    config: { ...config, activity: { action: 'item_modified', target: { type: 'oauth_client' } } },
     schema: {
       operationId: 'updateOAuthClient', tags, summary: 'Rename an OAuth application or change its redirect URIs',
       params: ClientParams, body: UpdateClientBody, response: { 200: envelope(ClientSchema) },
@@ -42,7 +42,7 @@ export const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.update(caller(req), req.params.client_id, req.body)));
 
   app.delete('/1/oauth_clients/:client_id', {
-    config,
+    config: { ...config, activity: { action: 'item_deleted', target: { type: 'oauth_client' } } },
     schema: {
       operationId: 'deleteOAuthClient', tags, summary: 'Delete an OAuth application; every token it holds is revoked at once',
       params: ClientParams, response: { 200: TrueEnvelope },

@@ -52,7 +52,7 @@ function oauthErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply
 }
 
 function tokenEndpoint(app: FastifyInstance, store: RateLimitStore) {
-  app.post('/token', { config: PUBLIC, schema: hidden }, async (req, reply) => {
+  app.post('/token', { config: { ...PUBLIC, activity: { none: 'a grant: a password sign-in records its own line (login_success, login_failed)' } }, schema: hidden }, async (req, reply) => {
     const form = formOf(req);
     const grant = grantTypeOf(form);
     const client = await authenticateClient(app.db, req, form);
@@ -63,7 +63,7 @@ function tokenEndpoint(app: FastifyInstance, store: RateLimitStore) {
 
 function revocationAndIntrospection(app: FastifyInstance) {
   // RFC 7009: revoke an access or refresh token of this client; unknown tokens are not an error.
-  app.post('/token/revoke', { config: PUBLIC, schema: hidden }, async (req, reply) => {
+  app.post('/token/revoke', { config: { ...PUBLIC, activity: { none: 'a client giving up a token it holds (RFC 7009), not a user\'s change' } }, schema: hidden }, async (req, reply) => {
     const form = formOf(req);
     const client = await authenticateClient(app.db, req, form);
     await revokeToken(app.db, client, tokenOf(form));
@@ -71,7 +71,7 @@ function revocationAndIntrospection(app: FastifyInstance) {
   });
 
   // RFC 7662: what a token is, for a confidential client; tokens of other clients are inactive to it.
-  app.post('/token/introspect', { config: PUBLIC, schema: hidden }, async (req, reply) => {
+  app.post('/token/introspect', { config: { ...PUBLIC, activity: { none: 'reads what a token is: changes nothing' } }, schema: hidden }, async (req, reply) => {
     const form = formOf(req);
     const client = await authenticateClient(app.db, req, form, true);
     return noStore(reply).send(await introspectToken(app.db, client, tokenOf(form), issuerOf(req)));
@@ -89,7 +89,7 @@ export const tokenRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async 
 
 /** The bearer-token routes of the login host, answered in the API envelope as upstream does. */
 export const bearerTokenRoutes: FastifyPluginAsync = async (app) => {
-  app.delete('/token', { config: BEARER, schema: hidden }, async (req, reply) => {
+  app.delete('/token', { config: { ...BEARER, activity: { action: 'oauth_token_revoked', target: { type: 'api_token' } } }, schema: hidden }, async (req, reply) => {
     await endToken(app.db, principalOf(req).tokenId);
     return noStore(reply).send(ok(true));
   });

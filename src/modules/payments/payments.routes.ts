@@ -13,7 +13,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = paymentsService(app.db);
 
   app.post('/1/accounts/:account/payments', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: 'invoice_paid', target: { type: 'payment', fromResponse: true } } },
     schema: {
       operationId: 'createPayment', tags,
       summary: 'Pay unpaid invoices (or an order\'s invoice) by a saved method, the prepaid account, or IBAN transfer (billing)',
@@ -32,7 +32,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/1/accounts/:account/payments', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'listPayments', tags, summary: 'The organisation\'s payments, newest first; filter by status (billing)',
       params: AccountParams, querystring: PaymentsQuery, response: { 200: listEnvelope(PaymentSchema) },
@@ -43,7 +43,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/1/accounts/:account/payments/:payment', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'getPayment', tags, summary: 'One payment (billing)',
       params: PaymentParams, response: { 200: envelope(PaymentSchema) },
@@ -51,7 +51,7 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.get(caller(req), req.params.account, req.params.payment)));
 
   app.post('/1/accounts/:account/payments/:payment/record_transfer', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: 'invoice_paid', target: { type: 'payment', param: 'payment' } } },
     schema: {
       operationId: 'recordPaymentTransfer', tags,
       summary: 'Test mode: the transfer of a pending IBAN payment arrived; pays its invoices (billing)',

@@ -12,7 +12,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = productsService(app.db);
 
   app.get('/1/products', {
-    config,
+    config: { ...config, access: { min: 'member', scoped: false } },
     schema: {
       operationId: 'listProducts', tags,
       summary: 'Every product the caller holds a right on, across their organisations',
@@ -25,7 +25,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // A static segment beats a parameter in Fastify's router, so `current` never reaches `:account_id`.
   app.get('/1/accounts/current/products', {
-    config,
+    config: { ...config, access: { min: 'member', scoped: false } },
     schema: {
       operationId: 'listCurrentAccountProducts', tags,
       summary: 'Products of the organisation chosen in the caller\'s preferences',
@@ -37,7 +37,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/1/accounts/:account_id/products', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'listAccountProducts', tags,
       summary: 'Products of an organisation: all for its owners and administrators, those with a right for other members',

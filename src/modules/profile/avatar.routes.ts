@@ -15,7 +15,7 @@ export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }
   const service = profileService(app.db);
 
   app.post('/2/profile/avatar', {
-    config,
+    config: { ...config, activity: { action: 'avatar_updated', target: { type: 'user' } } },
     schema: { operationId: 'setProfileAvatar', tags, summary: 'Add or replace the avatar (square PNG, JPEG or GIF, at least 16 px)', body: AvatarBody, response: { 200: envelope(AvatarResult) } },
   }, async (req) => {
     const user = principalOf(req).user;
@@ -24,7 +24,7 @@ export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }
   });
 
   app.delete('/2/profile/avatar', {
-    config,
+    config: { ...config, activity: { action: 'avatar_deleted', target: { type: 'user' } } },
     schema: { operationId: 'deleteProfileAvatar', tags, summary: 'Delete the avatar', response: { 200: TrueEnvelope } },
   }, async (req) => ok(await service.deleteAvatar(principalOf(req).user.id)));
 

@@ -23,7 +23,8 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.email(principalOf(req).user.id, req.params.email_type, req.params.email_id)));
 
   app.delete('/2/profile/emails/:email_type/:email_id', {
-    config, schema: { operationId: 'deleteProfileEmail', tags: emailTags, summary: 'Delete an email', params: EmailParams, response: { 200: TrueEnvelope } },
+    config: { ...config, activity: { action: 'email_deleted', target: { type: 'email', param: 'email_id' } } },
+    schema: { operationId: 'deleteProfileEmail', tags: emailTags, summary: 'Delete an email', params: EmailParams, response: { 200: TrueEnvelope } },
   }, async (req) => ok(await service.deleteEmail(principalOf(req).user, req.params.email_type, req.params.email_id)));
 
   app.get('/2/profile/phones', {
@@ -35,6 +36,7 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.phone(principalOf(req).user.id, req.params.phone_id)));
 
   app.delete('/2/profile/phones/:phone_id', {
-    config, schema: { operationId: 'deleteProfilePhone', tags: phoneTags, summary: 'Delete a phone', params: PhoneParams, response: { 200: TrueEnvelope } },
+    config: { ...config, activity: { action: 'phone_deleted', target: { type: 'phone', param: 'phone_id' } } },
+    schema: { operationId: 'deleteProfilePhone', tags: phoneTags, summary: 'Delete a phone', params: PhoneParams, response: { 200: TrueEnvelope } },
   }, async (req) => ok(await service.deletePhone(principalOf(req).user.id, req.params.phone_id)));
 };

@@ -3,6 +3,7 @@ import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope } from '../../shared/schemas.js';
 import { parseWith } from '../../shared/with.js';
+import { profileChangeAction } from './profile.activity.js';
 import { avatarUrl, presentProfile, presentProfileV1 } from './profile.presenter.js';
 import { DryRunQuery, PatchProfileBody, ProfileQuery, ProfileSchema, ProfileV1Schema } from './profile.schemas.js';
 import { profileService, type ProfileRelation } from './profile.service.js';
@@ -29,7 +30,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   });
 
   app.patch('/2/profile', {
-    config,
+    config: { ...config, activity: { action: profileChangeAction, target: { type: 'user' } } },
     schema: {
       operationId: 'updateProfile', tags, summary: 'Update the profile: names, email, language, country, timezone, password',
       querystring: DryRunQuery, body: PatchProfileBody, response: { 200: envelope(ProfileSchema) },

@@ -12,7 +12,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = profileService(app.db);
 
   app.delete('/2/profile/sessions/:session_id', {
-    config: { auth: { scopes: ['user_info'] } },
+    config: { auth: { scopes: ['user_info'] }, activity: { action: 'session_revoked', target: { type: 'session', param: 'session_id' } } },
     schema: {
       operationId: 'endProfileSession', tags: ['Profile'], summary: 'End one of your sign-in sessions (see with=security)',
       params: Type.Object({ session_id: Id }), response: { 200: TrueEnvelope },

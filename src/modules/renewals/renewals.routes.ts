@@ -6,6 +6,7 @@ import {
   AccountParams, AttemptsQuery, AutoRenewalQuery, AutoRenewalSchema, BulkAutoRenewalBody, BulkResultSchema, ProductParams,
   RenewalAttemptSchema, SetAutoRenewalBody,
 } from './renewals.schemas.js';
+import { autoRenewalAction } from './renewals.activity.js';
 import { renewalsService } from './renewals.service.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
@@ -15,7 +16,7 @@ export const renewalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = renewalsService(app.db);
 
   app.get('/1/accounts/:account/auto_renewal', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'listAutoRenewal', tags,
       summary: 'The products with their auto-renewal state, method, period and next attempt; soonest expiry first (billing access required)',
@@ -27,7 +28,7 @@ export const renewalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.put('/1/accounts/:account/products/:product/auto_renewal', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: autoRenewalAction, target: { type: 'product', param: 'product' } } },
     schema: {
       operationId: 'setProductAutoRenewal', tags,
       summary: 'Switch auto-renewal on or off for one product (billing access required)',
@@ -43,7 +44,7 @@ export const renewalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/1/accounts/:account/auto_renewal', {
-    config,
+    config: { ...config, access: { min: 'billing' }, activity: { action: 'auto_renewal_disabled' } },
     schema: {
       operationId: 'switchOffAutoRenewal', tags,
       summary: 'Switch auto-renewal off for a selection of products, or all of them, at once; all or nothing (billing access required)',
@@ -56,7 +57,7 @@ export const renewalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/1/accounts/:account/renewal_attempts', {
-    config,
+    config: { ...config, access: { min: 'billing' } },
     schema: {
       operationId: 'listRenewalAttempts', tags,
       summary: 'Every attempt of the renewal run, success or failure, newest first; filter by product and status (billing access required)',

@@ -9,7 +9,7 @@ export const signupRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // Public; the global limiter counts unauthenticated calls per client IP.
   app.post('/1/signup', {
-    config: { auth: 'public' },
+    config: { auth: 'public', activity: { none: 'public: the new account is its own record (created_at)' } },
     schema: {
       operationId: 'signup', tags: ['Sign-up'],
       summary: 'Create a user, their organisation (they are its legal responsible) and a first API token, shown once',

@@ -21,7 +21,7 @@ export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.access(caller(req))));
 
   app.put('/2/profile/support_access/:kind', {
-    config,
+    config: { ...config, activity: { action: 'support_access_granted', target: { type: 'support_access' } } },
     schema: {
       operationId: 'grantSupportAccess', tags, summary: 'Let support access this kind of content (only this one) for 7 days; an open grant stays as it is',
       params: KindParams, response: { 200: envelope(OneAccessSchema) },
@@ -29,7 +29,7 @@ export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.grant(caller(req), req.params.kind)));
 
   app.delete('/2/profile/support_access/:kind', {
-    config,
+    config: { ...config, activity: { action: 'support_access_revoked', target: { type: 'support_access' } } },
     schema: { operationId: 'revokeSupportAccess', tags, summary: 'Close support\'s access to this kind of content at once', params: KindParams, response: { 200: envelope(OneAccessSchema) } },
   }, async (req) => ok(await service.revoke(caller(req), req.params.kind)));
 

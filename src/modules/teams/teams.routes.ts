@@ -16,7 +16,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
 
   app.get('/1/accounts/:account/teams', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'listTeams', tags, summary: 'List the teams of an organisation (any member)',
       params: AccountParams, querystring: TeamsQuery, response: { 200: listEnvelope(TeamSchema) },
@@ -27,7 +27,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/1/accounts/:account/teams', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'team_created', target: { type: 'team', fromResponse: true } } },
     schema: {
       operationId: 'createTeam', tags, summary: 'Create a team (administrators and owners)',
       params: AccountParams, body: CreateTeamBody, response: { 201: envelope(TeamSchema) },
@@ -35,7 +35,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => reply.status(201).send(ok(await service.create(caller(req), req.params.account, req.body))));
 
   app.get('/1/accounts/:account/teams/:team', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'getTeam', tags, summary: 'Get a team (any member)',
       params: TeamParams, querystring: TeamQuery, response: { 200: envelope(TeamSchema) },
@@ -43,7 +43,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.get(caller(req), req.params.account, req.params.team, req.query.with)));
 
   app.patch('/1/accounts/:account/teams/:team', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'team_updated', target: { type: 'team', param: 'team' } } },
     schema: {
       operationId: 'updateTeam', tags,
       summary: 'Update a team (administrators and owners; the team\'s owner for everything but its permissions)',
@@ -52,7 +52,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.update(caller(req), req.params.account, req.params.team, req.body)));
 
   app.delete('/1/accounts/:account/teams/:team', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'team_deleted', target: { type: 'team', param: 'team' } } },
     schema: {
       operationId: 'deleteTeam', tags, summary: 'Delete a team (administrators and owners)',
       params: TeamParams, response: { 200: TrueEnvelope },
@@ -60,7 +60,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.remove(caller(req), req.params.account, req.params.team)));
 
   app.get('/1/accounts/:account/teams/:team/users', {
-    config,
+    config: { ...config, access: { min: 'member' } },
     schema: {
       operationId: 'listTeamUsers', tags, summary: 'List the users of a team (any member)',
       params: TeamParams, querystring: TeamUsersQuery, response: { 200: listEnvelope(TeamUserSchema) },
@@ -71,7 +71,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/1/accounts/:account/teams/:team/users', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'team_updated', target: { type: 'team', param: 'team' } } },
     schema: {
       operationId: 'addTeamUsers', tags,
       summary: 'Add members of the organisation to a team, all or none (administrators, owners, the team\'s owner)',
@@ -80,7 +80,7 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => reply.status(201).send(ok(await service.addUsers(caller(req), req.params.account, req.params.team, req.body.user_ids))));
 
   app.delete('/1/accounts/:account/teams/:team/users', {
-    config,
+    config: { ...config, access: { min: 'admin' }, activity: { action: 'team_updated', target: { type: 'team', param: 'team' } } },
     schema: {
       operationId: 'removeTeamUsers', tags,
       summary: 'Remove users from a team (administrators, owners, the team\'s owner)',

@@ -22,7 +22,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => ok(await service.list(principalOf(req))));
 
   app.post('/1/profile/tokens', {
-    config: { auth },
+    config: { auth, activity: { action: 'api_token_created', target: { type: 'api_token', fromResponse: true } } },
     schema: {
       operationId: 'createApiToken', tags, summary: 'Create an API token; the secret is in this response only',
       body: CreateTokenBody,
@@ -31,7 +31,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => reply.status(201).send(ok(await service.create(principalOf(req), req.body))));
 
   app.delete('/1/profile/tokens/:token_id', {
-    config: { auth },
+    config: { auth, activity: { action: 'api_token_revoked', target: { type: 'api_token', param: 'token_id' } } },
     schema: {
       operationId: 'revokeApiToken', tags, summary: 'Revoke an API token, effective on the next request',
       params: TokenParams,
