@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
-import { notify } from '../../shared/outbox.js';
+import { notify } from '../outbox/index.js';
 import { nowSeconds } from '../../shared/time.js';
 import { recordActivity } from '../activity/record.js';
 import { signsInAs } from '../users/people.repository.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
-import { notify } from '../../shared/outbox.js';
+import { notify } from '../outbox/index.js';
 import { recordActivity } from '../activity/record.js';
 import { hashToken, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
