@@ -36,8 +36,8 @@ import { invoicesModule } from './modules/invoices/index.js';
 import { paymentsModule } from './modules/payments/index.js';
 import { dueModule } from './modules/due/index.js';
 import { renewalScheduler, renewalsModule, type Ticker } from './modules/renewals/index.js';
-import { mirrorModule } from './modules/mirror/index.js';
-import { syncClock } from './shared/clock-store.js';
+import { mirrorHooks, mirrorModule } from './modules/mirror/index.js';
+import { syncClock } from './db/clock.js';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { oauthModule, serverSecret } from './modules/oauth/index.js';
@@ -45,10 +45,7 @@ import { appPasswordsModule } from './modules/app-passwords/index.js';
 import { activityHook, activityModule } from './modules/activity/index.js';
 import { supportModule } from './modules/support/index.js';
 import { postmanModule } from './modules/postman/index.js';
-import { testingHooks } from './modules/mirror/testing-hooks.js';
 import metrics from './plugins/metrics.js';
-import { testingRoutes } from './modules/mirror/testing.routes.js';
-import { sandboxesRoutes } from './modules/mirror/sandboxes.routes.js';
 import { tokenAuthenticator, tokensModule } from './modules/tokens/index.js';
 
 export interface AppOptions {
@@ -95,7 +92,7 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(openapi, { serverUrl: () => app.publicUrl });
   await app.register(metrics, { token: config.METRICS_TOKEN });
   // The control plane's faults and journal meet a request before anything else.
-  await app.register(testingHooks, { adminToken: config.MIRROR_ADMIN_TOKEN });
+  await app.register(mirrorHooks, { adminToken: config.MIRROR_ADMIN_TOKEN });
   const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
   app.addHook('onClose', () => authenticate.settled());
   await app.register(authIdentify, { authenticate });
@@ -132,8 +129,6 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(supportModule);
   await app.register(postmanModule);
   await app.register(docsUi);
-  await app.register(testingRoutes);
-  await app.register(sandboxesRoutes);
 
   return app;
 }

@@ -20,9 +20,9 @@ async function main() {
   const database = await openMainDatabase(config);
   const booted = database.ping();
   booted.catch(() => {}); // awaited below, once the modules are loaded; until then not unhandled
-  const [{ default: closeWithGrace }, { buildApp }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES }, { seed }] = await Promise.all([
+  const [{ default: closeWithGrace }, { buildApp }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES, seed }] = await Promise.all([
     import('close-with-grace'), import('./app.js'), import('./db/migrate.js'),
-    import('./modules/bootstrap/bootstrap.js'), import('./modules/mirror/fixtures/demo.js'), import('./modules/mirror/seed.js'),
+    import('./modules/bootstrap/index.js'), import('./modules/mirror/index.js'),
   ]);
   await booted;
   await migrateToLatest(database.db);

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
 import type { Database } from './types.js';
 import { AppError } from '../shared/errors.js';
-import { syncClock } from '../shared/clock-store.js';
+import { syncClock } from './clock.js';
 import { runInScope, type Scope } from '../shared/scope.js';
 import { DataDirLocked } from './data-dir-lock.js';
 import { openDatabase, type DatabaseHandle } from './database.js';

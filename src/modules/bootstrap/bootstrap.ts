@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
-import type { Db, Executor } from '../../db/database.js';
-import { insertPerson } from '../users/index.js';
+import type { Db } from '../../db/database.js';
 import { SCOPES } from '../../shared/scopes.js';
-import { createDemoProducts } from '../products/demo-products.js';
 import { hashPassword, newApiToken, newPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
+import { createDemoProducts } from '../products/index.js';
+import { insertPerson } from '../users/index.js';
+import { anyUser, insertAdminAccount, insertApiToken, insertOwner, lockBootstrap } from './bootstrap.repository.js';
 
 export interface FirstAdmin {
   email: string;
@@ -13,8 +13,6 @@ export interface FirstAdmin {
   accountId: number;
 }
 
-// Any constant will do: it only has to be the same for every instance of ik-mirror.
-const BOOTSTRAP_LOCK = 4_242_001;
 export const ADMIN_EMAIL = 'admin@ik-mirror.local';
 
 /**
@@ -30,18 +28,16 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
   const passwordHash = await hashPassword(password);
   const { secret, hash } = newApiToken();
   return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(trx);
+    await lockBootstrap(trx);
     if (await anyUser(trx)) return undefined;
     const now = nowSeconds();
-    const account = await trx.insertInto('accounts').values({ name: 'ik-mirror', updated_at: now }).returning('id').executeTakeFirstOrThrow();
+    const accountId = await insertAdminAccount(trx, now);
     const user = await insertPerson(trx, {
-      email: ADMIN_EMAIL, password_hash: passwordHash, first_name: 'Admin', last_name: 'Mirror', current_account_id: account.id, email_checked: true,
+      email: ADMIN_EMAIL, password_hash: passwordHash, first_name: 'Admin', last_name: 'Mirror', current_account_id: accountId, email_checked: true,
     }, now);
-    await trx.insertInto('account_members').values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true }).execute();
-    await trx.insertInto('api_tokens').values({ user_id: user.id, name: 'bootstrap', token_hash: hash, scopes: [...SCOPES], expired_at: null }).execute();
-    await createDemoProducts(trx, account.id, user.id);
-    return { email: ADMIN_EMAIL, password, token: secret, accountId: account.id };
+    await insertOwner(trx, accountId, user.id);
+    await insertApiToken(trx, user.id, hash, [...SCOPES]);
+    await createDemoProducts(trx, accountId, user.id);
+    return { email: ADMIN_EMAIL, password, token: secret, accountId };
   });
 }
-
-const anyUser = async (db: Executor) => (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { notify } from '../../shared/outbox.js';
+import { notify } from '../outbox/index.js';
 import { acceptUrl } from './invitations.presenter.js';
 import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
 

@@ -6,6 +6,7 @@ import { invoicesRoutes } from './invoices.routes.js';
 // `issueInvoice`, so numbers, VAT and due dates are the same whatever bills.
 export { fulfilOrder } from './fulfil.js';
 export { issueInvoice } from './issue-invoice.js';
+export { invoicesRepository } from './invoices.repository.js';
 
 export const invoicesModule: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(invoicesRoutes);

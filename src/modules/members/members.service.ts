@@ -4,7 +4,7 @@ import { inTransaction } from '../../db/transaction.js';
 import type { Database, RoleType } from '../../db/types.js';
 import { membershipOf, type Membership } from '../../shared/access.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
-import { notify } from '../../shared/outbox.js';
+import { notify } from '../outbox/index.js';
 import { type ListParams } from '../../shared/pagination.js';
 import { applyProductPermissions, revokeProductRights, type Permission } from '../../shared/product-permissions.js';
 import type { UserRow } from '../../shared/principal.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorEnvelope } from '../../plugins/errors.js';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../shared/errors.js';
 
 // Failures on demand: rules that match a method and a path pattern (and optionally a token),
@@ -31,6 +32,10 @@ export interface FaultRule {
 }
 
 export type NewFaultRule = Partial<Omit<FaultRule, 'id' | 'hits' | 'sandbox'>> & { path: string };
+
+const isErrorCode = (code: string): code is ErrorCode => code in ERROR_STATUS;
+/** The error code an HTTP status answers with (the first of several), else unexpected_error. */
+const codeOfStatus = (status: number): ErrorCode => Object.keys(ERROR_STATUS).filter(isErrorCode).find((c) => ERROR_STATUS[c] === status) ?? 'unexpected_error';
 
 const patternOf = (glob: string) =>
   new RegExp(`^${glob.split('**').map((p) => p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*')}$`);
@@ -95,11 +100,12 @@ export function parseFaultHeader(value: string): NewFaultRule | undefined {
     const [k, v = ''] = part.split('=').map((s) => s.trim());
     if (k === 'drop') rule.drop = true;
     else if (k === 'status' && /^[1-5]\d\d$/.test(v)) rule.status = Number(v);
-    else if (k === 'error' && v in ERROR_STATUS) rule.error_code = v;
+    else if (k === 'error' && isErrorCode(v)) rule.error_code = v;
     else if (k === 'delay' && /^\d+(-\d+)?$/.test(v)) {
-      const [a, b] = v.split('-').map(Number);
-      if (Math.max(a!, b ?? 0) > MAX_FAULT_DELAY_MS) return undefined;
-      rule.delay_ms = a!;
+      // The pattern makes sure of the first number: the default is never used.
+      const [a = 0, b] = v.split('-').map(Number);
+      if (Math.max(a, b ?? 0) > MAX_FAULT_DELAY_MS) return undefined;
+      rule.delay_ms = a;
       if (b !== undefined) rule.delay_max_ms = b;
     } else return undefined;
   }
@@ -117,9 +123,11 @@ export async function apply(rule: Omit<FaultRule, 'id' | 'hits' | 'path' | 'meth
     reply.hijack();
     return;
   }
-  if (rule.error_code) throw new AppError(rule.error_code as ErrorCode, `Fault injected by the mirror: ${rule.error_code}`, { injected: true });
+  // Rules and the header only take known codes (the schema's enum, parseFaultHeader).
+  if (rule.error_code && isErrorCode(rule.error_code)) throw new AppError(rule.error_code, `Fault injected by the mirror: ${rule.error_code}`, { injected: true });
   if (rule.status) {
-    const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === rule.status)?.[0] ?? 'unexpected_error') as ErrorCode;
-    return reply.code(rule.status).send({ result: 'error', error: { code, description: `Fault injected by the mirror: ${rule.status}`, context: { injected: true } } });
+    // The status asked for, which the code's own status need not be (a 418, a 599).
+    const err = new AppError(codeOfStatus(rule.status), `Fault injected by the mirror: ${rule.status}`, { injected: true });
+    return reply.code(rule.status).send(errorEnvelope(err));
   }
 }

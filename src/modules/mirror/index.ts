@@ -1,10 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { mirrorRoutes } from './mirror.routes.js';
+import { sandboxesRoutes } from './sandboxes.routes.js';
 import { snapshotRoutes } from './snapshots.routes.js';
+import { testingRoutes } from './testing.routes.js';
 
-// The operator's control plane under /_mirror (clock, outbox, snapshots), for tests that
-// drive the mirror: on only with MIRROR_ADMIN_TOKEN.
+// The operator's control plane under /_mirror (clock, reset and seed, outbox, snapshots,
+// faults and the request journal, sandboxes), for tests that drive the mirror: on only with
+// MIRROR_ADMIN_TOKEN.
+
+/**
+ * The fault rules and the request journal meet a request before anything else (before
+ * authentication), so they are registered apart, early; `mirrorModule` needs them registered.
+ */
+export { mirrorHooks } from './testing-hooks.js';
+/** For the process's start: MIRROR_SEED loads one of the fixtures. */
+export { FIXTURES } from './fixtures/demo.js';
+export { seed } from './seed.js';
+
 export const mirrorModule: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(mirrorRoutes);
   await app.register(snapshotRoutes);
+  await app.register(testingRoutes);
+  await app.register(sandboxesRoutes);
 };

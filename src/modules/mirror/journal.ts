@@ -16,6 +16,16 @@ export interface JournalEntry {
   at: number;
 }
 
+/** What GET /_mirror/requests filters on: all given must match; `path` is a part of the path. */
+export interface JournalFilter {
+  method?: string;
+  path?: string;
+  status?: number;
+  token_id?: number;
+  /** At most this many entries (100 by default). */
+  limit?: number;
+}
+
 export class Journal {
   private ring: JournalEntry[] = [];
   constructor(private size = 1000) {}
@@ -28,6 +38,14 @@ export class Journal {
   /** The sandbox's entries, newest first. */
   list(sandbox: string | null): JournalEntry[] {
     return this.ring.filter((e) => e.sandbox === sandbox).reverse();
+  }
+
+  /** The sandbox's entries that match, newest first. */
+  search(sandbox: string | null, q: JournalFilter): JournalEntry[] {
+    const rows = this.list(sandbox).filter((e) => (q.method === undefined || e.method === q.method.toUpperCase())
+      && (q.path === undefined || e.path.includes(q.path)) && (q.status === undefined || e.status === q.status)
+      && (q.token_id === undefined || e.token_id === q.token_id));
+    return rows.slice(0, q.limit ?? 100);
   }
 
   clear(sandbox: string | null) {

@@ -1,7 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { ListQuery } from '../../shared/pagination.js';
-import { Id, Nullable, Timestamp } from '../../shared/schemas.js';
+import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
 import { CLOCK_RANGE_SECONDS } from './clock-bounds.js';
+import { FIXTURES } from './fixtures/demo.js';
+import { FixtureSchema } from './fixture.schema.js';
 
 export const ClockSchema = Type.Object(
   {
@@ -78,4 +80,17 @@ export const OutboxQuery = Type.Object({
   ...ListQuery,
 });
 export type OutboxQueryInput = Static<typeof OutboxQuery>;
-export const OUTBOX_SORTABLE = ['id', 'created_at'] as const;
+
+export const ResetSchema = Type.Object({ tables: Type.Integer(), ms: Type.Integer() }, { title: 'MirrorReset', examples: [{ tables: 38, ms: 120 }] });
+
+export const SeedBody = Type.Object({ fixture: Type.Union([StringEnum(Object.keys(FIXTURES)), FixtureSchema]) }, { additionalProperties: false, examples: [{ fixture: 'demo' }] });
+
+export const SeededSchema = Type.Object({
+  now: Type.Integer(),
+  users: Type.Array(Type.Object({ key: Type.String(), id: Type.Integer(), email: Type.String(), password: Type.String(), token: Type.String() })),
+  organisations: Type.Array(Type.Object({
+    key: Type.String(), id: Type.Integer(), products: Type.Record(Type.String(), Type.Integer()),
+    payment_methods: Type.Record(Type.String(), Type.Integer()), invoice_ids: Type.Array(Type.Integer()),
+  })),
+  ms: Type.Integer(),
+}, { title: 'MirrorSeed' });

@@ -15,6 +15,7 @@ const Name = Type.String({ pattern: SANDBOX_NAME.source, description: '1 to 32 c
 const SandboxSchema = Type.Object({ name: Type.String() }, { title: 'MirrorSandbox', examples: [{ name: 'shard-1' }] });
 
 export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Set whenever MIRROR_ADMIN_TOKEN is (app.ts), and without it these routes answer 404 (auth.ts).
   const sandboxes = () => app.sandboxes!;
 
   app.get('/_mirror/sandboxes', {

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { syncClock } from '../../shared/clock-store.js';
 import { errorResponses, envelope, TrueEnvelope } from '../../shared/schemas.js';
-import { notFound } from '../../shared/errors.js';
 import { ok } from '../../shared/reply.js';
+import { timed } from './mirror.service.js';
 import { dropSnapshot, listSnapshots, restoreSnapshot, saveSnapshot, SNAPSHOT_NAME } from './snapshots.js';
 
 // Snapshots of the whole state under a name, to put back at will: a test suite saves a world
@@ -35,11 +34,7 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ name: Name }, { additionalProperties: false, examples: [{ name: 'two-orgs' }] }),
       response: { 201: envelope(DoneSchema) },
     },
-  }, async (req, reply) => {
-    const started = performance.now();
-    const saved = await saveSnapshot(app.db, req.body.name);
-    return reply.code(201).send(ok({ ...saved, ms: Math.round(performance.now() - started) }));
-  });
+  }, async (req, reply) => reply.code(201).send(ok(await timed(() => saveSnapshot(app.db, req.body.name)))));
 
   app.get('/_mirror/snapshots', {
     config,
@@ -54,20 +49,13 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'All in one transaction: on any failure nothing changes. 409 when the snapshot was taken before a migration the database has since run.',
       params: Params, response: { 200: envelope(DoneSchema), ...errorResponses([409]) },
     },
-  }, async (req) => {
-    const started = performance.now();
-    const restored = await restoreSnapshot(app.db, req.params.name);
-    if (!restored) throw notFound('Snapshot');
-    // The clock's offset came back with the data: this instance takes it up at once.
-    await syncClock(app.db);
-    return ok({ ...restored, ms: Math.round(performance.now() - started) });
-  });
+  }, async (req) => ok(await timed(() => restoreSnapshot(app.db, req.params.name))));
 
   app.delete('/_mirror/snapshots/:name', {
     config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
     schema: { operationId: 'deleteMirrorSnapshot', tags, summary: 'Delete a snapshot', params: Params, response: { 200: TrueEnvelope } },
   }, async (req) => {
-    if (!(await dropSnapshot(app.db, req.params.name))) throw notFound('Snapshot');
+    await dropSnapshot(app.db, req.params.name);
     return ok(true);
   });
 };

@@ -51,8 +51,8 @@ const JournalQuery = Type.Object({
   status: Type.Optional(Type.Integer()), token_id: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 
-export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { faults, journal } = app.mirror;
+const faultRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { faults } = app.mirror;
 
   app.get('/_mirror/faults', { config, schema: { operationId: 'listMirrorFaults', tags, summary: 'The fault rules in force on this instance', response: { 200: envelope(Type.Array(FaultSchema)) } } },
     async (req) => ok(faults.list(req.sandbox)));
@@ -94,6 +94,10 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     faults.honourHeader(req.sandbox, req.body.enabled);
     return ok({ enabled: faults.headerHonoured(req.sandbox) });
   });
+};
+
+const journalRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { journal } = app.mirror;
 
   app.get('/_mirror/requests', {
     config,
@@ -101,17 +105,16 @@ export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listMirrorRequests', tags, summary: 'The last requests this instance answered, newest first (the control plane\'s own left out)',
       querystring: JournalQuery, response: { 200: envelope(Type.Array(JournalSchema)) },
     },
-  }, async (req) => {
-    const q = req.query;
-    const rows = journal.list(req.sandbox).filter((e) => (q.method === undefined || e.method === q.method.toUpperCase())
-      && (q.path === undefined || e.path.includes(q.path)) && (q.status === undefined || e.status === q.status)
-      && (q.token_id === undefined || e.token_id === q.token_id));
-    return ok(rows.slice(0, q.limit ?? 100));
-  });
+  }, async (req) => ok(journal.search(req.sandbox, req.query)));
 
   app.delete('/_mirror/requests', { config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } }, schema: { operationId: 'clearMirrorRequests', tags, summary: 'Empty the request journal', response: { 200: TrueEnvelope } } },
     async (req) => {
       journal.clear(req.sandbox);
       return ok(true);
     });
+};
+
+export const testingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(faultRoutes);
+  await app.register(journalRoutes);
 };

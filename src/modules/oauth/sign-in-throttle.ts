@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../../db/database.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { inTransaction } from '../../db/transaction.js';
-import { notify } from '../../shared/outbox.js';
+import { notify } from '../outbox/index.js';
 import { nowSeconds } from '../../shared/time.js';
 import { recordActivity } from '../activity/index.js';
 import { signInRepository as repo, type Candidate } from './sign-in.repository.js';

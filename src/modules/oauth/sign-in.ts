@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { inTransaction } from '../../db/transaction.js';
-import { notify } from '../../shared/outbox.js';
+import { notify } from '../outbox/index.js';
 import { hashToken, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { recordActivity } from '../activity/index.js';

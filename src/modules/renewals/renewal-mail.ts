@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { Currency } from '../../db/types.js';
-import { notify } from '../../shared/outbox.js';
+import { notify } from '../outbox/index.js';
 import { formatMoney } from '../billing/billing.service.js';
 import { renewalsRepository as repo } from './renewals.repository.js';
 

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { syncClock } from '../../shared/clock-store.js';
+import { syncClock } from '../../db/clock.js';
 import { currentSandbox, runInScope } from '../../shared/scope.js';
 import { nowSeconds } from '../../shared/time.js';
 import { resolvePendingCharges, type ChargeSummary } from '../payments/index.js';

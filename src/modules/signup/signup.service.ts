@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { Database } from '../../db/types.js';
 import { AppError, fieldError, validationFailed, type FieldError } from '../../shared/errors.js';
-import { notify } from '../../shared/outbox.js';
+import { notify } from '../outbox/index.js';
 import { passwordPolicyError } from '../../shared/password-policy.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { hashPassword, newApiToken } from '../../shared/secrets.js';
