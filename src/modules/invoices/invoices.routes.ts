@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listResult } from '../../shared/pagination.js';
-import { ok } from '../../shared/reply.js';
+import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, listEnvelope } from '../../shared/schemas.js';
 import {
   AccountParams, CreateOrderBody, InvoiceParams, InvoiceSchema, InvoicesQuery, OrderParams, OrderSchema, OrdersQuery,
@@ -13,7 +13,6 @@ const config = { auth: { scopes: ['billing' as const] } };
 
 export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = invoicesService(app.db);
-  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
 
   app.get('/1/billing/prices', {
     config,

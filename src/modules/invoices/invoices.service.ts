@@ -50,6 +50,7 @@ export function invoicesService(db: Db) {
   async function loadInvoice(accountId: number, invoiceId: number) {
     const row = await repo.findInvoice(accountId, invoiceId);
     if (!row) throw notFound('Invoice');
+    // One row presented, one invoice answered.
     return (await presentInvoices(repo, [row]))[0]!;
   }
 
@@ -77,6 +78,7 @@ export function invoicesService(db: Db) {
         await r.insertItems(lines.map((l) => ({ order_id: order.id, service_name: l.service_name, customer_name: l.customer_name, period_months: l.period_months, amount: l.amount })));
         return order.id;
       });
+      // The order was just created in the transaction above: it is found.
       return (await presentOrders(repo, accountId, [orderId]))[0]!;
     },
 
