@@ -216,13 +216,11 @@ async function depositByMethod(d: Deposit, kind: PaymentMethodKind): Promise<Cre
     `The payment of ${formatMoney(amount, d.currency)} by ${method.label} is pending; the prepaid account is credited once it succeeds`);
 }
 
-export function billingService(db: Db) {
-  /** The caller may handle the organisation's billing (403 / 404 otherwise). */
-  const guard = (userId: number, accountId: number) => requireBilling(db, accountId, userId);
+type Guard = (userId: number, accountId: number) => Promise<unknown>;
 
+/** The saved payment methods. */
+function methodsService(db: Db, guard: Guard) {
   return {
-    guard,
-
     async listMethods(userId: number, accountId: number, q: PaymentMethodsQueryInput) {
       await guard(userId, accountId);
       const params = listParams(q, METHOD_SORTABLE, [{ field: 'id', dir: 'asc' }]);
@@ -244,7 +242,12 @@ export function billingService(db: Db) {
       if (!(await repo.softDeleteMethod(db, accountId, id, nowSeconds()))) throw notFound('Payment method');
       return true as const;
     },
+  };
+}
 
+/** The prepaid account: its balance, its ledger, deposits. */
+function prepaidService(db: Db, guard: Guard) {
+  return {
     async prepaid(userId: number, accountId: number) {
       await guard(userId, accountId);
       const { currency } = await charges.currencyOf(db, accountId);
@@ -278,4 +281,10 @@ export function billingService(db: Db) {
       return outcome;
     },
   };
+}
+
+export function billingService(db: Db) {
+  /** The caller may handle the organisation's billing (403 / 404 otherwise). */
+  const guard = (userId: number, accountId: number) => requireBilling(db, accountId, userId);
+  return { guard, ...methodsService(db, guard), ...prepaidService(db, guard) };
 }

@@ -31,7 +31,8 @@ const INVOICE_COLUMNS = [
   'issued_at', 'due_at', 'paid_at',
 ] as const;
 
-export function invoicesRepository(db: Executor) {
+/** The price list, and the currency it is read in. */
+function priceRows(db: Executor) {
   return {
     async listPrices(f: { service_name?: string; currency?: Currency }, p: ListParams<keyof typeof PRICE_SORT>) {
       let base = db.selectFrom('prices');
@@ -51,21 +52,12 @@ export function invoicesRepository(db: Executor) {
     /** The organisation's currency; the row stays share-locked so it cannot change under the order. */
     currencyOf: (accountId: number) =>
       db.selectFrom('accounts').select('currency').where('id', '=', accountId).forShare().executeTakeFirstOrThrow(),
+  };
+}
 
-    async nextInvoiceId() {
-      const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::int AS id`.execute(db);
-      // nextval answers exactly one row.
-      return rows[0]!.id;
-    },
-
-    insertInvoice(row: Insertable<InvoicesTable> & { id: number; kind: 'order' | 'renewal' }) {
-      return db.insertInto('invoices').values(row).execute();
-    },
-
-    insertLines(rows: Insertable<InvoiceLinesTable>[]) {
-      return db.insertInto('invoice_lines').values(rows).execute();
-    },
-
+/** Orders and their items. */
+function orderRows(db: Executor) {
+  return {
     insertOrder: (row: Insertable<OrdersTable>) =>
       db.insertInto('orders').values(row).returning('id').executeTakeFirstOrThrow(),
 
@@ -97,6 +89,32 @@ export function invoicesRepository(db: Executor) {
         .where('order_id', 'in', orderIds).orderBy('id').execute();
     },
 
+    /** The order of each invoice that has one. */
+    async orderIdsOf(invoiceIds: number[]) {
+      if (!invoiceIds.length) return new Map<number, number>();
+      const rows = await db.selectFrom('orders').select(['id', 'invoice_id']).where('invoice_id', 'in', invoiceIds).execute();
+      return new Map(rows.map((r) => [r.invoice_id, r.id]));
+    },
+  };
+}
+
+/** Invoices, their lines and what was paid of them. */
+function invoiceRows(db: Executor) {
+  return {
+    async nextInvoiceId() {
+      const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::int AS id`.execute(db);
+      // nextval answers exactly one row.
+      return rows[0]!.id;
+    },
+
+    insertInvoice(row: Insertable<InvoicesTable> & { id: number; kind: 'order' | 'renewal' }) {
+      return db.insertInto('invoices').values(row).execute();
+    },
+
+    insertLines(rows: Insertable<InvoiceLinesTable>[]) {
+      return db.insertInto('invoice_lines').values(rows).execute();
+    },
+
     async listInvoices(accountId: number, f: InvoiceFilters, p: ListParams<keyof typeof INVOICE_SORT>) {
       let base = db.selectFrom('invoices').where('account_id', '=', accountId);
       if (f.status) base = base.where('status', '=', f.status);
@@ -124,19 +142,22 @@ export function invoicesRepository(db: Executor) {
         .where('pi.invoice_id', 'in', invoiceIds).where('p.status', '=', 'succeeded').groupBy('pi.invoice_id').execute();
       return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
     },
+  };
+}
 
-    async orderIdsOf(invoiceIds: number[]) {
-      if (!invoiceIds.length) return new Map<number, number>();
-      const rows = await db.selectFrom('orders').select(['id', 'invoice_id']).where('invoice_id', 'in', invoiceIds).execute();
-      return new Map(rows.map((r) => [r.invoice_id, r.id]));
-    },
-
+/** What an invoice's PDF shows of the organisation. */
+function pdfRows(db: Executor) {
+  return {
     accountForPdf: (accountId: number) => db.selectFrom('accounts').select(['name', 'vat_number']).where('id', '=', accountId).executeTakeFirstOrThrow(),
 
     addressForPdf: (accountId: number) =>
       db.selectFrom('account_addresses').select(['street', 'street2', 'zip', 'city', 'country_id'])
         .where('account_id', '=', accountId).orderBy('for_invoice', 'desc').orderBy('id').executeTakeFirst(),
   };
+}
+
+export function invoicesRepository(db: Executor) {
+  return { ...priceRows(db), ...orderRows(db), ...invoiceRows(db), ...pdfRows(db) };
 }
 export type InvoicesRepository = ReturnType<typeof invoicesRepository>;
 

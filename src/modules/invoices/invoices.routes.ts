@@ -11,9 +11,11 @@ import { invoicesService } from './invoices.service.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 
-export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = invoicesService(app.db);
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof invoicesService>;
 
+/** The price list. */
+function priceRoutes(app: App, service: Service) {
   app.get('/1/billing/prices', {
     config,
     schema: {
@@ -25,7 +27,10 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { items, total, params } = await service.listPrices(req.query);
     return listResult(items, total, params);
   });
+}
 
+/** Orders. */
+function orderRoutes(app: App, service: Service) {
   const orderTags = ['Billing > Orders'];
   app.post('/1/accounts/:account/orders', {
     config,
@@ -54,7 +59,10 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: OrderParams, response: { 200: envelope(OrderSchema) },
     },
   }, async (req) => ok(await service.getOrder(caller(req), req.params.account, req.params.order)));
+}
 
+/** Invoices and their PDF. */
+function invoiceRoutes(app: App, service: Service) {
   const invoiceTags = ['Billing > Invoices'];
   app.get('/1/accounts/:account/invoices', {
     config,
@@ -91,4 +99,11 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { number, pdf } = await service.invoicePdf(caller(req), req.params.account, req.params.invoice);
     return reply.type('application/pdf').header('content-disposition', `attachment; filename=${number}.pdf`).send(pdf);
   });
+}
+
+export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = invoicesService(app.db);
+  priceRoutes(app, service);
+  orderRoutes(app, service);
+  invoiceRoutes(app, service);
 };

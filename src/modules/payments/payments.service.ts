@@ -206,6 +206,29 @@ async function payNow(d: Draft, channel: PaymentMethodKind | 'prepaid', phone: s
   return recordPaid(d, prepaid, charged);
 }
 
+/** The transfer of a pending IBAN payment arrived: it succeeds, and pays its invoices or credits its deposit. */
+async function transferArrived(trx: Trx, accountId: number, paymentId: number) {
+  await charges.lockAccount(trx, accountId);
+  const payment = await repo.findForUpdate(trx, accountId, paymentId);
+  if (!payment) throw notFound('Payment');
+  if (payment.method !== 'iban' || payment.status !== 'pending') {
+    throw new AppError('conflict_error', 'Only a pending IBAN payment can have its transfer recorded', { status: payment.status, method: payment.method });
+  }
+  const ids = (await repo.shares(trx, paymentId)).map((s) => s.invoice_id);
+  await repo.setStatus(trx, paymentId, 'succeeded');
+  if (ids.length === 0) {
+    // A payment without invoices is a deposit on the prepaid account (POST …/prepaid/credit).
+    await charges.insertLedger(trx, {
+      account_id: accountId, amount: Number(payment.amount), currency: payment.currency, kind: 'credit', payment_id: paymentId,
+      description: `Deposit by bank transfer ${payment.processor_reference}`,
+    });
+  } else {
+    await lockUnpaid(trx, accountId, ids);
+    await settle(trx, ids, nowSeconds());
+  }
+  return presentPayment({ ...payment, status: 'succeeded' }, ids);
+}
+
 export function paymentsService(db: Db) {
   const guard = (userId: number, accountId: number) => requireBilling(db, accountId, userId);
 
@@ -227,29 +250,7 @@ export function paymentsService(db: Db) {
     },
 
     /** Test mode: the bank transfer of a pending IBAN payment arrived (the caller is already guarded). */
-    async recordTransfer(accountId: number, paymentId: number) {
-      return inTransaction(db, async (trx) => {
-        await charges.lockAccount(trx, accountId);
-        const payment = await repo.findForUpdate(trx, accountId, paymentId);
-        if (!payment) throw notFound('Payment');
-        if (payment.method !== 'iban' || payment.status !== 'pending') {
-          throw new AppError('conflict_error', 'Only a pending IBAN payment can have its transfer recorded', { status: payment.status, method: payment.method });
-        }
-        const ids = (await repo.shares(trx, paymentId)).map((s) => s.invoice_id);
-        await repo.setStatus(trx, paymentId, 'succeeded');
-        if (ids.length === 0) {
-          // A payment without invoices is a deposit on the prepaid account (POST …/prepaid/credit).
-          await charges.insertLedger(trx, {
-            account_id: accountId, amount: Number(payment.amount), currency: payment.currency, kind: 'credit', payment_id: paymentId,
-            description: `Deposit by bank transfer ${payment.processor_reference}`,
-          });
-        } else {
-          await lockUnpaid(trx, accountId, ids);
-          await settle(trx, ids, nowSeconds());
-        }
-        return presentPayment({ ...payment, status: 'succeeded' }, ids);
-      });
-    },
+    recordTransfer: (accountId: number, paymentId: number) => inTransaction(db, (trx) => transferArrived(trx, accountId, paymentId)),
 
     async list(userId: number, accountId: number, q: PaymentsQueryInput) {
       await guard(userId, accountId);
