@@ -12,9 +12,11 @@ import { idempotencyHeader, idempotent } from '../idempotency/index.js';
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing'];
 
-export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = billingService(app.db);
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof billingService>;
 
+/** The saved payment methods. */
+function methodRoutes(app: App, service: Service) {
   app.get('/1/accounts/:account/payment_methods', {
     config: { ...config, access: { min: 'billing' } },
     schema: {
@@ -52,7 +54,10 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: PaymentMethodParams, response: { 200: TrueEnvelope },
     },
   }, async (req) => ok(await service.deleteMethod(caller(req), req.params.account, req.params.payment_method)));
+}
 
+/** The prepaid account: balance, ledger, deposits. */
+function prepaidRoutes(app: App, service: Service) {
   app.get('/1/accounts/:account/prepaid', {
     config: { ...config, access: { min: 'billing' } },
     schema: {
@@ -88,4 +93,10 @@ export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await service.guard(user, account);
     return idempotent(app.db, req, reply, account, 201, (step) => service.credit(user, account, req.body, step));
   });
+}
+
+export const billingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = billingService(app.db);
+  methodRoutes(app, service);
+  prepaidRoutes(app, service);
 };

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
-import { CURRENCIES, InvoiceSchema, MAX_ORDER_ITEMS } from '../invoices/invoices.schemas.js';
+import { CURRENCIES, InvoiceSchema, MAX_ORDER_ITEMS } from '../invoices/index.js';
 
 export const WINDOWS = ['2m', 'all'] as const;
 

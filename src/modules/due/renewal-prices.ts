@@ -1,4 +1,4 @@
-import { tldOf, type PriceRow } from '../invoices/pricing.js';
+import { tldOf, type PriceRow } from '../invoices/index.js';
 
 // Which prices of the list apply to an existing product when it is renewed.
 

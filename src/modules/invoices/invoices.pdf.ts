@@ -36,6 +36,16 @@ export async function renderInvoicePdf(invoice: PdfInvoice, account: PdfAccount,
     doc.on('error', reject);
   });
 
+  writeHeading(doc, invoice, account, address);
+  writeAmounts(doc, invoice);
+  doc.end();
+  return done;
+}
+
+type Doc = PDFKit.PDFDocument;
+
+/** The number, the organisation (address, VAT number) and the dates. */
+function writeHeading(doc: Doc, invoice: PdfInvoice, account: PdfAccount, address: PdfAddress | undefined) {
   doc.font('Helvetica-Bold').fontSize(20).text(`Invoice ${invoice.number}`);
   doc.moveDown();
   doc.font('Helvetica').fontSize(11).text(account.name);
@@ -49,7 +59,10 @@ export async function renderInvoicePdf(invoice: PdfInvoice, account: PdfAccount,
   doc.text(`Issued: ${formatDate(invoice.issued_at)}`);
   doc.text(`Due: ${formatDate(invoice.due_at)}`);
   doc.moveDown();
+}
 
+/** The lines, subtotal, VAT and total, then whether it is paid. */
+function writeAmounts(doc: Doc, invoice: PdfInvoice) {
   const left = 50;
   const right = 545;
   const amountX = 400;
@@ -77,6 +90,4 @@ export async function renderInvoicePdf(invoice: PdfInvoice, account: PdfAccount,
       ? 'CANCELLED'
       : `UNPAID - amount due ${formatMoney(invoice.amount_due, invoice.currency)}`;
   doc.font('Helvetica-Bold').fontSize(14).text(state, left);
-  doc.end();
-  return done;
 }

@@ -1,8 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import type { Database, InvoiceLinesTable, InvoicesTable, OrderItemsTable, OrdersTable, ProductsTable } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
 
-export type Currency = 'CHF' | 'EUR';
+import type { Currency } from '../../db/types.js';
+
+export type { Currency };
 
 export interface InvoiceFilters {
   status?: 'unpaid' | 'paid' | 'cancelled' | 'proforma';
@@ -10,31 +14,34 @@ export interface InvoiceFilters {
   due_to?: number;
 }
 
-const INVOICE_SORT: Record<string, ReturnType<typeof sql>> = {
-  due_at: sql`due_at`, issued_at: sql`issued_at`, total: sql`total`,
-};
-export const INVOICE_SORTABLE = Object.keys(INVOICE_SORT);
-export const ORDER_SORTABLE = ['created_at', 'id'];
-export const PRICE_SORTABLE = ['service_name', 'variant', 'currency', 'period_months', 'amount', 'id'];
+const INVOICE_SORT = { due_at: sql`due_at`, issued_at: sql`issued_at`, total: sql`total` } satisfies SortColumns<string>;
+export const INVOICE_SORTABLE = sortFields(INVOICE_SORT);
+const ORDER_SORT = { created_at: sql`orders.created_at`, id: sql`orders.id` } satisfies SortColumns<string>;
+export const ORDER_SORTABLE = sortFields(ORDER_SORT);
+const PRICE_SORT = {
+  service_name: sql`service_name`, variant: sql`variant`, currency: sql`currency`, period_months: sql`period_months`,
+  amount: sql`amount`, id: sql`id`,
+} satisfies SortColumns<string>;
+export const PRICE_SORTABLE = sortFields(PRICE_SORT);
+
+type OrderStatus = Selectable<OrdersTable>['status'];
 
 const INVOICE_COLUMNS = [
   'id', 'account_id', 'number', 'kind', 'status', 'currency', 'subtotal', 'vat_rate_bp', 'vat_amount', 'total',
   'issued_at', 'due_at', 'paid_at',
 ] as const;
 
-export function invoicesRepository(db: Executor) {
+/** The price list, and the currency it is read in. */
+function priceRows(db: Executor) {
   return {
-    async listPrices(f: { service_name?: string; currency?: Currency }, p: ListParams) {
+    async listPrices(f: { service_name?: string; currency?: Currency }, p: ListParams<keyof typeof PRICE_SORT>) {
       let base = db.selectFrom('prices');
       if (f.service_name) base = base.where('service_name', '=', f.service_name);
       if (f.currency) base = base.where('currency', '=', f.currency);
-      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      if (p.totalOnly) return { rows: [], total: Number(total) };
-      let q = base.select(['id', 'service_name', 'variant', 'currency', 'period_months', 'amount']);
-      for (const s of p.sort) q = q.orderBy(sql.ref(s.field), s.dir);
-      q = q.orderBy('id').offset(p.offset);
-      if (p.limit !== undefined) q = q.limit(p.limit);
-      return { rows: await q.execute(), total: Number(total) };
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      const rows = base.select(['id', 'service_name', 'variant', 'currency', 'period_months', 'amount']);
+      const { items, total } = await pageOf(count, rows, p, PRICE_SORT, sql`id`);
+      return { rows: items, total };
     },
 
     /** The whole price list in one currency (a few dozen rows). */
@@ -45,40 +52,25 @@ export function invoicesRepository(db: Executor) {
     /** The organisation's currency; the row stays share-locked so it cannot change under the order. */
     currencyOf: (accountId: number) =>
       db.selectFrom('accounts').select('currency').where('id', '=', accountId).forShare().executeTakeFirstOrThrow(),
+  };
+}
 
-    async nextInvoiceId() {
-      const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::int AS id`.execute(db);
-      return rows[0]!.id;
-    },
-
-    insertInvoice(row: {
-      id: number; account_id: number; number: string; kind: 'order' | 'renewal'; currency: Currency; subtotal: number;
-      vat_rate_bp: number; vat_amount: number; total: number; issued_at: number; due_at: number;
-    }) {
-      return db.insertInto('invoices').values(row).execute();
-    },
-
-    insertLines(rows: { invoice_id: number; description: string; service_name: string; period_months: number; amount: number; product_id?: number; renews_expired_at?: number }[]) {
-      return db.insertInto('invoice_lines').values(rows).execute();
-    },
-
-    insertOrder: (row: { account_id: number; invoice_id: number; created_by_id: number; created_at: number }) =>
+/** Orders and their items. */
+function orderRows(db: Executor) {
+  return {
+    insertOrder: (row: Insertable<OrdersTable>) =>
       db.insertInto('orders').values(row).returning('id').executeTakeFirstOrThrow(),
 
-    insertItems(rows: { order_id: number; service_name: string; customer_name: string; period_months: number; amount: number }[]) {
+    insertItems(rows: Insertable<OrderItemsTable>[]) {
       return db.insertInto('order_items').values(rows).execute();
     },
 
-    async listOrders(accountId: number, status: string | undefined, p: ListParams) {
+    async listOrders(accountId: number, status: OrderStatus | undefined, p: ListParams<keyof typeof ORDER_SORT>) {
       let base = db.selectFrom('orders').where('account_id', '=', accountId);
-      if (status) base = base.where('status', '=', status as 'pending');
-      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      if (p.totalOnly) return { rows: [], total: Number(total) };
-      let q = base.select('id');
-      for (const s of p.sort) q = q.orderBy(sql.ref(`orders.${s.field}`), s.dir);
-      q = q.orderBy('id', 'desc').offset(p.offset);
-      if (p.limit !== undefined) q = q.limit(p.limit);
-      return { rows: await q.execute(), total: Number(total) };
+      if (status) base = base.where('status', '=', status);
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      const { items, total } = await pageOf(count, base.select('id'), p, ORDER_SORT, sql`orders.id desc`);
+      return { rows: items, total };
     },
 
     /** Orders with their invoice's total and currency, in the order of `ids`. */
@@ -97,18 +89,40 @@ export function invoicesRepository(db: Executor) {
         .where('order_id', 'in', orderIds).orderBy('id').execute();
     },
 
-    async listInvoices(accountId: number, f: InvoiceFilters, p: ListParams) {
+    /** The order of each invoice that has one. */
+    async orderIdsOf(invoiceIds: number[]) {
+      if (!invoiceIds.length) return new Map<number, number>();
+      const rows = await db.selectFrom('orders').select(['id', 'invoice_id']).where('invoice_id', 'in', invoiceIds).execute();
+      return new Map(rows.map((r) => [r.invoice_id, r.id]));
+    },
+  };
+}
+
+/** Invoices, their lines and what was paid of them. */
+function invoiceRows(db: Executor) {
+  return {
+    async nextInvoiceId() {
+      const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::int AS id`.execute(db);
+      // nextval answers exactly one row.
+      return rows[0]!.id;
+    },
+
+    insertInvoice(row: Insertable<InvoicesTable> & { id: number; kind: 'order' | 'renewal' }) {
+      return db.insertInto('invoices').values(row).execute();
+    },
+
+    insertLines(rows: Insertable<InvoiceLinesTable>[]) {
+      return db.insertInto('invoice_lines').values(rows).execute();
+    },
+
+    async listInvoices(accountId: number, f: InvoiceFilters, p: ListParams<keyof typeof INVOICE_SORT>) {
       let base = db.selectFrom('invoices').where('account_id', '=', accountId);
       if (f.status) base = base.where('status', '=', f.status);
       if (f.due_from !== undefined) base = base.where('due_at', '>=', f.due_from);
       if (f.due_to !== undefined) base = base.where('due_at', '<=', f.due_to);
-      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      if (p.totalOnly) return { rows: [], total: Number(total) };
-      let q = base.select(INVOICE_COLUMNS);
-      for (const s of p.sort) q = q.orderBy(sql`${INVOICE_SORT[s.field]} ${sql.raw(s.dir)}`);
-      q = q.orderBy('id', 'desc').offset(p.offset);
-      if (p.limit !== undefined) q = q.limit(p.limit);
-      return { rows: await q.execute(), total: Number(total) };
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      const { items, total } = await pageOf(count, base.select(INVOICE_COLUMNS), p, INVOICE_SORT, sql`id desc`);
+      return { rows: items, total };
     },
 
     findInvoice: (accountId: number, invoiceId: number) =>
@@ -128,13 +142,12 @@ export function invoicesRepository(db: Executor) {
         .where('pi.invoice_id', 'in', invoiceIds).where('p.status', '=', 'succeeded').groupBy('pi.invoice_id').execute();
       return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
     },
+  };
+}
 
-    async orderIdsOf(invoiceIds: number[]) {
-      if (!invoiceIds.length) return new Map<number, number>();
-      const rows = await db.selectFrom('orders').select(['id', 'invoice_id']).where('invoice_id', 'in', invoiceIds).execute();
-      return new Map(rows.map((r) => [r.invoice_id, r.id]));
-    },
-
+/** What an invoice's PDF shows of the organisation. */
+function pdfRows(db: Executor) {
+  return {
     accountForPdf: (accountId: number) => db.selectFrom('accounts').select(['name', 'vat_number']).where('id', '=', accountId).executeTakeFirstOrThrow(),
 
     addressForPdf: (accountId: number) =>
@@ -142,4 +155,44 @@ export function invoicesRepository(db: Executor) {
         .where('account_id', '=', accountId).orderBy('for_invoice', 'desc').orderBy('id').executeTakeFirst(),
   };
 }
+
+export function invoicesRepository(db: Executor) {
+  return { ...priceRows(db), ...orderRows(db), ...invoiceRows(db), ...pdfRows(db) };
+}
 export type InvoicesRepository = ReturnType<typeof invoicesRepository>;
+
+/** The rows paying an order writes (fulfil.ts); it runs inside the payment's transaction, which its lock needs. */
+export function fulfilmentRepository(trx: Transaction<Database>) {
+  return {
+    /** The order with its invoice's currency, locked FOR UPDATE: an order is fulfilled once. */
+    lockOrder: (orderId: number) =>
+      trx.selectFrom('orders as o').innerJoin('invoices as i', 'i.id', 'o.invoice_id')
+        .select(['o.id', 'o.account_id', 'o.status', 'o.invoice_id', 'i.currency'])
+        .where('o.id', '=', orderId).forUpdate('o').executeTakeFirst(),
+
+    itemsOf: (orderId: number) => trx.selectFrom('order_items').selectAll().where('order_id', '=', orderId).orderBy('id').execute(),
+
+    /** The periods the price list has for these services in the currency, shortest first. */
+    periodsOf: (currency: Currency, serviceNames: string[]) =>
+      trx.selectFrom('prices').select(['service_name', 'variant', 'period_months'])
+        .where('currency', '=', currency).where('service_name', 'in', serviceNames).orderBy('period_months').execute(),
+
+    lineIdsOf: (invoiceId: number) => trx.selectFrom('invoice_lines').select('id').where('invoice_id', '=', invoiceId).orderBy('id').execute(),
+
+    insertProduct: (row: Insertable<ProductsTable>) => trx.insertInto('products').values(row).returning('id').executeTakeFirstOrThrow(),
+
+    setItemProduct: (itemId: number, productId: number) =>
+      trx.updateTable('order_items').set({ product_id: productId }).where('id', '=', itemId).execute(),
+
+    setLineProduct: (lineId: number, productId: number) =>
+      trx.updateTable('invoice_lines').set({ product_id: productId }).where('id', '=', lineId).execute(),
+
+    markOrderPaid: (orderId: number, at: number) => trx.updateTable('orders').set({ status: 'paid', paid_at: at }).where('id', '=', orderId).execute(),
+
+    supportPremiumUntil: (accountId: number) =>
+      trx.selectFrom('accounts').select('support_premium_until').where('id', '=', accountId).executeTakeFirstOrThrow(),
+
+    setSupportPremiumUntil: (accountId: number, until: number) =>
+      trx.updateTable('accounts').set({ support_premium_until: until }).where('id', '=', accountId).execute(),
+  };
+}

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listResult } from '../../shared/pagination.js';
-import { ok } from '../../shared/reply.js';
+import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, listEnvelope } from '../../shared/schemas.js';
 import {
   AccountParams, CreateOrderBody, InvoiceParams, InvoiceSchema, InvoicesQuery, OrderParams, OrderSchema, OrdersQuery,
@@ -11,10 +11,11 @@ import { invoicesService } from './invoices.service.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 
-export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = invoicesService(app.db);
-  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof invoicesService>;
 
+/** The price list. */
+function priceRoutes(app: App, service: Service) {
   app.get('/1/billing/prices', {
     config,
     schema: {
@@ -26,7 +27,10 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { items, total, params } = await service.listPrices(req.query);
     return listResult(items, total, params);
   });
+}
 
+/** Orders. */
+function orderRoutes(app: App, service: Service) {
   const orderTags = ['Billing > Orders'];
   app.post('/1/accounts/:account/orders', {
     config: { ...config, access: { min: 'billing' }, activity: { action: 'order_created', target: { type: 'order', fromResponse: true } } },
@@ -55,7 +59,10 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: OrderParams, response: { 200: envelope(OrderSchema) },
     },
   }, async (req) => ok(await service.getOrder(caller(req), req.params.account, req.params.order)));
+}
 
+/** Invoices and their PDF. */
+function invoiceRoutes(app: App, service: Service) {
   const invoiceTags = ['Billing > Invoices'];
   app.get('/1/accounts/:account/invoices', {
     config: { ...config, access: { min: 'billing' } },
@@ -92,4 +99,11 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { number, pdf } = await service.invoicePdf(caller(req), req.params.account, req.params.invoice);
     return reply.type('application/pdf').header('content-disposition', `attachment; filename=${number}.pdf`).send(pdf);
   });
+}
+
+export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = invoicesService(app.db);
+  priceRoutes(app, service);
+  orderRoutes(app, service);
+  invoiceRoutes(app, service);
 };

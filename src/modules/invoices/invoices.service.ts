@@ -44,15 +44,8 @@ async function presentOrders(repo: InvoicesRepository, accountId: number, ids: n
   }));
 }
 
-export function invoicesService(db: Db) {
-  const repo = invoicesRepository(db);
-
-  async function loadInvoice(accountId: number, invoiceId: number) {
-    const row = await repo.findInvoice(accountId, invoiceId);
-    if (!row) throw notFound('Invoice');
-    return (await presentInvoices(repo, [row]))[0]!;
-  }
-
+/** The price list. */
+function pricesService(repo: InvoicesRepository) {
   return {
     async listPrices(q: PricesQueryInput) {
       const p = listParams(q, PRICE_SORTABLE, [{ field: 'service_name', dir: 'asc' }, { field: 'variant', dir: 'asc' }, { field: 'currency', dir: 'asc' }, { field: 'period_months', dir: 'asc' }]);
@@ -60,23 +53,33 @@ export function invoicesService(db: Db) {
       const { rows, total } = await repo.listPrices(f, p);
       return { items: rows.map((r) => ({ ...r, amount: Number(r.amount) })), total, params: p };
     },
+  };
+}
 
+/** A pending order, its items, its invoice and the invoice's lines, all or nothing; answers the order's id. */
+async function placeOrder(db: Db, userId: number, accountId: number, body: CreateOrderInput) {
+  return inTransaction(db, async (trx) => {
+    const r = invoicesRepository(trx);
+    const { currency } = await r.currencyOf(accountId);
+    const { lines, errors } = priceItems(body.items, await r.pricesIn(currency));
+    if (errors.length) throw validationFailed(errors);
+
+    const now = nowSeconds();
+    const id = await issueInvoice(r, accountId, 'order', currency, lines.map((l) => l.amount), now);
+    await r.insertLines(lines.map((l) => ({ invoice_id: id, description: lineDescription(l), service_name: l.service_name, period_months: l.period_months, amount: l.amount })));
+    const order = await r.insertOrder({ account_id: accountId, invoice_id: id, created_by_id: userId, created_at: now });
+    await r.insertItems(lines.map((l) => ({ order_id: order.id, service_name: l.service_name, customer_name: l.customer_name, period_months: l.period_months, amount: l.amount })));
+    return order.id;
+  });
+}
+
+function ordersService(db: Db, repo: InvoicesRepository) {
+  return {
     /** A pending order, its items, its invoice and the invoice's lines, all or nothing. */
     async createOrder(userId: number, accountId: number, body: CreateOrderInput) {
       await requireBilling(db, accountId, userId);
-      const orderId = await inTransaction(db, async (trx) => {
-        const r = invoicesRepository(trx);
-        const { currency } = await r.currencyOf(accountId);
-        const { lines, errors } = priceItems(body.items, await r.pricesIn(currency));
-        if (errors.length) throw validationFailed(errors);
-
-        const now = nowSeconds();
-        const id = await issueInvoice(r, accountId, 'order', currency, lines.map((l) => l.amount), now);
-        await r.insertLines(lines.map((l) => ({ invoice_id: id, description: lineDescription(l), service_name: l.service_name, period_months: l.period_months, amount: l.amount })));
-        const order = await r.insertOrder({ account_id: accountId, invoice_id: id, created_by_id: userId, created_at: now });
-        await r.insertItems(lines.map((l) => ({ order_id: order.id, service_name: l.service_name, customer_name: l.customer_name, period_months: l.period_months, amount: l.amount })));
-        return order.id;
-      });
+      const orderId = await placeOrder(db, userId, accountId, body);
+      // The order was just created in the transaction above: it is found.
       return (await presentOrders(repo, accountId, [orderId]))[0]!;
     },
 
@@ -93,7 +96,18 @@ export function invoicesService(db: Db) {
       if (!order) throw notFound('Order');
       return order;
     },
+  };
+}
 
+function invoiceDocumentsService(db: Db, repo: InvoicesRepository) {
+  async function loadInvoice(accountId: number, invoiceId: number) {
+    const row = await repo.findInvoice(accountId, invoiceId);
+    if (!row) throw notFound('Invoice');
+    // One row presented, one invoice answered.
+    return (await presentInvoices(repo, [row]))[0]!;
+  }
+
+  return {
     async listInvoices(userId: number, accountId: number, q: InvoicesQueryInput) {
       await requireBilling(db, accountId, userId);
       const p = listParams(q, INVOICE_SORTABLE, [{ field: 'issued_at', dir: 'desc' }]);
@@ -118,4 +132,9 @@ export function invoicesService(db: Db) {
       return { number: invoice.number, pdf: await renderInvoicePdf(invoice, account, address) };
     },
   };
+}
+
+export function invoicesService(db: Db) {
+  const repo = invoicesRepository(db);
+  return { ...pricesService(repo), ...ordersService(db, repo), ...invoiceDocumentsService(db, repo) };
 }

@@ -8,7 +8,7 @@ import { invalidField } from '../../shared/errors.js';
 import { hashPassword, hashToken, tokenPrefix } from '../../shared/secrets.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { realNowSeconds } from '../../shared/time.js';
-import { behaviourOf, detectBrand, tokenFor } from '../billing/index.js';
+import { behaviourOf, detectBrand, tokenFor } from '../charges/index.js';
 import { issueRenewalInvoice, renewalPeriods } from '../due/index.js';
 import { invoicesRepository } from '../invoices/index.js';
 import { serviceByName } from '../products/index.js';

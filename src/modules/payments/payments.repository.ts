@@ -1,27 +1,18 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { Database } from '../../db/types.js';
+import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import type { PaymentsTable } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
+import { PAYMENT_COLUMNS, type Trx } from '../charges/index.js';
 
-const PAYMENT_COLUMNS = [
-  'id', 'status', 'method', 'payment_method_id', 'currency', 'amount', 'prepaid_amount', 'processor_reference', 'failure_code', 'created_at',
-] as const;
-export const PAYMENT_SORTABLE = ['id', 'created_at', 'amount', 'status'] as const;
+// The payments' own rows; inserting a payment, its invoices and the ledger are the charges module's.
 
-export type Trx = Transaction<Database>;
+const PAYMENT_SORT = { id: sql`id`, created_at: sql`created_at`, amount: sql`amount`, status: sql`status` } satisfies SortColumns<string>;
+export const PAYMENT_SORTABLE = sortFields(PAYMENT_SORT);
 
 export const paymentsRepository = {
-  /** The invoices, locked FOR UPDATE in id order (one lock order for everyone: no deadlock). */
-  lockInvoices: (trx: Trx, accountId: number, ids: number[]) =>
-    trx.selectFrom('invoices').select(['id', 'status', 'total', 'currency'])
-      .where('account_id', '=', accountId).where('id', 'in', ids).orderBy('id').forUpdate().execute(),
-
   orderOf: (db: Executor, accountId: number, orderId: number) =>
     db.selectFrom('orders').select(['id', 'invoice_id']).where('account_id', '=', accountId).where('id', '=', orderId).executeTakeFirst(),
-
-  /** Pending orders whose invoice is one of these. */
-  pendingOrdersOf: (trx: Trx, invoiceIds: number[]) =>
-    trx.selectFrom('orders').select('id').where('invoice_id', 'in', invoiceIds).where('status', '=', 'pending').orderBy('id').execute(),
 
   async paidOf(db: Executor, invoiceIds: number[]) {
     const rows = await db.selectFrom('payment_invoices as pi').innerJoin('payments as p', 'p.id', 'pi.payment_id')
@@ -29,18 +20,6 @@ export const paymentsRepository = {
       .where('pi.invoice_id', 'in', invoiceIds).where('p.status', '=', 'succeeded').groupBy('pi.invoice_id').execute();
     return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
   },
-
-  insertPayment: (trx: Executor, p: {
-    account_id: number; status: 'succeeded' | 'pending' | 'failed'; method: Database['payments']['method']; payment_method_id: number | null;
-    currency: 'EUR' | 'CHF'; amount: number; prepaid_amount: number; processor_reference: string | null; failure_code: string | null; created_by_id: number | null;
-  }) => trx.insertInto('payments').values(p).returning([...PAYMENT_COLUMNS]).executeTakeFirstOrThrow(),
-
-  async linkInvoices(trx: Executor, paymentId: number, shares: { invoice_id: number; amount: number }[]) {
-    if (shares.length) await trx.insertInto('payment_invoices').values(shares.map((s) => ({ payment_id: paymentId, ...s }))).execute();
-  },
-
-  markPaid: (trx: Trx, ids: number[], at: number) =>
-    trx.updateTable('invoices').set({ status: 'paid', paid_at: at }).where('id', 'in', ids).execute(),
 
   setBankReference: (trx: Trx, ids: number[], reference: string) =>
     trx.updateTable('invoices').set({ bank_reference: reference }).where('id', 'in', ids).execute(),
@@ -84,15 +63,10 @@ export const paymentsRepository = {
   shares: (db: Executor, paymentId: number) =>
     db.selectFrom('payment_invoices').select(['invoice_id', 'amount']).where('payment_id', '=', paymentId).orderBy('invoice_id').execute(),
 
-  async list(db: Executor, accountId: number, status: string | undefined, p: ListParams) {
+  list(db: Executor, accountId: number, status: PaymentsTable['status'] | undefined, p: ListParams<keyof typeof PAYMENT_SORT>) {
     let base = db.selectFrom('payments').where('account_id', '=', accountId);
-    if (status) base = base.where('status', '=', status as never);
-    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    if (p.totalOnly) return { items: [], total: Number(total) };
-    let q = base.select([...PAYMENT_COLUMNS]);
-    for (const s of p.sort) q = q.orderBy(s.field as (typeof PAYMENT_SORTABLE)[number], s.dir);
-    q = q.orderBy('id', 'desc').offset(p.offset);
-    if (p.limit !== undefined) q = q.limit(p.limit);
-    return { items: await q.execute(), total: Number(total) };
+    if (status) base = base.where('status', '=', status);
+    const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+    return pageOf(count, base.select([...PAYMENT_COLUMNS]), p, PAYMENT_SORT, sql`id desc`);
   },
 };

@@ -9,9 +9,11 @@ import { idempotencyHeader, idempotent } from '../idempotency/index.js';
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing'];
 
-export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = paymentsService(app.db);
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof paymentsService>;
 
+/** Paying invoices. */
+function payingRoutes(app: App, service: Service) {
   app.post('/1/accounts/:account/payments', {
     config: { ...config, access: { min: 'billing' }, activity: { action: 'invoice_paid', target: { type: 'payment', fromResponse: true } } },
     schema: {
@@ -30,7 +32,10 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await service.guard(user, account);
     return idempotent(app.db, req, reply, account, 201, (step) => service.create(user, account, req.body, step));
   });
+}
 
+/** The payments made, and (test mode) the arrival of an IBAN transfer. */
+function listingRoutes(app: App, service: Service) {
   app.get('/1/accounts/:account/payments', {
     config: { ...config, access: { min: 'billing' } },
     schema: {
@@ -63,4 +68,10 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await service.guard(caller(req), req.params.account);
     return ok(await service.recordTransfer(req.params.account, req.params.payment));
   });
+}
+
+export const paymentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = paymentsService(app.db);
+  payingRoutes(app, service);
+  listingRoutes(app, service);
 };

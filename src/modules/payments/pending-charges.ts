@@ -2,11 +2,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.js';
 import type { Currency } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
-import { billingRepository as billing } from '../billing/billing.repository.js';
-import { pendingOutcome, PENDING_RESOLVES_AFTER, RESOLVING_TOKEN_PREFIXES, type DeclineCode } from '../billing/processor.js';
-import { supportsAutoRenewal, switchOnAfterPayment } from '../renewals/switch-on.js';
-import { paymentsRepository as repo, type Trx } from './payments.repository.js';
-import { settle } from './settle.js';
+import {
+  chargesRepository as charges, pendingOutcome, PENDING_RESOLVES_AFTER, RESOLVING_TOKEN_PREFIXES, settleCharged, type DeclineCode, type Trx,
+} from '../charges/index.js';
+import { paymentsRepository as repo } from './payments.repository.js';
 
 // Pending card, Twint, PayPal and PostFinance charges, resolved on the mirror's clock: the job
 // runs on every clock move and with the renewal run (renewal-scheduler.ts), asks the simulated
@@ -59,7 +58,7 @@ export async function resolvePendingCharges(db: Db, now: number, onSettled?: OnS
 /** Settles (declineCode null) or fails one pending payment; undefined when it was no longer pending. */
 async function resolveCharge(db: Db, accountId: number, paymentId: number, declineCode: DeclineCode | null, now: number, onSettled?: OnSettled) {
   return inTransaction(db, async (trx): Promise<keyof ChargeSummary | undefined> => {
-    const { currency } = await billing.lockAccount(trx, accountId);
+    const { currency } = await charges.lockAccount(trx, accountId);
     const payment = await repo.findForUpdate(trx, accountId, paymentId);
     if (!payment || payment.status !== 'pending') return undefined;
     const fail = async (code: string) => {
@@ -74,20 +73,19 @@ async function resolveCharge(db: Db, accountId: number, paymentId: number, decli
     if (ids.length === 0) {
       // A deposit on the prepaid account (POST …/prepaid/credit).
       await repo.setStatus(trx, paymentId, 'succeeded');
-      await billing.insertLedger(trx, { account_id: accountId, amount, currency, kind: 'credit', payment_id: paymentId, description: `Deposit by ${method?.label ?? payment.method}` });
+      await charges.insertLedger(trx, { account_id: accountId, amount, currency, kind: 'credit', payment_id: paymentId, description: `Deposit by ${method?.label ?? payment.method}` });
       return 'succeeded';
     }
 
-    const invoices = await repo.lockInvoices(trx, accountId, ids);
+    const invoices = await charges.lockInvoices(trx, accountId, ids);
     if (invoices.some((i) => i.status !== 'unpaid')) return fail('invoice_not_payable');
     const prepaid = Number(payment.prepaid_amount);
     if (prepaid > 0) {
-      if ((await billing.balance(trx, accountId)) < prepaid) return fail('insufficient_prepaid');
-      await billing.insertLedger(trx, { account_id: accountId, amount: -prepaid, currency, kind: 'debit', payment_id: paymentId, description: `Payment ${paymentId} of invoices ${ids.join(', ')}` });
+      if ((await charges.balance(trx, accountId)) < prepaid) return fail('insufficient_prepaid');
+      await charges.insertLedger(trx, { account_id: accountId, amount: -prepaid, currency, kind: 'debit', payment_id: paymentId, description: `Payment ${paymentId} of invoices ${ids.join(', ')}` });
     }
     await repo.setStatus(trx, paymentId, 'succeeded');
-    const { created, renewed } = await settle(trx, ids, now);
-    if (method && supportsAutoRenewal(method.kind)) await switchOnAfterPayment(trx, [...created, ...renewed], method.id);
+    await settleCharged(trx, ids, now, method);
     await onSettled?.(trx, { payment_id: paymentId, account_id: accountId, invoice_ids: ids, amount, currency, method, at: now });
     return 'succeeded';
   });

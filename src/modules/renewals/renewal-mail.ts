@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import type { Currency } from '../../db/types.js';
 import { notify } from '../outbox/index.js';
-import { formatMoney } from '../billing/billing.service.js';
+import { formatMoney } from '../charges/index.js';
 import { renewalsRepository as repo } from './renewals.repository.js';
 
 // What the owners and billing members of an organisation hear from the renewal run, queued

@@ -1,17 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
-import { billingRepository as billing } from '../billing/billing.repository.js';
-import { charge, ProcessorDecline } from '../billing/processor.js';
+import { chargeMethod, chargesRepository as charges, recordDecline, settle, supportsAutoRenewal, type Currency, type Trx } from '../charges/index.js';
 import { issueRenewalInvoice, renewalOfCurrentPeriod, renewalPeriods } from '../due/index.js';
-import { invoicesRepository } from '../invoices/invoices.repository.js';
-import { DAY } from '../invoices/pricing.js';
-import { paymentsRepository, settle, type SettledCharge } from '../payments/index.js';
+import { DAY, invoicesRepository } from '../invoices/index.js';
+import type { SettledCharge } from '../payments/index.js';
 import { recordActivity } from '../activity/index.js';
 import { mailRenewal } from './renewal-mail.js';
 import { RENEWAL_WINDOW_DAYS } from './renewals.schemas.js';
 import { renewalsRepository as repo } from './renewals.repository.js';
-import { supportsAutoRenewal } from './switch-on.js';
 
 // The renewal run: for each product whose auto-renewal is on and whose expiry is 14 days away
 // or less, one transaction that invoices the renewal, charges the saved method and, on
@@ -46,81 +43,115 @@ export async function runDueRenewals(db: Db, now: number, log?: FastifyBaseLogge
 }
 
 type Claimed = NonNullable<Awaited<ReturnType<typeof repo.claimDue>>>;
+type Method = NonNullable<Awaited<ReturnType<typeof charges.findMethod>>>;
+type Price = { period_months: number; amount: number };
+type OpenInvoice = { id: number; total: number; period_months: number };
+
+/** One attempt in the making, inside its transaction: the organisation locked, then the product claimed. */
+interface Attempt {
+  trx: Trx;
+  accountId: number;
+  product: Claimed;
+  currency: Currency;
+  now: number;
+  /** The expiry renewed from: it names the period the attempt is for. */
+  forExpiredAt: number;
+}
 
 async function attemptRenewal(db: Db, accountId: number, productId: number, now: number): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
-    const { currency } = await billing.lockAccount(trx, accountId);
+    const { currency } = await charges.lockAccount(trx, accountId);
     const product = await repo.claimDue(trx, productId, now, WINDOW);
     if (!product) return 'skipped';
-    const forExpiredAt = Number(product.expired_at);
-    const base = { account_id: accountId, product_id: product.id, for_expired_at: forExpiredAt, currency, created_at: now };
-
-    if (forExpiredAt <= now) {
-      await trx.updateTable('products').set({ is_locked: true, next_renewal_attempt_at: null }).where('id', '=', product.id).execute();
-      await repo.insertAttempt(trx, {
-        ...base, status: 'locked', invoice_id: null, payment_id: null, payment_method_id: null, period_months: null, amount: null,
-        failure_code: null, new_expired_at: null, next_attempt_at: null,
-      });
-      await mailRenewal(trx, accountId, product, { kind: 'product_locked', expiredAt: forExpiredAt });
-      await recordActivity(trx, { user_id: null, account_id: accountId, action: 'item_locked', target_type: 'product', target_id: product.id, product_id: product.id });
-      return 'locked';
-    }
-
-    const previous = await repo.attemptsFor(trx, product.id, forExpiredAt);
-    const method = product.auto_renewal_method_id === null ? undefined : await billing.findMethod(trx, accountId, product.auto_renewal_method_id);
-    const usable = method && supportsAutoRenewal(method.kind) ? method : undefined;
-    const price = await priceOf(trx, product, currency);
-    const opened = price && await openInvoice(trx, accountId, currency, product, price, previous, now);
-    const invoice = opened && 'id' in opened ? opened : undefined;
-    if (previous.length === 0) {
-      await mailRenewal(trx, accountId, product, {
-        kind: 'auto_renewal_reminder', expiredAt: forExpiredAt, amount: invoice?.total ?? null, currency, method: usable?.label ?? null,
-      });
-    }
-
-    const failed = async (code: string, paymentId: number | null) => {
-      const next = Math.min(now + DAY, forExpiredAt);
-      await trx.updateTable('products').set({ next_renewal_attempt_at: next }).where('id', '=', product.id).execute();
-      await repo.insertAttempt(trx, {
-        ...base, status: 'failed', invoice_id: invoice?.id ?? null, payment_id: paymentId, payment_method_id: usable?.id ?? null,
-        period_months: invoice?.period_months ?? price?.period_months ?? null, amount: invoice?.total ?? null, failure_code: code, new_expired_at: null, next_attempt_at: next,
-      });
-      await mailRenewal(trx, accountId, product, { kind: 'auto_renewal_failed', reason: REASONS[code] ?? code, nextAttemptAt: next, expiredAt: forExpiredAt });
-      return 'failed' as const;
-    };
-    if (!price) return failed('not_renewable', null);
-    if (!invoice) return failed('renewal_invoiced', null);
-    if (!usable) return failed('no_payment_method', null);
-
-    const payments = paymentsRepository;
-    const payment = (status: 'succeeded' | 'pending' | 'failed', reference: string, failureCode: string | null) =>
-      payments.insertPayment(trx, {
-        account_id: accountId, status, method: usable.kind, payment_method_id: usable.id, currency, amount: invoice.total, prepaid_amount: 0,
-        processor_reference: reference, failure_code: failureCode, created_by_id: null,
-      });
-    let result;
-    try {
-      result = charge({ kind: usable.kind, token: usable.processor_token, amount: invoice.total, currency });
-    } catch (err) {
-      if (!(err instanceof ProcessorDecline)) throw err;
-      const p = await payment('failed', err.reference, err.code);
-      await payments.linkInvoices(trx, p.id, [{ invoice_id: invoice.id, amount: invoice.total }]);
-      return failed(err.code, p.id);
-    }
-    const p = await payment(result.status, result.reference, null);
-    await payments.linkInvoices(trx, p.id, [{ invoice_id: invoice.id, amount: invoice.total }]);
-    if (result.status === 'pending') return failed('payment_pending', p.id);
-
-    await settle(trx, [invoice.id], now);
-    const { expired_at: newExpiredAt } = await trx.selectFrom('products').select('expired_at').where('id', '=', product.id).executeTakeFirstOrThrow();
-    await repo.insertAttempt(trx, {
-      ...base, status: 'succeeded', invoice_id: invoice.id, payment_id: p.id, payment_method_id: usable.id, period_months: invoice.period_months,
-      amount: invoice.total, failure_code: null, new_expired_at: newExpiredAt, next_attempt_at: null,
-    });
-    await recordActivity(trx, { user_id: null, account_id: accountId, action: 'product_renewed', target_type: 'product', target_id: product.id, product_id: product.id });
-    await mailRenewal(trx, accountId, product, { kind: 'auto_renewal_succeeded', newExpiredAt: Number(newExpiredAt), amount: invoice.total, currency, method: usable.label });
-    return 'succeeded';
+    const a: Attempt = { trx, accountId, product, currency, now, forExpiredAt: Number(product.expired_at) };
+    return a.forExpiredAt <= now ? lockExpired(a) : chargeRenewal(a);
   });
+}
+
+const attemptBase = (a: Attempt) => ({
+  account_id: a.accountId, product_id: a.product.id, for_expired_at: a.forExpiredAt, currency: a.currency, created_at: a.now,
+});
+
+/** At the expiry with nothing paid: the product is locked, its owners told. */
+async function lockExpired(a: Attempt): Promise<Outcome> {
+  const { trx, accountId, product } = a;
+  await repo.lockExpired(trx, product.id);
+  await repo.insertAttempt(trx, {
+    ...attemptBase(a), status: 'locked', invoice_id: null, payment_id: null, payment_method_id: null, period_months: null, amount: null,
+    failure_code: null, new_expired_at: null, next_attempt_at: null,
+  });
+  await mailRenewal(trx, accountId, product, { kind: 'product_locked', expiredAt: a.forExpiredAt });
+  await recordActivity(trx, { user_id: null, account_id: accountId, action: 'item_locked', target_type: 'product', target_id: product.id, product_id: product.id });
+  return 'locked';
+}
+
+/** What the attempt found: the price, the invoice to charge and the method to charge it to (each may be missing). */
+interface Plan { price: Price | undefined; invoice: OpenInvoice | undefined; usable: Method | undefined }
+
+/** A failed attempt: tried again a day later (not after the expiry), its owners told why. */
+async function recordFailure(a: Attempt, plan: Plan, code: string, paymentId: number | null): Promise<Outcome> {
+  const { trx, product, now, forExpiredAt } = a;
+  const { invoice, price, usable } = plan;
+  const next = Math.min(now + DAY, forExpiredAt);
+  await repo.setNextAttempt(trx, product.id, next);
+  await repo.insertAttempt(trx, {
+    ...attemptBase(a), status: 'failed', invoice_id: invoice?.id ?? null, payment_id: paymentId, payment_method_id: usable?.id ?? null,
+    period_months: invoice?.period_months ?? price?.period_months ?? null, amount: invoice?.total ?? null, failure_code: code, new_expired_at: null, next_attempt_at: next,
+  });
+  await mailRenewal(trx, a.accountId, product, { kind: 'auto_renewal_failed', reason: REASONS[code] ?? code, nextAttemptAt: next, expiredAt: forExpiredAt });
+  return 'failed';
+}
+
+/** Before the expiry: the renewal invoiced (the first attempt of a period reminds the owners), then charged. */
+async function chargeRenewal(a: Attempt): Promise<Outcome> {
+  const { trx, accountId, product, currency } = a;
+  const previous = await repo.attemptsFor(trx, product.id, a.forExpiredAt);
+  const method = product.auto_renewal_method_id === null ? undefined : await charges.findMethod(trx, accountId, product.auto_renewal_method_id);
+  const usable = method && supportsAutoRenewal(method.kind) ? method : undefined;
+  const price = await priceOf(trx, product, currency);
+  const opened = price && await openInvoice(a, price, previous);
+  const plan: Plan = { price, invoice: opened && 'id' in opened ? opened : undefined, usable };
+  if (previous.length === 0) {
+    await mailRenewal(trx, accountId, product, {
+      kind: 'auto_renewal_reminder', expiredAt: a.forExpiredAt, amount: plan.invoice?.total ?? null, currency, method: usable?.label ?? null,
+    });
+  }
+  if (!plan.price) return recordFailure(a, plan, 'not_renewable', null);
+  if (!plan.invoice) return recordFailure(a, plan, 'renewal_invoiced', null);
+  if (!plan.usable) return recordFailure(a, plan, 'no_payment_method', null);
+  return payRenewal(a, plan, plan.invoice, plan.usable);
+}
+
+/** The invoice charged to the method: paid (the product extended) on success; a decline or a pending charge is a failed attempt. */
+async function payRenewal(a: Attempt, plan: Plan, invoice: OpenInvoice, usable: Method): Promise<Outcome> {
+  const { trx } = a;
+  const shares = [{ invoice_id: invoice.id, amount: invoice.total }];
+  const payment = { account_id: a.accountId, method: usable.kind, payment_method_id: usable.id, currency: a.currency, amount: invoice.total, created_by_id: null };
+  const outcome = chargeMethod(usable, invoice.total, a.currency);
+  if (outcome.status === 'declined') {
+    const { paymentId } = await recordDecline(trx, { ...payment, shares }, outcome.decline);
+    return recordFailure(a, plan, outcome.decline.code, paymentId);
+  }
+  const p = await charges.insertPayment(trx, {
+    ...payment, status: outcome.status, prepaid_amount: 0, processor_reference: outcome.reference, failure_code: null,
+  });
+  await charges.linkInvoices(trx, p.id, shares);
+  if (outcome.status === 'pending') return recordFailure(a, plan, 'payment_pending', p.id);
+  await settle(trx, [invoice.id], a.now);
+  return recordSuccess(a, invoice, usable, p.id);
+}
+
+/** The renewal paid: the attempt, the activity and the notice of its new expiry. */
+async function recordSuccess(a: Attempt, invoice: OpenInvoice, usable: Method, paymentId: number): Promise<Outcome> {
+  const { trx, accountId, product } = a;
+  const { expired_at: newExpiredAt } = await repo.expiryOf(trx, product.id);
+  await repo.insertAttempt(trx, {
+    ...attemptBase(a), status: 'succeeded', invoice_id: invoice.id, payment_id: paymentId, payment_method_id: usable.id, period_months: invoice.period_months,
+    amount: invoice.total, failure_code: null, new_expired_at: newExpiredAt, next_attempt_at: null,
+  });
+  await recordActivity(trx, { user_id: null, account_id: accountId, action: 'product_renewed', target_type: 'product', target_id: product.id, product_id: product.id });
+  await mailRenewal(trx, accountId, product, { kind: 'auto_renewal_succeeded', newExpiredAt: Number(newExpiredAt), amount: invoice.total, currency: a.currency, method: usable.label });
+  return 'succeeded';
 }
 
 /**
@@ -153,7 +184,7 @@ const REASONS: Record<string, string> = {
 };
 
 /** The chosen period's price, or the shortest period's when none was chosen. */
-async function priceOf(trx: Executor, product: Claimed, currency: 'EUR' | 'CHF') {
+async function priceOf(trx: Executor, product: Claimed, currency: Currency) {
   const periods = renewalPeriods(product, await invoicesRepository(trx).pricesIn(currency));
   const wanted = product.auto_renewal_period_months;
   return wanted === null ? periods[0] : periods.find((p) => p.period_months === wanted);
@@ -165,24 +196,20 @@ async function priceOf(trx: Executor, product: Claimed, currency: 'EUR' | 'CHF')
  * it renews this product alone, else a new one. A product is invoiced once per period: an
  * invoice by hand renewing it with others is left to its payer (`invoicedBy`).
  */
-async function openInvoice(
-  trx: Executor, accountId: number, currency: 'EUR' | 'CHF', product: Claimed, price: { period_months: number; amount: number },
-  previous: { invoice_id: number | null }[], now: number,
-): Promise<{ id: number; total: number; period_months: number } | { invoicedBy: number }> {
-  const unpaid = (id: number) =>
-    trx.selectFrom('invoices').select(['id', 'total', 'status']).where('id', '=', id).where('status', '=', 'unpaid').forUpdate().executeTakeFirst();
-  const earlier = previous.find((a) => a.invoice_id !== null)?.invoice_id;
+async function openInvoice(a: Attempt, price: Price, previous: { invoice_id: number | null }[]): Promise<OpenInvoice | { invoicedBy: number }> {
+  const { trx, product } = a;
+  const earlier = previous.find((x) => x.invoice_id !== null)?.invoice_id;
   if (earlier) {
-    const row = await unpaid(earlier);
+    const row = await repo.unpaidInvoiceForUpdate(trx, earlier);
     if (row) return { id: row.id, total: Number(row.total), period_months: price.period_months };
   }
   const issued = await renewalOfCurrentPeriod(trx, product.id);
   if (issued) {
-    const row = issued.alone ? await unpaid(issued.invoice_id) : undefined;
+    const row = issued.alone ? await repo.unpaidInvoiceForUpdate(trx, issued.invoice_id) : undefined;
     if (!row) return { invoicedBy: issued.invoice_id };
     return { id: row.id, total: Number(row.total), period_months: issued.period_months ?? price.period_months };
   }
-  const id = await issueRenewalInvoice(trx, accountId, currency, [{ product, period_months: price.period_months, amount: price.amount }], now);
-  const row = await trx.selectFrom('invoices').select(['id', 'total']).where('id', '=', id).executeTakeFirstOrThrow();
+  const id = await issueRenewalInvoice(trx, a.accountId, a.currency, [{ product, period_months: price.period_months, amount: price.amount }], a.now);
+  const row = await repo.invoiceTotal(trx, id);
   return { id: row.id, total: Number(row.total), period_months: price.period_months };
 }

@@ -49,6 +49,7 @@ export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>
 
     async function runJobs(at?: number): Promise<JobsSummary> {
       const key = currentSandbox() ?? '';
+      // `has` just said the key is there.
       while (running.has(key)) await running.get(key)!.catch(() => undefined);
       const run = (async () => {
         await syncClock(app.db);

@@ -1,7 +1,10 @@
 import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { pageOf, type SortColumns } from '../../db/paged.js';
 import type { RenewalAttemptsTable, RenewalAttemptStatus } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
+import type { Trx } from '../charges/index.js';
+import type { ATTEMPT_SORTABLE, AUTO_RENEWAL_SORTABLE } from './renewals.schemas.js';
 
 // Rows of auto-renewal: the products' settings, the attempts, and who hears of them.
 
@@ -18,7 +21,10 @@ export interface AutoRenewalFilter {
   search?: string;
 }
 
-const SORT_COLUMN = { expired_at: 'p.expired_at', product_id: 'p.id', customer_name: 'p.customer_name' } as const;
+const PRODUCT_SORT = {
+  expired_at: sql`p.expired_at`, product_id: sql`p.id`, customer_name: sql`p.customer_name`,
+} satisfies SortColumns<(typeof AUTO_RENEWAL_SORTABLE)[number]>;
+const ATTEMPT_SORT = { id: sql`id`, created_at: sql`created_at` } satisfies SortColumns<(typeof ATTEMPT_SORTABLE)[number]>;
 
 export type NewAttempt = Insertable<RenewalAttemptsTable>;
 
@@ -28,7 +34,7 @@ const ATTEMPT_COLUMNS = [
 ] as const;
 
 export const renewalsRepository = {
-  async listProducts(db: Executor, accountId: number, f: AutoRenewalFilter, p: ListParams) {
+  listProducts(db: Executor, accountId: number, f: AutoRenewalFilter, p: ListParams<keyof typeof PRODUCT_SORT>) {
     let base = db.selectFrom('products as p')
       .leftJoin('payment_methods as m', (j) => j.onRef('m.id', '=', 'p.auto_renewal_method_id').on('m.deleted_at', 'is', null))
       .where('p.account_id', '=', accountId).where('p.deleted_at', 'is', null);
@@ -37,13 +43,9 @@ export const renewalsRepository = {
     if (f.service_name !== undefined) base = base.where('p.service_name', '=', f.service_name);
     if (f.expiring_before !== undefined) base = base.where('p.expired_at', '<=', f.expiring_before);
     if (f.search) base = base.where(sql<boolean>`p.customer_name ILIKE ${`%${f.search.replace(/[\\%_]/g, '\\$&')}%`}`);
-    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    if (p.totalOnly) return { items: [], total: Number(total) };
-    let q = base.select([...PRODUCT_COLUMNS, 'm.id as method_id', 'm.kind as method_kind', 'm.label as method_label']);
-    for (const s of p.sort) q = q.orderBy(SORT_COLUMN[s.field as keyof typeof SORT_COLUMN], s.dir);
-    q = q.orderBy('p.id', 'asc').offset(p.offset);
-    if (p.limit !== undefined) q = q.limit(p.limit);
-    return { items: await q.execute(), total: Number(total) };
+    const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+    const rows = base.select([...PRODUCT_COLUMNS, 'm.id as method_id', 'm.kind as method_kind', 'm.label as method_label']);
+    return pageOf(count, rows, p, PRODUCT_SORT, sql`p.id asc`);
   },
 
   /** One live product of the organisation, locked for the change. */
@@ -97,18 +99,29 @@ export const renewalsRepository = {
 
   insertAttempt: (db: Executor, a: NewAttempt) => db.insertInto('renewal_attempts').values(a).returning('id').executeTakeFirstOrThrow(),
 
-  async listAttempts(db: Executor, accountId: number, f: { product_id?: number; status?: RenewalAttemptStatus }, p: ListParams) {
+  listAttempts(db: Executor, accountId: number, f: { product_id?: number; status?: RenewalAttemptStatus }, p: ListParams<keyof typeof ATTEMPT_SORT>) {
     let base = db.selectFrom('renewal_attempts').where('account_id', '=', accountId);
     if (f.product_id !== undefined) base = base.where('product_id', '=', f.product_id);
     if (f.status !== undefined) base = base.where('status', '=', f.status);
-    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    if (p.totalOnly) return { items: [], total: Number(total) };
-    let q = base.select([...ATTEMPT_COLUMNS]);
-    for (const s of p.sort) q = q.orderBy(s.field as (typeof ATTEMPT_COLUMNS)[number], s.dir);
-    q = q.orderBy('id', 'desc').offset(p.offset);
-    if (p.limit !== undefined) q = q.limit(p.limit);
-    return { items: await q.execute(), total: Number(total) };
+    const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+    return pageOf(count, base.select([...ATTEMPT_COLUMNS]), p, ATTEMPT_SORT, sql`id desc`);
   },
+
+  /** Expired unpaid: the product is locked and the run stops trying. */
+  lockExpired: (trx: Trx, productId: number) =>
+    trx.updateTable('products').set({ is_locked: true, next_renewal_attempt_at: null }).where('id', '=', productId).execute(),
+
+  setNextAttempt: (trx: Trx, productId: number, at: number) =>
+    trx.updateTable('products').set({ next_renewal_attempt_at: at }).where('id', '=', productId).execute(),
+
+  expiryOf: (db: Executor, productId: number) =>
+    db.selectFrom('products').select('expired_at').where('id', '=', productId).executeTakeFirstOrThrow(),
+
+  /** The invoice if it is still unpaid, locked for its payment. */
+  unpaidInvoiceForUpdate: (trx: Trx, id: number) =>
+    trx.selectFrom('invoices').select(['id', 'total', 'status']).where('id', '=', id).where('status', '=', 'unpaid').forUpdate().executeTakeFirst(),
+
+  invoiceTotal: (db: Executor, id: number) => db.selectFrom('invoices').select(['id', 'total']).where('id', '=', id).executeTakeFirstOrThrow(),
 
   /** Owners and members with billing access: who hears about renewals. */
   billingRecipients: (db: Executor, accountId: number) =>

@@ -12,9 +12,11 @@ import { renewalsService } from './renewals.service.js';
 const config = { auth: { scopes: ['billing' as const] } };
 const tags = ['Billing > Auto-renewal'];
 
-export const renewalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = renewalsService(app.db);
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof renewalsService>;
 
+/** The per-product setting and its bulk switch-off. */
+function settingRoutes(app: App, service: Service) {
   app.get('/1/accounts/:account/auto_renewal', {
     config: { ...config, access: { min: 'billing' } },
     schema: {
@@ -55,7 +57,10 @@ export const renewalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await service.guard(caller(req), req.params.account);
     return ok(await service.switchOff(req.params.account, req.body));
   });
+}
 
+/** The renewal run's attempts. */
+function attemptRoutes(app: App, service: Service) {
   app.get('/1/accounts/:account/renewal_attempts', {
     config: { ...config, access: { min: 'billing' } },
     schema: {
@@ -67,4 +72,10 @@ export const renewalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { items, total, params } = await service.attempts(caller(req), req.params.account, req.query);
     return listResult(items, total, params);
   });
+}
+
+export const renewalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = renewalsService(app.db);
+  settingRoutes(app, service);
+  attemptRoutes(app, service);
 };

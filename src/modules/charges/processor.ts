@@ -110,6 +110,7 @@ export interface ChargeResult {
 function behaviourOfToken(token: string): Behaviour {
   const m = /^pmt_(ok|declined|insufficient|pending|settles|lapses)_[0-9a-f]+$/.exec(token);
   if (!m) throw new Error('unknown processor token');
+  // The pattern's group is one of the Behaviour names.
   return m[1] as Behaviour;
 }
 

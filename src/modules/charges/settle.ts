@@ -1,0 +1,62 @@
+import type { PaymentMethodKind } from '../../db/types.js';
+import { nowSeconds } from '../../shared/time.js';
+import { addMonths, fulfilOrder } from '../invoices/index.js';
+import { chargesRepository as repo, type Trx } from './charges.repository.js';
+import { supportsAutoRenewal } from './methods.js';
+
+/**
+ * What paying invoices does, inside the payment's transaction: marks them paid, fulfils their
+ * pending orders (creating the products) and extends the products their renewal lines name.
+ * Answers the products created and the products renewed.
+ */
+export async function settle(trx: Trx, invoiceIds: number[], at: number): Promise<{ created: number[]; renewed: number[] }> {
+  await repo.markPaid(trx, invoiceIds, at);
+  const created: number[] = [];
+  for (const o of await repo.pendingOrdersOf(trx, invoiceIds)) {
+    const r = await fulfilOrder(trx, o.id, at);
+    created.push(...r.products.map((p) => p.product_id));
+  }
+  const renewed = (await extendRenewedProducts(trx, invoiceIds, at)).map((p) => p.product_id);
+  return { created, renewed };
+}
+
+/**
+ * `settle`, then what a payment by a card or Twint adds: paying an order or a renewal with
+ * such a method switches auto-renewal on for its products, with that method, as upstream does.
+ */
+export async function settleCharged(trx: Trx, invoiceIds: number[], at: number, charged: { id: number | null; kind: PaymentMethodKind } | undefined) {
+  const { created, renewed } = await settle(trx, invoiceIds, at);
+  if (charged?.id && supportsAutoRenewal(charged.kind)) await switchOnAfterPayment(trx, [...created, ...renewed], charged.id);
+}
+
+/**
+ * Called by the payment path inside its transaction when an order or a renewal is paid with a
+ * card or Twint: auto-renewal switches on for those products, with that method, as upstream
+ * does. Products without an expiry (nothing to renew) are left alone.
+ */
+export async function switchOnAfterPayment(trx: Trx, productIds: number[], methodId: number): Promise<void> {
+  if (!productIds.length) return;
+  await repo.switchOnAutoRenewal(trx, productIds, methodId);
+}
+
+/**
+ * Once invoices are paid, inside the payment's transaction: each line of a 'renewal' invoice
+ * naming a product and a period moves that product's expiry by the period (calendar months,
+ * from the later of its expiry and now) - once: only while the product's expiry is still the
+ * one the line renews (a period already renewed is not renewed again, whichever invoice paid it).
+ */
+export async function extendRenewedProducts(trx: Trx, invoiceIds: number[], now = nowSeconds()) {
+  if (!invoiceIds.length) return [];
+  const extended: { product_id: number; expired_at: number }[] = [];
+  for (const line of await repo.renewalLinesOf(trx, invoiceIds)) {
+    // The query keeps only lines that name a product and a period; the types cannot know it.
+    if (line.product_id === null || line.period_months === null) continue;
+    const product = await repo.lockProductExpiry(trx, line.product_id);
+    if (!product) continue;
+    if (line.renews_expired_at !== null && line.renews_expired_at !== (product.expired_at ?? 0)) continue;
+    const expiredAt = addMonths(Math.max(product.expired_at ?? now, now), line.period_months);
+    await repo.extendProduct(trx, product.id, expiredAt);
+    extended.push({ product_id: product.id, expired_at: expiredAt });
+  }
+  return extended;
+}
