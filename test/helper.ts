@@ -210,6 +210,15 @@ export async function buildTestApp(t: Tap, opts: TestAppOptions = {}): Promise<A
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One request as a client sends it, the one way the tests call a route: the caller's bearer
+ * token (none when null or undefined), a JSON body when one is given, and any other headers.
+ */
+export const call = (app: App, token: string | null | undefined, method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+  app.inject({ method, url, headers: { ...(token ? bearer(token) : {}), ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
+
 /**
  * The option of a test about what concurrent transactions do to each other (row locks,
  * serialisation). The embedded database runs transactions one at a time, so there such a

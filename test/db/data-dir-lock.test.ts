@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t, { type Test as Tap } from 'tap';
 import { DataDirLocked, LOCK_FILE, lockDataDir, retryWhileLocked, type Holder } from '../../src/db/data-dir-lock.js';
 import { openDatabase } from '../../src/db/database.js';
-import { ADMIN_TOKEN, bearer, buildTestApp, migratedDataDir, pgliteDatabase } from '../helper.js';
+import { ADMIN_TOKEN, buildTestApp, call, type Method, migratedDataDir, pgliteDatabase } from '../helper.js';
 import { scratchDir } from '../scratch.js';
 
 // One process per embedded data directory: the lock every database on disk takes (the main
@@ -130,7 +130,7 @@ t.test('sandboxes on disk: each directory is locked by the process that opened i
   const database = await pgliteDatabase(t);
   const app = await buildTestApp(t, { database });
   const sandboxes = `${database.options.dataDir}-sandboxes`;
-  const admin = (method: 'POST' | 'DELETE', url: string, payload?: object) => app.inject({ method, url, headers: bearer(ADMIN_TOKEN), ...(payload ? { payload } : {}) });
+  const admin = (method: Method, url: string, payload?: object) => call(app, ADMIN_TOKEN, method, url, payload);
 
   t.equal((await admin('POST', '/_mirror/sandboxes', { name: 'one' })).statusCode, 201);
   t.equal(holderIn(join(sandboxes, 'one')).pid, process.pid, 'the sandbox\'s directory is locked');

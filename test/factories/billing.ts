@@ -1,13 +1,8 @@
 import type { Db } from '../../src/db/database.js';
-import { bearer } from '../helper.js';
+import { call } from '../helper.js';
 import type { App } from './organisations.js';
 
 // The billing routes the tests call, and the rows they leave behind.
-
-type Method = 'GET' | 'POST' | 'DELETE';
-
-export const call = (app: App, token: string | null, method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method, url, headers: { ...(token ? bearer(token) : {}), ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 export const methodsUrl = (accountId: number) => `/1/accounts/${accountId}/payment_methods`;
 export const methodUrl = (accountId: number, id: number) => `/1/accounts/${accountId}/payment_methods/${id}`;

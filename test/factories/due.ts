@@ -1,6 +1,4 @@
 import type { Db } from '../../src/db/database.js';
-import { bearer } from '../helper.js';
-import type { App } from './organisations.js';
 
 // The billing/due and renewals routes as the tests call them.
 
@@ -10,9 +8,6 @@ export const renewalsUrl = (accountId: number) => `/1/accounts/${accountId}/rene
 export const DUE_FIELDS = ['currency', 'invoices', 'products'];
 export const DUE_INVOICE_FIELDS = ['amount_due', 'due_at', 'id', 'number', 'total'];
 export const DUE_PRODUCT_FIELDS = ['customer_name', 'expired_at', 'id', 'renewal_periods', 'service_name'];
-
-export const call = (app: App, token: string | null, method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method, url, headers: { ...(token ? bearer(token) : {}), ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 export const productRow = (db: Db, id: number) => db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 

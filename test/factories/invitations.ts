@@ -1,5 +1,5 @@
 import type { Db } from '../../src/db/database.js';
-import { bearer } from '../helper.js';
+import { call } from '../helper.js';
 import { type App, freshEmail, nowS } from './organisations.js';
 
 // The invitation routes the tests call, and what they change on an invitation row. Members,
@@ -10,7 +10,7 @@ export function inviteBody(o: Record<string, unknown> = {}) {
 }
 
 export const invite = (app: App, token: string, accountId: number, payload: Record<string, unknown>, query = '') =>
-  app.inject({ method: 'POST', url: `/1/accounts/${accountId}/invitations${query}`, headers: bearer(token), payload });
+  call(app, token, 'POST', `/1/accounts/${accountId}/invitations${query}`, payload);
 
 export interface CreatedInvitation {
   id: number;
@@ -33,9 +33,9 @@ export async function inviteOk(app: App, token: string, accountId: number, o: Re
 export const keyOf = (urlAccept: string) => /\/1\/invitations\/([^/]+)\/accept$/.exec(urlAccept)![1]!;
 
 export const accept = (app: App, key: string, payload?: Record<string, unknown>, token?: string) =>
-  app.inject({ method: 'POST', url: `/1/invitations/${key}/accept`, headers: token ? bearer(token) : {}, ...(payload ? { payload } : {}) });
+  call(app, token, 'POST', `/1/invitations/${key}/accept`, payload);
 
-export const decline = (app: App, key: string) => app.inject({ method: 'POST', url: `/1/invitations/${key}/decline` });
+export const decline = (app: App, key: string) => call(app, null, 'POST', `/1/invitations/${key}/decline`);
 
 /** Moves an invitation's sent_at (and, optionally, expiry) into the past. */
 export function ageInvitation(db: Db, id: number, sentAgoS: number, expiredAgoS?: number) {

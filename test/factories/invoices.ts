@@ -1,14 +1,9 @@
 import type { Db } from '../../src/db/database.js';
-import { bearer } from '../helper.js';
+import { call } from '../helper.js';
 import type { App } from './organisations.js';
 
 // The billing routes of the invoices module as the tests call them, and the scene they need:
 // an organisation in a given currency, orders placed through the API, invoices shaped by hand.
-
-type Method = 'GET' | 'POST';
-
-export const call = (app: App, token: string | null, method: Method, url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: token ? bearer(token) : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 export const pricesUrl = '/1/billing/prices';
 export const ordersUrl = (accountId: number) => `/1/accounts/${accountId}/orders`;

@@ -1,5 +1,5 @@
 import type { Db } from '../../src/db/database.js';
-import { bearer } from '../helper.js';
+import { call } from '../helper.js';
 import { type App, failedAttributes, membership } from './organisations.js';
 
 // What the members tests read back from the database, and the members routes they call. The
@@ -24,25 +24,25 @@ export async function memberIds(db: Db, accountId: number) {
 type Payload = Record<string, unknown>;
 
 export const listUsers = (app: App, token: string | undefined, accountId: number, query = '') =>
-  app.inject({ method: 'GET', url: `/2/accounts/${accountId}/users${query ? `?${query}` : ''}`, headers: token ? bearer(token) : {} });
+  call(app, token, 'GET', `/2/accounts/${accountId}/users${query ? `?${query}` : ''}`);
 
 export const getUser = (app: App, token: string | undefined, accountId: number, userId: number, query = '') =>
-  app.inject({ method: 'GET', url: `/2/accounts/${accountId}/users/${userId}${query ? `?${query}` : ''}`, headers: token ? bearer(token) : {} });
+  call(app, token, 'GET', `/2/accounts/${accountId}/users/${userId}${query ? `?${query}` : ''}`);
 
 export const patchUser = (app: App, token: string | undefined, accountId: number, userId: number, payload: Payload) =>
-  app.inject({ method: 'PATCH', url: `/2/accounts/${accountId}/users/${userId}`, headers: token ? bearer(token) : {}, payload });
+  call(app, token, 'PATCH', `/2/accounts/${accountId}/users/${userId}`, payload);
 
 export const deleteUser = (app: App, token: string | undefined, accountId: number, userId: number) =>
-  app.inject({ method: 'DELETE', url: `/2/accounts/${accountId}/users/${userId}`, headers: token ? bearer(token) : {} });
+  call(app, token, 'DELETE', `/2/accounts/${accountId}/users/${userId}`);
 
 export const removeUsers = (app: App, token: string | undefined, accountId: number, userIds: unknown) =>
-  app.inject({ method: 'POST', url: `/2/accounts/${accountId}/users/remove`, headers: token ? bearer(token) : {}, payload: { user_ids: userIds } });
+  call(app, token, 'POST', `/2/accounts/${accountId}/users/remove`, { user_ids: userIds });
 
 export const leave = (app: App, token: string | undefined, accountId: number) =>
-  app.inject({ method: 'POST', url: `/1/accounts/${accountId}/leave`, headers: token ? bearer(token) : {} });
+  call(app, token, 'POST', `/1/accounts/${accountId}/leave`);
 
 export const handOver = (app: App, token: string | undefined, accountId: number, payload: Payload) =>
-  app.inject({ method: 'POST', url: `/1/accounts/${accountId}/legal_responsible`, headers: token ? bearer(token) : {}, payload });
+  call(app, token, 'POST', `/1/accounts/${accountId}/legal_responsible`, payload);
 
 interface ErrorBody {
   result: string;

@@ -1,15 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/database.js';
-import { bearer } from '../helper.js';
-import type { App } from './organisations.js';
 
 // The payments routes as the tests call them, and the scene they need: invoices shaped by hand,
 // a funded prepaid account, and what the database holds afterwards.
-
-type Method = 'GET' | 'POST';
-
-export const call = (app: App, token: string | null, method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method, url, headers: { ...(token ? bearer(token) : {}), ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 export const paymentsUrl = (accountId: number) => `/1/accounts/${accountId}/payments`;
 export const paymentUrl = (accountId: number, id: number) => `/1/accounts/${accountId}/payments/${id}`;

@@ -1,16 +1,11 @@
 import type { Db } from '../../src/db/database.js';
-import { ADMIN_TOKEN, bearer } from '../helper.js';
+import { ADMIN_TOKEN, call, type Method } from '../helper.js';
 import { addProduct, type App } from './organisations.js';
 
 // Auto-renewal as the tests drive it: products near expiry, the routes, the control plane's
 // clock and outbox, and what the database holds afterwards.
 
 export const DAY = 86_400;
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export const call = (app: App, token: string | null, method: Method, url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: token ? bearer(token) : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
-
 export const autoRenewalUrl = (accountId: number) => `/1/accounts/${accountId}/auto_renewal`;
 export const productAutoRenewalUrl = (accountId: number, productId: number) => `/1/accounts/${accountId}/products/${productId}/auto_renewal`;
 export const attemptsUrl = (accountId: number) => `/1/accounts/${accountId}/renewal_attempts`;

@@ -1,6 +1,4 @@
 import type { Db } from '../../src/db/database.js';
-import { bearer } from '../helper.js';
-import type { App } from './organisations.js';
 
 // The teams routes the tests call and the fields they answer with. Members, teams and products
 // are inserted with ./organisations.js, so a test sets the scene in a few lines.
@@ -12,11 +10,6 @@ export async function teamMemberIds(db: Db, teamId: number) {
 }
 
 // HTTP calls of the teams tests, so each test reads as the request it makes.
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-export const call = (app: App, token: string | null, method: Method, url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: token ? bearer(token) : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 export const teamsUrl = (accountId: number) => `/1/accounts/${accountId}/teams`;
 export const teamUrl = (accountId: number, teamId: number) => `/1/accounts/${accountId}/teams/${teamId}`;

@@ -1,13 +1,11 @@
 import t from 'tap';
-import { bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call as send, type Method, testDatabase } from '../../helper.js';
 import { createToken, createUser, type TestUser } from '../../factories/users.js';
 import { checkGuards } from '../../factories/accounts.js';
 import { addProduct, addTag, type App, createMember, grantRights, tagProduct } from '../../factories/organisations.js';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-const call = (app: App, u: TestUser, method: Method, url: string, payload?: object) =>
-  app.inject({ method, url, headers: bearer(u.token), payload });
+const call = (app: App, u: TestUser, method: Method, url: string, payload?: object) => send(app, u.token, method, url, payload);
 async function tagsOf(app: App, u: TestUser, accountId: number, query = '') {
   const res = await call(app, u, 'GET', `/1/accounts/${accountId}/tags${query}`);
   if (res.statusCode !== 200) throw new Error(`tags answered ${res.statusCode}: ${res.body}`);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ADMIN_TOKEN, bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { ADMIN_TOKEN, bearer, buildTestApp, call as send, type Method, testDatabase } from '../../helper.js';
 import { addProduct, createMember } from '../../factories/organisations.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { CARDS, saveCard } from '../../factories/billing.js';
@@ -15,8 +15,8 @@ const app = await buildTestApp(t, { database });
 const CODES = new Set(ACTIONS.map((a) => a.code));
 
 type Entry = { action: string; user_id: number | null; account_id: number | null; target_type: string | null; target_id: number | null; product_id: number | null; ip: string | null; user_agent: string | null };
-const call = (u: TestUser, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-  app.inject({ method, url, headers: { ...bearer(u.token), 'user-agent': 'activity-test/1.0' }, ...(payload ? { payload } : {}) });
+const call = (u: TestUser, method: Method, url: string, payload?: object) =>
+  send(app, u.token, method, url, payload, { 'user-agent': 'activity-test/1.0' });
 const ownLog = async (u: TestUser, query = '') => (await call(u, 'GET', `/2/profile/logs?per_page=200${query}`)).json().data as Entry[];
 
 t.test('every route that changes something has its action, and every action is a known code', async (t) => {

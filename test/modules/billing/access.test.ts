@@ -1,9 +1,9 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, testDatabase, call } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { addMember, createMember } from '../../factories/organisations.js';
 import {
-  call, cardBody, CARDS, creditUrl, ledger, ledgerUrl, methodsUrl, methodUrl, payments, prepaidUrl, saveCard,
+  cardBody, CARDS, creditUrl, ledger, ledgerUrl, methodsUrl, methodUrl, payments, prepaidUrl, saveCard,
 } from '../../factories/billing.js';
 
 // Who may call each billing route: no token (401), a token without `billing` (403), a normal

@@ -1,10 +1,10 @@
 import t from 'tap';
 import { sql } from 'kysely';
-import { buildTestApp, testDatabase, bearer } from '../../helper.js';
+import { bearer, buildTestApp, call, testDatabase } from '../../helper.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 import { requestHash } from '../../../src/modules/idempotency/index.js';
-import { balanceOf, call, cardBody, CARDS, creditUrl, ledger, methodsUrl, payments, saveCard } from '../../factories/billing.js';
+import { balanceOf, cardBody, CARDS, creditUrl, ledger, methodsUrl, payments, saveCard } from '../../factories/billing.js';
 import { addInvoice, invoiceRow, paymentsUrl } from '../../factories/payments.js';
 
 const database = await testDatabase(t);

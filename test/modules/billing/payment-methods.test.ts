@@ -1,8 +1,8 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
-import { call, cardBody, CARDS, futureYear, methodsUrl, methodUrl, saveCard, setCurrency } from '../../factories/billing.js';
+import { cardBody, CARDS, futureYear, methodsUrl, methodUrl, saveCard, setCurrency } from '../../factories/billing.js';
 
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { buildTestApp, testDatabase, bearer, needsPostgres } from '../../helper.js';
+import { buildTestApp, testDatabase, bearer, needsPostgres, call } from '../../helper.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 import {
-  balanceOf, call, CARDS, creditUrl, ledger, ledgerUrl, payments, prepaidUrl, saveCard, saveMethod, setCurrency,
+  balanceOf, CARDS, creditUrl, ledger, ledgerUrl, payments, prepaidUrl, saveCard, saveMethod, setCurrency,
 } from '../../factories/billing.js';
 
 const database = await testDatabase(t);

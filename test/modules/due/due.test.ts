@@ -1,10 +1,10 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { createToken, createUser, type TestUser } from '../../factories/users.js';
 import { addProduct, createMember, failedAttributes } from '../../factories/organisations.js';
 import { setCurrency } from '../../factories/invoices.js';
 import { addInvoice, fundPrepaid, invoiceRow, paymentsUrl, transferUrl } from '../../factories/payments.js';
-import { call, DUE_FIELDS, DUE_INVOICE_FIELDS, DUE_PRODUCT_FIELDS, dueUrl, priceTable, productRow, renewalsUrl } from '../../factories/due.js';
+import { DUE_FIELDS, DUE_INVOICE_FIELDS, DUE_PRODUCT_FIELDS, dueUrl, priceTable, productRow, renewalsUrl } from '../../factories/due.js';
 import { addMonths } from '../../../src/modules/invoices/pricing.js';
 
 const database = await testDatabase(t);

@@ -1,11 +1,10 @@
 import t from 'tap';
-import { bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call as send, type Method, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { accept, ageInvitation, inviteOk } from '../../factories/invitations.js';
 import { addProduct, addTeam, type App, createMember, failedAttributes, freshEmail } from '../../factories/organisations.js';
 
-const call = (app: App, method: 'GET' | 'PATCH' | 'DELETE', url: string, token: string, payload?: Record<string, unknown>) =>
-  app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
+const call = (app: App, method: Method, url: string, token: string, payload?: Record<string, unknown>) => send(app, token, method, url, payload);
 
 const database = await testDatabase(t);
 

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { addMember, createMember } from '../../factories/organisations.js';
 import { createUser } from '../../factories/users.js';
-import { call, invoicesUrl, invoiceUrl, orderUrl, ordersUrl, placeOrder } from '../../factories/invoices.js';
+import { invoicesUrl, invoiceUrl, orderUrl, ordersUrl, placeOrder } from '../../factories/invoices.js';
 
 // Who may call each billing route of the module: no token 401, a token without `billing` 403,
 // a normal member without billing access 403, a non-member 404, another organisation's order or

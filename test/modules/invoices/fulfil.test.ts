@@ -2,9 +2,9 @@ import t from 'tap';
 import { inTransaction } from '../../../src/db/transaction.js';
 import { fulfilOrder } from '../../../src/modules/invoices/index.js';
 import { serviceByName } from '../../../src/modules/products/services.js';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { call, invoiceUrl, orderUrl, placeOrder, setCurrency } from '../../factories/invoices.js';
+import { invoiceUrl, orderUrl, placeOrder, setCurrency } from '../../factories/invoices.js';
 
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { call, invoicesUrl, invoiceUrl, placeOrder, reshapeInvoice, setCurrency } from '../../factories/invoices.js';
+import { invoicesUrl, invoiceUrl, placeOrder, reshapeInvoice, setCurrency } from '../../factories/invoices.js';
 
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { buildTestApp, needsPostgres, testDatabase } from '../../helper.js';
+import { buildTestApp, needsPostgres, testDatabase, call } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 import {
-  call, INVOICE_FIELDS, invoiceUrl, ORDER_FIELDS, ORDER_ITEM_FIELDS, orderUrl, ordersUrl, placeOrder, priceOf, setCurrency,
+  INVOICE_FIELDS, invoiceUrl, ORDER_FIELDS, ORDER_ITEM_FIELDS, orderUrl, ordersUrl, placeOrder, priceOf, setCurrency,
 } from '../../factories/invoices.js';
 
 const database = await testDatabase(t);

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { buildTestApp } from '../../helper.js';
+import { buildTestApp, call } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { call, pricesUrl } from '../../factories/invoices.js';
+import { pricesUrl } from '../../factories/invoices.js';
 
 const app = await buildTestApp(t);
 const user = await createUser(app.db);

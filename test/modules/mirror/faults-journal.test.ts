@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ADMIN_TOKEN, bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { ADMIN_TOKEN, bearer, buildTestApp, call, type Method, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 
@@ -7,8 +7,7 @@ import { failedAttributes } from '../../factories/organisations.js';
 
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
-const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-  app.inject({ method, url, headers: bearer(ADMIN_TOKEN), ...(payload ? { payload } : {}) });
+const admin = (method: Method, url: string, payload?: object) => call(app, ADMIN_TOKEN, method, url, payload);
 const user = await createUser(app.db);
 const profile = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: '/2/profile', headers: { ...bearer(user.token), ...headers } });
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ADMIN_TOKEN, bearer, buildTestApp, sameDatabase, testDatabase } from '../../helper.js';
+import { ADMIN_TOKEN, bearer, buildTestApp, call, type Method, sameDatabase, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 
 // Sandboxes: a request naming one (X-Mirror-Sandbox, or a token made in it) acts on data of
@@ -13,8 +13,8 @@ t.setTimeout(400_000);
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
 const SB = 'x-mirror-sandbox';
-const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, sandbox?: string, payload?: object) =>
-  app.inject({ method, url, headers: { ...bearer(ADMIN_TOKEN), ...(sandbox ? { [SB]: sandbox } : {}) }, ...(payload ? { payload } : {}) });
+const admin = (method: Method, url: string, sandbox?: string, payload?: object) =>
+  call(app, ADMIN_TOKEN, method, url, payload, sandbox ? { [SB]: sandbox } : {});
 const get = (url: string, token: string, sandbox?: string) => app.inject({ method: 'GET', url, headers: { ...bearer(token), ...(sandbox ? { [SB]: sandbox } : {}) } });
 
 const main = await createUser(app.db);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sql } from 'kysely';
-import { ADMIN_TOKEN, bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { ADMIN_TOKEN, bearer, buildTestApp, call, type Method, testDatabase } from '../../helper.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 import { clockOffset } from '../../../src/shared/time.js';
@@ -11,10 +11,8 @@ import { parentsFirst } from '../../../src/modules/mirror/snapshots.js';
 
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
-const admin = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-  app.inject({ method, url, headers: bearer(ADMIN_TOKEN), ...(payload ? { payload } : {}) });
-const as = (u: TestUser, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-  app.inject({ method, url, headers: bearer(u.token), ...(payload ? { payload } : {}) });
+const admin = (method: Method, url: string, payload?: object) => call(app, ADMIN_TOKEN, method, url, payload);
+const as = (u: TestUser, method: Method, url: string, payload?: object) => call(app, u.token, method, url, payload);
 
 /** Every row of every table of data, as JSON, sorted: two equal dumps are the same state. */
 async function dump(): Promise<Record<string, string[]>> {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call as send, type Method, testDatabase } from '../../helper.js';
 import { createToken, createUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 import { REDIRECT, registerClient, tokenRequest, basic } from '../../factories/oauth.js';
@@ -10,8 +10,7 @@ import { REDIRECT, registerClient, tokenRequest, basic } from '../../factories/o
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
 const owner = await createUser(app.db);
-const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, token = owner.token) =>
-  app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
+const call = (method: Method, url: string, payload?: object, token = owner.token) => send(app, token, method, url, payload);
 
 t.test('create, read, list, update, delete', async (t) => {
   const created = await call('POST', '/1/oauth_clients', { name: ' Dashboard ', type: 'confidential', redirect_uris: [REDIRECT, 'https://app.example.test/cb', 'com.example.app:/oauth'] });

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { addMember, createMember } from '../../factories/organisations.js';
 import { createUser } from '../../factories/users.js';
 import { CARDS, saveCard } from '../../factories/billing.js';
-import { addInvoice, call, paymentRows, paymentsUrl, paymentUrl, transferUrl } from '../../factories/payments.js';
+import { addInvoice, paymentRows, paymentsUrl, paymentUrl, transferUrl } from '../../factories/payments.js';
 
 // Who may call the payments routes: no token 401, a token without `billing` 403, a normal member
 // without billing access 403, a non-member 404, another organisation's payment or invoice 404.

@@ -1,11 +1,11 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, testDatabase, call } from '../../helper.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 import { CARDS, saveCard, saveMethod, setCurrency } from '../../factories/billing.js';
 import { placeOrder } from '../../factories/invoices.js';
 import {
-  addInvoice, balance, call, fundPrepaid, invoiceRow, ledgerRows, linksOf, orderRow, PAYMENT_FIELDS, paymentRows, paymentsUrl,
+  addInvoice, balance, fundPrepaid, invoiceRow, ledgerRows, linksOf, orderRow, PAYMENT_FIELDS, paymentRows, paymentsUrl,
   paymentUrl, transferUrl,
 } from '../../factories/payments.js';
 

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 import { saveMethod } from '../../factories/billing.js';
-import { addInvoice, call, fundPrepaid, invoiceRow, paymentRows, paymentsUrl } from '../../factories/payments.js';
+import { addInvoice, fundPrepaid, invoiceRow, paymentRows, paymentsUrl } from '../../factories/payments.js';
 
 // A Twint payment made with a phone rather than a saved method saves that Twint profile as a
 // payment method once the processor has taken the charge, and reuses it the next time.

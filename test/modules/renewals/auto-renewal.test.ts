@@ -1,11 +1,11 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { addProduct, failedAttributes } from '../../factories/organisations.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { CARDS, saveCard, saveMethod } from '../../factories/billing.js';
 import { placeOrder } from '../../factories/invoices.js';
 import { fundPrepaid } from '../../factories/payments.js';
-import { addDomain, autoRenewalUrl, call, DAY, product, productAutoRenewalUrl } from '../../factories/renewals.js';
+import { addDomain, autoRenewalUrl, DAY, product, productAutoRenewalUrl } from '../../factories/renewals.js';
 
 // The auto-renewal routes: switching one product on or off (and when that is refused), the
 // list with its filters, the bulk switch-off, and the switch-on that paying by card or Twint does.

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { buildTestApp } from '../../helper.js';
+import { buildTestApp, call } from '../../helper.js';
 import { createMember } from '../../factories/organisations.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { CARDS, saveCard, saveMethod } from '../../factories/billing.js';
-import { addDomain, attemptsUrl, call, clockTo, DAY, outbox, product, productAutoRenewalUrl } from '../../factories/renewals.js';
+import { addDomain, attemptsUrl, clockTo, DAY, outbox, product, productAutoRenewalUrl } from '../../factories/renewals.js';
 
 // A product's whole life under auto-renewal, on a clock the test moves: the run charges 14 days
 // before expiry, retries a decline once a day, and locks the product at expiry if nothing was paid.

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ADMIN_TOKEN, bearer, buildTestApp, testDatabase } from '../../helper.js';
+import { ADMIN_TOKEN, bearer, buildTestApp, call as send, type Method, testDatabase } from '../../helper.js';
 import { createToken, createUser, type TestUser } from '../../factories/users.js';
 import { failedAttributes } from '../../factories/organisations.js';
 
@@ -10,8 +10,7 @@ const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
 const DAY = 86_400;
 
-const call = (u: TestUser | string, method: 'GET' | 'PUT' | 'DELETE', url: string) =>
-  app.inject({ method, url, headers: bearer(typeof u === 'string' ? u : u.token) });
+const call = (u: TestUser | string, method: Method, url: string) => send(app, typeof u === 'string' ? u : u.token, method, url);
 const state = async (u: TestUser) => (await call(u, 'GET', '/2/profile/support_access')).json().data as {
   support_code: string; access: { kind: string; status: string; granted_at: number | null; expires_at: number | null; closed_at: number | null; closed_reason: string | null }[];
 };

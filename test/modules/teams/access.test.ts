@@ -1,7 +1,7 @@
 import t from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { call, teamsUrl, teamUrl, teamUsersUrl } from '../../factories/teams.js';
+import { teamsUrl, teamUrl, teamUsersUrl } from '../../factories/teams.js';
 import { addMember, addTeam, createMember } from '../../factories/organisations.js';
 
 // Who may call each teams route, from one table. Every route is tried without a token, with a

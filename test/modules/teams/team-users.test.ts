@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
-import { buildTestApp, needsPostgres, testDatabase } from '../../helper.js';
+import { buildTestApp, call, needsPostgres, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { teamMemberIds, call, TEAM_BRIEF_FIELDS, TEAM_USER_FIELDS, teamUsersUrl, teamUrl } from '../../factories/teams.js';
+import { teamMemberIds, TEAM_BRIEF_FIELDS, TEAM_USER_FIELDS, teamUsersUrl, teamUrl } from '../../factories/teams.js';
 import { addTeam, type App, createMember, failedAttributes } from '../../factories/organisations.js';
 
 const database = await testDatabase(t);

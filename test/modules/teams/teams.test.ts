@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
-import { buildTestApp, testDatabase } from '../../helper.js';
+import { buildTestApp, call, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
-import { call, SUMMARY_FIELDS, TEAM_FIELDS, teamsUrl, teamUrl } from '../../factories/teams.js';
+import { SUMMARY_FIELDS, TEAM_FIELDS, teamsUrl, teamUrl } from '../../factories/teams.js';
 import { addProduct, addTeam, createMember, failedAttributes, nowS } from '../../factories/organisations.js';
 import { serviceByName } from '../../../src/modules/products/services.js';
 
