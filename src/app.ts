@@ -58,8 +58,7 @@ export interface AppOptions {
   renewalTicker?: Ticker;
 }
 
-export async function buildApp({ config, database, logger = false, rateLimitStore, renewalTicker }: AppOptions) {
-  const versions = new VersionRouter();
+function createServer(config: Config, logger: FastifyServerOptions['logger'], versions: VersionRouter) {
   const app = Fastify({
     logger,
     genReqId: requestId,
@@ -72,10 +71,23 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
     ...httpServerOptions(config),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  return app;
+}
 
+type Server = ReturnType<typeof createServer>;
+
+/** The counters of the rate limit, scoped to this database (see the design notes). */
+async function limiterStore(database: DatabaseHandle, config: Config, override: RateLimitStore | undefined) {
+  // The database's id, kept in it (so every instance on it agrees) and out of snapshots and resets.
+  const databaseId = await serverSecret(database.db, 'rate_limit_scope', () => randomBytes(8).toString('hex'));
+  const counters = override ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL, `${config.RATE_LIMIT_PREFIX}rl:`) : new MemoryStore());
+  return new ScopedStore(counters, databaseId);
+}
+
+/** Cross-cutting concerns, in the order a request meets them, up to the data it may act on. */
+async function registerRequestPipeline(app: Server, config: Config, database: DatabaseHandle, versions: VersionRouter) {
   // First, so that every route added after it is checked and listed: what it declares of itself.
   await app.register(routeMeta);
-  // Cross-cutting concerns, in the order a request meets them.
   await app.register(errors);
   // The OAuth endpoints take forms and the sign-in pages a session cookie.
   await app.register(cookie);
@@ -93,19 +105,21 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(metrics, { token: config.METRICS_TOKEN });
   // The control plane's faults and journal meet a request before anything else.
   await app.register(mirrorHooks, { adminToken: config.MIRROR_ADMIN_TOKEN });
+}
+
+/** Who calls (identify), how often (the limiter), whether they may (enforce), what it leaves in the log. */
+async function registerCallerChecks(app: Server, config: Config, store: RateLimitStore) {
   const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
   app.addHook('onClose', () => authenticate.settled());
   await app.register(authIdentify, { authenticate });
-  // The database's id, kept in it (so every instance on it agrees) and out of snapshots and resets.
-  const databaseId = await serverSecret(database.db, 'rate_limit_scope', () => randomBytes(8).toString('hex'));
-  const counters = rateLimitStore ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL, `${config.RATE_LIMIT_PREFIX}rl:`) : new MemoryStore());
-  const store = new ScopedStore(counters, databaseId);
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
   // The activity module's recording hook: before every module, so that it sees all their routes.
   await app.register(activityHook);
+}
 
-  // Modules: the whole route map.
+/** The modules: the whole route map, in the order of the OpenAPI document. */
+async function registerModules(app: Server, config: Config, store: RateLimitStore, renewalTicker: Ticker | undefined) {
   await app.register(healthModule);
   await app.register(tokensModule);
   await app.register(profileModule, { publicUrl: () => app.publicUrl });
@@ -128,8 +142,17 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   await app.register(activityModule);
   await app.register(supportModule);
   await app.register(postmanModule);
+  // Swagger UI last: it shows the routes of every module.
   await app.register(docsUi);
+}
 
+export async function buildApp({ config, database, logger = false, rateLimitStore, renewalTicker }: AppOptions) {
+  const versions = new VersionRouter();
+  const app = createServer(config, logger, versions);
+  await registerRequestPipeline(app, config, database, versions);
+  const store = await limiterStore(database, config, rateLimitStore);
+  await registerCallerChecks(app, config, store);
+  await registerModules(app, config, store, renewalTicker);
   return app;
 }
 
