@@ -2,7 +2,9 @@ import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyHttpOptions } from 'fastify';
 import type { Config } from '../config.js';
+import { AppError } from '../shared/errors.js';
 import { parseTrustProxy } from '../shared/trust-proxy.js';
+import { errorEnvelope } from './errors.js';
 
 // The HTTP server under Fastify: its timeouts (README's Configuration says why the defaults),
 // the proxies whose X-Forwarded-For makes `req.ip`, and the answer to what Node refuses before
@@ -26,7 +28,7 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
   // A reset connection has nobody left to answer.
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, description] = REFUSALS[err.code ?? ''] ?? [400, 'Malformed HTTP request'];
-  const body = JSON.stringify({ result: 'error', error: { code: 'bad_request', description } });
+  const body = JSON.stringify(errorEnvelope(new AppError('bad_request', description)));
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
       + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
