@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Executor } from '../../db/database.js';
-import { requireMember } from '../../shared/access.js';
+import { requireMember } from '../accounts/index.js';
 import { listParams, listResult, type ListParams } from '../../shared/pagination.js';
 import { callerId as caller } from '../../shared/reply.js';
 import { listEnvelope } from '../../shared/schemas.js';

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { Currency, PaymentChannel, PaymentMethodKind } from '../../db/types.js';
+import type { Currency, Database, PaymentChannel, PaymentMethodKind } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
 
 const METHOD_COLUMNS = ['id', 'kind', 'brand', 'last4', 'exp_month', 'exp_year', 'label', 'created_at'] as const;
@@ -34,7 +34,7 @@ export const billingRepository = {
     db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow(),
 
   /** Locks the organisation's prepaid state (FOR NO KEY UPDATE on its accounts row). */
-  lockAccount: (trx: Executor, accountId: number) =>
+  lockAccount: (trx: Transaction<Database>, accountId: number) =>
     trx.selectFrom('accounts').select(['id', 'currency']).where('id', '=', accountId).forNoKeyUpdate().executeTakeFirstOrThrow(),
 
   async listMethods(db: Executor, accountId: number, p: ListParams) {

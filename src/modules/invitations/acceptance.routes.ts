@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Principal } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
-import { tokenAuthenticator } from '../tokens/token-authenticator.js';
+import { tokenAuthenticator } from '../tokens/index.js';
 import { acceptanceService } from './acceptance.service.js';
 import { AcceptBody, AcceptedSchema, KeyParams } from './invitations.schemas.js';
 

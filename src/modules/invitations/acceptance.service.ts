@@ -5,17 +5,18 @@ import { inTransaction } from '../../db/transaction.js';
 import { accessDenied, AppError, fieldError, notFound, validationFailed } from '../../shared/errors.js';
 import type { Principal } from '../../shared/principal.js';
 import { passwordPolicyError } from '../../shared/password-policy.js';
-import { applyProductPermissions } from '../../shared/product-permissions.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { hashPassword, hashToken, newApiToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
-import { tokensRepository } from '../tokens/tokens.repository.js';
-import { insertPerson } from '../users/people.repository.js';
+import { isUniqueViolation } from '../../shared/unique-violation.js';
+import { applyProductPermissions } from '../products/index.js';
+import { tokensRepository } from '../tokens/index.js';
+import { insertPerson } from '../users/index.js';
 import { acceptanceRepository } from './acceptance.repository.js';
 import { mailInviter } from './invitations.mail.js';
-import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
+import { invitationLocks, invitationsRepository, type InvitationRow } from './invitations.repository.js';
 import type { AcceptInput } from './invitations.schemas.js';
-import { isUniqueViolation, requirePending } from './invitations.service.js';
+import { requirePending } from './invitations.service.js';
 
 type Trx = Transaction<Database>;
 
@@ -33,7 +34,7 @@ async function newcomerPassword(input: AcceptInput): Promise<string> {
 
 /** The invitation behind a key, locked for the rest of the transaction, still open. */
 async function openInvitation(trx: Trx, key: string) {
-  const row = await invitationsRepository(trx).findByKeyHash(hashToken(key), true);
+  const row = await invitationLocks(trx).byKeyHash(hashToken(key));
   if (!row) throw notFound('Invitation');
   requirePending(row);
   return row;

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { serviceById } from '../products/services.js';
+import { serviceById } from '../products/index.js';
 import type { Invitation } from './invitations.schemas.js';
 import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
 

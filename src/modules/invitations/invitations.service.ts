@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
-import type { InvitationPermission, RoleType } from '../../db/types.js';
+import type { Database, RoleType } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
-import { membershipOf, requireMember, requireRole, type Membership } from '../../shared/access.js';
 import { AppError, fieldError, invalidField, notFound, validationFailed } from '../../shared/errors.js';
 import type { Principal } from '../../shared/principal.js';
-import { checkProductPermissions, type Permission } from '../../shared/product-permissions.js';
 import { hashToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
-import { findLanguageByLocale, languages } from '../reference/catalogues.js';
+import { isUniqueViolation } from '../../shared/unique-violation.js';
+import { membershipOf, requireMember, requireRole, type Membership } from '../accounts/index.js';
+import { checkProductPermissions, type Permission } from '../products/index.js';
+import { findLanguageByLocale, languages } from '../reference/index.js';
 import { mailInvitation } from './invitations.mail.js';
 import { presentInvitation, presentInvitations } from './invitations.presenter.js';
-import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
+import { invitationLocks, invitationsRepository, type InvitationRow } from './invitations.repository.js';
 import type { CreateInvitationInput, Invitation, PatchInvitationInput } from './invitations.schemas.js';
 
 export const INVITATION_TTL_S = 30 * 24 * 3600;
@@ -19,8 +21,6 @@ export const RESEND_INTERVAL_S = 60;
 
 /** 32 random bytes, URL-safe: the secret of url_accept. */
 const newKey = () => randomBytes(32).toString('base64url');
-
-export const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
 
 const rateLimited = (retryAfter: number) =>
   new AppError('invitation_sending_rate_limit_reached', 'This invitation was sent less than a minute ago; try again later', { retry_after: retryAfter });
@@ -52,7 +52,7 @@ function splitPermissions(p: CreateInvitationInput['permissions']) {
 }
 
 export function invitationsService(db: Db, publicUrl: () => string) {
-  async function createIn(trx: Executor, caller: Principal, accountId: number, input: CreateInvitationInput) {
+  async function createIn(trx: Transaction<Database>, caller: Principal, accountId: number, input: CreateInvitationInput) {
     const repo = invitationsRepository(trx);
     const m = await membershipOf(trx, accountId, caller.user.id);
     requireRole(m, 'admin', 'invite users');
@@ -69,11 +69,11 @@ export function invitationsService(db: Db, publicUrl: () => string) {
       email: input.email, first_name: input.first_name, last_name: input.last_name, locale: input.locale,
       language_id: findLanguageByLocale(input.locale)!.id, role_type: input.role_type, strict: input.strict ?? true,
       silent: input.silent ?? false, has_billing: billing, has_billing_mailing: input.notifications?.billing ?? false,
-      has_mailing: input.notifications?.products ?? false, permissions: products as InvitationPermission[], team_ids: teamIds,
+      has_mailing: input.notifications?.products ?? false, permissions: products, team_ids: teamIds,
       invited_by_id: caller.user.id, sent_at: now, updated_at: now, expired_at: now + INVITATION_TTL_S,
     };
     // Inviting an address again re-sends its pending invitation, with the new details.
-    const pending = await repo.findPendingByEmail(accountId, input.email);
+    const pending = await invitationLocks(trx).pendingByEmail(accountId, input.email);
     if (pending && now - pending.sent_at < RESEND_INTERVAL_S) throw rateLimited(pending.sent_at + RESEND_INTERVAL_S - now);
     const key = pending?.key ?? newKey();
     const row = pending
@@ -83,9 +83,18 @@ export function invitationsService(db: Db, publicUrl: () => string) {
     return presentInvitation(trx, publicUrl(), row);
   }
 
-  async function adminFind(trx: Executor, caller: Principal, accountId: number, id: number, action: string, lock = false) {
+  /** An administrator's view of one invitation of the organisation. */
+  async function adminFind(db: Executor, caller: Principal, accountId: number, id: number, action: string) {
+    const m = await requireMember(db, accountId, caller.user.id, 'admin', action);
+    const row = await invitationsRepository(db).find(accountId, id);
+    if (!row) throw notFound('Invitation');
+    return { m, row };
+  }
+
+  /** The same, the row locked for the change the administrator makes. */
+  async function adminLock(trx: Transaction<Database>, caller: Principal, accountId: number, id: number, action: string) {
     const m = await requireMember(trx, accountId, caller.user.id, 'admin', action);
-    const row = await invitationsRepository(trx).find(accountId, id, lock);
+    const row = await invitationLocks(trx).ofAccount(accountId, id);
     if (!row) throw notFound('Invitation');
     return { m, row };
   }
@@ -108,7 +117,7 @@ export function invitationsService(db: Db, publicUrl: () => string) {
 
     update(caller: Principal, accountId: number, id: number, input: PatchInvitationInput): Promise<Invitation> {
       return inTransaction(db, async (trx) => {
-        const { m, row } = await adminFind(trx, caller, accountId, id, 'change invitations', true);
+        const { m, row } = await adminLock(trx, caller, accountId, id, 'change invitations');
         guardOwnerRole(m, row.role_type, input.role_type);
         requirePending(row);
         if (input.team_ids) await checkTeams(trx, accountId, input.team_ids, 'team_ids');
@@ -118,7 +127,7 @@ export function invitationsService(db: Db, publicUrl: () => string) {
         const { language_id: _l, permissions, ...flags } = input;
         const changes = {
           ...flags,
-          ...(permissions ? { permissions: permissions as InvitationPermission[] } : {}),
+          ...(permissions ? { permissions } : {}),
           ...(language ? { language_id: language.id, locale: language.locale } : {}),
         };
         if (!Object.keys(changes).length) return presentInvitation(trx, publicUrl(), row);
@@ -128,7 +137,7 @@ export function invitationsService(db: Db, publicUrl: () => string) {
 
     cancel(caller: Principal, accountId: number, id: number): Promise<true> {
       return inTransaction(db, async (trx) => {
-        const { row } = await adminFind(trx, caller, accountId, id, 'cancel invitations', true);
+        const { row } = await adminLock(trx, caller, accountId, id, 'cancel invitations');
         if (row.status !== 'pending') requirePending(row);
         await invitationsRepository(trx).update(id, { status: 'cancelled', updated_at: nowSeconds() });
         return true as const;

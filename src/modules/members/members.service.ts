@@ -2,15 +2,15 @@ import type { Transaction } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { Database, RoleType } from '../../db/types.js';
-import { membershipOf, type Membership } from '../../shared/access.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
 import { notify } from '../../shared/outbox.js';
-import { type ListParams } from '../../shared/pagination.js';
-import { applyProductPermissions, revokeProductRights, type Permission } from '../../shared/product-permissions.js';
+import type { ListParams } from '../../shared/pagination.js';
 import type { UserRow } from '../../shared/principal.js';
 import { nowSeconds } from '../../shared/time.js';
 import { displayName } from '../../shared/user-summary.js';
-import { membersRepository, type ListFilter, type UserOrPendingRow } from './members.repository.js';
+import { membershipOf, type Membership } from '../accounts/index.js';
+import { applyProductPermissions, revokeProductRights, type Permission } from '../products/index.js';
+import { membersRepository, type ListFilter, type MemberSortField, type UserOrPendingRow } from './members.repository.js';
 import { presentAccountUser, type AccountUser } from './members.presenter.js';
 import { loadRelated } from './members.relations.js';
 import { checkHandOver, checkPatch, checkRemaining, checkRemoval } from './members.rules.js';
@@ -35,7 +35,7 @@ async function lockAsMember(trx: Transaction<Database>, accountId: number, userI
   return { org, caller };
 }
 
-async function targetOf(trx: Executor, accountId: number, userId: number): Promise<MemberState> {
+async function targetOf(trx: Transaction<Database>, accountId: number, userId: number): Promise<MemberState> {
   const [target] = await membershipRepository(trx).members(accountId, [userId]);
   if (!target) throw notFound('User');
   return target;
@@ -53,7 +53,7 @@ export function membersService(db: Db, publicUrl: () => string) {
   }
 
   /** Removes memberships already checked, with the rights and teams they carried. */
-  async function removeAll(trx: Executor, accountId: number, userIds: number[]) {
+  async function removeAll(trx: Transaction<Database>, accountId: number, userIds: number[]) {
     const repo = membershipRepository(trx);
     for (const id of userIds) {
       await revokeProductRights(trx, accountId, id);
@@ -63,13 +63,9 @@ export function membersService(db: Db, publicUrl: () => string) {
 
   return {
     /** Any member lists the organisation's members and pending invitees. */
-    async list(caller: UserRow, accountId: number, filter: ListFilter, params: ListParams, wanted: Set<MemberRelation>) {
+    async list(caller: UserRow, accountId: number, filter: ListFilter, params: ListParams<MemberSortField>, wanted: Set<MemberRelation>) {
       await membershipOf(db, accountId, caller.id);
-      const repo = membersRepository(db);
-      const now = nowSeconds();
-      const total = await repo.count(accountId, filter, now);
-      if (params.totalOnly) return { items: [], total };
-      const rows = await repo.list(accountId, filter, now, params);
+      const { items: rows, total } = await membersRepository(db).list(accountId, filter, nowSeconds(), params);
       const rel = await loadRelated(db, accountId, rows, wanted);
       return { items: rows.map((r) => presentAccountUser(publicUrl(), r, rel)), total };
     },

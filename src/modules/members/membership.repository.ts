@@ -1,5 +1,5 @@
-import type { Executor } from '../../db/database.js';
-import type { RoleType } from '../../db/types.js';
+import type { Transaction } from 'kysely';
+import type { Database, RoleType } from '../../db/types.js';
 
 // The writes of membership changes. Every function takes the transaction that holds the
 // organisation's row lock (see lockOrganisation), so the counts it reads are the ones it acts on.
@@ -20,7 +20,7 @@ export interface MemberChanges {
   has_billing_mailing?: boolean;
 }
 
-export function membershipRepository(trx: Executor) {
+export function membershipRepository(trx: Transaction<Database>) {
   return {
     /**
      * Serialises every membership change of one organisation; returns its name. NO KEY UPDATE

@@ -1,7 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { UsersTable } from '../../db/types.js';
 import { fieldError, type FieldError } from '../../shared/errors.js';
-import { countries, findLanguageByLocale, findTimezoneByName, languages, LOCALES, timezones } from '../reference/catalogues.js';
+import { countries, findLanguageByLocale, findTimezoneByName, languages, LOCALES, timezones } from '../reference/index.js';
 
 export interface ProfileInput {
   firstname?: string;

@@ -2,7 +2,7 @@ import type { Static } from 'typebox';
 import type { UserRow } from '../../shared/principal.js';
 import { avatarUrl, displayName } from '../../shared/user-summary.js';
 import type { EmailSchema, PhoneSchema, SessionSchema } from './profile.schemas.js';
-import { countries, languages, timezones } from '../reference/catalogues.js';
+import { countries, languages, timezones } from '../reference/index.js';
 
 export { avatarUrl };
 

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { Id, Nullable, Timestamp, StringEnum } from '../../shared/schemas.js';
 import { UserSummarySchema } from '../../shared/user-summary.js';
 import { WithQuery } from '../../shared/with.js';
-import { CountrySchema, LanguageSchema, TimezoneSchema } from '../reference/reference.schemas.js';
+import { CountrySchema, LanguageSchema, TimezoneSchema } from '../reference/index.js';
 
 export const ContactType = StringEnum(['personal', 'professional', 'other']);
 

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database, ProductRight } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
@@ -74,12 +74,6 @@ export function teamsRepository(db: Executor) {
 
     find: (accountId: number, teamId: number) => selectTeams(db, accountId).where('teams.id', '=', teamId).executeTakeFirst(),
 
-    /** The bare row, locked for the rest of the transaction (`share`: others may read-lock it too). */
-    lock(accountId: number, teamId: number, mode: 'update' | 'share') {
-      const q = db.selectFrom('teams').select(['id', 'name', 'owned_by_id']).where('account_id', '=', accountId).where('id', '=', teamId);
-      return (mode === 'update' ? q.forUpdate() : q.forShare()).executeTakeFirst();
-    },
-
     /** Another team of the organisation with this name, whatever the case. */
     async nameTaken(accountId: number, name: string, exceptId?: number) {
       let q = db.selectFrom('teams').select('id').where('account_id', '=', accountId).where(sql`lower(name)`, '=', name.toLowerCase());
@@ -126,13 +120,6 @@ export function teamsRepository(db: Executor) {
         .execute();
     },
 
-    /** Which of these users belong to the organisation; their membership rows stay share-locked. */
-    async membersAmong(accountId: number, userIds: number[]) {
-      const rows = await db.selectFrom('account_members').select('user_id')
-        .where('account_id', '=', accountId).where('user_id', 'in', userIds).forShare().execute();
-      return new Set(rows.map((r) => r.user_id));
-    },
-
     addMembers(teamId: number, userIds: number[]) {
       return db.insertInto('team_members').values(userIds.map((user_id) => ({ team_id: teamId, user_id })))
         .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()).execute();
@@ -170,3 +157,21 @@ export function teamsRepository(db: Executor) {
   };
 }
 export type TeamsRepository = ReturnType<typeof teamsRepository>;
+
+/** Row locks of a team and of memberships, held until the transaction ends. */
+export function teamLocks(trx: Transaction<Database>) {
+  return {
+    /** The bare row, locked for the rest of the transaction (`share`: others may read-lock it too). */
+    team(accountId: number, teamId: number, mode: 'update' | 'share') {
+      const q = trx.selectFrom('teams').select(['id', 'name', 'owned_by_id']).where('account_id', '=', accountId).where('id', '=', teamId);
+      return (mode === 'update' ? q.forUpdate() : q.forShare()).executeTakeFirst();
+    },
+
+    /** Which of these users belong to the organisation; their membership rows stay share-locked. */
+    async membersAmong(accountId: number, userIds: number[]) {
+      const rows = await trx.selectFrom('account_members').select('user_id')
+        .where('account_id', '=', accountId).where('user_id', 'in', userIds).forShare().execute();
+      return new Set(rows.map((r) => r.user_id));
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listResult } from '../../shared/pagination.js';
+import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
 import {
@@ -13,7 +14,7 @@ const tags = ['Accounts > Teams'];
 
 export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = teamsService(app.db, () => app.publicUrl);
-  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
+  const caller = (req: Parameters<typeof principalOf>[0]) => principalOf(req).user.id;
 
   app.get('/1/accounts/:account/teams', {
     config,

@@ -1,14 +1,16 @@
-import type { Db, Executor } from '../../db/database.js';
-import type { ProductRight } from '../../db/types.js';
+import type { Transaction } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database, ProductRight } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
-import { atLeast, membershipOf, requireRole, type Membership } from '../../shared/access.js';
 import { accessDenied, AppError, fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
+import { isUniqueViolation } from '../../shared/unique-violation.js';
 import { parseWith } from '../../shared/with.js';
-import { SERVICE_IDS, serviceById } from '../products/services.js';
+import { atLeast, membershipOf, requireRole, type Membership } from '../accounts/index.js';
+import { SERVICE_IDS, serviceById } from '../products/index.js';
 import { presentTeams, presentTeamUsers } from './teams.presenter.js';
-import { TEAM_SORTABLE, TEAM_USER_SORTABLE, teamsRepository } from './teams.repository.js';
+import { TEAM_SORTABLE, TEAM_USER_SORTABLE, teamLocks, teamsRepository } from './teams.repository.js';
 import {
   TEAM_RELATIONS, type CreateTeamInput, type ServiceEntryInput, type TeamFilters, type TeamsQueryInput,
   type TeamUsersQueryInput, type UpdateTeamInput,
@@ -45,7 +47,6 @@ function permissionsOf(services: ServiceEntryInput[]): { perms: Permission[]; er
   return { perms: [...seen.values()], errors };
 }
 
-const uniqueViolation = (err: unknown) => (err as { code?: unknown })?.code === '23505';
 const nameConflict = () => new AppError('object_already_exists', 'A team with this name already exists in the organisation', { attribute: 'name' });
 
 /** Runs a team write; the unique index's refusal (a concurrent twin) is the same 409 as the check's. */
@@ -53,7 +54,7 @@ async function writing<T>(db: Db, fn: Parameters<typeof inTransaction<T>>[1]): P
   try {
     return await inTransaction(db, fn);
   } catch (err) {
-    if (uniqueViolation(err)) throw nameConflict();
+    if (isUniqueViolation(err)) throw nameConflict();
     throw err;
   }
 }
@@ -68,9 +69,9 @@ export function teamsService(db: Db, publicUrl: () => string) {
   }
 
   /** Field checks shared by create and update: the owner must be a member, services must exist. */
-  async function checkFields(trx: Executor, accountId: number, body: UpdateTeamInput, teamId?: number) {
+  async function checkFields(trx: Transaction<Database>, accountId: number, body: UpdateTeamInput, teamId?: number) {
     const { perms, errors } = permissionsOf(body.permissions?.services ?? []);
-    if (body.owned_by_id !== undefined && !(await teamsRepository(trx).membersAmong(accountId, [body.owned_by_id])).size) {
+    if (body.owned_by_id !== undefined && !(await teamLocks(trx).membersAmong(accountId, [body.owned_by_id])).size) {
       errors.unshift(fieldError('owned_by_id', 'exists', 'The owner must be a member of the organisation'));
     }
     if (errors.length) throw validationFailed(errors);
@@ -114,7 +115,7 @@ export function teamsService(db: Db, publicUrl: () => string) {
       const m = await membershipOf(db, accountId, userId);
       await writing(db, async (trx) => {
         const t = teamsRepository(trx);
-        const team = await t.lock(accountId, teamId, 'update');
+        const team = await teamLocks(trx).team(accountId, teamId, 'update');
         if (!team) throw notFound('Team');
         requireManager(m, team, 'change this team');
         // The permissions reach products: a normal user owning a team may not widen them.
@@ -146,11 +147,12 @@ export function teamsService(db: Db, publicUrl: () => string) {
       const m = await membershipOf(db, accountId, userId);
       await inTransaction(db, async (trx) => {
         const t = teamsRepository(trx);
-        const team = await t.lock(accountId, teamId, 'share');
+        const locks = teamLocks(trx);
+        const team = await locks.team(accountId, teamId, 'share');
         if (!team) throw notFound('Team');
         requireManager(m, team, 'add users to this team');
         const ids = [...new Set(userIds)];
-        const members = await t.membersAmong(accountId, ids);
+        const members = await locks.membersAmong(accountId, ids);
         const strangers = ids.filter((id) => !members.has(id));
         if (strangers.length) {
           throw validationFailed([fieldError('user_ids', 'exists', `Not members of the organisation: ${strangers.join(', ')}`)]);
@@ -163,11 +165,10 @@ export function teamsService(db: Db, publicUrl: () => string) {
     async removeUsers(userId: number, accountId: number, teamId: number, userIds: number[]): Promise<true> {
       const m = await membershipOf(db, accountId, userId);
       await inTransaction(db, async (trx) => {
-        const t = teamsRepository(trx);
-        const team = await t.lock(accountId, teamId, 'share');
+        const team = await teamLocks(trx).team(accountId, teamId, 'share');
         if (!team) throw notFound('Team');
         requireManager(m, team, 'remove users from this team');
-        await t.removeMembers(teamId, [...new Set(userIds)]);
+        await teamsRepository(trx).removeMembers(teamId, [...new Set(userIds)]);
       });
       return true;
     },
