@@ -56,7 +56,8 @@ export interface TagRow {
   product_count: number;
 }
 
-export function accountsRepository(db: Executor) {
+/** The account object: the organisations as their member sees them, their addresses and tags. */
+function accountObjects(db: Executor) {
   return {
     /** A page of the organisations `userId` belongs to, and how many they are. */
     list(userId: number, now: number, p: ListParams<keyof typeof ACCOUNT_SORT>) {
@@ -85,7 +86,12 @@ export function accountsRepository(db: Executor) {
         .orderBy('t.id')
         .execute();
     },
+  };
+}
 
+/** Changing an organisation's details; what it holds (products per service, teams). */
+function accountDetails(db: Executor) {
+  return {
     /** Whether anything was ever billed: an invoice, a payment or a prepaid movement. */
     async billed(accountId: number): Promise<boolean> {
       const found = await db.selectFrom('invoices').select('id').where('account_id', '=', accountId)
@@ -127,6 +133,8 @@ export function accountsRepository(db: Executor) {
         .execute(),
   };
 }
+
+export const accountsRepository = (db: Executor) => ({ ...accountObjects(db), ...accountDetails(db) });
 
 /** Row locks of the organisation, held until the transaction ends. */
 export function accountLocks(trx: Transaction<Database>) {

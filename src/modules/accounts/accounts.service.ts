@@ -48,9 +48,7 @@ function accountChanges(patch: AccountPatch, errors: FieldError[]): Updateable<A
   patch.addresses?.forEach((a, i) => {
     if (!countries.find(a.country_id)) errors.push(fieldError(`addresses.${i}.country_id`, 'exists', 'Unknown country'));
   });
-  // Each key is a column and each value was typed by the body's schema as that column is;
-  // the loop over SIMPLE_FIELDS is what TypeScript cannot follow.
-  return changes as Updateable<AccountsTable>;
+  return changes;
 }
 
 const addressRow = (a: Address) => ({

@@ -96,14 +96,14 @@ export function acceptanceService(db: Db) {
     /** Accepts in one transaction: the invitation row is locked, so a second acceptance finds it accepted. */
     async accept(key: string, who: Acceptor) {
       // Hashed before the transaction: argon2 is slow and the row lock should not wait for it.
-      const passwordHash = 'person' in who ? await newcomerPassword(who.person) : undefined;
+      const joiner = 'person' in who ? { person: who.person, passwordHash: await newcomerPassword(who.person) } : who;
       try {
         return await inTransaction(db, async (trx) => {
           const row = await openInvitation(trx, key);
           const now = nowSeconds();
-          const joined = 'principal' in who
-            ? { userId: await signedInUser(trx, row, who.principal), token: undefined }
-            : await newcomer(trx, row, who.person, passwordHash!, now);
+          const joined = 'principal' in joiner
+            ? { userId: await signedInUser(trx, row, joiner.principal), token: undefined }
+            : await newcomer(trx, row, joiner.person, joiner.passwordHash, now);
           await join(trx, row, joined.userId, now);
           return { account_id: row.account_id, user_id: joined.userId, role_type: row.role_type, ...(joined.token ? { token: joined.token } : {}) };
         });

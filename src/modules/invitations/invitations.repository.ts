@@ -17,8 +17,8 @@ type InvitationChanges = Omit<Updateable<InvitationsTable>, 'permissions' | 'tea
 const jsonb = (v: unknown) => sql<string>`${JSON.stringify(v)}::jsonb`;
 const intArray = (ids: number[]) => sql<number[]>`${`{${ids.join(',')}}`}::integer[]`;
 
-function encode<T extends { permissions?: InvitationPermission[]; team_ids?: number[] }>(row: T) {
-  const { permissions, team_ids, ...rest } = row;
+/** The changes as columns: the two typed literals only for the fields that change. */
+function encodeChanges({ permissions, team_ids, ...rest }: InvitationChanges) {
   return {
     ...rest,
     ...(permissions !== undefined ? { permissions: jsonb(permissions) } : {}),
@@ -45,11 +45,12 @@ export function invitationLocks(trx: Transaction<Database>) {
 
 export function invitationsRepository(db: Executor) {
   return {
-    insert: (row: NewInvitation) =>
-      db.insertInto('invitations').values(encode(row) as Insertable<InvitationsTable>).returning(COLUMNS).executeTakeFirstOrThrow(),
+    insert: ({ permissions, team_ids, ...rest }: NewInvitation) =>
+      db.insertInto('invitations').values({ ...rest, permissions: jsonb(permissions), team_ids: intArray(team_ids) })
+        .returning(COLUMNS).executeTakeFirstOrThrow(),
 
     update: (id: number, changes: InvitationChanges) =>
-      db.updateTable('invitations').set(encode(changes) as Updateable<InvitationsTable>).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow(),
+      db.updateTable('invitations').set(encodeChanges(changes)).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow(),
 
     /** One invitation of the organisation; a foreign one is simply not found. */
     find: (accountId: number, id: number) => ofAccount(db, accountId, id).executeTakeFirst(),

@@ -138,8 +138,8 @@ export function membersRepository(db: Executor) {
 
     /** One member as the list shows them; undefined when the user is not a member. */
     async findMember(accountId: number, userId: number) {
-      const row = await membersBranch(db, accountId, { user_ids: [userId] }).executeTakeFirst();
-      return row as UserOrPendingRow | undefined;
+      const row: UserOrPendingRow | undefined = await membersBranch(db, accountId, { user_ids: [userId] }).executeTakeFirst();
+      return row;
     },
 
     /** Teams of the organisation the given users belong to, by user. */
@@ -176,7 +176,7 @@ export function membersRepository(db: Executor) {
       if (!ids.length) return Promise.resolve([]);
       return db.selectFrom('invitations')
         .select(['id', 'status', 'strict', 'silent', 'locale', 'invited_by_id', 'sent_at', 'created_at', 'expired_at', 'team_ids', 'permissions'])
-        .where('account_id', '=', accountId).where('id', 'in', ids).execute() as Promise<InvitationRow[]>;
+        .where('account_id', '=', accountId).where('id', 'in', ids).execute();
     },
 
     /** Pending invitations of this organisation addressed to the given emails. */

@@ -50,6 +50,13 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
     },
   }, async (req) => ok(await service.get(principalOf(req).user, req.params.account, req.params.user, parseWith(req.query.with, MEMBER_RELATIONS))));
 
+  membershipChangeRoutes(app, service);
+};
+
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** The routes that change memberships: roles and rights, removals, leaving, the legal responsible. */
+function membershipChangeRoutes(app: App, service: ReturnType<typeof membersService>) {
   app.patch('/2/accounts/:account/users/:user', {
     config,
     schema: {
@@ -91,4 +98,4 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       params: AccountParams, body: LegalResponsibleBody, response: { 200: TrueEnvelope },
     },
   }, async (req) => ok(await service.handOver(principalOf(req).user, req.params.account, req.body.user_id, req.body.previous_role)));
-};
+}

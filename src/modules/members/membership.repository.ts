@@ -27,9 +27,8 @@ export function membershipRepository(trx: Transaction<Database>) {
      * conflicts with itself but not with the key-share locks that inserting rows which refer
      * to the organisation takes, so other modules never wait on (or deadlock with) it.
      */
-    async lockOrganisation(accountId: number) {
-      return trx.selectFrom('accounts').select(['id', 'name']).where('id', '=', accountId).forNoKeyUpdate().executeTakeFirst();
-    },
+    lockOrganisation: (accountId: number) =>
+      trx.selectFrom('accounts').select(['id', 'name']).where('id', '=', accountId).forNoKeyUpdate().executeTakeFirst(),
 
     /** The members among `userIds`, with what notifications need. */
     members(accountId: number, userIds: number[]): Promise<MemberState[]> {

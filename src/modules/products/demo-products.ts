@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import { nowSeconds } from '../../shared/time.js';
 import { productsRepository } from './products.repository.js';
-import { serviceByName, type ServiceName } from './services.js';
+import { serviceNamed, type ServiceName } from './services.js';
 
 // What a newcomer finds in the first-start administrator's organisation: one product of each
 // common kind, expiring at staggered dates so the renewal lists have something due soon.
@@ -47,8 +47,7 @@ export async function createDemoProducts(trx: Executor, accountId: number, admin
   const currency = await repo.currencyOf(accountId);
   const now = nowSeconds();
   return repo.insert(DEMO_PRODUCTS.map((d) => ({
-    // Every DEMO_PRODUCTS service is a ServiceName, so the catalogue has it.
-    account_id: accountId, service_id: serviceByName(d.service)!.id, service_name: d.service,
+    account_id: accountId, service_id: serviceNamed(d.service).id, service_name: d.service,
     customer_name: d.customer_name, internal_name: d.internal_name, fqdn: d.fqdn, description: d.description,
     admin_user_id: adminUserId, renewal_periods: d.renewal_periods, price_per_month: d.price_per_month, currency,
     created_at: now, expired_at: now + d.expiresInDays * DAY,

@@ -2,7 +2,7 @@ import type { Executor } from '../../db/database.js';
 import type { ProductRight } from '../../db/types.js';
 import { fieldError, validationFailed, type FieldError } from '../../shared/errors.js';
 import { productRightsRepository, type RightFlags } from './product-rights.repository.js';
-import { PRODUCT_RIGHTS, type Permission } from './products.schemas.js';
+import type { Permission } from './products.schemas.js';
 import { serviceById } from './services.js';
 
 // Product rights as upstream's invitations and members carry them: per service, either one

@@ -78,8 +78,7 @@ function visible(db: Executor, c: ProductCriteria) {
   if (c.serviceIds) q = c.serviceIds.length ? q.where('p.service_id', 'in', c.serviceIds) : q.where((eb) => eb.val(false));
   if (c.excludedServiceIds?.length) q = q.where('p.service_id', 'not in', c.excludedServiceIds);
   const kinds = c.expirations;
-  // The builder here also knows the joined m and cr; `expiring` reads only p's columns.
-  if (kinds?.length) q = q.where((eb) => expiring(eb as unknown as Eb, kinds, c.now));
+  if (kinds?.length) q = q.where((eb) => expiring(eb, kinds, c.now));
   if (c.tagIds?.length) {
     const tagIds = c.tagIds;
     q = q.where((eb) => eb.exists(
@@ -89,7 +88,8 @@ function visible(db: Executor, c: ProductCriteria) {
   return q;
 }
 
-export function productsRepository(db: Executor) {
+/** The products themselves: a page of a list, and inserting some. */
+function productRows(db: Executor) {
   return {
     /** One page, with the caller's role and own rights, the parent's service and the admin's id; and the count. */
     list(c: ProductCriteria, p: ListParams<ProductSortField>) {
@@ -112,6 +112,21 @@ export function productsRepository(db: Executor) {
       return pageOf(count, rows, p, PRODUCT_SORT, sql.ref('p.id'));
     },
 
+    currencyOf: async (accountId: number) =>
+      (await db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow()).currency,
+
+    /** Inserts the products; their ids in insertion order (serial ids follow the VALUES order). */
+    async insert(rows: Insertable<ProductsTable>[]) {
+      const inserted = await db.insertInto('products').values(rows).returning('id').execute();
+      // Sorting does not rely on RETURNING's order.
+      return inserted.map((r) => r.id).sort((a, b) => a - b);
+    },
+  };
+}
+
+/** What a page of products shows beside each: its tags, the rights members hold, its admin. */
+function productRelations(db: Executor) {
+  return {
     tags(productIds: number[]) {
       return db
         .selectFrom('product_tags as pt')
@@ -147,18 +162,10 @@ export function productsRepository(db: Executor) {
     users(ids: number[]) {
       return db.selectFrom('users').select(['id', 'email', 'first_name', 'last_name']).where('id', 'in', ids).execute();
     },
-
-    currencyOf: async (accountId: number) =>
-      (await db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow()).currency,
-
-    /** Inserts the products; their ids in insertion order (serial ids follow the VALUES order). */
-    async insert(rows: Insertable<ProductsTable>[]) {
-      const inserted = await db.insertInto('products').values(rows).returning('id').execute();
-      // Sorting does not rely on RETURNING's order.
-      return inserted.map((r) => r.id).sort((a, b) => a - b);
-    },
   };
 }
+
+export const productsRepository = (db: Executor) => ({ ...productRows(db), ...productRelations(db) });
 
 export type ProductsRepository = ReturnType<typeof productsRepository>;
 export type ProductRow = Awaited<ReturnType<ProductsRepository['list']>>['items'][number];

@@ -11,7 +11,7 @@ import {
   PRODUCT_RELATIONS,
   type AccountProductsQueryInput, type Product, type ProductFilter, type ProductRelation, type ProductsQueryInput,
 } from './products.schemas.js';
-import { serviceByName } from './services.js';
+import { serviceNamed } from './services.js';
 
 const DEFAULT_SORT: Sort<ProductSortField>[] = [{ field: 'id', dir: 'asc' }];
 
@@ -22,8 +22,7 @@ function serviceIdsOf(f: ProductFilter): number[] | undefined {
   const sets: number[][] = [];
   if (f.service_id !== undefined) sets.push([f.service_id]);
   if (f.service_ids?.length) sets.push(f.service_ids);
-  // The schema admits only the catalogue's names, so every one is found.
-  if (f.service_names?.length) sets.push(f.service_names.map((n) => serviceByName(n)!.id));
+  if (f.service_names?.length) sets.push(f.service_names.map((n) => serviceNamed(n).id));
   if (!sets.length) return undefined;
   return sets.reduce((acc, s) => acc.filter((id) => s.includes(id)));
 }

@@ -64,7 +64,8 @@ const USER_SORT = {
 } satisfies SortColumns<string>;
 export const TEAM_USER_SORTABLE = sortFields(USER_SORT);
 
-export function teamsRepository(db: Executor) {
+/** The teams themselves and the services their permissions name. */
+function teamRows(db: Executor) {
   return {
     list(accountId: number, f: TeamFilters, search: string | undefined, p: ListParams<keyof typeof TEAM_SORT>) {
       const count = filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search)
@@ -102,7 +103,12 @@ export function teamsRepository(db: Executor) {
       return db.selectFrom('team_permissions').select(['team_id', 'service_id', 'rights']).where('team_id', 'in', teamIds)
         .orderBy('service_id').orderBy('rights').execute();
     },
+  };
+}
 
+/** Who is in which team: the members of the organisation only. */
+function teamUsers(db: Executor) {
+  return {
     usersByIds(ids: number[]) {
       if (!ids.length) return Promise.resolve([]);
       return db.selectFrom('users').select(USER_SUMMARY_COLUMNS).where('id', 'in', ids).execute();
@@ -156,6 +162,7 @@ export function teamsRepository(db: Executor) {
     },
   };
 }
+export const teamsRepository = (db: Executor) => ({ ...teamRows(db), ...teamUsers(db) });
 export type TeamsRepository = ReturnType<typeof teamsRepository>;
 
 /** Row locks of a team and of memberships, held until the transaction ends. */
