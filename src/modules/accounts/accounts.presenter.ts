@@ -1,8 +1,8 @@
 import { groupBy } from '../../shared/group-by.js';
 import { nowSeconds } from '../../shared/time.js';
 import type { Static } from 'typebox';
-import { atLeast } from '../../shared/access.js';
-import { countries, languages } from '../reference/catalogues.js';
+import { countries, languages } from '../reference/index.js';
+import { atLeast } from './access.js';
 import type { AccountRow, AddressRow, TagRow } from './accounts.repository.js';
 import type { AccountSchema } from './accounts.schemas.js';
 

@@ -1,8 +1,8 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { AccountAddressesTable, AccountsTable } from '../../db/types.js';
-import type { Sort } from '../../shared/pagination.js';
-import { productVisible } from './visibility.js';
+import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import type { AccountAddressesTable, AccountsTable, Database } from '../../db/types.js';
+import type { ListParams } from '../../shared/pagination.js';
 
 const ACCOUNT_COLUMNS = [
   'a.id', 'a.name', 'a.currency', 'a.legal_entity_type', 'a.timezone', 'a.locale', 'a.language_id', 'a.website', 'a.phone',
@@ -11,9 +11,21 @@ const ACCOUNT_COLUMNS = [
 ] as const;
 const ADDRESS_COLUMNS = ['id', 'account_id', 'street', 'street2', 'zip', 'city', 'country_id', 'type', 'for_invoice', 'created_at'] as const;
 
-export const ACCOUNT_SORTS = ['id', 'name', 'created_at'] as const;
 // Names sort case-insensitively, the same on every database whatever its collation.
-const SORT_EXPRESSION = { id: sql.ref('a.id'), name: sql`lower(a.name)`, created_at: sql.ref('a.created_at') };
+const ACCOUNT_SORT = { id: sql.ref('a.id'), name: sql`lower(a.name)`, created_at: sql.ref('a.created_at') } satisfies SortColumns<string>;
+export const ACCOUNT_SORTS = sortFields(ACCOUNT_SORT);
+
+/**
+ * SQL condition: the product `p` is one the user `userId` may see in the organisation `m`
+ * (the user's account_members row). Owners and admins see every product; a normal member
+ * only those on which they hold at least one right (as the products module decides).
+ */
+export function productVisible(userId: number, product = 'p', member = 'm'): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(`${member}.role_type`)} IN ('owner', 'admin') OR EXISTS (
+    SELECT 1 FROM product_rights r
+    WHERE r.product_id = ${sql.ref(`${product}.id`)} AND r.user_id = ${userId}
+      AND (r.technical OR r.statistic OR r."check" OR r.sale)))`;
+}
 
 /**
  * The organisations `userId` belongs to, each with the caller's membership and the counts the
@@ -44,19 +56,13 @@ export interface TagRow {
   product_count: number;
 }
 
-export function accountsRepository(db: Executor) {
+/** The account object: the organisations as their member sees them, their addresses and tags. */
+function accountObjects(db: Executor) {
   return {
-    async list(userId: number, now: number, sort: Sort[], offset: number, limit: number | undefined): Promise<AccountRow[]> {
-      let q = memberAccounts(db, userId, now);
-      for (const s of sort) q = q.orderBy(SORT_EXPRESSION[s.field as keyof typeof SORT_EXPRESSION], s.dir);
-      q = q.orderBy('a.id').offset(offset);
-      if (limit !== undefined) q = q.limit(limit);
-      return q.execute();
-    },
-
-    async count(userId: number): Promise<number> {
-      const row = await db.selectFrom('account_members').select(sql<number>`count(*)::int`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
-      return row.n;
+    /** A page of the organisations `userId` belongs to, and how many they are. */
+    list(userId: number, now: number, p: ListParams<keyof typeof ACCOUNT_SORT>) {
+      const count = db.selectFrom('account_members').select(sql<number>`count(*)::int`.as('total')).where('user_id', '=', userId);
+      return pageOf(count, memberAccounts(db, userId, now), p, ACCOUNT_SORT, sql.ref('a.id'));
     },
 
     /** One organisation as its member `userId` sees it; undefined when they are not a member. */
@@ -80,11 +86,12 @@ export function accountsRepository(db: Executor) {
         .orderBy('t.id')
         .execute();
     },
+  };
+}
 
-    /** The organisation's currency, its row locked against orders and payments. */
-    lockCurrency: (accountId: number) =>
-      db.selectFrom('accounts').select('currency').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirstOrThrow(),
-
+/** Changing an organisation's details; what it holds (products per service, teams). */
+function accountDetails(db: Executor) {
+  return {
     /** Whether anything was ever billed: an invoice, a payment or a prepaid movement. */
     async billed(accountId: number): Promise<boolean> {
       const found = await db.selectFrom('invoices').select('id').where('account_id', '=', accountId)
@@ -124,5 +131,16 @@ export function accountsRepository(db: Executor) {
         .orderBy(sql`lower(t.name)`)
         .orderBy('t.id')
         .execute(),
+  };
+}
+
+export const accountsRepository = (db: Executor) => ({ ...accountObjects(db), ...accountDetails(db) });
+
+/** Row locks of the organisation, held until the transaction ends. */
+export function accountLocks(trx: Transaction<Database>) {
+  return {
+    /** The organisation's currency, its row locked against orders and payments. */
+    currency: (accountId: number) =>
+      trx.selectFrom('accounts').select('currency').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirstOrThrow(),
   };
 }

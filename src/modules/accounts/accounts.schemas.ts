@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { ListQuery } from '../../shared/pagination.js';
 import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
 import { WithQuery } from '../../shared/with.js';
-import { CountrySchema } from '../reference/reference.schemas.js';
+import { CountrySchema } from '../reference/index.js';
 
 export const CURRENCIES = ['EUR', 'CHF'] as const;
 export const LEGAL_ENTITY_TYPES = ['company', 'individual', 'public_body', 'restrict'] as const;

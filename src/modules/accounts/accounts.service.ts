@@ -3,14 +3,14 @@ import type { Static } from 'typebox';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { AccountsTable } from '../../db/types.js';
-import { membershipOf, requireRole } from '../../shared/access.js';
 import { fieldError, notFound, validationFailed, invalidField, type FieldError } from '../../shared/errors.js';
 import { listParams, listResult, type ListQueryInput } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import { parseWith } from '../../shared/with.js';
-import { countries, findLanguageByLocale, findTimezoneByName, LOCALES } from '../reference/catalogues.js';
+import { countries, findLanguageByLocale, findTimezoneByName, LOCALES } from '../reference/index.js';
+import { lockedMembershipOf, membershipOf, requireRole } from './access.js';
 import { presentAccount, presentAccounts, type Account } from './accounts.presenter.js';
-import { ACCOUNT_SORTS, accountsRepository } from './accounts.repository.js';
+import { ACCOUNT_SORTS, accountLocks, accountsRepository } from './accounts.repository.js';
 import type { AddressInput, PatchAccountBody } from './accounts.schemas.js';
 
 export type AccountPatch = Static<typeof PatchAccountBody>;
@@ -48,7 +48,7 @@ function accountChanges(patch: AccountPatch, errors: FieldError[]): Updateable<A
   patch.addresses?.forEach((a, i) => {
     if (!countries.find(a.country_id)) errors.push(fieldError(`addresses.${i}.country_id`, 'exists', 'Unknown country'));
   });
-  return changes as Updateable<AccountsTable>;
+  return changes;
 }
 
 const addressRow = (a: Address) => ({
@@ -63,10 +63,7 @@ export function accountsService(db: Db) {
       parseWith(query.with, ACCOUNT_RELATIONS);
       const p = listParams(query, ACCOUNT_SORTS, [{ field: 'id', dir: 'asc' }]);
       const repo = accountsRepository(db);
-      if (p.totalOnly) return listResult([], await repo.count(userId), p);
-      const rows = await repo.list(userId, nowSeconds(), p.sort, p.offset, p.limit);
-      const windowed = p.limit !== undefined || p.offset > 0;
-      const total = windowed ? await repo.count(userId) : rows.length;
+      const { items: rows, total } = await repo.list(userId, nowSeconds(), p);
       const ids = rows.map((r) => r.id);
       const [addresses, tags] = await Promise.all([repo.addresses(ids), repo.tags(userId, ids)]);
       return listResult(presentAccounts(rows, addresses, tags), total, p);
@@ -80,7 +77,7 @@ export function accountsService(db: Db) {
     /** Only an owner (the legal responsible) changes the organisation's details. */
     update(userId: number, accountId: number, patch: AccountPatch): Promise<Account> {
       return inTransaction(db, async (trx) => {
-        const m = await membershipOf(trx, accountId, userId, true);
+        const m = await lockedMembershipOf(trx, accountId, userId);
         requireRole(m, 'owner', 'change the organisation\'s details');
         const errors: FieldError[] = [];
         const changes = accountChanges(patch, errors);
@@ -88,7 +85,7 @@ export function accountsService(db: Db) {
         const repo = accountsRepository(trx);
         // Locked first, so concurrent address replacements queue behind it and no order or
         // payment can start in the old currency while it changes.
-        const { currency } = await repo.lockCurrency(accountId);
+        const { currency } = await accountLocks(trx).currency(accountId);
         if (changes.currency !== undefined && changes.currency !== currency && (await repo.billed(accountId))) {
           throw invalidField('currency', 'immutable', 'The currency can only change while nothing has been billed', [currency]);
         }

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { sortFields, type SortColumns } from '../../db/paged.js';
 import type { Sort } from '../../shared/pagination.js';
-import { productVisible } from './visibility.js';
+import { productVisible } from './accounts.repository.js';
 
-export const TAG_SORTS = ['id', 'name', 'products'] as const;
-const SORT_EXPRESSION = { id: sql.ref('t.id'), name: sql`lower(t.name)`, products: sql.ref('product_count') };
+const TAG_SORT = { id: sql.ref('t.id'), name: sql`lower(t.name)`, products: sql.ref('product_count') } satisfies SortColumns<string>;
+export const TAG_SORTS = sortFields(TAG_SORT);
 
 export function tagsRepository(db: Executor) {
   /** Tags of the organisation with the number of products tagged that the caller may see. */
@@ -18,9 +19,9 @@ export function tagsRepository(db: Executor) {
       .where('t.account_id', '=', accountId);
 
   return {
-    list(userId: number, accountId: number, sort: Sort[]) {
+    list(userId: number, accountId: number, sort: Sort<keyof typeof TAG_SORT>[]) {
       let q = counted(userId, accountId);
-      for (const s of sort) q = q.orderBy(SORT_EXPRESSION[s.field as keyof typeof SORT_EXPRESSION], s.dir);
+      for (const s of sort) q = q.orderBy(TAG_SORT[s.field], s.dir);
       return q.orderBy('t.id').execute();
     },
 

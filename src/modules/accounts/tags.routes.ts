@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
 import { AccountParams, AccountTagSchema, CreateTagBody, TagParams, TagsQuery, TagWithProductsSchema, UpdateTagBody } from './accounts.schemas.js';
@@ -17,7 +18,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listAccountTags', tags, summary: 'The organisation\'s tags; `with=products` adds the tagged products',
       params: AccountParams, querystring: TagsQuery, response: { 200: envelope(Type.Array(TagWithProductsSchema)) },
     },
-  }, async (req) => ok(await service.list(req.principal!.user.id, req.params.account_id, req.query)));
+  }, async (req) => ok(await service.list(principalOf(req).user.id, req.params.account_id, req.query)));
 
   app.post('/1/accounts/:account_id/tags', {
     config: { ...config, access: { min: 'admin' }, activity: { action: 'item_added', target: { type: 'tag', fromResponse: true } } },
@@ -25,7 +26,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createAccountTag', tags, summary: 'Create a tag (admin or owner); names are unique regardless of case',
       params: AccountParams, body: CreateTagBody, response: { 201: envelope(AccountTagSchema) },
     },
-  }, async (req, reply) => reply.status(201).send(ok(await service.create(req.principal!.user.id, req.params.account_id, req.body))));
+  }, async (req, reply) => reply.status(201).send(ok(await service.create(principalOf(req).user.id, req.params.account_id, req.body))));
 
   app.put('/1/accounts/:account_id/tags/:tag_id', {
     config: { ...config, access: { min: 'admin' }, activity: { action: 'item_modified', target: { type: 'tag', param: 'tag_id' } } },
@@ -33,7 +34,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateAccountTag', tags, summary: 'Rename or recolour a tag (admin or owner)',
       params: TagParams, body: UpdateTagBody, response: { 200: envelope(AccountTagSchema) },
     },
-  }, async (req) => ok(await service.update(req.principal!.user.id, req.params.account_id, req.params.tag_id, req.body)));
+  }, async (req) => ok(await service.update(principalOf(req).user.id, req.params.account_id, req.params.tag_id, req.body)));
 
   app.delete('/1/accounts/:account_id/tags/:tag_id', {
     config: { ...config, access: { min: 'admin' }, activity: { action: 'item_deleted', target: { type: 'tag', param: 'tag_id' } } },
@@ -41,5 +42,5 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteAccountTag', tags, summary: 'Delete a tag (admin or owner); its products stay',
       params: TagParams, response: { 200: TrueEnvelope },
     },
-  }, async (req) => ok(await service.remove(req.principal!.user.id, req.params.account_id, req.params.tag_id)));
+  }, async (req) => ok(await service.remove(principalOf(req).user.id, req.params.account_id, req.params.tag_id)));
 };

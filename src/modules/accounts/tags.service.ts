@@ -1,11 +1,11 @@
 import type { Db } from '../../db/database.js';
-import { membershipOf, requireMember } from '../../shared/access.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { listParams, type ListQueryInput } from '../../shared/pagination.js';
+import { isUniqueViolation } from '../../shared/unique-violation.js';
 import { parseWith } from '../../shared/with.js';
+import { membershipOf, requireMember } from './access.js';
 import { presentTag } from './accounts.presenter.js';
 import { TAG_SORTS, tagsRepository } from './tags.repository.js';
-import { isUniqueViolation } from './unique-violation.js';
 
 export const TAG_RELATIONS = ['products'] as const;
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import { requireMember } from '../../shared/access.js';
+import { requireMember } from '../accounts/index.js';
 import { listParams, type Sort } from '../../shared/pagination.js';
 import { listActivity, LOG_SORTABLE, type LogSortField } from './activity.repository.js';
 import type { AccountLogsQueryInput, ProfileLogsQueryInput } from './activity.schemas.js';

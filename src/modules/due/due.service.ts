@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../../db/database.js';
 import { inIdempotentTransaction, type IdempotencyStep } from '../idempotency/index.js';
-import { requireBilling } from '../../shared/access.js';
+import { requireBilling } from '../accounts/index.js';
 import { AppError, fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
 import { nowSeconds } from '../../shared/time.js';
 import { addMonths, invoicesRepository, presentInvoices, type PriceRow } from '../invoices/index.js';

@@ -31,7 +31,10 @@ export const acceptanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const secret = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     if (!secret) throw unauthorized(reply, 'Malformed Authorization header', 'invalid_request');
     const found = await authenticate(secret);
-    if (found instanceof AppError) throw unauthorized(reply, found.description, String(found.context?.reason ?? 'invalid_token'));
+    if (found instanceof AppError) {
+      const reason = found.context?.reason;
+      throw unauthorized(reply, found.description, typeof reason === 'string' ? reason : 'invalid_token');
+    }
     // Joining an organisation is an `accounts` operation like every other one of this API.
     if (!found.scopes.has('accounts')) {
       throw new AppError('access_denied', 'The token lacks the required scope: accounts', { missing_scopes: ['accounts'] });

@@ -5,17 +5,18 @@ import { inTransaction } from '../../db/transaction.js';
 import { accessDenied, AppError, fieldError, notFound, validationFailed } from '../../shared/errors.js';
 import type { Principal } from '../../shared/principal.js';
 import { passwordPolicyError } from '../../shared/password-policy.js';
-import { applyProductPermissions } from '../../shared/product-permissions.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { hashPassword, hashToken, newApiToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
+import { isUniqueViolation } from '../../shared/unique-violation.js';
+import { applyProductPermissions } from '../products/index.js';
 import { tokensRepository } from '../tokens/index.js';
 import { insertPerson } from '../users/index.js';
 import { acceptanceRepository } from './acceptance.repository.js';
 import { mailInviter } from './invitations.mail.js';
-import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
+import { invitationLocks, invitationsRepository, type InvitationRow } from './invitations.repository.js';
 import type { AcceptInput } from './invitations.schemas.js';
-import { isUniqueViolation, requirePending } from './invitations.service.js';
+import { requirePending } from './invitations.service.js';
 
 type Trx = Transaction<Database>;
 
@@ -33,7 +34,7 @@ async function newcomerPassword(input: AcceptInput): Promise<string> {
 
 /** The invitation behind a key, locked for the rest of the transaction, still open. */
 async function openInvitation(trx: Trx, key: string) {
-  const row = await invitationsRepository(trx).findByKeyHash(hashToken(key), true);
+  const row = await invitationLocks(trx).byKeyHash(hashToken(key));
   if (!row) throw notFound('Invitation');
   requirePending(row);
   return row;
@@ -95,14 +96,14 @@ export function acceptanceService(db: Db) {
     /** Accepts in one transaction: the invitation row is locked, so a second acceptance finds it accepted. */
     async accept(key: string, who: Acceptor) {
       // Hashed before the transaction: argon2 is slow and the row lock should not wait for it.
-      const passwordHash = 'person' in who ? await newcomerPassword(who.person) : undefined;
+      const joiner = 'person' in who ? { person: who.person, passwordHash: await newcomerPassword(who.person) } : who;
       try {
         return await inTransaction(db, async (trx) => {
           const row = await openInvitation(trx, key);
           const now = nowSeconds();
-          const joined = 'principal' in who
-            ? { userId: await signedInUser(trx, row, who.principal), token: undefined }
-            : await newcomer(trx, row, who.person, passwordHash!, now);
+          const joined = 'principal' in joiner
+            ? { userId: await signedInUser(trx, row, joiner.principal), token: undefined }
+            : await newcomer(trx, row, joiner.person, joiner.passwordHash, now);
           await join(trx, row, joined.userId, now);
           return { account_id: row.account_id, user_id: joined.userId, role_type: row.role_type, ...(joined.token ? { token: joined.token } : {}) };
         });

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { serviceById } from '../products/services.js';
+import { serviceById } from '../products/index.js';
 import type { Invitation } from './invitations.schemas.js';
 import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
 
@@ -37,5 +37,6 @@ export async function presentInvitations(db: Executor, publicUrl: string, accoun
 }
 
 export async function presentInvitation(db: Executor, publicUrl: string, row: InvitationRow): Promise<Invitation> {
-  return (await presentInvitations(db, publicUrl, row.account_id, [row]))[0]!;
+  const teams = await invitationsRepository(db).teams(row.account_id, [...new Set(row.team_ids)]);
+  return present(publicUrl, row, new Map(teams.map((t) => [t.id, t])));
 }

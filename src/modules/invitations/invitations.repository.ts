@@ -1,6 +1,6 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { InvitationPermission, InvitationsTable, RoleType } from '../../db/types.js';
+import type { Database, InvitationPermission, InvitationsTable, RoleType } from '../../db/types.js';
 
 // Everything of an invitation but the key's hash, which only ever serves to find it.
 const COLUMNS = [
@@ -17,8 +17,8 @@ type InvitationChanges = Omit<Updateable<InvitationsTable>, 'permissions' | 'tea
 const jsonb = (v: unknown) => sql<string>`${JSON.stringify(v)}::jsonb`;
 const intArray = (ids: number[]) => sql<number[]>`${`{${ids.join(',')}}`}::integer[]`;
 
-function encode<T extends { permissions?: InvitationPermission[]; team_ids?: number[] }>(row: T) {
-  const { permissions, team_ids, ...rest } = row;
+/** The changes as columns: the two typed literals only for the fields that change. */
+function encodeChanges({ permissions, team_ids, ...rest }: InvitationChanges) {
   return {
     ...rest,
     ...(permissions !== undefined ? { permissions: jsonb(permissions) } : {}),
@@ -26,31 +26,34 @@ function encode<T extends { permissions?: InvitationPermission[]; team_ids?: num
   };
 }
 
+const ofAccount = (db: Executor, accountId: number, id: number) =>
+  db.selectFrom('invitations').select(COLUMNS).where('account_id', '=', accountId).where('id', '=', id);
+
+/** Invitation rows locked (FOR UPDATE) until the transaction ends: one answer or change at a time. */
+export function invitationLocks(trx: Transaction<Database>) {
+  return {
+    /** One invitation of the organisation; a foreign one is simply not found. */
+    ofAccount: (accountId: number, id: number) => ofAccount(trx, accountId, id).forUpdate().executeTakeFirst(),
+
+    byKeyHash: (keyHash: string) => trx.selectFrom('invitations').select(COLUMNS).where('key_hash', '=', keyHash).forUpdate().executeTakeFirst(),
+
+    pendingByEmail: (accountId: number, email: string) =>
+      trx.selectFrom('invitations').select(COLUMNS).where('account_id', '=', accountId)
+        .where(sql`lower(email)`, '=', email.toLowerCase()).where('status', '=', 'pending').forUpdate().executeTakeFirst(),
+  };
+}
+
 export function invitationsRepository(db: Executor) {
   return {
-    insert: (row: NewInvitation) =>
-      db.insertInto('invitations').values(encode(row) as Insertable<InvitationsTable>).returning(COLUMNS).executeTakeFirstOrThrow(),
+    insert: ({ permissions, team_ids, ...rest }: NewInvitation) =>
+      db.insertInto('invitations').values({ ...rest, permissions: jsonb(permissions), team_ids: intArray(team_ids) })
+        .returning(COLUMNS).executeTakeFirstOrThrow(),
 
     update: (id: number, changes: InvitationChanges) =>
-      db.updateTable('invitations').set(encode(changes) as Updateable<InvitationsTable>).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow(),
+      db.updateTable('invitations').set(encodeChanges(changes)).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow(),
 
     /** One invitation of the organisation; a foreign one is simply not found. */
-    find(accountId: number, id: number, lock = false) {
-      let q = db.selectFrom('invitations').select(COLUMNS).where('account_id', '=', accountId).where('id', '=', id);
-      if (lock) q = q.forUpdate();
-      return q.executeTakeFirst();
-    },
-
-    findByKeyHash(keyHash: string, lock = false) {
-      let q = db.selectFrom('invitations').select(COLUMNS).where('key_hash', '=', keyHash);
-      if (lock) q = q.forUpdate();
-      return q.executeTakeFirst();
-    },
-
-    findPendingByEmail(accountId: number, email: string) {
-      return db.selectFrom('invitations').select(COLUMNS).where('account_id', '=', accountId)
-        .where(sql`lower(email)`, '=', email.toLowerCase()).where('status', '=', 'pending').forUpdate().executeTakeFirst();
-    },
+    find: (accountId: number, id: number) => ofAccount(db, accountId, id).executeTakeFirst(),
 
     /** Every invitation of the organisation sent to that address or accepted by that user. */
     listForUser(accountId: number, email: string, userId: number, roleType?: RoleType) {

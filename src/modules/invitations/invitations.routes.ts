@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
 import { parseWith } from '../../shared/with.js';
@@ -24,7 +25,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req, reply) => {
     parseWith(req.query.with, RELATIONS);
-    return reply.status(201).send(ok(await service.create(req.principal!, req.params.account, req.body)));
+    return reply.status(201).send(ok(await service.create(principalOf(req), req.params.account, req.body)));
   });
 
   app.get('/1/accounts/:account/invitations/:invitation', {
@@ -35,7 +36,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req) => {
     parseWith(req.query.with, RELATIONS);
-    return ok(await service.get(req.principal!, req.params.account, req.params.invitation));
+    return ok(await service.get(principalOf(req), req.params.account, req.params.invitation));
   });
 
   app.patch('/1/accounts/:account/invitations/:invitation', {
@@ -44,7 +45,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateInvitation', tags, summary: 'Change a pending invitation: role, teams, product rights, billing and mailing flags, language',
       params: InvitationParams, body: PatchInvitationBody, response: { 200: envelope(InvitationSchema) },
     },
-  }, async (req) => ok(await service.update(req.principal!, req.params.account, req.params.invitation, req.body)));
+  }, async (req) => ok(await service.update(principalOf(req), req.params.account, req.params.invitation, req.body)));
 
   app.delete('/1/accounts/:account/invitations/:invitation', {
     config: { ...config, access: { min: 'admin' }, activity: { action: 'item_deleted', target: { type: 'invitation', param: 'invitation' } } },
@@ -52,7 +53,7 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'cancelInvitation', tags, summary: 'Cancel a pending invitation',
       params: InvitationParams, response: { 200: TrueEnvelope },
     },
-  }, async (req) => ok(await service.cancel(req.principal!, req.params.account, req.params.invitation)));
+  }, async (req) => ok(await service.cancel(principalOf(req), req.params.account, req.params.invitation)));
 
   app.get('/1/accounts/:account/invitations/users/:user', {
     config: { ...config, access: { min: 'admin' } },
@@ -62,6 +63,6 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req) => {
     const type = req.query.type ?? req.query.filter?.type;
-    return ok(await service.listForUser(req.principal!, req.params.account, req.params.user, type));
+    return ok(await service.listForUser(principalOf(req), req.params.account, req.params.user, type));
   });
 };

@@ -1,10 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../shared/password-policy.js';
-import { PermissionSchema } from '../../shared/product-permissions.js';
 import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
 import { WithQuery } from '../../shared/with.js';
+import { PermissionSchema } from '../products/index.js';
+import { LOCALES } from '../reference/index.js';
 import { CreatedTokenSchema } from '../tokens/index.js';
-import { LOCALES } from '../reference/catalogues.js';
 
 export const ROLE_TYPES = ['admin', 'normal', 'owner'] as const;
 export const STATUSES = ['accepted', 'cancelled', 'pending', 'rejected'] as const;

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
-import type { InvitationPermission, RoleType } from '../../db/types.js';
+import type { Database, RoleType } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
-import { membershipOf, requireMember, requireRole, type Membership } from '../../shared/access.js';
 import { AppError, fieldError, invalidField, notFound, validationFailed } from '../../shared/errors.js';
 import type { Principal } from '../../shared/principal.js';
-import { checkProductPermissions, type Permission } from '../../shared/product-permissions.js';
 import { hashToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
-import { findLanguageByLocale, languages } from '../reference/catalogues.js';
+import { isUniqueViolation } from '../../shared/unique-violation.js';
+import { membershipOf, requireMember, requireRole, type Membership } from '../accounts/index.js';
+import { checkProductPermissions, type Permission } from '../products/index.js';
+import { findLanguageByLocale, languages, LOCALES } from '../reference/index.js';
 import { mailInvitation } from './invitations.mail.js';
 import { presentInvitation, presentInvitations } from './invitations.presenter.js';
-import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
+import { invitationLocks, invitationsRepository, type InvitationRow } from './invitations.repository.js';
 import type { CreateInvitationInput, Invitation, PatchInvitationInput } from './invitations.schemas.js';
 
 export const INVITATION_TTL_S = 30 * 24 * 3600;
@@ -19,8 +21,6 @@ export const RESEND_INTERVAL_S = 60;
 
 /** 32 random bytes, URL-safe: the secret of url_accept. */
 const newKey = () => randomBytes(32).toString('base64url');
-
-export const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
 
 const rateLimited = (retryAfter: number) =>
   new AppError('invitation_sending_rate_limit_reached', 'This invitation was sent less than a minute ago; try again later', { retry_after: retryAfter });
@@ -45,55 +45,100 @@ function guardOwnerRole(m: Membership, ...roles: (RoleType | undefined)[]) {
 }
 
 /** Both body forms of POST's `permissions` (see invitations.schemas.ts). */
-function splitPermissions(p: CreateInvitationInput['permissions']) {
-  if (p === undefined) return { billing: false, products: [] as Permission[], attribute: 'permissions' };
+function splitPermissions(p: CreateInvitationInput['permissions']): { billing: boolean; products: Permission[]; attribute: string } {
+  if (p === undefined) return { billing: false, products: [], attribute: 'permissions' };
   if (Array.isArray(p)) return { billing: false, products: p, attribute: 'permissions' };
   return { billing: p.billing ?? false, products: p.products ?? [], attribute: 'permissions.products' };
 }
 
+/** The columns of a new or re-sent invitation. */
+function invitationFields(caller: Principal, input: CreateInvitationInput, now: number) {
+  const { billing, products } = splitPermissions(input.permissions);
+  const language = findLanguageByLocale(input.locale);
+  // The schema admits only the catalogue's locales; this names the field if that ever changes.
+  if (!language) throw invalidField('locale', 'in', 'Unknown locale', [...LOCALES]);
+  return {
+    email: input.email, first_name: input.first_name, last_name: input.last_name, locale: input.locale,
+    language_id: language.id, role_type: input.role_type, strict: input.strict ?? true,
+    silent: input.silent ?? false, has_billing: billing, has_billing_mailing: input.notifications?.billing ?? false,
+    has_mailing: input.notifications?.products ?? false, permissions: products, team_ids: input.teams ?? [],
+    invited_by_id: caller.user.id, sent_at: now, updated_at: now, expired_at: now + INVITATION_TTL_S,
+  };
+}
+
+/** The checks of a new invitation: an administrator invites, only an owner invites an owner. */
+async function checkCreate(trx: Transaction<Database>, caller: Principal, accountId: number, input: CreateInvitationInput) {
+  const m = await membershipOf(trx, accountId, caller.user.id);
+  requireRole(m, 'admin', 'invite users');
+  guardOwnerRole(m, input.role_type);
+  const { products, attribute } = splitPermissions(input.permissions);
+  await checkTeams(trx, accountId, input.teams ?? [], 'teams');
+  await checkProductPermissions(trx, accountId, products, attribute);
+  if (await invitationsRepository(trx).memberByEmail(accountId, input.email)) {
+    throw new AppError('object_already_exists', 'This address belongs to a member of the organisation already', { attribute: 'email' });
+  }
+}
+
+async function createIn(trx: Transaction<Database>, publicUrl: string, caller: Principal, accountId: number, input: CreateInvitationInput) {
+  await checkCreate(trx, caller, accountId, input);
+  const repo = invitationsRepository(trx);
+  const now = nowSeconds();
+  const fields = invitationFields(caller, input, now);
+  // Inviting an address again re-sends its pending invitation, with the new details.
+  const pending = await invitationLocks(trx).pendingByEmail(accountId, input.email);
+  if (pending && now - pending.sent_at < RESEND_INTERVAL_S) throw rateLimited(pending.sent_at + RESEND_INTERVAL_S - now);
+  const key = pending?.key ?? newKey();
+  const row = pending
+    ? await repo.update(pending.id, { ...fields, key, key_hash: hashToken(key) })
+    : await repo.insert({ ...fields, account_id: accountId, key, key_hash: hashToken(key), created_at: now });
+  if (!row.silent) await mailInvitation(trx, publicUrl, row, key, caller.user, await repo.accountName(accountId));
+  return presentInvitation(trx, publicUrl, row);
+}
+
+/** An administrator's view of one invitation of the organisation. */
+async function adminFind(db: Executor, caller: Principal, accountId: number, id: number, action: string) {
+  const m = await requireMember(db, accountId, caller.user.id, 'admin', action);
+  const row = await invitationsRepository(db).find(accountId, id);
+  if (!row) throw notFound('Invitation');
+  return { m, row };
+}
+
+/** The same, the row locked for the change the administrator makes. */
+async function adminLock(trx: Transaction<Database>, caller: Principal, accountId: number, id: number, action: string) {
+  const m = await requireMember(trx, accountId, caller.user.id, 'admin', action);
+  const row = await invitationLocks(trx).ofAccount(accountId, id);
+  if (!row) throw notFound('Invitation');
+  return { m, row };
+}
+
+/** The columns a patch changes; the language is checked against the catalogue. */
+function patchChanges(input: PatchInvitationInput) {
+  const language = input.language_id === undefined ? undefined : languages.find(input.language_id);
+  if (input.language_id !== undefined && !language) throw invalidField('language_id', 'exists', 'Unknown language', languages.all.map((l) => l.id));
+  const { language_id: _l, permissions, ...flags } = input;
+  return {
+    ...flags,
+    ...(permissions ? { permissions } : {}),
+    ...(language ? { language_id: language.id, locale: language.locale } : {}),
+  };
+}
+
+async function updateIn(trx: Transaction<Database>, publicUrl: string, caller: Principal, accountId: number, id: number, input: PatchInvitationInput) {
+  const { m, row } = await adminLock(trx, caller, accountId, id, 'change invitations');
+  guardOwnerRole(m, row.role_type, input.role_type);
+  requirePending(row);
+  if (input.team_ids) await checkTeams(trx, accountId, input.team_ids, 'team_ids');
+  if (input.permissions) await checkProductPermissions(trx, accountId, input.permissions, 'permissions');
+  const changes = patchChanges(input);
+  if (!Object.keys(changes).length) return presentInvitation(trx, publicUrl, row);
+  return presentInvitation(trx, publicUrl, await invitationsRepository(trx).update(id, { ...changes, updated_at: nowSeconds() }));
+}
+
 export function invitationsService(db: Db, publicUrl: () => string) {
-  async function createIn(trx: Executor, caller: Principal, accountId: number, input: CreateInvitationInput) {
-    const repo = invitationsRepository(trx);
-    const m = await membershipOf(trx, accountId, caller.user.id);
-    requireRole(m, 'admin', 'invite users');
-    guardOwnerRole(m, input.role_type);
-    const { billing, products, attribute } = splitPermissions(input.permissions);
-    const teamIds = input.teams ?? [];
-    await checkTeams(trx, accountId, teamIds, 'teams');
-    await checkProductPermissions(trx, accountId, products, attribute);
-    if (await repo.memberByEmail(accountId, input.email)) {
-      throw new AppError('object_already_exists', 'This address belongs to a member of the organisation already', { attribute: 'email' });
-    }
-    const now = nowSeconds();
-    const fields = {
-      email: input.email, first_name: input.first_name, last_name: input.last_name, locale: input.locale,
-      language_id: findLanguageByLocale(input.locale)!.id, role_type: input.role_type, strict: input.strict ?? true,
-      silent: input.silent ?? false, has_billing: billing, has_billing_mailing: input.notifications?.billing ?? false,
-      has_mailing: input.notifications?.products ?? false, permissions: products as InvitationPermission[], team_ids: teamIds,
-      invited_by_id: caller.user.id, sent_at: now, updated_at: now, expired_at: now + INVITATION_TTL_S,
-    };
-    // Inviting an address again re-sends its pending invitation, with the new details.
-    const pending = await repo.findPendingByEmail(accountId, input.email);
-    if (pending && now - pending.sent_at < RESEND_INTERVAL_S) throw rateLimited(pending.sent_at + RESEND_INTERVAL_S - now);
-    const key = pending?.key ?? newKey();
-    const row = pending
-      ? await repo.update(pending.id, { ...fields, key, key_hash: hashToken(key) })
-      : await repo.insert({ ...fields, account_id: accountId, key, key_hash: hashToken(key), created_at: now });
-    if (!row.silent) await mailInvitation(trx, publicUrl(), row, key, caller.user, await repo.accountName(accountId));
-    return presentInvitation(trx, publicUrl(), row);
-  }
-
-  async function adminFind(trx: Executor, caller: Principal, accountId: number, id: number, action: string, lock = false) {
-    const m = await requireMember(trx, accountId, caller.user.id, 'admin', action);
-    const row = await invitationsRepository(trx).find(accountId, id, lock);
-    if (!row) throw notFound('Invitation');
-    return { m, row };
-  }
-
   return {
     async create(caller: Principal, accountId: number, input: CreateInvitationInput): Promise<Invitation> {
       try {
-        return await inTransaction(db, (trx) => createIn(trx, caller, accountId, input));
+        return await inTransaction(db, (trx) => createIn(trx, publicUrl(), caller, accountId, input));
       } catch (err) {
         // Two invitations of one address at once: the other has just been sent.
         if (isUniqueViolation(err)) throw rateLimited(RESEND_INTERVAL_S);
@@ -107,28 +152,12 @@ export function invitationsService(db: Db, publicUrl: () => string) {
     },
 
     update(caller: Principal, accountId: number, id: number, input: PatchInvitationInput): Promise<Invitation> {
-      return inTransaction(db, async (trx) => {
-        const { m, row } = await adminFind(trx, caller, accountId, id, 'change invitations', true);
-        guardOwnerRole(m, row.role_type, input.role_type);
-        requirePending(row);
-        if (input.team_ids) await checkTeams(trx, accountId, input.team_ids, 'team_ids');
-        if (input.permissions) await checkProductPermissions(trx, accountId, input.permissions, 'permissions');
-        const language = input.language_id === undefined ? undefined : languages.find(input.language_id);
-        if (input.language_id !== undefined && !language) throw invalidField('language_id', 'exists', 'Unknown language', languages.all.map((l) => l.id));
-        const { language_id: _l, permissions, ...flags } = input;
-        const changes = {
-          ...flags,
-          ...(permissions ? { permissions: permissions as InvitationPermission[] } : {}),
-          ...(language ? { language_id: language.id, locale: language.locale } : {}),
-        };
-        if (!Object.keys(changes).length) return presentInvitation(trx, publicUrl(), row);
-        return presentInvitation(trx, publicUrl(), await invitationsRepository(trx).update(id, { ...changes, updated_at: nowSeconds() }));
-      });
+      return inTransaction(db, (trx) => updateIn(trx, publicUrl(), caller, accountId, id, input));
     },
 
     cancel(caller: Principal, accountId: number, id: number): Promise<true> {
       return inTransaction(db, async (trx) => {
-        const { row } = await adminFind(trx, caller, accountId, id, 'cancel invitations', true);
+        const { row } = await adminLock(trx, caller, accountId, id, 'cancel invitations');
         if (row.status !== 'pending') requirePending(row);
         await invitationsRepository(trx).update(id, { status: 'cancelled', updated_at: nowSeconds() });
         return true as const;

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
-import { requireBilling } from '../../shared/access.js';
+import { requireBilling } from '../accounts/index.js';
 import { notFound, validationFailed } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { InvitationPermission } from '../../db/types.js';
-import { PRODUCT_RIGHTS } from '../../shared/product-permissions.js';
 import { avatarUrl } from '../../shared/user-summary.js';
+import { PRODUCT_RIGHTS } from '../products/index.js';
 import type { InvitationRow, UserOrPendingRow } from './members.repository.js';
 import type { AccountUserSchema, MemberProductRightSchema, MemberRelation, MemberTeamSchema } from './members.schemas.js';
 
@@ -47,12 +47,18 @@ function base(publicUrl: string, r: UserOrPendingRow): AccountUser {
   };
 }
 
+/** A row's entry in a map by user or by invitation: a row is a member (user_id) or an invitee (invitation_id). */
+function entryOf<T>(r: UserOrPendingRow, byUser: Map<number, T>, byInvitation: Map<number, T>): T | undefined {
+  if (r.user_id !== null) return byUser.get(r.user_id);
+  return r.invitation_id !== null ? byInvitation.get(r.invitation_id) : undefined;
+}
+
 function relations(r: UserOrPendingRow, rel: Related): Partial<AccountUser> {
   const out: Partial<AccountUser> = {};
   const w = rel.wanted;
   const inv = r.invitation_id !== null ? rel.invitations.get(r.invitation_id) : undefined;
-  if (w.has('teams')) out.teams = (r.user_id !== null ? rel.teamsByUser.get(r.user_id) : rel.teamsByInvitation.get(r.invitation_id!)) ?? [];
-  if (w.has('permissions')) out.permissions = (r.user_id !== null ? rel.rightsByUser.get(r.user_id) : rel.rightsByInvitation.get(r.invitation_id!)) ?? [];
+  if (w.has('teams')) out.teams = entryOf(r, rel.teamsByUser, rel.teamsByInvitation) ?? [];
+  if (w.has('permissions')) out.permissions = entryOf(r, rel.rightsByUser, rel.rightsByInvitation) ?? [];
   if (w.has('preferences')) out.preferences = { mailing: r.has_mailing, billing_mailing: r.has_billing_mailing };
   if (w.has('security')) out.security = r.user_id !== null ? { otp: r.otp, double_auth: r.otp } : null;
   if (w.has('pending_invitations')) out.pending_invitations = r.user_id !== null ? rel.pendingByEmail.get(r.email.toLowerCase()) ?? [] : [];

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import { groupBy } from '../../shared/group-by.js';
 import { nowSeconds } from '../../shared/time.js';
 import { membersRepository, type UserOrPendingRow } from './members.repository.js';
 import { expandInvitationPermissions, type MemberRight, type MemberTeam, type Related } from './members.presenter.js';
@@ -6,18 +7,12 @@ import type { MemberRelation } from './members.schemas.js';
 
 // The `with` relations of a page of members and pending invitees, each loaded in one query.
 
-const group = <T, K>(rows: T[], key: (r: T) => K) => {
-  const out = new Map<K, T[]>();
-  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
-  return out;
-};
-
 type Repo = ReturnType<typeof membersRepository>;
 type Invitations = Awaited<ReturnType<Repo['invitations']>>;
 
 async function loadTeams(repo: Repo, accountId: number, userIds: number[], invitations: Invitations, rel: Related) {
   const strip = ({ user_id: _u, ...t }: MemberTeam & { user_id: number }) => t;
-  const byUser = group(await repo.teamsOfUsers(accountId, userIds), (t) => t.user_id);
+  const byUser = groupBy(await repo.teamsOfUsers(accountId, userIds), (t) => t.user_id);
   rel.teamsByUser = new Map([...byUser].map(([k, v]) => [k, v.map(strip)]));
   const teams = await repo.teamsByIds(accountId, [...new Set(invitations.flatMap((i) => i.team_ids))]);
   for (const i of invitations) rel.teamsByInvitation.set(i.id, teams.filter((t) => i.team_ids.includes(t.id)));
@@ -25,7 +20,7 @@ async function loadTeams(repo: Repo, accountId: number, userIds: number[], invit
 
 async function loadRights(repo: Repo, accountId: number, userIds: number[], invitations: Invitations, rel: Related) {
   const strip = ({ user_id: _u, ...r }: MemberRight & { user_id: number }) => r;
-  const byUser = group(await repo.rightsOfUsers(accountId, userIds), (r) => r.user_id);
+  const byUser = groupBy(await repo.rightsOfUsers(accountId, userIds), (r) => r.user_id);
   rel.rightsByUser = new Map([...byUser].map(([k, v]) => [k, v.map(strip)]));
   // An invitee's rights are those accepting would grant, on the products that exist now.
   const products = invitations.some((i) => i.permissions.length) ? await repo.products(accountId) : [];

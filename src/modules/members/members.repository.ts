@@ -1,7 +1,8 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { InvitationPermission, RoleType } from '../../db/types.js';
-import type { Sort } from '../../shared/pagination.js';
+import type { ListParams } from '../../shared/pagination.js';
 
 // Members and pending invitees are listed as one relation: a UNION ALL of both with the same
 // columns, so that filters, sorting and pagination run in SQL over the two together.
@@ -35,7 +36,7 @@ export interface UserOrPendingRow {
   otp: boolean;
 }
 
-const SORT_SQL: Record<string, ReturnType<typeof sql.ref> | ReturnType<typeof sql>> = {
+const MEMBER_SORT = {
   first_name: sql`lower(x.first_name)`,
   last_name: sql`lower(x.last_name)`,
   display_name: sql`lower(x.display_name)`,
@@ -44,7 +45,9 @@ const SORT_SQL: Record<string, ReturnType<typeof sql.ref> | ReturnType<typeof sq
   role_type: sql`CASE x.role_type WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END`,
   state_in_account: sql`x.state_in_account`,
   last_login_at: sql`x.last_login_at`,
-};
+} satisfies SortColumns<string>;
+export const MEMBER_SORTABLE = sortFields(MEMBER_SORT);
+export type MemberSortField = keyof typeof MEMBER_SORT;
 
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -118,32 +121,25 @@ function searchOn(alias: 'u' | 'i', term: string): Expression<SqlBool> {
 }
 
 function union(db: Executor, accountId: number, f: ListFilter, now: number) {
-  const members = f.state_in_account === 'pending' ? undefined : membersBranch(db, accountId, f);
-  const pending = f.state_in_account === 'valid' ? undefined : pendingBranch(db, accountId, f, now);
-  if (members && pending) return members.unionAll(pending);
-  return (members ?? pending)!;
+  if (f.state_in_account === 'pending') return pendingBranch(db, accountId, f, now);
+  if (f.state_in_account === 'valid') return membersBranch(db, accountId, f);
+  return membersBranch(db, accountId, f).unionAll(pendingBranch(db, accountId, f, now));
 }
 
 export function membersRepository(db: Executor) {
   return {
-    async list(accountId: number, f: ListFilter, now: number, page: { sort: Sort[]; offset: number; limit?: number }) {
-      let q = db.selectFrom(union(db, accountId, f, now).as('x')).selectAll();
-      for (const s of page.sort) q = q.orderBy(SORT_SQL[s.field]!, s.dir);
+    /** A page of members and pending invitees, and how many match. */
+    list(accountId: number, f: ListFilter, now: number, p: ListParams<MemberSortField>) {
+      const count = db.selectFrom(union(db, accountId, f, now).as('x')).select((eb) => eb.fn.countAll<number>().as('total'));
+      const rows = db.selectFrom(union(db, accountId, f, now).as('x')).selectAll();
       // Stable pages: members by id, then pending invitees by invitation id.
-      q = q.orderBy(sql`x.user_id`, sql`asc nulls last`).orderBy('x.invitation_id', 'asc').offset(page.offset);
-      if (page.limit !== undefined) q = q.limit(page.limit);
-      return (await q.execute()) as UserOrPendingRow[];
-    },
-
-    async count(accountId: number, f: ListFilter, now: number) {
-      const row = await db.selectFrom(union(db, accountId, f, now).as('x')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+      return pageOf(count, rows, p, MEMBER_SORT, sql`x.user_id ASC NULLS LAST, x.invitation_id ASC`);
     },
 
     /** One member as the list shows them; undefined when the user is not a member. */
     async findMember(accountId: number, userId: number) {
-      const row = await membersBranch(db, accountId, { user_ids: [userId] }).executeTakeFirst();
-      return row as UserOrPendingRow | undefined;
+      const row: UserOrPendingRow | undefined = await membersBranch(db, accountId, { user_ids: [userId] }).executeTakeFirst();
+      return row;
     },
 
     /** Teams of the organisation the given users belong to, by user. */
@@ -180,7 +176,7 @@ export function membersRepository(db: Executor) {
       if (!ids.length) return Promise.resolve([]);
       return db.selectFrom('invitations')
         .select(['id', 'status', 'strict', 'silent', 'locale', 'invited_by_id', 'sent_at', 'created_at', 'expired_at', 'team_ids', 'permissions'])
-        .where('account_id', '=', accountId).where('id', 'in', ids).execute() as Promise<InvitationRow[]>;
+        .where('account_id', '=', accountId).where('id', 'in', ids).execute();
     },
 
     /** Pending invitations of this organisation addressed to the given emails. */

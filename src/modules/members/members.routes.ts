@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
 import { listParams, listResult } from '../../shared/pagination.js';
+import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
 import { parseWith } from '../../shared/with.js';
-import type { ListFilter } from './members.repository.js';
+import { MEMBER_SORTABLE, type ListFilter } from './members.repository.js';
 import {
   AccountParams, AccountUserSchema, GetUserQuery, LegalResponsibleBody, ListUsersQuery, MEMBER_RELATIONS, PatchUserBody,
-  RemoveUsersBody, SORTABLE, UserParams,
+  RemoveUsersBody, UserParams,
 } from './members.schemas.js';
 import { membersService } from './members.service.js';
 
@@ -35,9 +36,9 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       params: AccountParams, querystring: ListUsersQuery, response: { 200: listEnvelope(AccountUserSchema) },
     },
   }, async (req) => {
-    const params = listParams(req.query, SORTABLE, []);
+    const params = listParams(req.query, MEMBER_SORTABLE, []);
     const wanted = parseWith(req.query.with, MEMBER_RELATIONS);
-    const { items, total } = await service.list(req.principal!.user, req.params.account, filterOf(req.query), params, wanted);
+    const { items, total } = await service.list(principalOf(req).user, req.params.account, filterOf(req.query), params, wanted);
     return listResult(items, total, params);
   });
 
@@ -47,8 +48,15 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       operationId: 'getAccountUser', tags, summary: 'A member of an organisation',
       params: UserParams, querystring: GetUserQuery, response: { 200: envelope(AccountUserSchema) },
     },
-  }, async (req) => ok(await service.get(req.principal!.user, req.params.account, req.params.user, parseWith(req.query.with, MEMBER_RELATIONS))));
+  }, async (req) => ok(await service.get(principalOf(req).user, req.params.account, req.params.user, parseWith(req.query.with, MEMBER_RELATIONS))));
 
+  membershipChangeRoutes(app, service);
+};
+
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** The routes that change memberships: roles and rights, removals, leaving, the legal responsible. */
+function membershipChangeRoutes(app: App, service: ReturnType<typeof membersService>) {
   app.patch('/2/accounts/:account/users/:user', {
     config: { ...config, access: { min: 'admin' }, activity: { action: 'user_permissions_changed', target: { type: 'user', param: 'user' } } },
     schema: {
@@ -56,7 +64,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       summary: 'Change a member\'s role, billing access, mailings, product rights or teams',
       params: UserParams, body: PatchUserBody, response: { 200: envelope(AccountUserSchema) },
     },
-  }, async (req) => ok(await service.update(req.principal!.user, req.params.account, req.params.user, req.body)));
+  }, async (req) => ok(await service.update(principalOf(req).user, req.params.account, req.params.user, req.body)));
 
   app.delete('/2/accounts/:account/users/:user', {
     config: { ...config, access: { min: 'admin' }, activity: { action: 'user_removed', target: { type: 'user', param: 'user' } } },
@@ -64,7 +72,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       operationId: 'removeAccountUser', tags, summary: 'Remove a member from the organisation',
       params: UserParams, response: { 200: TrueEnvelope },
     },
-  }, async (req) => ok(await service.remove(req.principal!.user, req.params.account, [req.params.user], 'user')));
+  }, async (req) => ok(await service.remove(principalOf(req).user, req.params.account, [req.params.user], 'user')));
 
   app.post('/2/accounts/:account/users/remove', {
     config: { ...config, access: { min: 'admin' }, activity: { action: 'user_removed' } },
@@ -72,7 +80,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       operationId: 'removeAccountUsers', tags, summary: 'Remove several members at once: all of them or none',
       params: AccountParams, body: RemoveUsersBody, response: { 200: TrueEnvelope },
     },
-  }, async (req) => ok(await service.remove(req.principal!.user, req.params.account, req.body.user_ids, 'user_ids')));
+  }, async (req) => ok(await service.remove(principalOf(req).user, req.params.account, req.body.user_ids, 'user_ids')));
 
   app.post('/1/accounts/:account/leave', {
     config: { ...config, access: { min: 'member' }, activity: { action: 'user_left' } },
@@ -80,7 +88,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       operationId: 'leaveAccount', tags, summary: 'Leave an organisation',
       params: AccountParams, response: { 200: TrueEnvelope },
     },
-  }, async (req) => ok(await service.leave(req.principal!.user, req.params.account)));
+  }, async (req) => ok(await service.leave(principalOf(req).user, req.params.account)));
 
   app.post('/1/accounts/:account/legal_responsible', {
     config: { ...config, access: { min: 'owner' }, activity: { action: 'owner_role_assigned', target: { type: 'user' } } },
@@ -89,5 +97,5 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       summary: 'Hand the legal responsibility (owner role) over to another member, atomically',
       params: AccountParams, body: LegalResponsibleBody, response: { 200: TrueEnvelope },
     },
-  }, async (req) => ok(await service.handOver(req.principal!.user, req.params.account, req.body.user_id, req.body.previous_role)));
-};
+  }, async (req) => ok(await service.handOver(principalOf(req).user, req.params.account, req.body.user_id, req.body.previous_role)));
+}

@@ -1,6 +1,6 @@
 import type { RoleType } from '../../db/types.js';
-import { atLeast, type Membership } from '../../shared/access.js';
 import { AppError, fieldError } from '../../shared/errors.js';
+import { atLeast, type Membership } from '../accounts/index.js';
 import type { MemberState } from './membership.repository.js';
 
 // Who may change whose membership. Pure functions over the state read under the organisation's

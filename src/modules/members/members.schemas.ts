@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import { PermissionSchema } from '../../shared/product-permissions.js';
 import { ListQuery } from '../../shared/pagination.js';
 import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
 import { WithQuery } from '../../shared/with.js';
+import { PermissionSchema } from '../products/index.js';
 
 export const ROLE_TYPES = ['owner', 'admin', 'normal'] as const;
 export const RoleTypeSchema = StringEnum(ROLE_TYPES);
@@ -13,8 +13,6 @@ export const MEMBER_RELATIONS = [
   'service_permissions', 'app_access', 'drive_infos', 'kchat_infos',
 ] as const;
 export type MemberRelation = (typeof MEMBER_RELATIONS)[number];
-
-export const SORTABLE = ['first_name', 'last_name', 'display_name', 'email', 'role_type', 'state_in_account', 'last_login_at'] as const;
 
 export const MemberTeamSchema = Type.Object(
   {

@@ -2,15 +2,15 @@ import type { Transaction } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { Database, RoleType } from '../../db/types.js';
-import { membershipOf, type Membership } from '../../shared/access.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
 import { notify } from '../outbox/index.js';
-import { type ListParams } from '../../shared/pagination.js';
-import { applyProductPermissions, revokeProductRights, type Permission } from '../../shared/product-permissions.js';
+import type { ListParams } from '../../shared/pagination.js';
 import type { UserRow } from '../../shared/principal.js';
 import { nowSeconds } from '../../shared/time.js';
 import { displayName } from '../../shared/user-summary.js';
-import { membersRepository, type ListFilter, type UserOrPendingRow } from './members.repository.js';
+import { membershipOf, type Membership } from '../accounts/index.js';
+import { applyProductPermissions, revokeProductRights, type Permission } from '../products/index.js';
+import { membersRepository, type ListFilter, type MemberSortField, type UserOrPendingRow } from './members.repository.js';
 import { presentAccountUser, type AccountUser } from './members.presenter.js';
 import { loadRelated } from './members.relations.js';
 import { checkHandOver, checkPatch, checkRemaining, checkRemoval } from './members.rules.js';
@@ -35,70 +35,80 @@ async function lockAsMember(trx: Transaction<Database>, accountId: number, userI
   return { org, caller };
 }
 
-async function targetOf(trx: Executor, accountId: number, userId: number): Promise<MemberState> {
+async function targetOf(trx: Transaction<Database>, accountId: number, userId: number): Promise<MemberState> {
   const [target] = await membershipRepository(trx).members(accountId, [userId]);
   if (!target) throw notFound('User');
   return target;
 }
 
+async function present(ex: Executor, publicUrl: string, accountId: number, row: UserOrPendingRow, wanted: Set<MemberRelation>): Promise<AccountUser> {
+  return presentAccountUser(publicUrl, row, await loadRelated(ex, accountId, [row], wanted));
+}
+
+async function memberItem(ex: Executor, publicUrl: string, accountId: number, userId: number, wanted: Set<MemberRelation>) {
+  const row = await membersRepository(ex).findMember(accountId, userId);
+  if (!row) throw notFound('User');
+  return present(ex, publicUrl, accountId, row, wanted);
+}
+
+/** Removes memberships already checked, with the rights and teams they carried. */
+async function removeAll(trx: Transaction<Database>, accountId: number, userIds: number[]) {
+  const repo = membershipRepository(trx);
+  for (const id of userIds) {
+    await revokeProductRights(trx, accountId, id);
+    await repo.remove(accountId, id);
+  }
+}
+
+async function updateIn(trx: Transaction<Database>, publicUrl: string, caller: UserRow, accountId: number, userId: number, input: PatchInput) {
+  const { org, caller: me } = await lockAsMember(trx, accountId, caller.id);
+  const repo = membershipRepository(trx);
+  const target = await targetOf(trx, accountId, userId);
+  checkPatch(me, target, input, await repo.counts(accountId));
+  if (input.team_ids) {
+    const known = new Set(await repo.existingTeams(accountId, input.team_ids));
+    const unknown = input.team_ids.filter((id) => !known.has(id));
+    if (unknown.length) throw invalidField('team_ids', 'exists', `No such team in the organisation: ${unknown.join(', ')}`, unknown);
+  }
+  if (input.permissions) await applyProductPermissions(trx, accountId, userId, input.permissions, true);
+  if (input.team_ids) await repo.replaceTeams(accountId, userId, input.team_ids);
+  const { role_type, has_billing_access, has_mailing, has_billing_mailing } = input;
+  await repo.update(accountId, userId, { role_type, has_billing_access, has_mailing, has_billing_mailing }, nowSeconds());
+  if (role_type !== undefined && role_type !== target.role_type) {
+    await notifyRoleChange(trx, org, caller, target, role_type, has_billing_access);
+  }
+  return memberItem(trx, publicUrl, accountId, userId, new Set(['teams', 'permissions']));
+}
+
+async function handOverIn(trx: Transaction<Database>, caller: UserRow, accountId: number, userId: number, previousRole: 'admin' | 'normal') {
+  const { org, caller: me } = await lockAsMember(trx, accountId, caller.id);
+  checkHandOver(me);
+  if (userId === me.user_id) throw invalidField('user_id', 'different', 'Hand the role over to another member');
+  const target = await targetOf(trx, accountId, userId);
+  const repo = membershipRepository(trx);
+  const now = nowSeconds();
+  await repo.update(accountId, userId, { role_type: 'owner' }, now);
+  await repo.update(accountId, me.user_id, { role_type: previousRole }, now);
+  await notifyHandOver(trx, org, caller, me, target, previousRole);
+}
+
 export function membersService(db: Db, publicUrl: () => string) {
-  async function present(ex: Executor, accountId: number, row: UserOrPendingRow, wanted: Set<MemberRelation>): Promise<AccountUser> {
-    return presentAccountUser(publicUrl(), row, await loadRelated(ex, accountId, [row], wanted));
-  }
-
-  async function memberItem(ex: Executor, accountId: number, userId: number, wanted: Set<MemberRelation>) {
-    const row = await membersRepository(ex).findMember(accountId, userId);
-    if (!row) throw notFound('User');
-    return present(ex, accountId, row, wanted);
-  }
-
-  /** Removes memberships already checked, with the rights and teams they carried. */
-  async function removeAll(trx: Executor, accountId: number, userIds: number[]) {
-    const repo = membershipRepository(trx);
-    for (const id of userIds) {
-      await revokeProductRights(trx, accountId, id);
-      await repo.remove(accountId, id);
-    }
-  }
-
   return {
     /** Any member lists the organisation's members and pending invitees. */
-    async list(caller: UserRow, accountId: number, filter: ListFilter, params: ListParams, wanted: Set<MemberRelation>) {
+    async list(caller: UserRow, accountId: number, filter: ListFilter, params: ListParams<MemberSortField>, wanted: Set<MemberRelation>) {
       await membershipOf(db, accountId, caller.id);
-      const repo = membersRepository(db);
-      const now = nowSeconds();
-      const total = await repo.count(accountId, filter, now);
-      if (params.totalOnly) return { items: [], total };
-      const rows = await repo.list(accountId, filter, now, params);
+      const { items: rows, total } = await membersRepository(db).list(accountId, filter, nowSeconds(), params);
       const rel = await loadRelated(db, accountId, rows, wanted);
       return { items: rows.map((r) => presentAccountUser(publicUrl(), r, rel)), total };
     },
 
     async get(caller: UserRow, accountId: number, userId: number, wanted: Set<MemberRelation>) {
       await membershipOf(db, accountId, caller.id);
-      return memberItem(db, accountId, userId, wanted);
+      return memberItem(db, publicUrl(), accountId, userId, wanted);
     },
 
     update(caller: UserRow, accountId: number, userId: number, input: PatchInput): Promise<AccountUser> {
-      return inTransaction(db, async (trx) => {
-        const { org, caller: me } = await lockAsMember(trx, accountId, caller.id);
-        const repo = membershipRepository(trx);
-        const target = await targetOf(trx, accountId, userId);
-        checkPatch(me, target, input, await repo.counts(accountId));
-        if (input.team_ids) {
-          const known = new Set(await repo.existingTeams(accountId, input.team_ids));
-          const unknown = input.team_ids.filter((id) => !known.has(id));
-          if (unknown.length) throw invalidField('team_ids', 'exists', `No such team in the organisation: ${unknown.join(', ')}`, unknown);
-        }
-        if (input.permissions) await applyProductPermissions(trx, accountId, userId, input.permissions, true);
-        if (input.team_ids) await repo.replaceTeams(accountId, userId, input.team_ids);
-        const { role_type, has_billing_access, has_mailing, has_billing_mailing } = input;
-        await repo.update(accountId, userId, { role_type, has_billing_access, has_mailing, has_billing_mailing }, nowSeconds());
-        if (role_type !== undefined && role_type !== target.role_type) {
-          await notifyRoleChange(trx, org, caller, target, role_type, has_billing_access);
-        }
-        return memberItem(trx, accountId, userId, new Set(['teams', 'permissions']));
-      });
+      return inTransaction(db, (trx) => updateIn(trx, publicUrl(), caller, accountId, userId, input));
     },
 
     /** Removes one or several members, all or none. */
@@ -129,19 +139,9 @@ export function membersService(db: Db, publicUrl: () => string) {
     },
 
     /** An owner hands the legal responsibility to a member and keeps `previousRole`. */
-    handOver(caller: UserRow, accountId: number, userId: number, previousRole: 'admin' | 'normal'): Promise<true> {
-      return inTransaction(db, async (trx) => {
-        const { org, caller: me } = await lockAsMember(trx, accountId, caller.id);
-        checkHandOver(me);
-        if (userId === me.user_id) throw invalidField('user_id', 'different', 'Hand the role over to another member');
-        const target = await targetOf(trx, accountId, userId);
-        const repo = membershipRepository(trx);
-        const now = nowSeconds();
-        await repo.update(accountId, userId, { role_type: 'owner' }, now);
-        await repo.update(accountId, me.user_id, { role_type: previousRole }, now);
-        await notifyHandOver(trx, org, caller, me, target, previousRole);
-        return true as const;
-      });
+    async handOver(caller: UserRow, accountId: number, userId: number, previousRole: 'admin' | 'normal'): Promise<true> {
+      await inTransaction(db, (trx) => handOverIn(trx, caller, accountId, userId, previousRole));
+      return true;
     },
   };
 }

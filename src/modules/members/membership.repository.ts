@@ -1,5 +1,5 @@
-import type { Executor } from '../../db/database.js';
-import type { RoleType } from '../../db/types.js';
+import type { Transaction } from 'kysely';
+import type { Database, RoleType } from '../../db/types.js';
 
 // The writes of membership changes. Every function takes the transaction that holds the
 // organisation's row lock (see lockOrganisation), so the counts it reads are the ones it acts on.
@@ -20,16 +20,15 @@ export interface MemberChanges {
   has_billing_mailing?: boolean;
 }
 
-export function membershipRepository(trx: Executor) {
+export function membershipRepository(trx: Transaction<Database>) {
   return {
     /**
      * Serialises every membership change of one organisation; returns its name. NO KEY UPDATE
      * conflicts with itself but not with the key-share locks that inserting rows which refer
      * to the organisation takes, so other modules never wait on (or deadlock with) it.
      */
-    async lockOrganisation(accountId: number) {
-      return trx.selectFrom('accounts').select(['id', 'name']).where('id', '=', accountId).forNoKeyUpdate().executeTakeFirst();
-    },
+    lockOrganisation: (accountId: number) =>
+      trx.selectFrom('accounts').select(['id', 'name']).where('id', '=', accountId).forNoKeyUpdate().executeTakeFirst(),
 
     /** The members among `userIds`, with what notifications need. */
     members(accountId: number, userIds: number[]): Promise<MemberState[]> {

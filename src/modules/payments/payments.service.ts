@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Currency, PaymentMethodKind } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { IdempotencyStep } from '../idempotency/index.js';
-import { requireBilling } from '../../shared/access.js';
+import { requireBilling } from '../accounts/index.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';

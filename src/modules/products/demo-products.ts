@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import { nowSeconds } from '../../shared/time.js';
-import { serviceByName, type ServiceName } from './services.js';
+import { productsRepository } from './products.repository.js';
+import { serviceNamed, type ServiceName } from './services.js';
 
 // What a newcomer finds in the first-start administrator's organisation: one product of each
 // common kind, expiring at staggered dates so the renewal lists have something due soon.
@@ -42,18 +43,13 @@ const DAY = 86_400;
 
 /** Inserts the demo products into the organisation, priced in its currency; returns their ids in DEMO_PRODUCTS order. */
 export async function createDemoProducts(trx: Executor, accountId: number, adminUserId: number): Promise<number[]> {
-  const { currency } = await trx.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow();
+  const repo = productsRepository(trx);
+  const currency = await repo.currencyOf(accountId);
   const now = nowSeconds();
-  const rows = await trx
-    .insertInto('products')
-    .values(DEMO_PRODUCTS.map((d) => ({
-      account_id: accountId, service_id: serviceByName(d.service)!.id, service_name: d.service,
-      customer_name: d.customer_name, internal_name: d.internal_name, fqdn: d.fqdn, description: d.description,
-      admin_user_id: adminUserId, renewal_periods: d.renewal_periods, price_per_month: d.price_per_month, currency,
-      created_at: now, expired_at: now + d.expiresInDays * DAY,
-    })))
-    .returning('id')
-    .execute();
-  // Serial ids follow the VALUES order; sorting does not rely on RETURNING's order.
-  return rows.map((r) => r.id).sort((a, b) => a - b);
+  return repo.insert(DEMO_PRODUCTS.map((d) => ({
+    account_id: accountId, service_id: serviceNamed(d.service).id, service_name: d.service,
+    customer_name: d.customer_name, internal_name: d.internal_name, fqdn: d.fqdn, description: d.description,
+    admin_user_id: adminUserId, renewal_periods: d.renewal_periods, price_per_month: d.price_per_month, currency,
+    created_at: now, expired_at: now + d.expiresInDays * DAY,
+  })));
 }

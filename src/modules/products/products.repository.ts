@@ -1,8 +1,9 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { Database } from '../../db/types.js';
+import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import type { Database, ProductsTable } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
-import type { Expiration, ProductSortField } from './products.schemas.js';
+import type { Expiration } from './products.schemas.js';
 
 /** What a product list is narrowed to. Every text match is a case-insensitive "contains". */
 export interface ProductCriteria {
@@ -28,6 +29,14 @@ const PRODUCT_COLUMNS = [
   'p.parent_id', 'p.version', 'p.bill_reference', 'p.is_free', 'p.is_trial', 'p.is_locked', 'p.has_maintenance',
   'p.renewal_periods', 'p.price_per_month', 'p.currency', 'p.created_at', 'p.expired_at', 'p.deleted_at',
 ] as const;
+
+const PRODUCT_SORT = {
+  id: sql.ref('p.id'), account_id: sql.ref('p.account_id'), service_id: sql.ref('p.service_id'), service_name: sql.ref('p.service_name'),
+  customer_name: sql.ref('p.customer_name'), internal_name: sql.ref('p.internal_name'), fqdn: sql.ref('p.fqdn'),
+  created_at: sql.ref('p.created_at'), expired_at: sql.ref('p.expired_at'),
+} satisfies SortColumns<string>;
+export const PRODUCT_SORTABLE = sortFields(PRODUCT_SORT);
+export type ProductSortField = keyof typeof PRODUCT_SORT;
 
 type Eb = ExpressionBuilder<Database & { p: Database['products'] }, 'p'>;
 const contains = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -68,7 +77,8 @@ function visible(db: Executor, c: ProductCriteria) {
   }
   if (c.serviceIds) q = c.serviceIds.length ? q.where('p.service_id', 'in', c.serviceIds) : q.where((eb) => eb.val(false));
   if (c.excludedServiceIds?.length) q = q.where('p.service_id', 'not in', c.excludedServiceIds);
-  if (c.expirations?.length) q = q.where((eb) => expiring(eb as unknown as Eb, c.expirations!, c.now));
+  const kinds = c.expirations;
+  if (kinds?.length) q = q.where((eb) => expiring(eb, kinds, c.now));
   if (c.tagIds?.length) {
     const tagIds = c.tagIds;
     q = q.where((eb) => eb.exists(
@@ -78,16 +88,13 @@ function visible(db: Executor, c: ProductCriteria) {
   return q;
 }
 
-export function productsRepository(db: Executor) {
+/** The products themselves: a page of a list, and inserting some. */
+function productRows(db: Executor) {
   return {
-    async count(c: ProductCriteria): Promise<number> {
-      const row = await visible(db, c).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      return Number(row.total);
-    },
-
-    /** One page, with the caller's role and own rights, the parent's service and the admin's id. */
-    page(c: ProductCriteria, p: ListParams) {
-      let q = visible(db, c)
+    /** One page, with the caller's role and own rights, the parent's service and the admin's id; and the count. */
+    list(c: ProductCriteria, p: ListParams<ProductSortField>) {
+      const count = visible(db, c).select((eb) => eb.fn.countAll<number>().as('total'));
+      const rows = visible(db, c)
         .innerJoin('accounts as a', 'a.id', 'p.account_id')
         .leftJoin('products as parent', 'parent.id', 'p.parent_id')
         .select(PRODUCT_COLUMNS)
@@ -102,12 +109,24 @@ export function productsRepository(db: Executor) {
           eb.selectFrom('account_members as o').select('o.user_id').whereRef('o.account_id', '=', 'p.account_id')
             .where('o.role_type', '=', 'owner').orderBy('o.created_at').orderBy('o.user_id').limit(1),
         ).as('admin_id'));
-      for (const s of p.sort) q = q.orderBy(`p.${s.field as ProductSortField}`, s.dir);
-      q = q.orderBy('p.id').offset(p.offset);
-      if (p.limit !== undefined) q = q.limit(p.limit);
-      return q.execute();
+      return pageOf(count, rows, p, PRODUCT_SORT, sql.ref('p.id'));
     },
 
+    currencyOf: async (accountId: number) =>
+      (await db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow()).currency,
+
+    /** Inserts the products; their ids in insertion order (serial ids follow the VALUES order). */
+    async insert(rows: Insertable<ProductsTable>[]) {
+      const inserted = await db.insertInto('products').values(rows).returning('id').execute();
+      // Sorting does not rely on RETURNING's order.
+      return inserted.map((r) => r.id).sort((a, b) => a - b);
+    },
+  };
+}
+
+/** What a page of products shows beside each: its tags, the rights members hold, its admin. */
+function productRelations(db: Executor) {
+  return {
     tags(productIds: number[]) {
       return db
         .selectFrom('product_tags as pt')
@@ -146,8 +165,10 @@ export function productsRepository(db: Executor) {
   };
 }
 
+export const productsRepository = (db: Executor) => ({ ...productRows(db), ...productRelations(db) });
+
 export type ProductsRepository = ReturnType<typeof productsRepository>;
-export type ProductRow = Awaited<ReturnType<ProductsRepository['page']>>[number];
+export type ProductRow = Awaited<ReturnType<ProductsRepository['list']>>['items'][number];
 export type TagRow = Awaited<ReturnType<ProductsRepository['tags']>>[number];
 export type UserRightsRow = Awaited<ReturnType<ProductsRepository['userRights']>>[number];
 export type AdminRow = Awaited<ReturnType<ProductsRepository['users']>>[number];

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listResult } from '../../shared/pagination.js';
+import { principalOf } from '../../shared/principal.js';
 import { listEnvelope } from '../../shared/schemas.js';
 import { AccountParams, AccountProductsQuery, ProductSchema, ProductsQuery } from './products.schemas.js';
 import { productsService } from './products.service.js';
@@ -19,7 +20,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ProductsQuery, response,
     },
   }, async (req) => {
-    const r = await service.all(req.principal!.user.id, req.query);
+    const r = await service.all(principalOf(req).user.id, req.query);
     return listResult(r.items, r.total, r.params);
   });
 
@@ -32,7 +33,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: AccountProductsQuery, response,
     },
   }, async (req) => {
-    const r = await service.forCurrentAccount(req.principal!.user, req.query);
+    const r = await service.forCurrentAccount(principalOf(req).user, req.query);
     return listResult(r.items, r.total, r.params);
   });
 
@@ -44,7 +45,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: AccountParams, querystring: AccountProductsQuery, response,
     },
   }, async (req) => {
-    const r = await service.forAccount(req.principal!.user.id, req.params.account_id, req.query);
+    const r = await service.forAccount(principalOf(req).user.id, req.params.account_id, req.query);
     return listResult(r.items, r.total, r.params);
   });
 };

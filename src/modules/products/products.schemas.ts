@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import type { ProductRight } from '../../db/types.js';
 import { ListQuery } from '../../shared/pagination.js';
 import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
 import { WithQuery } from '../../shared/with.js';
@@ -13,10 +14,20 @@ export type Expiration = (typeof EXPIRATIONS)[number];
 export const PRODUCT_RELATIONS = ['account', 'admin', 'tags', 'users'] as const;
 export type ProductRelation = (typeof PRODUCT_RELATIONS)[number];
 
-export const PRODUCT_SORTABLE = [
-  'id', 'account_id', 'service_id', 'service_name', 'customer_name', 'internal_name', 'fqdn', 'created_at', 'expired_at',
-] as const;
-export type ProductSortField = (typeof PRODUCT_SORTABLE)[number];
+// Product rights as upstream's invitations and members carry them: per service, either one
+// product or every product of that service (`apply_to_all`), with the kinds of right.
+export const PRODUCT_RIGHTS = ['technical', 'statistic', 'check', 'sale'] as const satisfies readonly ProductRight[];
+
+export const PermissionSchema = Type.Object(
+  {
+    service_id: Id,
+    product_id: Type.Optional(Nullable(Id)),
+    apply_to_all: Type.Optional(Type.Boolean()),
+    types: Type.Array(StringEnum(PRODUCT_RIGHTS), { uniqueItems: true }),
+  },
+  { additionalProperties: false, title: 'ProductPermission' },
+);
+export type Permission = Static<typeof PermissionSchema>;
 
 const ServiceId = Type.Unsafe<number>({ type: 'integer', enum: [...SERVICE_IDS], description: 'Identifier of the service' });
 const ServiceName = StringEnum(SERVICE_NAMES, { description: 'Name of the service' });

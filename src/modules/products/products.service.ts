@@ -1,19 +1,19 @@
 import { groupBy } from '../../shared/group-by.js';
 import type { Db } from '../../db/database.js';
-import { membershipOf } from '../../shared/access.js';
 import { notFound } from '../../shared/errors.js';
-import { listParams, type ListParams } from '../../shared/pagination.js';
+import { listParams, type ListParams, type Sort } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import { parseWith } from '../../shared/with.js';
+import { membershipOf } from '../accounts/index.js';
 import { presentProduct } from './products.presenter.js';
-import { productsRepository, type ProductCriteria } from './products.repository.js';
+import { PRODUCT_SORTABLE, productsRepository, type ProductCriteria, type ProductSortField } from './products.repository.js';
 import {
-  PRODUCT_RELATIONS, PRODUCT_SORTABLE,
+  PRODUCT_RELATIONS,
   type AccountProductsQueryInput, type Product, type ProductFilter, type ProductRelation, type ProductsQueryInput,
 } from './products.schemas.js';
-import { serviceByName } from './services.js';
+import { serviceNamed } from './services.js';
 
-const DEFAULT_SORT = [{ field: 'id', dir: 'asc' as const }];
+const DEFAULT_SORT: Sort<ProductSortField>[] = [{ field: 'id', dir: 'asc' }];
 
 const byProduct = <T extends { product_id: number }>(rows: T[]) => groupBy(rows, (r) => r.product_id);
 
@@ -22,7 +22,7 @@ function serviceIdsOf(f: ProductFilter): number[] | undefined {
   const sets: number[][] = [];
   if (f.service_id !== undefined) sets.push([f.service_id]);
   if (f.service_ids?.length) sets.push(f.service_ids);
-  if (f.service_names?.length) sets.push(f.service_names.map((n) => serviceByName(n)!.id));
+  if (f.service_names?.length) sets.push(f.service_names.map((n) => serviceNamed(n).id));
   if (!sets.length) return undefined;
   return sets.reduce((acc, s) => acc.filter((id) => s.includes(id)));
 }
@@ -37,11 +37,9 @@ export function productsService(db: Db) {
   const repo = productsRepository(db);
 
   /** A page of products with their tags, users and admin loaded in three more queries, whatever the page size. */
-  async function list(c: ProductCriteria, p: ListParams, wanted: ReadonlySet<ProductRelation>) {
-    const total = await repo.count(c);
-    if (p.totalOnly || total === 0) return { items: [] as Product[], total };
-    const rows = await repo.page(c, p);
-    if (!rows.length) return { items: [] as Product[], total };
+  async function list(c: ProductCriteria, p: ListParams<ProductSortField>, wanted: ReadonlySet<ProductRelation>): Promise<{ items: Product[]; total: number }> {
+    const { items: rows, total } = await repo.list(c, p);
+    if (!rows.length) return { items: [], total };
     const ids = rows.map((r) => r.id);
     const adminIds = [...new Set(rows.map((r) => r.admin_id).filter((id): id is number => id != null))];
     const [tags, users, admins] = await Promise.all([

@@ -14,11 +14,18 @@ export interface Service {
   name: ServiceName;
 }
 
-export const SERVICES: readonly Service[] = NAMES.map((name, i) => ({ id: IDS[i]!, name }));
+export const SERVICES: readonly Service[] = NAMES.map((name, i) => ({ id: IDS[i], name }));
 export const SERVICE_NAMES = NAMES;
 export const SERVICE_IDS = IDS;
 
-const byName = new Map(SERVICES.map((s) => [s.name, s]));
+const byName = new Map<string, Service>(SERVICES.map((s) => [s.name, s]));
 const byId = new Map(SERVICES.map((s) => [s.id, s]));
-export const serviceByName = (name: string) => byName.get(name as ServiceName);
+export const serviceByName = (name: string) => byName.get(name);
 export const serviceById = (id: number) => byId.get(id);
+
+/** The service of a name the type says is the catalogue's (a schema enum, a constant). */
+export function serviceNamed(name: ServiceName): Service {
+  const service = byName.get(name);
+  if (!service) throw new Error(`The service catalogue has no ${name}`);
+  return service;
+}

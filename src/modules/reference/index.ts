@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { referenceRoutes } from './reference.routes.js';
 import { tasksRoutes } from './tasks.routes.js';
 
+/** The reference catalogues (languages, countries, time zones, actions) and the caller's asynchronous tasks. */
 export const referenceModule: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(referenceRoutes);
   await app.register(tasksRoutes);
 };
 
-// The catalogues and their schemas, for the profile (its language, country and timezone).
-export { countries, findLanguageByLocale, findTimezoneByName, languages, LOCALES, timezones } from './catalogues.js';
+export { actions, countries, findLanguageByLocale, findTimezoneByName, languages, LOCALES, timezones } from './catalogues.js';
+export type { Language } from './data/languages.js';
 export { CountrySchema, LanguageSchema, TimezoneSchema } from './reference.schemas.js';

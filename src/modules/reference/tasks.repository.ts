@@ -1,22 +1,20 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { ListParams } from '../../shared/pagination.js';
 
 const COLUMNS = ['uuid', 'status', 'created_at', 'updated_at', 'executed_at', 'finished_at', 'response', 'error'] as const;
-export const TASK_SORTABLE = ['created_at', 'updated_at', 'status'] as const;
+const TASK_SORT = { created_at: sql.ref('created_at'), updated_at: sql.ref('updated_at'), status: sql.ref('status') } satisfies SortColumns<string>;
+export const TASK_SORTABLE = sortFields(TASK_SORT);
 
 // Asynchronous operations of the caller. Modules that answer `result: "asynchronous"` insert
 // here; a task is only ever visible to the user who started it.
 export function tasksRepository(db: Executor) {
   return {
-    async list(userId: number, p: ListParams) {
+    list(userId: number, p: ListParams<keyof typeof TASK_SORT>) {
       const base = db.selectFrom('async_tasks').where('user_id', '=', userId);
-      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      if (p.totalOnly) return { items: [], total: Number(total) };
-      let q = base.select(COLUMNS);
-      for (const s of p.sort) q = q.orderBy(s.field as (typeof TASK_SORTABLE)[number], s.dir);
-      q = q.orderBy('uuid').offset(p.offset);
-      if (p.limit !== undefined) q = q.limit(p.limit);
-      return { items: await q.execute(), total: Number(total) };
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      return pageOf(count, base.select(COLUMNS), p, TASK_SORT, sql.ref('uuid'));
     },
 
     find(userId: number, uuid: string) {

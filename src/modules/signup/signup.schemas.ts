@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Id, StringEnum } from '../../shared/schemas.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../shared/password-policy.js';
-import { AccountSchema, CURRENCIES } from '../accounts/accounts.schemas.js';
+import { AccountSchema, CURRENCIES } from '../accounts/index.js';
 import { CreatedTokenSchema } from '../tokens/index.js';
 
 export const SignupBody = Type.Object(

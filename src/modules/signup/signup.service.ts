@@ -9,14 +9,13 @@ import { passwordPolicyError } from '../../shared/password-policy.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { hashPassword, newApiToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
-import { loadAccount } from '../accounts/accounts.service.js';
-import { isUniqueViolation } from '../accounts/unique-violation.js';
+import { isUniqueViolation } from '../../shared/unique-violation.js';
 import { displayName } from '../../shared/user-summary.js';
-import { findLanguageByLocale, LOCALES } from '../reference/catalogues.js';
-import type { Language } from '../reference/data/languages.js';
+import { loadAccount } from '../accounts/index.js';
+import { findLanguageByLocale, LOCALES, type Language } from '../reference/index.js';
 import { tokensRepository } from '../tokens/index.js';
-import type { SignupBody } from './signup.schemas.js';
 import { insertPerson } from '../users/index.js';
+import type { SignupBody } from './signup.schemas.js';
 import { signupRepository } from './signup.repository.js';
 
 export type SignupInput = Static<typeof SignupBody>;
@@ -30,8 +29,8 @@ function checkInput(input: SignupInput): Language {
   if (weak) errors.push(weak);
   const language = findLanguageByLocale(input.locale);
   if (!language) errors.push(fieldError('locale', 'in', 'Unknown locale', [...LOCALES]));
-  if (errors.length) throw validationFailed(errors);
-  return language!;
+  if (!language || errors.length) throw validationFailed(errors);
+  return language;
 }
 
 interface Prepared {

@@ -1,7 +1,7 @@
 import { groupBy } from '../../shared/group-by.js';
 import { displayName } from '../../shared/user-summary.js';
 import { presentUserSummary } from '../../shared/user-summary.js';
-import { serviceById } from '../products/services.js';
+import { serviceById } from '../products/index.js';
 import type { TeamRow, TeamsRepository } from './teams.repository.js';
 
 // Teams and team users as upstream shows them. Related rows come in one query per kind for

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database, ProductRight } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
@@ -64,7 +64,8 @@ const USER_SORT = {
 } satisfies SortColumns<string>;
 export const TEAM_USER_SORTABLE = sortFields(USER_SORT);
 
-export function teamsRepository(db: Executor) {
+/** The teams themselves and the services their permissions name. */
+function teamRows(db: Executor) {
   return {
     list(accountId: number, f: TeamFilters, search: string | undefined, p: ListParams<keyof typeof TEAM_SORT>) {
       const count = filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search)
@@ -73,12 +74,6 @@ export function teamsRepository(db: Executor) {
     },
 
     find: (accountId: number, teamId: number) => selectTeams(db, accountId).where('teams.id', '=', teamId).executeTakeFirst(),
-
-    /** The bare row, locked for the rest of the transaction (`share`: others may read-lock it too). */
-    lock(accountId: number, teamId: number, mode: 'update' | 'share') {
-      const q = db.selectFrom('teams').select(['id', 'name', 'owned_by_id']).where('account_id', '=', accountId).where('id', '=', teamId);
-      return (mode === 'update' ? q.forUpdate() : q.forShare()).executeTakeFirst();
-    },
 
     /** Another team of the organisation with this name, whatever the case. */
     async nameTaken(accountId: number, name: string, exceptId?: number) {
@@ -108,7 +103,12 @@ export function teamsRepository(db: Executor) {
       return db.selectFrom('team_permissions').select(['team_id', 'service_id', 'rights']).where('team_id', 'in', teamIds)
         .orderBy('service_id').orderBy('rights').execute();
     },
+  };
+}
 
+/** Who is in which team: the members of the organisation only. */
+function teamUsers(db: Executor) {
+  return {
     usersByIds(ids: number[]) {
       if (!ids.length) return Promise.resolve([]);
       return db.selectFrom('users').select(USER_SUMMARY_COLUMNS).where('id', 'in', ids).execute();
@@ -124,13 +124,6 @@ export function teamsRepository(db: Executor) {
         .where('tm.team_id', 'in', teamIds)
         .orderBy(sql`lower(u.first_name || ' ' || u.last_name)`).orderBy('u.id')
         .execute();
-    },
-
-    /** Which of these users belong to the organisation; their membership rows stay share-locked. */
-    async membersAmong(accountId: number, userIds: number[]) {
-      const rows = await db.selectFrom('account_members').select('user_id')
-        .where('account_id', '=', accountId).where('user_id', 'in', userIds).forShare().execute();
-      return new Set(rows.map((r) => r.user_id));
     },
 
     addMembers(teamId: number, userIds: number[]) {
@@ -169,4 +162,23 @@ export function teamsRepository(db: Executor) {
     },
   };
 }
+export const teamsRepository = (db: Executor) => ({ ...teamRows(db), ...teamUsers(db) });
 export type TeamsRepository = ReturnType<typeof teamsRepository>;
+
+/** Row locks of a team and of memberships, held until the transaction ends. */
+export function teamLocks(trx: Transaction<Database>) {
+  return {
+    /** The bare row, locked for the rest of the transaction (`share`: others may read-lock it too). */
+    team(accountId: number, teamId: number, mode: 'update' | 'share') {
+      const q = trx.selectFrom('teams').select(['id', 'name', 'owned_by_id']).where('account_id', '=', accountId).where('id', '=', teamId);
+      return (mode === 'update' ? q.forUpdate() : q.forShare()).executeTakeFirst();
+    },
+
+    /** Which of these users belong to the organisation; their membership rows stay share-locked. */
+    async membersAmong(accountId: number, userIds: number[]) {
+      const rows = await trx.selectFrom('account_members').select('user_id')
+        .where('account_id', '=', accountId).where('user_id', 'in', userIds).forShare().execute();
+      return new Set(rows.map((r) => r.user_id));
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listResult } from '../../shared/pagination.js';
+import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
 import {
@@ -10,10 +11,10 @@ import { teamsService } from './teams.service.js';
 
 const config = { auth: { scopes: ['accounts' as const] } };
 const tags = ['Accounts > Teams'];
+const caller = (req: Parameters<typeof principalOf>[0]) => principalOf(req).user.id;
 
 export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = teamsService(app.db, () => app.publicUrl);
-  const caller = (req: { principal: { user: { id: number } } | null }) => req.principal!.user.id;
 
   app.get('/1/accounts/:account/teams', {
     config: { ...config, access: { min: 'member' } },
@@ -59,6 +60,13 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (req) => ok(await service.remove(caller(req), req.params.account, req.params.team)));
 
+  teamUsersRoutes(app, service);
+};
+
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** A team's users: listing, adding, removing. */
+function teamUsersRoutes(app: App, service: ReturnType<typeof teamsService>) {
   app.get('/1/accounts/:account/teams/:team/users', {
     config: { ...config, access: { min: 'member' } },
     schema: {
@@ -87,5 +95,4 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: TeamParams, body: TeamUserIdsBody, response: { 200: TrueEnvelope },
     },
   }, async (req) => ok(await service.removeUsers(caller(req), req.params.account, req.params.team, req.body.user_ids)));
-};
-
+}

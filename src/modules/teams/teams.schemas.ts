@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
-import { PRODUCT_RIGHTS } from '../../shared/product-permissions.js';
 import { ListQuery } from '../../shared/pagination.js';
 import { Id, Nullable, StringEnum, Timestamp } from '../../shared/schemas.js';
 import { UserSummarySchema } from '../../shared/user-summary.js';
 import { WithQuery } from '../../shared/with.js';
+import { PRODUCT_RIGHTS } from '../products/index.js';
 
 /** Team colours are indexes in the Manager's palette of 16. */
 export const MAX_COLOR_ID = 15;

@@ -4,7 +4,6 @@
  * rather than a prior SELECT keeps the rule true under concurrent requests.
  */
 export function isUniqueViolation(err: unknown, ...constraints: string[]): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  if (!e || typeof e !== 'object' || e.code !== '23505') return false;
-  return constraints.length === 0 || constraints.includes(String(e.constraint));
+  if (typeof err !== 'object' || err === null || !('code' in err) || err.code !== '23505') return false;
+  return constraints.length === 0 || ('constraint' in err && constraints.includes(String(err.constraint)));
 }

@@ -1,6 +1,11 @@
-import type { Executor } from '../db/database.js';
-import type { RoleType } from '../db/types.js';
-import { accessDenied, notFound } from './errors.js';
+import type { Transaction } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { Database, RoleType } from '../../db/types.js';
+import { accessDenied, notFound } from '../../shared/errors.js';
+import { accessLocks, accessRepository } from './access.repository.js';
+
+// Who may act on an organisation: its members, by role. Every organisation route of every
+// module checks the caller through these.
 
 export interface Membership {
   account_id: number;
@@ -14,20 +19,20 @@ const RANK: Record<RoleType, number> = { normal: 0, admin: 1, owner: 2 };
 /** True when `role` is at least `min` (owner > admin > normal). */
 export const atLeast = (role: RoleType, min: RoleType) => RANK[role] >= RANK[min];
 
-/**
- * The caller's membership of an organisation. Not being a member is a 404: an organisation
- * one does not belong to is indistinguishable from one that does not exist.
- */
-export async function membershipOf(db: Executor, accountId: number, userId: number, lock = false): Promise<Membership> {
-  let q = db
-    .selectFrom('account_members')
-    .select(['account_id', 'user_id', 'role_type', 'has_billing_access'])
-    .where('account_id', '=', accountId)
-    .where('user_id', '=', userId);
-  if (lock) q = q.forUpdate();
-  const m = await q.executeTakeFirst();
+/** Not being a member is a 404: an organisation one does not belong to is indistinguishable from one that does not exist. */
+function found(m: Membership | undefined): Membership {
   if (!m) throw notFound('Account');
   return m;
+}
+
+/** The caller's membership of an organisation (404 for a non-member). */
+export async function membershipOf(db: Executor, accountId: number, userId: number): Promise<Membership> {
+  return found(await accessRepository(db).membership(accountId, userId));
+}
+
+/** The same, its row locked until the transaction ends, so the role read is the role acted on. */
+export async function lockedMembershipOf(trx: Transaction<Database>, accountId: number, userId: number): Promise<Membership> {
+  return found(await accessLocks(trx).membership(accountId, userId));
 }
 
 /** Refuses (403) a member whose role is below `min`. */
