@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { nowSeconds } from '../../shared/time.js';
-import { serviceByName } from '../products/services.js';
+import { serviceByName } from '../products/index.js';
 import { fulfilmentRepository, type Currency } from './invoices.repository.js';
 import { addMonths, tldOf } from './pricing.js';
 
