@@ -13,15 +13,27 @@ export async function seedInvoices(db: Db, accountId: number, count: number): Pr
     const rows = [];
     for (let i = done; i < Math.min(count, done + BATCH); i++) {
       rows.push({
-        account_id: accountId, number: `BENCH-${accountId}-${i}`, kind: 'order' as const, currency: 'CHF' as const,
-        subtotal: INVOICE_TOTAL, total: INVOICE_TOTAL, due_at: now + 30 * 86_400,
+        account_id: accountId,
+        number: `BENCH-${accountId}-${i}`,
+        kind: 'order' as const,
+        currency: 'CHF' as const,
+        subtotal: INVOICE_TOTAL,
+        total: INVOICE_TOTAL,
+        due_at: now + 30 * 86_400,
       });
     }
     const inserted = await db.insertInto('invoices').values(rows).returning('id').execute();
     ids.push(...inserted.map((r) => r.id));
   }
-  await db.insertInto('prepaid_ledger').values({
-    account_id: accountId, amount: INVOICE_TOTAL * count, currency: 'CHF', kind: 'credit', description: 'bench funding',
-  }).execute();
+  await db
+    .insertInto('prepaid_ledger')
+    .values({
+      account_id: accountId,
+      amount: INVOICE_TOTAL * count,
+      currency: 'CHF',
+      kind: 'credit',
+      description: 'bench funding',
+    })
+    .execute();
   return ids;
 }

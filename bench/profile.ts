@@ -27,7 +27,12 @@ import { measureStart } from './start.js';
 // "pay one invoice" measurement that follows the comparison), BENCH_SEED_ROUNDS (5, the control
 // plane's costs), BENCH_START_ROUNDS (5, `npm start` until ready, bench/start.ts).
 
-interface Histogram { average: number; p50: number; p99: number; total: number }
+interface Histogram {
+  average: number;
+  p50: number;
+  p99: number;
+  total: number;
+}
 interface Result {
   requests: Histogram;
   latency: Histogram;
@@ -36,7 +41,10 @@ interface Result {
   timeouts: number;
   statusCodeStats: Record<string, { count: number }>;
 }
-interface RawRequest { headers: Record<string, string>; [k: string]: unknown }
+interface RawRequest {
+  headers: Record<string, string>;
+  [k: string]: unknown;
+}
 interface CannonOptions {
   url: string;
   connections: number;
@@ -82,9 +90,9 @@ class TokenFeeder {
     const index = block * this.stripe + (i % this.stripe);
     if (index >= this.tokens.length) {
       this.exhausted = true;
-      return this.tokens[index % this.tokens.length]!;
+      return this.tokens[index % this.tokens.length];
     }
-    return this.tokens[index]!;
+    return this.tokens[index];
   }
 }
 
@@ -113,7 +121,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 // ---- database ------------------------------------------------------------------------------
 
-interface Target { kind: 'postgres' | 'pglite'; url?: string; dataDir?: string }
+interface Target {
+  kind: 'postgres' | 'pglite';
+  url?: string;
+  dataDir?: string;
+}
 
 async function createPostgresDatabase(adminUrl: string): Promise<Target> {
   const name = `ikm_bench_${randomBytes(4).toString('hex')}`;
@@ -177,15 +189,32 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(mode: 'ikm' | 'bare', target: Target, extraEnv: Record<string, string> = {}): Promise<Server> {
+async function startServer(
+  mode: 'ikm' | 'bare',
+  target: Target,
+  extraEnv: Record<string, string> = {},
+): Promise<Server> {
   const script = fileURLToPath(new URL('./servers.js', import.meta.url));
-  const nodeArgs = env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`] : [];
+  const nodeArgs = env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`]
+    : [];
   const child = spawn(process.execPath, [...nodeArgs, script, mode], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...env, BENCH_DATABASE_URL: target.url ?? '', BENCH_DATA_DIR: target.dataDir ?? '', BENCH_ADMIN_TOKEN: '', ...extraEnv },
+    env: {
+      ...env,
+      BENCH_DATABASE_URL: target.url ?? '',
+      BENCH_DATA_DIR: target.dataDir ?? '',
+      BENCH_ADMIN_TOKEN: '',
+      ...extraEnv,
+    },
   });
   children.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { children.delete(child); resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      children.delete(child);
+      resolve();
+    }),
+  );
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -196,15 +225,18 @@ async function startServer(mode: 'ikm' | 'bare', target: Target, extraEnv: Recor
   cleanups.push(stop);
   // The child answers on stdout, one JSON line per message: first {port}, then one {cpu} per ask.
   const waiting: ((msg: Record<string, unknown>) => void)[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.(JSON.parse(line) as Record<string, unknown>));
-  const nextMessage = () => new Promise<Record<string, unknown>>((resolve, reject) => {
-    waiting.push(resolve);
-    child.once('exit', (code) => reject(new Error(`${mode} server exited (code ${code})`)));
-  });
+  createInterface({ input: child.stdout }).on('line', (line) =>
+    waiting.shift()?.(JSON.parse(line) as Record<string, unknown>),
+  );
+  const nextMessage = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      waiting.push(resolve);
+      child.once('exit', (code) => reject(new Error(`${mode} server exited (code ${code})`)));
+    });
   const hello = (await nextMessage()) as { port: number; sql?: string };
   const cpuMicros = async () => {
     const reply = nextMessage();
-    child.stdin!.write('cpu\n');
+    child.stdin.write('cpu\n');
     const { cpu } = (await reply) as { cpu: { user: number; system: number } };
     return cpu.user + cpu.system;
   };
@@ -223,18 +255,20 @@ function run(port: number, path: string, feeder: TokenFeeder, duration: number, 
         url: `http://127.0.0.1:${port}`,
         connections: CONNECTIONS,
         duration,
-        requests: [{
-          method: body ? 'POST' : 'GET',
-          path,
-          setupRequest: (req) => {
-            req.headers = { ...req.headers, authorization: `Bearer ${feeder.next()}` };
-            if (body) {
-              req.headers['content-type'] = 'application/json';
-              req.body = JSON.stringify(body());
-            }
-            return req;
+        requests: [
+          {
+            method: body ? 'POST' : 'GET',
+            path,
+            setupRequest: (req) => {
+              req.headers = { ...req.headers, authorization: `Bearer ${feeder.next()}` };
+              if (body) {
+                req.headers['content-type'] = 'application/json';
+                req.body = JSON.stringify(body());
+              }
+              return req;
+            },
           },
-        }],
+        ],
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
@@ -245,30 +279,51 @@ async function probe(port: number, path: string, token: string): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status === 200) return;
   const body = (await res.text()).slice(0, 300);
-  const hint = res.status === 404 && path === '/2/profile'
-    ? '\n  /2/profile is not there yet (profile module); BENCH_PATH=/1/ping measures the pipeline on another route.'
-    : '';
+  const hint =
+    res.status === 404 && path === '/2/profile'
+      ? '\n  /2/profile is not there yet (profile module); BENCH_PATH=/1/ping measures the pipeline on another route.'
+      : '';
   throw new Error(`GET ${path} answered ${res.status} instead of 200: ${body}${hint}`);
 }
 
 interface Measured {
-  rps: number; p50: number; p99: number; total: number; non2xx: number; errors: number; codes: string; tooMany: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  codes: string;
+  tooMany: number;
   /** Server-process CPU per request (µs): less swayed than req/s by other load on the machine. */
   cpuPerReq: number;
 }
 
 function summarise(r: Result, cpuMicros: number): Measured {
-  const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count}`).join(' ');
+  const codes = Object.entries(r.statusCodeStats ?? {})
+    .map(([code, s]) => `${code}×${s.count}`)
+    .join(' ');
   return {
-    rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total,
-    non2xx: r.non2xx, errors: r.errors + r.timeouts, codes,
-    tooMany: Number(r.statusCodeStats?.['429']?.count ?? 0), cpuPerReq: cpuMicros / Math.max(1, r.requests.total),
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    codes,
+    tooMany: Number(r.statusCodeStats?.['429']?.count ?? 0),
+    cpuPerReq: cpuMicros / Math.max(1, r.requests.total),
   };
 }
 
 let sqlShown = false;
 
-async function measure(mode: 'ikm' | 'bare', target: Target, feeder: TokenFeeder, probeToken: string): Promise<Measured> {
+async function measure(
+  mode: 'ikm' | 'bare',
+  target: Target,
+  feeder: TokenFeeder,
+  probeToken: string,
+): Promise<Measured> {
   const server = await startServer(mode, target);
   if (server.sql && !sqlShown) {
     sqlShown = true;
@@ -281,8 +336,10 @@ async function measure(mode: 'ikm' | 'bare', target: Target, feeder: TokenFeeder
     const cpuBefore = await server.cpuMicros();
     const result = await run(server.port, path, feeder, DURATION);
     const m = summarise(result, (await server.cpuMicros()) - cpuBefore);
-    console.log(`  ${mode.padEnd(4)} ${path.padEnd(12)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms` +
-      `  ${m.cpuPerReq.toFixed(0)} µs CPU/req  (${m.codes})`);
+    console.log(
+      `  ${mode.padEnd(4)} ${path.padEnd(12)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms` +
+        `  ${m.cpuPerReq.toFixed(0)} µs CPU/req  (${m.codes})`,
+    );
     return m;
   } finally {
     await server.stop();
@@ -294,14 +351,18 @@ async function measure(mode: 'ikm' | 'bare', target: Target, feeder: TokenFeeder
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function report(ikm: Measured[], bare: Measured[], feeder: TokenFeeder, target: Target): void {
   const agg = (ms: Measured[]) => ({
-    rps: median(ms.map((m) => m.rps)), p50: median(ms.map((m) => m.p50)), p99: median(ms.map((m) => m.p99)),
+    rps: median(ms.map((m) => m.rps)),
+    p50: median(ms.map((m) => m.p50)),
+    p99: median(ms.map((m) => m.p99)),
     cpu: median(ms.map((m) => m.cpuPerReq)),
-    total: ms.reduce((s, m) => s + m.total, 0), non2xx: ms.reduce((s, m) => s + m.non2xx, 0), errors: ms.reduce((s, m) => s + m.errors, 0),
+    total: ms.reduce((s, m) => s + m.total, 0),
+    non2xx: ms.reduce((s, m) => s + m.non2xx, 0),
+    errors: ms.reduce((s, m) => s + m.errors, 0),
   });
   const i = agg(ikm);
   const b = agg(bare);
@@ -311,29 +372,46 @@ function report(ikm: Measured[], bare: Measured[], feeder: TokenFeeder, target: 
     `| ${name.padEnd(9)} | ${m.rps.toFixed(0).padStart(9)} | ${String(m.p50).padStart(7)} | ${String(m.p99).padStart(7)} | ` +
     `${m.cpu.toFixed(0).padStart(11)} | ${String(m.total).padStart(9)} | ${String(m.non2xx).padStart(6)} | ${String(m.errors).padStart(6)} |`;
   console.log('');
-  console.log(`GET ${IKM_PATH} vs bare auth lookup — ${target.kind}, ${CONNECTIONS} connections, ${DURATION} s` +
-    `${ROUNDS > 1 ? ` × ${ROUNDS} rounds (medians)` : ''}, node ${process.version}, ${availableParallelism()} CPUs`);
+  console.log(
+    `GET ${IKM_PATH} vs bare auth lookup — ${target.kind}, ${CONNECTIONS} connections, ${DURATION} s` +
+      `${ROUNDS > 1 ? ` × ${ROUNDS} rounds (medians)` : ''}, node ${process.version}, ${availableParallelism()} CPUs`,
+  );
   console.log('| server    |     req/s | p50 ms  | p99 ms  | µs CPU/req  |  requests | non2xx | errors |');
   console.log('|-----------|-----------|---------|---------|-------------|-----------|--------|--------|');
   console.log(row('ik-mirror', i));
   console.log(row('bare', b));
   console.log('');
   // The bare p99 is often 1-2 ms (integer ms); the ratio uses at least 1 ms as its floor.
-  console.log(`throughput ratio ikm/bare: ${rpsRatio.toFixed(3)}  (target ≥ ${TARGET_RPS_RATIO})  ${rpsRatio >= TARGET_RPS_RATIO ? 'PASS' : 'FAIL'}`);
-  console.log(`p99 ratio ikm/bare:        ${p99Ratio.toFixed(3)}  (target ≤ ${TARGET_P99_RATIO})  ${p99Ratio <= TARGET_P99_RATIO ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `throughput ratio ikm/bare: ${rpsRatio.toFixed(3)}  (target ≥ ${TARGET_RPS_RATIO})  ${rpsRatio >= TARGET_RPS_RATIO ? 'PASS' : 'FAIL'}`,
+  );
+  console.log(
+    `p99 ratio ikm/bare:        ${p99Ratio.toFixed(3)}  (target ≤ ${TARGET_P99_RATIO})  ${p99Ratio <= TARGET_P99_RATIO ? 'PASS' : 'FAIL'}`,
+  );
   // Informative, not a target: the throughput ratio the server process alone would allow.
-  console.log(`server CPU per request ikm/bare: ${(i.cpu / b.cpu).toFixed(2)}× (${i.cpu.toFixed(0)} vs ${b.cpu.toFixed(0)} µs; ` +
-    `CPU-bound throughput ratio ≈ ${(b.cpu / i.cpu).toFixed(3)})`);
+  console.log(
+    `server CPU per request ikm/bare: ${(i.cpu / b.cpu).toFixed(2)}× (${i.cpu.toFixed(0)} vs ${b.cpu.toFixed(0)} µs; ` +
+      `CPU-bound throughput ratio ≈ ${(b.cpu / i.cpu).toFixed(3)})`,
+  );
   const clean = i.non2xx === 0 && i.errors === 0 && !feeder.exhausted;
-  console.log(`ik-mirror non-2xx responses: ${i.non2xx}, socket errors/timeouts: ${i.errors}  ${clean ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `ik-mirror non-2xx responses: ${i.non2xx}, socket errors/timeouts: ${i.errors}  ${clean ? 'PASS' : 'FAIL'}`,
+  );
   if (feeder.exhausted) {
-    console.log(`!!! FAIL: the token pool ran out (${TOKENS} tokens × ${USES_PER_TOKEN} uses); tokens were reused and the limiter may have answered 429. Raise BENCH_TOKENS.`);
+    console.log(
+      `!!! FAIL: the token pool ran out (${TOKENS} tokens × ${USES_PER_TOKEN} uses); tokens were reused and the limiter may have answered 429. Raise BENCH_TOKENS.`,
+    );
   }
   const tooMany = ikm.reduce((s, m) => s + m.tooMany, 0);
   if (tooMany > 0) {
-    console.log(`!!! FAIL: ik-mirror answered 429 ${tooMany} times: the token pool was too small for this throughput — the figures above are not valid.`);
+    console.log(
+      `!!! FAIL: ik-mirror answered 429 ${tooMany} times: the token pool was too small for this throughput — the figures above are not valid.`,
+    );
   }
-  if (target.kind === 'pglite') console.log('note: PGlite runs one query at a time in-process; the Postgres figures are the ones the targets are about.');
+  if (target.kind === 'pglite')
+    console.log(
+      'note: PGlite runs one query at a time in-process; the Postgres figures are the ones the targets are about.',
+    );
 }
 
 async function main() {
@@ -371,10 +449,13 @@ async function measureResetAndSeed(target: Target): Promise<void> {
   const call = async (method: string, path: string, body?: object): Promise<{ wall: number; ms: number }> => {
     const started = performance.now();
     const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}),
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const answer = (await res.json()) as { data?: { ms?: number } };
-    if (res.status >= 300 || !answer.data) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(answer)}`);
+    if (res.status >= 300 || !answer.data)
+      throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(answer)}`);
     return { wall: performance.now() - started, ms: answer.data.ms ?? 0 };
   };
   const rounds = async (fn: () => Promise<{ wall: number; ms: number }>) => {
@@ -382,25 +463,38 @@ async function measureResetAndSeed(target: Target): Promise<void> {
     for (let i = 0; i < SEED_ROUNDS; i++) out.push(await fn());
     return out;
   };
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const engine = target.url ? 'postgres' : 'pglite';
   const report = (title: string, runs: { wall: number; ms: number }[], limitMs?: number) => {
     const wall = runs.map((r) => r.wall);
     console.log('');
     console.log(`${title} — ${runs.length} rounds, ${engine}`);
-    const verdict = limitMs === undefined ? '' : `  target < ${limitMs} ms  ${Math.max(...wall) < limitMs ? 'PASS' : 'FAIL'}`;
-    console.log(`  median ${median(wall).toFixed(0)} ms, max ${Math.max(...wall).toFixed(0)} ms (server side: median ${median(runs.map((r) => r.ms))} ms)${verdict}`);
+    const verdict =
+      limitMs === undefined ? '' : `  target < ${limitMs} ms  ${Math.max(...wall) < limitMs ? 'PASS' : 'FAIL'}`;
+    console.log(
+      `  median ${median(wall).toFixed(0)} ms, max ${Math.max(...wall).toFixed(0)} ms (server side: median ${median(runs.map((r) => r.ms))} ms)${verdict}`,
+    );
   };
   try {
-    report('POST /_mirror/seed {fixture: demo} (reset + seed)', await rounds(() => call('POST', '/_mirror/seed', { fixture: 'demo' })), 1000);
+    report(
+      'POST /_mirror/seed {fixture: demo} (reset + seed)',
+      await rounds(() => call('POST', '/_mirror/seed', { fixture: 'demo' })),
+      1000,
+    );
     await call('POST', '/_mirror/snapshots', { name: 'bench-demo' });
-    report('POST /_mirror/snapshots/{name}/restore (the demo state)', await rounds(() => call('POST', '/_mirror/snapshots/bench-demo/restore')));
+    report(
+      'POST /_mirror/snapshots/{name}/restore (the demo state)',
+      await rounds(() => call('POST', '/_mirror/snapshots/bench-demo/restore')),
+    );
     const sandbox = `bench-${randomBytes(4).toString('hex')}`;
-    report('POST /_mirror/sandboxes (a new sandbox: database made and migrated)', await rounds(async () => {
-      const made = await call('POST', '/_mirror/sandboxes', { name: sandbox });
-      await call('DELETE', `/_mirror/sandboxes/${sandbox}`);
-      return made;
-    }));
+    report(
+      'POST /_mirror/sandboxes (a new sandbox: database made and migrated)',
+      await rounds(async () => {
+        const made = await call('POST', '/_mirror/sandboxes', { name: sandbox });
+        await call('DELETE', `/_mirror/sandboxes/${sandbox}`);
+        return made;
+      }),
+    );
   } finally {
     await server.stop();
   }
@@ -418,8 +512,13 @@ async function measurePayments(target: Target, feeder: TokenFeeder, seeded: Seed
     const reused = next > seeded.invoices.length;
     console.log('');
     console.log(`POST ${path} (pay one invoice from the prepaid account) — ${CONNECTIONS} connections, ${DURATION} s`);
-    console.log(`  ${m.rps.toFixed(0)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${m.cpuPerReq.toFixed(0)} µs CPU/req  (${m.codes})`);
-    if (reused) console.log(`!!! the ${seeded.invoices.length} invoices ran out: later requests paid paid invoices (409); raise BENCH_INVOICES.`);
+    console.log(
+      `  ${m.rps.toFixed(0)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${m.cpuPerReq.toFixed(0)} µs CPU/req  (${m.codes})`,
+    );
+    if (reused)
+      console.log(
+        `!!! the ${seeded.invoices.length} invoices ran out: later requests paid paid invoices (409); raise BENCH_INVOICES.`,
+      );
   } finally {
     await server.stop();
   }

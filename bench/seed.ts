@@ -20,17 +20,33 @@ const BATCH = 1000;
 export async function seedBenchUser(db: Db, tokenCount: number): Promise<BenchUser> {
   const email = `bench-${randomBytes(5).toString('hex')}@example.test`;
   const now = Math.floor(Date.now() / 1000);
-  const account = await db.insertInto('accounts').values({ name: `Org of ${email}`, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+  const account = await db
+    .insertInto('accounts')
+    .values({ name: `Org of ${email}`, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const user = await db
     .insertInto('users')
     .values({
-      email, password_hash: UNUSABLE_PASSWORD_HASH, first_name: 'Bench', last_name: 'Mark',
-      login: email, current_account_id: account.id, password_changed_at: now, updated_at: now,
+      email,
+      password_hash: UNUSABLE_PASSWORD_HASH,
+      first_name: 'Bench',
+      last_name: 'Mark',
+      login: email,
+      current_account_id: account.id,
+      password_changed_at: now,
+      updated_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('account_members').values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true }).execute();
-  await db.insertInto('user_emails').values({ user_id: user.id, email, email_type: 'email', type: 'personal', checked: true }).execute();
+  await db
+    .insertInto('account_members')
+    .values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true })
+    .execute();
+  await db
+    .insertInto('user_emails')
+    .values({ user_id: user.id, email, email_type: 'email', type: 'personal', checked: true })
+    .execute();
   return { id: user.id, accountId: account.id, tokens: await insertTokens(db, user.id, tokenCount) };
 }
 

@@ -83,7 +83,9 @@ async function startBare(url: string | undefined, dataDir: string | undefined) {
   const app = Fastify({ logger: false });
   app.get('/bare', async (req, reply) => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    const hash = createHash('sha256').update(m?.[1] ?? '').digest('hex');
+    const hash = createHash('sha256')
+      .update(m?.[1] ?? '')
+      .digest('hex');
     const { rows } = await query(sqlText, [hash]);
     if (!rows[0]) return reply.code(401).send({ result: 'error' });
     return { result: 'success', data: rows[0] };
@@ -98,7 +100,8 @@ async function main() {
   if (!url && !dataDir) throw new Error('set BENCH_DATABASE_URL or BENCH_DATA_DIR');
   if (mode !== 'ikm' && mode !== 'bare') throw new Error(`usage: servers.js ikm|bare (got ${mode})`);
 
-  const { app, close, sql } = mode === 'ikm' ? { ...(await startIkm(url, dataDir)), sql: undefined } : await startBare(url, dataDir);
+  const { app, close, sql } =
+    mode === 'ikm' ? { ...(await startIkm(url, dataDir)), sql: undefined } : await startBare(url, dataDir);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

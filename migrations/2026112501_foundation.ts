@@ -43,7 +43,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('accounts')
     .addColumn('id', 'serial', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('currency', 'text', (c) => c.notNull().defaultTo('CHF').check(sql`currency IN ('EUR', 'CHF')`))
+    .addColumn('currency', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('CHF')
+        .check(sql`currency IN ('EUR', 'CHF')`),
+    )
     .addColumn('created_at', 'bigint', (c) => c.notNull().defaultTo(now))
     .addColumn('updated_at', 'bigint', (c) => c.notNull().defaultTo(now))
     .execute();
@@ -128,7 +133,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['async_tasks', 'user_sessions', 'user_phones', 'user_emails', 'api_tokens', 'account_members', 'accounts', 'users']) {
+  for (const t of [
+    'async_tasks',
+    'user_sessions',
+    'user_phones',
+    'user_emails',
+    'api_tokens',
+    'account_members',
+    'accounts',
+    'users',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

@@ -7,7 +7,12 @@ const now = sql`(extract(epoch from now())::bigint)`;
 async function organisationDetails(db: Kysely<any>) {
   await db.schema
     .alterTable('accounts')
-    .addColumn('legal_entity_type', 'text', (c) => c.notNull().defaultTo('individual').check(sql`legal_entity_type IN ('company', 'individual', 'public_body', 'restrict')`))
+    .addColumn('legal_entity_type', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('individual')
+        .check(sql`legal_entity_type IN ('company', 'individual', 'public_body', 'restrict')`),
+    )
     .addColumn('timezone', 'text', (c) => c.notNull().defaultTo('Europe/Zurich'))
     .addColumn('locale', 'text', (c) => c.notNull().defaultTo('en_GB'))
     .addColumn('language_id', 'integer', (c) => c.notNull().defaultTo(2))
@@ -111,8 +116,18 @@ async function products(db: Kysely<any>) {
     // What billing and renewal need: allowed renewal periods in months, the price of one
     // month's worth in minor units (a period costs months × price), and the currency.
     .addColumn('renewal_periods', sql`integer[]`, (c) => c.notNull().defaultTo(sql`'{12}'`))
-    .addColumn('price_per_month', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`price_per_month >= 0`))
-    .addColumn('currency', 'text', (c) => c.notNull().defaultTo('CHF').check(sql`currency IN ('EUR', 'CHF')`))
+    .addColumn('price_per_month', 'bigint', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`price_per_month >= 0`),
+    )
+    .addColumn('currency', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('CHF')
+        .check(sql`currency IN ('EUR', 'CHF')`),
+    )
     .addColumn('created_at', 'bigint', (c) => c.notNull().defaultTo(now))
     .addColumn('expired_at', 'bigint')
     .addColumn('deleted_at', 'bigint')
@@ -154,7 +169,12 @@ async function invitationsAndOutbox(db: Kysely<any>) {
     .addColumn('role_type', 'text', (c) => c.notNull().check(sql`role_type IN ('owner', 'admin', 'normal')`))
     .addColumn('strict', 'boolean', (c) => c.notNull().defaultTo(true))
     .addColumn('silent', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status IN ('pending', 'accepted', 'rejected', 'cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status IN ('pending', 'accepted', 'rejected', 'cancelled')`),
+    )
     .addColumn('has_billing', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('has_billing_mailing', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('has_mailing', 'boolean', (c) => c.notNull().defaultTo(true))
@@ -169,7 +189,9 @@ async function invitationsAndOutbox(db: Kysely<any>) {
     .execute();
   await db.schema.createIndex('invitations_account').on('invitations').columns(['account_id', 'status']).execute();
   // One pending invitation per address and organisation; re-inviting re-sends that one.
-  await sql`CREATE UNIQUE INDEX invitations_pending_email ON invitations (account_id, lower(email)) WHERE status = 'pending'`.execute(db);
+  await sql`CREATE UNIQUE INDEX invitations_pending_email ON invitations (account_id, lower(email)) WHERE status = 'pending'`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('notifications_outbox')
@@ -182,7 +204,11 @@ async function invitationsAndOutbox(db: Kysely<any>) {
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull().defaultTo(now))
     .execute();
-  await db.schema.createIndex('notifications_outbox_recipient').on('notifications_outbox').columns(['recipient', 'created_at']).execute();
+  await db.schema
+    .createIndex('notifications_outbox_recipient')
+    .on('notifications_outbox')
+    .columns(['recipient', 'created_at'])
+    .execute();
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -193,11 +219,42 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['notifications_outbox', 'invitations', 'product_tags', 'product_rights', 'products', 'team_permissions', 'team_members', 'teams', 'tags', 'account_addresses']) {
+  for (const t of [
+    'notifications_outbox',
+    'invitations',
+    'product_tags',
+    'product_rights',
+    'products',
+    'team_permissions',
+    'team_members',
+    'teams',
+    'tags',
+    'account_addresses',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
-  await db.schema.alterTable('account_members').dropColumn('has_mailing').dropColumn('has_billing_mailing').dropColumn('updated_at').execute();
-  for (const c of ['legal_entity_type', 'timezone', 'locale', 'language_id', 'website', 'phone', 'fax', 'vat_number', 'field1', 'field2', 'has_2fa_required', 'is_blocked', 'blocked_at', 'support_level']) {
+  await db.schema
+    .alterTable('account_members')
+    .dropColumn('has_mailing')
+    .dropColumn('has_billing_mailing')
+    .dropColumn('updated_at')
+    .execute();
+  for (const c of [
+    'legal_entity_type',
+    'timezone',
+    'locale',
+    'language_id',
+    'website',
+    'phone',
+    'fax',
+    'vat_number',
+    'field1',
+    'field2',
+    'has_2fa_required',
+    'is_blocked',
+    'blocked_at',
+    'support_level',
+  ]) {
     await db.schema.alterTable('accounts').dropColumn(c).execute();
   }
 }

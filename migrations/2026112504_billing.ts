@@ -44,7 +44,12 @@ async function ordersAndInvoices(db: Kysely<any>) {
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
     .addColumn('number', 'text', (c) => c.notNull().unique())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind IN ('order', 'renewal', 'prepaid')`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('unpaid').check(sql`status IN ('unpaid', 'paid', 'cancelled', 'proforma')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('unpaid')
+        .check(sql`status IN ('unpaid', 'paid', 'cancelled', 'proforma')`),
+    )
     .addColumn('currency', 'text', currency)
     .addColumn('subtotal', 'bigint', (c) => c.notNull().check(sql`subtotal >= 0`))
     // VAT rate in basis points (810 = 8.1 %).
@@ -75,7 +80,12 @@ async function ordersAndInvoices(db: Kysely<any>) {
     .createTable('orders')
     .addColumn('id', 'serial', (c) => c.primaryKey())
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status IN ('pending', 'paid', 'cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status IN ('pending', 'paid', 'cancelled')`),
+    )
     .addColumn('invoice_id', 'integer', (c) => c.notNull().references('invoices.id'))
     .addColumn('created_by_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('created_at', 'bigint', (c) => c.notNull().defaultTo(now))
@@ -102,11 +112,18 @@ async function paymentsAndLedger(db: Kysely<any>) {
     .addColumn('id', 'serial', (c) => c.primaryKey())
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('succeeded', 'pending', 'failed')`))
-    .addColumn('method', 'text', (c) => c.notNull().check(sql`method IN ('card', 'postfinance', 'twint', 'paypal', 'iban', 'prepaid')`))
+    .addColumn('method', 'text', (c) =>
+      c.notNull().check(sql`method IN ('card', 'postfinance', 'twint', 'paypal', 'iban', 'prepaid')`),
+    )
     .addColumn('payment_method_id', 'integer', (c) => c.references('payment_methods.id').onDelete('set null'))
     .addColumn('currency', 'text', currency)
     .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount >= 0`))
-    .addColumn('prepaid_amount', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`prepaid_amount >= 0`))
+    .addColumn('prepaid_amount', 'bigint', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`prepaid_amount >= 0`),
+    )
     .addColumn('processor_reference', 'text')
     .addColumn('failure_code', 'text')
     .addColumn('created_by_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
@@ -160,7 +177,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['idempotency_keys', 'prepaid_ledger', 'payment_invoices', 'payments', 'order_items', 'orders', 'invoice_lines', 'invoices', 'payment_methods', 'prices']) {
+  for (const t of [
+    'idempotency_keys',
+    'prepaid_ledger',
+    'payment_invoices',
+    'payments',
+    'order_items',
+    'orders',
+    'invoice_lines',
+    'invoices',
+    'payment_methods',
+    'prices',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
   await sql`DROP FUNCTION IF EXISTS prepaid_ledger_append_only()`.execute(db);

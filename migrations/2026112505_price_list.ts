@@ -6,7 +6,13 @@ import type { Kysely } from 'kysely';
 type Row = { service_name: string; variant: string; period_months: number; CHF: number; EUR: number };
 
 const rows: Row[] = [
-  ...Array.from({ length: 10 }, (_, i) => ({ service_name: 'domain', variant: 'ch', period_months: 12 * (i + 1), CHF: 1500 * (i + 1), EUR: 1400 * (i + 1) })),
+  ...Array.from({ length: 10 }, (_, i) => ({
+    service_name: 'domain',
+    variant: 'ch',
+    period_months: 12 * (i + 1),
+    CHF: 1500 * (i + 1),
+    EUR: 1400 * (i + 1),
+  })),
   { service_name: 'domain', variant: '', period_months: 12, CHF: 1800, EUR: 1600 },
   { service_name: 'web_hosting', variant: '', period_months: 1, CHF: 1000, EUR: 950 },
   { service_name: 'web_hosting', variant: '', period_months: 12, CHF: 9900, EUR: 9500 },
@@ -21,9 +27,20 @@ const rows: Row[] = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.insertInto('prices').values(rows.flatMap((r) => (['CHF', 'EUR'] as const).map((currency) => ({
-    service_name: r.service_name, variant: r.variant, currency, period_months: r.period_months, amount: r[currency],
-  })))).execute();
+  await db
+    .insertInto('prices')
+    .values(
+      rows.flatMap((r) =>
+        (['CHF', 'EUR'] as const).map((currency) => ({
+          service_name: r.service_name,
+          variant: r.variant,
+          currency,
+          period_months: r.period_months,
+          amount: r[currency],
+        })),
+      ),
+    )
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -15,7 +15,12 @@ const DEFAULT_NOW = '(EXTRACT(epoch FROM now()))::bigint';
 async function clock(db: Kysely<any>) {
   await db.schema
     .createTable('mirror_clock')
-    .addColumn('id', 'boolean', (c) => c.primaryKey().defaultTo(true).check(sql`id`))
+    .addColumn('id', 'boolean', (c) =>
+      c
+        .primaryKey()
+        .defaultTo(true)
+        .check(sql`id`),
+    )
     .addColumn('offset_seconds', 'bigint', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.insertInto('mirror_clock').values({ id: true, offset_seconds: 0 }).execute();
@@ -33,7 +38,9 @@ async function retarget(db: Kysely<any>, from: string, to: string) {
   const normalise = (s: string) => s.replace(/\s+/g, '').toLowerCase();
   for (const r of rows) {
     if (normalise(r.column_default) !== normalise(from)) continue;
-    await sql`ALTER TABLE ${sql.table(r.table_name)} ALTER COLUMN ${sql.ref(r.column_name)} SET DEFAULT ${sql.raw(to)}`.execute(db);
+    await sql`ALTER TABLE ${sql.table(r.table_name)} ALTER COLUMN ${sql.ref(r.column_name)} SET DEFAULT ${sql.raw(to)}`.execute(
+      db,
+    );
   }
 }
 
@@ -45,8 +52,12 @@ async function autoRenewal(db: Kysely<any>) {
     .addColumn('auto_renewal_period_months', 'integer')
     .addColumn('next_renewal_attempt_at', 'bigint')
     .execute();
-  await db.schema.createIndex('products_auto_renewal_due').on('products').columns(['expired_at'])
-    .where(sql.ref('auto_renewal'), '=', true).execute();
+  await db.schema
+    .createIndex('products_auto_renewal_due')
+    .on('products')
+    .columns(['expired_at'])
+    .where(sql.ref('auto_renewal'), '=', true)
+    .execute();
 
   await db.schema
     .createTable('renewal_attempts')
@@ -67,9 +78,18 @@ async function autoRenewal(db: Kysely<any>) {
     .addColumn('next_attempt_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull().defaultTo(sql`mirror_now()`))
     .execute();
-  await db.schema.createIndex('renewal_attempts_account').on('renewal_attempts').columns(['account_id', 'id']).execute();
-  await db.schema.createIndex('renewal_attempts_one_success').on('renewal_attempts').columns(['product_id', 'for_expired_at'])
-    .unique().where(sql.ref('status'), '=', 'succeeded').execute();
+  await db.schema
+    .createIndex('renewal_attempts_account')
+    .on('renewal_attempts')
+    .columns(['account_id', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('renewal_attempts_one_success')
+    .on('renewal_attempts')
+    .columns(['product_id', 'for_expired_at'])
+    .unique()
+    .where(sql.ref('status'), '=', 'succeeded')
+    .execute();
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -79,9 +99,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('renewal_attempts').execute();
-  await db.schema.alterTable('products')
-    .dropColumn('auto_renewal').dropColumn('auto_renewal_method_id').dropColumn('auto_renewal_period_months')
-    .dropColumn('next_renewal_attempt_at').execute();
+  await db.schema
+    .alterTable('products')
+    .dropColumn('auto_renewal')
+    .dropColumn('auto_renewal_method_id')
+    .dropColumn('auto_renewal_period_months')
+    .dropColumn('next_renewal_attempt_at')
+    .execute();
   await retarget(db, 'mirror_now()', DEFAULT_NOW);
   await sql`DROP FUNCTION mirror_now()`.execute(db);
   await db.schema.dropTable('mirror_clock').execute();

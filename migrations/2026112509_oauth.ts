@@ -51,7 +51,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .alterTable('api_tokens')
-    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('api').check(sql`kind IN ('api', 'oauth')`))
+    .addColumn('kind', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('api')
+        .check(sql`kind IN ('api', 'oauth')`),
+    )
     .addColumn('client_id', 'integer', (c) => c.references('oauth_clients.id').onDelete('cascade'))
     .addColumn('code_id', 'integer', (c) => c.references('oauth_codes.id').onDelete('set null'))
     .addColumn('family_id', 'text')
@@ -94,7 +99,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The security e-mail about a sign-in from a new place is sent unless the user turns it off
   // (help article "e-mail de sécurité"): on by default from now on.
-  await db.schema.alterTable('users').alterColumn('successful_connexion_notification', (c) => c.setDefault(true)).execute();
+  await db.schema
+    .alterTable('users')
+    .alterColumn('successful_connexion_notification', (c) => c.setDefault(true))
+    .execute();
 
   await db.schema
     .createTable('mirror_secrets')
@@ -106,12 +114,27 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('mirror_secrets').execute();
-  await db.schema.alterTable('users').alterColumn('successful_connexion_notification', (c) => c.setDefault(false)).execute();
+  await db.schema
+    .alterTable('users')
+    .alterColumn('successful_connexion_notification', (c) => c.setDefault(false))
+    .execute();
   await db.schema.alterTable('users').dropColumn('failed_sign_ins').dropColumn('sign_in_locked_until').execute();
   await db.schema.dropTable('app_passwords').execute();
   await db.schema.dropTable('oauth_refresh_tokens').execute();
-  await db.schema.alterTable('api_tokens').dropColumn('kind').dropColumn('client_id').dropColumn('code_id').dropColumn('family_id').execute();
+  await db.schema
+    .alterTable('api_tokens')
+    .dropColumn('kind')
+    .dropColumn('client_id')
+    .dropColumn('code_id')
+    .dropColumn('family_id')
+    .execute();
   await db.schema.dropTable('oauth_codes').execute();
-  await db.schema.alterTable('user_sessions').dropColumn('token_hash').dropColumn('network').dropColumn('expires_at').dropColumn('ended_at').execute();
+  await db.schema
+    .alterTable('user_sessions')
+    .dropColumn('token_hash')
+    .dropColumn('network')
+    .dropColumn('expires_at')
+    .dropColumn('ended_at')
+    .execute();
   await db.schema.dropTable('oauth_clients').execute();
 }

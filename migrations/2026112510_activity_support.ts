@@ -32,9 +32,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_at', 'bigint')
     .execute();
   await db.schema.createIndex('support_grants_user').on('support_grants').columns(['user_id', 'kind', 'id']).execute();
-  await db.schema.createIndex('support_grants_open').on('support_grants').column('expires_at').where(sql.ref('revoked_at'), 'is', null).execute();
+  await db.schema
+    .createIndex('support_grants_open')
+    .on('support_grants')
+    .column('expires_at')
+    .where(sql.ref('revoked_at'), 'is', null)
+    .execute();
 
-  await db.schema.alterTable('users').addColumn('support_code', 'text', (c) => c.unique()).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('support_code', 'text', (c) => c.unique())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

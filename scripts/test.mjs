@@ -41,11 +41,13 @@ export async function buildTests() {
 }
 
 /** `test/a.test.ts` → `dist-test/test/a.test.js`; anything else is passed to tap as it is. */
-const compiled = (arg) => (/^(\.\/)?test\/.*\.ts$/.test(arg) ? join(OUT, relative('.', arg)).replace(/\.ts$/, '.js') : arg);
+const compiled = (arg) =>
+  /^(\.\/)?test\/.*\.ts$/.test(arg) ? join(OUT, relative('.', arg)).replace(/\.ts$/, '.js') : arg;
 
-const run = (args) => new Promise((resolve) => {
-  spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-});
+const run = (args) =>
+  new Promise((resolve) => {
+    spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await buildTests();

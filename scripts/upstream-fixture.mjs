@@ -9,7 +9,11 @@ const source = new URL('../../shared/reference/infomaniak-core-openapi.json', im
 const target = new URL('../test/fixtures/upstream-fields.json', import.meta.url);
 const doc = JSON.parse(readFileSync(source, 'utf8'));
 
-const lookup = (ref) => ref.replace(/^#\//, '').split('/').reduce((o, k) => (o && typeof o === 'object' ? o[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
+const lookup = (ref) =>
+  ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce((o, k) => (o && typeof o === 'object' ? o[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
 
 function deref(s, seen) {
   if (!s || typeof s !== 'object') return { seen };
@@ -21,7 +25,8 @@ function deref(s, seen) {
 function flatten(input, prefix, out, seen, depth) {
   const { schema: s, seen: now } = deref(input, seen);
   if (!s || depth > 8) return;
-  for (const key of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[key])) for (const sub of s[key]) flatten(sub, prefix, out, now, depth);
+  for (const key of ['allOf', 'anyOf', 'oneOf'])
+    if (Array.isArray(s[key])) for (const sub of s[key]) flatten(sub, prefix, out, now, depth);
   if (prefix && s.type) out.add(prefix);
   if (s.properties && typeof s.properties === 'object') {
     for (const [k, v] of Object.entries(s.properties)) flatten(v, prefix ? `${prefix}.${k}` : k, out, now, depth + 1);
@@ -39,14 +44,24 @@ for (const [path, item] of Object.entries(doc.paths)) {
     const all = new Set();
     flatten(schema, '', all, new Set(), 0);
     const prefix = all.has('data[]') ? 'data[].' : 'data.';
-    fields[`${method.toUpperCase()} ${path}`] = [...all].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)).sort();
+    fields[`${method.toUpperCase()} ${path}`] = [...all]
+      .filter((p) => p.startsWith(prefix))
+      .map((p) => p.slice(prefix.length))
+      .sort();
   }
 }
 const text = `${JSON.stringify(fields, null, 1)}\n`;
 if (process.argv.includes('--check')) {
   let current = '';
-  try { current = readFileSync(target, 'utf8'); } catch { /* missing is stale */ }
-  if (current !== text) { console.error('test/fixtures/upstream-fields.json is stale: run node scripts/upstream-fixture.mjs'); process.exit(1); }
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    /* missing is stale */
+  }
+  if (current !== text) {
+    console.error('test/fixtures/upstream-fields.json is stale: run node scripts/upstream-fixture.mjs');
+    process.exit(1);
+  }
   console.log('test/fixtures/upstream-fields.json is up to date');
 } else {
   writeFileSync(target, text);

@@ -80,7 +80,9 @@ type Server = ReturnType<typeof createServer>;
 async function limiterStore(database: DatabaseHandle, config: Config, override: RateLimitStore | undefined) {
   // The database's id, kept in it (so every instance on it agrees) and out of snapshots and resets.
   const databaseId = await serverSecret(database.db, 'rate_limit_scope', () => randomBytes(8).toString('hex'));
-  const counters = override ?? (config.REDIS_URL ? new RedisStore(config.REDIS_URL, `${config.RATE_LIMIT_PREFIX}rl:`) : new MemoryStore());
+  const counters =
+    override ??
+    (config.REDIS_URL ? new RedisStore(config.REDIS_URL, `${config.RATE_LIMIT_PREFIX}rl:`) : new MemoryStore());
   return new ScopedStore(counters, databaseId);
 }
 

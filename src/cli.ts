@@ -18,13 +18,22 @@ const HELP = `ik-mirror: a stateful mirror of the Infomaniak API
 `;
 
 const FLAGS = {
-  port: 'PORT', host: 'HOST', database: 'DATABASE_URL', 'data-dir': 'DATA_DIR', 'admin-token': 'MIRROR_ADMIN_TOKEN', seed: 'MIRROR_SEED', 'log-level': 'LOG_LEVEL',
+  port: 'PORT',
+  host: 'HOST',
+  database: 'DATABASE_URL',
+  'data-dir': 'DATA_DIR',
+  'admin-token': 'MIRROR_ADMIN_TOKEN',
+  seed: 'MIRROR_SEED',
+  'log-level': 'LOG_LEVEL',
 } as const;
 
 let values: Record<string, string | boolean | undefined>;
 try {
   ({ values } = parseArgs({
-    options: { ...Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }])), help: { type: 'boolean' } },
+    options: {
+      ...Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }])),
+      help: { type: 'boolean' },
+    },
     strict: true,
   }));
 } catch (err) {

@@ -20,14 +20,18 @@ async function main() {
   const database = await openMainDatabase(config);
   const booted = database.ping();
   booted.catch(() => {}); // awaited below, once the modules are loaded; until then not unhandled
-  const [{ default: closeWithGrace }, { buildApp }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES, seed }] = await Promise.all([
-    import('close-with-grace'), import('./app.js'), import('./db/migrate.js'),
-    import('./modules/bootstrap/index.js'), import('./modules/mirror/index.js'),
-  ]);
+  const [{ default: closeWithGrace }, { buildApp }, { migrateToLatest }, { bootstrapFirstAdmin }, { FIXTURES, seed }] =
+    await Promise.all([
+      import('close-with-grace'),
+      import('./app.js'),
+      import('./db/migrate.js'),
+      import('./modules/bootstrap/index.js'),
+      import('./modules/mirror/index.js'),
+    ]);
   await booted;
   await migrateToLatest(database.db);
   // MIRROR_SEED replaces whatever the database holds with a fixture (and its known tokens).
-  const seeded = config.MIRROR_SEED ? await seed(database.db, FIXTURES[config.MIRROR_SEED]!) : undefined;
+  const seeded = config.MIRROR_SEED ? await seed(database.db, FIXTURES[config.MIRROR_SEED]) : undefined;
   const admin = seeded ? undefined : await bootstrapFirstAdmin(database.db);
 
   const app = await buildApp({ config, database, logger: { level: config.LOG_LEVEL } });

@@ -34,7 +34,8 @@ function migrationsHash(): string {
 const templateName = () => `ikm_template_${migrationsHash()}`;
 
 /** Where the migrated PGlite cluster is kept between runs: npm's conventional cache folder, ignored by git. */
-const pgliteTemplateDir = () => join(process.cwd(), 'node_modules', '.cache', 'ik-mirror', `pglite-${migrationsHash()}`);
+const pgliteTemplateDir = () =>
+  join(process.cwd(), 'node_modules', '.cache', 'ik-mirror', `pglite-${migrationsHash()}`);
 
 /** Templates of other migrations (an older checkout's) are only disk space. */
 function forgetOtherTemplates(current: string): void {
@@ -84,7 +85,10 @@ function withDatabase(url: string, name: string): string {
 
 /** Templates of other migrations (an older checkout's) are only disk space; one still being copied from stays. */
 async function dropOtherTemplates(admin: pg.Client, current: string): Promise<void> {
-  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'ikm\\_template\\_%' AND datname <> $1", [current]);
+  const { rows } = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'ikm\\_template\\_%' AND datname <> $1",
+    [current],
+  );
   for (const r of rows) await admin.query(`DROP DATABASE "${r.datname}"`).catch(() => undefined);
 }
 
@@ -149,7 +153,10 @@ async function postgresDatabase(t: Tap): Promise<string> {
   t.teardown(async () => {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     // And the sandboxes a test made beside it.
-    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [sandboxDatabasePrefix(name)]);
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [sandboxDatabasePrefix(name)],
+    );
     for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await admin.end();
   });
@@ -166,7 +173,8 @@ export async function testDatabase(t: Tap): Promise<DatabaseHandle> {
 }
 
 /** For a server a test starts as a process: the URL of a database of the test's own on TEST_DATABASE_URL's server, undefined without one. */
-export const testDatabaseUrl = async (t: Tap): Promise<string | undefined> => (serverUrl ? postgresDatabase(t) : undefined);
+export const testDatabaseUrl = async (t: Tap): Promise<string | undefined> =>
+  serverUrl ? postgresDatabase(t) : undefined;
 
 /** For a server a test starts as a process: a DATA_DIR holding a copy of the migrated empty embedded cluster; removed (with its sandboxes) when the test ends. */
 export async function migratedDataDir(t: Tap): Promise<string> {
@@ -201,7 +209,13 @@ export const ADMIN_TOKEN = 'test-mirror-admin-token';
  */
 export async function buildTestApp(t: Tap, opts: TestAppOptions = {}): Promise<App> {
   const database = opts.database ?? (await testDatabase(t));
-  const config = { ...loadConfig({}), RATE_LIMIT_MAX: 100_000, RENEWAL_INTERVAL_SECONDS: 0, MIRROR_ADMIN_TOKEN: ADMIN_TOKEN, ...opts.config };
+  const config = {
+    ...loadConfig({}),
+    RATE_LIMIT_MAX: 100_000,
+    RENEWAL_INTERVAL_SECONDS: 0,
+    MIRROR_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...opts.config,
+  };
   const app = await buildApp({ ...opts, config, database });
   await app.ready();
   t.teardown(() => app.close());
@@ -216,8 +230,20 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * One request as a client sends it, the one way the tests call a route: the caller's bearer
  * token (none when null or undefined), a JSON body when one is given, and any other headers.
  */
-export const call = (app: App, token: string | null | undefined, method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method, url, headers: { ...(token ? bearer(token) : {}), ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
+export const call = (
+  app: App,
+  token: string | null | undefined,
+  method: Method,
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) =>
+  app.inject({
+    method,
+    url,
+    headers: { ...(token ? bearer(token) : {}), ...headers },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
 
 /**
  * The option of a test about what concurrent transactions do to each other (row locks,

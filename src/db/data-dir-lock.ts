@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,8 +47,13 @@ export interface Holder {
 
 export class DataDirLocked extends Error {
   override name = 'DataDirLocked';
-  constructor(readonly dir: string, readonly holder: Holder) {
-    super(`The data directory ${dir} is in use by another process: pid ${holder.pid} on ${holder.host}, since ${holder.since}`);
+  constructor(
+    readonly dir: string,
+    readonly holder: Holder,
+  ) {
+    super(
+      `The data directory ${dir} is in use by another process: pid ${holder.pid} on ${holder.host}, since ${holder.since}`,
+    );
   }
 }
 
@@ -70,14 +85,19 @@ export function lockDataDir(dir: string): DataDirLock {
     if (!isStale(found)) throw new DataDirLocked(dir, found.holder!);
     takeOver(file, found, me.id);
   }
-  throw new Error(`The lock of ${dir} (${LOCK_FILE}) keeps changing hands: is another process starting on it in a loop?`);
+  throw new Error(
+    `The lock of ${dir} (${LOCK_FILE}) keeps changing hands: is another process starting on it in a loop?`,
+  );
 }
 
 /**
  * Runs `open` again while it meets a locked directory, for up to `waitMs` (a process manager
  * may start the new process before the old one has exited); `onWait` is told once.
  */
-export async function retryWhileLocked<T>(open: () => T, { waitMs, onWait, pollMs = 200 }: { waitMs: number; onWait?: (err: DataDirLocked) => void; pollMs?: number }): Promise<T> {
+export async function retryWhileLocked<T>(
+  open: () => T,
+  { waitMs, onWait, pollMs = 200 }: { waitMs: number; onWait?: (err: DataDirLocked) => void; pollMs?: number },
+): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (let told = false; ; told = true) {
     try {
@@ -92,8 +112,12 @@ export async function retryWhileLocked<T>(open: () => T, { waitMs, onWait, pollM
 
 function thisProcess(): Holder {
   return {
-    pid: process.pid, host: hostname(), pid_namespace: pidNamespace(), started: startTimeOf(process.pid),
-    id: randomBytes(8).toString('hex'), since: new Date().toISOString(),
+    pid: process.pid,
+    host: hostname(),
+    pid_namespace: pidNamespace(),
+    started: startTimeOf(process.pid),
+    id: randomBytes(8).toString('hex'),
+    since: new Date().toISOString(),
   };
 }
 

@@ -47,7 +47,8 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   if (opts.url) return { ...openPostgres(opts.url, opts.poolSize ?? 20), options: opts };
   const lock = opts.dataDir ? lockDataDir(opts.dataDir) : undefined;
   try {
-    if (opts.templateDir && opts.dataDir && isEmpty(opts.dataDir)) cpSync(opts.templateDir, opts.dataDir, { recursive: true });
+    if (opts.templateDir && opts.dataDir && isEmpty(opts.dataDir))
+      cpSync(opts.templateDir, opts.dataDir, { recursive: true });
     return { ...openPglite(opts, lock), options: opts };
   } catch (err) {
     lock?.release();
@@ -71,11 +72,17 @@ function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'>
 /** Nothing in it yet but this process's lock (and the files it is made from). */
 const isEmpty = (dir: string) => !existsSync(dir) || readdirSync(dir).every((name) => name.startsWith(LOCK_FILE));
 
-function openPglite({ dataDir, loadDataDir, settings = {} }: DatabaseOptions, lock: DataDirLock | undefined): Omit<DatabaseHandle, 'options'> {
+function openPglite(
+  { dataDir, loadDataDir, settings = {} }: DatabaseOptions,
+  lock: DataDirLock | undefined,
+): Omit<DatabaseHandle, 'options'> {
   // A dump seeds only a directory with no cluster in it yet (a sandbox made before keeps its data).
   const load = loadDataDir && (!dataDir || isEmpty(dataDir));
   const parsers = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) };
-  const startParams = [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+  const startParams = [
+    ...PGlite.defaultStartParams,
+    ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+  ];
   const pglite = new PGlite(dataDir, { parsers, startParams, ...(load ? { loadDataDir } : {}) });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {

@@ -25,7 +25,9 @@ export async function migrateToNothing(db: Db): Promise<string[]> {
  * second on the embedded database); it runs only when there is something to do.
  */
 async function upToDate(db: Db): Promise<boolean> {
-  const { rows: [table] } = await sql<{ t: string | null }>`SELECT to_regclass('kysely_migration')::text AS t`.execute(db);
+  const {
+    rows: [table],
+  } = await sql<{ t: string | null }>`SELECT to_regclass('kysely_migration')::text AS t`.execute(db);
   if (!table?.t) return false;
   const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
   // Exactly the known ones: a database migrated by a newer version goes to the migrator, which refuses it.

@@ -24,4 +24,5 @@ export function routedDb(main: Db): Db {
 }
 
 /** The database a routed handle points at right now (for caches kept per database). */
-export const resolvedDb = <T extends object>(db: T): T => ((db as Record<symbol, unknown>)[TARGET] as T | undefined) ?? db;
+export const resolvedDb = <T extends object>(db: T): T =>
+  ((db as Record<symbol, unknown>)[TARGET] as T | undefined) ?? db;

@@ -35,10 +35,15 @@ export const sandboxVanished = (err: unknown) => VANISHED.has((err as { code?: s
 
 /** What a request naming a sandbox that does not exist, without the right to make it, is told. */
 const missing = (name: string) =>
-  new AppError('object_not_found', `The sandbox ${name} does not exist: the control plane makes it (POST /_mirror/sandboxes, or a request with the MIRROR_ADMIN_TOKEN naming it)`, { sandbox: name });
+  new AppError(
+    'object_not_found',
+    `The sandbox ${name} does not exist: the control plane makes it (POST /_mirror/sandboxes, or a request with the MIRROR_ADMIN_TOKEN naming it)`,
+    { sandbox: name },
+  );
 
 /** Postgres: the sandboxes' databases start with this; the main database's name, hashed, keeps them apart per main database. */
-export const sandboxDatabasePrefix = (mainDatabase: string) => `sbx_${createHash('sha256').update(mainDatabase).digest('hex').slice(0, 8)}_`;
+export const sandboxDatabasePrefix = (mainDatabase: string) =>
+  `sbx_${createHash('sha256').update(mainDatabase).digest('hex').slice(0, 8)}_`;
 
 /** PGlite: an empty cluster with every migration run, as a dump to start others from. */
 export async function emptyMigratedDump(): Promise<Blob> {
@@ -65,7 +70,10 @@ export class Sandboxes {
   /** PGlite: a migrated, empty cluster, dumped once; a new sandbox starts from it (about 2 s instead of 9: initdb is the cost). */
   private template: Promise<Blob> | undefined;
 
-  private constructor(private readonly main: DatabaseHandle, private readonly limit: number) {}
+  private constructor(
+    private readonly main: DatabaseHandle,
+    private readonly limit: number,
+  ) {}
 
   /** The sandboxes beside this database, for one more app; `release` when it closes. */
   static of(main: DatabaseHandle, limit: number): Sandboxes {
@@ -89,7 +97,13 @@ export class Sandboxes {
    */
   open(name: string, mayCreate: boolean): Promise<Opened> {
     if (!SANDBOX_NAME.test(name)) {
-      return Promise.reject(new AppError('bad_request', 'A sandbox name is 1 to 32 characters: lowercase letters, digits and hyphens, not starting with a hyphen', { sandbox: name }));
+      return Promise.reject(
+        new AppError(
+          'bad_request',
+          'A sandbox name is 1 to 32 characters: lowercase letters, digits and hyphens, not starting with a hyphen',
+          { sandbox: name },
+        ),
+      );
     }
     const pending = this.opened.get(name);
     if (pending) return mayCreate ? pending.catch((err: unknown) => this.makeIfMissing(name, err)) : pending;
@@ -111,7 +125,9 @@ export class Sandboxes {
   async list(): Promise<string[]> {
     const names = new Set(this.opened.keys());
     if (this.main.kind === 'postgres') {
-      const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE starts_with(datname, ${this.prefix()})`.execute(this.main.db);
+      const { rows } = await sql<{
+        datname: string;
+      }>`SELECT datname FROM pg_database WHERE starts_with(datname, ${this.prefix()})`.execute(this.main.db);
       for (const r of rows) names.add(r.datname.slice(this.prefix().length));
     } else if (this.directory() && existsSync(this.directory()!)) {
       for (const d of readdirSync(this.directory()!)) names.add(d);
@@ -142,7 +158,12 @@ export class Sandboxes {
   async forget(name: string): Promise<void> {
     const opening = this.opened.get(name);
     this.opened.delete(name);
-    await opening?.then((o) => o.handle.close(), () => undefined).catch(() => undefined);
+    await opening
+      ?.then(
+        (o) => o.handle.close(),
+        () => undefined,
+      )
+      .catch(() => undefined);
   }
 
   private async close(): Promise<void> {
@@ -157,10 +178,15 @@ export class Sandboxes {
     if (!known.includes(name)) {
       if (!mayCreate) throw missing(name);
       if (known.length >= this.limit) {
-        throw new AppError('bad_request', `This mirror keeps at most ${this.limit} sandboxes (MIRROR_SANDBOX_LIMIT): delete one with DELETE /_mirror/sandboxes/{name}`, { sandbox: name, limit: this.limit });
+        throw new AppError(
+          'bad_request',
+          `This mirror keeps at most ${this.limit} sandboxes (MIRROR_SANDBOX_LIMIT): delete one with DELETE /_mirror/sandboxes/{name}`,
+          { sandbox: name, limit: this.limit },
+        );
       }
     }
-    const handle = this.main.kind === 'postgres' ? await this.connectPostgres(name, mayCreate) : await this.makePglite(name);
+    const handle =
+      this.main.kind === 'postgres' ? await this.connectPostgres(name, mayCreate) : await this.makePglite(name);
     try {
       await migrateToLatest(handle.db);
       const scope: Scope = { sandbox: name, main: this.main.db, db: handle.db, clock: { offset: 0 } };
@@ -192,7 +218,11 @@ export class Sandboxes {
       return await this.openPglite(name);
     } catch (err) {
       if (!(err instanceof DataDirLocked)) throw err;
-      throw new AppError('conflict_error', `The sandbox's data directory is in use by another process (pid ${err.holder.pid} on ${err.holder.host})`, { sandbox: name, pid: err.holder.pid });
+      throw new AppError(
+        'conflict_error',
+        `The sandbox's data directory is in use by another process (pid ${err.holder.pid} on ${err.holder.host})`,
+        { sandbox: name, pid: err.holder.pid },
+      );
     }
   }
 
@@ -203,7 +233,9 @@ export class Sandboxes {
     if (dir && templateDir) return openDatabase({ dataDir: `${dir}/${name}`, templateDir, settings });
     if (!this.template) {
       // A main database that itself started from a migrated empty dump (tests) lends it.
-      this.template = this.main.options.loadDataDir ? Promise.resolve(this.main.options.loadDataDir) : emptyMigratedDump();
+      this.template = this.main.options.loadDataDir
+        ? Promise.resolve(this.main.options.loadDataDir)
+        : emptyMigratedDump();
       this.template.catch(() => (this.template = undefined));
     }
     return openDatabase({ dataDir: dir ? `${dir}/${name}` : undefined, loadDataDir: await this.template });

@@ -10,7 +10,11 @@ class Rollback<T> {
  * Runs `fn` in one transaction. With `dryRun`, everything is checked and written exactly as
  * for real (constraints, locks), then rolled back: the caller gets what the result would be.
  */
-export async function inTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>, dryRun = false): Promise<T> {
+export async function inTransaction<T>(
+  db: Db,
+  fn: (trx: Transaction<Database>) => Promise<T>,
+  dryRun = false,
+): Promise<T> {
   try {
     return await db.transaction().execute(async (trx) => {
       const value = await fn(trx);

@@ -8,7 +8,10 @@ import errors from './errors.js';
 // document it shows is the main app's.
 
 async function makeDocsApp(app: FastifyInstance): Promise<FastifyInstance> {
-  const [{ default: swaggerUi }, { default: helmet }] = await Promise.all([import('@fastify/swagger-ui'), import('@fastify/helmet')]);
+  const [{ default: swaggerUi }, { default: helmet }] = await Promise.all([
+    import('@fastify/swagger-ui'),
+    import('@fastify/helmet'),
+  ]);
   const docs = Fastify();
   await docs.register(errors); // its 404s and failures in the envelope, as everywhere
   // Swagger UI asks for @fastify/swagger: this stands in for it with the main app's document.

@@ -25,8 +25,8 @@ const FRAMEWORK_REFUSALS: Record<string, [status: number, description: string]> 
   FST_ERR_INVALID_URL: [400, 'The URL is not valid'],
   FST_ERR_MAX_PARAM_LENGTH: [414, 'A path parameter is too long'],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'The request body is too large'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'The request body\'s media type is not supported'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'The request body\'s size does not match its Content-Length'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, "The request body's media type is not supported"],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, "The request body's size does not match its Content-Length"],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'The request body is empty'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'The request body is not valid JSON'],
   FST_ERR_ROUTE_MISSING_CONTENT_TYPE: [400, 'The request has no Content-Type'],
@@ -41,7 +41,7 @@ function refusal(status: number, description: string): AppError {
 
 /** Fastify's own 4xx failures (bad JSON, wrong media type, too large) are the client's fault. */
 function fromFramework(err: FastifyError): AppError | undefined {
-  if (err.validation) return validationFailed(toFieldErrors(err.validation as never, err.validationContext ?? 'body'));
+  if (err.validation) return validationFailed(toFieldErrors(err.validation, err.validationContext ?? 'body'));
   if (err instanceof SyntaxError) return new AppError('bad_request', 'The request body is not valid JSON');
   const known = FRAMEWORK_REFUSALS[err.code];
   if (known) return refusal(...known);
@@ -87,7 +87,7 @@ export default fp(
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
       if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
       parseJson(req, body as string, (err, value) => {
-        if (err) return done(new AppError('bad_request', 'The request body is not valid JSON') as never);
+        if (err) return done(new AppError('bad_request', 'The request body is not valid JSON'));
         done(null, value);
       });
     });

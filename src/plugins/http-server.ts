@@ -30,8 +30,10 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
   const [status, description] = REFUSALS[err.code ?? ''] ?? [400, 'Malformed HTTP request'];
   const body = JSON.stringify(errorEnvelope(new AppError('bad_request', description)));
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
-      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }

@@ -22,7 +22,8 @@ interface Schema {
 }
 
 const typesOf = (s: Schema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
-const alternatives = (s: Schema): Schema[] => [s, ...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])].flatMap((x) => (x === s ? [x] : alternatives(x)));
+const alternatives = (s: Schema): Schema[] =>
+  [s, ...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])].flatMap((x) => (x === s ? [x] : alternatives(x)));
 const accepts = (s: Schema, type: string) => alternatives(s).some((x) => typesOf(x).includes(type));
 
 /**
@@ -43,9 +44,15 @@ export function withIntegerBounds<T>(schema: T): T {
   return out as T;
 }
 
-const pointer = (path: string, key: string | number) => `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+const pointer = (path: string, key: string | number) =>
+  `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
-const nulError = (path: string): AjvError => ({ keyword: 'nulCharacter', instancePath: path, params: {}, message: 'must not contain a NUL character' });
+const nulError = (path: string): AjvError => ({
+  keyword: 'nulCharacter',
+  instancePath: path,
+  params: {},
+  message: 'must not contain a NUL character',
+});
 
 /**
  * Postgres refuses the NUL character in text: each string (or key) holding one is named.

@@ -19,13 +19,30 @@ export default fp<{ token: string | undefined }>(
   async function metrics(app, { token }) {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'ikm_' });
-    const requests = new Counter({ name: 'ikm_http_requests_total', help: 'Requests answered, by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+    const requests = new Counter({
+      name: 'ikm_http_requests_total',
+      help: 'Requests answered, by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    });
     const latency = new Histogram({
-      name: 'ikm_http_request_duration_seconds', help: 'Time to answer, by route', labelNames: ['method', 'route'], registers: [registry],
+      name: 'ikm_http_request_duration_seconds',
+      help: 'Time to answer, by route',
+      labelNames: ['method', 'route'],
+      registers: [registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     });
-    const rateLimited = new Counter({ name: 'ikm_rate_limit_rejections_total', help: 'Requests refused by the 60-per-minute limit', registers: [registry] });
-    const renewals = new Counter({ name: 'ikm_renewal_attempts_total', help: 'Renewal run outcomes', labelNames: ['outcome'], registers: [registry] });
+    const rateLimited = new Counter({
+      name: 'ikm_rate_limit_rejections_total',
+      help: 'Requests refused by the 60-per-minute limit',
+      registers: [registry],
+    });
+    const renewals = new Counter({
+      name: 'ikm_renewal_attempts_total',
+      help: 'Renewal run outcomes',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
     app.decorate('metrics', { registry, rateLimited, renewals });
 
     app.addHook('onResponse', async (req, reply) => {
@@ -36,15 +53,19 @@ export default fp<{ token: string | undefined }>(
       latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
     });
 
-    app.get('/metrics', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
-      if (token) {
-        if (!sameSecret(bearerOf(req) ?? '', token)) {
-          reply.header('www-authenticate', 'Bearer realm="ik-mirror metrics"');
-          throw new AppError('not_authorized', 'The metrics need the METRICS_TOKEN as bearer token');
+    app.get(
+      '/metrics',
+      { config: { auth: 'public', rateLimit: false }, schema: { hide: true } },
+      async (req, reply) => {
+        if (token) {
+          if (!sameSecret(bearerOf(req) ?? '', token)) {
+            reply.header('www-authenticate', 'Bearer realm="ik-mirror metrics"');
+            throw new AppError('not_authorized', 'The metrics need the METRICS_TOKEN as bearer token');
+          }
         }
-      }
-      return reply.type(registry.contentType).send(await registry.metrics());
-    });
+        return reply.type(registry.contentType).send(await registry.metrics());
+      },
+    );
   },
   { name: 'metrics' },
 );

@@ -24,7 +24,8 @@ function withErrors(route: RouteOptions): void {
   // Hidden routes (the OAuth endpoints) answer in their own protocol's shapes, not the envelope.
   if (!route.schema || route.schema.hide || route.url.startsWith('/docs')) return;
   const auth = route.config?.auth;
-  const security = auth === 'mirror-admin' ? [{ mirrorAdmin: [] }] : auth && auth !== 'public' ? [{ bearerAuth: [] }] : undefined;
+  const security =
+    auth === 'mirror-admin' ? [{ mirrorAdmin: [] }] : auth && auth !== 'public' ? [{ bearerAuth: [] }] : undefined;
   route.schema = {
     ...route.schema,
     ...(security ? { security } : {}),
@@ -37,7 +38,7 @@ export default fp<{ serverUrl: () => string }>(
     const operationIds = new Set<string>();
     app.addHook('onRoute', (route) => {
       withErrors(route);
-      const id = route.schema?.operationId as string | undefined;
+      const id = route.schema?.operationId;
       if (route.method === 'HEAD' || !id) return;
       if (operationIds.has(id)) throw new Error(`duplicate operationId ${id} on ${route.url}`);
       operationIds.add(id);
@@ -53,11 +54,21 @@ export default fp<{ serverUrl: () => string }>(
             'A stateful mirror of the Infomaniak REST API. Paths are /{version}/{command_path}; without a version the latest answers.',
         },
         // Read when the document is first made (with PORT 0, after the server got its port).
-        servers: [{ get url() { return serverUrl(); } }],
+        servers: [
+          {
+            get url() {
+              return serverUrl();
+            },
+          },
+        ],
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer' },
-            mirrorAdmin: { type: 'http', scheme: 'bearer', description: 'The operator\'s MIRROR_ADMIN_TOKEN (control plane only)' },
+            mirrorAdmin: {
+              type: 'http',
+              scheme: 'bearer',
+              description: "The operator's MIRROR_ADMIN_TOKEN (control plane only)",
+            },
           },
         },
       },

@@ -9,7 +9,7 @@ type Node = string | string[] | { [key: string]: Node };
 function put(target: Record<string, Node>, path: string[], values: string[]): void {
   const [head, ...rest] = path as [string, ...string[]];
   if (rest.length === 0) {
-    target[head] = values.length === 1 ? values[0]! : values;
+    target[head] = values.length === 1 ? values[0] : values;
     return;
   }
   if (rest[0] === '' && rest.length === 1) {
@@ -33,7 +33,7 @@ export function parseQuery(query: string): Record<string, Node> {
   for (const [rawKey, raw] of Object.entries(parse(query))) {
     const m = KEY.exec(rawKey);
     if (!m) continue;
-    const path = [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)];
+    const path = [m[1], ...[...m[2].matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1])];
     if (path.some((p) => UNSAFE.has(p))) continue;
     put(out, path, Array.isArray(raw) ? raw : [raw ?? '']);
   }

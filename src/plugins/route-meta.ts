@@ -63,7 +63,8 @@ export const ORGANISATION_PATH = /^\/\d+\/(accounts?|products)(\/|$)/;
 /** Why a route's declaration is refused, or undefined when it is complete. */
 function missingDeclaration(method: string, route: RouteOptions): string | undefined {
   const config = route.config ?? {};
-  if (CHANGING_METHODS.has(method) && !config.activity) return 'changes data but declares no config.activity (an action, or { none: why })';
+  if (CHANGING_METHODS.has(method) && !config.activity)
+    return 'changes data but declares no config.activity (an action, or { none: why })';
   if (!ORGANISATION_PATH.test(route.url)) return undefined;
   if (!config.access) return 'is an organisation route but declares no config.access';
   const auth = config.auth;

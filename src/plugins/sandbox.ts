@@ -28,7 +28,11 @@ export function vanishedSandbox(req: FastifyRequest, err: unknown): AppError | u
   if (req.sandbox === null || !sandboxVanished(err)) return undefined;
   // forget() lets go at once; closing the dead pool may finish after the answer.
   void req.server.sandboxes?.forget(req.sandbox);
-  return new AppError('conflict_error', 'The sandbox was deleted (through another instance) while this request used it', { sandbox: req.sandbox });
+  return new AppError(
+    'conflict_error',
+    'The sandbox was deleted (through another instance) while this request used it',
+    { sandbox: req.sandbox },
+  );
 }
 
 /** The sandbox a request names: its X-Mirror-Sandbox header, else the sandbox its token was made in. */
@@ -39,7 +43,10 @@ function namedSandbox(req: FastifyRequest): string | null {
   if (header === undefined) return ofToken;
   if (typeof header !== 'string') throw new AppError('bad_request', 'One X-Mirror-Sandbox header at most');
   if (ofToken !== null && ofToken !== header) {
-    throw new AppError('bad_request', `The token was made in sandbox ${ofToken}, the request names ${header}`, { sandbox: header, token_sandbox: ofToken });
+    throw new AppError('bad_request', `The token was made in sandbox ${ofToken}, the request names ${header}`, {
+      sandbox: header,
+      token_sandbox: ofToken,
+    });
   }
   return header;
 }
@@ -61,7 +68,12 @@ export default fp<{ sandboxes: Sandboxes | null; adminToken: string | undefined 
       // sandbox's token is simply unknown here).
       app.addHook('onRequest', async (req) => {
         const name = req.headers[SANDBOX_HEADER];
-        if (name !== undefined) throw new AppError('bad_request', 'Sandboxes are part of the control plane: this mirror runs without MIRROR_ADMIN_TOKEN', { sandbox: name });
+        if (name !== undefined)
+          throw new AppError(
+            'bad_request',
+            'Sandboxes are part of the control plane: this mirror runs without MIRROR_ADMIN_TOKEN',
+            { sandbox: name },
+          );
       });
       return;
     }
@@ -75,10 +87,13 @@ export default fp<{ sandboxes: Sandboxes | null; adminToken: string | undefined 
         return done(err as Error);
       }
       if (name === null) return done();
-      sandboxes.open(name, bearsAdminToken(req, adminToken)).then(({ scope }) => {
-        req.sandbox = name;
-        runInScope(scope, () => done());
-      }, (err: Error) => done(err));
+      sandboxes.open(name, bearsAdminToken(req, adminToken)).then(
+        ({ scope }) => {
+          req.sandbox = name;
+          runInScope(scope, () => done());
+        },
+        (err: Error) => done(err),
+      );
     });
   },
   { name: 'sandbox', dependencies: ['db'] },

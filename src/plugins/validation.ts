@@ -55,7 +55,9 @@ function withInputRules(validate: Validate, schema: FastifySchema, text: boolean
   const wrapped = ((data: unknown) => {
     const broken = [...nulCharacterErrors(data), ...(text ? nonDecimalIntegerErrors(schema as never, data) : [])];
     const valid = validate(data);
-    wrapped.errors = broken.length ? [...broken, ...((validate.errors as unknown[] | null | undefined) ?? [])] : validate.errors;
+    wrapped.errors = broken.length
+      ? [...broken, ...((validate.errors as unknown[] | null | undefined) ?? [])]
+      : validate.errors;
     return valid && !broken.length;
   }) as Validate;
   return wrapped;

@@ -22,7 +22,7 @@ export class VersionRouter {
     const version = Number(m[1]);
     const key = `${method} ${m[2]}`;
     const known = this.latest.get(key);
-    if (!known || known.version < version) this.latest.set(key, { method: method as Method, path: m[2]!, version });
+    if (!known || known.version < version) this.latest.set(key, { method: method as Method, path: m[2], version });
     this.router = undefined;
   }
 

@@ -36,16 +36,23 @@ export interface ListParams<F extends string = string> {
 }
 
 function sortOf<F extends string>(q: ListQueryInput, sortable: readonly F[], fallback: Sort<F>[]): Sort<F>[] {
-  const fields = q.order_by === undefined ? [] : (Array.isArray(q.order_by) ? q.order_by : q.order_by.split(','));
+  const fields = q.order_by === undefined ? [] : Array.isArray(q.order_by) ? q.order_by : q.order_by.split(',');
   const named = [...fields.map((f) => f.trim()).filter(Boolean), ...Object.keys(q.order_for ?? {})];
   const isSortable = (f: string): f is F => (sortable as readonly string[]).includes(f);
   const unknown = named.filter((f) => !isSortable(f));
   if (unknown.length) throw invalidField('order_by', 'in', `Cannot sort by ${unknown.join(', ')}`, [...sortable]);
-  const sort = [...new Set(named.filter(isSortable))].map((field) => ({ field, dir: q.order_for?.[field] ?? q.order ?? 'asc' }));
+  const sort = [...new Set(named.filter(isSortable))].map((field) => ({
+    field,
+    dir: q.order_for?.[field] ?? q.order ?? 'asc',
+  }));
   return sort.length ? sort : fallback;
 }
 
-export function listParams<F extends string>(q: ListQueryInput, sortable: readonly F[], fallback: Sort<F>[]): ListParams<F> {
+export function listParams<F extends string>(
+  q: ListQueryInput,
+  sortable: readonly F[],
+  fallback: Sort<F>[],
+): ListParams<F> {
   const sort = sortOf(q, sortable, fallback);
   const totalOnly = q.return === 'total';
   if (q.page !== undefined || q.per_page !== undefined) {
@@ -85,7 +92,8 @@ export function listInMemory<T extends object>(all: readonly T[], p: ListParams,
     for (const { field, dir } of p.sort) {
       const x = (a as Record<string, unknown>)[field] as string | number;
       const y = (b as Record<string, unknown>)[field] as string | number;
-      const order = typeof x === 'string' && typeof y === 'string' ? collator.compare(x, y) : x === y ? 0 : x < y ? -1 : 1;
+      const order =
+        typeof x === 'string' && typeof y === 'string' ? collator.compare(x, y) : x === y ? 0 : x < y ? -1 : 1;
       if (order) return Math.sign(order) * (dir === 'asc' ? 1 : -1);
     }
     return 0;

@@ -11,6 +11,7 @@ export function passwordPolicyError(password: string, attribute = 'password'): F
   if (password.length < PASSWORD_MIN_LENGTH) {
     return fieldError(attribute, 'min', `The password must have at least ${PASSWORD_MIN_LENGTH} characters`);
   }
-  if (!STRONG_ENOUGH.test(password)) return fieldError(attribute, 'regex', 'The password must contain letters and digits');
+  if (!STRONG_ENOUGH.test(password))
+    return fieldError(attribute, 'regex', 'The password must contain letters and digits');
   return undefined;
 }

@@ -55,7 +55,10 @@ const examplesOf = (schema: TSchema): unknown[] | undefined => {
 /** `{result: "success", data}`; when `data` declares examples, the response shows them enveloped. */
 export const envelope = <T extends TSchema>(data: T) => {
   const examples = examplesOf(data);
-  return Type.Object({ result: Type.Literal('success'), data }, examples ? { examples: examples.map((ex) => ({ result: 'success', data: ex })) } : {});
+  return Type.Object(
+    { result: Type.Literal('success'), data },
+    examples ? { examples: examples.map((ex) => ({ result: 'success', data: ex })) } : {},
+  );
 };
 
 export const PaginatedFields = {
@@ -71,16 +74,26 @@ export const PaginatedFields = {
  */
 export const listEnvelope = <T extends TSchema>(item: T) => {
   const items = examplesOf(item);
-  const page = items && { result: 'success', data: items, total: items.length, page: 1, pages: 1, items_per_page: items.length };
-  return Type.Object({
-    result: Type.Literal('success'),
-    // The count comes first so that documentation tools read `data` as the array.
-    data: Type.Union([Type.Integer(), Type.Array(item)]),
-    total: Type.Optional(Type.Integer()),
-    page: Type.Optional(Type.Integer()),
-    pages: Type.Optional(Type.Integer()),
-    items_per_page: Type.Optional(Type.Integer()),
-  }, page ? { examples: [page] } : {});
+  const page = items && {
+    result: 'success',
+    data: items,
+    total: items.length,
+    page: 1,
+    pages: 1,
+    items_per_page: items.length,
+  };
+  return Type.Object(
+    {
+      result: Type.Literal('success'),
+      // The count comes first so that documentation tools read `data` as the array.
+      data: Type.Union([Type.Integer(), Type.Array(item)]),
+      total: Type.Optional(Type.Integer()),
+      page: Type.Optional(Type.Integer()),
+      pages: Type.Optional(Type.Integer()),
+      items_per_page: Type.Optional(Type.Integer()),
+    },
+    page ? { examples: [page] } : {},
+  );
 };
 
 export const TrueEnvelope = envelope(Type.Boolean({ examples: [true] }));

@@ -27,12 +27,16 @@ export function parseTrustProxy(value: string): TrustProxy {
   if (setting === 'false') return false;
   if (setting === 'true') return true;
   if (/^\d+$/.test(setting)) {
-    throw new Error('TRUST_PROXY: a number of hops is not accepted (it cannot tell a proxy from a client forging X-Forwarded-For); list the proxies\' addresses');
+    throw new Error(
+      "TRUST_PROXY: a number of hops is not accepted (it cannot tell a proxy from a client forging X-Forwarded-For); list the proxies' addresses",
+    );
   }
   const entries = setting.split(',').map((e) => e.trim());
   const bad = entries.find((e) => !isAddressOrRange(e));
   if (bad !== undefined) {
-    throw new Error(`TRUST_PROXY: ${JSON.stringify(bad)} is not true, false, an IP address, a CIDR range, loopback, linklocal or uniquelocal`);
+    throw new Error(
+      `TRUST_PROXY: ${JSON.stringify(bad)} is not true, false, an IP address, a CIDR range, loopback, linklocal or uniquelocal`,
+    );
   }
   return entries;
 }

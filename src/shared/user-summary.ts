@@ -39,7 +39,13 @@ export const USER_SUMMARY_COLUMNS = ['id', 'first_name', 'last_name', 'email', '
 
 export function presentUserSummary(publicUrl: string, u: UserSummaryRow) {
   return {
-    id: u.id, display_name: displayName(u), first_name: u.first_name, last_name: u.last_name, email: u.email,
-    is_sso: u.is_sso, avatar: avatarUrl(publicUrl, u, true), type: u.is_staff ? 'staff' : 'user',
+    id: u.id,
+    display_name: displayName(u),
+    first_name: u.first_name,
+    last_name: u.last_name,
+    email: u.email,
+    is_sso: u.is_sso,
+    avatar: avatarUrl(publicUrl, u, true),
+    type: u.is_staff ? 'staff' : 'user',
   };
 }

@@ -30,7 +30,16 @@ const RULES: Record<string, string> = {
 };
 
 // Ajv's keywords whose limit the client is told, as upstream's validator does with `max:255`.
-const BOUNDED = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems']);
+const BOUNDED = new Set([
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+]);
 
 function valuesOf(err: AjvError): unknown[] | undefined {
   if (err.params.allowedValues) return err.params.allowedValues as unknown[];
@@ -40,7 +49,10 @@ function valuesOf(err: AjvError): unknown[] | undefined {
 }
 
 function attributeOf(err: AjvError, part: string): string {
-  const path = err.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = err.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const extra = err.params.missingProperty ?? err.params.additionalProperty;
   if (typeof extra === 'string') path.push(extra);
   return path.length ? path.join('.') : part;

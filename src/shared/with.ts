@@ -11,7 +11,10 @@ export const WithQuery = Type.Optional(
 /** An unknown relation is a 422 that lists the allowed ones, as upstream. */
 export function parseWith<T extends string>(value: string | string[] | undefined, allowed: readonly T[]): Set<T> {
   if (value === undefined) return new Set();
-  const asked = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const asked = (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (asked.includes('*')) return new Set(allowed);
   const unknown = asked.filter((a) => !allowed.includes(a as T));
   if (unknown.length) throw invalidField('with', 'in', `Unknown relation: ${unknown.join(', ')}`, [...allowed]);

@@ -9,7 +9,8 @@ t.test('--help lists the flags; an unknown flag is refused with the help', async
   const help = startChild(t, 'cli', { args: ['--help'] });
   const bad = startChild(t, 'cli', { args: ['--colour', 'blue'] });
   t.equal(await help.exited, 0);
-  for (const flag of ['--port', '--host', '--database', '--data-dir', '--admin-token', '--seed', '--log-level']) t.match(help.output(), flag);
+  for (const flag of ['--port', '--host', '--database', '--data-dir', '--admin-token', '--seed', '--log-level'])
+    t.match(help.output(), flag);
   t.match(help.output(), /--port N +port \(PORT, default 3000; 0: any free port, printed\)/);
   t.equal(await bad.exited, 64);
   t.match(bad.output(), /--colour/);

@@ -10,9 +10,12 @@ import { createUser } from '../factories/users.js';
 
 t.test('all the way down and back up', async (t) => {
   const { db } = await testDatabase(t);
-  const tables = async () => (await sql<{ table_name: string }>`
+  const tables = async () =>
+    (
+      await sql<{ table_name: string }>`
     SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
-      AND table_name NOT LIKE 'kysely_%'`.execute(db)).rows.map((r) => r.table_name);
+      AND table_name NOT LIKE 'kysely_%'`.execute(db)
+    ).rows.map((r) => r.table_name);
   t.ok((await tables()).length > 20, 'migrated to begin with');
 
   const undone = await migrateToNothing(db);

@@ -49,7 +49,10 @@ class Shell {
     // The command's stdin is not the script: nothing it runs can read the commands after it.
     this.child.stdin.write(`{\n${command}\n} </dev/null\nprintf '\\n${marker} %s\\n' "$?"\n`);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no end within ${COMMAND_TIMEOUT_MS} ms: ${command}`)), COMMAND_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`no end within ${COMMAND_TIMEOUT_MS} ms: ${command}`)),
+        COMMAND_TIMEOUT_MS,
+      );
       const check = () => {
         const m = new RegExp(`\\n${marker} (\\d+)\\n`).exec(this.stdout);
         if (!m) return;
@@ -73,10 +76,13 @@ async function firstStartServer(t: Test) {
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const address = `127.0.0.1:${(http.address() as AddressInfo).port}`;
-  t.teardown(() => new Promise<void>((resolve) => {
-    http.closeAllConnections();
-    http.close(() => resolve());
-  }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  );
   const database = await testDatabase(t);
   const admin = (await bootstrapFirstAdmin(database.db))!;
   const app = await buildTestApp(t, { database, config: { PUBLIC_URL: `http://${address}` } });
@@ -85,13 +91,18 @@ async function firstStartServer(t: Test) {
   return { address, token: admin.token, org: String(accounts.json().data[0].id) };
 }
 
-const firstLine = (command: string) => command.split('\n')[0]!.trim().slice(0, 100);
+const firstLine = (command: string) => command.split('\n')[0].trim().slice(0, 100);
 const withServer = (command: string, address: string) => command.replace(/\b(localhost|127\.0\.0\.1):3000\b/g, address);
 
 async function runDocument(t: Test, file: string, blocks: ShellBlock[]) {
   const server = await firstStartServer(t);
   const cwd = mkdtempSync(join(tmpdir(), 'ikm-examples-'));
-  const shell = new Shell(cwd, { TOKEN: server.token, ORG: server.org, MIRROR_ADMIN_TOKEN: ADMIN_TOKEN, CI_NODE_INDEX: '1' });
+  const shell = new Shell(cwd, {
+    TOKEN: server.token,
+    ORG: server.org,
+    MIRROR_ADMIN_TOKEN: ADMIN_TOKEN,
+    CI_NODE_INDEX: '1',
+  });
   t.teardown(() => {
     shell.close();
     rmSync(cwd, { recursive: true, force: true });
@@ -101,7 +112,8 @@ async function runDocument(t: Test, file: string, blocks: ShellBlock[]) {
       const where = `${file}:${block.line} ${firstLine(command.text)}`;
       const out = await shell.run(withServer(command.text, server.address));
       if (out.status !== 0) t.fail(`${where} exited ${out.status}`, { stdout: out.stdout, stderr: out.stderr });
-      else if (command.expect !== undefined) t.ok(out.stdout.includes(command.expect), `${where} → ${command.expect}`, { stdout: out.stdout });
+      else if (command.expect !== undefined)
+        t.ok(out.stdout.includes(command.expect), `${where} → ${command.expect}`, { stdout: out.stdout });
       else t.notMatch(out.stdout, /"result":"error"/, `${where} answers no error`);
     }
   }
@@ -114,12 +126,14 @@ t.test('every shell example says how it is checked', async (t) => {
   for (const b of all) {
     const where = `${b.file}:${b.line}`;
     if (!b.directive) t.fail(`${where}: no <!-- example: run --> or <!-- example: runs in PATH --> before the block`);
-    else if (b.directive.kind === 'runs-in') t.ok(existsSync(join(ROOT, b.directive.path)), `${where} runs in ${b.directive.path}`);
+    else if (b.directive.kind === 'runs-in')
+      t.ok(existsSync(join(ROOT, b.directive.path)), `${where} runs in ${b.directive.path}`);
     else t.pass(`${where} is run`);
   }
 });
 
 for (const file of documents(ROOT)) {
   const blocks = all.filter((b) => b.file === file && b.directive?.kind === 'run');
-  if (blocks.length) t.test(`the shell examples of ${file} run and do what they say`, (t) => runDocument(t, file, blocks));
+  if (blocks.length)
+    t.test(`the shell examples of ${file} run and do what they say`, (t) => runDocument(t, file, blocks));
 }

@@ -51,10 +51,10 @@ export function shellBlocks(root: string, file: string): ShellBlock[] {
   const lines = readFileSync(join(root, file), 'utf8').split('\n');
   const blocks: ShellBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (!/^```(sh|bash|shell)\s*$/.test(lines[i]!)) continue;
+    if (!/^```(sh|bash|shell)\s*$/.test(lines[i])) continue;
     const start = i;
     const body: string[] = [];
-    while (++i < lines.length && !/^```\s*$/.test(lines[i]!)) body.push(lines[i]!);
+    while (++i < lines.length && !/^```\s*$/.test(lines[i])) body.push(lines[i]);
     blocks.push({ file, line: start + 1, directive: directiveBefore(lines, start), code: body.join('\n') });
   }
   return blocks;
@@ -69,7 +69,7 @@ function directiveBefore(lines: string[], fence: number): Directive | undefined 
 /** Where a `#` starts a comment on this line, given whether a quote is open at its start. */
 function scan(line: string, open: string | null): { open: string | null; comment: number } {
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
+    const c = line[i];
     if (open === "'") {
       if (c === "'") open = null;
     } else if (open === '"') {
@@ -77,7 +77,7 @@ function scan(line: string, open: string | null): { open: string | null; comment
       else if (c === '"') open = null;
     } else if (c === '\\') i++;
     else if (c === "'" || c === '"') open = c;
-    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return { open, comment: i };
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]))) return { open, comment: i };
   }
   return { open, comment: -1 };
 }
@@ -98,7 +98,7 @@ export function commands(code: string): Command[] {
     open = s.open;
     const comment = s.comment >= 0 ? line.slice(s.comment) : '';
     const arrow = /^#\s*→\s*(.+?)\s*$/.exec(comment);
-    if (arrow) expect = arrow[1]!.replace(/\s+\(.*\)$/, '').replace(/…$/, '');
+    if (arrow) expect = arrow[1].replace(/\s+\(.*\)$/, '').replace(/…$/, '');
     const code = s.comment >= 0 ? line.slice(0, s.comment) : line;
     if (!text.length && !code.trim()) continue;
     text.push(line);

@@ -19,7 +19,10 @@ if (!existsSync(executablePath)) {
   if (process.env.IKM_REQUIRE_BROWSER === '1') {
     t.fail(`Chromium is missing at ${executablePath} and IKM_REQUIRE_BROWSER=1: install it (apt-get install chromium)`);
   } else {
-    t.plan(0, `Chromium is missing at ${executablePath}: install it (apt-get install chromium) to run the browser tests`);
+    t.plan(
+      0,
+      `Chromium is missing at ${executablePath}: install it (apt-get install chromium) to run the browser tests`,
+    );
   }
 } else {
   await browserTests();
@@ -34,7 +37,9 @@ async function browserTests() {
   // (teardowns keep servers open) and would close ik-mirror mid-set-up. A failed step throws.
   const api = async (method: string, path: string, body: unknown, expected: number) => {
     const res = await fetch(`${mirror}${path}`, {
-      method, headers: { ...bearer(user.token), 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method,
+      headers: { ...bearer(user.token), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
     const text = await res.text();
     if (res.status !== expected) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
@@ -43,9 +48,14 @@ async function browserTests() {
 
   // The example app needs its credentials before it starts and its port is known only once it
   // listens: register with a placeholder redirect URI, start the app, then register the real one.
-  const client = await api('POST', '/1/oauth_clients', { name: 'Example app', type: 'confidential', redirect_uris: ['http://127.0.0.1/callback'] }, 201);
-  const clientId = client.client_id!;
-  const example = await buildClientApp({ issuer: mirror, clientId, clientSecret: client.client_secret! });
+  const client = await api(
+    'POST',
+    '/1/oauth_clients',
+    { name: 'Example app', type: 'confidential', redirect_uris: ['http://127.0.0.1/callback'] },
+    201,
+  );
+  const clientId = client.client_id;
+  const example = await buildClientApp({ issuer: mirror, clientId, clientSecret: client.client_secret });
   t.teardown(() => example.close());
   const exampleUrl = await example.listen({ host: '127.0.0.1', port: 0 });
   await api('PATCH', `/1/oauth_clients/${clientId}`, { redirect_uris: [`${exampleUrl}/callback`] }, 200);
@@ -63,24 +73,30 @@ async function browserTests() {
     await page.getByRole('link', { name: 'Sign in with ik-mirror' }).click();
     await page.waitForURL((u) => u.origin === mirror && u.pathname === '/authorize');
     const asked = new URL(page.url()).searchParams;
-    t.equal(asked.get('client_id'), clientId, 'on ik-mirror\'s /authorize for the example app');
+    t.equal(asked.get('client_id'), clientId, "on ik-mirror's /authorize for the example app");
     t.equal(asked.get('code_challenge_method'), 'S256', 'PKCE with S256');
     t.equal(asked.get('scope'), 'openid profile email user_info', 'the scopes asked for');
-    t.equal(await page.getByRole('heading').textContent(), 'Sign in to continue to Example app', 'ik-mirror\'s sign-in page');
+    t.equal(
+      await page.getByRole('heading').textContent(),
+      'Sign in to continue to Example app',
+      "ik-mirror's sign-in page",
+    );
     return page;
   }
 
   async function signIn(page: Page, password: string) {
     await page.locator('#email').fill(user.email);
     await page.locator('#password').fill(password);
-    const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/authorize');
+    const answer = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/authorize',
+    );
     await page.getByRole('button', { name: 'Sign in' }).click();
     return answer;
   }
 
   const onCallback = (page: Page) => page.waitForURL((u) => `${u.origin}${u.pathname}` === `${exampleUrl}/callback`);
 
-  t.test('sign in and allow: the example app shows the user\'s name and e-mail', async (t) => {
+  t.test("sign in and allow: the example app shows the user's name and e-mail", async (t) => {
     const page = await startSignIn(t);
     t.equal((await signIn(page, user.password)).status(), 303, 'signed in, back to the request');
     await page.getByRole('button', { name: 'Allow' }).waitFor();
@@ -112,10 +128,16 @@ async function browserTests() {
     t.equal(await page.locator('#email').inputValue(), user.email, 'the e-mail address is kept');
     t.ok(await page.locator('#password').isVisible(), 'still the sign-in page');
 
-    const res = await fetch(`${mirror}/_mirror/outbox?kind=security_wrong_password&user_id=${user.id}`, { headers: bearer(ADMIN_TOKEN) });
+    const res = await fetch(`${mirror}/_mirror/outbox?kind=security_wrong_password&user_id=${user.id}`, {
+      headers: bearer(ADMIN_TOKEN),
+    });
     t.equal(res.status, 200, 'the outbox answers');
     const outbox = (await res.json()) as { data: { recipient: string; kind: string; user_id: number }[] };
     t.equal(outbox.data.length, 1, 'one notice, for the one wrong password');
-    t.match(outbox.data[0], { recipient: user.email, kind: 'security_wrong_password', user_id: user.id }, 'to the user');
+    t.match(
+      outbox.data[0],
+      { recipient: user.email, kind: 'security_wrong_password', user_id: user.id },
+      'to the user',
+    );
   });
 }

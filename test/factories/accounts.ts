@@ -28,7 +28,8 @@ export interface Callers {
  * naming the scope, a user of another organisation 404 (never a hint that it exists).
  */
 export async function checkGuards(t: Tap, app: App, call: RouteCall, callers: Callers) {
-  const send = (headers: Record<string, string>) => app.inject({ method: call.method, url: call.url, payload: call.payload, headers });
+  const send = (headers: Record<string, string>) =>
+    app.inject({ method: call.method, url: call.url, payload: call.payload, headers });
   const anonymous = await send({});
   t.equal(anonymous.statusCode, 401, `${call.method} ${call.url} without a token`);
   t.equal(anonymous.json().error.code, 'not_authorized', 'not_authorized');

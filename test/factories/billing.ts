@@ -22,17 +22,29 @@ export const CARDS = {
 
 export const futureYear = () => new Date().getUTCFullYear() + 2;
 
-export const cardBody = (number: string, extra: Record<string, unknown> = {}) =>
-  ({ kind: 'card', number, exp_month: 12, exp_year: futureYear(), cvc: '123', ...extra });
+export const cardBody = (number: string, extra: Record<string, unknown> = {}) => ({
+  kind: 'card',
+  number,
+  exp_month: 12,
+  exp_year: futureYear(),
+  cvc: '123',
+  ...extra,
+});
 
 /** Saves a method through the API and returns its id (fails the test's expectations if not 201). */
-export async function saveMethod(app: App, token: string, accountId: number, body: Record<string, unknown>): Promise<number> {
+export async function saveMethod(
+  app: App,
+  token: string,
+  accountId: number,
+  body: Record<string, unknown>,
+): Promise<number> {
   const res = await call(app, token, 'POST', methodsUrl(accountId), body);
   if (res.statusCode !== 201) throw new Error(`saving a method answered ${res.statusCode}: ${res.body}`);
   return res.json().data.id;
 }
 
-export const saveCard = (app: App, token: string, accountId: number, number: string) => saveMethod(app, token, accountId, cardBody(number));
+export const saveCard = (app: App, token: string, accountId: number, number: string) =>
+  saveMethod(app, token, accountId, cardBody(number));
 
 export async function setCurrency(db: Db, accountId: number, currency: 'EUR' | 'CHF') {
   await db.updateTable('accounts').set({ currency }).where('id', '=', accountId).execute();

@@ -23,14 +23,19 @@ export interface CreatedInvitation {
 }
 
 /** Invites through the API and returns the invitation with its key (taken from url_accept). */
-export async function inviteOk(app: App, token: string, accountId: number, o: Record<string, unknown> = {}): Promise<CreatedInvitation> {
+export async function inviteOk(
+  app: App,
+  token: string,
+  accountId: number,
+  o: Record<string, unknown> = {},
+): Promise<CreatedInvitation> {
   const res = await invite(app, token, accountId, inviteBody(o));
   if (res.statusCode !== 201) throw new Error(`expected 201, got ${res.statusCode}: ${res.body}`);
   const data = res.json().data;
   return { ...data, key: keyOf(data.url_accept) };
 }
 
-export const keyOf = (urlAccept: string) => /\/1\/invitations\/([^/]+)\/accept$/.exec(urlAccept)![1]!;
+export const keyOf = (urlAccept: string) => /\/1\/invitations\/([^/]+)\/accept$/.exec(urlAccept)![1];
 
 export const accept = (app: App, key: string, payload?: Record<string, unknown>, token?: string) =>
   call(app, token, 'POST', `/1/invitations/${key}/accept`, payload);
@@ -39,7 +44,9 @@ export const decline = (app: App, key: string) => call(app, null, 'POST', `/1/in
 
 /** Moves an invitation's sent_at (and, optionally, expiry) into the past. */
 export function ageInvitation(db: Db, id: number, sentAgoS: number, expiredAgoS?: number) {
-  return db.updateTable('invitations')
+  return db
+    .updateTable('invitations')
     .set({ sent_at: nowS() - sentAgoS, ...(expiredAgoS !== undefined ? { expired_at: nowS() - expiredAgoS } : {}) })
-    .where('id', '=', id).execute();
+    .where('id', '=', id)
+    .execute();
 }

@@ -10,12 +10,22 @@ export async function roleOf(db: Db, accountId: number, userId: number) {
 }
 
 export async function ownerCount(db: Db, accountId: number) {
-  const rows = await db.selectFrom('account_members').select('user_id').where('account_id', '=', accountId).where('role_type', '=', 'owner').execute();
+  const rows = await db
+    .selectFrom('account_members')
+    .select('user_id')
+    .where('account_id', '=', accountId)
+    .where('role_type', '=', 'owner')
+    .execute();
   return rows.length;
 }
 
 export async function memberIds(db: Db, accountId: number) {
-  const rows = await db.selectFrom('account_members').select('user_id').where('account_id', '=', accountId).orderBy('user_id').execute();
+  const rows = await db
+    .selectFrom('account_members')
+    .select('user_id')
+    .where('account_id', '=', accountId)
+    .orderBy('user_id')
+    .execute();
   return rows.map((r) => r.user_id);
 }
 
@@ -46,7 +56,12 @@ export const handOver = (app: App, token: string | undefined, accountId: number,
 
 interface ErrorBody {
   result: string;
-  error: { code: string; description: string; context?: Record<string, unknown>; errors?: { code: string; context: { attribute: string; values?: unknown[] } }[] };
+  error: {
+    code: string;
+    description: string;
+    context?: Record<string, unknown>;
+    errors?: { code: string; context: { attribute: string; values?: unknown[] } }[];
+  };
 }
 
 /** The error part of a refusal: status, code, reason and the attributes a 422 names. */

@@ -28,7 +28,10 @@ export interface MemberFlags {
 
 /** Makes the existing user `userId` a member of `accountId` with `role`. */
 export async function addMember(db: Db, accountId: number, userId: number, role: RoleType, flags: MemberFlags = {}) {
-  await db.insertInto('account_members').values({ account_id: accountId, user_id: userId, role_type: role, ...flags }).execute();
+  await db
+    .insertInto('account_members')
+    .values({ account_id: accountId, user_id: userId, role_type: role, ...flags })
+    .execute();
 }
 
 export interface Member extends TestUser {
@@ -36,7 +39,12 @@ export interface Member extends TestUser {
 }
 
 /** A new user (with an all-scope token and an organisation of their own) who also joins `accountId` with `role`. */
-export async function createMember(db: Db, accountId: number, role: RoleType, o: UserOverrides & MemberFlags = {}): Promise<Member> {
+export async function createMember(
+  db: Db,
+  accountId: number,
+  role: RoleType,
+  o: UserOverrides & MemberFlags = {},
+): Promise<Member> {
   const { has_billing_access, has_mailing, has_billing_mailing, ...userOverrides } = o;
   const user = await createUser(db, userOverrides);
   await addMember(db, accountId, user.id, role, { has_billing_access, has_mailing, has_billing_mailing });
@@ -61,7 +69,12 @@ export async function createOrg(db: Db): Promise<Org> {
 
 /** The membership row of `userId` in `accountId`, if any. */
 export const membership = (db: Db, accountId: number, userId: number) =>
-  db.selectFrom('account_members').selectAll().where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirst();
+  db
+    .selectFrom('account_members')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
 
 // Teams
 
@@ -83,13 +96,26 @@ export async function addTeam(db: Db, accountId: number, o: TeamOptions = {}) {
   const team = await db
     .insertInto('teams')
     .values({
-      account_id: accountId, name: o.name ?? `Team ${++teamSeq}-${process.pid}`, color_id: o.color_id ?? 0,
-      owned_by_id: o.owned_by_id ?? null, created_by_id: o.created_by_id ?? null, created_at: at, updated_at: at,
+      account_id: accountId,
+      name: o.name ?? `Team ${++teamSeq}-${process.pid}`,
+      color_id: o.color_id ?? 0,
+      owned_by_id: o.owned_by_id ?? null,
+      created_by_id: o.created_by_id ?? null,
+      created_at: at,
+      updated_at: at,
     })
     .returning(['id', 'name'])
     .executeTakeFirstOrThrow();
-  if (o.members?.length) await db.insertInto('team_members').values(o.members.map((user_id) => ({ team_id: team.id, user_id }))).execute();
-  if (o.permissions?.length) await db.insertInto('team_permissions').values(o.permissions.map((p) => ({ team_id: team.id, ...p }))).execute();
+  if (o.members?.length)
+    await db
+      .insertInto('team_members')
+      .values(o.members.map((user_id) => ({ team_id: team.id, user_id })))
+      .execute();
+  if (o.permissions?.length)
+    await db
+      .insertInto('team_permissions')
+      .values(o.permissions.map((p) => ({ team_id: team.id, ...p })))
+      .execute();
   return team;
 }
 
@@ -125,13 +151,26 @@ export async function addProduct(db: Db, accountId: number, service: ServiceName
   const row = await db
     .insertInto('products')
     .values({
-      account_id: accountId, service_id: s.id, service_name: s.name, customer_name: customerName,
-      internal_name: o.internal_name ?? customerName, fqdn: o.fqdn ?? null, description: o.description ?? null,
-      parent_id: o.parent_id ?? null, admin_user_id: o.admin_user_id ?? null, price_per_month: o.price_per_month ?? 500,
-      currency: o.currency ?? 'CHF', renewal_periods: o.renewal_periods ?? [12], is_locked: o.is_locked ?? false,
-      has_maintenance: o.has_maintenance ?? false, is_free: o.is_free ?? false, is_trial: o.is_trial ?? false,
-      bill_reference: o.bill_reference ?? null, created_at: o.created_at ?? t,
-      expired_at: o.expiresInDays === null ? null : t + (o.expiresInDays ?? 365) * DAY, deleted_at: o.deleted ? t : null,
+      account_id: accountId,
+      service_id: s.id,
+      service_name: s.name,
+      customer_name: customerName,
+      internal_name: o.internal_name ?? customerName,
+      fqdn: o.fqdn ?? null,
+      description: o.description ?? null,
+      parent_id: o.parent_id ?? null,
+      admin_user_id: o.admin_user_id ?? null,
+      price_per_month: o.price_per_month ?? 500,
+      currency: o.currency ?? 'CHF',
+      renewal_periods: o.renewal_periods ?? [12],
+      is_locked: o.is_locked ?? false,
+      has_maintenance: o.has_maintenance ?? false,
+      is_free: o.is_free ?? false,
+      is_trial: o.is_trial ?? false,
+      bill_reference: o.bill_reference ?? null,
+      created_at: o.created_at ?? t,
+      expired_at: o.expiresInDays === null ? null : t + (o.expiresInDays ?? 365) * DAY,
+      deleted_at: o.deleted ? t : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -142,11 +181,18 @@ export type Rights = Partial<Record<ProductRight, boolean>>;
 
 /** Gives `userId` these rights on a product; those left out are off (`{}`: a row with every right off). */
 export async function grantRights(db: Db, productId: number, userId: number, rights: Rights) {
-  await db.insertInto('product_rights').values({ product_id: productId, user_id: userId, ...rights }).execute();
+  await db
+    .insertInto('product_rights')
+    .values({ product_id: productId, user_id: userId, ...rights })
+    .execute();
 }
 
 export async function addTag(db: Db, accountId: number, name: string, color = 0): Promise<number> {
-  const row = await db.insertInto('tags').values({ account_id: accountId, name, color }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('tags')
+    .values({ account_id: accountId, name, color })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -174,10 +220,19 @@ export async function addInvitation(db: Db, accountId: number, o: InvitationOpti
   const row = await db
     .insertInto('invitations')
     .values({
-      account_id: accountId, key_hash: randomBytes(32).toString('hex'), email, first_name: o.first_name ?? 'Grace',
-      last_name: o.last_name ?? 'Hopper', locale: 'fr_FR', language_id: 2, role_type: o.role_type ?? 'normal',
-      status: o.status ?? 'pending', expired_at: o.expired_at ?? nowS() + 7 * DAY, has_billing: o.has_billing ?? false,
-      team_ids: o.team_ids ?? [], permissions: sql<string>`${JSON.stringify(o.permissions ?? [])}::jsonb`,
+      account_id: accountId,
+      key_hash: randomBytes(32).toString('hex'),
+      email,
+      first_name: o.first_name ?? 'Grace',
+      last_name: o.last_name ?? 'Hopper',
+      locale: 'fr_FR',
+      language_id: 2,
+      role_type: o.role_type ?? 'normal',
+      status: o.status ?? 'pending',
+      expired_at: o.expired_at ?? nowS() + 7 * DAY,
+      has_billing: o.has_billing ?? false,
+      team_ids: o.team_ids ?? [],
+      permissions: sql<string>`${JSON.stringify(o.permissions ?? [])}::jsonb`,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -17,7 +17,14 @@ export interface EmailOverrides {
 export async function addEmail(db: Db, userId: number, email: string, o: EmailOverrides = {}) {
   return db
     .insertInto('user_emails')
-    .values({ user_id: userId, email, email_type: o.email_type ?? 'email', type: o.type ?? 'professional', reminder: o.reminder ?? false, checked: o.checked ?? true })
+    .values({
+      user_id: userId,
+      email,
+      email_type: o.email_type ?? 'email',
+      type: o.type ?? 'professional',
+      reminder: o.reminder ?? false,
+      checked: o.checked ?? true,
+    })
     .returning(['id', 'email', 'created_at'])
     .executeTakeFirstOrThrow();
 }
@@ -33,7 +40,15 @@ export async function addPhone(db: Db, userId: number, phone: string, reminder: 
 export async function addSession(db: Db, userId: number, browser = 'Firefox', lastAccessedAt = now()) {
   return db
     .insertInto('user_sessions')
-    .values({ user_id: userId, browser, device: 'desktop', location: 'Geneva, CH', ip: '192.0.2.10', user_agent: `Mozilla/5.0 ${browser}`, last_accessed_at: lastAccessedAt })
+    .values({
+      user_id: userId,
+      browser,
+      device: 'desktop',
+      location: 'Geneva, CH',
+      ip: '192.0.2.10',
+      user_agent: `Mozilla/5.0 ${browser}`,
+      last_accessed_at: lastAccessedAt,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
 }
@@ -52,12 +67,20 @@ export interface TaskOverrides {
 export async function addTask(db: Db, userId: number, o: TaskOverrides = {}) {
   const uuid = o.uuid ?? randomUUID();
   const created = o.created_at ?? now();
-  const json = (v: Record<string, unknown> | null | undefined) => (v == null ? null : sql<Record<string, unknown>>`${JSON.stringify(v)}::jsonb`);
+  const json = (v: Record<string, unknown> | null | undefined) =>
+    v == null ? null : sql<Record<string, unknown>>`${JSON.stringify(v)}::jsonb`;
   await db
     .insertInto('async_tasks')
     .values({
-      uuid, user_id: userId, status: o.status ?? 'spooled', created_at: created, updated_at: created,
-      response: json(o.response), error: json(o.error), executed_at: o.executed_at ?? null, finished_at: o.finished_at ?? null,
+      uuid,
+      user_id: userId,
+      status: o.status ?? 'spooled',
+      created_at: created,
+      updated_at: created,
+      response: json(o.response),
+      error: json(o.error),
+      executed_at: o.executed_at ?? null,
+      finished_at: o.finished_at ?? null,
     })
     .execute();
   return uuid;
@@ -65,9 +88,16 @@ export async function addTask(db: Db, userId: number, o: TaskOverrides = {}) {
 
 /** An organisation the user is not (yet) a member of; `join` makes them one. */
 export async function addAccount(db: Db, name: string, joinUserId?: number) {
-  const account = await db.insertInto('accounts').values({ name, updated_at: now() }).returning('id').executeTakeFirstOrThrow();
+  const account = await db
+    .insertInto('accounts')
+    .values({ name, updated_at: now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   if (joinUserId !== undefined) {
-    await db.insertInto('account_members').values({ account_id: account.id, user_id: joinUserId, role_type: 'normal' }).execute();
+    await db
+      .insertInto('account_members')
+      .values({ account_id: account.id, user_id: joinUserId, role_type: 'normal' })
+      .execute();
   }
   return account.id;
 }

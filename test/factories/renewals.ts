@@ -7,17 +7,24 @@ import { addProduct, type App } from './organisations.js';
 
 export const DAY = 86_400;
 export const autoRenewalUrl = (accountId: number) => `/1/accounts/${accountId}/auto_renewal`;
-export const productAutoRenewalUrl = (accountId: number, productId: number) => `/1/accounts/${accountId}/products/${productId}/auto_renewal`;
+export const productAutoRenewalUrl = (accountId: number, productId: number) =>
+  `/1/accounts/${accountId}/products/${productId}/auto_renewal`;
 export const attemptsUrl = (accountId: number) => `/1/accounts/${accountId}/renewal_attempts`;
 
 /** A `.ch` domain (renewable 1 to 10 years) expiring in `days` days. */
-export const addDomain = async (db: Db, accountId: number, days: number, name = `d${Math.random().toString(36).slice(2, 8)}.ch`) =>
-  (await addProduct(db, accountId, 'domain', { customer_name: name, fqdn: name, expiresInDays: days })).id;
+export const addDomain = async (
+  db: Db,
+  accountId: number,
+  days: number,
+  name = `d${Math.random().toString(36).slice(2, 8)}.ch`,
+) => (await addProduct(db, accountId, 'domain', { customer_name: name, fqdn: name, expiresInDays: days })).id;
 
-export const product = (db: Db, id: number) => db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+export const product = (db: Db, id: number) =>
+  db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 /** The control plane, as the operator calls it. */
-export const admin = (app: App, method: Method, url: string, payload?: unknown) => call(app, ADMIN_TOKEN, method, url, payload);
+export const admin = (app: App, method: Method, url: string, payload?: unknown) =>
+  call(app, ADMIN_TOKEN, method, url, payload);
 
 /** Moves the mirror's clock to `at` (Unix seconds) and answers what the renewal run did. */
 export async function clockTo(app: App, at: number) {

@@ -5,7 +5,12 @@ import type { Db } from '../../src/db/database.js';
 
 /** The member ids of a team, ascending: what a test compares after adding or removing users. */
 export async function teamMemberIds(db: Db, teamId: number) {
-  const rows = await db.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).orderBy('user_id').execute();
+  const rows = await db
+    .selectFrom('team_members')
+    .select('user_id')
+    .where('team_id', '=', teamId)
+    .orderBy('user_id')
+    .execute();
   return rows.map((r) => r.user_id);
 }
 
@@ -16,9 +21,30 @@ export const teamUrl = (accountId: number, teamId: number) => `/1/accounts/${acc
 export const teamUsersUrl = (accountId: number, teamId: number) => `/1/accounts/${accountId}/teams/${teamId}/users`;
 
 export const TEAM_FIELDS = [
-  'color_id', 'created_at', 'created_by', 'created_by_id', 'id', 'is_sso', 'name', 'owned_by', 'owned_by_id', 'permissions',
-  'product_by_service_count', 'product_count', 'updated_at', 'user_count',
+  'color_id',
+  'created_at',
+  'created_by',
+  'created_by_id',
+  'id',
+  'is_sso',
+  'name',
+  'owned_by',
+  'owned_by_id',
+  'permissions',
+  'product_by_service_count',
+  'product_count',
+  'updated_at',
+  'user_count',
 ];
 export const SUMMARY_FIELDS = ['avatar', 'display_name', 'email', 'first_name', 'id', 'is_sso', 'last_name', 'type'];
-export const TEAM_USER_FIELDS = ['display_name', 'email', 'first_name', 'id', 'is_sso', 'last_login_at', 'last_name', 'teams'];
+export const TEAM_USER_FIELDS = [
+  'display_name',
+  'email',
+  'first_name',
+  'id',
+  'is_sso',
+  'last_login_at',
+  'last_name',
+  'teams',
+];
 export const TEAM_BRIEF_FIELDS = ['color_id', 'created_at', 'id', 'name', 'updated_at', 'user_count'];

@@ -29,19 +29,37 @@ const DEFAULT_PASSWORD = 'Correct-Horse-7';
 export async function createUser(db: Db, o: UserOverrides = {}): Promise<TestUser> {
   const email = o.email ?? `user-${randomBytes(5).toString('hex')}@example.test`;
   const password = o.password ?? DEFAULT_PASSWORD;
-  const passwordHash = o.password ? await hashPassword(o.password) : await (cachedHash ??= hashPassword(DEFAULT_PASSWORD));
+  const passwordHash = o.password
+    ? await hashPassword(o.password)
+    : await (cachedHash ??= hashPassword(DEFAULT_PASSWORD));
   const now = Math.floor(Date.now() / 1000);
-  const account = await db.insertInto('accounts').values({ name: `Org of ${email}`, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+  const account = await db
+    .insertInto('accounts')
+    .values({ name: `Org of ${email}`, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const user = await db
     .insertInto('users')
     .values({
-      email, password_hash: passwordHash, first_name: o.first_name ?? 'Ada', last_name: o.last_name ?? 'Lovelace',
-      login: email, current_account_id: account.id, password_changed_at: now, updated_at: now,
+      email,
+      password_hash: passwordHash,
+      first_name: o.first_name ?? 'Ada',
+      last_name: o.last_name ?? 'Lovelace',
+      login: email,
+      current_account_id: account.id,
+      password_changed_at: now,
+      updated_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.insertInto('account_members').values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true }).execute();
-  await db.insertInto('user_emails').values({ user_id: user.id, email, email_type: 'email', type: 'personal', checked: true }).execute();
+  await db
+    .insertInto('account_members')
+    .values({ account_id: account.id, user_id: user.id, role_type: 'owner', has_billing_access: true })
+    .execute();
+  await db
+    .insertInto('user_emails')
+    .values({ user_id: user.id, email, email_type: 'email', type: 'personal', checked: true })
+    .execute();
   const token = await createToken(db, user.id, o.scopes ?? [...SCOPES], o.tokenExpiredAt ?? null);
   return { id: user.id, email, password, accountId: account.id, token: token.secret, tokenId: token.id };
 }

@@ -45,7 +45,13 @@ const CALLS: Record<string, Call> = {
   'POST /2/accounts/:account/users/remove': { body: (w) => ({ user_ids: [w.spare] }) },
   'POST /1/accounts/:account/legal_responsible': { body: (w) => ({ user_id: w.admin, previous_role: 'admin' }) },
   'POST /1/accounts/:account/invitations': {
-    body: () => ({ email: 'someone@example.test', first_name: 'Some', last_name: 'One', locale: 'en_GB', role_type: 'normal' }),
+    body: () => ({
+      email: 'someone@example.test',
+      first_name: 'Some',
+      last_name: 'One',
+      locale: 'en_GB',
+      role_type: 'normal',
+    }),
   },
   'PATCH /1/accounts/:account/invitations/:invitation': { body: () => ({ role_type: 'admin' }) },
   'GET /1/accounts/:account/invitations/users/:user': { user: (w) => w.owner },
@@ -54,9 +60,13 @@ const CALLS: Record<string, Call> = {
   'POST /1/accounts/:account/teams/:team/users': { body: (w) => ({ user_ids: [w.spare] }) },
   'DELETE /1/accounts/:account/teams/:team/users': { body: (w) => ({ user_ids: [w.spare] }) },
   // Billing: the objects' ids need not exist, every refusal comes before the lookup.
-  'POST /1/accounts/:account/payment_methods': { body: () => ({ kind: 'card', number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }) },
+  'POST /1/accounts/:account/payment_methods': {
+    body: () => ({ kind: 'card', number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' }),
+  },
   'POST /1/accounts/:account/prepaid/credit': { body: () => ({ amount: 1000, method: 'card' }) },
-  'POST /1/accounts/:account/orders': { body: () => ({ items: [{ service_name: 'domain', customer_name: 'example-isolation.ch', period_months: 12 }] }) },
+  'POST /1/accounts/:account/orders': {
+    body: () => ({ items: [{ service_name: 'domain', customer_name: 'example-isolation.ch', period_months: 12 }] }),
+  },
   'POST /1/accounts/:account/payments': { body: () => ({ invoice_ids: [1], method: 'card' }) },
   'POST /1/accounts/:account/renewals': { body: () => ({ items: [{ product_id: 1, period_months: 12 }] }) },
   'POST /1/accounts/:account/auto_renewal': { body: () => ({ enabled: false, all: true }) },
@@ -64,19 +74,32 @@ const CALLS: Record<string, Call> = {
 };
 
 /** The scope an organisation route's token needs (its config.auth): accounts, or billing for the billing routes. */
-const scopeOf = (auth: RouteAuth | undefined) => (typeof auth === 'object' && auth.scopes.includes('billing') ? 'billing' : 'accounts');
+const scopeOf = (auth: RouteAuth | undefined) =>
+  typeof auth === 'object' && auth.scopes.includes('billing') ? 'billing' : 'accounts';
 
 t.test('the isolation matrix', async (t) => {
   const app = await buildTestApp(t);
   const db = app.db;
 
   const declared = app.routeTable.flatMap((r) => (r.access ? [{ ...r, access: r.access }] : []));
-  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
-  const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`));
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.keys(item).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`),
+  );
   const matrix = new Set(declared.map((r) => `${r.method} ${r.url}`));
-  t.same(documented.filter((r) => ORGANISATION_PATH.test(r.split(' ')[1]!) && !matrix.has(r)), [], 'every organisation route of the document declares its access');
+  t.same(
+    documented.filter((r) => ORGANISATION_PATH.test(r.split(' ')[1]) && !matrix.has(r)),
+    [],
+    'every organisation route of the document declares its access',
+  );
   t.ok(declared.length >= 50, 'the organisation routes');
-  t.same(Object.keys(CALLS).filter((r) => !matrix.has(r)), [], 'every call written here is of an organisation route');
+  t.same(
+    Object.keys(CALLS).filter((r) => !matrix.has(r)),
+    [],
+    'every call written here is of an organisation route',
+  );
 
   // Organisation A with an owner, an admin, a normal member and a spare member; B, foreign.
   const owner = await createUser(db);
@@ -88,13 +111,28 @@ t.test('the isolation matrix', async (t) => {
   const noBilling = await createToken(db, owner.id, ['user_info', 'accounts']);
   const product = (await addProduct(db, owner.accountId, 'domain')).id;
   const invited = await app.inject({
-    method: 'POST', url: `/1/accounts/${owner.accountId}/invitations`, headers: bearer(owner.token),
-    payload: { email: 'pending@example.test', first_name: 'Pen', last_name: 'Ding', locale: 'fr_FR', role_type: 'normal' },
+    method: 'POST',
+    url: `/1/accounts/${owner.accountId}/invitations`,
+    headers: bearer(owner.token),
+    payload: {
+      email: 'pending@example.test',
+      first_name: 'Pen',
+      last_name: 'Ding',
+      locale: 'fr_FR',
+      role_type: 'normal',
+    },
   });
   t.equal(invited.statusCode, 201, 'an invitation to test with');
   const w: World = {
-    account: owner.accountId, tag: await addTag(db, owner.accountId, 'a-tag'), team: (await addTeam(db, owner.accountId, { name: 'A team' })).id,
-    invitation: invited.json().data.id, owner: owner.id, admin: admin.id, normal: normal.id, spare: spare.id, product,
+    account: owner.accountId,
+    tag: await addTag(db, owner.accountId, 'a-tag'),
+    team: (await addTeam(db, owner.accountId, { name: 'A team' })).id,
+    invitation: invited.json().data.id,
+    owner: owner.id,
+    admin: admin.id,
+    normal: normal.id,
+    spare: spare.id,
+    product,
   };
 
   for (const { method, url: template, auth, access } of declared) {
@@ -102,8 +140,12 @@ t.test('the isolation matrix', async (t) => {
     const { min, scoped } = access;
     const row = CALLS[route] ?? {};
     const url = template
-      .replace(/:account(_id)?\b/, String(w.account)).replace(':tag_id', String(w.tag)).replace(':team', String(w.team))
-      .replace(':invitation', String(w.invitation)).replace(':product', String(w.product)).replace(':user', String(row.user?.(w) ?? w.spare))
+      .replace(/:account(_id)?\b/, String(w.account))
+      .replace(':tag_id', String(w.tag))
+      .replace(':team', String(w.team))
+      .replace(':invitation', String(w.invitation))
+      .replace(':product', String(w.product))
+      .replace(':user', String(row.user?.(w) ?? w.spare))
       .replace(/:(payment_method|payment|order|invoice)\b/, '1');
     const payload = row.body?.(w);
     const call = (token?: string) =>
@@ -116,7 +158,11 @@ t.test('the isolation matrix', async (t) => {
     const scope = scopeOf(auth);
     const scopeless = await call(scope === 'billing' ? noBilling.secret : noScope.secret);
     t.equal(scopeless.statusCode, 403, `${route}: no ${scope} scope`);
-    t.match(scopeless.json().error, { code: 'access_denied', context: { missing_scopes: [scope] } }, `${route}: names the scope`);
+    t.match(
+      scopeless.json().error,
+      { code: 'access_denied', context: { missing_scopes: [scope] } },
+      `${route}: names the scope`,
+    );
 
     if (scoped !== false) {
       const foreign = await call(stranger.token);
@@ -131,6 +177,10 @@ t.test('the isolation matrix', async (t) => {
     }
   }
 
-  const still = await app.inject({ method: 'GET', url: `/2/accounts/${w.account}/users`, headers: bearer(owner.token) });
+  const still = await app.inject({
+    method: 'GET',
+    url: `/2/accounts/${w.account}/users`,
+    headers: bearer(owner.token),
+  });
   t.equal(still.json().total, 5, 'the refused calls changed nothing: four members and the pending invitee');
 });

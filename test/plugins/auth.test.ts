@@ -83,7 +83,7 @@ t.test('authentication and scopes', async (t) => {
     t.match(res.json().error.description, /revoked/);
   });
 
-  t.test('a token lacking the route\'s scope is 403 access_denied naming it', async (t) => {
+  t.test("a token lacking the route's scope is 403 access_denied naming it", async (t) => {
     const narrow = await createUser(app.db, { scopes: ['accounts'] });
     const res = await get('/2/profile', bearer(narrow.token));
     t.equal(res.statusCode, 403);
@@ -110,7 +110,9 @@ t.test('authentication and scopes', async (t) => {
 
 t.test('a route that declares no auth stops the app from booting', async (t) => {
   const { app: broken } = await bareApp({});
-  await t.rejects(async () => { await broken.ready(); }, /GET \/1\/thing declares no auth/);
+  await t.rejects(async () => {
+    await broken.ready();
+  }, /GET \/1\/thing declares no auth/);
 
   // Control: the same app with a declared auth boots and serves, so the failure is the missing auth.
   const { app: fine } = await bareApp({ auth: 'public' });
@@ -125,18 +127,25 @@ t.test('a route that declares no auth stops the app from booting', async (t) => 
   t.equal(res.statusCode, 401);
 });
 
-t.test('using a token records last_used_at, at most once a minute on the mirror\'s clock', async (t) => {
+t.test("using a token records last_used_at, at most once a minute on the mirror's clock", async (t) => {
   // The request does not wait for the write; closing an app waits for the writes it started,
   // so each step uses the token on one app, closes it, and reads on the next.
   const database = await testDatabase(t);
   const u = await createUser(database.db);
   let app = await buildTestApp(t, { database });
-  const created = await app.inject({ method: 'POST', url: '/1/profile/tokens', headers: bearer(u.token), payload: { name: 'ci', scopes: ['accounts'] } });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/1/profile/tokens',
+    headers: bearer(u.token),
+    payload: { name: 'ci', scopes: ['accounts'] },
+  });
   t.equal(created.statusCode, 201);
   const fresh = created.json().data;
   t.equal(fresh.last_used_at, null, 'a new token has never been used');
 
-  const clockNow = async () => (await app.inject({ method: 'GET', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN) })).json().data.now as number;
+  const clockNow = async () =>
+    (await app.inject({ method: 'GET', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN) })).json().data
+      .now as number;
   const use = async () => {
     const before = await clockNow();
     t.equal((await app.inject({ method: 'GET', url: '/1/ping', headers: bearer(fresh.token) })).statusCode, 200);
@@ -144,7 +153,11 @@ t.test('using a token records last_used_at, at most once a minute on the mirror\
     await app.close();
     app = await buildTestApp(t, { database });
     const list = await app.inject({ method: 'GET', url: '/1/profile/tokens', headers: bearer(u.token) });
-    return { before, after, lastUsed: list.json().data.find((x: { id: number }) => x.id === fresh.id).last_used_at as number | null };
+    return {
+      before,
+      after,
+      lastUsed: list.json().data.find((x: { id: number }) => x.id === fresh.id).last_used_at as number | null,
+    };
   };
 
   const first = await use();
@@ -154,9 +167,17 @@ t.test('using a token records last_used_at, at most once a minute on the mirror\
   const again = await use();
   t.equal(again.lastUsed, first.lastUsed, 'used again within the minute: not written again');
 
-  t.equal((await app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: { advance: 60 } })).statusCode, 200);
+  t.equal(
+    (await app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: { advance: 60 } }))
+      .statusCode,
+    200,
+  );
   const later = await use();
-  t.ok(later.lastUsed! >= first.lastUsed! + 60, 'a minute on, on the mirror\'s clock: written again');
+  t.ok(later.lastUsed! >= first.lastUsed! + 60, "a minute on, on the mirror's clock: written again");
   t.ok(later.lastUsed! >= later.before && later.lastUsed! <= later.after);
-  t.equal((await app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: { reset: true } })).statusCode, 200);
+  t.equal(
+    (await app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: { reset: true } }))
+      .statusCode,
+    200,
+  );
 });

@@ -28,7 +28,7 @@ function prng(seed: number) {
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   return { next, int, pick };
 }
 type Rng = ReturnType<typeof prng>;
@@ -49,7 +49,11 @@ interface Schema {
   minLength?: number;
   pattern?: string;
 }
-interface Parameter { in: 'path' | 'query' | 'header'; name: string; schema: Schema }
+interface Parameter {
+  in: 'path' | 'query' | 'header';
+  name: string;
+  schema: Schema;
+}
 interface Operation {
   method: string;
   path: string;
@@ -65,36 +69,140 @@ interface Operation {
 // Text that a path segment or a query value may carry: none of it is a decimal integer within
 // bounds, a valid name or an id that exists.
 const BAD_TEXT = [
-  '0x10', '1e3', '1.5', ' 5', '5 ', '+5', '-1', '0', '00', '-0', '99999999999999999999', '-99999999999999999999', '9223372036854775808',
-  '2147483648', '1e400', 'NaN', 'Infinity', '', ' ', 'null', 'true', '[]', '{}', 'é', 'ÅLAND', '😀', '\u0000', 'a\u0000b', '\u202e',
-  'x'.repeat(300), '9'.repeat(400), "' OR 1=1 --", '../../etc/passwd', '%s%n', '<script>', '\\', '\n', '\t1',
+  '0x10',
+  '1e3',
+  '1.5',
+  ' 5',
+  '5 ',
+  '+5',
+  '-1',
+  '0',
+  '00',
+  '-0',
+  '99999999999999999999',
+  '-99999999999999999999',
+  '9223372036854775808',
+  '2147483648',
+  '1e400',
+  'NaN',
+  'Infinity',
+  '',
+  ' ',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  'é',
+  'ÅLAND',
+  '😀',
+  '\u0000',
+  'a\u0000b',
+  '\u202e',
+  'x'.repeat(300),
+  '9'.repeat(400),
+  "' OR 1=1 --",
+  '../../etc/passwd',
+  '%s%n',
+  '<script>',
+  '\\',
+  '\n',
+  '\t1',
 ];
 // Raw (already encoded, or deliberately badly encoded) forms for a URL.
 const RAW_URL_TEXT = ['%ZZ', '%', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%00', '%FF', `x${'%41'.repeat(200)}`];
 // Values for a JSON field: every type, and the numbers and strings that break databases.
 const BAD_JSON: unknown[] = [
-  null, true, false, 0, -1, 1.5, -0.5, 1e308, -1e308, 2 ** 53, 2 ** 63, 99999999999999999999, 2147483648, '', ' ', '0x10', '1e3',
-  '99999999999999999999', '\u0000', 'nul\u0000byte', 'é'.repeat(300), '😀'.repeat(500), 'x'.repeat(70_000), [], [null], [1, 'a', {}],
-  {}, { a: { b: { c: { d: [] } } } }, '2026-13-45', 'not-an-email', '\ud800', '<b>x</b>',
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  -0.5,
+  1e308,
+  -1e308,
+  2 ** 53,
+  2 ** 63,
+  99999999999999999999,
+  2147483648,
+  '',
+  ' ',
+  '0x10',
+  '1e3',
+  '99999999999999999999',
+  '\u0000',
+  'nul\u0000byte',
+  'é'.repeat(300),
+  '😀'.repeat(500),
+  'x'.repeat(70_000),
+  [],
+  [null],
+  [1, 'a', {}],
+  {},
+  { a: { b: { c: { d: [] } } } },
+  '2026-13-45',
+  'not-an-email',
+  '\ud800',
+  '<b>x</b>',
 ];
 // Bodies that are not JSON, or not the JSON expected.
 const RAW_BODIES = [
-  '{', '{"a":', '[', 'nul', 'tru', '"', '\u0000', '{"a":1}garbage', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}',
-  '{"a":99999999999999999999999999}', '{"a":1e999}', '{"a":-1e999}', '{"a":"\\u0000"}', '{"a":"\\ud800"}', '1', '"text"', 'null', '[]',
-  `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`, '\ufeff{}',
+  '{',
+  '{"a":',
+  '[',
+  'nul',
+  'tru',
+  '"',
+  '\u0000',
+  '{"a":1}garbage',
+  '{"__proto__":{"x":1}}',
+  '{"constructor":{"prototype":{}}}',
+  '{"a":99999999999999999999999999}',
+  '{"a":1e999}',
+  '{"a":-1e999}',
+  '{"a":"\\u0000"}',
+  '{"a":"\\ud800"}',
+  '1',
+  '"text"',
+  'null',
+  '[]',
+  `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  '\ufeff{}',
 ];
 const CONTENT_TYPES = [
-  'text/plain', 'application/xml', 'multipart/form-data; boundary=xyz', 'application/x-www-form-urlencoded', 'application/json; charset=latin1',
-  'application/jsonx', 'application/octet-stream', '*/*', ';;;', 'application/json; charset=utf-8; boundary', 'image/png',
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=xyz',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=latin1',
+  'application/jsonx',
+  'application/octet-stream',
+  '*/*',
+  ';;;',
+  'application/json; charset=utf-8; boundary',
+  'image/png',
 ];
 // Headers that reach the app (the authorization and content-type are varied elsewhere). Not
 // X-Mirror-Fault: it is the control plane's switch to make a request fail, be delayed or
 // dropped on purpose, which is not an answer to bad input.
 const BAD_HEADERS: Record<string, string>[] = [
-  { 'idempotency-key': '\u0000' }, { 'idempotency-key': 'k'.repeat(2000) }, { 'idempotency-key': '' }, { accept: 'application/xml' },
-  { accept: '%%%' }, { 'accept-version': 'x' }, { 'accept-encoding': 'gzip;q=abc' }, { 'x-mirror-sandbox': '../x' },
-  { 'x-mirror-sandbox': 'nope' }, { 'x-request-id': '\u0000' }, { 'x-forwarded-for': 'not-an-ip' }, { 'if-none-match': '"\u0000"' },
-  { 'content-length': 'abc' }, { 'content-length': '-1' }, { 'transfer-encoding': 'chunked' }, { cookie: '%ZZ=%ZZ' }, { range: 'bytes=abc' },
+  { 'idempotency-key': '\u0000' },
+  { 'idempotency-key': 'k'.repeat(2000) },
+  { 'idempotency-key': '' },
+  { accept: 'application/xml' },
+  { accept: '%%%' },
+  { 'accept-version': 'x' },
+  { 'accept-encoding': 'gzip;q=abc' },
+  { 'x-mirror-sandbox': '../x' },
+  { 'x-mirror-sandbox': 'nope' },
+  { 'x-request-id': '\u0000' },
+  { 'x-forwarded-for': 'not-an-ip' },
+  { 'if-none-match': '"\u0000"' },
+  { 'content-length': 'abc' },
+  { 'content-length': '-1' },
+  { 'transfer-encoding': 'chunked' },
+  { cookie: '%ZZ=%ZZ' },
+  { range: 'bytes=abc' },
 ];
 
 /** A JSON value the schema likely accepts (its example when it has one). */
@@ -104,7 +212,7 @@ function sample(s: Schema, depth = 0): unknown {
   if (s.const !== undefined) return s.const;
   if (s.enum?.length) return s.enum.find((v) => v !== null);
   const union = s.anyOf ?? s.oneOf;
-  if (union) return sample(union.find((u) => u.type !== 'null') ?? union[0]!, depth);
+  if (union) return sample(union.find((u) => u.type !== 'null') ?? union[0], depth);
   const type = Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
   if (type === 'object' || s.properties) {
     const out: Record<string, unknown> = {};
@@ -127,9 +235,13 @@ function operationsOf(doc: { paths: Record<string, Record<string, Record<string,
       const success = Object.entries(responses).find(([status]) => status.startsWith('2'))?.[1];
       const successSchema = success?.content?.['application/json'] as { schema?: Schema } | undefined;
       const media = new Set(Object.values(responses).flatMap((r) => Object.keys(r.content ?? {})));
-      const body = (op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)?.content?.['application/json']?.schema;
+      const body = (op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)?.content?.[
+        'application/json'
+      ]?.schema;
       ops.push({
-        method: method.toUpperCase(), path, body,
+        method: method.toUpperCase(),
+        path,
+        body,
         parameters: (op.parameters as Parameter[] | undefined) ?? [],
         otherMedia: [...media].filter((m) => m !== 'application/json'),
         admin: JSON.stringify(op.security ?? []).includes('mirrorAdmin'),
@@ -140,7 +252,9 @@ function operationsOf(doc: { paths: Record<string, Record<string, Record<string,
   return ops;
 }
 
-interface Seeded { ids: Record<string, string> }
+interface Seeded {
+  ids: Record<string, string>;
+}
 
 /** A value of a path parameter that exists in the demo fixture, so a request reaches the handler. */
 function validParam(p: Parameter, seeded: Seeded): string {
@@ -172,20 +286,29 @@ function badPathValue(rng: Rng): string {
 }
 
 function badQuery(rng: Rng, params: Parameter[]): string {
-  const name = params.length && rng.next() < 0.85 ? rng.pick(params).name : rng.pick(['unknown', 'skip', 'page', '__proto__', 'x'.repeat(300), '%ZZ']);
+  const name =
+    params.length && rng.next() < 0.85
+      ? rng.pick(params).name
+      : rng.pick(['unknown', 'skip', 'page', '__proto__', 'x'.repeat(300), '%ZZ']);
   const value = rng.next() < 0.2 ? rng.pick(RAW_URL_TEXT) : enc(rng.pick(BAD_TEXT));
   switch (rng.int(6)) {
-    case 0: return `${name}[]=${value}&${name}[]=1`;
-    case 1: return `${name}[a]=${value}`;
-    case 2: return `${name}=1&${name}=${value}`;
-    case 3: return `${name}[a][b][c]=${value}`;
-    default: return `${name}=${value}`;
+    case 0:
+      return `${name}[]=${value}&${name}[]=1`;
+    case 1:
+      return `${name}[a]=${value}`;
+    case 2:
+      return `${name}=1&${name}=${value}`;
+    case 3:
+      return `${name}[a][b][c]=${value}`;
+    default:
+      return `${name}=${value}`;
   }
 }
 
 /** The sample body with one field (at any depth) changed, removed or added. */
 function mutateBody(rng: Rng, body: unknown): [unknown, string] {
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || rng.next() < 0.1) return [rng.pick(BAD_JSON), 'root'];
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || rng.next() < 0.1)
+    return [rng.pick(BAD_JSON), 'root'];
   const copy = structuredClone(body) as Record<string, unknown>;
   const keys = Object.keys(copy);
   const choice = rng.int(4);
@@ -265,7 +388,13 @@ function makeCase(rng: Rng, op: Operation, seeded: Seeded, tokens: { user: strin
     Object.assign(headers, bad);
     what.push(`header ${JSON.stringify(bad).slice(0, 60)}`);
   }
-  return { method: op.method, url: query ? `${path}?${query}` : path, headers, payload, what: what.join(' ') || 'valid' };
+  return {
+    method: op.method,
+    url: query ? `${path}?${query}` : path,
+    headers,
+    payload,
+    what: what.join(' ') || 'valid',
+  };
 }
 
 // Requests whose success changes what the following ones meet: the data (reset, seed,
@@ -279,7 +408,11 @@ const HEAVY_REQUESTS = 20;
 // Making a sandbox boots a database of its own: with a valid body only, skipped.
 const isSandboxCreation = (op: Operation) => op.method === 'POST' && op.path === '/_mirror/sandboxes';
 
-interface Answer { statusCode: number; headers: Record<string, unknown>; body: string }
+interface Answer {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
 
 /** Why the answer is not one the API may give, if it is not. */
 function defect(op: Operation, res: Answer): string | undefined {
@@ -294,7 +427,13 @@ function defect(op: Operation, res: Answer): string | undefined {
     return `${res.statusCode} unparsable JSON`;
   }
   if (res.statusCode < 300 && (json.result === 'success' || !op.enveloped)) return undefined;
-  if (json.result === 'error' && typeof json.error?.code === 'string' && typeof json.error.description === 'string' && res.statusCode >= 400) return undefined;
+  if (
+    json.result === 'error' &&
+    typeof json.error?.code === 'string' &&
+    typeof json.error.description === 'string' &&
+    res.statusCode >= 400
+  )
+    return undefined;
   return `${res.statusCode} outside the envelope: ${res.body.slice(0, 120)}`;
 }
 
@@ -303,24 +442,38 @@ t.test(`${REQUESTS} generated bad inputs: no 5xx, every answer in the envelope`,
   const admin = bearer(ADMIN_TOKEN);
   const seed = async () => {
     await app.inject({ method: 'DELETE', url: '/_mirror/faults', headers: admin });
-    const res = await app.inject({ method: 'POST', url: '/_mirror/seed', headers: admin, payload: { fixture: 'demo' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/_mirror/seed',
+      headers: admin,
+      payload: { fixture: 'demo' },
+    });
     if (res.statusCode !== 200) throw new Error(`the demo fixture was not seeded: ${res.body}`);
     return res.json().data as {
       users: { id: number; token: string }[];
-      organisations: { id: number; products: Record<string, number>; payment_methods: Record<string, number>; invoice_ids: number[] }[];
+      organisations: {
+        id: number;
+        products: Record<string, number>;
+        payment_methods: Record<string, number>;
+        invoice_ids: number[];
+      }[];
     };
   };
   const data = await seed();
-  const org = data.organisations[0]!;
+  const org = data.organisations[0];
   const first = (r: Record<string, number>) => String(Object.values(r)[0] ?? 1);
   const seeded: Seeded = {
     ids: {
-      account: String(org.id), account_id: String(org.id), user: String(data.users[1]?.id ?? data.users[0]!.id),
-      product: first(org.products), payment_method: first(org.payment_methods), invoice: String(org.invoice_ids[0] ?? 1),
+      account: String(org.id),
+      account_id: String(org.id),
+      user: String(data.users[1]?.id ?? data.users[0].id),
+      product: first(org.products),
+      payment_method: first(org.payment_methods),
+      invoice: String(org.invoice_ids[0] ?? 1),
     },
   };
   // The fixture's tokens are the same on every seed.
-  const tokens = { user: data.users[0]!.token };
+  const tokens = { user: data.users[0].token };
 
   const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
   const ops = operationsOf(doc);
@@ -328,7 +481,10 @@ t.test(`${REQUESTS} generated bad inputs: no 5xx, every answer in the envelope`,
   const heavy = ops.filter((op) => HEAVY_CONTROL.test(op.path)).length;
 
   const rng = prng(SEED);
-  const perOperation = (op: Operation) => (HEAVY_CONTROL.test(op.path) ? HEAVY_REQUESTS : Math.ceil((REQUESTS - heavy * HEAVY_REQUESTS) / (ops.length - heavy)));
+  const perOperation = (op: Operation) =>
+    HEAVY_CONTROL.test(op.path)
+      ? HEAVY_REQUESTS
+      : Math.ceil((REQUESTS - heavy * HEAVY_REQUESTS) / (ops.length - heavy));
   // By kind of answer and operation, with the first request that got it: a compact list.
   const failures = new Map<string, { count: number; example: string }>();
   let sent = 0;
@@ -347,7 +503,12 @@ t.test(`${REQUESTS} generated bad inputs: no 5xx, every answer in the envelope`,
         dirty = undefined;
       }
       const c = makeCase(rng, op, seeded, tokens, valid);
-      const res = await app.inject({ method: c.method as 'GET', url: c.url, headers: c.headers, ...(c.payload !== undefined ? { payload: c.payload } : {}) });
+      const res = await app.inject({
+        method: c.method as 'GET',
+        url: c.url,
+        headers: c.headers,
+        ...(c.payload !== undefined ? { payload: c.payload } : {}),
+      });
       sent++;
       const wrong = defect(op, res);
       if (wrong) {
@@ -357,13 +518,20 @@ t.test(`${REQUESTS} generated bad inputs: no 5xx, every answer in the envelope`,
         else failures.set(key, { count: 1, example: `${c.url.slice(0, 100)} [${c.what}]` });
       }
       // A fault rule added would answer the next requests itself; it goes at once.
-      if (op.path.startsWith('/_mirror/faults') && res.statusCode < 300) await app.inject({ method: 'DELETE', url: '/_mirror/faults', headers: admin });
+      if (op.path.startsWith('/_mirror/faults') && res.statusCode < 300)
+        await app.inject({ method: 'DELETE', url: '/_mirror/faults', headers: admin });
       // The fixture changed, the user's token deleted: the rest would only meet 401s and 404s.
       else if ((stateful && res.statusCode < 300) || (!op.admin && res.statusCode === 401)) dirty = op;
     }
   }
-  t.ok(sent >= REQUESTS - 500, `${sent} requests over ${ops.length} operations (the fixture seeded again ${seeds} times)`);
+  t.ok(
+    sent >= REQUESTS - 500,
+    `${sent} requests over ${ops.length} operations (the fixture seeded again ${seeds} times)`,
+  );
   const total = [...failures.values()].reduce((n, f) => n + f.count, 0);
-  if (total) t.comment(`answers that are 5xx or outside the envelope:\n${[...failures].map(([k, f]) => `${f.count}× ${k}, e.g. ${f.example}`).join('\n')}`);
+  if (total)
+    t.comment(
+      `answers that are 5xx or outside the envelope:\n${[...failures].map(([k, f]) => `${f.count}× ${k}, e.g. ${f.example}`).join('\n')}`,
+    );
   t.equal(total, 0, 'no answer is a 5xx or outside the envelope');
 });

@@ -18,22 +18,40 @@ t.test('the counters', async (t) => {
   t.match(res.headers['content-type'], /text\/plain/);
   t.match(res.body, /ikm_http_requests_total\{method="GET",route="\/2\/profile",status="200"\} 2/);
   t.match(res.body, /ikm_http_requests_total\{method="GET",route="\/2\/profile",status="429"\} 1/);
-  t.match(res.body, /ikm_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/, 'unknown paths share one series');
+  t.match(
+    res.body,
+    /ikm_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/,
+    'unknown paths share one series',
+  );
   t.match(res.body, /ikm_rate_limit_rejections_total 1/);
   t.match(res.body, /ikm_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/2\/profile"\}/);
   t.match(res.body, /ikm_process_resident_memory_bytes/);
-  for (let i = 0; i < 5; i++) t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200, 'never rate limited');
+  for (let i = 0; i < 5; i++)
+    t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200, 'never rate limited');
 });
 
 t.test('renewal outcomes', async (t) => {
   const app = await buildTestApp(t, { database });
   const u = await createUser(app.db);
   const card = await saveCard(app, u.token, u.accountId, CARDS.visa);
-  const id = (await addProduct(app.db, u.accountId, 'domain', { customer_name: 'metrics.ch', fqdn: 'metrics.ch', expiresInDays: 5 })).id;
-  await app.db.updateTable('products').set({ auto_renewal: true, auto_renewal_method_id: card }).where('id', '=', id).execute();
+  const id = (
+    await addProduct(app.db, u.accountId, 'domain', {
+      customer_name: 'metrics.ch',
+      fqdn: 'metrics.ch',
+      expiresInDays: 5,
+    })
+  ).id;
+  await app.db
+    .updateTable('products')
+    .set({ auto_renewal: true, auto_renewal_method_id: card })
+    .where('id', '=', id)
+    .execute();
   await app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: { advance: 1 } });
   await app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: { reset: true } });
-  t.match((await app.inject({ method: 'GET', url: '/metrics' })).body, /ikm_renewal_attempts_total\{outcome="succeeded"\} 1/);
+  t.match(
+    (await app.inject({ method: 'GET', url: '/metrics' })).body,
+    /ikm_renewal_attempts_total\{outcome="succeeded"\} 1/,
+  );
 });
 
 t.test('behind METRICS_TOKEN when set', async (t) => {
@@ -41,5 +59,8 @@ t.test('behind METRICS_TOKEN when set', async (t) => {
   const refused = await app.inject({ method: 'GET', url: '/metrics' });
   t.equal(refused.statusCode, 401);
   t.equal((await app.inject({ method: 'GET', url: '/metrics', headers: bearer('wrong-token-value') })).statusCode, 401);
-  t.equal((await app.inject({ method: 'GET', url: '/metrics', headers: bearer('metrics-token-0123456789') })).statusCode, 200);
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/metrics', headers: bearer('metrics-token-0123456789') })).statusCode,
+    200,
+  );
 });

@@ -8,7 +8,11 @@ import { buildTestApp } from '../helper.js';
 // lacks, or without one it requires, fails here. Billing responses must all carry examples.
 
 type Json = Record<string, unknown>;
-interface Media { schema: Json; example?: unknown; examples?: Record<string, { value: unknown }> }
+interface Media {
+  schema: Json;
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
 interface Operation {
   tags?: string[];
   requestBody?: { content: Record<string, Media> };
@@ -32,7 +36,9 @@ const examplesOf = (m: Media): unknown[] => [
 
 t.test('every example in the OpenAPI document fits its schema', async (t) => {
   const app = await buildTestApp(t);
-  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> };
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, Operation>>;
+  };
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
   let checked = 0;
@@ -65,7 +71,11 @@ t.test('every example in the OpenAPI document fits its schema', async (t) => {
 
 t.test('the check catches an example that does not fit', async (t) => {
   const ajv = new Ajv2020({ strict: false });
-  const schema = closed({ type: 'object', required: ['id'], properties: { id: { type: 'integer' }, inner: { type: 'object', properties: { a: { type: 'string' } } } } }) as Json;
+  const schema = closed({
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'integer' }, inner: { type: 'object', properties: { a: { type: 'string' } } } },
+  }) as Json;
   const validate = ajv.compile(schema);
   t.ok(validate({ id: 1, inner: { a: 'x' } }));
   t.notOk(validate({ id: 1, extra: true }), 'an undeclared field');

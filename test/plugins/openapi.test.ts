@@ -21,7 +21,9 @@ t.test('the OpenAPI document', async (t) => {
   const doc = res.json() as { openapi: string; paths: Record<string, Record<string, Operation>> };
   t.equal(doc.openapi, '3.1.0');
 
-  const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+  const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method, op })),
+  );
   t.ok(ops.length >= 25, `lists the operations (${ops.length})`);
   const ids = new Set<string>();
 
@@ -33,16 +35,23 @@ t.test('the OpenAPI document', async (t) => {
     t.ok(op.tags?.length, `${name} has tags`);
     t.ok(op.summary, `${name} has a summary`);
     const statuses = Object.keys(op.responses);
-    t.ok(statuses.some((s) => s.startsWith('2')), `${name} documents its success`);
+    t.ok(
+      statuses.some((s) => s.startsWith('2')),
+      `${name} documents its success`,
+    );
     t.ok(statuses.includes('500'), `${name} documents 500`);
-    const errorBody = op.responses['500']!.content!['application/json']!.schema;
+    const errorBody = op.responses['500'].content!['application/json'].schema;
     t.ok(errorBody.properties?.error, `${name}: errors use the envelope`);
     const controlPlane = path.startsWith('/_mirror/');
     if (op.security) {
       // The control plane answers to one operator token (no scopes), is not rate limited, and is 404 when off.
       const expected = controlPlane ? ['401', '404'] : ['401', '403', '429'];
       for (const s of expected) t.ok(statuses.includes(s), `${name} documents ${s}`);
-      t.same(op.security, [controlPlane ? { mirrorAdmin: [] } : { bearerAuth: [] }], `${name} names its security scheme`);
+      t.same(
+        op.security,
+        [controlPlane ? { mirrorAdmin: [] } : { bearerAuth: [] }],
+        `${name} names its security scheme`,
+      );
     }
     if (op.requestBody) t.ok(statuses.includes('422') && statuses.includes('400'), `${name} documents 400 and 422`);
     if (path.includes('{')) t.ok(statuses.includes('404'), `${name} documents 404`);
@@ -58,17 +67,27 @@ t.test('Swagger UI is served at /docs', async (t) => {
   t.match(res.headers['content-type'], /text\/html/);
 });
 
-t.test('Swagger UI: its scripts and the document it shows, the main app\'s', async (t) => {
+t.test("Swagger UI: its scripts and the document it shows, the main app's", async (t) => {
   const app = await buildTestApp(t);
-  const [page, bundle, json] = await Promise.all(['/docs', '/docs/static/swagger-ui-bundle.js', '/docs/json'].map((url) => app.inject({ method: 'GET', url })));
+  const [page, bundle, json] = await Promise.all(
+    ['/docs', '/docs/static/swagger-ui-bundle.js', '/docs/json'].map((url) => app.inject({ method: 'GET', url })),
+  );
   t.equal(page.statusCode, 200, 'the page');
   t.match(page.headers['content-type'], /text\/html/);
   t.equal(bundle.statusCode, 200);
   t.match(bundle.headers['content-type'], /javascript/);
   t.ok(bundle.rawPayload.length > 500_000, 'the whole bundle');
   t.equal(json.statusCode, 200);
-  t.same(json.json().paths, (await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths, 'the document is the one /openapi.json serves');
-  t.match((await app.inject({ method: 'GET', url: '/docs/' })).headers, { 'x-content-type-options': 'nosniff' }, 'Helmet\'s headers on the pages');
+  t.same(
+    json.json().paths,
+    (await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths,
+    'the document is the one /openapi.json serves',
+  );
+  t.match(
+    (await app.inject({ method: 'GET', url: '/docs/' })).headers,
+    { 'x-content-type-options': 'nosniff' },
+    "Helmet's headers on the pages",
+  );
   const missing = await app.inject({ method: 'GET', url: '/docs/nothing-here' });
   t.equal(missing.statusCode, 404);
   t.match(missing.json(), { result: 'error', error: { code: 'method_not_found' } }, 'in the envelope');

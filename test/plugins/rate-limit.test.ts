@@ -62,14 +62,19 @@ t.test('the limit is exact under concurrency (memory store)', async (t) => {
   }
   // Each request that passed saw its own remaining count: 59 down to 0, once each.
   const remaining = results.filter((x) => x.status === 200).map((x) => Number(x.headers.get('x-ratelimit-remaining')));
-  t.same(remaining.sort((a, b) => a - b), Array.from({ length: LIMIT }, (_, i) => i));
+  t.same(
+    remaining.sort((a, b) => a - b),
+    Array.from({ length: LIMIT }, (_, i) => i),
+  );
 });
 
 t.test('rate-limit headers', async (t) => {
   const { app } = await listening(t);
   const u = await createUser(app.db);
   const headersOf = (res: { headers: Record<string, unknown> }) => ({
-    limit: res.headers['x-ratelimit-limit'], remaining: res.headers['x-ratelimit-remaining'], reset: Number(res.headers['x-ratelimit-reset']),
+    limit: res.headers['x-ratelimit-limit'],
+    remaining: res.headers['x-ratelimit-remaining'],
+    reset: Number(res.headers['x-ratelimit-reset']),
   });
 
   t.test('on every API response: success, validation error, auth error, unknown route', async (t) => {
@@ -79,7 +84,10 @@ t.test('rate-limit headers', async (t) => {
       await app.inject({ method: 'GET', url: '/1/ping', headers: bearer('ikm_unknown') }),
       await app.inject({ method: 'GET', url: '/1/no/such/route' }),
     ];
-    t.same(responses.map((r) => r.statusCode), [200, 422, 401, 404]);
+    t.same(
+      responses.map((r) => r.statusCode),
+      [200, 422, 401, 404],
+    );
     for (const res of responses) {
       const h = headersOf(res);
       t.equal(h.limit, String(LIMIT), `limit on ${res.statusCode}`);
@@ -109,10 +117,17 @@ t.test('budgets are per token, and per IP without a valid token', async (t) => {
     t.equal(other.headers['x-ratelimit-remaining'], String(LIMIT - 1));
     // Two tokens of the same user are two budgets too: the limiter keys on the token.
     const sameUserToken = await app.inject({
-      method: 'POST', url: '/1/profile/tokens', headers: bearer(b.token), payload: { name: 'second', scopes: ['accounts'] },
+      method: 'POST',
+      url: '/1/profile/tokens',
+      headers: bearer(b.token),
+      payload: { name: 'second', scopes: ['accounts'] },
     });
     t.equal(sameUserToken.headers['x-ratelimit-remaining'], String(LIMIT - 2));
-    const second = await app.inject({ method: 'GET', url: '/1/ping', headers: bearer(sameUserToken.json().data.token) });
+    const second = await app.inject({
+      method: 'GET',
+      url: '/1/ping',
+      headers: bearer(sameUserToken.json().data.token),
+    });
     t.equal(second.headers['x-ratelimit-remaining'], String(LIMIT - 1));
   });
 
@@ -168,7 +183,10 @@ t.test('two instances sharing Redis share one budget', async (t) => {
   // The same database (as in production), so the token is the same token on both instances.
   const two = await listening(t, { rateLimitStore: await redisStore(t, prefix), database: one.app.database });
   const u = await createUser(one.app.db);
-  const [a, b] = await Promise.all([burst(`${one.url}/1/ping`, 50, bearer(u.token)), burst(`${two.url}/1/ping`, 50, bearer(u.token))]);
+  const [a, b] = await Promise.all([
+    burst(`${one.url}/1/ping`, 50, bearer(u.token)),
+    burst(`${two.url}/1/ping`, 50, bearer(u.token)),
+  ]);
   t.equal(count(a, 200) + count(b, 200), LIMIT, 'exactly 60 in total');
   t.equal(count(a, 429) + count(b, 429), 100 - LIMIT);
   t.ok(count(a, 200) > 0 && count(b, 200) > 0, 'both instances served some');
@@ -179,10 +197,12 @@ async function limitedTo(t: Tap, max: number, opts: TestAppOptions = {}): Promis
   return buildTestApp(t, { ...opts, config: { ...opts.config, RATE_LIMIT_MAX: max } });
 }
 
-const ping = (app: App, token?: string) => app.inject({ method: 'GET', url: '/1/ping', headers: token ? bearer(token) : {} });
-const admin = (app: App, url: string, payload: object = {}) => app.inject({ method: 'POST', url, headers: bearer(ADMIN_TOKEN), payload });
+const ping = (app: App, token?: string) =>
+  app.inject({ method: 'GET', url: '/1/ping', headers: token ? bearer(token) : {} });
+const admin = (app: App, url: string, payload: object = {}) =>
+  app.inject({ method: 'POST', url, headers: bearer(ADMIN_TOKEN), payload });
 
-t.test('a token that takes an id back after a snapshot restore is not limited by the old one\'s count', async (t) => {
+t.test("a token that takes an id back after a snapshot restore is not limited by the old one's count", async (t) => {
   const app = await limitedTo(t, 2);
   t.equal((await admin(app, '/_mirror/snapshots', { name: 'before' })).statusCode, 201);
   const old = await createUser(app.db);
@@ -192,7 +212,7 @@ t.test('a token that takes an id back after a snapshot restore is not limited by
 
   t.equal((await admin(app, '/_mirror/snapshots/before/restore')).statusCode, 200);
   const reborn = await createUser(app.db);
-  t.equal(reborn.tokenId, old.tokenId, 'the new token has the old one\'s id');
+  t.equal(reborn.tokenId, old.tokenId, "the new token has the old one's id");
   const res = await ping(app, reborn.token);
   t.equal(res.statusCode, 200);
   t.equal(res.headers['x-ratelimit-remaining'], '1', 'a whole budget of its own');
@@ -200,9 +220,16 @@ t.test('a token that takes an id back after a snapshot restore is not limited by
 
 t.test('deployments on two databases sharing one Redis count apart: the same token ids, tokens and IP', async (t) => {
   const prefix = freshPrefix();
-  const apps = [await limitedTo(t, 2, { rateLimitStore: await redisStore(t, prefix) }), await limitedTo(t, 2, { rateLimitStore: await redisStore(t, prefix) })];
+  const apps = [
+    await limitedTo(t, 2, { rateLimitStore: await redisStore(t, prefix) }),
+    await limitedTo(t, 2, { rateLimitStore: await redisStore(t, prefix) }),
+  ];
   // The same fixture on both: the same users, token ids and even token secrets.
-  const tokens = await Promise.all(apps.map(async (app) => (await admin(app, '/_mirror/seed', { fixture: 'demo' })).json().data.users[0].token as string));
+  const tokens = await Promise.all(
+    apps.map(
+      async (app) => (await admin(app, '/_mirror/seed', { fixture: 'demo' })).json().data.users[0].token as string,
+    ),
+  );
   t.equal(tokens[0], tokens[1], 'the same token on both');
   const [one, two] = apps as [App, App];
   await ping(one, tokens[0]);
@@ -214,41 +241,68 @@ t.test('deployments on two databases sharing one Redis count apart: the same tok
 
   await ping(one);
   await ping(one);
-  t.equal((await ping(one)).statusCode, 429, 'the IP\'s budget spent on the first deployment');
+  t.equal((await ping(one)).statusCode, 429, "the IP's budget spent on the first deployment");
   const anonymous = await ping(two);
   t.equal(anonymous.statusCode, 401, 'not on the second');
   t.equal(anonymous.headers['x-ratelimit-remaining'], '1');
 });
 
-t.test('Redis keys start with RATE_LIMIT_PREFIX and the database\'s id: the request limit, per token and per IP, and the sign-in throttle', async (t) => {
-  const prefix = freshPrefix();
-  const redis = new Redis(REDIS_URL);
-  t.teardown(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  });
-  const app = await buildTestApp(t, { config: { REDIS_URL, RATE_LIMIT_PREFIX: prefix } });
-  const u = await createUser(app.db);
-  const client = await registerClient(app, u.token);
-  await ping(app);
-  const browser = new Browser(app);
-  const url = authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
-  const page = await browser.get(url);
-  t.equal((await browser.post(url, { step: 'sign_in', csrf: csrfOf(page.body), email: u.email, password: 'wrong' })).statusCode, 401);
+t.test(
+  "Redis keys start with RATE_LIMIT_PREFIX and the database's id: the request limit, per token and per IP, and the sign-in throttle",
+  async (t) => {
+    const prefix = freshPrefix();
+    const redis = new Redis(REDIS_URL);
+    t.teardown(async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    });
+    const app = await buildTestApp(t, { config: { REDIS_URL, RATE_LIMIT_PREFIX: prefix } });
+    const u = await createUser(app.db);
+    const client = await registerClient(app, u.token);
+    await ping(app);
+    const browser = new Browser(app);
+    const url = authorizeUrl({
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: REDIRECT,
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+    });
+    const page = await browser.get(url);
+    t.equal(
+      (await browser.post(url, { step: 'sign_in', csrf: csrfOf(page.body), email: u.email, password: 'wrong' }))
+        .statusCode,
+      401,
+    );
 
-  const { value: databaseId } = await app.db.selectFrom('mirror_secrets').select('value').where('name', '=', 'rate_limit_scope').executeTakeFirstOrThrow();
-  const scope = `${prefix}rl:${databaseId}:`;
-  t.same((await redis.keys(`${prefix}*`)).sort(), [`${scope}ip:127.0.0.1`, `${scope}signin-ip:127.0.0.1`, `${scope}t:${hashToken(u.token).slice(0, 32)}`]);
-});
+    const { value: databaseId } = await app.db
+      .selectFrom('mirror_secrets')
+      .select('value')
+      .where('name', '=', 'rate_limit_scope')
+      .executeTakeFirstOrThrow();
+    const scope = `${prefix}rl:${databaseId}:`;
+    t.same((await redis.keys(`${prefix}*`)).sort(), [
+      `${scope}ip:127.0.0.1`,
+      `${scope}signin-ip:127.0.0.1`,
+      `${scope}t:${hashToken(u.token).slice(0, 32)}`,
+    ]);
+  },
+);
 
 t.test('MemoryStore counts every concurrent hit exactly once', async (t) => {
   // @fastify/rate-limit's memory store is said to miscount hits in the same tick; ours must not.
   const store = new MemoryStore();
   t.teardown(() => store.close());
   const hits = await Promise.all(Array.from({ length: 1000 }, () => store.hit('k', 60_000)));
-  t.same(hits.map((h) => h.count).sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i + 1));
-  t.ok(hits.every((h) => h.resetInMs > 0 && h.resetInMs <= 60_000), 'every hit knows when the window resets');
+  t.same(
+    hits.map((h) => h.count).sort((a, b) => a - b),
+    Array.from({ length: 1000 }, (_, i) => i + 1),
+  );
+  t.ok(
+    hits.every((h) => h.resetInMs > 0 && h.resetInMs <= 60_000),
+    'every hit knows when the window resets',
+  );
   const other = await store.hit('another key', 60_000);
   t.equal(other.count, 1, 'keys are counted apart');
 });
@@ -270,19 +324,33 @@ t.test('MemoryStore starts a new window once the old one is over', async (t) => 
 t.test('RedisStore counts every concurrent hit exactly once', async (t) => {
   const store = await redisStore(t, freshPrefix());
   const hits = await Promise.all(Array.from({ length: 1000 }, () => store.hit('k', 60_000)));
-  t.same(hits.map((h) => h.count).sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i + 1));
-  t.ok(hits.every((h) => h.resetInMs > 0 && h.resetInMs <= 60_000), 'the key expires within the window');
+  t.same(
+    hits.map((h) => h.count).sort((a, b) => a - b),
+    Array.from({ length: 1000 }, (_, i) => i + 1),
+  );
+  t.ok(
+    hits.every((h) => h.resetInMs > 0 && h.resetInMs <= 60_000),
+    'the key expires within the window',
+  );
 });
 
 t.test('a store that is down lets requests through, unlimited, and says so in the log', async (t) => {
-  const down = { hit: () => Promise.reject(new Error('connection refused')), peek: () => Promise.resolve(0), close: () => Promise.resolve() };
+  const down = {
+    hit: () => Promise.reject(new Error('connection refused')),
+    peek: () => Promise.resolve(0),
+    close: () => Promise.resolve(),
+  };
   const app = await buildTestApp(t, { database, rateLimitStore: down, config: { RATE_LIMIT_MAX: 1 } });
   const warnings: string[] = [];
   const warn = app.log.warn.bind(app.log);
-  app.log.warn = ((obj: unknown, msg?: string) => { warnings.push(String(msg)); return warn(obj as never, msg as never); }) as never;
+  app.log.warn = (obj: unknown, msg?: string) => {
+    warnings.push(String(msg));
+    return warn(obj as never, msg as never);
+  };
   const u = await createUser(app.db);
   const statuses = [];
-  for (let i = 0; i < 3; i++) statuses.push((await app.inject({ method: 'GET', url: '/1/ping', headers: bearer(u.token) })).statusCode);
+  for (let i = 0; i < 3; i++)
+    statuses.push((await app.inject({ method: 'GET', url: '/1/ping', headers: bearer(u.token) })).statusCode);
   t.same(statuses, [200, 200, 200], 'beyond the limit of 1: nothing is counted, nothing refused');
   t.ok(warnings.includes('rate-limit store unavailable; request let through'), 'each is logged');
 });

@@ -21,31 +21,53 @@ const accounts = { auth: { scopes: ['accounts' as const] } };
 
 t.test('a route that changes data names its activity', async (t) => {
   const { app: broken } = await bareApp('POST', '/1/thing', { auth: 'public' });
-  await t.rejects(async () => { await broken.ready(); }, /POST \/1\/thing changes data but declares no config\.activity/);
+  await t.rejects(async () => {
+    await broken.ready();
+  }, /POST \/1\/thing changes data but declares no config\.activity/);
   const { app: removing } = await bareApp('DELETE', '/1/thing', { auth: 'public' });
-  await t.rejects(async () => { await removing.ready(); }, /DELETE \/1\/thing changes data/);
+  await t.rejects(async () => {
+    await removing.ready();
+  }, /DELETE \/1\/thing changes data/);
 
   // Control: the same routes with an activity (an action, or none and why) boot.
-  for (const activity of [{ action: 'item_added' }, { none: 'nothing of a user\'s' }]) {
+  for (const activity of [{ action: 'item_added' }, { none: "nothing of a user's" }]) {
     const { app } = await bareApp('POST', '/1/thing', { auth: 'public', activity });
     t.teardown(() => app.close());
     await app.ready();
-    t.same(app.routeTable, [{ method: 'POST', url: '/1/thing', auth: 'public', activity, access: undefined }], 'listed with its declaration');
+    t.same(
+      app.routeTable,
+      [{ method: 'POST', url: '/1/thing', auth: 'public', activity, access: undefined }],
+      'listed with its declaration',
+    );
   }
   // A route that only reads needs none.
   const { app: reading } = await bareApp('GET', '/1/thing', { auth: 'public' });
   t.teardown(() => reading.close());
   await reading.ready();
-  t.same(reading.routeTable.map((r) => r.method), ['GET'], 'listed once: the HEAD route Fastify adds is not');
+  t.same(
+    reading.routeTable.map((r) => r.method),
+    ['GET'],
+    'listed once: the HEAD route Fastify adds is not',
+  );
 });
 
 t.test('an organisation route names its isolation class', async (t) => {
   for (const url of ['/1/accounts', '/1/account', '/2/accounts/:account/users', '/1/products']) {
     const { app } = await bareApp('GET', url, accounts);
-    await t.rejects(async () => { await app.ready(); }, new RegExp(`GET ${url} is an organisation route but declares no config\\.access`));
+    await t.rejects(
+      async () => {
+        await app.ready();
+      },
+      new RegExp(`GET ${url} is an organisation route but declares no config\\.access`),
+    );
   }
-  const { app: unscoped } = await bareApp('GET', '/1/accounts/:account', { auth: { scopes: ['user_info'] }, access: { min: 'member' } });
-  await t.rejects(async () => { await unscoped.ready(); }, /requires neither the accounts nor the billing scope/);
+  const { app: unscoped } = await bareApp('GET', '/1/accounts/:account', {
+    auth: { scopes: ['user_info'] },
+    access: { min: 'member' },
+  });
+  await t.rejects(async () => {
+    await unscoped.ready();
+  }, /requires neither the accounts nor the billing scope/);
 
   // Control: declared, it boots; a path that only starts alike is no organisation route.
   const { app } = await bareApp('GET', '/1/accounts/:account', { ...accounts, access: { min: 'admin' } });

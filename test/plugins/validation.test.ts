@@ -9,7 +9,12 @@ t.test('query booleans accept true/false and 1/0', async (t) => {
   const app = await buildTestApp(t);
   const u = await createUser(app.db);
   const patch = (query: string) =>
-    app.inject({ method: 'PATCH', url: `/2/profile?${query}`, headers: bearer(u.token), payload: { firstname: 'Dry' } });
+    app.inject({
+      method: 'PATCH',
+      url: `/2/profile?${query}`,
+      headers: bearer(u.token),
+      payload: { firstname: 'Dry' },
+    });
 
   for (const q of ['dry_run=1', 'dry_run=true']) {
     const res = await patch(q);
@@ -37,5 +42,8 @@ t.test('query numbers are coerced, garbage is named', async (t) => {
   t.equal(ok.json().page, 3);
   const bad = await app.inject({ method: 'GET', url: '/1/countries?per_page=two', headers: bearer(u.token) });
   t.equal(bad.statusCode, 422);
-  t.same(bad.json().error.errors.map((e: { context: { attribute: string } }) => e.context.attribute), ['per_page']);
+  t.same(
+    bad.json().error.errors.map((e: { context: { attribute: string } }) => e.context.attribute),
+    ['per_page'],
+  );
 });

@@ -6,7 +6,12 @@ type App = Awaited<ReturnType<typeof buildTestApp>>;
 
 /** A token of the user's own, made through the API, so that revoking it is observable. */
 async function newToken(app: App, token: string): Promise<number> {
-  const res = await app.inject({ method: 'POST', url: '/1/profile/tokens', headers: bearer(token), payload: { name: 'spare', scopes: ['accounts'] } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/1/profile/tokens',
+    headers: bearer(token),
+    payload: { name: 'spare', scopes: ['accounts'] },
+  });
   if (res.statusCode !== 201) throw new Error(`token creation failed: ${res.body}`);
   return res.json().data.id;
 }
@@ -37,7 +42,7 @@ t.test('versioned routing', async (t) => {
     const bare = await get('/profile/tokens');
     t.equal(bare.statusCode, 200);
     t.same(bare.json(), versioned.json());
-    t.equal(bare.json().data.length, 1, 'the list is the user\'s, not empty');
+    t.equal(bare.json().data.length, 1, "the list is the user's, not empty");
   });
 
   t.test('a path without a version answers with the latest version', async (t) => {
@@ -116,7 +121,9 @@ t.test('method override', async (t) => {
   t.test('only POST can be overridden: a GET with a DELETE override stays a GET', async (t) => {
     const id = await newToken(app, u.token);
     const res = await app.inject({
-      method: 'GET', url: `/1/profile/tokens/${id}`, headers: { ...bearer(u.token), 'x-http-method-override': 'DELETE' },
+      method: 'GET',
+      url: `/1/profile/tokens/${id}`,
+      headers: { ...bearer(u.token), 'x-http-method-override': 'DELETE' },
     });
     t.equal(res.statusCode, 404);
     t.equal(res.json().error.code, 'method_not_found');
@@ -127,7 +134,11 @@ t.test('method override', async (t) => {
     // The rewrite re-encodes the query; bracketed keys and other parameters must still reach the route.
     const query = 'search=switz&only_enabled_exception[]=1&per_page=5';
     const plain = await app.inject({ method: 'GET', url: `/1/countries?${query}`, headers: bearer(u.token) });
-    const withMethod = await app.inject({ method: 'GET', url: `/1/countries?_method=PATCH&${query}`, headers: bearer(u.token) });
+    const withMethod = await app.inject({
+      method: 'GET',
+      url: `/1/countries?_method=PATCH&${query}`,
+      headers: bearer(u.token),
+    });
     t.equal(plain.statusCode, 200);
     t.equal(plain.json().data.length, 1, 'the search filtered the list');
     t.same(withMethod.json(), plain.json());

@@ -7,7 +7,11 @@ import type { Database } from '../../db/types.js';
 const MEMBERSHIP_COLUMNS = ['account_id', 'user_id', 'role_type', 'has_billing_access'] as const;
 
 const membership = (db: Executor, accountId: number, userId: number) =>
-  db.selectFrom('account_members').select(MEMBERSHIP_COLUMNS).where('account_id', '=', accountId).where('user_id', '=', userId);
+  db
+    .selectFrom('account_members')
+    .select(MEMBERSHIP_COLUMNS)
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId);
 
 export function accessRepository(db: Executor) {
   return {
@@ -18,6 +22,7 @@ export function accessRepository(db: Executor) {
 /** The membership row locked (FOR UPDATE) until the transaction ends: its role cannot change meanwhile. */
 export function accessLocks(trx: Transaction<Database>) {
   return {
-    membership: (accountId: number, userId: number) => membership(trx, accountId, userId).forUpdate().executeTakeFirst(),
+    membership: (accountId: number, userId: number) =>
+      membership(trx, accountId, userId).forUpdate().executeTakeFirst(),
   };
 }

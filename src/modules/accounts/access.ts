@@ -31,13 +31,20 @@ export async function membershipOf(db: Executor, accountId: number, userId: numb
 }
 
 /** The same, its row locked until the transaction ends, so the role read is the role acted on. */
-export async function lockedMembershipOf(trx: Transaction<Database>, accountId: number, userId: number): Promise<Membership> {
+export async function lockedMembershipOf(
+  trx: Transaction<Database>,
+  accountId: number,
+  userId: number,
+): Promise<Membership> {
   return found(await accessLocks(trx).membership(accountId, userId));
 }
 
 /** Refuses (403) a member whose role is below `min`. */
 export function requireRole(m: Membership, min: RoleType, action: string): void {
-  if (!atLeast(m.role_type, min)) throw accessDenied(`Only ${min === 'owner' ? 'an owner' : 'an administrator or owner'} may ${action}`, { required_role: min });
+  if (!atLeast(m.role_type, min))
+    throw accessDenied(`Only ${min === 'owner' ? 'an owner' : 'an administrator or owner'} may ${action}`, {
+      required_role: min,
+    });
 }
 
 /** Membership, then role: the usual guard of an organisation route. */
@@ -54,7 +61,9 @@ export async function requireMember(db: Executor, accountId: number, userId: num
 export async function requireBilling(db: Executor, accountId: number, userId: number): Promise<Membership> {
   const m = await membershipOf(db, accountId, userId);
   if (m.role_type === 'normal' && !m.has_billing_access) {
-    throw accessDenied('Billing is reserved to owners, administrators and members with billing access', { required: 'has_billing_access' });
+    throw accessDenied('Billing is reserved to owners, administrators and members with billing access', {
+      required: 'has_billing_access',
+    });
   }
   return m;
 }

@@ -5,14 +5,45 @@ import type { AccountAddressesTable, AccountsTable, Database } from '../../db/ty
 import type { ListParams } from '../../shared/pagination.js';
 
 const ACCOUNT_COLUMNS = [
-  'a.id', 'a.name', 'a.currency', 'a.legal_entity_type', 'a.timezone', 'a.locale', 'a.language_id', 'a.website', 'a.phone',
-  'a.fax', 'a.vat_number', 'a.field1', 'a.field2', 'a.has_2fa_required', 'a.is_blocked', 'a.blocked_at', 'a.support_level', 'a.support_premium_until',
+  'a.id',
+  'a.name',
+  'a.currency',
+  'a.legal_entity_type',
+  'a.timezone',
+  'a.locale',
+  'a.language_id',
+  'a.website',
+  'a.phone',
+  'a.fax',
+  'a.vat_number',
+  'a.field1',
+  'a.field2',
+  'a.has_2fa_required',
+  'a.is_blocked',
+  'a.blocked_at',
+  'a.support_level',
+  'a.support_premium_until',
   'a.created_at',
 ] as const;
-const ADDRESS_COLUMNS = ['id', 'account_id', 'street', 'street2', 'zip', 'city', 'country_id', 'type', 'for_invoice', 'created_at'] as const;
+const ADDRESS_COLUMNS = [
+  'id',
+  'account_id',
+  'street',
+  'street2',
+  'zip',
+  'city',
+  'country_id',
+  'type',
+  'for_invoice',
+  'created_at',
+] as const;
 
 // Names sort case-insensitively, the same on every database whatever its collation.
-const ACCOUNT_SORT = { id: sql.ref('a.id'), name: sql`lower(a.name)`, created_at: sql.ref('a.created_at') } satisfies SortColumns<string>;
+const ACCOUNT_SORT = {
+  id: sql.ref('a.id'),
+  name: sql`lower(a.name)`,
+  created_at: sql.ref('a.created_at'),
+} satisfies SortColumns<string>;
 export const ACCOUNT_SORTS = sortFields(ACCOUNT_SORT);
 
 /**
@@ -40,9 +71,15 @@ function memberAccounts(db: Executor, userId: number, now: number) {
     .select(['m.role_type', 'm.has_billing_access', 'm.has_mailing', 'm.has_billing_mailing'])
     .select([
       sql<number>`(SELECT count(*)::int FROM account_members c WHERE c.account_id = a.id)`.as('nb_users'),
-      sql<number>`(SELECT count(*)::int FROM account_members c WHERE c.account_id = a.id AND c.role_type = 'owner')`.as('count_owners'),
-      sql<number>`(SELECT count(*)::int FROM invitations i WHERE i.account_id = a.id AND i.status = 'pending' AND i.expired_at > ${now})`.as('nb_invitations'),
-      sql<boolean>`EXISTS (SELECT 1 FROM products p WHERE p.account_id = a.id AND p.deleted_at IS NULL)`.as('is_customer'),
+      sql<number>`(SELECT count(*)::int FROM account_members c WHERE c.account_id = a.id AND c.role_type = 'owner')`.as(
+        'count_owners',
+      ),
+      sql<number>`(SELECT count(*)::int FROM invitations i WHERE i.account_id = a.id AND i.status = 'pending' AND i.expired_at > ${now})`.as(
+        'nb_invitations',
+      ),
+      sql<boolean>`EXISTS (SELECT 1 FROM products p WHERE p.account_id = a.id AND p.deleted_at IS NULL)`.as(
+        'is_customer',
+      ),
     ]);
 }
 
@@ -61,16 +98,25 @@ function accountObjects(db: Executor) {
   return {
     /** A page of the organisations `userId` belongs to, and how many they are. */
     list(userId: number, now: number, p: ListParams<keyof typeof ACCOUNT_SORT>) {
-      const count = db.selectFrom('account_members').select(sql<number>`count(*)::int`.as('total')).where('user_id', '=', userId);
+      const count = db
+        .selectFrom('account_members')
+        .select(sql<number>`count(*)::int`.as('total'))
+        .where('user_id', '=', userId);
       return pageOf(count, memberAccounts(db, userId, now), p, ACCOUNT_SORT, sql.ref('a.id'));
     },
 
     /** One organisation as its member `userId` sees it; undefined when they are not a member. */
-    one: (userId: number, accountId: number, now: number) => memberAccounts(db, userId, now).where('a.id', '=', accountId).executeTakeFirst(),
+    one: (userId: number, accountId: number, now: number) =>
+      memberAccounts(db, userId, now).where('a.id', '=', accountId).executeTakeFirst(),
 
     addresses(accountIds: number[]): Promise<AddressRow[]> {
       if (!accountIds.length) return Promise.resolve([]);
-      return db.selectFrom('account_addresses').select(ADDRESS_COLUMNS).where('account_id', 'in', accountIds).orderBy('id').execute();
+      return db
+        .selectFrom('account_addresses')
+        .select(ADDRESS_COLUMNS)
+        .where('account_id', 'in', accountIds)
+        .orderBy('id')
+        .execute();
     },
 
     /** The tags of these organisations, each counting only the products the caller may see. */
@@ -78,10 +124,14 @@ function accountObjects(db: Executor) {
       if (!accountIds.length) return Promise.resolve([]);
       return db
         .selectFrom('tags as t')
-        .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 't.account_id').on('m.user_id', '=', userId))
+        .innerJoin('account_members as m', (j) =>
+          j.onRef('m.account_id', '=', 't.account_id').on('m.user_id', '=', userId),
+        )
         .select(['t.id', 't.account_id', 't.name', 't.color'])
-        .select(sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
-          WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND ${productVisible(userId)})`.as('product_count'))
+        .select(
+          sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
+          WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND ${productVisible(userId)})`.as('product_count'),
+        )
         .where('t.account_id', 'in', accountIds)
         .orderBy('t.id')
         .execute();
@@ -94,10 +144,14 @@ function accountDetails(db: Executor) {
   return {
     /** Whether anything was ever billed: an invoice, a payment or a prepaid movement. */
     async billed(accountId: number): Promise<boolean> {
-      const found = await db.selectFrom('invoices').select('id').where('account_id', '=', accountId)
+      const found = await db
+        .selectFrom('invoices')
+        .select('id')
+        .where('account_id', '=', accountId)
         .union(db.selectFrom('payments').select('id').where('account_id', '=', accountId))
         .union(db.selectFrom('prepaid_ledger').select('id').where('account_id', '=', accountId))
-        .limit(1).executeTakeFirst();
+        .limit(1)
+        .executeTakeFirst();
       return found !== undefined;
     },
 
@@ -106,14 +160,20 @@ function accountDetails(db: Executor) {
 
     async replaceAddresses(accountId: number, rows: Omit<Insertable<AccountAddressesTable>, 'account_id'>[]) {
       await db.deleteFrom('account_addresses').where('account_id', '=', accountId).execute();
-      if (rows.length) await db.insertInto('account_addresses').values(rows.map((r) => ({ ...r, account_id: accountId }))).execute();
+      if (rows.length)
+        await db
+          .insertInto('account_addresses')
+          .values(rows.map((r) => ({ ...r, account_id: accountId })))
+          .execute();
     },
 
     /** Products per service, counting for a normal member only those they hold a right on. */
     services: (userId: number, accountId: number) =>
       db
         .selectFrom('products as p')
-        .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 'p.account_id').on('m.user_id', '=', userId))
+        .innerJoin('account_members as m', (j) =>
+          j.onRef('m.account_id', '=', 'p.account_id').on('m.user_id', '=', userId),
+        )
         .select(['p.service_id as id', 'p.service_name as name', sql<number>`count(*)::int`.as('count')])
         .where('p.account_id', '=', accountId)
         .where('p.deleted_at', 'is', null)
@@ -141,6 +201,11 @@ export function accountLocks(trx: Transaction<Database>) {
   return {
     /** The organisation's currency, its row locked against orders and payments. */
     currency: (accountId: number) =>
-      trx.selectFrom('accounts').select('currency').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirstOrThrow(),
+      trx
+        .selectFrom('accounts')
+        .select('currency')
+        .where('id', '=', accountId)
+        .forNoKeyUpdate()
+        .executeTakeFirstOrThrow(),
   };
 }

@@ -52,7 +52,7 @@ export const AccountSchema = Type.Object(
     beta: Type.Boolean(),
     support_level: Type.Integer(),
     has_2fa_required: Type.Boolean(),
-    type: StringEnum(['owner', 'admin', 'normal'], { description: 'The caller\'s role in this organisation' }),
+    type: StringEnum(['owner', 'admin', 'normal'], { description: "The caller's role in this organisation" }),
     billing: Type.Boolean({ description: 'The caller may see the billing' }),
     mailing: Type.Boolean(),
     billing_mailing: Type.Boolean(),
@@ -124,14 +124,20 @@ export const PatchAccountBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ServiceCountSchema = Type.Object({ id: Id, name: Type.String(), count: Type.Integer() }, { title: 'AccountService' });
+export const ServiceCountSchema = Type.Object(
+  { id: Id, name: Type.String(), count: Type.Integer() },
+  { title: 'AccountService' },
+);
 
 export const BasicTeamSchema = Type.Object(
   { id: Id, name: Type.String(), color_id: Type.Integer(), user_count: Type.Integer() },
   { title: 'BasicTeam' },
 );
 
-export const TagProductSchema = Type.Object({ item_id: Id, service_id: Id, name: Type.String() }, { title: 'TagProduct' });
+export const TagProductSchema = Type.Object(
+  { item_id: Id, service_id: Id, name: Type.String() },
+  { title: 'TagProduct' },
+);
 export const TagWithProductsSchema = Type.Object(
   {
     ...AccountTagSchema.properties,
@@ -148,5 +154,11 @@ export const TagsQuery = Type.Object({
 export const TagParams = Type.Object({ account_id: Id, tag_id: Id });
 const TagName = Type.String({ minLength: 1, maxLength: 64 });
 const TagColor = Type.Integer({ minimum: 0, maximum: 99, description: 'Index in the colour palette' });
-export const CreateTagBody = Type.Object({ name: TagName, color: Type.Optional(TagColor) }, { additionalProperties: false });
-export const UpdateTagBody = Type.Object({ name: Type.Optional(TagName), color: Type.Optional(TagColor) }, { additionalProperties: false });
+export const CreateTagBody = Type.Object(
+  { name: TagName, color: Type.Optional(TagColor) },
+  { additionalProperties: false },
+);
+export const UpdateTagBody = Type.Object(
+  { name: Type.Optional(TagName), color: Type.Optional(TagColor) },
+  { additionalProperties: false },
+);

@@ -18,7 +18,14 @@ type Address = Static<typeof AddressInput>;
 
 // Every part of the account object is always present; these names are accepted (upstream's
 // clients send `with=logo`) so that a client asking for them is not refused.
-export const ACCOUNT_RELATIONS = ['logo', 'addresses', 'tags', 'customization_url', 'support_premium', 'my_ksuite'] as const;
+export const ACCOUNT_RELATIONS = [
+  'logo',
+  'addresses',
+  'tags',
+  'customization_url',
+  'support_premium',
+  'my_ksuite',
+] as const;
 
 /** One organisation as its member `userId` sees it (404 when they are not a member). */
 export async function loadAccount(db: Executor, userId: number, accountId: number): Promise<Account> {
@@ -30,7 +37,18 @@ export async function loadAccount(db: Executor, userId: number, accountId: numbe
   return presentAccount(row, addresses, tags);
 }
 
-const SIMPLE_FIELDS = ['name', 'legal_entity_type', 'vat_number', 'website', 'phone', 'fax', 'field1', 'field2', 'has_2fa_required', 'currency'] as const;
+const SIMPLE_FIELDS = [
+  'name',
+  'legal_entity_type',
+  'vat_number',
+  'website',
+  'phone',
+  'fax',
+  'field1',
+  'field2',
+  'has_2fa_required',
+  'currency',
+] as const;
 
 /** The columns a patch changes; reference values are checked against the catalogues. */
 function accountChanges(patch: AccountPatch, errors: FieldError[]): Updateable<AccountsTable> {
@@ -46,14 +64,20 @@ function accountChanges(patch: AccountPatch, errors: FieldError[]): Updateable<A
     else errors.push(fieldError('locale', 'in', 'Unknown locale', [...LOCALES]));
   }
   patch.addresses?.forEach((a, i) => {
-    if (!countries.find(a.country_id)) errors.push(fieldError(`addresses.${i}.country_id`, 'exists', 'Unknown country'));
+    if (!countries.find(a.country_id))
+      errors.push(fieldError(`addresses.${i}.country_id`, 'exists', 'Unknown country'));
   });
   return changes;
 }
 
 const addressRow = (a: Address) => ({
-  street: a.street, street2: a.street2 ?? null, zip: a.zip, city: a.city, country_id: a.country_id,
-  type: a.type ?? 'professional', for_invoice: a.for_invoice ?? false,
+  street: a.street,
+  street2: a.street2 ?? null,
+  zip: a.zip,
+  city: a.city,
+  country_id: a.country_id,
+  type: a.type ?? 'professional',
+  for_invoice: a.for_invoice ?? false,
 });
 
 export function accountsService(db: Db) {
@@ -78,7 +102,7 @@ export function accountsService(db: Db) {
     update(userId: number, accountId: number, patch: AccountPatch): Promise<Account> {
       return inTransaction(db, async (trx) => {
         const m = await lockedMembershipOf(trx, accountId, userId);
-        requireRole(m, 'owner', 'change the organisation\'s details');
+        requireRole(m, 'owner', "change the organisation's details");
         const errors: FieldError[] = [];
         const changes = accountChanges(patch, errors);
         if (errors.length) throw validationFailed(errors);
@@ -87,7 +111,9 @@ export function accountsService(db: Db) {
         // payment can start in the old currency while it changes.
         const { currency } = await accountLocks(trx).currency(accountId);
         if (changes.currency !== undefined && changes.currency !== currency && (await repo.billed(accountId))) {
-          throw invalidField('currency', 'immutable', 'The currency can only change while nothing has been billed', [currency]);
+          throw invalidField('currency', 'immutable', 'The currency can only change while nothing has been billed', [
+            currency,
+          ]);
         }
         await repo.update(accountId, { ...changes, updated_at: nowSeconds() });
         if (patch.addresses) await repo.replaceAddresses(accountId, patch.addresses.map(addressRow));

@@ -4,7 +4,11 @@ import { sortFields, type SortColumns } from '../../db/paged.js';
 import type { Sort } from '../../shared/pagination.js';
 import { productVisible } from './accounts.repository.js';
 
-const TAG_SORT = { id: sql.ref('t.id'), name: sql`lower(t.name)`, products: sql.ref('product_count') } satisfies SortColumns<string>;
+const TAG_SORT = {
+  id: sql.ref('t.id'),
+  name: sql`lower(t.name)`,
+  products: sql.ref('product_count'),
+} satisfies SortColumns<string>;
 export const TAG_SORTS = sortFields(TAG_SORT);
 
 export function tagsRepository(db: Executor) {
@@ -12,10 +16,14 @@ export function tagsRepository(db: Executor) {
   const counted = (userId: number, accountId: number) =>
     db
       .selectFrom('tags as t')
-      .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 't.account_id').on('m.user_id', '=', userId))
+      .innerJoin('account_members as m', (j) =>
+        j.onRef('m.account_id', '=', 't.account_id').on('m.user_id', '=', userId),
+      )
       .select(['t.id', 't.name', 't.color'])
-      .select(sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
-        WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND ${productVisible(userId)})`.as('product_count'))
+      .select(
+        sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
+        WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND ${productVisible(userId)})`.as('product_count'),
+      )
       .where('t.account_id', '=', accountId);
 
   return {
@@ -25,7 +33,8 @@ export function tagsRepository(db: Executor) {
       return q.orderBy('t.id').execute();
     },
 
-    one: (userId: number, accountId: number, tagId: number) => counted(userId, accountId).where('t.id', '=', tagId).executeTakeFirst(),
+    one: (userId: number, accountId: number, tagId: number) =>
+      counted(userId, accountId).where('t.id', '=', tagId).executeTakeFirst(),
 
     /** The visible products carrying each of these tags. */
     products(userId: number, accountId: number, tagIds: number[]) {
@@ -33,7 +42,9 @@ export function tagsRepository(db: Executor) {
       return db
         .selectFrom('product_tags as pt')
         .innerJoin('products as p', 'p.id', 'pt.product_id')
-        .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 'p.account_id').on('m.user_id', '=', userId))
+        .innerJoin('account_members as m', (j) =>
+          j.onRef('m.account_id', '=', 'p.account_id').on('m.user_id', '=', userId),
+        )
         .select(['pt.tag_id', 'p.id as item_id', 'p.service_id', 'p.customer_name as name'])
         .where('pt.tag_id', 'in', tagIds)
         .where('p.account_id', '=', accountId)
@@ -44,15 +55,30 @@ export function tagsRepository(db: Executor) {
     },
 
     insert: (accountId: number, name: string, color: number) =>
-      db.insertInto('tags').values({ account_id: accountId, name, color }).returning(['id', 'name', 'color']).executeTakeFirstOrThrow(),
+      db
+        .insertInto('tags')
+        .values({ account_id: accountId, name, color })
+        .returning(['id', 'name', 'color'])
+        .executeTakeFirstOrThrow(),
 
     update: (accountId: number, tagId: number, changes: { name?: string; color?: number }) =>
-      db.updateTable('tags').set(changes).where('id', '=', tagId).where('account_id', '=', accountId).returning('id').executeTakeFirst(),
+      db
+        .updateTable('tags')
+        .set(changes)
+        .where('id', '=', tagId)
+        .where('account_id', '=', accountId)
+        .returning('id')
+        .executeTakeFirst(),
 
     exists: (accountId: number, tagId: number) =>
       db.selectFrom('tags').select('id').where('id', '=', tagId).where('account_id', '=', accountId).executeTakeFirst(),
 
     remove: (accountId: number, tagId: number) =>
-      db.deleteFrom('tags').where('id', '=', tagId).where('account_id', '=', accountId).returning('id').executeTakeFirst(),
+      db
+        .deleteFrom('tags')
+        .where('id', '=', tagId)
+        .where('account_id', '=', accountId)
+        .returning('id')
+        .executeTakeFirst(),
   };
 }

@@ -3,7 +3,15 @@ import { Type } from 'typebox';
 import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
-import { AccountParams, AccountTagSchema, CreateTagBody, TagParams, TagsQuery, TagWithProductsSchema, UpdateTagBody } from './accounts.schemas.js';
+import {
+  AccountParams,
+  AccountTagSchema,
+  CreateTagBody,
+  TagParams,
+  TagsQuery,
+  TagWithProductsSchema,
+  UpdateTagBody,
+} from './accounts.schemas.js';
 import { tagsService } from './tags.service.js';
 
 const config = { auth: { scopes: ['accounts' as const] } };
@@ -12,35 +20,80 @@ const tags = ['Accounts > Tags'];
 export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = tagsService(app.db);
 
-  app.get('/1/accounts/:account_id/tags', {
-    config: { ...config, access: { min: 'member' } },
-    schema: {
-      operationId: 'listAccountTags', tags, summary: 'The organisation\'s tags; `with=products` adds the tagged products',
-      params: AccountParams, querystring: TagsQuery, response: { 200: envelope(Type.Array(TagWithProductsSchema)) },
+  app.get(
+    '/1/accounts/:account_id/tags',
+    {
+      config: { ...config, access: { min: 'member' } },
+      schema: {
+        operationId: 'listAccountTags',
+        tags,
+        summary: "The organisation's tags; `with=products` adds the tagged products",
+        params: AccountParams,
+        querystring: TagsQuery,
+        response: { 200: envelope(Type.Array(TagWithProductsSchema)) },
+      },
     },
-  }, async (req) => ok(await service.list(principalOf(req).user.id, req.params.account_id, req.query)));
+    async (req) => ok(await service.list(principalOf(req).user.id, req.params.account_id, req.query)),
+  );
 
-  app.post('/1/accounts/:account_id/tags', {
-    config: { ...config, access: { min: 'admin' }, activity: { action: 'item_added', target: { type: 'tag', fromResponse: true } } },
-    schema: {
-      operationId: 'createAccountTag', tags, summary: 'Create a tag (admin or owner); names are unique regardless of case',
-      params: AccountParams, body: CreateTagBody, response: { 201: envelope(AccountTagSchema) },
+  app.post(
+    '/1/accounts/:account_id/tags',
+    {
+      config: {
+        ...config,
+        access: { min: 'admin' },
+        activity: { action: 'item_added', target: { type: 'tag', fromResponse: true } },
+      },
+      schema: {
+        operationId: 'createAccountTag',
+        tags,
+        summary: 'Create a tag (admin or owner); names are unique regardless of case',
+        params: AccountParams,
+        body: CreateTagBody,
+        response: { 201: envelope(AccountTagSchema) },
+      },
     },
-  }, async (req, reply) => reply.status(201).send(ok(await service.create(principalOf(req).user.id, req.params.account_id, req.body))));
+    async (req, reply) =>
+      reply.status(201).send(ok(await service.create(principalOf(req).user.id, req.params.account_id, req.body))),
+  );
 
-  app.put('/1/accounts/:account_id/tags/:tag_id', {
-    config: { ...config, access: { min: 'admin' }, activity: { action: 'item_modified', target: { type: 'tag', param: 'tag_id' } } },
-    schema: {
-      operationId: 'updateAccountTag', tags, summary: 'Rename or recolour a tag (admin or owner)',
-      params: TagParams, body: UpdateTagBody, response: { 200: envelope(AccountTagSchema) },
+  app.put(
+    '/1/accounts/:account_id/tags/:tag_id',
+    {
+      config: {
+        ...config,
+        access: { min: 'admin' },
+        activity: { action: 'item_modified', target: { type: 'tag', param: 'tag_id' } },
+      },
+      schema: {
+        operationId: 'updateAccountTag',
+        tags,
+        summary: 'Rename or recolour a tag (admin or owner)',
+        params: TagParams,
+        body: UpdateTagBody,
+        response: { 200: envelope(AccountTagSchema) },
+      },
     },
-  }, async (req) => ok(await service.update(principalOf(req).user.id, req.params.account_id, req.params.tag_id, req.body)));
+    async (req) =>
+      ok(await service.update(principalOf(req).user.id, req.params.account_id, req.params.tag_id, req.body)),
+  );
 
-  app.delete('/1/accounts/:account_id/tags/:tag_id', {
-    config: { ...config, access: { min: 'admin' }, activity: { action: 'item_deleted', target: { type: 'tag', param: 'tag_id' } } },
-    schema: {
-      operationId: 'deleteAccountTag', tags, summary: 'Delete a tag (admin or owner); its products stay',
-      params: TagParams, response: { 200: TrueEnvelope },
+  app.delete(
+    '/1/accounts/:account_id/tags/:tag_id',
+    {
+      config: {
+        ...config,
+        access: { min: 'admin' },
+        activity: { action: 'item_deleted', target: { type: 'tag', param: 'tag_id' } },
+      },
+      schema: {
+        operationId: 'deleteAccountTag',
+        tags,
+        summary: 'Delete a tag (admin or owner); its products stay',
+        params: TagParams,
+        response: { 200: TrueEnvelope },
+      },
     },
-  }, async (req) => ok(await service.remove(principalOf(req).user.id, req.params.account_id, req.params.tag_id)));
+    async (req) => ok(await service.remove(principalOf(req).user.id, req.params.account_id, req.params.tag_id)),
+  );
 };

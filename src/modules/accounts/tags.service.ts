@@ -14,7 +14,8 @@ export interface TagInput {
   color?: number;
 }
 
-const duplicate = () => new AppError('object_already_exists', 'The organisation already has a tag with this name', { attribute: 'name' });
+const duplicate = () =>
+  new AppError('object_already_exists', 'The organisation already has a tag with this name', { attribute: 'name' });
 
 /** Runs a write whose unique index on (account, lower(name)) may refuse it. */
 async function unlessDuplicate<T>(write: () => Promise<T>): Promise<T> {
@@ -28,7 +29,7 @@ async function unlessDuplicate<T>(write: () => Promise<T>): Promise<T> {
 
 export function tagsService(db: Db) {
   const repo = tagsRepository(db);
-  const MANAGE = 'manage the organisation\'s tags';
+  const MANAGE = "manage the organisation's tags";
 
   async function one(userId: number, accountId: number, tagId: number) {
     const tag = await repo.one(userId, accountId, tagId);
@@ -38,16 +39,26 @@ export function tagsService(db: Db) {
 
   return {
     /** Any member lists the tags; counts and `with=products` only show products they may see. */
-    async list(userId: number, accountId: number, query: Pick<ListQueryInput, 'order_by' | 'order' | 'order_for'> & { with?: string | string[] }) {
+    async list(
+      userId: number,
+      accountId: number,
+      query: Pick<ListQueryInput, 'order_by' | 'order' | 'order_for'> & { with?: string | string[] },
+    ) {
       await membershipOf(db, accountId, userId);
       const wanted = parseWith(query.with, TAG_RELATIONS);
       const p = listParams(query, TAG_SORTS, [{ field: 'id', dir: 'asc' }]);
       const tags = (await repo.list(userId, accountId, p.sort)).map(presentTag);
       if (!wanted.has('products')) return tags;
-      const products = await repo.products(userId, accountId, tags.map((t) => t.id));
+      const products = await repo.products(
+        userId,
+        accountId,
+        tags.map((t) => t.id),
+      );
       return tags.map((t) => ({
         ...t,
-        products: products.filter((p) => p.tag_id === t.id).map(({ item_id, service_id, name }) => ({ item_id, service_id, name })),
+        products: products
+          .filter((p) => p.tag_id === t.id)
+          .map(({ item_id, service_id, name }) => ({ item_id, service_id, name })),
       }));
     },
 

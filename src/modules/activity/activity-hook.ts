@@ -10,7 +10,8 @@ import { recordActivity } from './activity.repository.js';
 // A hook sees every route: its path parameters as its schema left them (strings, or the integers
 // it coerced), which numeric() reads alike.
 const paramsOf = (req: FastifyRequest) => (req.params ?? {}) as Record<string, unknown>;
-const numeric = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+const numeric = (v: unknown) =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
 
 export const activityHook = fp(
   async function activityHook(app) {
@@ -21,22 +22,30 @@ export const activityHook = fp(
       const { action, target, actorFromResponse } = entry;
       const params = paramsOf(req);
       let data: Record<string, unknown> | undefined;
-      if (typeof payload === 'string' && (target?.fromResponse || actorFromResponse || !params.account && !params.account_id)) {
+      if (
+        typeof payload === 'string' &&
+        (target?.fromResponse || actorFromResponse || (!params.account && !params.account_id))
+      ) {
         try {
           data = (JSON.parse(payload) as { data?: Record<string, unknown> }).data;
         } catch {
           data = undefined;
         }
       }
-      const accountId = numeric(params.account ?? params.account_id) ?? numeric(data && typeof data === 'object' ? data.account_id : undefined);
+      const accountId =
+        numeric(params.account ?? params.account_id) ??
+        numeric(data && typeof data === 'object' ? data.account_id : undefined);
       // The change is made; a log line that cannot be written must not turn it into an error.
       await recordActivity(app.db, {
         user_id: req.principal?.user.id ?? (actorFromResponse ? numeric(data?.user_id) : null),
         account_id: accountId,
         action: typeof action === 'function' ? action(req) : action,
         target_type: target?.type ?? null,
-        target_id: target?.param ? numeric(params[target.param])
-          : target?.fromResponse ? numeric(data?.[typeof target.fromResponse === 'string' ? target.fromResponse : 'id']) : null,
+        target_id: target?.param
+          ? numeric(params[target.param])
+          : target?.fromResponse
+            ? numeric(data?.[typeof target.fromResponse === 'string' ? target.fromResponse : 'id'])
+            : null,
         product_id: numeric(params.product),
         ip: req.ip,
         user_agent: req.headers['user-agent'] ?? null,

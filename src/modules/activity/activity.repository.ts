@@ -19,13 +19,30 @@ export interface ActivityEntry {
 }
 
 export function recordActivity(db: Executor, e: ActivityEntry) {
-  return db.insertInto('activity_logs').values({
-    user_id: e.user_id, account_id: e.account_id ?? null, action: e.action, target_type: e.target_type ?? null,
-    target_id: e.target_id ?? null, product_id: e.product_id ?? null, ip: e.ip ?? null, user_agent: e.user_agent?.slice(0, 512) ?? null,
-  }).execute();
+  return db
+    .insertInto('activity_logs')
+    .values({
+      user_id: e.user_id,
+      account_id: e.account_id ?? null,
+      action: e.action,
+      target_type: e.target_type ?? null,
+      target_id: e.target_id ?? null,
+      product_id: e.product_id ?? null,
+      ip: e.ip ?? null,
+      user_agent: e.user_agent?.slice(0, 512) ?? null,
+    })
+    .execute();
 }
 
-export interface LogFilter { user_id?: number; account_id?: number; action?: string; product_id?: number; from?: number; to?: number; search?: string }
+export interface LogFilter {
+  user_id?: number;
+  account_id?: number;
+  action?: string;
+  product_id?: number;
+  from?: number;
+  to?: number;
+  search?: string;
+}
 
 const LOG_SORT = { id: sql`l.id`, created_at: sql`l.created_at`, action: sql`l.action` } satisfies SortColumns<string>;
 export const LOG_SORTABLE = sortFields(LOG_SORT);
@@ -44,7 +61,13 @@ function selectLogs(db: Executor, f: LogFilter) {
   if (f.to !== undefined) base = base.where('l.created_at', '<=', f.to);
   if (f.search) {
     const like = escapeLike(f.search);
-    base = base.where((eb) => eb.or([eb('l.action', 'like', like), eb('l.target_type', 'like', like), eb(eb.fn('lower', ['u.email']), 'like', like)]));
+    base = base.where((eb) =>
+      eb.or([
+        eb('l.action', 'like', like),
+        eb('l.target_type', 'like', like),
+        eb(eb.fn('lower', ['u.email']), 'like', like),
+      ]),
+    );
   }
   return base;
 }
@@ -54,7 +77,17 @@ export function listActivity(db: Executor, f: LogFilter, p: ListParams<LogSortFi
   const base = selectLogs(db, f);
   const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
   const rows = base.select([
-    'l.id', 'l.action', 'l.user_id', 'u.email as user_email', 'l.account_id', 'l.target_type', 'l.target_id', 'l.product_id', 'l.ip', 'l.user_agent', 'l.created_at',
+    'l.id',
+    'l.action',
+    'l.user_id',
+    'u.email as user_email',
+    'l.account_id',
+    'l.target_type',
+    'l.target_id',
+    'l.product_id',
+    'l.ip',
+    'l.user_agent',
+    'l.created_at',
   ]);
   return pageOf(count, rows, p, LOG_SORT, sql`l.id desc`);
 }

@@ -20,10 +20,21 @@ export const ActivitySchema = Type.Object(
   },
   {
     title: 'Activity',
-    examples: [{
-      id: 41, action: 'team_created', user_id: 1, user_email: 'alice@example.test', account_id: 1, target_type: 'team', target_id: 3,
-      product_id: null, ip: '203.0.113.7', user_agent: 'curl/8.5.0', created_at: 1795659275,
-    }],
+    examples: [
+      {
+        id: 41,
+        action: 'team_created',
+        user_id: 1,
+        user_email: 'alice@example.test',
+        account_id: 1,
+        target_type: 'team',
+        target_id: 3,
+        product_id: null,
+        ip: '203.0.113.7',
+        user_agent: 'curl/8.5.0',
+        created_at: 1795659275,
+      },
+    ],
   },
 );
 
@@ -44,7 +55,9 @@ const AccountFilters = {
 export const AccountLogsQuery = Type.Object({
   filter: Type.Optional(Type.Object(AccountFilters, { additionalProperties: false })),
   ...AccountFilters,
-  search: Type.Optional(Type.String({ maxLength: 255, description: 'Part of the action code, the target type or the actor\'s e-mail' })),
+  search: Type.Optional(
+    Type.String({ maxLength: 255, description: "Part of the action code, the target type or the actor's e-mail" }),
+  ),
   ...ListQuery,
 });
 export type AccountLogsQueryInput = Static<typeof AccountLogsQuery>;

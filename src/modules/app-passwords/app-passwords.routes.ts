@@ -2,7 +2,12 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
-import { AppPasswordSchema, CreateAppPasswordBody, CreatedAppPasswordSchema, PasswordParams } from './app-passwords.schemas.js';
+import {
+  AppPasswordSchema,
+  CreateAppPasswordBody,
+  CreatedAppPasswordSchema,
+  PasswordParams,
+} from './app-passwords.schemas.js';
 import { appPasswordsService } from './app-passwords.service.js';
 
 // The routes of application passwords (the rules are in app-passwords.service.ts).
@@ -13,26 +18,74 @@ const tags = ['Profile > Application passwords'];
 export const appPasswordsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = appPasswordsService(app.db);
 
-  app.get('/2/profile/applications/passwords', {
-    config,
-    schema: { operationId: 'listApplicationPasswords', tags, summary: 'The caller\'s application passwords (never the passwords themselves)', response: { 200: envelope(Type.Array(AppPasswordSchema)) } },
-  }, async (req) => ok(await service.list(caller(req))));
-
-  app.post('/2/profile/applications/passwords', {
-    config: { ...config, activity: { action: 'application_password_created', target: { type: 'application_password', fromResponse: true } } },
-    schema: {
-      operationId: 'createApplicationPassword', tags, summary: 'Create an application password; the answer shows it this once',
-      body: CreateAppPasswordBody, response: { 201: envelope(CreatedAppPasswordSchema) },
+  app.get(
+    '/2/profile/applications/passwords',
+    {
+      config,
+      schema: {
+        operationId: 'listApplicationPasswords',
+        tags,
+        summary: "The caller's application passwords (never the passwords themselves)",
+        response: { 200: envelope(Type.Array(AppPasswordSchema)) },
+      },
     },
-  }, async (req, reply) => reply.code(201).send(ok(await service.create(caller(req), req.body.name))));
+    async (req) => ok(await service.list(caller(req))),
+  );
 
-  app.get('/2/profile/applications/passwords/:password_id', {
-    config,
-    schema: { operationId: 'getApplicationPassword', tags, summary: 'One application password', params: PasswordParams, response: { 200: envelope(AppPasswordSchema) } },
-  }, async (req) => ok(await service.get(caller(req), req.params.password_id)));
+  app.post(
+    '/2/profile/applications/passwords',
+    {
+      config: {
+        ...config,
+        activity: {
+          action: 'application_password_created',
+          target: { type: 'application_password', fromResponse: true },
+        },
+      },
+      schema: {
+        operationId: 'createApplicationPassword',
+        tags,
+        summary: 'Create an application password; the answer shows it this once',
+        body: CreateAppPasswordBody,
+        response: { 201: envelope(CreatedAppPasswordSchema) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(ok(await service.create(caller(req), req.body.name))),
+  );
 
-  app.delete('/2/profile/applications/passwords/:password_id', {
-    config: { ...config, activity: { action: 'application_password_revoked', target: { type: 'application_password', param: 'password_id' } } },
-    schema: { operationId: 'deleteApplicationPassword', tags, summary: 'Delete an application password: it stops working at once', params: PasswordParams, response: { 200: TrueEnvelope } },
-  }, async (req) => ok(await service.remove(caller(req), req.params.password_id)));
+  app.get(
+    '/2/profile/applications/passwords/:password_id',
+    {
+      config,
+      schema: {
+        operationId: 'getApplicationPassword',
+        tags,
+        summary: 'One application password',
+        params: PasswordParams,
+        response: { 200: envelope(AppPasswordSchema) },
+      },
+    },
+    async (req) => ok(await service.get(caller(req), req.params.password_id)),
+  );
+
+  app.delete(
+    '/2/profile/applications/passwords/:password_id',
+    {
+      config: {
+        ...config,
+        activity: {
+          action: 'application_password_revoked',
+          target: { type: 'application_password', param: 'password_id' },
+        },
+      },
+      schema: {
+        operationId: 'deleteApplicationPassword',
+        tags,
+        summary: 'Delete an application password: it stops working at once',
+        params: PasswordParams,
+        response: { 200: TrueEnvelope },
+      },
+    },
+    async (req) => ok(await service.remove(caller(req), req.params.password_id)),
+  );
 };

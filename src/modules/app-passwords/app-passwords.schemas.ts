@@ -5,22 +5,31 @@ export const PasswordParams = Type.Object({ password_id: Id });
 
 export const AppPasswordSchema = Type.Object(
   { id: Id, name: Type.String(), last_used_at: Nullable(Timestamp), created_at: Timestamp },
-  { title: 'ApplicationPassword', examples: [{ id: 3, name: 'Thunderbird on my laptop', last_used_at: 1795659400, created_at: 1795000000 }] },
+  {
+    title: 'ApplicationPassword',
+    examples: [{ id: 3, name: 'Thunderbird on my laptop', last_used_at: 1795659400, created_at: 1795000000 }],
+  },
 );
 
 export const CreatedAppPasswordSchema = Type.Object(
   {
     ...AppPasswordSchema.properties,
-    password: Type.String({ description: 'The password, shown this once; use it with your e-mail address (OAuth password grant)' }),
+    password: Type.String({
+      description: 'The password, shown this once; use it with your e-mail address (OAuth password grant)',
+    }),
   },
   {
     title: 'CreatedApplicationPassword',
-    examples: [{ id: 4, name: 'Backup script', last_used_at: null, created_at: 1795659275, password: 'kq7d-4mzp-x9tr-2hbw' }],
+    examples: [
+      { id: 4, name: 'Backup script', last_used_at: null, created_at: 1795659275, password: 'kq7d-4mzp-x9tr-2hbw' },
+    ],
   },
 );
 
 export const CreateAppPasswordBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 255, description: 'What the password is for, to recognise it later' }) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 255, description: 'What the password is for, to recognise it later' }),
+  },
   { additionalProperties: false, examples: [{ name: 'Backup script' }] },
 );
 export type CreateAppPasswordInput = Static<typeof CreateAppPasswordBody>;

@@ -14,7 +14,9 @@ const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 
 /** Four groups of four (80 bits), e.g. kq7d-4mzp-x9tr-2hbw. */
 const newAppPassword = () =>
-  Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')).join('-');
+  Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')).join(
+    '-',
+  );
 
 export function appPasswordsService(db: Db) {
   const repo = appPasswordsRepository(db);
@@ -24,7 +26,11 @@ export function appPasswordsService(db: Db) {
     /** The new row with its password: the only time the password is shown. */
     async create(userId: number, name: string) {
       const password = newAppPassword();
-      const row = await repo.insert({ user_id: userId, name: name.trim(), password_hash: await hashPassword(password) });
+      const row = await repo.insert({
+        user_id: userId,
+        name: name.trim(),
+        password_hash: await hashPassword(password),
+      });
       return { ...row, password };
     },
 

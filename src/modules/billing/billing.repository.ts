@@ -21,8 +21,12 @@ export const billingRepository = {
   },
 
   async softDeleteMethod(db: Executor, accountId: number, id: number, at: number) {
-    const r = await db.updateTable('payment_methods').set({ deleted_at: at })
-      .where('account_id', '=', accountId).where('id', '=', id).where('deleted_at', 'is', null)
+    const r = await db
+      .updateTable('payment_methods')
+      .set({ deleted_at: at })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   },

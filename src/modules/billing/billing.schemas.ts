@@ -28,8 +28,28 @@ export const PaymentMethodSchema = Type.Object(
   {
     title: 'PaymentMethod',
     examples: [
-      { id: 1, kind: 'card', brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2030, label: 'Visa •••• 4242', supports_auto_renewal: true, created_at: 1795659275 },
-      { id: 2, kind: 'twint', brand: null, last4: null, exp_month: null, exp_year: null, label: 'TWINT +41791234567', supports_auto_renewal: true, created_at: 1795659290 },
+      {
+        id: 1,
+        kind: 'card',
+        brand: 'visa',
+        last4: '4242',
+        exp_month: 12,
+        exp_year: 2030,
+        label: 'Visa •••• 4242',
+        supports_auto_renewal: true,
+        created_at: 1795659275,
+      },
+      {
+        id: 2,
+        kind: 'twint',
+        brand: null,
+        last4: null,
+        exp_month: null,
+        exp_year: null,
+        label: 'TWINT +41791234567',
+        supports_auto_renewal: true,
+        created_at: 1795659290,
+      },
     ],
   },
 );
@@ -41,14 +61,18 @@ export const PaymentMethodSchema = Type.Object(
 export const CreatePaymentMethodBody = Type.Object(
   {
     kind: StringEnum(METHOD_KINDS),
-    number: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'Card number (card); spaces and dashes allowed' })),
+    number: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 32, description: 'Card number (card); spaces and dashes allowed' }),
+    ),
     exp_month: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })),
     exp_year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
     cvc: Type.Optional(Type.String({ pattern: '^[0-9]{3,4}$' })),
     holder: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     brand: Type.Optional(StringEnum(CARD_BRANDS, { description: 'Force the network of a co-branded card (e.g. cb)' })),
     phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'Twint phone number' })),
-    email: Type.Optional(Type.String({ minLength: 3, maxLength: 255, description: 'PayPal or PostFinance login e-mail' })),
+    email: Type.Optional(
+      Type.String({ minLength: 3, maxLength: 255, description: 'PayPal or PostFinance login e-mail' }),
+    ),
   },
   {
     additionalProperties: false,
@@ -84,8 +108,22 @@ export const PrepaidTransactionSchema = Type.Object(
   {
     title: 'PrepaidTransaction',
     examples: [
-      { id: 2, amount: -4865, kind: 'debit', description: 'Payment 3 of invoices 1', payment_id: 3, created_at: 1795659400 },
-      { id: 1, amount: 5000, kind: 'credit', description: 'Deposit by Visa •••• 4242', payment_id: 1, created_at: 1795659300 },
+      {
+        id: 2,
+        amount: -4865,
+        kind: 'debit',
+        description: 'Payment 3 of invoices 1',
+        payment_id: 3,
+        created_at: 1795659400,
+      },
+      {
+        id: 1,
+        amount: 5000,
+        kind: 'credit',
+        description: 'Deposit by Visa •••• 4242',
+        payment_id: 1,
+        created_at: 1795659300,
+      },
     ],
   },
 );
@@ -105,7 +143,13 @@ export const CreditBody = Type.Object(
     method: StringEnum(CREDIT_METHODS),
     payment_method_id: Type.Optional(Id),
   },
-  { additionalProperties: false, examples: [{ amount: 5000, method: 'card' }, { amount: 10000, method: 'iban' }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { amount: 5000, method: 'card' },
+      { amount: 10000, method: 'iban' },
+    ],
+  },
 );
 export type CreditInput = Static<typeof CreditBody>;
 
@@ -117,7 +161,9 @@ export const CreditSchema = Type.Object(
     payment_method_id: Nullable(Type.Integer()),
     amount: Type.Integer(),
     currency: StringEnum(['EUR', 'CHF']),
-    reference: Type.String({ description: 'The processor reference, or the bank reference to quote on an IBAN transfer' }),
+    reference: Type.String({
+      description: 'The processor reference, or the bank reference to quote on an IBAN transfer',
+    }),
     credited: Type.Boolean({ description: 'Whether the amount is already on the prepaid balance' }),
     balance: Type.Integer({ description: 'The prepaid balance after this request' }),
     description: Type.String(),
@@ -127,13 +173,31 @@ export const CreditSchema = Type.Object(
     title: 'PrepaidCredit',
     examples: [
       {
-        payment_id: 1, status: 'succeeded', method: 'card', payment_method_id: 1, amount: 5000, currency: 'CHF', reference: 'ch_fa49adcc010dea8fc903',
-        credited: true, balance: 5000, description: '50.00 CHF credited to the prepaid account', created_at: 1795659300,
+        payment_id: 1,
+        status: 'succeeded',
+        method: 'card',
+        payment_method_id: 1,
+        amount: 5000,
+        currency: 'CHF',
+        reference: 'ch_fa49adcc010dea8fc903',
+        credited: true,
+        balance: 5000,
+        description: '50.00 CHF credited to the prepaid account',
+        created_at: 1795659300,
       },
       {
-        payment_id: 2, status: 'pending', method: 'iban', payment_method_id: null, amount: 10000, currency: 'CHF', reference: 'RF82IKMC73FA4FFFF76',
-        credited: false, balance: 5000, created_at: 1795659310,
-        description: 'Transfer 100.00 CHF to CH93 0076 2011 6238 5295 7 quoting RF82IKMC73FA4FFFF76. The prepaid account is credited when the transfer arrives (test mode: POST /1/accounts/1/payments/2/record_transfer).',
+        payment_id: 2,
+        status: 'pending',
+        method: 'iban',
+        payment_method_id: null,
+        amount: 10000,
+        currency: 'CHF',
+        reference: 'RF82IKMC73FA4FFFF76',
+        credited: false,
+        balance: 5000,
+        created_at: 1795659310,
+        description:
+          'Transfer 100.00 CHF to CH93 0076 2011 6238 5295 7 quoting RF82IKMC73FA4FFFF76. The prepaid account is credited when the transfer arrives (test mode: POST /1/accounts/1/payments/2/record_transfer).',
       },
     ],
   },

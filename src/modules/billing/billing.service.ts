@@ -3,22 +3,52 @@ import type { Currency, PaymentMethodKind } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import { inIdempotentTransaction, type IdempotencyStep } from '../idempotency/index.js';
 import { requireBilling } from '../accounts/index.js';
-import { AppError, fieldError, invalidField, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import {
+  AppError,
+  fieldError,
+  invalidField,
+  notFound,
+  validationFailed,
+  type FieldError,
+} from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import {
-  BANK_IBAN, behaviourOf, chargeMethod, chargesRepository as charges, creditorReference, detectBrand, formatMoney, luhnValid,
-  normalisePhone, recordDecline, requirePostFinanceCurrency, supportsAutoRenewal, tokenFor, twintMethod, type CardBrand,
-  type NewPaymentMethod, type Trx,
+  BANK_IBAN,
+  behaviourOf,
+  chargeMethod,
+  chargesRepository as charges,
+  creditorReference,
+  detectBrand,
+  formatMoney,
+  luhnValid,
+  normalisePhone,
+  recordDecline,
+  requirePostFinanceCurrency,
+  supportsAutoRenewal,
+  tokenFor,
+  twintMethod,
+  type CardBrand,
+  type NewPaymentMethod,
+  type Trx,
 } from '../charges/index.js';
 import { METHOD_SORTABLE, billingRepository as repo } from './billing.repository.js';
 import {
-  CREDIT_MAX, CREDIT_MIN, type CreatePaymentMethodInput, type CreditInput, type PaymentMethodsQueryInput,
+  CREDIT_MAX,
+  CREDIT_MIN,
+  type CreatePaymentMethodInput,
+  type CreditInput,
+  type PaymentMethodsQueryInput,
   type PrepaidTransactionsQueryInput,
 } from './billing.schemas.js';
 
 const BRAND_NAMES: Record<CardBrand, string> = { visa: 'Visa', mastercard: 'Mastercard', cb: 'CB' };
-const KIND_NAMES: Record<PaymentMethodKind, string> = { card: 'card', postfinance: 'PostFinance', twint: 'TWINT', paypal: 'PayPal' };
+const KIND_NAMES: Record<PaymentMethodKind, string> = {
+  card: 'card',
+  postfinance: 'PostFinance',
+  twint: 'TWINT',
+  paypal: 'PayPal',
+};
 /** Which optional body fields each kind takes; `required` ones must be present. */
 const KIND_FIELDS: Record<PaymentMethodKind, { required: string[]; optional: string[] }> = {
   card: { required: ['number', 'exp_month', 'exp_year', 'cvc'], optional: ['holder', 'brand'] },
@@ -29,8 +59,14 @@ const KIND_FIELDS: Record<PaymentMethodKind, { required: string[]; optional: str
 const BODY_FIELDS = ['number', 'exp_month', 'exp_year', 'cvc', 'holder', 'brand', 'phone', 'email'] as const;
 
 type MethodRow = {
-  id: number; kind: PaymentMethodKind; brand: string | null; last4: string | null; exp_month: number | null;
-  exp_year: number | null; label: string; created_at: number;
+  id: number;
+  kind: PaymentMethodKind;
+  brand: string | null;
+  last4: string | null;
+  exp_month: number | null;
+  exp_year: number | null;
+  label: string;
+  created_at: number;
 };
 
 export const presentMethod = (m: MethodRow) => ({
@@ -68,7 +104,13 @@ function cardBrandOf(number: string, asked: CardBrand | undefined, errors: Field
   }
   const detected = detectBrand(number);
   if (!detected) {
-    errors.push(fieldError('number', 'card_brand', 'Only Visa, Mastercard and CB cards are accepted', ['visa', 'mastercard', 'cb']));
+    errors.push(
+      fieldError('number', 'card_brand', 'Only Visa, Mastercard and CB cards are accepted', [
+        'visa',
+        'mastercard',
+        'cb',
+      ]),
+    );
     return undefined;
   }
   if (asked && asked !== 'cb' && asked !== detected) {
@@ -85,7 +127,10 @@ function checkCard(body: CreatePaymentMethodInput, errors: FieldError[]): CardDe
   const [y, m] = [now.getUTCFullYear(), now.getUTCMonth() + 1];
   if (body.exp_year !== undefined && body.exp_month !== undefined) {
     if (body.exp_year < y) errors.push(fieldError('exp_year', 'card_expired', `The card expired in ${body.exp_year}`));
-    else if (body.exp_year === y && body.exp_month < m) errors.push(fieldError('exp_month', 'card_expired', `The card expired at the end of ${body.exp_month}/${body.exp_year}`));
+    else if (body.exp_year === y && body.exp_month < m)
+      errors.push(
+        fieldError('exp_month', 'card_expired', `The card expired at the end of ${body.exp_month}/${body.exp_year}`),
+      );
   }
   if (!brand || errors.length || body.exp_month === undefined || body.exp_year === undefined) return undefined;
   return { brand, last4: number.slice(-4), exp_month: body.exp_month, exp_year: body.exp_year, number };
@@ -97,7 +142,8 @@ function checkKindFields(body: CreatePaymentMethodInput) {
   const allowed = KIND_FIELDS[body.kind];
   for (const f of BODY_FIELDS) {
     const present = body[f] !== undefined;
-    if (allowed.required.includes(f) && !present) errors.push(fieldError(f, 'required', `${f} is required for ${body.kind}`));
+    if (allowed.required.includes(f) && !present)
+      errors.push(fieldError(f, 'required', `${f} is required for ${body.kind}`));
     if (present && !allowed.required.includes(f) && !allowed.optional.includes(f)) {
       errors.push(fieldError(f, 'prohibited', `${f} is not accepted for ${body.kind}`));
     }
@@ -112,8 +158,13 @@ function methodRowOf(accountId: number, body: CreatePaymentMethodInput): NewPaym
     const card = checkCard(body, errors);
     if (!card) throw validationFailed(errors);
     return {
-      account_id: accountId, kind: 'card', brand: card.brand, last4: card.last4, exp_month: card.exp_month,
-      exp_year: card.exp_year, label: `${BRAND_NAMES[card.brand]} •••• ${card.last4}`,
+      account_id: accountId,
+      kind: 'card',
+      brand: card.brand,
+      last4: card.last4,
+      exp_month: card.exp_month,
+      exp_year: card.exp_year,
+      label: `${BRAND_NAMES[card.brand]} •••• ${card.last4}`,
       processor_token: tokenFor(behaviourOf('card', card.number)),
     };
   }
@@ -126,8 +177,14 @@ function methodRowOf(accountId: number, body: CreatePaymentMethodInput): NewPaym
   const email = (body.email ?? '').trim().toLowerCase();
   if (!EMAIL.test(email)) throw invalidField('email', 'email', 'A valid e-mail address');
   return {
-    account_id: accountId, kind: body.kind, brand: null, last4: null, exp_month: null, exp_year: null,
-    label: `${KIND_NAMES[body.kind]} ${email}`, processor_token: tokenFor(behaviourOf(body.kind, email)),
+    account_id: accountId,
+    kind: body.kind,
+    brand: null,
+    last4: null,
+    exp_month: null,
+    exp_year: null,
+    label: `${KIND_NAMES[body.kind]} ${email}`,
+    processor_token: tokenFor(behaviourOf(body.kind, email)),
   };
 }
 
@@ -148,7 +205,12 @@ export interface Credit {
 
 function checkCreditBody(body: CreditInput) {
   if (body.amount < CREDIT_MIN || body.amount > CREDIT_MAX) {
-    throw invalidField('amount', 'between', `A deposit is from 0.10 to 9999 in the organisation's currency (${CREDIT_MIN} to ${CREDIT_MAX} minor units)`, [CREDIT_MIN, CREDIT_MAX]);
+    throw invalidField(
+      'amount',
+      'between',
+      `A deposit is from 0.10 to 9999 in the organisation's currency (${CREDIT_MIN} to ${CREDIT_MAX} minor units)`,
+      [CREDIT_MIN, CREDIT_MAX],
+    );
   }
   if (body.method === 'iban' && body.payment_method_id !== undefined) {
     throw invalidField('payment_method_id', 'prohibited', 'An IBAN transfer uses no saved method');
@@ -164,19 +226,47 @@ interface Deposit {
   currency: Currency;
 }
 
-async function credited(d: Deposit, payment: { id: number; created_at: number }, status: Credit['status'], reference: string, methodId: number | null, description: string): Promise<Credit> {
+async function credited(
+  d: Deposit,
+  payment: { id: number; created_at: number },
+  status: Credit['status'],
+  reference: string,
+  methodId: number | null,
+  description: string,
+): Promise<Credit> {
   return {
-    payment_id: payment.id, status, method: d.body.method, payment_method_id: methodId, amount: d.body.amount, currency: d.currency, reference,
-    credited: status === 'succeeded', balance: await charges.balance(d.trx, d.accountId), description, created_at: payment.created_at,
+    payment_id: payment.id,
+    status,
+    method: d.body.method,
+    payment_method_id: methodId,
+    amount: d.body.amount,
+    currency: d.currency,
+    reference,
+    credited: status === 'succeeded',
+    balance: await charges.balance(d.trx, d.accountId),
+    description,
+    created_at: payment.created_at,
   };
 }
 
-const paymentOf = (d: Deposit) => ({ account_id: d.accountId, method: d.body.method, currency: d.currency, amount: d.body.amount, created_by_id: d.userId });
+const paymentOf = (d: Deposit) => ({
+  account_id: d.accountId,
+  method: d.body.method,
+  currency: d.currency,
+  amount: d.body.amount,
+  created_by_id: d.userId,
+});
 
 /** An IBAN deposit: a pending payment quoting a creditor reference; the money is credited when the transfer arrives. */
 async function depositByTransfer(d: Deposit): Promise<Credit> {
   const reference = creditorReference();
-  const payment = await charges.insertPayment(d.trx, { ...paymentOf(d), status: 'pending', payment_method_id: null, processor_reference: reference, failure_code: null });
+  const payment = await charges.insertPayment(d.trx, {
+    ...paymentOf(d),
+    status: 'pending',
+    payment_method_id: null,
+    processor_reference: reference,
+    failure_code: null,
+  });
   const description = `Transfer ${formatMoney(d.body.amount, d.currency)} to ${BANK_IBAN} quoting ${reference}. The prepaid account is credited when the transfer arrives (test mode: POST /1/accounts/${d.accountId}/payments/${payment.id}/record_transfer).`;
   return credited(d, payment, 'pending', reference, null, description);
 }
@@ -184,15 +274,25 @@ async function depositByTransfer(d: Deposit): Promise<Credit> {
 /** The saved method of the deposit's kind: the one named, else the latest one. */
 async function depositMethod(d: Deposit, kind: PaymentMethodKind) {
   const { body, accountId } = d;
-  const method = body.payment_method_id !== undefined
-    ? await charges.findMethod(d.trx, accountId, body.payment_method_id)
-    : await charges.latestMethodOfKind(d.trx, accountId, kind);
+  const method =
+    body.payment_method_id !== undefined
+      ? await charges.findMethod(d.trx, accountId, body.payment_method_id)
+      : await charges.latestMethodOfKind(d.trx, accountId, kind);
   if (!method) {
     if (body.payment_method_id !== undefined) throw notFound('Payment method');
-    throw invalidField('payment_method_id', 'required', `No saved ${KIND_NAMES[kind]} method: add one with POST /1/accounts/${accountId}/payment_methods`);
+    throw invalidField(
+      'payment_method_id',
+      'required',
+      `No saved ${KIND_NAMES[kind]} method: add one with POST /1/accounts/${accountId}/payment_methods`,
+    );
   }
   if (method.kind !== kind) {
-    throw invalidField('payment_method_id', 'kind', `Payment method ${method.id} is a ${KIND_NAMES[method.kind]} method, not ${KIND_NAMES[kind]}`, [kind]);
+    throw invalidField(
+      'payment_method_id',
+      'kind',
+      `Payment method ${method.id} is a ${KIND_NAMES[method.kind]} method, not ${KIND_NAMES[kind]}`,
+      [kind],
+    );
   }
   return method;
 }
@@ -203,17 +303,42 @@ async function depositByMethod(d: Deposit, kind: PaymentMethodKind): Promise<Cre
   const { amount } = d.body;
   const outcome = chargeMethod(method, amount, d.currency);
   if (outcome.status === 'declined') {
-    return (await recordDecline(d.trx, { ...paymentOf(d), payment_method_id: method.id, shares: [] }, outcome.decline)).error;
+    return (await recordDecline(d.trx, { ...paymentOf(d), payment_method_id: method.id, shares: [] }, outcome.decline))
+      .error;
   }
   const payment = await charges.insertPayment(d.trx, {
-    ...paymentOf(d), status: outcome.status, payment_method_id: method.id, processor_reference: outcome.reference, failure_code: null,
+    ...paymentOf(d),
+    status: outcome.status,
+    payment_method_id: method.id,
+    processor_reference: outcome.reference,
+    failure_code: null,
   });
   if (outcome.status === 'succeeded') {
-    await charges.insertLedger(d.trx, { account_id: d.accountId, amount, currency: d.currency, kind: 'credit', payment_id: payment.id, description: `Deposit by ${method.label}` });
-    return credited(d, payment, 'succeeded', outcome.reference, method.id, `${formatMoney(amount, d.currency)} credited to the prepaid account`);
+    await charges.insertLedger(d.trx, {
+      account_id: d.accountId,
+      amount,
+      currency: d.currency,
+      kind: 'credit',
+      payment_id: payment.id,
+      description: `Deposit by ${method.label}`,
+    });
+    return credited(
+      d,
+      payment,
+      'succeeded',
+      outcome.reference,
+      method.id,
+      `${formatMoney(amount, d.currency)} credited to the prepaid account`,
+    );
   }
-  return credited(d, payment, 'pending', outcome.reference, method.id,
-    `The payment of ${formatMoney(amount, d.currency)} by ${method.label} is pending; the prepaid account is credited once it succeeds`);
+  return credited(
+    d,
+    payment,
+    'pending',
+    outcome.reference,
+    method.id,
+    `The payment of ${formatMoney(amount, d.currency)} by ${method.label} is pending; the prepaid account is credited once it succeeds`,
+  );
 }
 
 type Guard = (userId: number, accountId: number) => Promise<unknown>;
@@ -229,7 +354,11 @@ function methodsService(db: Db, guard: Guard) {
     },
 
     /** Saves a method (the caller is already guarded). */
-    async createMethod(accountId: number, body: CreatePaymentMethodInput, step?: IdempotencyStep<ReturnType<typeof presentMethod>>) {
+    async createMethod(
+      accountId: number,
+      body: CreatePaymentMethodInput,
+      step?: IdempotencyStep<ReturnType<typeof presentMethod>>,
+    ) {
       const { currency } = await charges.currencyOf(db, accountId);
       requirePostFinanceCurrency(body.kind, currency, 'kind');
       checkKindFields(body);

@@ -20,14 +20,26 @@ export async function anyUser(db: Executor): Promise<boolean> {
 }
 
 export async function insertAdminAccount(trx: Trx, now: number): Promise<number> {
-  return (await trx.insertInto('accounts').values({ name: 'ik-mirror', updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+  return (
+    await trx
+      .insertInto('accounts')
+      .values({ name: 'ik-mirror', updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 }
 
 /** The administrator owns the organisation, billing included. */
 export async function insertOwner(trx: Trx, accountId: number, userId: number): Promise<void> {
-  await trx.insertInto('account_members').values({ account_id: accountId, user_id: userId, role_type: 'owner', has_billing_access: true }).execute();
+  await trx
+    .insertInto('account_members')
+    .values({ account_id: accountId, user_id: userId, role_type: 'owner', has_billing_access: true })
+    .execute();
 }
 
 export async function insertApiToken(trx: Trx, userId: number, tokenHash: string, scopes: string[]): Promise<void> {
-  await trx.insertInto('api_tokens').values({ user_id: userId, name: 'bootstrap', token_hash: tokenHash, scopes, expired_at: null }).execute();
+  await trx
+    .insertInto('api_tokens')
+    .values({ user_id: userId, name: 'bootstrap', token_hash: tokenHash, scopes, expired_at: null })
+    .execute();
 }

@@ -32,9 +32,18 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
     if (await anyUser(trx)) return undefined;
     const now = nowSeconds();
     const accountId = await insertAdminAccount(trx, now);
-    const user = await insertPerson(trx, {
-      email: ADMIN_EMAIL, password_hash: passwordHash, first_name: 'Admin', last_name: 'Mirror', current_account_id: accountId, email_checked: true,
-    }, now);
+    const user = await insertPerson(
+      trx,
+      {
+        email: ADMIN_EMAIL,
+        password_hash: passwordHash,
+        first_name: 'Admin',
+        last_name: 'Mirror',
+        current_account_id: accountId,
+        email_checked: true,
+      },
+      now,
+    );
     await insertOwner(trx, accountId, user.id);
     await insertApiToken(trx, user.id, hash, [...SCOPES]);
     await createDemoProducts(trx, accountId, user.id);

@@ -10,7 +10,11 @@ import { charge, ProcessorDecline, type ChargeResult } from './processor.js';
 export type ChargeOutcome = ChargeResult | { status: 'declined'; decline: ProcessorDecline };
 
 /** Charges a saved method. A decline is an outcome, not an exception: every caller records it with `recordDecline`. */
-export function chargeMethod(method: { kind: PaymentMethodKind; processor_token: string }, amount: number, currency: Currency): ChargeOutcome {
+export function chargeMethod(
+  method: { kind: PaymentMethodKind; processor_token: string },
+  amount: number,
+  currency: Currency,
+): ChargeOutcome {
   try {
     return charge({ kind: method.kind, token: method.processor_token, amount, currency });
   } catch (err) {
@@ -43,9 +47,16 @@ export interface DeclinedCharge {
 export async function recordDecline(trx: Trx, charged: DeclinedCharge, decline: ProcessorDecline) {
   const { shares, ...row } = charged;
   const payment = await repo.insertPayment(trx, {
-    ...row, status: 'failed', prepaid_amount: 0, processor_reference: decline.reference, failure_code: decline.code,
+    ...row,
+    status: 'failed',
+    prepaid_amount: 0,
+    processor_reference: decline.reference,
+    failure_code: decline.code,
   });
   await repo.linkInvoices(trx, payment.id, shares);
-  const error = new AppError('payment_declined', decline.message, { decline_code: decline.code, payment_id: payment.id });
+  const error = new AppError('payment_declined', decline.message, {
+    decline_code: decline.code,
+    payment_id: payment.id,
+  });
   return { paymentId: payment.id, error };
 }

@@ -2,11 +2,32 @@
 // and renewals share. It has no routes and imports none of those modules (only invoices, to
 // fulfil the orders a payment pays), so they all depend on it and not on each other.
 export {
-  behaviourOf, detectBrand, luhnValid, pendingOutcome, tokenFor, PENDING_RESOLVES_AFTER, RESOLVING_TOKEN_PREFIXES,
-  type CardBrand, type DeclineCode,
+  behaviourOf,
+  detectBrand,
+  luhnValid,
+  pendingOutcome,
+  tokenFor,
+  PENDING_RESOLVES_AFTER,
+  RESOLVING_TOKEN_PREFIXES,
+  type CardBrand,
+  type DeclineCode,
 } from './processor.js';
 export { BANK_IBAN, creditorReference, formatMoney, requirePostFinanceCurrency, type Currency } from './money.js';
-export { normalisePhone, RENEWABLE_KINDS, supportsAutoRenewal, twintLabel, twintMethod, type NewPaymentMethod } from './methods.js';
-export { chargesRepository, METHOD_COLUMNS, PAYMENT_COLUMNS, type NewLedgerRow, type NewPayment, type Trx } from './charges.repository.js';
+export {
+  normalisePhone,
+  RENEWABLE_KINDS,
+  supportsAutoRenewal,
+  twintLabel,
+  twintMethod,
+  type NewPaymentMethod,
+} from './methods.js';
+export {
+  chargesRepository,
+  METHOD_COLUMNS,
+  PAYMENT_COLUMNS,
+  type NewLedgerRow,
+  type NewPayment,
+  type Trx,
+} from './charges.repository.js';
 export { chargeMethod, recordDecline, type ChargeOutcome, type DeclinedCharge } from './charge.js';
 export { extendRenewedProducts, settle, settleCharged, switchOnAfterPayment } from './settle.js';

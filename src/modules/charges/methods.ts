@@ -24,6 +24,12 @@ export const twintLabel = (phone: string) => `TWINT ${phone}`;
 
 /** The row saved for a Twint profile: its label names the phone, its token the processor behaviour. */
 export const twintMethod = (accountId: number, phone: string): NewPaymentMethod => ({
-  account_id: accountId, kind: 'twint', brand: null, last4: null, exp_month: null, exp_year: null,
-  label: twintLabel(phone), processor_token: tokenFor(behaviourOf('twint', phone)),
+  account_id: accountId,
+  kind: 'twint',
+  brand: null,
+  last4: null,
+  exp_month: null,
+  exp_year: null,
+  label: twintLabel(phone),
+  processor_token: tokenFor(behaviourOf('twint', phone)),
 });

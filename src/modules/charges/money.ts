@@ -25,8 +25,14 @@ export function creditorReference(): string {
  * PostFinance only takes Swiss francs: saving a PostFinance method, depositing or paying with
  * one is refused (422 on `field`) for an organisation billed in another currency.
  */
-export function requirePostFinanceCurrency(channel: PaymentChannel, currency: Currency, field: 'kind' | 'method'): void {
+export function requirePostFinanceCurrency(
+  channel: PaymentChannel,
+  currency: Currency,
+  field: 'kind' | 'method',
+): void {
   if (channel === 'postfinance' && currency !== 'CHF') {
-    throw invalidField(field, 'postfinance_chf', 'PostFinance is only available to organisations billed in CHF', ['CHF']);
+    throw invalidField(field, 'postfinance_chf', 'PostFinance is only available to organisations billed in CHF', [
+      'CHF',
+    ]);
   }
 }

@@ -90,7 +90,11 @@ export function behaviourOf(kind: PaymentMethodKind, identifier: string): Behavi
 export const tokenFor = (behaviour: Behaviour) => `pmt_${behaviour}_${randomBytes(8).toString('hex')}`;
 
 export class ProcessorDecline extends Error {
-  constructor(readonly code: DeclineCode, readonly reference: string, message: string) {
+  constructor(
+    readonly code: DeclineCode,
+    readonly reference: string,
+    message: string,
+  ) {
     super(message);
   }
 }

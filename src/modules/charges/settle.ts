@@ -9,7 +9,11 @@ import { supportsAutoRenewal } from './methods.js';
  * pending orders (creating the products) and extends the products their renewal lines name.
  * Answers the products created and the products renewed.
  */
-export async function settle(trx: Trx, invoiceIds: number[], at: number): Promise<{ created: number[]; renewed: number[] }> {
+export async function settle(
+  trx: Trx,
+  invoiceIds: number[],
+  at: number,
+): Promise<{ created: number[]; renewed: number[] }> {
   await repo.markPaid(trx, invoiceIds, at);
   const created: number[] = [];
   for (const o of await repo.pendingOrdersOf(trx, invoiceIds)) {
@@ -24,9 +28,15 @@ export async function settle(trx: Trx, invoiceIds: number[], at: number): Promis
  * `settle`, then what a payment by a card or Twint adds: paying an order or a renewal with
  * such a method switches auto-renewal on for its products, with that method, as upstream does.
  */
-export async function settleCharged(trx: Trx, invoiceIds: number[], at: number, charged: { id: number | null; kind: PaymentMethodKind } | undefined) {
+export async function settleCharged(
+  trx: Trx,
+  invoiceIds: number[],
+  at: number,
+  charged: { id: number | null; kind: PaymentMethodKind } | undefined,
+) {
   const { created, renewed } = await settle(trx, invoiceIds, at);
-  if (charged?.id && supportsAutoRenewal(charged.kind)) await switchOnAfterPayment(trx, [...created, ...renewed], charged.id);
+  if (charged?.id && supportsAutoRenewal(charged.kind))
+    await switchOnAfterPayment(trx, [...created, ...renewed], charged.id);
 }
 
 /**

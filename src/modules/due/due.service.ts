@@ -19,7 +19,13 @@ function distinctProducts(items: CreateRenewalInput['items']) {
   const duplicates: FieldError[] = [];
   items.forEach((item, i) => {
     if (seen.has(item.product_id)) {
-      duplicates.push(fieldError(`items.${i}.product_id`, 'distinct', `Product ${item.product_id} is already item ${seen.get(item.product_id)}`));
+      duplicates.push(
+        fieldError(
+          `items.${i}.product_id`,
+          'distinct',
+          `Product ${item.product_id} is already item ${seen.get(item.product_id)}`,
+        ),
+      );
     } else seen.set(item.product_id, i);
   });
   if (duplicates.length) throw validationFailed(duplicates);
@@ -33,9 +39,14 @@ async function lockRenewable(trx: Executor, accountId: number, productIds: numbe
   if (products.length !== productIds.length) throw notFound('Product');
   const issued = await due.renewalsOfCurrentPeriod(productIds);
   if (issued.length) {
-    throw new AppError('conflict_error', 'These products already have a renewal invoice for their current period: pay it (POST …/payments) or wait until it is paid', {
-      product_ids: [...new Set(issued.map((r) => r.product_id))], invoice_ids: [...new Set(issued.map((r) => r.invoice_id))],
-    });
+    throw new AppError(
+      'conflict_error',
+      'These products already have a renewal invoice for their current period: pay it (POST …/payments) or wait until it is paid',
+      {
+        product_ids: [...new Set(issued.map((r) => r.product_id))],
+        invoice_ids: [...new Set(issued.map((r) => r.invoice_id))],
+      },
+    );
   }
   return new Map(products.map((p) => [p.id, p]));
 }
@@ -43,7 +54,11 @@ async function lockRenewable(trx: Executor, accountId: number, productIds: numbe
 type Renewable = Awaited<ReturnType<typeof lockRenewable>> extends Map<number, infer P> ? P : never;
 
 /** Each item priced from the list (422 naming an item whose period the product does not have). */
-function pricedLines(items: CreateRenewalInput['items'], byId: Map<number, Renewable>, prices: PriceRow[]): RenewalLine[] {
+function pricedLines(
+  items: CreateRenewalInput['items'],
+  byId: Map<number, Renewable>,
+  prices: PriceRow[],
+): RenewalLine[] {
   const errors: FieldError[] = [];
   const lines = items.flatMap((item, i) => {
     const product = byId.get(item.product_id);
@@ -53,9 +68,16 @@ function pricedLines(items: CreateRenewalInput['items'], byId: Map<number, Renew
     const price = periods.find((p) => p.period_months === item.period_months);
     if (!price) {
       const allowed = periods.map((p) => p.period_months);
-      errors.push(fieldError(`items.${i}.period_months`, 'in', allowed.length
-        ? `Allowed periods for this product: ${allowed.join(', ')} months`
-        : 'This product cannot be renewed from the price list', allowed));
+      errors.push(
+        fieldError(
+          `items.${i}.period_months`,
+          'in',
+          allowed.length
+            ? `Allowed periods for this product: ${allowed.join(', ')} months`
+            : 'This product cannot be renewed from the price list',
+          allowed,
+        ),
+      );
       return [];
     }
     return [{ product, period_months: item.period_months, amount: price.amount }];
@@ -78,14 +100,25 @@ export function dueService(db: Db) {
       const { currency } = await repo.currencyOf(accountId);
       const until = (q.window ?? '2m') === 'all' ? null : addMonths(nowSeconds(), DEFAULT_WINDOW_MONTHS);
       const [unpaid, products, prices] = await Promise.all([
-        repo.unpaidInvoices(accountId), repo.expiringProducts(accountId, until), invoices.pricesIn(currency),
+        repo.unpaidInvoices(accountId),
+        repo.expiringProducts(accountId, until),
+        invoices.pricesIn(currency),
       ]);
       const presented = await presentInvoices(invoices, unpaid);
       return {
         currency,
-        invoices: presented.map((i) => ({ id: i.id, number: i.number, total: i.total, amount_due: i.amount_due, due_at: i.due_at })),
+        invoices: presented.map((i) => ({
+          id: i.id,
+          number: i.number,
+          total: i.total,
+          amount_due: i.amount_due,
+          due_at: i.due_at,
+        })),
         products: products.map((p) => ({
-          id: p.id, service_name: p.service_name, customer_name: p.customer_name, expired_at: p.expired_at,
+          id: p.id,
+          service_name: p.service_name,
+          customer_name: p.customer_name,
+          expired_at: p.expired_at,
           renewal_periods: renewalPeriods(p, prices),
         })),
       };
@@ -103,7 +136,7 @@ export function dueService(db: Db) {
         const row = await r.findInvoice(accountId, invoiceId);
         if (!row) throw notFound('Invoice');
         // Presented inside the transaction: it is the answer stored with the key. One row in, one out.
-        return (await presentInvoices(r, [row]))[0]!;
+        return (await presentInvoices(r, [row]))[0];
       });
     },
   };

@@ -15,14 +15,33 @@ export interface RenewalLine {
  * renewal run's). A product that already has a renewal invoice for its current expiry cannot
  * have a second: the index invoice_lines_one_renewal_per_period refuses it (unique violation).
  */
-export async function issueRenewalInvoice(trx: Executor, accountId: number, currency: Currency, lines: RenewalLine[], now: number): Promise<number> {
+export async function issueRenewalInvoice(
+  trx: Executor,
+  accountId: number,
+  currency: Currency,
+  lines: RenewalLine[],
+  now: number,
+): Promise<number> {
   const r = invoicesRepository(trx);
-  const id = await issueInvoice(r, accountId, 'renewal', currency, lines.map((l) => l.amount), now);
-  await r.insertLines(lines.map((l) => ({
-    invoice_id: id, description: `Renewal of ${lineDescription({ ...l.product, period_months: l.period_months })}`,
-    service_name: l.product.service_name, product_id: l.product.id, period_months: l.period_months, amount: l.amount,
-    renews_expired_at: l.product.expired_at ?? 0,
-  })));
+  const id = await issueInvoice(
+    r,
+    accountId,
+    'renewal',
+    currency,
+    lines.map((l) => l.amount),
+    now,
+  );
+  await r.insertLines(
+    lines.map((l) => ({
+      invoice_id: id,
+      description: `Renewal of ${lineDescription({ ...l.product, period_months: l.period_months })}`,
+      service_name: l.product.service_name,
+      product_id: l.product.id,
+      period_months: l.period_months,
+      amount: l.amount,
+      renews_expired_at: l.product.expired_at ?? 0,
+    })),
+  );
   return id;
 }
 
@@ -36,5 +55,10 @@ export async function renewalOfCurrentPeriod(trx: Executor, productId: number) {
   if (!issued) return undefined;
   const lines = await due.renewalLinesOf(issued.invoice_id);
   const alone = lines.length === 1 ? lines[0] : undefined;
-  return { invoice_id: issued.invoice_id, status: issued.status, period_months: alone?.period_months ?? null, alone: alone !== undefined };
+  return {
+    invoice_id: issued.invoice_id,
+    status: issued.status,
+    period_months: alone?.period_months ?? null,
+    alone: alone !== undefined,
+  };
 }

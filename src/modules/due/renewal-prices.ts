@@ -2,7 +2,11 @@ import { tldOf, type PriceRow } from '../invoices/index.js';
 
 // Which prices of the list apply to an existing product when it is renewed.
 
-export interface RenewableProduct { service_name: string; customer_name: string; fqdn: string | null }
+export interface RenewableProduct {
+  service_name: string;
+  customer_name: string;
+  fqdn: string | null;
+}
 
 /** The product's price variant: a domain's TLD when the list prices it (`ch`), else ''. */
 export function variantOf(p: RenewableProduct, prices: PriceRow[]) {

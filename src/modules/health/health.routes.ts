@@ -7,24 +7,37 @@ const config = { auth: 'public' as const, rateLimit: false };
 const Status = Type.Object({ status: Type.String() });
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/healthz', {
-    config,
-    schema: { operationId: 'healthz', tags: ['Operations'], summary: 'The process is up', response: { 200: Status } },
-  }, async () => ({ status: 'ok' }));
+  app.get(
+    '/healthz',
+    {
+      config,
+      schema: { operationId: 'healthz', tags: ['Operations'], summary: 'The process is up', response: { 200: Status } },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
-  app.get('/readyz', {
-    config,
-    schema: { operationId: 'readyz', tags: ['Operations'], summary: 'The database is reachable', response: { 200: Status } },
-  }, async (req) => {
-    try {
-      await app.database.ping();
-    } catch (err) {
-      req.log.warn({ err }, 'database not reachable');
-      const down = new AppError('unexpected_error', 'The database is not reachable');
-      // The envelope's code stays unexpected_error, but a probe reads the status: 503, not its usual 500.
-      (down as { statusCode: number }).statusCode = 503;
-      throw down;
-    }
-    return { status: 'ok' };
-  });
+  app.get(
+    '/readyz',
+    {
+      config,
+      schema: {
+        operationId: 'readyz',
+        tags: ['Operations'],
+        summary: 'The database is reachable',
+        response: { 200: Status },
+      },
+    },
+    async (req) => {
+      try {
+        await app.database.ping();
+      } catch (err) {
+        req.log.warn({ err }, 'database not reachable');
+        const down = new AppError('unexpected_error', 'The database is not reachable');
+        // The envelope's code stays unexpected_error, but a probe reads the status: 503, not its usual 500.
+        (down as { statusCode: number }).statusCode = 503;
+        throw down;
+      }
+      return { status: 'ok' };
+    },
+  );
 };

@@ -10,7 +10,8 @@ export const idempotencyRepository = {
    * committed, this one sees the conflict (false); rolled back, this one claims it.
    */
   async claim(trx: Executor, accountId: number, key: string, requestHash: string) {
-    const row = await trx.insertInto('idempotency_keys')
+    const row = await trx
+      .insertInto('idempotency_keys')
       .values({ account_id: accountId, key, request_hash: requestHash, status: 'in_flight' })
       .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
       .returning('key')
@@ -20,9 +21,11 @@ export const idempotencyRepository = {
 
   /** The answer stored under the key, in the same transaction as the claim. */
   answer: (trx: Executor, accountId: number, key: string, status: number, body: unknown) =>
-    trx.updateTable('idempotency_keys')
+    trx
+      .updateTable('idempotency_keys')
       .set({ status: 'done', response_status: status, response_body: JSON.stringify(body) })
-      .where('account_id', '=', accountId).where('key', '=', key)
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
       .execute(),
 
   /**
@@ -30,13 +33,24 @@ export const idempotencyRepository = {
    * a request that took the key meanwhile keeps its answer.
    */
   storeRefusal: (db: Executor, accountId: number, key: string, requestHash: string, status: number, body: unknown) =>
-    db.insertInto('idempotency_keys')
-      .values({ account_id: accountId, key, request_hash: requestHash, status: 'done', response_status: status, response_body: JSON.stringify(body) })
+    db
+      .insertInto('idempotency_keys')
+      .values({
+        account_id: accountId,
+        key,
+        request_hash: requestHash,
+        status: 'done',
+        response_status: status,
+        response_body: JSON.stringify(body),
+      })
       .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
       .execute(),
 
   find: (db: Executor, accountId: number, key: string) =>
-    db.selectFrom('idempotency_keys').select(['request_hash', 'status', 'response_status', 'response_body'])
-      .where('account_id', '=', accountId).where('key', '=', key)
+    db
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'status', 'response_status', 'response_body'])
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
       .executeTakeFirst(),
 };

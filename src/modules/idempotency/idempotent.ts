@@ -31,7 +31,11 @@ export interface IdempotencyStep<T> {
 }
 
 /** Runs `fn` in one transaction that claims the key first and stores `fn`'s result as the answer last. */
-export function inIdempotentTransaction<T>(db: Db, step: IdempotencyStep<T> | undefined, fn: (trx: Executor) => Promise<T>): Promise<T> {
+export function inIdempotentTransaction<T>(
+  db: Db,
+  step: IdempotencyStep<T> | undefined,
+  fn: (trx: Executor) => Promise<T>,
+): Promise<T> {
   return inTransaction(db, async (trx) => {
     await step?.claim(trx);
     const result = await fn(trx);
@@ -47,20 +51,30 @@ class AlreadyAnswered extends Error {}
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
 
 export const requestHash = (method: string, url: string, body: unknown) =>
-  createHash('sha256').update(`${method.toUpperCase()} ${url}\n${canonical(body)}`).digest('hex');
+  createHash('sha256')
+    .update(`${method.toUpperCase()} ${url}\n${canonical(body)}`)
+    .digest('hex');
 
 /** The header's value, or undefined when absent; 422 when empty, repeated or longer than 255. */
 export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
   const raw = req.headers[IDEMPOTENCY_HEADER];
   if (raw === undefined) return undefined;
   if (Array.isArray(raw) || raw.length < 1 || raw.length > 255) {
-    throw invalidField('Idempotency-Key', 'between', 'The Idempotency-Key header must be one value of 1 to 255 characters', [1, 255]);
+    throw invalidField(
+      'Idempotency-Key',
+      'between',
+      'The Idempotency-Key header must be one value of 1 to 255 characters',
+      [1, 255],
+    );
   }
   return raw;
 }
@@ -70,15 +84,24 @@ type StoredKey = NonNullable<Awaited<ReturnType<typeof repo.find>>>;
 /** The stored answer again; 422 when the key was used with another request. */
 function replay(reply: FastifyReply, stored: StoredKey, hash: string): FastifyReply {
   if (stored.request_hash !== hash) {
-    throw invalidField('Idempotency-Key', 'idempotency_mismatch', 'This Idempotency-Key was used with another request (method, path or body)');
+    throw invalidField(
+      'Idempotency-Key',
+      'idempotency_mismatch',
+      'This Idempotency-Key was used with another request (method, path or body)',
+    );
   }
   if (stored.status !== 'done') {
     // Only a version of the mirror that claimed keys outside the change's transaction left
     // claims in flight; whether its change committed is unknown, so it is never run again.
-    throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress', { attribute: 'Idempotency-Key' });
+    throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress', {
+      attribute: 'Idempotency-Key',
+    });
   }
   const body = typeof stored.response_body === 'string' ? JSON.parse(stored.response_body) : stored.response_body;
-  return reply.status(stored.response_status ?? 200).header('Idempotent-Replayed', 'true').send(body);
+  return reply
+    .status(stored.response_status ?? 200)
+    .header('Idempotent-Replayed', 'true')
+    .send(body);
 }
 
 /**
@@ -107,7 +130,8 @@ export async function idempotent<T>(
       if (!(await repo.claim(trx, accountId, key, hash))) throw new AlreadyAnswered();
     },
     async answer(trx, outcome) {
-      if (outcome instanceof AppError) await repo.answer(trx, accountId, key, outcome.statusCode, errorEnvelope(outcome));
+      if (outcome instanceof AppError)
+        await repo.answer(trx, accountId, key, outcome.statusCode, errorEnvelope(outcome));
       else await repo.answer(trx, accountId, key, status, ok(outcome));
       answered = true;
     },
@@ -118,7 +142,9 @@ export async function idempotent<T>(
     if (err instanceof AlreadyAnswered) {
       const winner = await repo.find(db, accountId, key);
       if (winner) return replay(reply, winner, hash);
-      throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress; retry', { attribute: 'Idempotency-Key' });
+      throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress; retry', {
+        attribute: 'Idempotency-Key',
+      });
     }
     const known = toAppError(err);
     if (known && known.statusCode < 500 && !answered) {
@@ -133,8 +159,11 @@ export const idempotencyHeader = {
   type: 'object',
   properties: {
     'idempotency-key': {
-      type: 'string', minLength: 1, maxLength: 255,
-      description: 'Replays the first answer for the same key and body (a concurrent duplicate waits for the first, then replays it); another body is 422',
+      type: 'string',
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'Replays the first answer for the same key and body (a concurrent duplicate waits for the first, then replays it); another body is 422',
     },
   },
 } as const;

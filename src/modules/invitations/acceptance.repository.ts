@@ -20,13 +20,26 @@ export function acceptanceRepository(db: Executor) {
     /** Joins the teams that still exist in the organisation (one may have been deleted since). */
     async joinTeams(accountId: number, userId: number, teamIds: number[]) {
       if (!teamIds.length) return;
-      const teams = await db.selectFrom('teams').select('id').where('account_id', '=', accountId).where('id', 'in', teamIds).execute();
+      const teams = await db
+        .selectFrom('teams')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('id', 'in', teamIds)
+        .execute();
       if (!teams.length) return;
-      await db.insertInto('team_members').values(teams.map((t) => ({ team_id: t.id, user_id: userId })))
-        .onConflict((oc) => oc.doNothing()).execute();
+      await db
+        .insertInto('team_members')
+        .values(teams.map((t) => ({ team_id: t.id, user_id: userId })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
 
     setCurrentAccountIfNone: (userId: number, accountId: number) =>
-      db.updateTable('users').set({ current_account_id: accountId }).where('id', '=', userId).where('current_account_id', 'is', null).execute(),
+      db
+        .updateTable('users')
+        .set({ current_account_id: accountId })
+        .where('id', '=', userId)
+        .where('current_account_id', 'is', null)
+        .execute(),
   };
 }

@@ -37,29 +37,49 @@ export const acceptanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     // Joining an organisation is an `accounts` operation like every other one of this API.
     if (!found.scopes.has('accounts')) {
-      throw new AppError('access_denied', 'The token lacks the required scope: accounts', { missing_scopes: ['accounts'] });
+      throw new AppError('access_denied', 'The token lacks the required scope: accounts', {
+        missing_scopes: ['accounts'],
+      });
     }
     return found;
   }
 
-  app.post('/1/invitations/:key/accept', {
-    config: { ...config, activity: { action: 'user_added', target: { type: 'user', fromResponse: 'user_id' }, actorFromResponse: true } },
-    schema: {
-      operationId: 'acceptInvitation', tags,
-      summary: 'Accept an invitation: with a bearer token as that signed-in user, or as a new person with {password, first_name?, last_name?}',
-      params: KeyParams, body: AcceptBody, response: { 200: envelope(AcceptedSchema) },
+  app.post(
+    '/1/invitations/:key/accept',
+    {
+      config: {
+        ...config,
+        activity: { action: 'user_added', target: { type: 'user', fromResponse: 'user_id' }, actorFromResponse: true },
+      },
+      schema: {
+        operationId: 'acceptInvitation',
+        tags,
+        summary:
+          'Accept an invitation: with a bearer token as that signed-in user, or as a new person with {password, first_name?, last_name?}',
+        params: KeyParams,
+        body: AcceptBody,
+        response: { 200: envelope(AcceptedSchema) },
+      },
     },
-  }, async (req, reply) => {
-    const principal = await caller(req, reply);
-    const who = principal ? { principal } : { person: req.body ?? {} };
-    return ok(await service.accept(req.params.key, who));
-  });
+    async (req, reply) => {
+      const principal = await caller(req, reply);
+      const who = principal ? { principal } : { person: req.body ?? {} };
+      return ok(await service.accept(req.params.key, who));
+    },
+  );
 
-  app.post('/1/invitations/:key/decline', {
-    config: { ...config, activity: { none: 'declining changes no organisation (the inviter is notified)' } },
-    schema: {
-      operationId: 'declineInvitation', tags, summary: 'Decline an invitation',
-      params: KeyParams, response: { 200: TrueEnvelope },
+  app.post(
+    '/1/invitations/:key/decline',
+    {
+      config: { ...config, activity: { none: 'declining changes no organisation (the inviter is notified)' } },
+      schema: {
+        operationId: 'declineInvitation',
+        tags,
+        summary: 'Decline an invitation',
+        params: KeyParams,
+        response: { 200: TrueEnvelope },
+      },
     },
-  }, async (req) => ok(await service.decline(req.params.key)));
+    async (req) => ok(await service.decline(req.params.key)),
+  );
 };

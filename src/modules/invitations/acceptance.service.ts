@@ -25,7 +25,9 @@ export type Acceptor = { principal: Principal } | { person: AcceptInput };
 
 async function newcomerPassword(input: AcceptInput): Promise<string> {
   if (input.password === undefined) {
-    throw validationFailed([fieldError('password', 'required', 'Without an access token, a password is required to create your account')]);
+    throw validationFailed([
+      fieldError('password', 'required', 'Without an access token, a password is required to create your account'),
+    ]);
   }
   const weak = passwordPolicyError(input.password);
   if (weak) throw validationFailed([weak]);
@@ -43,7 +45,9 @@ async function openInvitation(trx: Trx, key: string) {
 async function signedInUser(trx: Trx, row: InvitationRow, principal: Principal) {
   const user = principal.user;
   if (row.strict && user.email.toLowerCase() !== row.email.toLowerCase()) {
-    throw accessDenied('This invitation can only be accepted by the account of the address it was sent to', { reason: 'strict_invitation' });
+    throw accessDenied('This invitation can only be accepted by the account of the address it was sent to', {
+      reason: 'strict_invitation',
+    });
   }
   if (await invitationsRepository(trx).isMember(row.account_id, user.id)) {
     throw new AppError('object_already_exists', 'You are a member of this organisation already');
@@ -53,15 +57,35 @@ async function signedInUser(trx: Trx, row: InvitationRow, principal: Principal) 
 
 async function newcomer(trx: Trx, row: InvitationRow, person: AcceptInput, passwordHash: string, now: number) {
   if (await invitationsRepository(trx).userByEmail(row.email)) {
-    throw new AppError('object_already_exists', 'An account already exists for this address: sign in and accept with your access token', { attribute: 'email' });
+    throw new AppError(
+      'object_already_exists',
+      'An account already exists for this address: sign in and accept with your access token',
+      { attribute: 'email' },
+    );
   }
   // The address was proven by following the invitation sent to it.
-  const { id: userId } = await insertPerson(trx, {
-    email: row.email, password_hash: passwordHash, first_name: person.first_name ?? row.first_name, last_name: person.last_name ?? row.last_name,
-    locale: row.locale, language_id: row.language_id, current_account_id: row.account_id, email_checked: true,
-  }, now);
+  const { id: userId } = await insertPerson(
+    trx,
+    {
+      email: row.email,
+      password_hash: passwordHash,
+      first_name: person.first_name ?? row.first_name,
+      last_name: person.last_name ?? row.last_name,
+      locale: row.locale,
+      language_id: row.language_id,
+      current_account_id: row.account_id,
+      email_checked: true,
+    },
+    now,
+  );
   const { secret, hash } = newApiToken();
-  const token = await tokensRepository(trx).insert({ user_id: userId, name: 'First token', token_hash: hash, scopes: [...SCOPES], expired_at: null });
+  const token = await tokensRepository(trx).insert({
+    user_id: userId,
+    name: 'First token',
+    token_hash: hash,
+    scopes: [...SCOPES],
+    expired_at: null,
+  });
   return { userId, token: { ...token, token: secret } };
 }
 
@@ -79,8 +103,12 @@ async function grantRights(trx: Trx, row: InvitationRow, userId: number) {
 async function join(trx: Trx, row: InvitationRow, userId: number, now: number) {
   const acc = acceptanceRepository(trx);
   await acc.addMembership({
-    account_id: row.account_id, user_id: userId, role_type: row.role_type, has_billing_access: row.has_billing,
-    has_mailing: row.has_mailing, has_billing_mailing: row.has_billing_mailing,
+    account_id: row.account_id,
+    user_id: userId,
+    role_type: row.role_type,
+    has_billing_access: row.has_billing,
+    has_mailing: row.has_mailing,
+    has_billing_mailing: row.has_billing_mailing,
   });
   await acc.joinTeams(row.account_id, userId, row.team_ids);
   await grantRights(trx, row, userId);
@@ -101,15 +129,22 @@ export function acceptanceService(db: Db) {
         return await inTransaction(db, async (trx) => {
           const row = await openInvitation(trx, key);
           const now = nowSeconds();
-          const joined = 'principal' in joiner
-            ? { userId: await signedInUser(trx, row, joiner.principal), token: undefined }
-            : await newcomer(trx, row, joiner.person, joiner.passwordHash, now);
+          const joined =
+            'principal' in joiner
+              ? { userId: await signedInUser(trx, row, joiner.principal), token: undefined }
+              : await newcomer(trx, row, joiner.person, joiner.passwordHash, now);
           await join(trx, row, joined.userId, now);
-          return { account_id: row.account_id, user_id: joined.userId, role_type: row.role_type, ...(joined.token ? { token: joined.token } : {}) };
+          return {
+            account_id: row.account_id,
+            user_id: joined.userId,
+            role_type: row.role_type,
+            ...(joined.token ? { token: joined.token } : {}),
+          };
         });
       } catch (err) {
         // The address got an account, or the user a membership, through another request meanwhile.
-        if (isUniqueViolation(err)) throw new AppError('object_already_exists', 'This account or membership was created meanwhile');
+        if (isUniqueViolation(err))
+          throw new AppError('object_already_exists', 'This account or membership was created meanwhile');
         throw err;
       }
     },

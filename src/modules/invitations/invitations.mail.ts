@@ -9,7 +9,14 @@ const fullName = (p: { first_name: string; last_name: string }) => `${p.first_na
 const date = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
 
 /** To the invitee: who invites them where, and the link that accepts. */
-export function mailInvitation(db: Executor, publicUrl: string, row: InvitationRow, key: string, inviter: { first_name: string; last_name: string }, accountName: string) {
+export function mailInvitation(
+  db: Executor,
+  publicUrl: string,
+  row: InvitationRow,
+  key: string,
+  inviter: { first_name: string; last_name: string },
+  accountName: string,
+) {
   const url = acceptUrl(publicUrl, key);
   return notify(db, {
     recipient: row.email,
@@ -27,7 +34,11 @@ export function mailInvitation(db: Executor, publicUrl: string, row: InvitationR
 
 /** To whoever sent the invitation, once the invitee (named as their account is, if any) has answered. */
 export async function mailInviter(
-  db: Executor, row: InvitationRow, answer: 'accepted' | 'declined', accountName: string, person: { first_name: string; last_name: string } = row,
+  db: Executor,
+  row: InvitationRow,
+  answer: 'accepted' | 'declined',
+  accountName: string,
+  person: { first_name: string; last_name: string } = row,
 ) {
   if (row.invited_by_id === null) return;
   const inviter = await invitationsRepository(db).user(row.invited_by_id);

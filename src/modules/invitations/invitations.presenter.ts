@@ -9,20 +9,39 @@ export const acceptUrl = (publicUrl: string, key: string) => `${publicUrl}/1/inv
 
 function present(publicUrl: string, row: InvitationRow, teams: Map<number, Team>): Invitation {
   const permissions = row.permissions.map((p) => ({
-    service_id: p.service_id, service_name: serviceById(p.service_id)?.name ?? '', product_id: p.product_id ?? null,
-    apply_to_all: p.apply_to_all ?? false, types: p.types,
+    service_id: p.service_id,
+    service_name: serviceById(p.service_id)?.name ?? '',
+    product_id: p.product_id ?? null,
+    apply_to_all: p.apply_to_all ?? false,
+    types: p.types,
   }));
   return {
-    id: row.id, first_name: row.first_name, last_name: row.last_name, email: row.email, strict: row.strict,
-    status: row.status, role_type: row.role_type,
+    id: row.id,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    email: row.email,
+    strict: row.strict,
+    status: row.status,
+    role_type: row.role_type,
     teams: row.team_ids.flatMap((id) => teams.get(id) ?? []),
-    language_id: row.language_id, locale: row.locale, account_id: row.account_id,
+    language_id: row.language_id,
+    locale: row.locale,
+    account_id: row.account_id,
     // kSuite and per-application accesses are other products: an invitation never carries them here.
-    has_ksuite: false, has_billing: row.has_billing, has_billing_mailing: row.has_billing_mailing, has_mailing: row.has_mailing,
-    ksuite: [], app_accesses: null,
+    has_ksuite: false,
+    has_billing: row.has_billing,
+    has_billing_mailing: row.has_billing_mailing,
+    has_mailing: row.has_mailing,
+    ksuite: [],
+    app_accesses: null,
     permissions,
-    service_permissions: permissions.filter((p) => p.apply_to_all).map(({ service_id, service_name, types }) => ({ service_id, service_name, types })),
-    sent_at: row.sent_at, created_at: row.created_at, updated_at: row.updated_at, expired_at: row.expired_at,
+    service_permissions: permissions
+      .filter((p) => p.apply_to_all)
+      .map(({ service_id, service_name, types }) => ({ service_id, service_name, types })),
+    sent_at: row.sent_at,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    expired_at: row.expired_at,
     // Rows from before the key was kept have no link to give (see migration 2026112503).
     url_accept: row.key ? acceptUrl(publicUrl, row.key) : '',
     qr_code: null,
@@ -30,7 +49,12 @@ function present(publicUrl: string, row: InvitationRow, teams: Map<number, Team>
 }
 
 /** Invitations as upstream shows them, their teams loaded in one query. */
-export async function presentInvitations(db: Executor, publicUrl: string, accountId: number, rows: InvitationRow[]): Promise<Invitation[]> {
+export async function presentInvitations(
+  db: Executor,
+  publicUrl: string,
+  accountId: number,
+  rows: InvitationRow[],
+): Promise<Invitation[]> {
   const ids = [...new Set(rows.flatMap((r) => r.team_ids))];
   const teams = new Map((await invitationsRepository(db).teams(accountId, ids)).map((t) => [t.id, t]));
   return rows.map((r) => present(publicUrl, r, teams));

@@ -14,7 +14,14 @@ export const RELATIONS = ['teams', 'permissions', 'service_permissions', 'ksuite
 const RoleType = StringEnum(ROLE_TYPES);
 
 export const InvitationTeamSchema = Type.Object(
-  { id: Id, name: Type.String(), color_id: Type.Integer(), created_at: Timestamp, updated_at: Timestamp, user_count: Type.Integer() },
+  {
+    id: Id,
+    name: Type.String(),
+    color_id: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    user_count: Type.Integer(),
+  },
   { title: 'InvitationTeam' },
 );
 
@@ -25,7 +32,11 @@ const PermissionOut = Type.Object({
   apply_to_all: Type.Boolean(),
   types: Type.Array(Type.String()),
 });
-const ServicePermissionOut = Type.Object({ service_id: Id, service_name: Type.String(), types: Type.Array(Type.String()) });
+const ServicePermissionOut = Type.Object({
+  service_id: Id,
+  service_name: Type.String(),
+  types: Type.Array(Type.String()),
+});
 
 export const InvitationSchema = Type.Object(
   {
@@ -46,8 +57,12 @@ export const InvitationSchema = Type.Object(
     has_mailing: Type.Boolean(),
     ksuite: Nullable(Type.Array(Type.Unknown())),
     app_accesses: Nullable(Type.String()),
-    permissions: Type.Array(PermissionOut, { description: 'Product rights granted on acceptance, one entry per product or per service (apply_to_all)' }),
-    service_permissions: Type.Array(ServicePermissionOut, { description: 'The apply_to_all entries: rights on every product of a service' }),
+    permissions: Type.Array(PermissionOut, {
+      description: 'Product rights granted on acceptance, one entry per product or per service (apply_to_all)',
+    }),
+    service_permissions: Type.Array(ServicePermissionOut, {
+      description: 'The apply_to_all entries: rights on every product of a service',
+    }),
     sent_at: Nullable(Timestamp),
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -65,7 +80,10 @@ export type Invitation = Static<typeof InvitationSchema>;
 // array form, and, for clients that send the PATCH form to POST, the bare array is accepted too.
 const PostPermissions = Type.Union([
   Type.Object(
-    { billing: Type.Optional(Type.Boolean()), products: Type.Optional(Type.Array(PermissionSchema, { maxItems: 200 })) },
+    {
+      billing: Type.Optional(Type.Boolean()),
+      products: Type.Optional(Type.Array(PermissionSchema, { maxItems: 200 })),
+    },
     { additionalProperties: false },
   ),
   Type.Array(PermissionSchema, { maxItems: 200 }),
@@ -78,10 +96,12 @@ export const CreateInvitationBody = Type.Object(
     last_name: Type.String({ minLength: 1, maxLength: 128 }),
     locale: StringEnum(LOCALES),
     role_type: RoleType,
-    notifications: Type.Optional(Type.Object(
-      { billing: Type.Optional(Type.Boolean()), products: Type.Optional(Type.Boolean()) },
-      { additionalProperties: false },
-    )),
+    notifications: Type.Optional(
+      Type.Object(
+        { billing: Type.Optional(Type.Boolean()), products: Type.Optional(Type.Boolean()) },
+        { additionalProperties: false },
+      ),
+    ),
     permissions: Type.Optional(PostPermissions),
     silent: Type.Optional(Type.Boolean({ description: 'No email when true (default false)' })),
     strict: Type.Optional(Type.Boolean({ description: 'Must be accepted with the same email (default true)' })),
@@ -118,14 +138,16 @@ export const UserInvitationsQuery = Type.Object({
 export const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 128 }) });
 
 /** A new person's details; ignored when a signed-in user accepts with their bearer token. */
-export const AcceptBody = Nullable(Type.Object(
-  {
-    password: Type.Optional(Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })),
-    first_name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    last_name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  },
-  { additionalProperties: false },
-));
+export const AcceptBody = Nullable(
+  Type.Object(
+    {
+      password: Type.Optional(Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })),
+      first_name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+      last_name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    },
+    { additionalProperties: false },
+  ),
+);
 export type AcceptInput = { password?: string; first_name?: string; last_name?: string };
 
 export const AcceptedSchema = Type.Object(
@@ -133,9 +155,11 @@ export const AcceptedSchema = Type.Object(
     account_id: Id,
     user_id: Id,
     role_type: RoleType,
-    token: Type.Optional(Type.Object(CreatedTokenSchema.properties, {
-      description: 'Only when the acceptance created the account: its first API token, shown this once',
-    })),
+    token: Type.Optional(
+      Type.Object(CreatedTokenSchema.properties, {
+        description: 'Only when the acceptance created the account: its first API token, shown this once',
+      }),
+    ),
   },
   { title: 'AcceptedInvitation' },
 );

@@ -23,19 +23,29 @@ export const RESEND_INTERVAL_S = 60;
 const newKey = () => randomBytes(32).toString('base64url');
 
 const rateLimited = (retryAfter: number) =>
-  new AppError('invitation_sending_rate_limit_reached', 'This invitation was sent less than a minute ago; try again later', { retry_after: retryAfter });
+  new AppError(
+    'invitation_sending_rate_limit_reached',
+    'This invitation was sent less than a minute ago; try again later',
+    { retry_after: retryAfter },
+  );
 
 /** Only a pending invitation can still change; the reason says what became of it. */
 export function requirePending(row: InvitationRow, now = nowSeconds()) {
   const reason = row.status !== 'pending' ? row.status : row.expired_at <= now ? 'expired' : undefined;
   if (!reason) return;
-  throw new AppError('validation_failed', `This invitation is no longer pending: ${reason}`, { reason, status: row.status },
-    [fieldError('invitation', 'pending', `The invitation is ${reason}`)]);
+  throw new AppError(
+    'validation_failed',
+    `This invitation is no longer pending: ${reason}`,
+    { reason, status: row.status },
+    [fieldError('invitation', 'pending', `The invitation is ${reason}`)],
+  );
 }
 
 async function checkTeams(db: Executor, accountId: number, ids: number[], attribute: string) {
   const found = new Set((await invitationsRepository(db).teams(accountId, ids)).map((t) => t.id));
-  const errors = ids.flatMap((id, i) => (found.has(id) ? [] : [fieldError(`${attribute}.${i}`, 'exists', 'No such team in this organisation')]));
+  const errors = ids.flatMap((id, i) =>
+    found.has(id) ? [] : [fieldError(`${attribute}.${i}`, 'exists', 'No such team in this organisation')],
+  );
   if (errors.length) throw validationFailed(errors);
 }
 
@@ -45,7 +55,11 @@ function guardOwnerRole(m: Membership, ...roles: (RoleType | undefined)[]) {
 }
 
 /** Both body forms of POST's `permissions` (see invitations.schemas.ts). */
-function splitPermissions(p: CreateInvitationInput['permissions']): { billing: boolean; products: Permission[]; attribute: string } {
+function splitPermissions(p: CreateInvitationInput['permissions']): {
+  billing: boolean;
+  products: Permission[];
+  attribute: string;
+} {
   if (p === undefined) return { billing: false, products: [], attribute: 'permissions' };
   if (Array.isArray(p)) return { billing: false, products: p, attribute: 'permissions' };
   return { billing: p.billing ?? false, products: p.products ?? [], attribute: 'permissions.products' };
@@ -58,16 +72,33 @@ function invitationFields(caller: Principal, input: CreateInvitationInput, now: 
   // The schema admits only the catalogue's locales; this names the field if that ever changes.
   if (!language) throw invalidField('locale', 'in', 'Unknown locale', [...LOCALES]);
   return {
-    email: input.email, first_name: input.first_name, last_name: input.last_name, locale: input.locale,
-    language_id: language.id, role_type: input.role_type, strict: input.strict ?? true,
-    silent: input.silent ?? false, has_billing: billing, has_billing_mailing: input.notifications?.billing ?? false,
-    has_mailing: input.notifications?.products ?? false, permissions: products, team_ids: input.teams ?? [],
-    invited_by_id: caller.user.id, sent_at: now, updated_at: now, expired_at: now + INVITATION_TTL_S,
+    email: input.email,
+    first_name: input.first_name,
+    last_name: input.last_name,
+    locale: input.locale,
+    language_id: language.id,
+    role_type: input.role_type,
+    strict: input.strict ?? true,
+    silent: input.silent ?? false,
+    has_billing: billing,
+    has_billing_mailing: input.notifications?.billing ?? false,
+    has_mailing: input.notifications?.products ?? false,
+    permissions: products,
+    team_ids: input.teams ?? [],
+    invited_by_id: caller.user.id,
+    sent_at: now,
+    updated_at: now,
+    expired_at: now + INVITATION_TTL_S,
   };
 }
 
 /** The checks of a new invitation: an administrator invites, only an owner invites an owner. */
-async function checkCreate(trx: Transaction<Database>, caller: Principal, accountId: number, input: CreateInvitationInput) {
+async function checkCreate(
+  trx: Transaction<Database>,
+  caller: Principal,
+  accountId: number,
+  input: CreateInvitationInput,
+) {
   const m = await membershipOf(trx, accountId, caller.user.id);
   requireRole(m, 'admin', 'invite users');
   guardOwnerRole(m, input.role_type);
@@ -75,18 +106,27 @@ async function checkCreate(trx: Transaction<Database>, caller: Principal, accoun
   await checkTeams(trx, accountId, input.teams ?? [], 'teams');
   await checkProductPermissions(trx, accountId, products, attribute);
   if (await invitationsRepository(trx).memberByEmail(accountId, input.email)) {
-    throw new AppError('object_already_exists', 'This address belongs to a member of the organisation already', { attribute: 'email' });
+    throw new AppError('object_already_exists', 'This address belongs to a member of the organisation already', {
+      attribute: 'email',
+    });
   }
 }
 
-async function createIn(trx: Transaction<Database>, publicUrl: string, caller: Principal, accountId: number, input: CreateInvitationInput) {
+async function createIn(
+  trx: Transaction<Database>,
+  publicUrl: string,
+  caller: Principal,
+  accountId: number,
+  input: CreateInvitationInput,
+) {
   await checkCreate(trx, caller, accountId, input);
   const repo = invitationsRepository(trx);
   const now = nowSeconds();
   const fields = invitationFields(caller, input, now);
   // Inviting an address again re-sends its pending invitation, with the new details.
   const pending = await invitationLocks(trx).pendingByEmail(accountId, input.email);
-  if (pending && now - pending.sent_at < RESEND_INTERVAL_S) throw rateLimited(pending.sent_at + RESEND_INTERVAL_S - now);
+  if (pending && now - pending.sent_at < RESEND_INTERVAL_S)
+    throw rateLimited(pending.sent_at + RESEND_INTERVAL_S - now);
   const key = pending?.key ?? newKey();
   const row = pending
     ? await repo.update(pending.id, { ...fields, key, key_hash: hashToken(key) })
@@ -114,7 +154,13 @@ async function adminLock(trx: Transaction<Database>, caller: Principal, accountI
 /** The columns a patch changes; the language is checked against the catalogue. */
 function patchChanges(input: PatchInvitationInput) {
   const language = input.language_id === undefined ? undefined : languages.find(input.language_id);
-  if (input.language_id !== undefined && !language) throw invalidField('language_id', 'exists', 'Unknown language', languages.all.map((l) => l.id));
+  if (input.language_id !== undefined && !language)
+    throw invalidField(
+      'language_id',
+      'exists',
+      'Unknown language',
+      languages.all.map((l) => l.id),
+    );
   const { language_id: _l, permissions, ...flags } = input;
   return {
     ...flags,
@@ -123,7 +169,14 @@ function patchChanges(input: PatchInvitationInput) {
   };
 }
 
-async function updateIn(trx: Transaction<Database>, publicUrl: string, caller: Principal, accountId: number, id: number, input: PatchInvitationInput) {
+async function updateIn(
+  trx: Transaction<Database>,
+  publicUrl: string,
+  caller: Principal,
+  accountId: number,
+  id: number,
+  input: PatchInvitationInput,
+) {
   const { m, row } = await adminLock(trx, caller, accountId, id, 'change invitations');
   guardOwnerRole(m, row.role_type, input.role_type);
   requirePending(row);
@@ -131,7 +184,11 @@ async function updateIn(trx: Transaction<Database>, publicUrl: string, caller: P
   if (input.permissions) await checkProductPermissions(trx, accountId, input.permissions, 'permissions');
   const changes = patchChanges(input);
   if (!Object.keys(changes).length) return presentInvitation(trx, publicUrl, row);
-  return presentInvitation(trx, publicUrl, await invitationsRepository(trx).update(id, { ...changes, updated_at: nowSeconds() }));
+  return presentInvitation(
+    trx,
+    publicUrl,
+    await invitationsRepository(trx).update(id, { ...changes, updated_at: nowSeconds() }),
+  );
 }
 
 export function invitationsService(db: Db, publicUrl: () => string) {
@@ -165,7 +222,12 @@ export function invitationsService(db: Db, publicUrl: () => string) {
     },
 
     /** A user's invitations into the organisation: for its administrators, or for that user. */
-    async listForUser(caller: Principal, accountId: number, userId: number, roleType?: RoleType): Promise<Invitation[]> {
+    async listForUser(
+      caller: Principal,
+      accountId: number,
+      userId: number,
+      roleType?: RoleType,
+    ): Promise<Invitation[]> {
       const self = caller.user.id === userId;
       if (!self) await requireMember(db, accountId, caller.user.id, 'admin', "see another user's invitations");
       const repo = invitationsRepository(db);
@@ -174,7 +236,12 @@ export function invitationsService(db: Db, publicUrl: () => string) {
       const rows = await repo.listForUser(accountId, user.email, userId);
       // Nothing links that user to this organisation: to them, it does not exist.
       if (!rows.length && !(await repo.isMember(accountId, userId))) throw notFound(self ? 'Account' : 'User');
-      return presentInvitations(db, publicUrl(), accountId, roleType ? rows.filter((r) => r.role_type === roleType) : rows);
+      return presentInvitations(
+        db,
+        publicUrl(),
+        accountId,
+        roleType ? rows.filter((r) => r.role_type === roleType) : rows,
+      );
     },
   };
 }

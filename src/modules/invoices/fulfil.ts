@@ -21,10 +21,14 @@ export async function fulfilOrder(trx: Transaction<Database>, orderId: number, n
   const repo = fulfilmentRepository(trx);
   const order = await repo.lockOrder(orderId);
   if (!order) throw notFound('Order');
-  if (order.status !== 'pending') throw new AppError('object_already_exists', `The order is already ${order.status}`, { status: order.status });
+  if (order.status !== 'pending')
+    throw new AppError('object_already_exists', `The order is already ${order.status}`, { status: order.status });
 
   const items = await repo.itemsOf(orderId);
-  const periods = await repo.periodsOf(order.currency, items.map((i) => i.service_name));
+  const periods = await repo.periodsOf(
+    order.currency,
+    items.map((i) => i.service_name),
+  );
   const lines = await repo.lineIdsOf(order.invoice_id);
 
   const created: { order_item_id: number; product_id: number }[] = [];
@@ -46,13 +50,21 @@ export async function fulfilOrder(trx: Transaction<Database>, orderId: number, n
 }
 
 /** The product an item becomes (undefined for a service the catalogue does not know). */
-async function createProduct(repo: Fulfilment, order: { account_id: number; currency: Currency }, item: Item, prices: Periods, now: number) {
+async function createProduct(
+  repo: Fulfilment,
+  order: { account_id: number; currency: Currency },
+  item: Item,
+  prices: Periods,
+  now: number,
+) {
   const service = serviceByName(item.service_name);
   if (!service) return undefined;
   const isDomain = item.service_name === 'domain';
   const tld = isDomain ? tldOf(item.customer_name) : null;
   const variant = tld && prices.some((p) => p.service_name === 'domain' && p.variant === tld) ? tld : '';
-  const periods = prices.filter((p) => p.service_name === item.service_name && p.variant === variant).map((p) => p.period_months);
+  const periods = prices
+    .filter((p) => p.service_name === item.service_name && p.variant === variant)
+    .map((p) => p.period_months);
   const product = await repo.insertProduct({
     account_id: order.account_id,
     service_id: service.id,

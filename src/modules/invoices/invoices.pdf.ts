@@ -5,17 +5,37 @@ import type PDFKit from 'pdfkit';
 // simple tools; the number is also the document's Title.
 
 interface PdfInvoice {
-  number: string; status: string; currency: string; subtotal: number; vat_rate: number; vat_amount: number; total: number;
-  amount_paid: number; amount_due: number; issued_at: number; due_at: number; paid_at: number | null;
+  number: string;
+  status: string;
+  currency: string;
+  subtotal: number;
+  vat_rate: number;
+  vat_amount: number;
+  total: number;
+  amount_paid: number;
+  amount_due: number;
+  issued_at: number;
+  due_at: number;
+  paid_at: number | null;
   lines: { description: string; amount: number }[];
 }
-interface PdfAccount { name: string; vat_number: string | null }
-interface PdfAddress { street: string; street2: string | null; zip: string; city: string }
+interface PdfAccount {
+  name: string;
+  vat_number: string | null;
+}
+interface PdfAddress {
+  street: string;
+  street2: string | null;
+  zip: string;
+  city: string;
+}
 
 export const formatMoney = (minor: number, currency: string) => {
   const sign = minor < 0 ? '-' : '';
   const abs = Math.abs(minor);
-  return `${currency} ${sign}${Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, "'")}.${String(abs % 100).padStart(2, '0')}`;
+  return `${currency} ${sign}${Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, "'")}.${String(abs % 100).padStart(2, '0')}`;
 };
 const formatDate = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
 
@@ -23,11 +43,22 @@ const formatDate = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
 let pdfkit: Promise<typeof PDFKit> | undefined;
 const loadPdfkit = () => (pdfkit ??= import('pdfkit').then((m) => m.default));
 
-export async function renderInvoicePdf(invoice: PdfInvoice, account: PdfAccount, address: PdfAddress | undefined): Promise<Buffer> {
+export async function renderInvoicePdf(
+  invoice: PdfInvoice,
+  account: PdfAccount,
+  address: PdfAddress | undefined,
+): Promise<Buffer> {
   const PDFDocument = await loadPdfkit();
   const doc = new PDFDocument({
-    size: 'A4', margin: 50, compress: false,
-    info: { Title: `Invoice ${invoice.number}`, Subject: `${account.name} — ${invoice.number}`, Author: 'ik-mirror', CreationDate: new Date(invoice.issued_at * 1000) },
+    size: 'A4',
+    margin: 50,
+    compress: false,
+    info: {
+      Title: `Invoice ${invoice.number}`,
+      Subject: `${account.name} — ${invoice.number}`,
+      Author: 'ik-mirror',
+      CreationDate: new Date(invoice.issued_at * 1000),
+    },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -84,10 +115,11 @@ function writeAmounts(doc: Doc, invoice: PdfInvoice) {
   row(`VAT ${invoice.vat_rate} %`, formatMoney(invoice.vat_amount, invoice.currency));
   row('Total', formatMoney(invoice.total, invoice.currency), true);
   doc.moveDown();
-  const state = invoice.status === 'paid'
-    ? `PAID${invoice.paid_at ? ` on ${formatDate(invoice.paid_at)}` : ''}`
-    : invoice.status === 'cancelled'
-      ? 'CANCELLED'
-      : `UNPAID - amount due ${formatMoney(invoice.amount_due, invoice.currency)}`;
+  const state =
+    invoice.status === 'paid'
+      ? `PAID${invoice.paid_at ? ` on ${formatDate(invoice.paid_at)}` : ''}`
+      : invoice.status === 'cancelled'
+        ? 'CANCELLED'
+        : `UNPAID - amount due ${formatMoney(invoice.amount_due, invoice.currency)}`;
   doc.font('Helvetica-Bold').fontSize(14).text(state, left);
 }

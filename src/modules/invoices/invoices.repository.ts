@@ -1,7 +1,14 @@
 import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
-import type { Database, InvoiceLinesTable, InvoicesTable, OrderItemsTable, OrdersTable, ProductsTable } from '../../db/types.js';
+import type {
+  Database,
+  InvoiceLinesTable,
+  InvoicesTable,
+  OrderItemsTable,
+  OrdersTable,
+  ProductsTable,
+} from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
 
 import type { Currency } from '../../db/types.js';
@@ -14,21 +21,40 @@ export interface InvoiceFilters {
   due_to?: number;
 }
 
-const INVOICE_SORT = { due_at: sql`due_at`, issued_at: sql`issued_at`, total: sql`total` } satisfies SortColumns<string>;
+const INVOICE_SORT = {
+  due_at: sql`due_at`,
+  issued_at: sql`issued_at`,
+  total: sql`total`,
+} satisfies SortColumns<string>;
 export const INVOICE_SORTABLE = sortFields(INVOICE_SORT);
 const ORDER_SORT = { created_at: sql`orders.created_at`, id: sql`orders.id` } satisfies SortColumns<string>;
 export const ORDER_SORTABLE = sortFields(ORDER_SORT);
 const PRICE_SORT = {
-  service_name: sql`service_name`, variant: sql`variant`, currency: sql`currency`, period_months: sql`period_months`,
-  amount: sql`amount`, id: sql`id`,
+  service_name: sql`service_name`,
+  variant: sql`variant`,
+  currency: sql`currency`,
+  period_months: sql`period_months`,
+  amount: sql`amount`,
+  id: sql`id`,
 } satisfies SortColumns<string>;
 export const PRICE_SORTABLE = sortFields(PRICE_SORT);
 
 type OrderStatus = Selectable<OrdersTable>['status'];
 
 const INVOICE_COLUMNS = [
-  'id', 'account_id', 'number', 'kind', 'status', 'currency', 'subtotal', 'vat_rate_bp', 'vat_amount', 'total',
-  'issued_at', 'due_at', 'paid_at',
+  'id',
+  'account_id',
+  'number',
+  'kind',
+  'status',
+  'currency',
+  'subtotal',
+  'vat_rate_bp',
+  'vat_amount',
+  'total',
+  'issued_at',
+  'due_at',
+  'paid_at',
 ] as const;
 
 /** The price list, and the currency it is read in. */
@@ -46,8 +72,12 @@ function priceRows(db: Executor) {
 
     /** The whole price list in one currency (a few dozen rows). */
     pricesIn: (currency: Currency) =>
-      db.selectFrom('prices').select(['service_name', 'variant', 'period_months', 'amount'])
-        .where('currency', '=', currency).orderBy('period_months').execute(),
+      db
+        .selectFrom('prices')
+        .select(['service_name', 'variant', 'period_months', 'amount'])
+        .where('currency', '=', currency)
+        .orderBy('period_months')
+        .execute(),
 
     /** The organisation's currency; the row stays share-locked so it cannot change under the order. */
     currencyOf: (accountId: number) =>
@@ -76,23 +106,35 @@ function orderRows(db: Executor) {
     /** Orders with their invoice's total and currency, in the order of `ids`. */
     async ordersByIds(accountId: number, ids: number[]) {
       if (!ids.length) return [];
-      const rows = await db.selectFrom('orders as o').innerJoin('invoices as i', 'i.id', 'o.invoice_id')
+      const rows = await db
+        .selectFrom('orders as o')
+        .innerJoin('invoices as i', 'i.id', 'o.invoice_id')
         .select(['o.id', 'o.status', 'o.invoice_id', 'o.created_at', 'o.paid_at', 'i.total', 'i.currency'])
-        .where('o.account_id', '=', accountId).where('o.id', 'in', ids).execute();
+        .where('o.account_id', '=', accountId)
+        .where('o.id', 'in', ids)
+        .execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
     },
 
     itemsOf(orderIds: number[]) {
       if (!orderIds.length) return Promise.resolve([]);
-      return db.selectFrom('order_items').select(['id', 'order_id', 'service_name', 'customer_name', 'period_months', 'amount', 'product_id'])
-        .where('order_id', 'in', orderIds).orderBy('id').execute();
+      return db
+        .selectFrom('order_items')
+        .select(['id', 'order_id', 'service_name', 'customer_name', 'period_months', 'amount', 'product_id'])
+        .where('order_id', 'in', orderIds)
+        .orderBy('id')
+        .execute();
     },
 
     /** The order of each invoice that has one. */
     async orderIdsOf(invoiceIds: number[]) {
       if (!invoiceIds.length) return new Map<number, number>();
-      const rows = await db.selectFrom('orders').select(['id', 'invoice_id']).where('invoice_id', 'in', invoiceIds).execute();
+      const rows = await db
+        .selectFrom('orders')
+        .select(['id', 'invoice_id'])
+        .where('invoice_id', 'in', invoiceIds)
+        .execute();
       return new Map(rows.map((r) => [r.invoice_id, r.id]));
     },
   };
@@ -102,9 +144,11 @@ function orderRows(db: Executor) {
 function invoiceRows(db: Executor) {
   return {
     async nextInvoiceId() {
-      const { rows } = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::int AS id`.execute(db);
+      const { rows } = await sql<{
+        id: number;
+      }>`SELECT nextval(pg_get_serial_sequence('invoices', 'id'))::int AS id`.execute(db);
       // nextval answers exactly one row.
-      return rows[0]!.id;
+      return rows[0].id;
     },
 
     insertInvoice(row: Insertable<InvoicesTable> & { id: number; kind: 'order' | 'renewal' }) {
@@ -126,20 +170,34 @@ function invoiceRows(db: Executor) {
     },
 
     findInvoice: (accountId: number, invoiceId: number) =>
-      db.selectFrom('invoices').select(INVOICE_COLUMNS).where('account_id', '=', accountId).where('id', '=', invoiceId).executeTakeFirst(),
+      db
+        .selectFrom('invoices')
+        .select(INVOICE_COLUMNS)
+        .where('account_id', '=', accountId)
+        .where('id', '=', invoiceId)
+        .executeTakeFirst(),
 
     linesOf(invoiceIds: number[]) {
       if (!invoiceIds.length) return Promise.resolve([]);
-      return db.selectFrom('invoice_lines').select(['id', 'invoice_id', 'description', 'service_name', 'product_id', 'period_months', 'amount'])
-        .where('invoice_id', 'in', invoiceIds).orderBy('id').execute();
+      return db
+        .selectFrom('invoice_lines')
+        .select(['id', 'invoice_id', 'description', 'service_name', 'product_id', 'period_months', 'amount'])
+        .where('invoice_id', 'in', invoiceIds)
+        .orderBy('id')
+        .execute();
     },
 
     /** What succeeded payments have paid of each invoice. */
     async paidOf(invoiceIds: number[]) {
       if (!invoiceIds.length) return new Map<number, number>();
-      const rows = await db.selectFrom('payment_invoices as pi').innerJoin('payments as p', 'p.id', 'pi.payment_id')
+      const rows = await db
+        .selectFrom('payment_invoices as pi')
+        .innerJoin('payments as p', 'p.id', 'pi.payment_id')
         .select(['pi.invoice_id', sql<number>`sum(pi.amount)::bigint`.as('paid')])
-        .where('pi.invoice_id', 'in', invoiceIds).where('p.status', '=', 'succeeded').groupBy('pi.invoice_id').execute();
+        .where('pi.invoice_id', 'in', invoiceIds)
+        .where('p.status', '=', 'succeeded')
+        .groupBy('pi.invoice_id')
+        .execute();
       return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
     },
   };
@@ -148,11 +206,17 @@ function invoiceRows(db: Executor) {
 /** What an invoice's PDF shows of the organisation. */
 function pdfRows(db: Executor) {
   return {
-    accountForPdf: (accountId: number) => db.selectFrom('accounts').select(['name', 'vat_number']).where('id', '=', accountId).executeTakeFirstOrThrow(),
+    accountForPdf: (accountId: number) =>
+      db.selectFrom('accounts').select(['name', 'vat_number']).where('id', '=', accountId).executeTakeFirstOrThrow(),
 
     addressForPdf: (accountId: number) =>
-      db.selectFrom('account_addresses').select(['street', 'street2', 'zip', 'city', 'country_id'])
-        .where('account_id', '=', accountId).orderBy('for_invoice', 'desc').orderBy('id').executeTakeFirst(),
+      db
+        .selectFrom('account_addresses')
+        .select(['street', 'street2', 'zip', 'city', 'country_id'])
+        .where('account_id', '=', accountId)
+        .orderBy('for_invoice', 'desc')
+        .orderBy('id')
+        .executeTakeFirst(),
   };
 }
 
@@ -166,20 +230,32 @@ export function fulfilmentRepository(trx: Transaction<Database>) {
   return {
     /** The order with its invoice's currency, locked FOR UPDATE: an order is fulfilled once. */
     lockOrder: (orderId: number) =>
-      trx.selectFrom('orders as o').innerJoin('invoices as i', 'i.id', 'o.invoice_id')
+      trx
+        .selectFrom('orders as o')
+        .innerJoin('invoices as i', 'i.id', 'o.invoice_id')
         .select(['o.id', 'o.account_id', 'o.status', 'o.invoice_id', 'i.currency'])
-        .where('o.id', '=', orderId).forUpdate('o').executeTakeFirst(),
+        .where('o.id', '=', orderId)
+        .forUpdate('o')
+        .executeTakeFirst(),
 
-    itemsOf: (orderId: number) => trx.selectFrom('order_items').selectAll().where('order_id', '=', orderId).orderBy('id').execute(),
+    itemsOf: (orderId: number) =>
+      trx.selectFrom('order_items').selectAll().where('order_id', '=', orderId).orderBy('id').execute(),
 
     /** The periods the price list has for these services in the currency, shortest first. */
     periodsOf: (currency: Currency, serviceNames: string[]) =>
-      trx.selectFrom('prices').select(['service_name', 'variant', 'period_months'])
-        .where('currency', '=', currency).where('service_name', 'in', serviceNames).orderBy('period_months').execute(),
+      trx
+        .selectFrom('prices')
+        .select(['service_name', 'variant', 'period_months'])
+        .where('currency', '=', currency)
+        .where('service_name', 'in', serviceNames)
+        .orderBy('period_months')
+        .execute(),
 
-    lineIdsOf: (invoiceId: number) => trx.selectFrom('invoice_lines').select('id').where('invoice_id', '=', invoiceId).orderBy('id').execute(),
+    lineIdsOf: (invoiceId: number) =>
+      trx.selectFrom('invoice_lines').select('id').where('invoice_id', '=', invoiceId).orderBy('id').execute(),
 
-    insertProduct: (row: Insertable<ProductsTable>) => trx.insertInto('products').values(row).returning('id').executeTakeFirstOrThrow(),
+    insertProduct: (row: Insertable<ProductsTable>) =>
+      trx.insertInto('products').values(row).returning('id').executeTakeFirstOrThrow(),
 
     setItemProduct: (itemId: number, productId: number) =>
       trx.updateTable('order_items').set({ product_id: productId }).where('id', '=', itemId).execute(),
@@ -187,7 +263,8 @@ export function fulfilmentRepository(trx: Transaction<Database>) {
     setLineProduct: (lineId: number, productId: number) =>
       trx.updateTable('invoice_lines').set({ product_id: productId }).where('id', '=', lineId).execute(),
 
-    markOrderPaid: (orderId: number, at: number) => trx.updateTable('orders').set({ status: 'paid', paid_at: at }).where('id', '=', orderId).execute(),
+    markOrderPaid: (orderId: number, at: number) =>
+      trx.updateTable('orders').set({ status: 'paid', paid_at: at }).where('id', '=', orderId).execute(),
 
     supportPremiumUntil: (accountId: number) =>
       trx.selectFrom('accounts').select('support_premium_until').where('id', '=', accountId).executeTakeFirstOrThrow(),

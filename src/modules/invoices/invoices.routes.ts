@@ -4,8 +4,16 @@ import { listResult } from '../../shared/pagination.js';
 import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, listEnvelope } from '../../shared/schemas.js';
 import {
-  AccountParams, CreateOrderBody, InvoiceParams, InvoiceSchema, InvoicesQuery, OrderParams, OrderSchema, OrdersQuery,
-  PriceSchema, PricesQuery,
+  AccountParams,
+  CreateOrderBody,
+  InvoiceParams,
+  InvoiceSchema,
+  InvoicesQuery,
+  OrderParams,
+  OrderSchema,
+  OrdersQuery,
+  PriceSchema,
+  PricesQuery,
 } from './invoices.schemas.js';
 import { invoicesService } from './invoices.service.js';
 
@@ -16,89 +24,146 @@ type Service = ReturnType<typeof invoicesService>;
 
 /** The price list. */
 function priceRoutes(app: App, service: Service) {
-  app.get('/1/billing/prices', {
-    config,
-    schema: {
-      operationId: 'listPrices', tags: ['Billing > Prices'],
-      summary: 'The price list: each service\'s allowed periods and their price, per currency',
-      querystring: PricesQuery, response: { 200: listEnvelope(PriceSchema) },
+  app.get(
+    '/1/billing/prices',
+    {
+      config,
+      schema: {
+        operationId: 'listPrices',
+        tags: ['Billing > Prices'],
+        summary: "The price list: each service's allowed periods and their price, per currency",
+        querystring: PricesQuery,
+        response: { 200: listEnvelope(PriceSchema) },
+      },
     },
-  }, async (req) => {
-    const { items, total, params } = await service.listPrices(req.query);
-    return listResult(items, total, params);
-  });
+    async (req) => {
+      const { items, total, params } = await service.listPrices(req.query);
+      return listResult(items, total, params);
+    },
+  );
 }
 
 /** Orders. */
 function orderRoutes(app: App, service: Service) {
   const orderTags = ['Billing > Orders'];
-  app.post('/1/accounts/:account/orders', {
-    config: { ...config, access: { min: 'billing' }, activity: { action: 'order_created', target: { type: 'order', fromResponse: true } } },
-    schema: {
-      operationId: 'createOrder', tags: orderTags,
-      summary: 'Order products: a pending order and its unpaid invoice (billing access required)',
-      params: AccountParams, body: CreateOrderBody, response: { 201: envelope(OrderSchema) },
+  app.post(
+    '/1/accounts/:account/orders',
+    {
+      config: {
+        ...config,
+        access: { min: 'billing' },
+        activity: { action: 'order_created', target: { type: 'order', fromResponse: true } },
+      },
+      schema: {
+        operationId: 'createOrder',
+        tags: orderTags,
+        summary: 'Order products: a pending order and its unpaid invoice (billing access required)',
+        params: AccountParams,
+        body: CreateOrderBody,
+        response: { 201: envelope(OrderSchema) },
+      },
     },
-  }, async (req, reply) => reply.status(201).send(ok(await service.createOrder(caller(req), req.params.account, req.body))));
+    async (req, reply) =>
+      reply.status(201).send(ok(await service.createOrder(caller(req), req.params.account, req.body))),
+  );
 
-  app.get('/1/accounts/:account/orders', {
-    config: { ...config, access: { min: 'billing' } },
-    schema: {
-      operationId: 'listOrders', tags: orderTags, summary: 'List the organisation\'s orders (billing access required)',
-      params: AccountParams, querystring: OrdersQuery, response: { 200: listEnvelope(OrderSchema) },
+  app.get(
+    '/1/accounts/:account/orders',
+    {
+      config: { ...config, access: { min: 'billing' } },
+      schema: {
+        operationId: 'listOrders',
+        tags: orderTags,
+        summary: "List the organisation's orders (billing access required)",
+        params: AccountParams,
+        querystring: OrdersQuery,
+        response: { 200: listEnvelope(OrderSchema) },
+      },
     },
-  }, async (req) => {
-    const { items, total, params } = await service.listOrders(caller(req), req.params.account, req.query);
-    return listResult(items, total, params);
-  });
+    async (req) => {
+      const { items, total, params } = await service.listOrders(caller(req), req.params.account, req.query);
+      return listResult(items, total, params);
+    },
+  );
 
-  app.get('/1/accounts/:account/orders/:order', {
-    config: { ...config, access: { min: 'billing' } },
-    schema: {
-      operationId: 'getOrder', tags: orderTags, summary: 'Get an order (billing access required)',
-      params: OrderParams, response: { 200: envelope(OrderSchema) },
+  app.get(
+    '/1/accounts/:account/orders/:order',
+    {
+      config: { ...config, access: { min: 'billing' } },
+      schema: {
+        operationId: 'getOrder',
+        tags: orderTags,
+        summary: 'Get an order (billing access required)',
+        params: OrderParams,
+        response: { 200: envelope(OrderSchema) },
+      },
     },
-  }, async (req) => ok(await service.getOrder(caller(req), req.params.account, req.params.order)));
+    async (req) => ok(await service.getOrder(caller(req), req.params.account, req.params.order)),
+  );
 }
 
 /** Invoices and their PDF. */
 function invoiceRoutes(app: App, service: Service) {
   const invoiceTags = ['Billing > Invoices'];
-  app.get('/1/accounts/:account/invoices', {
-    config: { ...config, access: { min: 'billing' } },
-    schema: {
-      operationId: 'listInvoices', tags: invoiceTags, summary: 'List the organisation\'s invoices (billing access required)',
-      params: AccountParams, querystring: InvoicesQuery, response: { 200: listEnvelope(InvoiceSchema) },
+  app.get(
+    '/1/accounts/:account/invoices',
+    {
+      config: { ...config, access: { min: 'billing' } },
+      schema: {
+        operationId: 'listInvoices',
+        tags: invoiceTags,
+        summary: "List the organisation's invoices (billing access required)",
+        params: AccountParams,
+        querystring: InvoicesQuery,
+        response: { 200: listEnvelope(InvoiceSchema) },
+      },
     },
-  }, async (req) => {
-    const { items, total, params } = await service.listInvoices(caller(req), req.params.account, req.query);
-    return listResult(items, total, params);
-  });
-
-  app.get('/1/accounts/:account/invoices/:invoice', {
-    config: { ...config, access: { min: 'billing' } },
-    schema: {
-      operationId: 'getInvoice', tags: invoiceTags, summary: 'Get an invoice with its lines (billing access required)',
-      params: InvoiceParams, response: { 200: envelope(InvoiceSchema) },
+    async (req) => {
+      const { items, total, params } = await service.listInvoices(caller(req), req.params.account, req.query);
+      return listResult(items, total, params);
     },
-  }, async (req) => ok(await service.getInvoice(caller(req), req.params.account, req.params.invoice)));
+  );
 
-  app.get('/1/accounts/:account/invoices/:invoice/pdf', {
-    config: { ...config, access: { min: 'billing' } },
-    schema: {
-      operationId: 'getInvoicePdf', tags: invoiceTags, summary: 'The invoice as a PDF document (billing access required)',
-      params: InvoiceParams,
-      response: {
-        200: {
-          description: 'The PDF, as an attachment named <number>.pdf',
-          content: { 'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
+  app.get(
+    '/1/accounts/:account/invoices/:invoice',
+    {
+      config: { ...config, access: { min: 'billing' } },
+      schema: {
+        operationId: 'getInvoice',
+        tags: invoiceTags,
+        summary: 'Get an invoice with its lines (billing access required)',
+        params: InvoiceParams,
+        response: { 200: envelope(InvoiceSchema) },
+      },
+    },
+    async (req) => ok(await service.getInvoice(caller(req), req.params.account, req.params.invoice)),
+  );
+
+  app.get(
+    '/1/accounts/:account/invoices/:invoice/pdf',
+    {
+      config: { ...config, access: { min: 'billing' } },
+      schema: {
+        operationId: 'getInvoicePdf',
+        tags: invoiceTags,
+        summary: 'The invoice as a PDF document (billing access required)',
+        params: InvoiceParams,
+        response: {
+          200: {
+            description: 'The PDF, as an attachment named <number>.pdf',
+            content: { 'application/pdf': { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
+          },
         },
       },
     },
-  }, async (req, reply) => {
-    const { number, pdf } = await service.invoicePdf(caller(req), req.params.account, req.params.invoice);
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename=${number}.pdf`).send(pdf);
-  });
+    async (req, reply) => {
+      const { number, pdf } = await service.invoicePdf(caller(req), req.params.account, req.params.invoice);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename=${number}.pdf`)
+        .send(pdf);
+    },
+  );
 }
 
 export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -7,7 +7,8 @@ export const INVOICE_STATUSES = ['unpaid', 'paid', 'cancelled', 'proforma'] as c
 export const ORDER_STATUSES = ['pending', 'paid', 'cancelled'] as const;
 export const MAX_ORDER_ITEMS = 20;
 
-const Money = (description: string) => Type.Integer({ minimum: 0, description: `${description}, in minor units of the currency` });
+const Money = (description: string) =>
+  Type.Integer({ minimum: 0, description: `${description}, in minor units of the currency` });
 
 export const AccountParams = Type.Object({ account: Id });
 export const OrderParams = Type.Object({ account: Id, order: Id });
@@ -19,7 +20,9 @@ export const PriceSchema = Type.Object(
   {
     id: Id,
     service_name: Type.String(),
-    variant: Type.String({ description: 'A top-level domain (`ch`) for domain prices, else empty: the price of every product of the service' }),
+    variant: Type.String({
+      description: 'A top-level domain (`ch`) for domain prices, else empty: the price of every product of the service',
+    }),
     currency: StringEnum(CURRENCIES),
     period_months: Type.Integer({ minimum: 1, maximum: 120 }),
     amount: Money('The price of the whole period'),
@@ -71,10 +74,27 @@ export const OrderSchema = Type.Object(
   },
   {
     title: 'Order',
-    examples: [{
-      id: 1, status: 'pending', invoice_id: 1, total: 4865, currency: 'CHF', created_at: 1795659275, paid_at: null,
-      items: [{ id: 1, service_name: 'domain', customer_name: 'my-shop.ch', period_months: 36, amount: 4500, product_id: null }],
-    }],
+    examples: [
+      {
+        id: 1,
+        status: 'pending',
+        invoice_id: 1,
+        total: 4865,
+        currency: 'CHF',
+        created_at: 1795659275,
+        paid_at: null,
+        items: [
+          {
+            id: 1,
+            service_name: 'domain',
+            customer_name: 'my-shop.ch',
+            period_months: 36,
+            amount: 4500,
+            product_id: null,
+          },
+        ],
+      },
+    ],
   },
 );
 
@@ -84,7 +104,11 @@ export const CreateOrderBody = Type.Object(
       Type.Object(
         {
           service_name: Type.String({ minLength: 1, maxLength: 64, description: 'A service of the price list' }),
-          customer_name: Type.String({ minLength: 1, maxLength: 255, description: 'The product\'s name; for a domain, the domain name (its TLD picks the price)' }),
+          customer_name: Type.String({
+            minLength: 1,
+            maxLength: 255,
+            description: "The product's name; for a domain, the domain name (its TLD picks the price)",
+          }),
           period_months: Type.Integer({ minimum: 1, maximum: 120 }),
         },
         { additionalProperties: false },
@@ -94,10 +118,14 @@ export const CreateOrderBody = Type.Object(
   },
   {
     additionalProperties: false,
-    examples: [{ items: [
-      { service_name: 'domain', customer_name: 'example.ch', period_months: 36 },
-      { service_name: 'web_hosting', customer_name: 'My website', period_months: 12 },
-    ] }],
+    examples: [
+      {
+        items: [
+          { service_name: 'domain', customer_name: 'example.ch', period_months: 36 },
+          { service_name: 'web_hosting', customer_name: 'My website', period_months: 12 },
+        ],
+      },
+    ],
   },
 );
 export type CreateOrderInput = Static<typeof CreateOrderBody>;
@@ -147,14 +175,58 @@ export const InvoiceSchema = Type.Object(
     title: 'Invoice',
     examples: [
       {
-        id: 1, number: 'IKM-2026-000001', kind: 'order', status: 'paid', currency: 'CHF', subtotal: 4500, vat_rate: 8.1, vat_amount: 365,
-        total: 4865, amount_paid: 4865, amount_due: 0, issued_at: 1795659275, due_at: 1798251275, paid_at: 1795659400, order_id: 1,
-        lines: [{ id: 1, description: 'domain my-shop.ch, 3 years', service_name: 'domain', product_id: 1, period_months: 36, amount: 4500 }],
+        id: 1,
+        number: 'IKM-2026-000001',
+        kind: 'order',
+        status: 'paid',
+        currency: 'CHF',
+        subtotal: 4500,
+        vat_rate: 8.1,
+        vat_amount: 365,
+        total: 4865,
+        amount_paid: 4865,
+        amount_due: 0,
+        issued_at: 1795659275,
+        due_at: 1798251275,
+        paid_at: 1795659400,
+        order_id: 1,
+        lines: [
+          {
+            id: 1,
+            description: 'domain my-shop.ch, 3 years',
+            service_name: 'domain',
+            product_id: 1,
+            period_months: 36,
+            amount: 4500,
+          },
+        ],
       },
       {
-        id: 2, number: 'IKM-2026-000002', kind: 'renewal', status: 'unpaid', currency: 'CHF', subtotal: 3000, vat_rate: 8.1, vat_amount: 243,
-        total: 3243, amount_paid: 0, amount_due: 3243, issued_at: 1795660000, due_at: 1798252000, paid_at: null, order_id: null,
-        lines: [{ id: 2, description: 'Renewal of domain my-shop.ch, 2 years', service_name: 'domain', product_id: 1, period_months: 24, amount: 3000 }],
+        id: 2,
+        number: 'IKM-2026-000002',
+        kind: 'renewal',
+        status: 'unpaid',
+        currency: 'CHF',
+        subtotal: 3000,
+        vat_rate: 8.1,
+        vat_amount: 243,
+        total: 3243,
+        amount_paid: 0,
+        amount_due: 3243,
+        issued_at: 1795660000,
+        due_at: 1798252000,
+        paid_at: null,
+        order_id: null,
+        lines: [
+          {
+            id: 2,
+            description: 'Renewal of domain my-shop.ch, 2 years',
+            service_name: 'domain',
+            product_id: 1,
+            period_months: 24,
+            amount: 3000,
+          },
+        ],
       },
     ],
   },

@@ -4,7 +4,13 @@ import { requireBilling } from '../accounts/index.js';
 import { notFound, validationFailed } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
-import { INVOICE_SORTABLE, invoicesRepository, ORDER_SORTABLE, PRICE_SORTABLE, type InvoicesRepository } from './invoices.repository.js';
+import {
+  INVOICE_SORTABLE,
+  invoicesRepository,
+  ORDER_SORTABLE,
+  PRICE_SORTABLE,
+  type InvoicesRepository,
+} from './invoices.repository.js';
 import type { CreateOrderInput, InvoicesQueryInput, OrdersQueryInput, PricesQueryInput } from './invoices.schemas.js';
 import { lineDescription, priceItems } from './pricing.js';
 import { renderInvoicePdf } from './invoices.pdf.js';
@@ -19,14 +25,30 @@ export async function presentInvoices(repo: InvoicesRepository, rows: InvoiceRow
   return rows.map((r) => {
     const amountPaid = paid.get(r.id) ?? 0;
     return {
-      id: r.id, number: r.number, kind: r.kind, status: r.status, currency: r.currency,
-      subtotal: Number(r.subtotal), vat_rate: r.vat_rate_bp / 100, vat_amount: Number(r.vat_amount), total: Number(r.total),
-      amount_paid: amountPaid, amount_due: Math.max(0, Number(r.total) - amountPaid),
-      issued_at: r.issued_at, due_at: r.due_at, paid_at: r.paid_at,
-      lines: lines.filter((l) => l.invoice_id === r.id).map((l) => ({
-        id: l.id, description: l.description, service_name: l.service_name, product_id: l.product_id,
-        period_months: l.period_months, amount: Number(l.amount),
-      })),
+      id: r.id,
+      number: r.number,
+      kind: r.kind,
+      status: r.status,
+      currency: r.currency,
+      subtotal: Number(r.subtotal),
+      vat_rate: r.vat_rate_bp / 100,
+      vat_amount: Number(r.vat_amount),
+      total: Number(r.total),
+      amount_paid: amountPaid,
+      amount_due: Math.max(0, Number(r.total) - amountPaid),
+      issued_at: r.issued_at,
+      due_at: r.due_at,
+      paid_at: r.paid_at,
+      lines: lines
+        .filter((l) => l.invoice_id === r.id)
+        .map((l) => ({
+          id: l.id,
+          description: l.description,
+          service_name: l.service_name,
+          product_id: l.product_id,
+          period_months: l.period_months,
+          amount: Number(l.amount),
+        })),
       order_id: orders.get(r.id) ?? null,
     };
   });
@@ -35,12 +57,23 @@ export async function presentInvoices(repo: InvoicesRepository, rows: InvoiceRow
 async function presentOrders(repo: InvoicesRepository, accountId: number, ids: number[]) {
   const [orders, items] = await Promise.all([repo.ordersByIds(accountId, ids), repo.itemsOf(ids)]);
   return orders.map((o) => ({
-    id: o.id, status: o.status, invoice_id: o.invoice_id, total: Number(o.total), currency: o.currency,
-    created_at: o.created_at, paid_at: o.paid_at,
-    items: items.filter((i) => i.order_id === o.id).map((i) => ({
-      id: i.id, service_name: i.service_name, customer_name: i.customer_name, period_months: i.period_months,
-      amount: Number(i.amount), product_id: i.product_id,
-    })),
+    id: o.id,
+    status: o.status,
+    invoice_id: o.invoice_id,
+    total: Number(o.total),
+    currency: o.currency,
+    created_at: o.created_at,
+    paid_at: o.paid_at,
+    items: items
+      .filter((i) => i.order_id === o.id)
+      .map((i) => ({
+        id: i.id,
+        service_name: i.service_name,
+        customer_name: i.customer_name,
+        period_months: i.period_months,
+        amount: Number(i.amount),
+        product_id: i.product_id,
+      })),
   }));
 }
 
@@ -48,7 +81,12 @@ async function presentOrders(repo: InvoicesRepository, accountId: number, ids: n
 function pricesService(repo: InvoicesRepository) {
   return {
     async listPrices(q: PricesQueryInput) {
-      const p = listParams(q, PRICE_SORTABLE, [{ field: 'service_name', dir: 'asc' }, { field: 'variant', dir: 'asc' }, { field: 'currency', dir: 'asc' }, { field: 'period_months', dir: 'asc' }]);
+      const p = listParams(q, PRICE_SORTABLE, [
+        { field: 'service_name', dir: 'asc' },
+        { field: 'variant', dir: 'asc' },
+        { field: 'currency', dir: 'asc' },
+        { field: 'period_months', dir: 'asc' },
+      ]);
       const f = { service_name: q.filter?.service_name ?? q.service_name, currency: q.filter?.currency ?? q.currency };
       const { rows, total } = await repo.listPrices(f, p);
       return { items: rows.map((r) => ({ ...r, amount: Number(r.amount) })), total, params: p };
@@ -65,10 +103,38 @@ async function placeOrder(db: Db, userId: number, accountId: number, body: Creat
     if (errors.length) throw validationFailed(errors);
 
     const now = nowSeconds();
-    const id = await issueInvoice(r, accountId, 'order', currency, lines.map((l) => l.amount), now);
-    await r.insertLines(lines.map((l) => ({ invoice_id: id, description: lineDescription(l), service_name: l.service_name, period_months: l.period_months, amount: l.amount })));
-    const order = await r.insertOrder({ account_id: accountId, invoice_id: id, created_by_id: userId, created_at: now });
-    await r.insertItems(lines.map((l) => ({ order_id: order.id, service_name: l.service_name, customer_name: l.customer_name, period_months: l.period_months, amount: l.amount })));
+    const id = await issueInvoice(
+      r,
+      accountId,
+      'order',
+      currency,
+      lines.map((l) => l.amount),
+      now,
+    );
+    await r.insertLines(
+      lines.map((l) => ({
+        invoice_id: id,
+        description: lineDescription(l),
+        service_name: l.service_name,
+        period_months: l.period_months,
+        amount: l.amount,
+      })),
+    );
+    const order = await r.insertOrder({
+      account_id: accountId,
+      invoice_id: id,
+      created_by_id: userId,
+      created_at: now,
+    });
+    await r.insertItems(
+      lines.map((l) => ({
+        order_id: order.id,
+        service_name: l.service_name,
+        customer_name: l.customer_name,
+        period_months: l.period_months,
+        amount: l.amount,
+      })),
+    );
     return order.id;
   });
 }
@@ -80,14 +146,22 @@ function ordersService(db: Db, repo: InvoicesRepository) {
       await requireBilling(db, accountId, userId);
       const orderId = await placeOrder(db, userId, accountId, body);
       // The order was just created in the transaction above: it is found.
-      return (await presentOrders(repo, accountId, [orderId]))[0]!;
+      return (await presentOrders(repo, accountId, [orderId]))[0];
     },
 
     async listOrders(userId: number, accountId: number, q: OrdersQueryInput) {
       await requireBilling(db, accountId, userId);
       const p = listParams(q, ORDER_SORTABLE, [{ field: 'created_at', dir: 'desc' }]);
       const { rows, total } = await repo.listOrders(accountId, q.filter?.status ?? q.status, p);
-      return { items: await presentOrders(repo, accountId, rows.map((r) => r.id)), total, params: p };
+      return {
+        items: await presentOrders(
+          repo,
+          accountId,
+          rows.map((r) => r.id),
+        ),
+        total,
+        params: p,
+      };
     },
 
     async getOrder(userId: number, accountId: number, orderId: number) {
@@ -104,7 +178,7 @@ function invoiceDocumentsService(db: Db, repo: InvoicesRepository) {
     const row = await repo.findInvoice(accountId, invoiceId);
     if (!row) throw notFound('Invoice');
     // One row presented, one invoice answered.
-    return (await presentInvoices(repo, [row]))[0]!;
+    return (await presentInvoices(repo, [row]))[0];
   }
 
   return {

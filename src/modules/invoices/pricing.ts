@@ -28,8 +28,19 @@ export const tldOf = (domain: string) => {
   return labels.length >= 2 && labels.every((l) => /^[a-z0-9-]+$/.test(l) && l.length > 0) ? labels.at(-1)! : null;
 };
 
-export interface PriceRow { service_name: string; variant: string; period_months: number; amount: number }
-export interface OrderLine { service_name: string; customer_name: string; period_months: number; amount: number; variant: string }
+export interface PriceRow {
+  service_name: string;
+  variant: string;
+  period_months: number;
+  amount: number;
+}
+export interface OrderLine {
+  service_name: string;
+  customer_name: string;
+  period_months: number;
+  amount: number;
+  variant: string;
+}
 
 /**
  * The price of each item in the organisation's currency; the field errors name the items
@@ -61,10 +72,23 @@ export function priceItems(
     const price = allowed.find((p) => p.period_months === item.period_months);
     if (!price) {
       const periods = allowed.map((p) => p.period_months);
-      errors.push(fieldError(`items.${i}.period_months`, 'in', `Allowed periods for this product: ${periods.join(', ')} months`, periods));
+      errors.push(
+        fieldError(
+          `items.${i}.period_months`,
+          'in',
+          `Allowed periods for this product: ${periods.join(', ')} months`,
+          periods,
+        ),
+      );
       return;
     }
-    lines.push({ service_name: item.service_name, customer_name: item.customer_name.trim(), period_months: item.period_months, amount: Number(price.amount), variant });
+    lines.push({
+      service_name: item.service_name,
+      customer_name: item.customer_name.trim(),
+      period_months: item.period_months,
+      amount: Number(price.amount),
+      variant,
+    });
   });
   return { lines, errors };
 }
@@ -76,7 +100,9 @@ export const lineDescription = (l: { service_name: string; customer_name: string
 export function addMonths(from: number, months: number): number {
   const d = new Date(from * 1000);
   const day = d.getUTCDate();
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()));
+  const target = new Date(
+    Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()),
+  );
   const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(day, last));
   return Math.floor(target.getTime() / 1000);

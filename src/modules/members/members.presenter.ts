@@ -3,7 +3,12 @@ import type { InvitationPermission } from '../../db/types.js';
 import { avatarUrl } from '../../shared/user-summary.js';
 import { PRODUCT_RIGHTS } from '../products/index.js';
 import type { InvitationRow, UserOrPendingRow } from './members.repository.js';
-import type { AccountUserSchema, MemberProductRightSchema, MemberRelation, MemberTeamSchema } from './members.schemas.js';
+import type {
+  AccountUserSchema,
+  MemberProductRightSchema,
+  MemberRelation,
+  MemberTeamSchema,
+} from './members.schemas.js';
 
 export type AccountUser = Static<typeof AccountUserSchema>;
 export type MemberTeam = Static<typeof MemberTeamSchema>;
@@ -17,7 +22,10 @@ export interface Related {
   invitations: Map<number, InvitationRow>;
   teamsByInvitation: Map<number, MemberTeam[]>;
   rightsByInvitation: Map<number, MemberRight[]>;
-  pendingByEmail: Map<string, { id: number; role_type: AccountUser['role_type']; sent_at: number; expired_at: number }[]>;
+  pendingByEmail: Map<
+    string,
+    { id: number; role_type: AccountUser['role_type']; sent_at: number; expired_at: number }[]
+  >;
 }
 
 export const uniqueKey = (r: Pick<UserOrPendingRow, 'user_id' | 'invitation_id'>) =>
@@ -61,10 +69,21 @@ function relations(r: UserOrPendingRow, rel: Related): Partial<AccountUser> {
   if (w.has('permissions')) out.permissions = entryOf(r, rel.rightsByUser, rel.rightsByInvitation) ?? [];
   if (w.has('preferences')) out.preferences = { mailing: r.has_mailing, billing_mailing: r.has_billing_mailing };
   if (w.has('security')) out.security = r.user_id !== null ? { otp: r.otp, double_auth: r.otp } : null;
-  if (w.has('pending_invitations')) out.pending_invitations = r.user_id !== null ? rel.pendingByEmail.get(r.email.toLowerCase()) ?? [] : [];
+  if (w.has('pending_invitations'))
+    out.pending_invitations = r.user_id !== null ? (rel.pendingByEmail.get(r.email.toLowerCase()) ?? []) : [];
   if (w.has('invitation_details')) {
     out.invitation_details = inv
-      ? { id: inv.id, status: inv.status, strict: inv.strict, silent: inv.silent, locale: inv.locale, invited_by_id: inv.invited_by_id, sent_at: inv.sent_at, created_at: inv.created_at, expired_at: inv.expired_at }
+      ? {
+          id: inv.id,
+          status: inv.status,
+          strict: inv.strict,
+          silent: inv.silent,
+          locale: inv.locale,
+          invited_by_id: inv.invited_by_id,
+          sent_at: inv.sent_at,
+          created_at: inv.created_at,
+          expired_at: inv.expired_at,
+        }
       : null;
   }
   if (w.has('service_permissions')) out.service_permissions = [];
@@ -74,17 +93,29 @@ function relations(r: UserOrPendingRow, rel: Related): Partial<AccountUser> {
   return out;
 }
 
-export const presentAccountUser = (publicUrl: string, r: UserOrPendingRow, rel: Related): AccountUser => ({ ...base(publicUrl, r), ...relations(r, rel) });
+export const presentAccountUser = (publicUrl: string, r: UserOrPendingRow, rel: Related): AccountUser => ({
+  ...base(publicUrl, r),
+  ...relations(r, rel),
+});
 
 /** An invitation's permission entries, as the product rights accepting it would grant. */
 export function expandInvitationPermissions(
-  entries: InvitationPermission[], products: { id: number; service_id: number; service_name: string }[],
+  entries: InvitationPermission[],
+  products: { id: number; service_id: number; service_name: string }[],
 ): MemberRight[] {
   const byProduct = new Map<number, MemberRight>();
   for (const e of entries) {
     const targets = products.filter((p) => p.service_id === e.service_id && (e.apply_to_all || p.id === e.product_id));
     for (const p of targets) {
-      const right = byProduct.get(p.id) ?? { product_id: p.id, service_id: p.service_id, service_name: p.service_name, technical: false, statistic: false, check: false, sale: false };
+      const right = byProduct.get(p.id) ?? {
+        product_id: p.id,
+        service_id: p.service_id,
+        service_name: p.service_name,
+        technical: false,
+        statistic: false,
+        check: false,
+        sale: false,
+      };
       for (const t of PRODUCT_RIGHTS) if (e.types.includes(t)) right[t] = true;
       byProduct.set(p.id, right);
     }

@@ -15,7 +15,11 @@ async function loadTeams(repo: Repo, accountId: number, userIds: number[], invit
   const byUser = groupBy(await repo.teamsOfUsers(accountId, userIds), (t) => t.user_id);
   rel.teamsByUser = new Map([...byUser].map(([k, v]) => [k, v.map(strip)]));
   const teams = await repo.teamsByIds(accountId, [...new Set(invitations.flatMap((i) => i.team_ids))]);
-  for (const i of invitations) rel.teamsByInvitation.set(i.id, teams.filter((t) => i.team_ids.includes(t.id)));
+  for (const i of invitations)
+    rel.teamsByInvitation.set(
+      i.id,
+      teams.filter((t) => i.team_ids.includes(t.id)),
+    );
 }
 
 async function loadRights(repo: Repo, accountId: number, userIds: number[], invitations: Invitations, rel: Related) {
@@ -36,15 +40,25 @@ async function loadPendingInvitations(repo: Repo, accountId: number, rows: UserO
 }
 
 /** Loads, for a page of rows, only the relations the client asked for. */
-export async function loadRelated(db: Executor, accountId: number, rows: UserOrPendingRow[], wanted: Set<MemberRelation>): Promise<Related> {
+export async function loadRelated(
+  db: Executor,
+  accountId: number,
+  rows: UserOrPendingRow[],
+  wanted: Set<MemberRelation>,
+): Promise<Related> {
   const repo = membersRepository(db);
   const userIds = rows.flatMap((r) => (r.user_id !== null ? [r.user_id] : []));
   const invitationIds = rows.flatMap((r) => (r.invitation_id !== null ? [r.invitation_id] : []));
   const needsInvitations = wanted.has('teams') || wanted.has('permissions') || wanted.has('invitation_details');
   const invitations = needsInvitations ? await repo.invitations(accountId, invitationIds) : [];
   const rel: Related = {
-    wanted, teamsByUser: new Map(), rightsByUser: new Map(), invitations: new Map(invitations.map((i) => [i.id, i])),
-    teamsByInvitation: new Map(), rightsByInvitation: new Map(), pendingByEmail: new Map(),
+    wanted,
+    teamsByUser: new Map(),
+    rightsByUser: new Map(),
+    invitations: new Map(invitations.map((i) => [i.id, i])),
+    teamsByInvitation: new Map(),
+    rightsByInvitation: new Map(),
+    pendingByEmail: new Map(),
   };
   if (wanted.has('teams')) await loadTeams(repo, accountId, userIds, invitations, rel);
   if (wanted.has('permissions')) await loadRights(repo, accountId, userIds, invitations, rel);

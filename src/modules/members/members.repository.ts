@@ -58,13 +58,21 @@ function membersBranch(db: Executor, accountId: number, f: ListFilter) {
     .select([
       sql<number | null>`m.user_id`.as('user_id'),
       sql<number | null>`NULL::integer`.as('invitation_id'),
-      'u.first_name', 'u.last_name',
+      'u.first_name',
+      'u.last_name',
       sql<string>`trim(u.first_name || ' ' || u.last_name)`.as('display_name'),
-      'u.email', 'm.role_type',
+      'u.email',
+      'm.role_type',
       sql<'valid' | 'pending'>`'valid'`.as('state_in_account'),
-      'm.has_mailing', 'm.has_billing_mailing', 'm.has_billing_access', 'u.is_sso',
+      'm.has_mailing',
+      'm.has_billing_mailing',
+      'm.has_billing_access',
+      'u.is_sso',
       sql<number | null>`u.language_id`.as('language_id'),
-      'u.last_login_at', 'u.avatar', 'u.is_staff', 'u.otp',
+      'u.last_login_at',
+      'u.avatar',
+      'u.is_staff',
+      'u.otp',
     ])
     .where('m.account_id', '=', accountId);
   if (f.role_type) q = q.where('m.role_type', '=', f.role_type);
@@ -72,8 +80,17 @@ function membersBranch(db: Executor, accountId: number, f: ListFilter) {
   if (f.user_ids) q = q.where('m.user_id', 'in', f.user_ids.length ? f.user_ids : [0]);
   if (f.team_ids) {
     const ids = f.team_ids.length ? f.team_ids : [0];
-    q = q.where((eb) => eb.exists(eb.selectFrom('team_members as tm').innerJoin('teams as t', 't.id', 'tm.team_id')
-      .select('tm.team_id').whereRef('tm.user_id', '=', 'm.user_id').where('t.account_id', '=', accountId).where('tm.team_id', 'in', ids)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('team_members as tm')
+          .innerJoin('teams as t', 't.id', 'tm.team_id')
+          .select('tm.team_id')
+          .whereRef('tm.user_id', '=', 'm.user_id')
+          .where('t.account_id', '=', accountId)
+          .where('tm.team_id', 'in', ids),
+      ),
+    );
   }
   if (f.search) q = q.where(searchOn('u', f.search));
   return q;
@@ -85,11 +102,14 @@ function pendingBranch(db: Executor, accountId: number, f: ListFilter, now: numb
     .select([
       sql<number | null>`NULL::integer`.as('user_id'),
       sql<number | null>`i.id`.as('invitation_id'),
-      'i.first_name', 'i.last_name',
+      'i.first_name',
+      'i.last_name',
       sql<string>`trim(i.first_name || ' ' || i.last_name)`.as('display_name'),
-      'i.email', 'i.role_type',
+      'i.email',
+      'i.role_type',
       sql<'valid' | 'pending'>`'pending'`.as('state_in_account'),
-      'i.has_mailing', 'i.has_billing_mailing',
+      'i.has_mailing',
+      'i.has_billing_mailing',
       sql<boolean>`i.has_billing`.as('has_billing_access'),
       sql<boolean>`false`.as('is_sso'),
       sql<number | null>`i.language_id`.as('language_id'),
@@ -130,7 +150,9 @@ export function membersRepository(db: Executor) {
   return {
     /** A page of members and pending invitees, and how many match. */
     list(accountId: number, f: ListFilter, now: number, p: ListParams<MemberSortField>) {
-      const count = db.selectFrom(union(db, accountId, f, now).as('x')).select((eb) => eb.fn.countAll<number>().as('total'));
+      const count = db
+        .selectFrom(union(db, accountId, f, now).as('x'))
+        .select((eb) => eb.fn.countAll<number>().as('total'));
       const rows = db.selectFrom(union(db, accountId, f, now).as('x')).selectAll();
       // Stable pages: members by id, then pending invitees by invitation id.
       return pageOf(count, rows, p, MEMBER_SORT, sql`x.user_id ASC NULLS LAST, x.invitation_id ASC`);
@@ -138,53 +160,115 @@ export function membersRepository(db: Executor) {
 
     /** One member as the list shows them; undefined when the user is not a member. */
     async findMember(accountId: number, userId: number) {
-      const row: UserOrPendingRow | undefined = await membersBranch(db, accountId, { user_ids: [userId] }).executeTakeFirst();
+      const row: UserOrPendingRow | undefined = await membersBranch(db, accountId, {
+        user_ids: [userId],
+      }).executeTakeFirst();
       return row;
     },
 
     /** Teams of the organisation the given users belong to, by user. */
     teamsOfUsers(accountId: number, userIds: number[]) {
       if (!userIds.length) return Promise.resolve([]);
-      return db.selectFrom('team_members as tm').innerJoin('teams as t', 't.id', 'tm.team_id')
-        .select(['tm.user_id', 't.id', 't.name', 't.color_id', 't.owned_by_id', 't.created_by_id', 't.created_at', 't.updated_at'])
-        .where('t.account_id', '=', accountId).where('tm.user_id', 'in', userIds).orderBy('t.name').orderBy('t.id').execute();
+      return db
+        .selectFrom('team_members as tm')
+        .innerJoin('teams as t', 't.id', 'tm.team_id')
+        .select([
+          'tm.user_id',
+          't.id',
+          't.name',
+          't.color_id',
+          't.owned_by_id',
+          't.created_by_id',
+          't.created_at',
+          't.updated_at',
+        ])
+        .where('t.account_id', '=', accountId)
+        .where('tm.user_id', 'in', userIds)
+        .orderBy('t.name')
+        .orderBy('t.id')
+        .execute();
     },
 
     teamsByIds(accountId: number, teamIds: number[]) {
       if (!teamIds.length) return Promise.resolve([]);
-      return db.selectFrom('teams')
+      return db
+        .selectFrom('teams')
         .select(['id', 'name', 'color_id', 'owned_by_id', 'created_by_id', 'created_at', 'updated_at'])
-        .where('account_id', '=', accountId).where('id', 'in', teamIds).orderBy('name').orderBy('id').execute();
+        .where('account_id', '=', accountId)
+        .where('id', 'in', teamIds)
+        .orderBy('name')
+        .orderBy('id')
+        .execute();
     },
 
     /** Rights the given users hold on the organisation's live products. */
     rightsOfUsers(accountId: number, userIds: number[]) {
       if (!userIds.length) return Promise.resolve([]);
-      return db.selectFrom('product_rights as r').innerJoin('products as p', 'p.id', 'r.product_id')
-        .select(['r.user_id', 'r.product_id', 'p.service_id', 'p.service_name', 'r.technical', 'r.statistic', 'r.check', 'r.sale'])
-        .where('p.account_id', '=', accountId).where('p.deleted_at', 'is', null).where('r.user_id', 'in', userIds)
-        .orderBy('r.product_id').execute();
+      return db
+        .selectFrom('product_rights as r')
+        .innerJoin('products as p', 'p.id', 'r.product_id')
+        .select([
+          'r.user_id',
+          'r.product_id',
+          'p.service_id',
+          'p.service_name',
+          'r.technical',
+          'r.statistic',
+          'r.check',
+          'r.sale',
+        ])
+        .where('p.account_id', '=', accountId)
+        .where('p.deleted_at', 'is', null)
+        .where('r.user_id', 'in', userIds)
+        .orderBy('r.product_id')
+        .execute();
     },
 
     /** The organisation's live products, for expanding a pending invitation's permissions. */
     products(accountId: number) {
-      return db.selectFrom('products').select(['id', 'service_id', 'service_name'])
-        .where('account_id', '=', accountId).where('deleted_at', 'is', null).orderBy('id').execute();
+      return db
+        .selectFrom('products')
+        .select(['id', 'service_id', 'service_name'])
+        .where('account_id', '=', accountId)
+        .where('deleted_at', 'is', null)
+        .orderBy('id')
+        .execute();
     },
 
     invitations(accountId: number, ids: number[]) {
       if (!ids.length) return Promise.resolve([]);
-      return db.selectFrom('invitations')
-        .select(['id', 'status', 'strict', 'silent', 'locale', 'invited_by_id', 'sent_at', 'created_at', 'expired_at', 'team_ids', 'permissions'])
-        .where('account_id', '=', accountId).where('id', 'in', ids).execute();
+      return db
+        .selectFrom('invitations')
+        .select([
+          'id',
+          'status',
+          'strict',
+          'silent',
+          'locale',
+          'invited_by_id',
+          'sent_at',
+          'created_at',
+          'expired_at',
+          'team_ids',
+          'permissions',
+        ])
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .execute();
     },
 
     /** Pending invitations of this organisation addressed to the given emails. */
     pendingInvitationsFor(accountId: number, emails: string[], now: number) {
       if (!emails.length) return Promise.resolve([]);
-      return db.selectFrom('invitations').select(['id', 'email', 'role_type', 'sent_at', 'expired_at'])
-        .where('account_id', '=', accountId).where('status', '=', 'pending').where('expired_at', '>', now)
-        .where(sql<SqlBool>`lower(email) IN (${sql.join(emails.map((e) => e.toLowerCase()))})`).orderBy('id').execute();
+      return db
+        .selectFrom('invitations')
+        .select(['id', 'email', 'role_type', 'sent_at', 'expired_at'])
+        .where('account_id', '=', accountId)
+        .where('status', '=', 'pending')
+        .where('expired_at', '>', now)
+        .where(sql<SqlBool>`lower(email) IN (${sql.join(emails.map((e) => e.toLowerCase()))})`)
+        .orderBy('id')
+        .execute();
     },
   };
 }

@@ -7,8 +7,15 @@ import { envelope, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
 import { parseWith } from '../../shared/with.js';
 import { MEMBER_SORTABLE, type ListFilter } from './members.repository.js';
 import {
-  AccountParams, AccountUserSchema, GetUserQuery, LegalResponsibleBody, ListUsersQuery, MEMBER_RELATIONS, PatchUserBody,
-  RemoveUsersBody, UserParams,
+  AccountParams,
+  AccountUserSchema,
+  GetUserQuery,
+  LegalResponsibleBody,
+  ListUsersQuery,
+  MEMBER_RELATIONS,
+  PatchUserBody,
+  RemoveUsersBody,
+  UserParams,
 } from './members.schemas.js';
 import { membersService } from './members.service.js';
 
@@ -21,34 +28,68 @@ const bool = (v?: string) => (v === undefined ? undefined : v === '1' || v === '
 function filterOf(q: Static<typeof ListUsersQuery>): ListFilter {
   const f = { ...q, ...q.filter };
   return {
-    role_type: f.role_type, state_in_account: f.state_in_account, search: f.search?.trim() || undefined,
-    team_ids: f.team_ids, user_ids: f.user_ids, has_billing_access: bool(f.has_billing_access),
+    role_type: f.role_type,
+    state_in_account: f.state_in_account,
+    search: f.search?.trim() || undefined,
+    team_ids: f.team_ids,
+    user_ids: f.user_ids,
+    has_billing_access: bool(f.has_billing_access),
   };
 }
 
 export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }> = async (app, { publicUrl }) => {
   const service = membersService(app.db, publicUrl);
 
-  app.get('/2/accounts/:account/users', {
-    config: { ...config, access: { min: 'member' } },
-    schema: {
-      operationId: 'listAccountUsers', tags, summary: 'List the members and pending invitees of an organisation',
-      params: AccountParams, querystring: ListUsersQuery, response: { 200: listEnvelope(AccountUserSchema) },
+  app.get(
+    '/2/accounts/:account/users',
+    {
+      config: { ...config, access: { min: 'member' } },
+      schema: {
+        operationId: 'listAccountUsers',
+        tags,
+        summary: 'List the members and pending invitees of an organisation',
+        params: AccountParams,
+        querystring: ListUsersQuery,
+        response: { 200: listEnvelope(AccountUserSchema) },
+      },
     },
-  }, async (req) => {
-    const params = listParams(req.query, MEMBER_SORTABLE, []);
-    const wanted = parseWith(req.query.with, MEMBER_RELATIONS);
-    const { items, total } = await service.list(principalOf(req).user, req.params.account, filterOf(req.query), params, wanted);
-    return listResult(items, total, params);
-  });
+    async (req) => {
+      const params = listParams(req.query, MEMBER_SORTABLE, []);
+      const wanted = parseWith(req.query.with, MEMBER_RELATIONS);
+      const { items, total } = await service.list(
+        principalOf(req).user,
+        req.params.account,
+        filterOf(req.query),
+        params,
+        wanted,
+      );
+      return listResult(items, total, params);
+    },
+  );
 
-  app.get('/2/accounts/:account/users/:user', {
-    config: { ...config, access: { min: 'member' } },
-    schema: {
-      operationId: 'getAccountUser', tags, summary: 'A member of an organisation',
-      params: UserParams, querystring: GetUserQuery, response: { 200: envelope(AccountUserSchema) },
+  app.get(
+    '/2/accounts/:account/users/:user',
+    {
+      config: { ...config, access: { min: 'member' } },
+      schema: {
+        operationId: 'getAccountUser',
+        tags,
+        summary: 'A member of an organisation',
+        params: UserParams,
+        querystring: GetUserQuery,
+        response: { 200: envelope(AccountUserSchema) },
+      },
     },
-  }, async (req) => ok(await service.get(principalOf(req).user, req.params.account, req.params.user, parseWith(req.query.with, MEMBER_RELATIONS))));
+    async (req) =>
+      ok(
+        await service.get(
+          principalOf(req).user,
+          req.params.account,
+          req.params.user,
+          parseWith(req.query.with, MEMBER_RELATIONS),
+        ),
+      ),
+  );
 
   membershipChangeRoutes(app, service);
 };
@@ -57,45 +98,94 @@ type App = Parameters<FastifyPluginAsyncTypebox>[0];
 
 /** The routes that change memberships: roles and rights, removals, leaving, the legal responsible. */
 function membershipChangeRoutes(app: App, service: ReturnType<typeof membersService>) {
-  app.patch('/2/accounts/:account/users/:user', {
-    config: { ...config, access: { min: 'admin' }, activity: { action: 'user_permissions_changed', target: { type: 'user', param: 'user' } } },
-    schema: {
-      operationId: 'updateAccountUser', tags,
-      summary: 'Change a member\'s role, billing access, mailings, product rights or teams',
-      params: UserParams, body: PatchUserBody, response: { 200: envelope(AccountUserSchema) },
+  app.patch(
+    '/2/accounts/:account/users/:user',
+    {
+      config: {
+        ...config,
+        access: { min: 'admin' },
+        activity: { action: 'user_permissions_changed', target: { type: 'user', param: 'user' } },
+      },
+      schema: {
+        operationId: 'updateAccountUser',
+        tags,
+        summary: "Change a member's role, billing access, mailings, product rights or teams",
+        params: UserParams,
+        body: PatchUserBody,
+        response: { 200: envelope(AccountUserSchema) },
+      },
     },
-  }, async (req) => ok(await service.update(principalOf(req).user, req.params.account, req.params.user, req.body)));
+    async (req) => ok(await service.update(principalOf(req).user, req.params.account, req.params.user, req.body)),
+  );
 
-  app.delete('/2/accounts/:account/users/:user', {
-    config: { ...config, access: { min: 'admin' }, activity: { action: 'user_removed', target: { type: 'user', param: 'user' } } },
-    schema: {
-      operationId: 'removeAccountUser', tags, summary: 'Remove a member from the organisation',
-      params: UserParams, response: { 200: TrueEnvelope },
+  app.delete(
+    '/2/accounts/:account/users/:user',
+    {
+      config: {
+        ...config,
+        access: { min: 'admin' },
+        activity: { action: 'user_removed', target: { type: 'user', param: 'user' } },
+      },
+      schema: {
+        operationId: 'removeAccountUser',
+        tags,
+        summary: 'Remove a member from the organisation',
+        params: UserParams,
+        response: { 200: TrueEnvelope },
+      },
     },
-  }, async (req) => ok(await service.remove(principalOf(req).user, req.params.account, [req.params.user], 'user')));
+    async (req) => ok(await service.remove(principalOf(req).user, req.params.account, [req.params.user], 'user')),
+  );
 
-  app.post('/2/accounts/:account/users/remove', {
-    config: { ...config, access: { min: 'admin' }, activity: { action: 'user_removed' } },
-    schema: {
-      operationId: 'removeAccountUsers', tags, summary: 'Remove several members at once: all of them or none',
-      params: AccountParams, body: RemoveUsersBody, response: { 200: TrueEnvelope },
+  app.post(
+    '/2/accounts/:account/users/remove',
+    {
+      config: { ...config, access: { min: 'admin' }, activity: { action: 'user_removed' } },
+      schema: {
+        operationId: 'removeAccountUsers',
+        tags,
+        summary: 'Remove several members at once: all of them or none',
+        params: AccountParams,
+        body: RemoveUsersBody,
+        response: { 200: TrueEnvelope },
+      },
     },
-  }, async (req) => ok(await service.remove(principalOf(req).user, req.params.account, req.body.user_ids, 'user_ids')));
+    async (req) => ok(await service.remove(principalOf(req).user, req.params.account, req.body.user_ids, 'user_ids')),
+  );
 
-  app.post('/1/accounts/:account/leave', {
-    config: { ...config, access: { min: 'member' }, activity: { action: 'user_left' } },
-    schema: {
-      operationId: 'leaveAccount', tags, summary: 'Leave an organisation',
-      params: AccountParams, response: { 200: TrueEnvelope },
+  app.post(
+    '/1/accounts/:account/leave',
+    {
+      config: { ...config, access: { min: 'member' }, activity: { action: 'user_left' } },
+      schema: {
+        operationId: 'leaveAccount',
+        tags,
+        summary: 'Leave an organisation',
+        params: AccountParams,
+        response: { 200: TrueEnvelope },
+      },
     },
-  }, async (req) => ok(await service.leave(principalOf(req).user, req.params.account)));
+    async (req) => ok(await service.leave(principalOf(req).user, req.params.account)),
+  );
 
-  app.post('/1/accounts/:account/legal_responsible', {
-    config: { ...config, access: { min: 'owner' }, activity: { action: 'owner_role_assigned', target: { type: 'user' } } },
-    schema: {
-      operationId: 'handOverLegalResponsible', tags,
-      summary: 'Hand the legal responsibility (owner role) over to another member, atomically',
-      params: AccountParams, body: LegalResponsibleBody, response: { 200: TrueEnvelope },
+  app.post(
+    '/1/accounts/:account/legal_responsible',
+    {
+      config: {
+        ...config,
+        access: { min: 'owner' },
+        activity: { action: 'owner_role_assigned', target: { type: 'user' } },
+      },
+      schema: {
+        operationId: 'handOverLegalResponsible',
+        tags,
+        summary: 'Hand the legal responsibility (owner role) over to another member, atomically',
+        params: AccountParams,
+        body: LegalResponsibleBody,
+        response: { 200: TrueEnvelope },
+      },
     },
-  }, async (req) => ok(await service.handOver(principalOf(req).user, req.params.account, req.body.user_id, req.body.previous_role)));
+    async (req) =>
+      ok(await service.handOver(principalOf(req).user, req.params.account, req.body.user_id, req.body.previous_role)),
+  );
 }

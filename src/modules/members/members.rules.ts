@@ -6,13 +6,16 @@ import type { MemberState } from './membership.repository.js';
 // Who may change whose membership. Pure functions over the state read under the organisation's
 // lock; every refusal carries a specific `context.reason`.
 
-export type Reason = 'admin_role_required' | 'owner_role_required' | 'cannot_raise_own_role' | 'last_owner' | 'last_member';
+export type Reason =
+  'admin_role_required' | 'owner_role_required' | 'cannot_raise_own_role' | 'last_owner' | 'last_member';
 
 const DESCRIPTIONS: Record<Reason, string> = {
-  admin_role_required: 'Only an administrator or an owner may change members\' roles, rights or teams, or remove members',
+  admin_role_required:
+    "Only an administrator or an owner may change members' roles, rights or teams, or remove members",
   owner_role_required: 'Only an owner may grant, withdraw or hand over the owner role, or remove an owner',
   cannot_raise_own_role: 'Nobody can raise their own role',
-  last_owner: 'An organisation keeps at least one owner (legal responsible): hand the role over to another member first',
+  last_owner:
+    'An organisation keeps at least one owner (legal responsible): hand the role over to another member first',
   last_member: 'The last member of an organisation cannot leave it',
 };
 
@@ -20,7 +23,9 @@ export const denied = (reason: Reason) => new AppError('access_denied', DESCRIPT
 
 /** A refusal due to the organisation's state rather than the caller's rights. */
 export const refused = (reason: Reason, attribute: string) =>
-  new AppError('validation_failed', DESCRIPTIONS[reason], { reason }, [fieldError(attribute, reason, DESCRIPTIONS[reason])]);
+  new AppError('validation_failed', DESCRIPTIONS[reason], { reason }, [
+    fieldError(attribute, reason, DESCRIPTIONS[reason]),
+  ]);
 
 export interface Counts {
   members: number;
@@ -47,7 +52,8 @@ export function checkPatch(caller: Membership, target: MemberState, patch: Patch
     if (!self || RIGHTS_FIELDS.some((f) => patch[f] !== undefined)) throw denied('admin_role_required');
     return;
   }
-  if (changesRole && caller.role_type !== 'owner' && (role === 'owner' || target.role_type === 'owner')) throw denied('owner_role_required');
+  if (changesRole && caller.role_type !== 'owner' && (role === 'owner' || target.role_type === 'owner'))
+    throw denied('owner_role_required');
   if (changesRole && target.role_type === 'owner' && counts.owners <= 1) throw refused('last_owner', 'role_type');
 }
 

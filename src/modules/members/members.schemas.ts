@@ -9,15 +9,28 @@ export const RoleTypeSchema = StringEnum(ROLE_TYPES);
 
 /** Relations `with` accepts, as upstream lists them. */
 export const MEMBER_RELATIONS = [
-  'teams', 'permissions', 'preferences', 'security', 'pending_invitations', 'invitation_details',
-  'service_permissions', 'app_access', 'drive_infos', 'kchat_infos',
+  'teams',
+  'permissions',
+  'preferences',
+  'security',
+  'pending_invitations',
+  'invitation_details',
+  'service_permissions',
+  'app_access',
+  'drive_infos',
+  'kchat_infos',
 ] as const;
 export type MemberRelation = (typeof MEMBER_RELATIONS)[number];
 
 export const MemberTeamSchema = Type.Object(
   {
-    id: Id, name: Type.String(), color_id: Type.Integer(), owned_by_id: Nullable(Id), created_by_id: Nullable(Id),
-    created_at: Timestamp, updated_at: Timestamp,
+    id: Id,
+    name: Type.String(),
+    color_id: Type.Integer(),
+    owned_by_id: Nullable(Id),
+    created_by_id: Nullable(Id),
+    created_at: Timestamp,
+    updated_at: Timestamp,
   },
   { title: 'AccountUserTeam' },
 );
@@ -25,8 +38,13 @@ export const MemberTeamSchema = Type.Object(
 /** A right on one product of the organisation. */
 export const MemberProductRightSchema = Type.Object(
   {
-    product_id: Id, service_id: Id, service_name: Type.String(),
-    technical: Type.Boolean(), statistic: Type.Boolean(), check: Type.Boolean(), sale: Type.Boolean(),
+    product_id: Id,
+    service_id: Id,
+    service_name: Type.String(),
+    technical: Type.Boolean(),
+    statistic: Type.Boolean(),
+    check: Type.Boolean(),
+    sale: Type.Boolean(),
   },
   { title: 'AccountUserProductRight' },
 );
@@ -34,10 +52,22 @@ export const MemberProductRightSchema = Type.Object(
 const PreferencesSchema = Type.Object({ mailing: Type.Boolean(), billing_mailing: Type.Boolean() });
 const SecuritySchema = Type.Object({ otp: Type.Boolean(), double_auth: Type.Boolean() });
 const InvitationDetailsSchema = Type.Object({
-  id: Id, status: Type.String(), strict: Type.Boolean(), silent: Type.Boolean(), locale: Type.String(),
-  invited_by_id: Nullable(Id), sent_at: Timestamp, created_at: Timestamp, expired_at: Timestamp,
+  id: Id,
+  status: Type.String(),
+  strict: Type.Boolean(),
+  silent: Type.Boolean(),
+  locale: Type.String(),
+  invited_by_id: Nullable(Id),
+  sent_at: Timestamp,
+  created_at: Timestamp,
+  expired_at: Timestamp,
 });
-const PendingInvitationSchema = Type.Object({ id: Id, role_type: RoleTypeSchema, sent_at: Timestamp, expired_at: Timestamp });
+const PendingInvitationSchema = Type.Object({
+  id: Id,
+  role_type: RoleTypeSchema,
+  sent_at: Timestamp,
+  expired_at: Timestamp,
+});
 // Other products' accesses (kDrive, kChat, mail) are not mirrored: accepted, always empty.
 const Empty = Type.Array(Type.Object({}));
 
@@ -52,7 +82,7 @@ export const AccountUserSchema = Type.Object(
     avatar: Nullable(Type.String()),
     role_type: RoleTypeSchema,
     state_in_account: StringEnum(['valid', 'pending']),
-    is_correspondent: Type.Boolean({ description: 'Receives the organisation\'s product mailings' }),
+    is_correspondent: Type.Boolean({ description: "Receives the organisation's product mailings" }),
     is_correspondent_billing: Type.Boolean({ description: 'Receives the billing mailings' }),
     is_workspace_only: Type.Boolean(),
     has_no_manager_access: Type.Boolean(),
@@ -106,8 +136,19 @@ export const PatchUserBody = Type.Object(
     has_billing_access: Type.Optional(Type.Boolean()),
     has_mailing: Type.Optional(Type.Boolean()),
     has_billing_mailing: Type.Optional(Type.Boolean()),
-    permissions: Type.Optional(Type.Array(PermissionSchema, { maxItems: 500, description: 'Replaces the user\'s product rights in this organisation' })),
-    team_ids: Type.Optional(Type.Array(Id, { maxItems: 1000, uniqueItems: true, description: 'Replaces the user\'s teams in this organisation' })),
+    permissions: Type.Optional(
+      Type.Array(PermissionSchema, {
+        maxItems: 500,
+        description: "Replaces the user's product rights in this organisation",
+      }),
+    ),
+    team_ids: Type.Optional(
+      Type.Array(Id, {
+        maxItems: 1000,
+        uniqueItems: true,
+        description: "Replaces the user's teams in this organisation",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

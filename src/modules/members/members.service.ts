@@ -10,7 +10,12 @@ import { nowSeconds } from '../../shared/time.js';
 import { displayName } from '../../shared/user-summary.js';
 import { membershipOf, type Membership } from '../accounts/index.js';
 import { applyProductPermissions, revokeProductRights, type Permission } from '../products/index.js';
-import { membersRepository, type ListFilter, type MemberSortField, type UserOrPendingRow } from './members.repository.js';
+import {
+  membersRepository,
+  type ListFilter,
+  type MemberSortField,
+  type UserOrPendingRow,
+} from './members.repository.js';
 import { presentAccountUser, type AccountUser } from './members.presenter.js';
 import { loadRelated } from './members.relations.js';
 import { checkHandOver, checkPatch, checkRemaining, checkRemoval } from './members.rules.js';
@@ -41,11 +46,23 @@ async function targetOf(trx: Transaction<Database>, accountId: number, userId: n
   return target;
 }
 
-async function present(ex: Executor, publicUrl: string, accountId: number, row: UserOrPendingRow, wanted: Set<MemberRelation>): Promise<AccountUser> {
+async function present(
+  ex: Executor,
+  publicUrl: string,
+  accountId: number,
+  row: UserOrPendingRow,
+  wanted: Set<MemberRelation>,
+): Promise<AccountUser> {
   return presentAccountUser(publicUrl, row, await loadRelated(ex, accountId, [row], wanted));
 }
 
-async function memberItem(ex: Executor, publicUrl: string, accountId: number, userId: number, wanted: Set<MemberRelation>) {
+async function memberItem(
+  ex: Executor,
+  publicUrl: string,
+  accountId: number,
+  userId: number,
+  wanted: Set<MemberRelation>,
+) {
   const row = await membersRepository(ex).findMember(accountId, userId);
   if (!row) throw notFound('User');
   return present(ex, publicUrl, accountId, row, wanted);
@@ -60,7 +77,14 @@ async function removeAll(trx: Transaction<Database>, accountId: number, userIds:
   }
 }
 
-async function updateIn(trx: Transaction<Database>, publicUrl: string, caller: UserRow, accountId: number, userId: number, input: PatchInput) {
+async function updateIn(
+  trx: Transaction<Database>,
+  publicUrl: string,
+  caller: UserRow,
+  accountId: number,
+  userId: number,
+  input: PatchInput,
+) {
   const { org, caller: me } = await lockAsMember(trx, accountId, caller.id);
   const repo = membershipRepository(trx);
   const target = await targetOf(trx, accountId, userId);
@@ -68,19 +92,31 @@ async function updateIn(trx: Transaction<Database>, publicUrl: string, caller: U
   if (input.team_ids) {
     const known = new Set(await repo.existingTeams(accountId, input.team_ids));
     const unknown = input.team_ids.filter((id) => !known.has(id));
-    if (unknown.length) throw invalidField('team_ids', 'exists', `No such team in the organisation: ${unknown.join(', ')}`, unknown);
+    if (unknown.length)
+      throw invalidField('team_ids', 'exists', `No such team in the organisation: ${unknown.join(', ')}`, unknown);
   }
   if (input.permissions) await applyProductPermissions(trx, accountId, userId, input.permissions, true);
   if (input.team_ids) await repo.replaceTeams(accountId, userId, input.team_ids);
   const { role_type, has_billing_access, has_mailing, has_billing_mailing } = input;
-  await repo.update(accountId, userId, { role_type, has_billing_access, has_mailing, has_billing_mailing }, nowSeconds());
+  await repo.update(
+    accountId,
+    userId,
+    { role_type, has_billing_access, has_mailing, has_billing_mailing },
+    nowSeconds(),
+  );
   if (role_type !== undefined && role_type !== target.role_type) {
     await notifyRoleChange(trx, org, caller, target, role_type, has_billing_access);
   }
   return memberItem(trx, publicUrl, accountId, userId, new Set(['teams', 'permissions']));
 }
 
-async function handOverIn(trx: Transaction<Database>, caller: UserRow, accountId: number, userId: number, previousRole: 'admin' | 'normal') {
+async function handOverIn(
+  trx: Transaction<Database>,
+  caller: UserRow,
+  accountId: number,
+  userId: number,
+  previousRole: 'admin' | 'normal',
+) {
   const { org, caller: me } = await lockAsMember(trx, accountId, caller.id);
   checkHandOver(me);
   if (userId === me.user_id) throw invalidField('user_id', 'different', 'Hand the role over to another member');
@@ -95,7 +131,13 @@ async function handOverIn(trx: Transaction<Database>, caller: UserRow, accountId
 export function membersService(db: Db, publicUrl: () => string) {
   return {
     /** Any member lists the organisation's members and pending invitees. */
-    async list(caller: UserRow, accountId: number, filter: ListFilter, params: ListParams<MemberSortField>, wanted: Set<MemberRelation>) {
+    async list(
+      caller: UserRow,
+      accountId: number,
+      filter: ListFilter,
+      params: ListParams<MemberSortField>,
+      wanted: Set<MemberRelation>,
+    ) {
       await membershipOf(db, accountId, caller.id);
       const { items: rows, total } = await membersRepository(db).list(accountId, filter, nowSeconds(), params);
       const rel = await loadRelated(db, accountId, rows, wanted);
@@ -139,7 +181,12 @@ export function membersService(db: Db, publicUrl: () => string) {
     },
 
     /** An owner hands the legal responsibility to a member and keeps `previousRole`. */
-    async handOver(caller: UserRow, accountId: number, userId: number, previousRole: 'admin' | 'normal'): Promise<true> {
+    async handOver(
+      caller: UserRow,
+      accountId: number,
+      userId: number,
+      previousRole: 'admin' | 'normal',
+    ): Promise<true> {
       await inTransaction(db, (trx) => handOverIn(trx, caller, accountId, userId, previousRole));
       return true;
     },
@@ -148,26 +195,52 @@ export function membersService(db: Db, publicUrl: () => string) {
 
 type Org = { id: number; name: string };
 
-function notifyRoleChange(trx: Executor, org: Org, by: UserRow, target: MemberState, role: RoleType, billing?: boolean) {
+function notifyRoleChange(
+  trx: Executor,
+  org: Org,
+  by: UserRow,
+  target: MemberState,
+  role: RoleType,
+  billing?: boolean,
+) {
   const lines = [
     `${displayName(by)} changed your role in the organisation "${org.name}".`,
     `Role: ${target.role_type} → ${role}`,
-    ...(billing !== undefined && billing !== target.has_billing_access ? [`Billing access: ${billing ? 'granted' : 'withdrawn'}`] : []),
+    ...(billing !== undefined && billing !== target.has_billing_access
+      ? [`Billing access: ${billing ? 'granted' : 'withdrawn'}`]
+      : []),
   ];
   return notify(trx, {
-    recipient: target.email, user_id: target.user_id, account_id: org.id, kind: 'account_role_changed',
-    subject: `Your role in ${org.name} is now ${role}`, body: lines.join('\n'),
+    recipient: target.email,
+    user_id: target.user_id,
+    account_id: org.id,
+    kind: 'account_role_changed',
+    subject: `Your role in ${org.name} is now ${role}`,
+    body: lines.join('\n'),
   });
 }
 
-async function notifyHandOver(trx: Executor, org: Org, by: UserRow, me: Membership, target: MemberState, previousRole: RoleType) {
+async function notifyHandOver(
+  trx: Executor,
+  org: Org,
+  by: UserRow,
+  me: Membership,
+  target: MemberState,
+  previousRole: RoleType,
+) {
   await notify(trx, {
-    recipient: target.email, user_id: target.user_id, account_id: org.id, kind: 'legal_responsible_changed',
+    recipient: target.email,
+    user_id: target.user_id,
+    account_id: org.id,
+    kind: 'legal_responsible_changed',
     subject: `You are now the legal responsible of ${org.name}`,
     body: `${displayName(by)} handed the legal responsibility of "${org.name}" over to you.\nRole: ${target.role_type} → owner`,
   });
   await notify(trx, {
-    recipient: by.email, user_id: me.user_id, account_id: org.id, kind: 'legal_responsible_changed',
+    recipient: by.email,
+    user_id: me.user_id,
+    account_id: org.id,
+    kind: 'legal_responsible_changed',
     subject: `You handed over the legal responsibility of ${org.name}`,
     body: `${displayName(target)} is now the legal responsible of "${org.name}".\nYour role: owner → ${previousRole}`,
   });

@@ -33,42 +33,62 @@ export function membershipRepository(trx: Transaction<Database>) {
     /** The members among `userIds`, with what notifications need. */
     members(accountId: number, userIds: number[]): Promise<MemberState[]> {
       if (!userIds.length) return Promise.resolve([]);
-      return trx.selectFrom('account_members as m').innerJoin('users as u', 'u.id', 'm.user_id')
+      return trx
+        .selectFrom('account_members as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
         .select(['m.user_id', 'm.role_type', 'm.has_billing_access', 'u.email', 'u.first_name', 'u.last_name'])
-        .where('m.account_id', '=', accountId).where('m.user_id', 'in', userIds).execute();
+        .where('m.account_id', '=', accountId)
+        .where('m.user_id', 'in', userIds)
+        .execute();
     },
 
     async counts(accountId: number) {
-      const row = await trx.selectFrom('account_members')
+      const row = await trx
+        .selectFrom('account_members')
         .select((eb) => [
           eb.fn.countAll<number>().as('members'),
           eb.fn.count<number>('user_id').filterWhere('role_type', '=', 'owner').as('owners'),
         ])
-        .where('account_id', '=', accountId).executeTakeFirstOrThrow();
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow();
       return { members: Number(row.members), owners: Number(row.owners) };
     },
 
     update(accountId: number, userId: number, changes: MemberChanges, now: number) {
-      return trx.updateTable('account_members').set({ ...changes, updated_at: now })
-        .where('account_id', '=', accountId).where('user_id', '=', userId).execute();
+      return trx
+        .updateTable('account_members')
+        .set({ ...changes, updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId)
+        .execute();
     },
 
     /** The organisation's teams among `teamIds`. */
     async existingTeams(accountId: number, teamIds: number[]) {
       if (!teamIds.length) return [];
-      const rows = await trx.selectFrom('teams').select('id').where('account_id', '=', accountId).where('id', 'in', teamIds).execute();
+      const rows = await trx
+        .selectFrom('teams')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('id', 'in', teamIds)
+        .execute();
       return rows.map((r) => r.id);
     },
 
     /** Makes the user's teams in this organisation exactly `teamIds` (already checked). */
     async replaceTeams(accountId: number, userId: number, teamIds: number[]) {
-      let del = trx.deleteFrom('team_members').where('user_id', '=', userId)
+      let del = trx
+        .deleteFrom('team_members')
+        .where('user_id', '=', userId)
         .where('team_id', 'in', (eb) => eb.selectFrom('teams').select('id').where('account_id', '=', accountId));
       if (teamIds.length) del = del.where('team_id', 'not in', teamIds);
       await del.execute();
       if (!teamIds.length) return;
-      await trx.insertInto('team_members').values(teamIds.map((team_id) => ({ team_id, user_id: userId })))
-        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()).execute();
+      await trx
+        .insertInto('team_members')
+        .values(teamIds.map((team_id) => ({ team_id, user_id: userId })))
+        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing())
+        .execute();
     },
 
     /**
@@ -76,15 +96,29 @@ export function membershipRepository(trx: Transaction<Database>) {
      * current organisation — points them at another one they belong to, or at none.
      */
     async remove(accountId: number, userId: number) {
-      await trx.deleteFrom('team_members').where('user_id', '=', userId)
-        .where('team_id', 'in', (eb) => eb.selectFrom('teams').select('id').where('account_id', '=', accountId)).execute();
-      await trx.deleteFrom('account_members').where('account_id', '=', accountId).where('user_id', '=', userId).execute();
-      await trx.updateTable('users')
+      await trx
+        .deleteFrom('team_members')
+        .where('user_id', '=', userId)
+        .where('team_id', 'in', (eb) => eb.selectFrom('teams').select('id').where('account_id', '=', accountId))
+        .execute();
+      await trx
+        .deleteFrom('account_members')
+        .where('account_id', '=', accountId)
+        .where('user_id', '=', userId)
+        .execute();
+      await trx
+        .updateTable('users')
         .set((eb) => ({
-          current_account_id: eb.selectFrom('account_members').select('account_id').where('user_id', '=', userId)
-            .orderBy('account_id').limit(1),
+          current_account_id: eb
+            .selectFrom('account_members')
+            .select('account_id')
+            .where('user_id', '=', userId)
+            .orderBy('account_id')
+            .limit(1),
         }))
-        .where('id', '=', userId).where('current_account_id', '=', accountId).execute();
+        .where('id', '=', userId)
+        .where('current_account_id', '=', accountId)
+        .execute();
     },
   };
 }

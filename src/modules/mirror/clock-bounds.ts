@@ -11,9 +11,17 @@ export const CLOCK_RANGE_SECONDS = CLOCK_RANGE_DAYS * 86_400;
 export function checkClockOffset(field: string, offset: number): void {
   // Written so that NaN fails too.
   if (!(offset <= CLOCK_RANGE_SECONDS)) {
-    throw invalidField(field, 'max', `The mirror's clock stays within ${CLOCK_RANGE_DAYS} days (100 years) of the machine's time: ${field} would take it further ahead`);
+    throw invalidField(
+      field,
+      'max',
+      `The mirror's clock stays within ${CLOCK_RANGE_DAYS} days (100 years) of the machine's time: ${field} would take it further ahead`,
+    );
   }
   if (!(offset >= -CLOCK_RANGE_SECONDS)) {
-    throw invalidField(field, 'min', `The mirror's clock stays within ${CLOCK_RANGE_DAYS} days (100 years) of the machine's time: ${field} would take it further back`);
+    throw invalidField(
+      field,
+      'min',
+      `The mirror's clock stays within ${CLOCK_RANGE_DAYS} days (100 years) of the machine's time: ${field} would take it further back`,
+    );
   }
 }

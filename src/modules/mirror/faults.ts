@@ -35,10 +35,23 @@ export type NewFaultRule = Partial<Omit<FaultRule, 'id' | 'hits' | 'sandbox'>> &
 
 const isErrorCode = (code: string): code is ErrorCode => code in ERROR_STATUS;
 /** The error code an HTTP status answers with (the first of several), else unexpected_error. */
-const codeOfStatus = (status: number): ErrorCode => Object.keys(ERROR_STATUS).filter(isErrorCode).find((c) => ERROR_STATUS[c] === status) ?? 'unexpected_error';
+const codeOfStatus = (status: number): ErrorCode =>
+  Object.keys(ERROR_STATUS)
+    .filter(isErrorCode)
+    .find((c) => ERROR_STATUS[c] === status) ?? 'unexpected_error';
 
 const patternOf = (glob: string) =>
-  new RegExp(`^${glob.split('**').map((p) => p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*')}$`);
+  new RegExp(
+    `^${glob
+      .split('**')
+      .map((p) =>
+        p
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*'),
+      )
+      .join('.*')}$`,
+  );
 
 export class FaultBook {
   private rules: (FaultRule & { re: RegExp })[] = [];
@@ -60,9 +73,18 @@ export class FaultBook {
 
   add(sandbox: string | null, r: NewFaultRule): FaultRule {
     const rule = {
-      id: randomUUID(), sandbox, method: r.method?.toUpperCase() ?? null, path: r.path, token: r.token ?? null, status: r.status ?? null,
-      error_code: r.error_code ?? null, delay_ms: r.delay_ms ?? null, delay_max_ms: r.delay_max_ms ?? null, drop: r.drop ?? false,
-      probability: r.probability ?? 1, hits: 0,
+      id: randomUUID(),
+      sandbox,
+      method: r.method?.toUpperCase() ?? null,
+      path: r.path,
+      token: r.token ?? null,
+      status: r.status ?? null,
+      error_code: r.error_code ?? null,
+      delay_ms: r.delay_ms ?? null,
+      delay_max_ms: r.delay_max_ms ?? null,
+      drop: r.drop ?? false,
+      probability: r.probability ?? 1,
+      hits: 0,
     };
     this.rules.push({ ...rule, re: patternOf(r.path) });
     return rule;
@@ -96,7 +118,10 @@ export class FaultBook {
 /** `X-Mirror-Fault: status=503` | `error=too_many_requests` | `delay=200` | `delay=100-500` | `drop`, comma-separated; delays up to MAX_FAULT_DELAY_MS. */
 export function parseFaultHeader(value: string): NewFaultRule | undefined {
   const rule: NewFaultRule = { path: '**' };
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [k, v = ''] = part.split('=').map((s) => s.trim());
     if (k === 'drop') rule.drop = true;
     else if (k === 'status' && /^[1-5]\d\d$/.test(v)) rule.status = Number(v);
@@ -113,7 +138,11 @@ export function parseFaultHeader(value: string): NewFaultRule | undefined {
 }
 
 /** Carries a rule out: waits, then drops the connection or answers the error (or lets the request go on). */
-export async function apply(rule: Omit<FaultRule, 'id' | 'hits' | 'path' | 'method' | 'token' | 'sandbox'> | NewFaultRule, req: FastifyRequest, reply: FastifyReply) {
+export async function apply(
+  rule: Omit<FaultRule, 'id' | 'hits' | 'path' | 'method' | 'token' | 'sandbox'> | NewFaultRule,
+  req: FastifyRequest,
+  reply: FastifyReply,
+) {
   if (rule.delay_ms) {
     const max = rule.delay_max_ms ?? rule.delay_ms;
     await sleep(rule.delay_ms + Math.floor(Math.random() * (Math.max(max, rule.delay_ms) - rule.delay_ms + 1)));
@@ -124,10 +153,13 @@ export async function apply(rule: Omit<FaultRule, 'id' | 'hits' | 'path' | 'meth
     return;
   }
   // Rules and the header only take known codes (the schema's enum, parseFaultHeader).
-  if (rule.error_code && isErrorCode(rule.error_code)) throw new AppError(rule.error_code, `Fault injected by the mirror: ${rule.error_code}`, { injected: true });
+  if (rule.error_code && isErrorCode(rule.error_code))
+    throw new AppError(rule.error_code, `Fault injected by the mirror: ${rule.error_code}`, { injected: true });
   if (rule.status) {
     // The status asked for, which the code's own status need not be (a 418, a 599).
-    const err = new AppError(codeOfStatus(rule.status), `Fault injected by the mirror: ${rule.status}`, { injected: true });
+    const err = new AppError(codeOfStatus(rule.status), `Fault injected by the mirror: ${rule.status}`, {
+      injected: true,
+    });
     return reply.code(rule.status).send(errorEnvelope(err));
   }
 }

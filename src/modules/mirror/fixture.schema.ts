@@ -11,36 +11,89 @@ const Days = Type.Integer({ minimum: -3650, maximum: 3650 });
 
 export const FixtureSchema = Type.Object(
   {
-    now: Type.Integer({ minimum: 0, description: 'The mirror\'s time after seeding (Unix seconds), within 100 years of the machine\'s time' }),
-    users: Type.Array(Type.Object({
-      key: Key,
-      email: Type.String({ minLength: 3, maxLength: 255 }),
-      first_name: Type.String({ minLength: 1, maxLength: 255 }),
-      last_name: Type.String({ minLength: 1, maxLength: 255 }),
-      password: Type.String({ minLength: 8, maxLength: 255 }),
-      is_staff: Type.Optional(Type.Boolean()),
-    }, { additionalProperties: false }), { maxItems: 200 }),
-    organisations: Type.Array(Type.Object({
-      key: Key,
-      name: Type.String({ minLength: 1, maxLength: 255 }),
-      currency: StringEnum(['CHF', 'EUR']),
-      members: Type.Array(Type.Object({
-        user: Key, role: StringEnum(['owner', 'admin', 'normal']), billing: Type.Optional(Type.Boolean()),
-      }, { additionalProperties: false }), { minItems: 1 }),
-      teams: Type.Optional(Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), members: Type.Array(Key) }, { additionalProperties: false }))),
-      payment_methods: Type.Optional(Type.Array(Type.Object({
-        key: Key, kind: StringEnum(['card', 'twint', 'paypal', 'postfinance']), identifier: Type.String({ description: 'Card number (a test number), phone or e-mail' }),
-      }, { additionalProperties: false }))),
-      products: Type.Optional(Type.Array(Type.Object({
-        key: Key,
-        service_name: Type.String(),
-        customer_name: Type.String({ minLength: 1 }),
-        expires_in_days: Type.Union([Days, Type.Null()]),
-        auto_renewal_method: Type.Optional(Key),
-      }, { additionalProperties: false }))),
-      unpaid_renewals: Type.Optional(Type.Array(Type.Object({ product: Key, period_months: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }))),
-      prepaid_balance: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
-    }, { additionalProperties: false }), { maxItems: 100 }),
+    now: Type.Integer({
+      minimum: 0,
+      description: "The mirror's time after seeding (Unix seconds), within 100 years of the machine's time",
+    }),
+    users: Type.Array(
+      Type.Object(
+        {
+          key: Key,
+          email: Type.String({ minLength: 3, maxLength: 255 }),
+          first_name: Type.String({ minLength: 1, maxLength: 255 }),
+          last_name: Type.String({ minLength: 1, maxLength: 255 }),
+          password: Type.String({ minLength: 8, maxLength: 255 }),
+          is_staff: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 200 },
+    ),
+    organisations: Type.Array(
+      Type.Object(
+        {
+          key: Key,
+          name: Type.String({ minLength: 1, maxLength: 255 }),
+          currency: StringEnum(['CHF', 'EUR']),
+          members: Type.Array(
+            Type.Object(
+              {
+                user: Key,
+                role: StringEnum(['owner', 'admin', 'normal']),
+                billing: Type.Optional(Type.Boolean()),
+              },
+              { additionalProperties: false },
+            ),
+            { minItems: 1 },
+          ),
+          teams: Type.Optional(
+            Type.Array(
+              Type.Object(
+                { name: Type.String({ minLength: 1 }), members: Type.Array(Key) },
+                { additionalProperties: false },
+              ),
+            ),
+          ),
+          payment_methods: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  key: Key,
+                  kind: StringEnum(['card', 'twint', 'paypal', 'postfinance']),
+                  identifier: Type.String({ description: 'Card number (a test number), phone or e-mail' }),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+          ),
+          products: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  key: Key,
+                  service_name: Type.String(),
+                  customer_name: Type.String({ minLength: 1 }),
+                  expires_in_days: Type.Union([Days, Type.Null()]),
+                  auto_renewal_method: Type.Optional(Key),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+          ),
+          unpaid_renewals: Type.Optional(
+            Type.Array(
+              Type.Object(
+                { product: Key, period_months: Type.Integer({ minimum: 1 }) },
+                { additionalProperties: false },
+              ),
+            ),
+          ),
+          prepaid_balance: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100 },
+    ),
   },
   { additionalProperties: false },
 );

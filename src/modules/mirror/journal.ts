@@ -42,9 +42,13 @@ export class Journal {
 
   /** The sandbox's entries that match, newest first. */
   search(sandbox: string | null, q: JournalFilter): JournalEntry[] {
-    const rows = this.list(sandbox).filter((e) => (q.method === undefined || e.method === q.method.toUpperCase())
-      && (q.path === undefined || e.path.includes(q.path)) && (q.status === undefined || e.status === q.status)
-      && (q.token_id === undefined || e.token_id === q.token_id));
+    const rows = this.list(sandbox).filter(
+      (e) =>
+        (q.method === undefined || e.method === q.method.toUpperCase()) &&
+        (q.path === undefined || e.path.includes(q.path)) &&
+        (q.status === undefined || e.status === q.status) &&
+        (q.token_id === undefined || e.token_id === q.token_id),
+    );
     return rows.slice(0, q.limit ?? 100);
   }
 

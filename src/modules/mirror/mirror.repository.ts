@@ -7,7 +7,9 @@ import type { Executor } from '../../db/database.js';
 /** Every base table of current_schema(), by name. */
 export async function baseTables(db: Executor): Promise<string[]> {
   const { rows } = await sql<{ table_name: string }>`
-    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(db);
+    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(
+    db,
+  );
   return rows.map((r) => r.table_name).sort();
 }
 

@@ -7,8 +7,8 @@ import { FixtureSchema } from './fixture.schema.js';
 
 export const ClockSchema = Type.Object(
   {
-    now: Type.Integer({ description: 'The mirror\'s time (Unix seconds)' }),
-    real_now: Type.Integer({ description: 'The machine\'s time' }),
+    now: Type.Integer({ description: "The mirror's time (Unix seconds)" }),
+    real_now: Type.Integer({ description: "The machine's time" }),
     offset_seconds: Type.Integer({ description: 'now − real_now' }),
   },
   { title: 'MirrorClock', examples: [{ now: 1797000000, real_now: 1795659275, offset_seconds: 1340725 }] },
@@ -23,12 +23,23 @@ export const MovedClockSchema = Type.Object(
     ),
     charges: Type.Object(
       { succeeded: Type.Integer(), failed: Type.Integer() },
-      { description: 'Pending card, Twint, PayPal and PostFinance charges the simulated processor resolved by the new time (before the renewal run)' },
+      {
+        description:
+          'Pending card, Twint, PayPal and PostFinance charges the simulated processor resolved by the new time (before the renewal run)',
+      },
     ),
   },
   {
     title: 'MovedMirrorClock',
-    examples: [{ now: 1797000000, real_now: 1795659275, offset_seconds: 1340725, renewals: { succeeded: 1, failed: 0, locked: 0 }, charges: { succeeded: 0, failed: 0 } }],
+    examples: [
+      {
+        now: 1797000000,
+        real_now: 1795659275,
+        offset_seconds: 1340725,
+        renewals: { succeeded: 1, failed: 0, locked: 0 },
+        charges: { succeeded: 0, failed: 0 },
+      },
+    ],
   },
 );
 
@@ -37,12 +48,22 @@ export const DURATION = '^([0-9]+[dhms])+$';
 
 export const SetClockBody = Type.Object(
   {
-    now: Type.Optional(Type.Integer({ minimum: 0, description: 'Go to this time (Unix seconds), within 100 years of the machine\'s time' })),
-    advance: Type.Optional(Type.Union([
-      Type.Integer({ minimum: 0, maximum: CLOCK_RANGE_SECONDS, description: 'Seconds' }),
-      Type.String({ pattern: DURATION, maxLength: 32, description: 'A duration: 15d, 12h, 1d6h30m, 90s' }),
-    ], { description: 'Move forward by this much, to at most 100 years past the machine\'s time' })),
-    reset: Type.Optional(Type.Literal(true, { description: 'Back to the machine\'s time' })),
+    now: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: "Go to this time (Unix seconds), within 100 years of the machine's time",
+      }),
+    ),
+    advance: Type.Optional(
+      Type.Union(
+        [
+          Type.Integer({ minimum: 0, maximum: CLOCK_RANGE_SECONDS, description: 'Seconds' }),
+          Type.String({ pattern: DURATION, maxLength: 32, description: 'A duration: 15d, 12h, 1d6h30m, 90s' }),
+        ],
+        { description: "Move forward by this much, to at most 100 years past the machine's time" },
+      ),
+    ),
+    reset: Type.Optional(Type.Literal(true, { description: "Back to the machine's time" })),
   },
   { additionalProperties: false, examples: [{ advance: '16d' }, { now: 1797000000 }, { reset: true }] },
 );
@@ -61,10 +82,18 @@ export const OutboxItemSchema = Type.Object(
   },
   {
     title: 'OutboxNotification',
-    examples: [{
-      id: 12, recipient: 'alice@example.test', user_id: 1, account_id: 1, kind: 'auto_renewal_succeeded',
-      subject: 'domain my-shop.ch has been renewed', body: 'Hello Alice,\n\n16.22 CHF was charged to Visa •••• 4242. domain my-shop.ch now runs until 2030-11-26.', created_at: 1889144075,
-    }],
+    examples: [
+      {
+        id: 12,
+        recipient: 'alice@example.test',
+        user_id: 1,
+        account_id: 1,
+        kind: 'auto_renewal_succeeded',
+        subject: 'domain my-shop.ch has been renewed',
+        body: 'Hello Alice,\n\n16.22 CHF was charged to Visa •••• 4242. domain my-shop.ch now runs until 2030-11-26.',
+        created_at: 1889144075,
+      },
+    ],
   },
 );
 
@@ -81,16 +110,38 @@ export const OutboxQuery = Type.Object({
 });
 export type OutboxQueryInput = Static<typeof OutboxQuery>;
 
-export const ResetSchema = Type.Object({ tables: Type.Integer(), ms: Type.Integer() }, { title: 'MirrorReset', examples: [{ tables: 38, ms: 120 }] });
+export const ResetSchema = Type.Object(
+  { tables: Type.Integer(), ms: Type.Integer() },
+  { title: 'MirrorReset', examples: [{ tables: 38, ms: 120 }] },
+);
 
-export const SeedBody = Type.Object({ fixture: Type.Union([StringEnum(Object.keys(FIXTURES)), FixtureSchema]) }, { additionalProperties: false, examples: [{ fixture: 'demo' }] });
+export const SeedBody = Type.Object(
+  { fixture: Type.Union([StringEnum(Object.keys(FIXTURES)), FixtureSchema]) },
+  { additionalProperties: false, examples: [{ fixture: 'demo' }] },
+);
 
-export const SeededSchema = Type.Object({
-  now: Type.Integer(),
-  users: Type.Array(Type.Object({ key: Type.String(), id: Type.Integer(), email: Type.String(), password: Type.String(), token: Type.String() })),
-  organisations: Type.Array(Type.Object({
-    key: Type.String(), id: Type.Integer(), products: Type.Record(Type.String(), Type.Integer()),
-    payment_methods: Type.Record(Type.String(), Type.Integer()), invoice_ids: Type.Array(Type.Integer()),
-  })),
-  ms: Type.Integer(),
-}, { title: 'MirrorSeed' });
+export const SeededSchema = Type.Object(
+  {
+    now: Type.Integer(),
+    users: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        id: Type.Integer(),
+        email: Type.String(),
+        password: Type.String(),
+        token: Type.String(),
+      }),
+    ),
+    organisations: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        id: Type.Integer(),
+        products: Type.Record(Type.String(), Type.Integer()),
+        payment_methods: Type.Record(Type.String(), Type.Integer()),
+        invoice_ids: Type.Array(Type.Integer()),
+      }),
+    ),
+    ms: Type.Integer(),
+  },
+  { title: 'MirrorSeed' },
+);

@@ -29,12 +29,17 @@ const seconds = (duration: string) =>
 /** The offset the body asks for, `real` being the machine's time; exactly one of now, advance and reset. */
 function offsetFor(body: SetClockInput, real: number): number {
   if ([body.now, body.advance, body.reset].filter((v) => v !== undefined).length !== 1) {
-    throw invalidField('now', 'required_without', 'Give exactly one of now, advance and reset', ['now', 'advance', 'reset']);
+    throw invalidField('now', 'required_without', 'Give exactly one of now, advance and reset', [
+      'now',
+      'advance',
+      'reset',
+    ]);
   }
   if (body.reset) return 0;
-  const [field, offset] = body.now !== undefined
-    ? ['now', body.now - real]
-    : ['advance', clockOffset() + (typeof body.advance === 'number' ? body.advance : seconds(body.advance ?? ''))];
+  const [field, offset] =
+    body.now !== undefined
+      ? ['now', body.now - real]
+      : ['advance', clockOffset() + (typeof body.advance === 'number' ? body.advance : seconds(body.advance ?? ''))];
   checkClockOffset(field, offset);
   return offset;
 }
@@ -66,7 +71,8 @@ export function mirrorService(db: Db, renewals: Pick<FastifyInstance['renewals']
     reset: () => timed(() => resetData(db)),
 
     /** Loads a fixture: one named in FIXTURES (the body's schema allows only those names), or a document. */
-    seed: (fixture: string | Fixture) => timed(() => seed(db, typeof fixture === 'string' ? namedFixture(fixture) : fixture)),
+    seed: (fixture: string | Fixture) =>
+      timed(() => seed(db, typeof fixture === 'string' ? namedFixture(fixture) : fixture)),
 
     async outbox(q: OutboxQueryInput) {
       const params = listParams(q, OUTBOX_SORTABLE, [{ field: 'id', dir: 'desc' }]);

@@ -11,39 +11,73 @@ import { envelope, TrueEnvelope } from '../../shared/schemas.js';
 
 const config = { auth: 'mirror-admin' as const, rateLimit: false };
 const tags = ['Mirror control plane'];
-const Name = Type.String({ pattern: SANDBOX_NAME.source, description: '1 to 32 characters: lowercase letters, digits, hyphens', examples: ['shard-1'] });
+const Name = Type.String({
+  pattern: SANDBOX_NAME.source,
+  description: '1 to 32 characters: lowercase letters, digits, hyphens',
+  examples: ['shard-1'],
+});
 const SandboxSchema = Type.Object({ name: Type.String() }, { title: 'MirrorSandbox', examples: [{ name: 'shard-1' }] });
 
 export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Set whenever MIRROR_ADMIN_TOKEN is (app.ts), and without it these routes answer 404 (auth.ts).
   const sandboxes = () => app.sandboxes!;
 
-  app.get('/_mirror/sandboxes', {
-    config, schema: { operationId: 'listMirrorSandboxes', tags, summary: 'The sandboxes there are (made by any instance on the database)', response: { 200: envelope(Type.Array(SandboxSchema)) } },
-  }, async () => ok((await sandboxes().list()).map((name) => ({ name }))));
-
-  app.post('/_mirror/sandboxes', {
-    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
-    schema: {
-      operationId: 'createMirrorSandbox', tags,
-      summary: 'Make a sandbox (an empty mirror: sign up or seed it, with X-Mirror-Sandbox); other callers only reach one that exists',
-      body: Type.Object({ name: Name }, { additionalProperties: false, examples: [{ name: 'shard-1' }] }),
-      response: { 201: envelope(Type.Object({ name: Type.String(), ms: Type.Integer() }, { title: 'MirrorSandboxMade', examples: [{ name: 'shard-1', ms: 240 }] })) },
+  app.get(
+    '/_mirror/sandboxes',
+    {
+      config,
+      schema: {
+        operationId: 'listMirrorSandboxes',
+        tags,
+        summary: 'The sandboxes there are (made by any instance on the database)',
+        response: { 200: envelope(Type.Array(SandboxSchema)) },
+      },
     },
-  }, async (req, reply) => {
-    const started = performance.now();
-    await sandboxes().open(req.body.name, true);
-    return reply.code(201).send(ok({ name: req.body.name, ms: Math.round(performance.now() - started) }));
-  });
+    async () => ok((await sandboxes().list()).map((name) => ({ name }))),
+  );
 
-  app.delete('/_mirror/sandboxes/:name', {
-    config: { ...config, activity: { none: 'the operator\'s control plane, not a user\'s change' } },
-    schema: {
-      operationId: 'deleteMirrorSandbox', tags, summary: 'Delete a sandbox and all its data',
-      params: Type.Object({ name: Name }), response: { 200: TrueEnvelope },
+  app.post(
+    '/_mirror/sandboxes',
+    {
+      config: { ...config, activity: { none: "the operator's control plane, not a user's change" } },
+      schema: {
+        operationId: 'createMirrorSandbox',
+        tags,
+        summary:
+          'Make a sandbox (an empty mirror: sign up or seed it, with X-Mirror-Sandbox); other callers only reach one that exists',
+        body: Type.Object({ name: Name }, { additionalProperties: false, examples: [{ name: 'shard-1' }] }),
+        response: {
+          201: envelope(
+            Type.Object(
+              { name: Type.String(), ms: Type.Integer() },
+              { title: 'MirrorSandboxMade', examples: [{ name: 'shard-1', ms: 240 }] },
+            ),
+          ),
+        },
+      },
     },
-  }, async (req) => {
-    if (!(await sandboxes().drop(req.params.name))) throw notFound('Sandbox');
-    return ok(true);
-  });
+    async (req, reply) => {
+      const started = performance.now();
+      await sandboxes().open(req.body.name, true);
+      return reply.code(201).send(ok({ name: req.body.name, ms: Math.round(performance.now() - started) }));
+    },
+  );
+
+  app.delete(
+    '/_mirror/sandboxes/:name',
+    {
+      config: { ...config, activity: { none: "the operator's control plane, not a user's change" } },
+      schema: {
+        operationId: 'deleteMirrorSandbox',
+        tags,
+        summary: 'Delete a sandbox and all its data',
+        params: Type.Object({ name: Name }),
+        response: { 200: TrueEnvelope },
+      },
+    },
+    async (req) => {
+      if (!(await sandboxes().drop(req.params.name))) throw notFound('Sandbox');
+      return ok(true);
+    },
+  );
 };

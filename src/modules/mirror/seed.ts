@@ -27,10 +27,17 @@ const DAY = 86_400;
 type Trx = Transaction<Database>;
 type Organisation = Fixture['organisations'][number];
 type HashedUser = Fixture['users'][number] & { password_hash: string };
-type SeededProduct = { id: number; service_name: string; customer_name: string; fqdn: string | null; expired_at: number | null };
+type SeededProduct = {
+  id: number;
+  service_name: string;
+  customer_name: string;
+  fqdn: string | null;
+  expired_at: number | null;
+};
 
 /** `ikm_` + 43 characters, derived from the fixture user's key and e-mail. */
-const seededToken = (key: string, email: string) => tokenPrefix() + createHash('sha256').update(`ik-mirror seed:${key}:${email}`).digest('base64url');
+const seededToken = (key: string, email: string) =>
+  tokenPrefix() + createHash('sha256').update(`ik-mirror seed:${key}:${email}`).digest('base64url');
 
 /** What check() made sure the fixture has: a key it refers to by, or a known service. */
 function known<V>(value: V | undefined, what: string): V {
@@ -41,8 +48,14 @@ function known<V>(value: V | undefined, what: string): V {
 function checkProducts(o: Organisation, i: number) {
   const methods = new Set((o.payment_methods ?? []).map((m) => m.key));
   (o.products ?? []).forEach((p, j) => {
-    if (!serviceByName(p.service_name)) throw invalidField(`organisations.${i}.products.${j}.service_name`, 'in', `Unknown service ${p.service_name}`);
-    if (p.auto_renewal_method && !methods.has(p.auto_renewal_method)) throw invalidField(`organisations.${i}.products.${j}.auto_renewal_method`, 'exists', `No payment method with key ${p.auto_renewal_method}`);
+    if (!serviceByName(p.service_name))
+      throw invalidField(`organisations.${i}.products.${j}.service_name`, 'in', `Unknown service ${p.service_name}`);
+    if (p.auto_renewal_method && !methods.has(p.auto_renewal_method))
+      throw invalidField(
+        `organisations.${i}.products.${j}.auto_renewal_method`,
+        'exists',
+        `No payment method with key ${p.auto_renewal_method}`,
+      );
   });
 }
 
@@ -50,9 +63,19 @@ function checkRenewals(o: Organisation, i: number) {
   const products = new Set((o.products ?? []).map((p) => p.key));
   const renewed = new Set<string>();
   (o.unpaid_renewals ?? []).forEach((r, j) => {
-    if (!products.has(r.product)) throw invalidField(`organisations.${i}.unpaid_renewals.${j}.product`, 'exists', `No product with key ${r.product}`);
+    if (!products.has(r.product))
+      throw invalidField(
+        `organisations.${i}.unpaid_renewals.${j}.product`,
+        'exists',
+        `No product with key ${r.product}`,
+      );
     // A product has one renewal invoice per period.
-    if (renewed.has(r.product)) throw invalidField(`organisations.${i}.unpaid_renewals.${j}.product`, 'distinct', `Product ${r.product} already has an unpaid renewal`);
+    if (renewed.has(r.product))
+      throw invalidField(
+        `organisations.${i}.unpaid_renewals.${j}.product`,
+        'distinct',
+        `Product ${r.product} already has an unpaid renewal`,
+      );
     renewed.add(r.product);
   });
 }
@@ -66,9 +89,11 @@ function check(f: Fixture) {
   });
   f.organisations.forEach((o, i) => {
     o.members.forEach((m, j) => {
-      if (!users.has(m.user)) throw invalidField(`organisations.${i}.members.${j}.user`, 'exists', `No user with key ${m.user}`);
+      if (!users.has(m.user))
+        throw invalidField(`organisations.${i}.members.${j}.user`, 'exists', `No user with key ${m.user}`);
     });
-    if (!o.members.some((m) => m.role === 'owner')) throw invalidField(`organisations.${i}.members`, 'owner', 'An organisation needs an owner');
+    if (!o.members.some((m) => m.role === 'owner'))
+      throw invalidField(`organisations.${i}.members`, 'owner', 'An organisation needs an owner');
     checkProducts(o, i);
     checkRenewals(o, i);
   });
@@ -79,27 +104,56 @@ async function seedUsers(trx: Trx, hashed: HashedUser[], firstOrg: Map<string, n
   const users = new Map<string, { id: number; email: string }>();
   const seeded = [];
   for (const u of hashed) {
-    const row = await insertPerson(trx, {
-      email: u.email.toLowerCase(), password_hash: u.password_hash, first_name: u.first_name, last_name: u.last_name,
-      current_account_id: firstOrg.get(u.key) ?? null, email_checked: true,
-    }, now);
+    const row = await insertPerson(
+      trx,
+      {
+        email: u.email.toLowerCase(),
+        password_hash: u.password_hash,
+        first_name: u.first_name,
+        last_name: u.last_name,
+        current_account_id: firstOrg.get(u.key) ?? null,
+        email_checked: true,
+      },
+      now,
+    );
     if (u.is_staff) await repo.markStaff(trx, row.id);
     const token = seededToken(u.key, row.email);
-    await repo.insertApiToken(trx, { user_id: row.id, name: 'seed', token_hash: hashToken(token), scopes: [...SCOPES], expired_at: null, created_at: now });
+    await repo.insertApiToken(trx, {
+      user_id: row.id,
+      name: 'seed',
+      token_hash: hashToken(token),
+      scopes: [...SCOPES],
+      expired_at: null,
+      created_at: now,
+    });
     users.set(u.key, { id: row.id, email: row.email });
     seeded.push({ key: u.key, id: row.id, email: row.email, password: u.password, token });
   }
   return { users, seeded };
 }
 
-async function seedMembersAndTeams(trx: Trx, accountId: number, o: Organisation, users: Map<string, { id: number }>, now: number) {
+async function seedMembersAndTeams(
+  trx: Trx,
+  accountId: number,
+  o: Organisation,
+  users: Map<string, { id: number }>,
+  now: number,
+) {
   for (const m of o.members) {
     await repo.insertMember(trx, {
-      account_id: accountId, user_id: known(users.get(m.user), `user ${m.user}`).id, role_type: m.role, has_billing_access: m.role === 'owner' || (m.billing ?? false),
+      account_id: accountId,
+      user_id: known(users.get(m.user), `user ${m.user}`).id,
+      role_type: m.role,
+      has_billing_access: m.role === 'owner' || (m.billing ?? false),
     });
   }
   for (const team of o.teams ?? []) {
-    const teamId = await repo.insertTeam(trx, { account_id: accountId, name: team.name, created_at: now, updated_at: now });
+    const teamId = await repo.insertTeam(trx, {
+      account_id: accountId,
+      name: team.name,
+      created_at: now,
+      updated_at: now,
+    });
     for (const member of team.members) {
       const user = users.get(member);
       if (user) await repo.insertTeamMember(trx, teamId, user.id);
@@ -113,10 +167,15 @@ async function seedPaymentMethods(trx: Trx, accountId: number, o: Organisation, 
   for (const m of o.payment_methods ?? []) {
     const card = m.kind === 'card' ? m.identifier.replace(/\D/g, '') : '';
     const id = await repo.insertPaymentMethod(trx, {
-      account_id: accountId, kind: m.kind, brand: m.kind === 'card' ? detectBrand(card) ?? 'visa' : null, last4: m.kind === 'card' ? card.slice(-4) : null,
-      exp_month: m.kind === 'card' ? 12 : null, exp_year: m.kind === 'card' ? new Date(now * 1000).getUTCFullYear() + 3 : null,
+      account_id: accountId,
+      kind: m.kind,
+      brand: m.kind === 'card' ? (detectBrand(card) ?? 'visa') : null,
+      last4: m.kind === 'card' ? card.slice(-4) : null,
+      exp_month: m.kind === 'card' ? 12 : null,
+      exp_year: m.kind === 'card' ? new Date(now * 1000).getUTCFullYear() + 3 : null,
       label: m.kind === 'card' ? `Card •••• ${card.slice(-4)}` : `${m.kind} ${m.identifier}`,
-      processor_token: tokenFor(behaviourOf(m.kind, m.kind === 'card' ? card : m.identifier)), created_at: now,
+      processor_token: tokenFor(behaviourOf(m.kind, m.kind === 'card' ? card : m.identifier)),
+      created_at: now,
     });
     methods.set(m.key, id);
   }
@@ -130,40 +189,90 @@ async function seedProducts(trx: Trx, accountId: number, o: Organisation, method
     const service = known(serviceByName(p.service_name), `service ${p.service_name}`);
     const fqdn = p.service_name === 'domain' ? p.customer_name : null;
     const row = await repo.insertProduct(trx, {
-      account_id: accountId, service_id: service.id, service_name: service.name, customer_name: p.customer_name, internal_name: p.customer_name,
-      fqdn, currency: o.currency, created_at: now - 365 * DAY, expired_at: p.expires_in_days === null ? null : now + p.expires_in_days * DAY,
-      auto_renewal: p.auto_renewal_method !== undefined, auto_renewal_method_id: p.auto_renewal_method ? known(methods.get(p.auto_renewal_method), `payment method ${p.auto_renewal_method}`) : null,
+      account_id: accountId,
+      service_id: service.id,
+      service_name: service.name,
+      customer_name: p.customer_name,
+      internal_name: p.customer_name,
+      fqdn,
+      currency: o.currency,
+      created_at: now - 365 * DAY,
+      expired_at: p.expires_in_days === null ? null : now + p.expires_in_days * DAY,
+      auto_renewal: p.auto_renewal_method !== undefined,
+      auto_renewal_method_id: p.auto_renewal_method
+        ? known(methods.get(p.auto_renewal_method), `payment method ${p.auto_renewal_method}`)
+        : null,
     });
-    products.set(p.key, { id: row.id, service_name: service.name, customer_name: p.customer_name, fqdn, expired_at: row.expired_at });
+    products.set(p.key, {
+      id: row.id,
+      service_name: service.name,
+      customer_name: p.customer_name,
+      fqdn,
+      expired_at: row.expired_at,
+    });
   }
   return products;
 }
 
 /** The unpaid renewal invoices, at the price list's amount for the period asked. */
-async function seedRenewals(trx: Trx, accountId: number, o: Organisation, products: Map<string, SeededProduct>, now: number) {
+async function seedRenewals(
+  trx: Trx,
+  accountId: number,
+  o: Organisation,
+  products: Map<string, SeededProduct>,
+  now: number,
+) {
   const prices = await invoicesRepository(trx).pricesIn(o.currency);
   const invoices = [];
   for (const r of o.unpaid_renewals ?? []) {
     const product = known(products.get(r.product), `product ${r.product}`);
     const price = renewalPeriods(product, prices).find((x) => x.period_months === r.period_months);
-    if (!price) throw invalidField('unpaid_renewals', 'in', `${product.customer_name} cannot be renewed for ${r.period_months} months`);
-    invoices.push(await issueRenewalInvoice(trx, accountId, o.currency, [{ product, period_months: r.period_months, amount: price.amount }], now));
+    if (!price)
+      throw invalidField(
+        'unpaid_renewals',
+        'in',
+        `${product.customer_name} cannot be renewed for ${r.period_months} months`,
+      );
+    invoices.push(
+      await issueRenewalInvoice(
+        trx,
+        accountId,
+        o.currency,
+        [{ product, period_months: r.period_months, amount: price.amount }],
+        now,
+      ),
+    );
   }
   return invoices;
 }
 
-async function seedOrganisation(trx: Trx, accountId: number, o: Organisation, users: Map<string, { id: number }>, now: number) {
+async function seedOrganisation(
+  trx: Trx,
+  accountId: number,
+  o: Organisation,
+  users: Map<string, { id: number }>,
+  now: number,
+) {
   await seedMembersAndTeams(trx, accountId, o, users, now);
   const methods = await seedPaymentMethods(trx, accountId, o, now);
   const products = await seedProducts(trx, accountId, o, methods, now);
   const invoices = await seedRenewals(trx, accountId, o, products, now);
   if (o.prepaid_balance) {
     await repo.insertPrepaidEntry(trx, {
-      account_id: accountId, amount: o.prepaid_balance, currency: o.currency, kind: 'credit', payment_id: null, description: 'Seeded balance', created_at: now,
+      account_id: accountId,
+      amount: o.prepaid_balance,
+      currency: o.currency,
+      kind: 'credit',
+      payment_id: null,
+      description: 'Seeded balance',
+      created_at: now,
     });
   }
   return {
-    id: accountId, products: Object.fromEntries([...products].map(([k, v]) => [k, v.id])), payment_methods: Object.fromEntries(methods), invoice_ids: invoices,
+    id: accountId,
+    products: Object.fromEntries([...products].map(([k, v]) => [k, v.id])),
+    payment_methods: Object.fromEntries(methods),
+    invoice_ids: invoices,
   };
 }
 
@@ -172,13 +281,19 @@ async function seedAll(trx: Trx, f: Fixture, hashed: HashedUser[]) {
   const firstOrg = new Map<string, number>();
   const organisations = [];
   for (const o of f.organisations) {
-    const id = await repo.insertAccount(trx, { name: o.name, currency: o.currency, created_at: f.now, updated_at: f.now });
+    const id = await repo.insertAccount(trx, {
+      name: o.name,
+      currency: o.currency,
+      created_at: f.now,
+      updated_at: f.now,
+    });
     for (const m of o.members) if (!firstOrg.has(m.user)) firstOrg.set(m.user, id);
     organisations.push({ id, o });
   }
   const { users, seeded } = await seedUsers(trx, hashed, firstOrg, f.now);
   const seededOrgs = [];
-  for (const { id, o } of organisations) seededOrgs.push({ key: o.key, ...(await seedOrganisation(trx, id, o, users, f.now)) });
+  for (const { id, o } of organisations)
+    seededOrgs.push({ key: o.key, ...(await seedOrganisation(trx, id, o, users, f.now)) });
   return { users: seeded, organisations: seededOrgs };
 }
 

@@ -43,42 +43,64 @@ export async function lastMigration(db: Executor): Promise<string> {
 }
 
 export async function foreignKeys(db: Executor) {
-  return rowsOf(db, sql<{ child: string; parent: string }>`
+  return rowsOf(
+    db,
+    sql<{ child: string; parent: string }>`
     SELECT child.relname AS child, parent.relname AS parent FROM pg_constraint c
     JOIN pg_class child ON child.oid = c.conrelid JOIN pg_class parent ON parent.oid = c.confrelid
-    WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`);
+    WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`,
+  );
 }
 
 /** The columns a row can be written with: generated ones are computed again by the database. */
 async function writableColumns(db: Executor, table: string): Promise<string[]> {
-  const rows = await rowsOf(db, sql<{ name: string }>`
+  const rows = await rowsOf(
+    db,
+    sql<{ name: string }>`
     SELECT attname AS name FROM pg_attribute
-    WHERE attrelid = ${regclass(table)} AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`);
+    WHERE attrelid = ${regclass(table)} AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`,
+  );
   return rows.map((r) => r.name);
 }
 
 /** The sequences behind the tables' serial and identity columns. */
 async function sequences(db: Executor, tables: string[]) {
-  return rowsOf(db, sql<{ table_name: string; column_name: string; sequence: string }>`
+  return rowsOf(
+    db,
+    sql<{ table_name: string; column_name: string; sequence: string }>`
     SELECT c.relname AS table_name, a.attname AS column_name, pg_get_serial_sequence(c.oid::regclass::text, a.attname) AS sequence
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
     WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(${tables}) AND a.attnum > 0 AND NOT a.attisdropped
-      AND pg_get_serial_sequence(c.oid::regclass::text, a.attname) IS NOT NULL`);
+      AND pg_get_serial_sequence(c.oid::regclass::text, a.attname) IS NOT NULL`,
+  );
 }
 
 /** The snapshot's bookkeeping; undefined when there is no snapshot of that name. */
 export async function snapshotMeta(db: Executor, name: string): Promise<SnapshotMeta | undefined> {
-  const [exists] = await rowsOf(db, sql<{ ok: boolean }>`
-    SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${schemaOf(name)} AND c.relname = ${META}) AS ok`);
+  const [exists] = await rowsOf(
+    db,
+    sql<{ ok: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${schemaOf(name)} AND c.relname = ${META}) AS ok`,
+  );
   if (!exists?.ok) return undefined;
   const [row] = await rowsOf(db, sql<SnapshotMeta>`SELECT * FROM ${copyOf(name, META)}`);
-  return row && { tables: Number(row.tables), rows: Number(row.rows), created_at: Number(row.created_at), migration: row.migration };
+  return (
+    row && {
+      tables: Number(row.tables),
+      rows: Number(row.rows),
+      created_at: Number(row.created_at),
+      migration: row.migration,
+    }
+  );
 }
 
 /** The names of the snapshot schemas there are, in order. */
 export async function snapshotNames(db: Executor): Promise<string[]> {
-  const rows = await rowsOf(db, sql<{ name: string }>`
-    SELECT substr(nspname, ${PREFIX.length + 1}) AS name FROM pg_namespace WHERE starts_with(nspname, ${PREFIX}) ORDER BY nspname`);
+  const rows = await rowsOf(
+    db,
+    sql<{ name: string }>`
+    SELECT substr(nspname, ${PREFIX.length + 1}) AS name FROM pg_namespace WHERE starts_with(nspname, ${PREFIX}) ORDER BY nspname`,
+  );
   return rows.map((r) => r.name);
 }
 
@@ -107,28 +129,40 @@ export async function copyTable(trx: Transaction<Database>, name: string, table:
 
 /** Saves where the tables' id sequences stand. */
 export async function saveSequences(trx: Transaction<Database>, name: string, tables: string[]): Promise<void> {
-  await sql`CREATE TABLE ${copyOf(name, SEQUENCES)} (table_name text, column_name text, last_value bigint, is_called boolean)`.execute(trx);
+  await sql`CREATE TABLE ${copyOf(name, SEQUENCES)} (table_name text, column_name text, last_value bigint, is_called boolean)`.execute(
+    trx,
+  );
   for (const s of await sequences(trx, tables)) {
-    await sql`INSERT INTO ${copyOf(name, SEQUENCES)} SELECT ${s.table_name}, ${s.column_name}, last_value, is_called FROM ${sql.raw(s.sequence)}`.execute(trx);
+    await sql`INSERT INTO ${copyOf(name, SEQUENCES)} SELECT ${s.table_name}, ${s.column_name}, last_value, is_called FROM ${sql.raw(s.sequence)}`.execute(
+      trx,
+    );
   }
 }
 
 export async function saveMeta(trx: Transaction<Database>, name: string, meta: SnapshotMeta): Promise<void> {
-  await sql`CREATE TABLE ${copyOf(name, META)} (created_at bigint, migration text, tables integer, rows bigint)`.execute(trx);
-  await sql`INSERT INTO ${copyOf(name, META)} VALUES (${meta.created_at}, ${meta.migration}, ${meta.tables}, ${meta.rows})`.execute(trx);
+  await sql`CREATE TABLE ${copyOf(name, META)} (created_at bigint, migration text, tables integer, rows bigint)`.execute(
+    trx,
+  );
+  await sql`INSERT INTO ${copyOf(name, META)} VALUES (${meta.created_at}, ${meta.migration}, ${meta.tables}, ${meta.rows})`.execute(
+    trx,
+  );
 }
 
 /** Writes the table's saved rows back into it. */
 export async function restoreTable(trx: Transaction<Database>, name: string, table: string): Promise<void> {
   const columns = sql.join((await writableColumns(trx, table)).map((c) => sql.id(c)));
   // OVERRIDING SYSTEM VALUE: the saved ids go in as they were, identity columns included.
-  await sql`INSERT INTO ${sql.table(table)} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM ${copyOf(name, table)}`.execute(trx);
+  await sql`INSERT INTO ${sql.table(table)} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM ${copyOf(name, table)}`.execute(
+    trx,
+  );
 }
 
 /** Sets each id sequence back where it stood. */
 export async function restoreSequences(trx: Transaction<Database>, name: string): Promise<void> {
   const saved = await rowsOf(trx, sql<SavedSequence>`SELECT * FROM ${copyOf(name, SEQUENCES)}`);
   for (const s of saved) {
-    await sql`SELECT setval(pg_get_serial_sequence(${regclass(s.table_name)}::text, ${s.column_name}), ${s.last_value}, ${s.is_called})`.execute(trx);
+    await sql`SELECT setval(pg_get_serial_sequence(${regclass(s.table_name)}::text, ${s.column_name}), ${s.last_value}, ${s.is_called})`.execute(
+      trx,
+    );
   }
 }

@@ -35,8 +35,14 @@ export function parentsFirst(tables: string[], edges: { child: string; parent: s
   for (const { child, parent } of edges) if (child !== parent && waiting.has(parent)) waiting.get(child)?.add(parent);
   const order: string[] = [];
   while (waiting.size) {
-    const ready = [...waiting].filter(([, parents]) => parents.size === 0).map(([t]) => t).sort();
-    if (!ready.length) throw new Error(`Foreign keys run in a circle between ${[...waiting.keys()].join(', ')}: these tables cannot be restored in an order`);
+    const ready = [...waiting]
+      .filter(([, parents]) => parents.size === 0)
+      .map(([t]) => t)
+      .sort();
+    if (!ready.length)
+      throw new Error(
+        `Foreign keys run in a circle between ${[...waiting.keys()].join(', ')}: these tables cannot be restored in an order`,
+      );
     for (const t of ready) {
       waiting.delete(t);
       order.push(t);
@@ -67,7 +73,12 @@ export async function saveSnapshot(db: Db, name: string): Promise<SnapshotInfo> 
     for (const t of tables) rows += await repo.copyTable(trx, name, t);
     await repo.saveSequences(trx, name, tables);
     const info = { name, tables: tables.length, rows, created_at: realNowSeconds() };
-    await repo.saveMeta(trx, name, { tables: info.tables, rows, created_at: info.created_at, migration: await repo.lastMigration(trx) });
+    await repo.saveMeta(trx, name, {
+      tables: info.tables,
+      rows,
+      created_at: info.created_at,
+      migration: await repo.lastMigration(trx),
+    });
     return info;
   });
 }
@@ -94,7 +105,11 @@ export async function restoreSnapshot(db: Db, name: string): Promise<SnapshotInf
     if (!meta) return undefined;
     const now = await repo.lastMigration(trx);
     if (meta.migration !== now) {
-      throw new AppError('conflict_error', `Snapshot ${name} was taken with the schema of migration ${meta.migration}; the database is at ${now}`, { snapshot: name });
+      throw new AppError(
+        'conflict_error',
+        `Snapshot ${name} was taken with the schema of migration ${meta.migration}; the database is at ${now}`,
+        { snapshot: name },
+      );
     }
     const tables = await snapshotTables(trx);
     await truncateTables(trx, tables);

@@ -35,7 +35,8 @@ export const mirrorHooks = fp<{ adminToken: string | undefined }>(
     app.decorateRequest('journalErrors', null);
     if (adminToken === undefined) return;
     // Elsewhere the header is ignored, as upstream ignores a header it does not know.
-    const headerCounts = (req: FastifyRequest) => state.faults.headerHonoured(req.sandbox) || bearsAdminToken(req, adminToken);
+    const headerCounts = (req: FastifyRequest) =>
+      state.faults.headerHonoured(req.sandbox) || bearsAdminToken(req, adminToken);
 
     app.addHook('onRequest', async (req, reply) => {
       if (skipped(req.url)) return;
@@ -65,9 +66,17 @@ export const mirrorHooks = fp<{ adminToken: string | undefined }>(
     app.addHook('onResponse', async (req, reply) => {
       if (skipped(req.url)) return;
       state.journal.add({
-        request_id: String(req.id), sandbox: req.sandbox, method: req.method, path: pathOf(req.url), route: req.routeOptions.url ?? null, status: reply.statusCode,
-        token_id: req.principal?.tokenId ?? null, duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-        validation_errors: req.journalErrors?.errors ?? null, error_code: req.journalErrors?.code ?? null, at: Date.now(),
+        request_id: String(req.id),
+        sandbox: req.sandbox,
+        method: req.method,
+        path: pathOf(req.url),
+        route: req.routeOptions.url ?? null,
+        status: reply.statusCode,
+        token_id: req.principal?.tokenId ?? null,
+        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+        validation_errors: req.journalErrors?.errors ?? null,
+        error_code: req.journalErrors?.code ?? null,
+        at: Date.now(),
       });
     });
   },

@@ -25,7 +25,11 @@ interface Pages {
 
 type Form = Record<string, unknown>;
 
-interface SignInError { message: string; status: number; email?: string }
+interface SignInError {
+  message: string;
+  status: number;
+  email?: string;
+}
 
 // The form body parser gives a string per field, or an array of them for a field sent twice: the first counts.
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v) as string | undefined;
@@ -33,27 +37,55 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v) as string | undefine
 const expiredForm = (reply: FastifyReply) =>
   sendPage(reply, 403, 'Error', errorPage('The form expired or did not come from this page. Reload it and try again.'));
 
-function redirectWith(reply: FastifyReply, req: FastifyRequest, uri: string, params: Record<string, string | undefined>) {
+function redirectWith(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  uri: string,
+  params: Record<string, string | undefined>,
+) {
   const u = new URL(uri);
   for (const [k, v] of Object.entries({ ...params, iss: issuerOf(req) })) if (v !== undefined) u.searchParams.set(k, v);
   return reply.code(303).header('cache-control', 'no-store').redirect(u.toString(), 303);
 }
 
 /** The sign-in page, or the consent page once the browser has a live session (unless a sign-in just failed). */
-async function show({ app, csrf }: Pages, req: FastifyRequest, reply: FastifyReply, c: Checked, signInError?: SignInError) {
+async function show(
+  { app, csrf }: Pages,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  c: Checked,
+  signInError?: SignInError,
+) {
   const action = req.url;
   const session = signInError ? undefined : await sessionUser(app.db, req.cookies[sessionCookie(req)]);
   if (!session) {
-    const page = signInPage({ action, csrf: await csrf.forSignIn(req, reply), clientName: c.client.name, email: signInError?.email, error: signInError?.message });
+    const page = signInPage({
+      action,
+      csrf: await csrf.forSignIn(req, reply),
+      clientName: c.client.name,
+      email: signInError?.email,
+      error: signInError?.message,
+    });
     return sendPage(reply, signInError?.status ?? 200, 'Sign in', page);
   }
   const userEmail = await signedInEmail(app.db, session.userId);
-  const page = consentPage({ action, csrf: await csrf.forConsent(session.tokenHash), clientName: c.client.name, userEmail, scopes: c.scopes });
+  const page = consentPage({
+    action,
+    csrf: await csrf.forConsent(session.tokenHash),
+    clientName: c.client.name,
+    userEmail,
+    scopes: c.scopes,
+  });
   return sendPage(reply, 200, 'Allow access', page, new URL(c.redirectUri).origin);
 }
 
 /** Checks the request, then runs the step; a request that cannot go on gets its error page or its error redirect. */
-async function handle({ app }: Pages, req: FastifyRequest, reply: FastifyReply, step: (c: Checked) => Promise<unknown>) {
+async function handle(
+  { app }: Pages,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  step: (c: Checked) => Promise<unknown>,
+) {
   try {
     // The query string parser gives strings (the route declares no schema, it is a page).
     const q = req.query as AuthorizeQuery;
@@ -72,12 +104,21 @@ async function handle({ app }: Pages, req: FastifyRequest, reply: FastifyReply, 
 async function signInStep(pages: Pages, req: FastifyRequest, reply: FastifyReply, c: Checked, form: Form) {
   if (!(await pages.csrf.signInValid(req, first(form.csrf) ?? ''))) return expiredForm(reply);
   const email = first(form.email) ?? '';
-  const result = await signIn(pages.app.db, pages.store, email, first(form.password) ?? '', { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' });
+  const result = await signIn(pages.app.db, pages.store, email, first(form.password) ?? '', {
+    ip: req.ip,
+    userAgent: req.headers['user-agent'] ?? '',
+  });
   if (!result.ok) {
     const message = result.reason === 'invalid' ? 'Wrong e-mail address or password.' : refusalMessage(result);
     return show(pages, req, reply, c, { message, status: result.reason === 'invalid' ? 401 : 429, email });
   }
-  reply.setCookie(sessionCookie(req), result.sessionSecret, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(req), maxAge: SESSION_TTL });
+  reply.setCookie(sessionCookie(req), result.sessionSecret, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secureCookies(req),
+    maxAge: SESSION_TTL,
+  });
   return reply.code(303).redirect(req.url, 303);
 }
 
@@ -86,9 +127,18 @@ async function consentStep(pages: Pages, req: FastifyRequest, reply: FastifyRepl
   if (!session) return show(pages, req, reply, c);
   if (!(await pages.csrf.consentValid(first(form.csrf) ?? '', session.tokenHash))) return expiredForm(reply);
   if (first(form.decision) !== 'allow') {
-    return redirectWith(reply, req, c.redirectUri, { error: 'access_denied', error_description: 'The user denied access', state: c.state });
+    return redirectWith(reply, req, c.redirectUri, {
+      error: 'access_denied',
+      error_description: 'The user denied access',
+      state: c.state,
+    });
   }
-  const code = await issueCode(pages.app.db, c, { userId: session.userId, authTime: session.authTime, ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
+  const code = await issueCode(pages.app.db, c, {
+    userId: session.userId,
+    authTime: session.authTime,
+    ip: req.ip,
+    userAgent: req.headers['user-agent'] ?? null,
+  });
   return redirectWith(reply, req, c.redirectUri, { code, state: c.state });
 }
 
@@ -97,14 +147,29 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
   const config = { auth: 'public' as const };
   const schema = { hide: true };
 
-  app.get('/authorize', { config, schema }, (req, reply) => handle(pages, req, reply, (c) => show(pages, req, reply, c)));
+  app.get('/authorize', { config, schema }, (req, reply) =>
+    handle(pages, req, reply, (c) => show(pages, req, reply, c)),
+  );
 
-  app.post('/authorize', { config: { ...config, activity: { none: 'the sign-in and the consent record their own lines (login_success, oauth_application_authorized)' } }, schema }, (req, reply) => handle(pages, req, reply, async (c) => {
-    // The form body parser gives an object (the pages post application/x-www-form-urlencoded).
-    const form = (req.body ?? {}) as Form;
-    const step = first(form.step);
-    if (step === 'sign_in') return signInStep(pages, req, reply, c, form);
-    if (step === 'consent') return consentStep(pages, req, reply, c, form);
-    return sendPage(reply, 400, 'Error', errorPage('The form is incomplete. Reload the page and try again.'));
-  }));
+  app.post(
+    '/authorize',
+    {
+      config: {
+        ...config,
+        activity: {
+          none: 'the sign-in and the consent record their own lines (login_success, oauth_application_authorized)',
+        },
+      },
+      schema,
+    },
+    (req, reply) =>
+      handle(pages, req, reply, async (c) => {
+        // The form body parser gives an object (the pages post application/x-www-form-urlencoded).
+        const form = (req.body ?? {}) as Form;
+        const step = first(form.step);
+        if (step === 'sign_in') return signInStep(pages, req, reply, c, form);
+        if (step === 'consent') return consentStep(pages, req, reply, c, form);
+        return sendPage(reply, 400, 'Error', errorPage('The form is incomplete. Reload the page and try again.'));
+      }),
+  );
 };

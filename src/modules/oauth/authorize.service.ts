@@ -42,15 +42,25 @@ export async function checkAuthorizeRequest(db: Db, q: AuthorizeQuery): Promise<
   if (!redirectUri || !client.redirect_uris.includes(redirectUri)) {
     throw new PageError('The redirect_uri is not one the application registered: nothing is sent to it.');
   }
-  const fail = (error: string, description: string): Refused => ({ to: redirectUri, redirect: { error, error_description: description, state: q.state } });
+  const fail = (error: string, description: string): Refused => ({
+    to: redirectUri,
+    redirect: { error, error_description: description, state: q.state },
+  });
   if (q.response_type !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported');
-  if (!q.code_challenge) return fail('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
+  if (!q.code_challenge)
+    return fail('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
   if (q.code_challenge_method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
-  if (!/^[A-Za-z0-9_-]{43}$/.test(q.code_challenge)) return fail('invalid_request', 'code_challenge is not a base64url SHA-256');
+  if (!/^[A-Za-z0-9_-]{43}$/.test(q.code_challenge))
+    return fail('invalid_request', 'code_challenge is not a base64url SHA-256');
   const scopes = parseScopes(q.scope);
   if (!scopes) return fail('invalid_scope', 'An unknown scope was asked for');
   return {
-    client, redirectUri, state: q.state, scopes, challenge: q.code_challenge, nonce: q.nonce ?? null,
+    client,
+    redirectUri,
+    state: q.state,
+    scopes,
+    challenge: q.code_challenge,
+    nonce: q.nonce ?? null,
     offline: q.access_type === 'offline',
   };
 }
@@ -68,12 +78,24 @@ export async function issueCode(db: Db, c: Checked, consent: Consent): Promise<s
   const code = randomBytes(32).toString('base64url');
   await inTransaction(db, async (trx) => {
     await oauthTokensRepository.insertCode(trx, {
-      code_hash: hashToken(code), client_id: c.client.id, user_id: consent.userId, redirect_uri: c.redirectUri, scopes: c.scopes,
-      code_challenge: c.challenge, nonce: c.nonce, offline: c.offline, auth_time: consent.authTime, expires_at: nowSeconds() + CODE_TTL,
+      code_hash: hashToken(code),
+      client_id: c.client.id,
+      user_id: consent.userId,
+      redirect_uri: c.redirectUri,
+      scopes: c.scopes,
+      code_challenge: c.challenge,
+      nonce: c.nonce,
+      offline: c.offline,
+      auth_time: consent.authTime,
+      expires_at: nowSeconds() + CODE_TTL,
     });
     await recordActivity(trx, {
-      user_id: consent.userId, action: 'oauth_application_authorized', target_type: 'oauth_client', target_id: c.client.id,
-      ip: consent.ip, user_agent: consent.userAgent,
+      user_id: consent.userId,
+      action: 'oauth_application_authorized',
+      target_type: 'oauth_client',
+      target_id: c.client.id,
+      ip: consent.ip,
+      user_agent: consent.userAgent,
     });
   });
   return code;

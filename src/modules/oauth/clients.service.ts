@@ -12,7 +12,12 @@ import type { ClientsQueryInput, CreateClientInput, UpdateClientInput } from './
 // kept as a SHA-256 hash (it is 256 random bits: nothing to brute-force, so no slow hash).
 
 export const present = (c: ClientRow) => ({
-  client_id: c.client_id, name: c.name, type: c.type, redirect_uris: c.redirect_uris, created_at: c.created_at, updated_at: c.updated_at,
+  client_id: c.client_id,
+  name: c.name,
+  type: c.type,
+  redirect_uris: c.redirect_uris,
+  created_at: c.created_at,
+  updated_at: c.updated_at,
 });
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -30,9 +35,13 @@ export function redirectUriProblem(raw: string): string | undefined {
   }
   if (u.hash || raw.includes('#')) return 'must not have a fragment';
   if (u.protocol === 'https:') return undefined;
-  if (u.protocol === 'http:') return LOOPBACK.has(u.hostname) ? undefined : 'must use https (plain http only on localhost, 127.0.0.1 or [::1])';
-  if (['javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:'].includes(u.protocol)) return `must not use ${u.protocol}`;
-  return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(u.protocol) ? undefined : 'a private-use scheme is a reversed domain name (com.example.app:/callback)';
+  if (u.protocol === 'http:')
+    return LOOPBACK.has(u.hostname) ? undefined : 'must use https (plain http only on localhost, 127.0.0.1 or [::1])';
+  if (['javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:'].includes(u.protocol))
+    return `must not use ${u.protocol}`;
+  return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(u.protocol)
+    ? undefined
+    : 'a private-use scheme is a reversed domain name (com.example.app:/callback)';
 }
 
 function checkRedirects(uris: string[] | undefined) {
@@ -42,7 +51,8 @@ function checkRedirects(uris: string[] | undefined) {
     const problem = redirectUriProblem(uri);
     if (problem) errors.push(fieldError(`redirect_uris.${i}`, 'redirect_uri', `The redirect URI ${problem}`));
   });
-  if (new Set(uris).size !== uris.length) errors.push(fieldError('redirect_uris', 'distinct', 'Each redirect URI once'));
+  if (new Set(uris).size !== uris.length)
+    errors.push(fieldError('redirect_uris', 'distinct', 'Each redirect URI once'));
   if (errors.length) throw validationFailed(errors);
 }
 
@@ -64,8 +74,13 @@ export function clientsService(db: Db) {
       checkRedirects(body.redirect_uris);
       const secret = body.type === 'confidential' ? `ikms_${randomBytes(32).toString('base64url')}` : null;
       const row = await repo.insert(db, {
-        client_id: `ikmc_${randomBytes(12).toString('base64url')}`, user_id: userId, name: body.name.trim(), type: body.type,
-        redirect_uris: body.redirect_uris, secret_hash: secret && hashToken(secret), updated_at: nowSeconds(),
+        client_id: `ikmc_${randomBytes(12).toString('base64url')}`,
+        user_id: userId,
+        name: body.name.trim(),
+        type: body.type,
+        redirect_uris: body.redirect_uris,
+        secret_hash: secret && hashToken(secret),
+        updated_at: nowSeconds(),
       });
       return { ...present(row), client_secret: secret };
     },
@@ -75,7 +90,13 @@ export function clientsService(db: Db) {
     async update(userId: number, clientId: string, body: UpdateClientInput) {
       checkRedirects(body.redirect_uris);
       const c = await own(userId, clientId);
-      return present(await repo.update(db, c.id, { ...body, ...(body.name ? { name: body.name.trim() } : {}), updated_at: nowSeconds() }));
+      return present(
+        await repo.update(db, c.id, {
+          ...body,
+          ...(body.name ? { name: body.name.trim() } : {}),
+          updated_at: nowSeconds(),
+        }),
+      );
     },
 
     async remove(userId: number, clientId: string) {

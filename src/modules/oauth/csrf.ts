@@ -17,8 +17,11 @@ type Purpose = 'sign-in' | 'consent';
 
 export function csrfTokens(db: Executor) {
   const sign = async (purpose: Purpose, binding: string) =>
-    createHmac('sha256', await serverSecret(db, 'csrf_hmac')).update(`${purpose}:${binding}`).digest('base64url');
-  const matches = async (given: string, purpose: Purpose, binding: string) => sameSecret(given, await sign(purpose, binding));
+    createHmac('sha256', await serverSecret(db, 'csrf_hmac'))
+      .update(`${purpose}:${binding}`)
+      .digest('base64url');
+  const matches = async (given: string, purpose: Purpose, binding: string) =>
+    sameSecret(given, await sign(purpose, binding));
   const preSessionOf = (req: FastifyRequest) => {
     const id = req.cookies[cookieName(req, PRE_SESSION)];
     return id && PRE_SESSION_ID.test(id) ? id : undefined;
@@ -30,7 +33,12 @@ export function csrfTokens(db: Executor) {
       let id = preSessionOf(req);
       if (!id) {
         id = randomBytes(24).toString('base64url');
-        reply.setCookie(cookieName(req, PRE_SESSION), id, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies(req) });
+        reply.setCookie(cookieName(req, PRE_SESSION), id, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: secureCookies(req),
+        });
       }
       return sign('sign-in', id);
     },

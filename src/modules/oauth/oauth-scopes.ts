@@ -21,7 +21,10 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = {
 };
 
 /** The requested scopes, or undefined when one is unknown (invalid_scope). */
-export function parseScopes(raw: string | undefined, fallback: readonly string[] = DEFAULT_SCOPES): string[] | undefined {
+export function parseScopes(
+  raw: string | undefined,
+  fallback: readonly string[] = DEFAULT_SCOPES,
+): string[] | undefined {
   if (raw === undefined || raw.trim() === '') return [...fallback];
   const asked = [...new Set(raw.trim().split(/\s+/))];
   return asked.every((s) => SUPPORTED_SCOPES.includes(s)) ? asked : undefined;

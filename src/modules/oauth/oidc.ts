@@ -25,7 +25,11 @@ function signingKey(db: Executor): Promise<SigningKey> {
       });
       // The stored secret is the JWK made above, kid included (the server alone writes it): the cast and the kid's `!` hold.
       const jwk = JSON.parse(stored) as JWK;
-      return { key: await importJWK(jwk, 'RS256'), kid: jwk.kid!, publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e, kid: jwk.kid, alg: 'RS256', use: 'sig' } };
+      return {
+        key: await importJWK(jwk, 'RS256'),
+        kid: jwk.kid!,
+        publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e, kid: jwk.kid, alg: 'RS256', use: 'sig' },
+      };
     })();
     keys.set(db, k);
   }
@@ -34,7 +38,15 @@ function signingKey(db: Executor): Promise<SigningKey> {
 
 export const jwks = async (db: Executor) => ({ keys: [(await signingKey(db)).publicJwk] });
 
-export interface ClaimsUser { id: number; email: string; first_name: string; last_name: string; avatar: string | null; phone?: string | null; locale?: string }
+export interface ClaimsUser {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  avatar: string | null;
+  phone?: string | null;
+  locale?: string;
+}
 
 /** The claims the scopes allow: `sub` always; names and picture with profile; e-mail with email; phone with phone. */
 export function claimsOf(u: ClaimsUser, scopes: readonly string[]) {
@@ -42,18 +54,41 @@ export function claimsOf(u: ClaimsUser, scopes: readonly string[]) {
   const has = (s: string) => all || scopes.includes(s);
   return {
     sub: String(u.id),
-    ...(has('profile') ? { name: `${u.first_name} ${u.last_name}`.trim(), given_name: u.first_name, family_name: u.last_name, picture: u.avatar, locale: u.locale } : {}),
+    ...(has('profile')
+      ? {
+          name: `${u.first_name} ${u.last_name}`.trim(),
+          given_name: u.first_name,
+          family_name: u.last_name,
+          picture: u.avatar,
+          locale: u.locale,
+        }
+      : {}),
     ...(has('email') ? { email: u.email, email_verified: true } : {}),
     ...(has('phone') && u.phone ? { phone_number: u.phone } : {}),
   };
 }
 
-export async function idToken(db: Executor, issuer: string, o: { user: ClaimsUser; clientId: string; scopes: readonly string[]; nonce: string | null; authTime: number }) {
+export async function idToken(
+  db: Executor,
+  issuer: string,
+  o: { user: ClaimsUser; clientId: string; scopes: readonly string[]; nonce: string | null; authTime: number },
+) {
   const { key, kid } = await signingKey(db);
   const now = nowSeconds();
-  return new SignJWT({ ...claimsOf(o.user, o.scopes.filter((s) => s !== 'user_info')), auth_time: o.authTime, ...(o.nonce ? { nonce: o.nonce } : {}) })
+  return new SignJWT({
+    ...claimsOf(
+      o.user,
+      o.scopes.filter((s) => s !== 'user_info'),
+    ),
+    auth_time: o.authTime,
+    ...(o.nonce ? { nonce: o.nonce } : {}),
+  })
     .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-    .setIssuer(issuer).setSubject(String(o.user.id)).setAudience(o.clientId).setIssuedAt(now).setExpirationTime(now + ID_TOKEN_TTL)
+    .setIssuer(issuer)
+    .setSubject(String(o.user.id))
+    .setAudience(o.clientId)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ID_TOKEN_TTL)
     .sign(key);
 }
 
@@ -78,6 +113,18 @@ export function metadata(issuer: string) {
     authorization_response_iss_parameter_supported: true,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
-    claims_supported: ['sub', 'name', 'given_name', 'family_name', 'picture', 'locale', 'email', 'email_verified', 'phone_number', 'auth_time', 'nonce'],
+    claims_supported: [
+      'sub',
+      'name',
+      'given_name',
+      'family_name',
+      'picture',
+      'locale',
+      'email',
+      'email_verified',
+      'phone_number',
+      'auth_time',
+      'nonce',
+    ],
   };
 }

@@ -18,8 +18,10 @@ export const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 function layout(title: string, body: string) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
-    + `<title>${escapeHtml(title)} · ik-mirror</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>${escapeHtml(title)} · ik-mirror</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`
+  );
 }
 
 /**
@@ -29,9 +31,13 @@ function layout(title: string, body: string) {
  */
 export function sendPage(reply: FastifyReply, status: number, title: string, body: string, formTarget?: string) {
   const formAction = ["'self'", formTarget].filter(Boolean).join(' ');
-  return reply.code(status)
+  return reply
+    .code(status)
     .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', `default-src 'none'; style-src ${STYLE_HASH}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`)
+    .header(
+      'content-security-policy',
+      `default-src 'none'; style-src ${STYLE_HASH}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    )
     .header('x-frame-options', 'DENY')
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
@@ -41,24 +47,36 @@ export function sendPage(reply: FastifyReply, status: number, title: string, bod
 const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
 
 export function signInPage(o: { action: string; csrf: string; clientName: string; email?: string; error?: string }) {
-  return `<h1>Sign in to continue to ${escapeHtml(o.clientName)}</h1>`
-    + (o.error ? `<p class="error" role="alert">${escapeHtml(o.error)}</p>` : '')
-    + `<form method="post" action="${escapeHtml(o.action)}">${hidden('csrf', o.csrf)}${hidden('step', 'sign_in')}`
-    + `<label for="email">E-mail address</label><input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(o.email ?? '')}">`
-    + `<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>`
-    + '<button type="submit">Sign in</button></form>';
+  return (
+    `<h1>Sign in to continue to ${escapeHtml(o.clientName)}</h1>` +
+    (o.error ? `<p class="error" role="alert">${escapeHtml(o.error)}</p>` : '') +
+    `<form method="post" action="${escapeHtml(o.action)}">${hidden('csrf', o.csrf)}${hidden('step', 'sign_in')}` +
+    `<label for="email">E-mail address</label><input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(o.email ?? '')}">` +
+    `<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>` +
+    '<button type="submit">Sign in</button></form>'
+  );
 }
 
-export function consentPage(o: { action: string; csrf: string; clientName: string; userEmail: string; scopes: string[] }) {
-  const items = o.scopes.map((s) => `<li><strong>${escapeHtml(s)}</strong>: ${escapeHtml(SCOPE_DESCRIPTIONS[s] ?? s)}</li>`).join('');
-  return `<h1>${escapeHtml(o.clientName)} asks for access</h1>`
-    + `<p>Signed in as <strong>${escapeHtml(o.userEmail)}</strong>. ${escapeHtml(o.clientName)} will be able to:</p><ul>${items}</ul>`
-    + `<form method="post" action="${escapeHtml(o.action)}">${hidden('csrf', o.csrf)}${hidden('step', 'consent')}`
-    + '<button type="submit" name="decision" value="allow">Allow</button>'
-    + '<button type="submit" name="decision" value="deny" class="secondary">Deny</button></form>'
-    + '<p class="muted">You can revoke this access at any time by deleting the tokens of this application.</p>';
+export function consentPage(o: {
+  action: string;
+  csrf: string;
+  clientName: string;
+  userEmail: string;
+  scopes: string[];
+}) {
+  const items = o.scopes
+    .map((s) => `<li><strong>${escapeHtml(s)}</strong>: ${escapeHtml(SCOPE_DESCRIPTIONS[s] ?? s)}</li>`)
+    .join('');
+  return (
+    `<h1>${escapeHtml(o.clientName)} asks for access</h1>` +
+    `<p>Signed in as <strong>${escapeHtml(o.userEmail)}</strong>. ${escapeHtml(o.clientName)} will be able to:</p><ul>${items}</ul>` +
+    `<form method="post" action="${escapeHtml(o.action)}">${hidden('csrf', o.csrf)}${hidden('step', 'consent')}` +
+    '<button type="submit" name="decision" value="allow">Allow</button>' +
+    '<button type="submit" name="decision" value="deny" class="secondary">Deny</button></form>' +
+    '<p class="muted">You can revoke this access at any time by deleting the tokens of this application.</p>'
+  );
 }
 
 export const errorPage = (message: string) =>
-  `<h1>This request cannot continue</h1><p class="error" role="alert">${escapeHtml(message)}</p>`
-  + '<p class="muted">Go back to the application you came from and try again.</p>';
+  `<h1>This request cannot continue</h1><p class="error" role="alert">${escapeHtml(message)}</p>` +
+  '<p class="muted">Go back to the application you came from and try again.</p>';

@@ -10,7 +10,11 @@ import { serverSecretsRepository as repo } from './server-secrets.repository.js'
 const caches = new WeakMap<Executor, Map<string, string>>();
 
 /** The named secret, made with `make` the first time (the first instance to insert it wins). */
-export async function serverSecret(db: Executor, name: string, make: () => Promise<string> | string = () => randomBytes(32).toString('base64url')): Promise<string> {
+export async function serverSecret(
+  db: Executor,
+  name: string,
+  make: () => Promise<string> | string = () => randomBytes(32).toString('base64url'),
+): Promise<string> {
   const key = resolvedDb(db);
   let cache = caches.get(key);
   if (!cache) caches.set(key, (cache = new Map()));

@@ -7,8 +7,16 @@ import { signsInAs } from '../users/index.js';
 // passwords and its lock, and the sign-in sessions of the authorization pages.
 
 const CANDIDATE_COLUMNS = [
-  'id', 'email', 'first_name', 'password_hash', 'sign_in_locked_until', 'failed_sign_ins', 'unsuccessful_connexion_limit',
-  'unsuccessful_connexion_rate_limit', 'unsuccessful_connexion_notification', 'successful_connexion_notification',
+  'id',
+  'email',
+  'first_name',
+  'password_hash',
+  'sign_in_locked_until',
+  'failed_sign_ins',
+  'unsuccessful_connexion_limit',
+  'unsuccessful_connexion_rate_limit',
+  'unsuccessful_connexion_notification',
+  'successful_connexion_notification',
 ] as const;
 
 /** The account is not locked at `now`. */
@@ -17,7 +25,12 @@ const unlockedAt = (now: number) => (eb: ExpressionBuilder<Database, 'users'>) =
 
 export const signInRepository = {
   /** The account that signs in as `login` (already lower-cased), if any. */
-  candidate: (db: Executor, login: string) => db.selectFrom('users').select([...CANDIDATE_COLUMNS]).where(signsInAs(login)).executeTakeFirst(),
+  candidate: (db: Executor, login: string) =>
+    db
+      .selectFrom('users')
+      .select([...CANDIDATE_COLUMNS])
+      .where(signsInAs(login))
+      .executeTakeFirst(),
 
   /**
    * Counts one more try, in one statement (its row lock lasts that statement, so concurrent tries
@@ -25,13 +38,23 @@ export const signInRepository = {
    * `now`: answers the new count, or nothing when no try was left.
    */
   reserveTry: (db: Executor, userId: number, limit: number, now: number) =>
-    db.updateTable('users').set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
-      .where('id', '=', userId).where('failed_sign_ins', '<', limit).where(unlockedAt(now))
-      .returning('failed_sign_ins').executeTakeFirst(),
+    db
+      .updateTable('users')
+      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+      .where('id', '=', userId)
+      .where('failed_sign_ins', '<', limit)
+      .where(unlockedAt(now))
+      .returning('failed_sign_ins')
+      .executeTakeFirst(),
 
   /** Locks the account until `until`, unless it is locked at `now` already (another try locked it first). */
   lockUnlessLocked: (db: Executor, userId: number, until: number, now: number) =>
-    db.updateTable('users').set({ failed_sign_ins: 0, sign_in_locked_until: until }).where('id', '=', userId).where(unlockedAt(now)).execute(),
+    db
+      .updateTable('users')
+      .set({ failed_sign_ins: 0, sign_in_locked_until: until })
+      .where('id', '=', userId)
+      .where(unlockedAt(now))
+      .execute(),
 
   lockedUntil: (db: Executor, userId: number) =>
     db.selectFrom('users').select('sign_in_locked_until').where('id', '=', userId).executeTakeFirstOrThrow(),
@@ -42,9 +65,11 @@ export const signInRepository = {
   clearFailures: (db: Executor, userId: number) =>
     db.updateTable('users').set({ failed_sign_ins: 0, sign_in_locked_until: null }).where('id', '=', userId).execute(),
 
-  setLastLogin: (db: Executor, userId: number, at: number) => db.updateTable('users').set({ last_login_at: at }).where('id', '=', userId).execute(),
+  setLastLogin: (db: Executor, userId: number, at: number) =>
+    db.updateTable('users').set({ last_login_at: at }).where('id', '=', userId).execute(),
 
-  emailOf: (db: Executor, userId: number) => db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow(),
+  emailOf: (db: Executor, userId: number) =>
+    db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow(),
 
   /** Where and with what the user signed in before (every session, ended ones included). */
   placesSeen: (db: Executor, userId: number) =>
@@ -54,9 +79,14 @@ export const signInRepository = {
     db.insertInto('user_sessions').values(row).returning('id').executeTakeFirstOrThrow(),
 
   sessionByHash: (db: Executor, tokenHash: string) =>
-    db.selectFrom('user_sessions').select(['id', 'user_id', 'created_at', 'expires_at', 'ended_at']).where('token_hash', '=', tokenHash).executeTakeFirst(),
+    db
+      .selectFrom('user_sessions')
+      .select(['id', 'user_id', 'created_at', 'expires_at', 'ended_at'])
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst(),
 
-  touchSession: (db: Executor, id: number, at: number) => db.updateTable('user_sessions').set({ last_accessed_at: at }).where('id', '=', id).execute(),
+  touchSession: (db: Executor, id: number, at: number) =>
+    db.updateTable('user_sessions').set({ last_accessed_at: at }).where('id', '=', id).execute(),
 };
 
 /** The account a sign-in names (with what the throttle and the notices need). */

@@ -32,47 +32,99 @@ export function networkOf(ip: string): string {
 
 /** The browser and system a user agent names, roughly (what a security e-mail shows). */
 export function deviceOf(userAgent: string): { browser: string; device: string } {
-  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox' : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome'
-    : /Safari\//.test(userAgent) ? 'Safari' : /curl\//.test(userAgent) ? 'curl' : 'Unknown browser';
-  const device = /Windows/.test(userAgent) ? 'Windows' : /Android/.test(userAgent) ? 'Android' : /iPhone|iPad/.test(userAgent) ? 'iOS'
-    : /Mac OS X/.test(userAgent) ? 'macOS' : /Linux/.test(userAgent) ? 'Linux' : 'Unknown system';
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : /curl\//.test(userAgent)
+            ? 'curl'
+            : 'Unknown browser';
+  const device = /Windows/.test(userAgent)
+    ? 'Windows'
+    : /Android/.test(userAgent)
+      ? 'Android'
+      : /iPhone|iPad/.test(userAgent)
+        ? 'iOS'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : 'Unknown system';
   return { browser, device };
 }
 
-interface Place { network: string; browser: string; device: string }
+interface Place {
+  network: string;
+  browser: string;
+  device: string;
+}
 
 /** The security notice of a sign-in from a network or a device not seen before. */
 function newSignInNotice(user: Candidate, client: Client, place: Place, now: number, knownPlace: boolean) {
   return {
-    recipient: user.email, user_id: user.id, kind: 'security_new_sign_in',
+    recipient: user.email,
+    user_id: user.id,
+    kind: 'security_new_sign_in',
     subject: 'New sign-in to your account',
-    body: `Hello ${user.first_name},\n\nYour account was signed in to on ${noticeTime(now)} from ${client.ip} (${place.network}) with ${place.browser} on ${place.device}, `
-      + `${!knownPlace ? 'a network' : 'a device'} not seen before for your account.\n\nIf it was not you, change your password and end that session.`,
+    body:
+      `Hello ${user.first_name},\n\nYour account was signed in to on ${noticeTime(now)} from ${client.ip} (${place.network}) with ${place.browser} on ${place.device}, ` +
+      `${!knownPlace ? 'a network' : 'a device'} not seen before for your account.\n\nIf it was not you, change your password and end that session.`,
   };
 }
 
 /** Opens the session of a right password, with its activity lines and, from a new place, its notice; answers the session's id. */
-async function openSession(trx: Transaction<Database>, user: Candidate, client: Client, secret: string): Promise<number> {
+async function openSession(
+  trx: Transaction<Database>,
+  user: Candidate,
+  client: Client,
+  secret: string,
+): Promise<number> {
   const now = nowSeconds();
   const place = { network: networkOf(client.ip), ...deviceOf(client.userAgent) };
   const seen = await repo.placesSeen(trx, user.id);
   const knownPlace = seen.some((s) => s.network === place.network);
   const knownDevice = seen.some((s) => s.browser === place.browser && s.device === place.device);
   const session = await repo.insertSession(trx, {
-    user_id: user.id, browser: place.browser, device: place.device, location: place.network, ip: client.ip, user_agent: client.userAgent.slice(0, 512),
-    last_accessed_at: now, token_hash: hashToken(secret), network: place.network, expires_at: now + SESSION_TTL, ended_at: null,
+    user_id: user.id,
+    browser: place.browser,
+    device: place.device,
+    location: place.network,
+    ip: client.ip,
+    user_agent: client.userAgent.slice(0, 512),
+    last_accessed_at: now,
+    token_hash: hashToken(secret),
+    network: place.network,
+    expires_at: now + SESSION_TTL,
+    ended_at: null,
   });
   await clearFailures(trx, user.id);
   await repo.setLastLogin(trx, user.id, now);
   const newPlace = !knownPlace || !knownDevice;
-  const at = { user_id: user.id, target_type: 'session', target_id: session.id, ip: client.ip, user_agent: client.userAgent };
+  const at = {
+    user_id: user.id,
+    target_type: 'session',
+    target_id: session.id,
+    ip: client.ip,
+    user_agent: client.userAgent,
+  };
   await recordActivity(trx, { ...at, action: 'login_success' });
   if (newPlace) await recordActivity(trx, { ...at, action: 'new_location_login' });
-  if (newPlace && user.successful_connexion_notification) await notify(trx, newSignInNotice(user, client, place, now, knownPlace));
+  if (newPlace && user.successful_connexion_notification)
+    await notify(trx, newSignInNotice(user, client, place, now, knownPlace));
   return session.id;
 }
 
-export async function signIn(db: Db, store: RateLimitStore, email: string, password: string, client: Client): Promise<SignInResult> {
+export async function signIn(
+  db: Db,
+  store: RateLimitStore,
+  email: string,
+  password: string,
+  client: Client,
+): Promise<SignInResult> {
   const admitted = await admit(db, store, email, client);
   if ('reason' in admitted) return { ok: false, ...admitted };
   const { user } = admitted;
@@ -86,7 +138,10 @@ export async function signIn(db: Db, store: RateLimitStore, email: string, passw
 }
 
 /** The signed-in user behind a session cookie, if the session is live. */
-export async function sessionUser(db: Db, secret: string | undefined): Promise<{ userId: number; sessionId: number; tokenHash: string; authTime: number } | undefined> {
+export async function sessionUser(
+  db: Db,
+  secret: string | undefined,
+): Promise<{ userId: number; sessionId: number; tokenHash: string; authTime: number } | undefined> {
   if (!secret) return undefined;
   const tokenHash = hashToken(secret);
   const row = await repo.sessionByHash(db, tokenHash);

@@ -12,7 +12,17 @@ import { revokeFamily } from './token-service.js';
 
 type Introspection =
   | { active: false }
-  | { active: true; iss: string; client_id: string; token_type: 'Bearer' | 'refresh_token'; scope: string; sub: string; username: string; iat: number; exp?: number };
+  | {
+      active: true;
+      iss: string;
+      client_id: string;
+      token_type: 'Bearer' | 'refresh_token';
+      scope: string;
+      sub: string;
+      username: string;
+      iat: number;
+      exp?: number;
+    };
 
 /** Revokes an access or refresh token of this client; a token it does not hold is left alone, and that is no error. */
 export async function revokeToken(db: Db, client: ClientRow, token: string): Promise<void> {
@@ -23,21 +33,42 @@ export async function revokeToken(db: Db, client: ClientRow, token: string): Pro
 }
 
 /** What a token is, for the client it was issued to; to any other client it is inactive. */
-export async function introspectToken(db: Db, client: ClientRow, token: string, issuer: string): Promise<Introspection> {
+export async function introspectToken(
+  db: Db,
+  client: ClientRow,
+  token: string,
+  issuer: string,
+): Promise<Introspection> {
   const hash = hashToken(token);
   const now = nowSeconds();
   const base = { iss: issuer, client_id: client.client_id };
   const access = await repo.accessForIntrospection(db, hash);
-  if (access && access.client_id === client.id && access.revoked_at === null && (access.expired_at === null || Number(access.expired_at) > now)) {
+  if (
+    access &&
+    access.client_id === client.id &&
+    access.revoked_at === null &&
+    (access.expired_at === null || Number(access.expired_at) > now)
+  ) {
     return {
-      active: true, ...base, token_type: 'Bearer', scope: access.scopes.join(' '), sub: String(access.user_id), username: access.email,
-      iat: Number(access.created_at), ...(access.expired_at === null ? {} : { exp: Number(access.expired_at) }),
+      active: true,
+      ...base,
+      token_type: 'Bearer',
+      scope: access.scopes.join(' '),
+      sub: String(access.user_id),
+      username: access.email,
+      iat: Number(access.created_at),
+      ...(access.expired_at === null ? {} : { exp: Number(access.expired_at) }),
     };
   }
   const refresh = await repo.refreshForIntrospection(db, hash);
   if (refresh && refresh.client_id === client.id && refresh.revoked_at === null && refresh.used_at === null) {
     return {
-      active: true, ...base, token_type: 'refresh_token', scope: refresh.scopes.join(' '), sub: String(refresh.user_id), username: refresh.email,
+      active: true,
+      ...base,
+      token_type: 'refresh_token',
+      scope: refresh.scopes.join(' '),
+      sub: String(refresh.user_id),
+      username: refresh.email,
       iat: Number(refresh.created_at),
     };
   }

@@ -63,7 +63,8 @@ const isGrantType = (grant: string): grant is GrantType => GRANT_TYPES.some((g) 
 export function grantTypeOf(form: TokenForm): GrantType {
   const grant = form.grant_type;
   if (!grant) throw new OAuthError('invalid_request', 'grant_type is required');
-  if (!isGrantType(grant)) throw new OAuthError('unsupported_grant_type', `grant_type must be one of ${GRANT_TYPES.join(', ')}`);
+  if (!isGrantType(grant))
+    throw new OAuthError('unsupported_grant_type', `grant_type must be one of ${GRANT_TYPES.join(', ')}`);
   return grant;
 }
 
@@ -71,18 +72,44 @@ async function issue(trx: Transaction<Database>, issuer: string, o: Issue): Prom
   const now = nowSeconds();
   const access = newApiToken();
   await repo.insertAccessToken(trx, {
-    user_id: o.userId, name: `OAuth: ${o.client.name}`, token_hash: access.hash, scopes: o.scopes, created_at: now, expired_at: now + ACCESS_TOKEN_TTL,
-    kind: 'oauth', client_id: o.client.id, code_id: o.codeId ?? null, family_id: o.familyId,
+    user_id: o.userId,
+    name: `OAuth: ${o.client.name}`,
+    token_hash: access.hash,
+    scopes: o.scopes,
+    created_at: now,
+    expired_at: now + ACCESS_TOKEN_TTL,
+    kind: 'oauth',
+    client_id: o.client.id,
+    code_id: o.codeId ?? null,
+    family_id: o.familyId,
   });
-  const out: TokenResponse = { access_token: access.secret, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL, scope: o.scopes.join(' '), user_id: o.userId };
+  const out: TokenResponse = {
+    access_token: access.secret,
+    token_type: 'Bearer',
+    expires_in: ACCESS_TOKEN_TTL,
+    scope: o.scopes.join(' '),
+    user_id: o.userId,
+  };
   if (o.offline) {
     const refresh = REFRESH_PREFIX + randomBytes(32).toString('base64url');
-    await repo.insertRefreshToken(trx, { token_hash: hashToken(refresh), family_id: o.familyId, client_id: o.client.id, user_id: o.userId, scopes: o.scopes });
+    await repo.insertRefreshToken(trx, {
+      token_hash: hashToken(refresh),
+      family_id: o.familyId,
+      client_id: o.client.id,
+      user_id: o.userId,
+      scopes: o.scopes,
+    });
     out.refresh_token = refresh;
   }
   if (o.oidc && o.scopes.includes('openid')) {
     const user = await repo.claimsUser(trx, o.userId);
-    out.id_token = await idToken(trx, issuer, { user, clientId: o.client.client_id, scopes: o.scopes, nonce: o.oidc.nonce, authTime: o.oidc.authTime });
+    out.id_token = await idToken(trx, issuer, {
+      user,
+      clientId: o.client.client_id,
+      scopes: o.scopes,
+      nonce: o.oidc.nonce,
+      authTime: o.oidc.authTime,
+    });
   }
   return out;
 }
@@ -100,12 +127,18 @@ const need = (form: TokenForm, field: string) => {
 function narrowed(raw: string | undefined, allowed: readonly string[]): string[] {
   if (raw === undefined) return [...allowed];
   const asked = parseScopes(raw, allowed);
-  if (!asked || asked.some((s) => !allowed.includes(s))) throw new OAuthError('invalid_scope', `Scopes may only be among: ${allowed.join(' ')}`);
+  if (!asked || asked.some((s) => !allowed.includes(s)))
+    throw new OAuthError('invalid_scope', `Scopes may only be among: ${allowed.join(' ')}`);
   return asked;
 }
 
 /** Why a found, unused code may not be redeemed by this request, if it may not. */
-function flawOf(row: Selectable<OAuthCodesTable>, client: ClientRow, redirectUri: string, verifier: string): string | undefined {
+function flawOf(
+  row: Selectable<OAuthCodesTable>,
+  client: ClientRow,
+  redirectUri: string,
+  verifier: string,
+): string | undefined {
   if (row.client_id !== client.id) return 'Unknown authorization code';
   if (Number(row.expires_at) <= nowSeconds()) return 'The authorization code has expired';
   if (row.redirect_uri !== redirectUri) return 'redirect_uri differs from the authorization request';
@@ -121,7 +154,8 @@ async function matchingAppPassword(db: Db, userId: number, password: string): Pr
 }
 
 /** A throttled password grant: 429 with Retry-After, as the sign-in page answers, in the RFC 6749 shape. */
-const refused = (r: Refusal) => new OAuthError('invalid_grant', refusalMessage(r), 429, Math.max(1, r.until - nowSeconds()));
+const refused = (r: Refusal) =>
+  new OAuthError('invalid_grant', refusalMessage(r), 429, Math.max(1, r.until - nowSeconds()));
 
 async function authorizationCode({ db, issuer }: Grants, client: ClientRow, form: TokenForm) {
   const code = need(form, 'code');
@@ -141,7 +175,12 @@ async function authorizationCode({ db, issuer }: Grants, client: ClientRow, form
     const flaw = flawOf(row, client, redirectUri, verifier);
     if (flaw) return { refused: flaw };
     return issue(trx, issuer, {
-      client, userId: row.user_id, scopes: row.scopes, offline: row.offline, familyId: randomUUID(), codeId: row.id,
+      client,
+      userId: row.user_id,
+      scopes: row.scopes,
+      offline: row.offline,
+      familyId: randomUUID(),
+      codeId: row.id,
       oidc: { nonce: row.nonce, authTime: Number(row.auth_time) },
     });
   });
@@ -154,7 +193,8 @@ async function refresh({ db, issuer }: Grants, client: ClientRow, form: TokenFor
   const token = need(form, 'refresh_token');
   const r = await inTransaction(db, async (trx) => {
     const row = await repo.refreshForRotation(trx, hashToken(token));
-    if (!row || row.client_id !== client.id || row.revoked_at !== null) throw new OAuthError('invalid_grant', 'The refresh token is not valid');
+    if (!row || row.client_id !== client.id || row.revoked_at !== null)
+      throw new OAuthError('invalid_grant', 'The refresh token is not valid');
     if (row.used_at !== null) {
       await revokeFamily(trx, row.family_id);
       return { reused: true as const };
@@ -164,7 +204,11 @@ async function refresh({ db, issuer }: Grants, client: ClientRow, form: TokenFor
     return issue(trx, issuer, { client, userId: row.user_id, scopes, offline: true, familyId: row.family_id });
   });
   // Committed first, then refused: the family's revocation must not roll back with the error.
-  if ('reused' in r) throw new OAuthError('invalid_grant', 'The refresh token was already used; every token of this authorization is revoked');
+  if ('reused' in r)
+    throw new OAuthError(
+      'invalid_grant',
+      'The refresh token was already used; every token of this authorization is revoked',
+    );
   return r;
 }
 
@@ -184,15 +228,24 @@ async function password({ db, store, issuer }: Grants, client: ClientRow, form: 
   const scopes = narrowed(form.scope, SCOPES);
   return inTransaction(db, async (trx) => {
     await repo.touchAppPassword(trx, matched, nowSeconds());
-    return issue(trx, issuer, { client, userId: user.id, scopes, offline: form.access_type === 'offline', familyId: randomUUID() });
+    return issue(trx, issuer, {
+      client,
+      userId: user.id,
+      scopes,
+      offline: form.access_type === 'offline',
+      familyId: randomUUID(),
+    });
   });
 }
 
 /** A confidential client acting as itself: a token of its owner, API scopes only, no refresh. */
 async function clientCredentials({ db, issuer }: Grants, client: ClientRow, form: TokenForm) {
-  if (client.type !== 'confidential') throw new OAuthError('unauthorized_client', 'Only a confidential client may use client_credentials');
+  if (client.type !== 'confidential')
+    throw new OAuthError('unauthorized_client', 'Only a confidential client may use client_credentials');
   const scopes = narrowed(form.scope, SCOPES);
-  return inTransaction(db, (trx) => issue(trx, issuer, { client, userId: client.user_id, scopes, offline: false, familyId: randomUUID() }));
+  return inTransaction(db, (trx) =>
+    issue(trx, issuer, { client, userId: client.user_id, scopes, offline: false, familyId: randomUUID() }),
+  );
 }
 
 export function tokenService(db: Db, store: RateLimitStore, issuer: string) {
@@ -201,10 +254,14 @@ export function tokenService(db: Db, store: RateLimitStore, issuer: string) {
     /** Runs the grant for an authenticated client; `from` is who asked (the password grant's throttle counts it). */
     grant(grant: GrantType, client: ClientRow, form: TokenForm, from: Client): Promise<TokenResponse> {
       switch (grant) {
-        case 'authorization_code': return authorizationCode(grants, client, form);
-        case 'refresh_token': return refresh(grants, client, form);
-        case 'password': return password(grants, client, form, from);
-        case 'client_credentials': return clientCredentials(grants, client, form);
+        case 'authorization_code':
+          return authorizationCode(grants, client, form);
+        case 'refresh_token':
+          return refresh(grants, client, form);
+        case 'password':
+          return password(grants, client, form, from);
+        case 'client_credentials':
+          return clientCredentials(grants, client, form);
       }
     },
   };

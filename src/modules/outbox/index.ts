@@ -1,4 +1,11 @@
 // The notifications outbox: what the mirror would have mailed (invitations, renewals,
 // security notices). Modules queue into it with `notify`, in their own transaction; the
 // control plane lists it. No routes of its own.
-export { listNotifications, notify, OUTBOX_SORTABLE, type Notification, type OutboxFilters, type OutboxSortField } from './outbox.repository.js';
+export {
+  listNotifications,
+  notify,
+  OUTBOX_SORTABLE,
+  type Notification,
+  type OutboxFilters,
+  type OutboxSortField,
+} from './outbox.repository.js';

@@ -17,7 +17,10 @@ export interface Notification {
  * worker would read. Written in the caller's transaction, so it exists only if the change does.
  */
 export function notify(db: Executor, n: Notification) {
-  return db.insertInto('notifications_outbox').values({ user_id: null, account_id: null, ...n }).execute();
+  return db
+    .insertInto('notifications_outbox')
+    .values({ user_id: null, account_id: null, ...n })
+    .execute();
 }
 
 export interface OutboxFilters {
@@ -45,6 +48,15 @@ function filtered(db: Executor, f: OutboxFilters) {
 /** The notifications queued, in the order asked for, the newest first among equals. */
 export function listNotifications(db: Executor, f: OutboxFilters, p: ListParams<OutboxSortField>) {
   const count = filtered(db, f).select((eb) => eb.fn.countAll<number>().as('total'));
-  const rows = filtered(db, f).select(['id', 'recipient', 'user_id', 'account_id', 'kind', 'subject', 'body', 'created_at']);
+  const rows = filtered(db, f).select([
+    'id',
+    'recipient',
+    'user_id',
+    'account_id',
+    'kind',
+    'subject',
+    'body',
+    'created_at',
+  ]);
   return pageOf(count, rows, p, OUTBOX_SORT, sql`id DESC`);
 }

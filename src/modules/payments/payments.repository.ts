@@ -7,17 +7,32 @@ import { PAYMENT_COLUMNS, type Trx } from '../charges/index.js';
 
 // The payments' own rows; inserting a payment, its invoices and the ledger are the charges module's.
 
-const PAYMENT_SORT = { id: sql`id`, created_at: sql`created_at`, amount: sql`amount`, status: sql`status` } satisfies SortColumns<string>;
+const PAYMENT_SORT = {
+  id: sql`id`,
+  created_at: sql`created_at`,
+  amount: sql`amount`,
+  status: sql`status`,
+} satisfies SortColumns<string>;
 export const PAYMENT_SORTABLE = sortFields(PAYMENT_SORT);
 
 export const paymentsRepository = {
   orderOf: (db: Executor, accountId: number, orderId: number) =>
-    db.selectFrom('orders').select(['id', 'invoice_id']).where('account_id', '=', accountId).where('id', '=', orderId).executeTakeFirst(),
+    db
+      .selectFrom('orders')
+      .select(['id', 'invoice_id'])
+      .where('account_id', '=', accountId)
+      .where('id', '=', orderId)
+      .executeTakeFirst(),
 
   async paidOf(db: Executor, invoiceIds: number[]) {
-    const rows = await db.selectFrom('payment_invoices as pi').innerJoin('payments as p', 'p.id', 'pi.payment_id')
+    const rows = await db
+      .selectFrom('payment_invoices as pi')
+      .innerJoin('payments as p', 'p.id', 'pi.payment_id')
       .select(['pi.invoice_id', sql<number>`sum(pi.amount)::bigint`.as('paid')])
-      .where('pi.invoice_id', 'in', invoiceIds).where('p.status', '=', 'succeeded').groupBy('pi.invoice_id').execute();
+      .where('pi.invoice_id', 'in', invoiceIds)
+      .where('p.status', '=', 'succeeded')
+      .groupBy('pi.invoice_id')
+      .execute();
     return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
   },
 
@@ -25,12 +40,24 @@ export const paymentsRepository = {
     trx.updateTable('invoices').set({ bank_reference: reference }).where('id', 'in', ids).execute(),
 
   find: (db: Executor, accountId: number, id: number) =>
-    db.selectFrom('payments').select([...PAYMENT_COLUMNS]).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst(),
+    db
+      .selectFrom('payments')
+      .select([...PAYMENT_COLUMNS])
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst(),
 
   findForUpdate: (trx: Trx, accountId: number, id: number) =>
-    trx.selectFrom('payments').select([...PAYMENT_COLUMNS]).where('account_id', '=', accountId).where('id', '=', id).forUpdate().executeTakeFirst(),
+    trx
+      .selectFrom('payments')
+      .select([...PAYMENT_COLUMNS])
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst(),
 
-  setStatus: (trx: Trx, id: number, status: 'succeeded') => trx.updateTable('payments').set({ status }).where('id', '=', id).execute(),
+  setStatus: (trx: Trx, id: number, status: 'succeeded') =>
+    trx.updateTable('payments').set({ status }).where('id', '=', id).execute(),
 
   /** A pending payment that will not be paid: failed, with why. */
   setFailed: (trx: Trx, id: number, failureCode: string) =>
@@ -41,11 +68,17 @@ export const paymentsRepository = {
    * before `chargedBy`, oldest first (IBAN transfers wait for their transfer to be recorded).
    */
   pendingCharges: (db: Executor, chargedBy: number, tokenPrefixes: readonly string[], limit: number) =>
-    db.selectFrom('payments as p').innerJoin('payment_methods as m', 'm.id', 'p.payment_method_id')
+    db
+      .selectFrom('payments as p')
+      .innerJoin('payment_methods as m', 'm.id', 'p.payment_method_id')
       .select(['p.id', 'p.account_id', 'p.created_at', 'm.kind', 'm.processor_token'])
-      .where('p.status', '=', 'pending').where('p.method', '!=', 'iban').where('p.created_at', '<=', chargedBy)
+      .where('p.status', '=', 'pending')
+      .where('p.method', '!=', 'iban')
+      .where('p.created_at', '<=', chargedBy)
       .where((eb) => eb.or(tokenPrefixes.map((prefix) => eb('m.processor_token', 'like', `${prefix}%`))))
-      .orderBy('p.id').limit(limit).execute(),
+      .orderBy('p.id')
+      .limit(limit)
+      .execute(),
 
   /** The method a payment charged (its kind says whether it may renew automatically). */
   methodOf: (db: Executor, id: number) =>
@@ -54,16 +87,30 @@ export const paymentsRepository = {
   async invoiceIdsOf(db: Executor, paymentIds: number[]) {
     const out = new Map<number, number[]>();
     if (!paymentIds.length) return out;
-    const rows = await db.selectFrom('payment_invoices').select(['payment_id', 'invoice_id', 'amount'])
-      .where('payment_id', 'in', paymentIds).orderBy('invoice_id').execute();
+    const rows = await db
+      .selectFrom('payment_invoices')
+      .select(['payment_id', 'invoice_id', 'amount'])
+      .where('payment_id', 'in', paymentIds)
+      .orderBy('invoice_id')
+      .execute();
     for (const r of rows) out.set(r.payment_id, [...(out.get(r.payment_id) ?? []), r.invoice_id]);
     return out;
   },
 
   shares: (db: Executor, paymentId: number) =>
-    db.selectFrom('payment_invoices').select(['invoice_id', 'amount']).where('payment_id', '=', paymentId).orderBy('invoice_id').execute(),
+    db
+      .selectFrom('payment_invoices')
+      .select(['invoice_id', 'amount'])
+      .where('payment_id', '=', paymentId)
+      .orderBy('invoice_id')
+      .execute(),
 
-  list(db: Executor, accountId: number, status: PaymentsTable['status'] | undefined, p: ListParams<keyof typeof PAYMENT_SORT>) {
+  list(
+    db: Executor,
+    accountId: number,
+    status: PaymentsTable['status'] | undefined,
+    p: ListParams<keyof typeof PAYMENT_SORT>,
+  ) {
     let base = db.selectFrom('payments').where('account_id', '=', accountId);
     if (status) base = base.where('status', '=', status);
     const count = base.select((eb) => eb.fn.countAll<number>().as('total'));

@@ -7,8 +7,19 @@ import { AppError, invalidField, notFound } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import {
-  chargeMethod, chargesRepository as charges, creditorReference, formatMoney, normalisePhone, recordDecline, requirePostFinanceCurrency,
-  settle, settleCharged, twintLabel, twintMethod, type NewPaymentMethod, type Trx,
+  chargeMethod,
+  chargesRepository as charges,
+  creditorReference,
+  formatMoney,
+  normalisePhone,
+  recordDecline,
+  requirePostFinanceCurrency,
+  settle,
+  settleCharged,
+  twintLabel,
+  twintMethod,
+  type NewPaymentMethod,
+  type Trx,
 } from '../charges/index.js';
 import { PAYMENT_SORTABLE, paymentsRepository as repo } from './payments.repository.js';
 import type { CreatePaymentInput, PaymentsQueryInput } from './payments.schemas.js';
@@ -36,7 +47,12 @@ export type CreatedPayment = ReturnType<typeof presentPayment> & { bank_referenc
  * A method the payment can charge: a saved one, or a Twint profile given by its phone that is
  * not saved yet (`id` null, `unsaved` the row to save once the charge goes through).
  */
-type ChargeableMethod = { id: number | null; kind: PaymentMethodKind; processor_token: string; unsaved?: NewPaymentMethod };
+type ChargeableMethod = {
+  id: number | null;
+  kind: PaymentMethodKind;
+  processor_token: string;
+  unsaved?: NewPaymentMethod;
+};
 
 /** A payment being made, inside its transaction: the organisation and its invoices are locked. */
 interface Draft {
@@ -54,13 +70,19 @@ interface Draft {
 }
 
 /** What the processor took for the part the prepaid account does not pay (nothing charged: succeeded, no reference). */
-interface Charged { status: 'succeeded' | 'pending'; reference: string | null; method: ChargeableMethod | undefined }
+interface Charged {
+  status: 'succeeded' | 'pending';
+  reference: string | null;
+  method: ChargeableMethod | undefined;
+}
 
 /** The `phone` of a Twint payment, normalised; refused with any other method or with a saved method. */
 function twintPhoneOf(body: CreatePaymentInput): string | undefined {
   if (body.phone === undefined) return undefined;
-  if (body.method !== 'twint') throw invalidField('phone', 'prohibited', 'phone pays by Twint: it is only accepted with method twint');
-  if (body.payment_method_id !== undefined) throw invalidField('phone', 'prohibited', 'Give either payment_method_id or phone, not both');
+  if (body.method !== 'twint')
+    throw invalidField('phone', 'prohibited', 'phone pays by Twint: it is only accepted with method twint');
+  if (body.payment_method_id !== undefined)
+    throw invalidField('phone', 'prohibited', 'Give either payment_method_id or phone, not both');
   const phone = normalisePhone(body.phone);
   if (!phone) throw invalidField('phone', 'phone', 'A phone number in international form, e.g. +41 79 123 45 67');
   return phone;
@@ -69,7 +91,10 @@ function twintPhoneOf(body: CreatePaymentInput): string | undefined {
 /** The body's rules that need no data; answers the Twint phone, if any. */
 function checkPaymentBody(body: CreatePaymentInput): string | undefined {
   if ((body.invoice_ids === undefined) === (body.order_id === undefined)) {
-    throw invalidField('invoice_ids', 'required_without', 'Give exactly one of invoice_ids and order_id', ['invoice_ids', 'order_id']);
+    throw invalidField('invoice_ids', 'required_without', 'Give exactly one of invoice_ids and order_id', [
+      'invoice_ids',
+      'order_id',
+    ]);
   }
   if ((body.method === 'iban' || body.method === 'prepaid') && body.payment_method_id !== undefined) {
     throw invalidField('payment_method_id', 'prohibited', `A ${body.method} payment uses no saved method`);
@@ -87,7 +112,11 @@ async function lockUnpaid(trx: Trx, accountId: number, ids: number[]) {
   if (rows.length !== ids.length) throw notFound('Invoice');
   const notUnpaid = rows.filter((r) => r.status !== 'unpaid').map((r) => r.id);
   if (notUnpaid.length) {
-    throw new AppError('conflict_error', 'These invoices are not awaiting payment (already paid, being paid or cancelled)', { invoice_ids: notUnpaid });
+    throw new AppError(
+      'conflict_error',
+      'These invoices are not awaiting payment (already paid, being paid or cancelled)',
+      { invoice_ids: notUnpaid },
+    );
   }
   const paid = await repo.paidOf(trx, ids);
   return rows.map((r) => ({ invoice_id: r.id, amount: Math.max(0, Number(r.total) - (paid.get(r.id) ?? 0)) }));
@@ -106,16 +135,37 @@ async function openDraft(trx: Trx, userId: number, accountId: number, body: Crea
   const { currency } = await charges.lockAccount(trx, accountId);
   const ids = await invoiceIdsOf(trx, accountId, body);
   const shares = await lockUnpaid(trx, accountId, ids);
-  return { trx, userId, accountId, body, currency, ids, shares, due: shares.reduce((s, x) => s + x.amount, 0), now: nowSeconds() };
+  return {
+    trx,
+    userId,
+    accountId,
+    body,
+    currency,
+    ids,
+    shares,
+    due: shares.reduce((s, x) => s + x.amount, 0),
+    now: nowSeconds(),
+  };
 }
 
-const paymentOf = (d: Draft) => ({ account_id: d.accountId, method: d.body.method, currency: d.currency, amount: d.due, created_by_id: d.userId });
+const paymentOf = (d: Draft) => ({
+  account_id: d.accountId,
+  method: d.body.method,
+  currency: d.currency,
+  amount: d.due,
+  created_by_id: d.userId,
+});
 
 /** An IBAN transfer: a pending payment quoting a creditor reference, the invoices stay unpaid (proforma). */
 async function payByTransfer(d: Draft): Promise<CreatedPayment> {
   const reference = creditorReference();
   const payment = await charges.insertPayment(d.trx, {
-    ...paymentOf(d), status: 'pending', payment_method_id: null, prepaid_amount: 0, processor_reference: reference, failure_code: null,
+    ...paymentOf(d),
+    status: 'pending',
+    payment_method_id: null,
+    prepaid_amount: 0,
+    processor_reference: reference,
+    failure_code: null,
   });
   await charges.linkInvoices(d.trx, payment.id, d.shares);
   await repo.setBankReference(d.trx, d.ids, reference);
@@ -129,15 +179,28 @@ async function prepaidPart(d: Draft): Promise<number> {
   const balance = await charges.balance(d.trx, d.accountId);
   if (body.method !== 'prepaid') return Math.min(Math.max(balance, 0), due);
   if (balance < due) {
-    throw new AppError('validation_failed', `The prepaid account holds ${formatMoney(balance, currency)}, ${formatMoney(due - balance, currency)} short of ${formatMoney(due, currency)}`, { shortfall: due - balance, balance, due }, [
-      { code: 'validation_rule_prepaid_balance', description: 'The prepaid balance does not cover the invoices', context: { attribute: 'method' } },
-    ]);
+    throw new AppError(
+      'validation_failed',
+      `The prepaid account holds ${formatMoney(balance, currency)}, ${formatMoney(due - balance, currency)} short of ${formatMoney(due, currency)}`,
+      { shortfall: due - balance, balance, due },
+      [
+        {
+          code: 'validation_rule_prepaid_balance',
+          description: 'The prepaid balance does not cover the invoices',
+          context: { attribute: 'method' },
+        },
+      ],
+    );
   }
   return due;
 }
 
 /** The saved method named, the Twint profile of `phone` (saved or new), or the latest saved method of the kind. */
-async function chosenMethod(d: Draft, kind: PaymentMethodKind, phone: string | undefined): Promise<ChargeableMethod | undefined> {
+async function chosenMethod(
+  d: Draft,
+  kind: PaymentMethodKind,
+  phone: string | undefined,
+): Promise<ChargeableMethod | undefined> {
   const { trx, accountId, body } = d;
   if (body.payment_method_id !== undefined) {
     const saved = await charges.findMethod(trx, accountId, body.payment_method_id);
@@ -156,10 +219,19 @@ async function methodToCharge(d: Draft, kind: PaymentMethodKind, phone: string |
   requirePostFinanceCurrency(kind, d.currency, 'method');
   const method = await chosenMethod(d, kind, phone);
   if (!method && rest > 0) {
-    throw invalidField('payment_method_id', 'required', `No saved ${kind} method: add one with POST /1/accounts/${d.accountId}/payment_methods`);
+    throw invalidField(
+      'payment_method_id',
+      'required',
+      `No saved ${kind} method: add one with POST /1/accounts/${d.accountId}/payment_methods`,
+    );
   }
   if (method && method.kind !== kind) {
-    throw invalidField('payment_method_id', 'kind', `Payment method ${method.id} is a ${method.kind} method, not ${kind}`, [kind]);
+    throw invalidField(
+      'payment_method_id',
+      'kind',
+      `Payment method ${method.id} is a ${method.kind} method, not ${kind}`,
+      [kind],
+    );
   }
   return method;
 }
@@ -168,7 +240,9 @@ async function methodToCharge(d: Draft, kind: PaymentMethodKind, phone: string |
 async function chargeRest(d: Draft, method: ChargeableMethod, rest: number): Promise<Charged | AppError> {
   const outcome = chargeMethod(method, rest, d.currency);
   if (outcome.status === 'declined') {
-    return (await recordDecline(d.trx, { ...paymentOf(d), payment_method_id: method.id, shares: d.shares }, outcome.decline)).error;
+    return (
+      await recordDecline(d.trx, { ...paymentOf(d), payment_method_id: method.id, shares: d.shares }, outcome.decline)
+    ).error;
   }
   // A Twint profile used by its phone is saved once the processor has taken the charge.
   const saved = method.unsaved ? { ...method, ...(await charges.insertMethod(d.trx, method.unsaved)) } : method;
@@ -183,13 +257,24 @@ async function chargeRest(d: Draft, method: ChargeableMethod, rest: number): Pro
 async function recordPaid(d: Draft, prepaid: number, charged: Charged): Promise<CreatedPayment> {
   const { trx, accountId, ids } = d;
   const payment = await charges.insertPayment(trx, {
-    ...paymentOf(d), status: charged.status, payment_method_id: charged.method?.id ?? null, prepaid_amount: prepaid,
-    processor_reference: charged.reference, failure_code: null,
+    ...paymentOf(d),
+    status: charged.status,
+    payment_method_id: charged.method?.id ?? null,
+    prepaid_amount: prepaid,
+    processor_reference: charged.reference,
+    failure_code: null,
   });
   await charges.linkInvoices(trx, payment.id, d.shares);
   if (charged.status === 'succeeded') {
     if (prepaid > 0) {
-      await charges.insertLedger(trx, { account_id: accountId, amount: -prepaid, currency: d.currency, kind: 'debit', payment_id: payment.id, description: `Payment ${payment.id} of invoices ${ids.join(', ')}` });
+      await charges.insertLedger(trx, {
+        account_id: accountId,
+        amount: -prepaid,
+        currency: d.currency,
+        kind: 'debit',
+        payment_id: payment.id,
+        description: `Payment ${payment.id} of invoices ${ids.join(', ')}`,
+      });
     }
     await settleCharged(trx, ids, d.now, charged.method);
   }
@@ -197,11 +282,18 @@ async function recordPaid(d: Draft, prepaid: number, charged: Charged): Promise<
 }
 
 /** Pays now: the prepaid part, then the method for the rest (none charged when the prepaid account pays it all). */
-async function payNow(d: Draft, channel: PaymentMethodKind | 'prepaid', phone: string | undefined): Promise<CreatedPayment | AppError> {
+async function payNow(
+  d: Draft,
+  channel: PaymentMethodKind | 'prepaid',
+  phone: string | undefined,
+): Promise<CreatedPayment | AppError> {
   const prepaid = await prepaidPart(d);
   const rest = d.due - prepaid;
   const method = channel === 'prepaid' ? undefined : await methodToCharge(d, channel, phone, rest);
-  const charged = method && rest > 0 ? await chargeRest(d, method, rest) : { status: 'succeeded' as const, reference: null, method: undefined };
+  const charged =
+    method && rest > 0
+      ? await chargeRest(d, method, rest)
+      : { status: 'succeeded' as const, reference: null, method: undefined };
   if (charged instanceof AppError) return charged;
   return recordPaid(d, prepaid, charged);
 }
@@ -212,14 +304,21 @@ async function transferArrived(trx: Trx, accountId: number, paymentId: number) {
   const payment = await repo.findForUpdate(trx, accountId, paymentId);
   if (!payment) throw notFound('Payment');
   if (payment.method !== 'iban' || payment.status !== 'pending') {
-    throw new AppError('conflict_error', 'Only a pending IBAN payment can have its transfer recorded', { status: payment.status, method: payment.method });
+    throw new AppError('conflict_error', 'Only a pending IBAN payment can have its transfer recorded', {
+      status: payment.status,
+      method: payment.method,
+    });
   }
   const ids = (await repo.shares(trx, paymentId)).map((s) => s.invoice_id);
   await repo.setStatus(trx, paymentId, 'succeeded');
   if (ids.length === 0) {
     // A payment without invoices is a deposit on the prepaid account (POST …/prepaid/credit).
     await charges.insertLedger(trx, {
-      account_id: accountId, amount: Number(payment.amount), currency: payment.currency, kind: 'credit', payment_id: paymentId,
+      account_id: accountId,
+      amount: Number(payment.amount),
+      currency: payment.currency,
+      kind: 'credit',
+      payment_id: paymentId,
       description: `Deposit by bank transfer ${payment.processor_reference}`,
     });
   } else {
@@ -250,13 +349,17 @@ export function paymentsService(db: Db) {
     },
 
     /** Test mode: the bank transfer of a pending IBAN payment arrived (the caller is already guarded). */
-    recordTransfer: (accountId: number, paymentId: number) => inTransaction(db, (trx) => transferArrived(trx, accountId, paymentId)),
+    recordTransfer: (accountId: number, paymentId: number) =>
+      inTransaction(db, (trx) => transferArrived(trx, accountId, paymentId)),
 
     async list(userId: number, accountId: number, q: PaymentsQueryInput) {
       await guard(userId, accountId);
       const params = listParams(q, PAYMENT_SORTABLE, [{ field: 'id', dir: 'desc' }]);
       const { items, total } = await repo.list(db, accountId, q.filter?.status ?? q.status, params);
-      const links = await repo.invoiceIdsOf(db, items.map((p) => p.id));
+      const links = await repo.invoiceIdsOf(
+        db,
+        items.map((p) => p.id),
+      );
       return { items: items.map((p) => presentPayment(p, links.get(p.id) ?? [])), total, params };
     },
 

@@ -3,7 +3,13 @@ import type { Db } from '../../db/database.js';
 import type { Currency } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import {
-  chargesRepository as charges, pendingOutcome, PENDING_RESOLVES_AFTER, RESOLVING_TOKEN_PREFIXES, settleCharged, type DeclineCode, type Trx,
+  chargesRepository as charges,
+  pendingOutcome,
+  PENDING_RESOLVES_AFTER,
+  RESOLVING_TOKEN_PREFIXES,
+  settleCharged,
+  type DeclineCode,
+  type Trx,
 } from '../charges/index.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 
@@ -22,7 +28,10 @@ import { paymentsRepository as repo } from './payments.repository.js';
 // or the prepaid balance no longer cover the planned part, nothing is captured: the payment
 // fails (`invoice_not_payable`, `insufficient_prepaid`).
 
-export interface ChargeSummary { succeeded: number; failed: number }
+export interface ChargeSummary {
+  succeeded: number;
+  failed: number;
+}
 
 /** A charge settled, as the renewal run hears of it (inside the settling transaction). */
 export interface SettledCharge {
@@ -39,14 +48,26 @@ export type OnSettled = (trx: Trx, charge: SettledCharge) => Promise<void>;
 const BATCH = 500;
 
 /** Resolves every pending charge the processor has an answer for at `now`; one failure does not stop the others. */
-export async function resolvePendingCharges(db: Db, now: number, onSettled?: OnSettled, log?: FastifyBaseLogger): Promise<ChargeSummary> {
+export async function resolvePendingCharges(
+  db: Db,
+  now: number,
+  onSettled?: OnSettled,
+  log?: FastifyBaseLogger,
+): Promise<ChargeSummary> {
   const summary: ChargeSummary = { succeeded: 0, failed: 0 };
   const pending = await repo.pendingCharges(db, now - PENDING_RESOLVES_AFTER, RESOLVING_TOKEN_PREFIXES, BATCH);
   for (const c of pending) {
     const outcome = pendingOutcome(c.kind, c.processor_token, Number(c.created_at), now);
     if (outcome.status === 'pending') continue;
     try {
-      const resolved = await resolveCharge(db, c.account_id, c.id, outcome.status === 'failed' ? outcome.code : null, now, onSettled);
+      const resolved = await resolveCharge(
+        db,
+        c.account_id,
+        c.id,
+        outcome.status === 'failed' ? outcome.code : null,
+        now,
+        onSettled,
+      );
       if (resolved) summary[resolved]++;
     } catch (err) {
       log?.error({ err, payment_id: c.id }, 'pending charge not resolved');
@@ -56,7 +77,14 @@ export async function resolvePendingCharges(db: Db, now: number, onSettled?: OnS
 }
 
 /** Settles (declineCode null) or fails one pending payment; undefined when it was no longer pending. */
-async function resolveCharge(db: Db, accountId: number, paymentId: number, declineCode: DeclineCode | null, now: number, onSettled?: OnSettled) {
+async function resolveCharge(
+  db: Db,
+  accountId: number,
+  paymentId: number,
+  declineCode: DeclineCode | null,
+  now: number,
+  onSettled?: OnSettled,
+) {
   return inTransaction(db, async (trx): Promise<keyof ChargeSummary | undefined> => {
     const { currency } = await charges.lockAccount(trx, accountId);
     const payment = await repo.findForUpdate(trx, accountId, paymentId);
@@ -73,7 +101,14 @@ async function resolveCharge(db: Db, accountId: number, paymentId: number, decli
     if (ids.length === 0) {
       // A deposit on the prepaid account (POST …/prepaid/credit).
       await repo.setStatus(trx, paymentId, 'succeeded');
-      await charges.insertLedger(trx, { account_id: accountId, amount, currency, kind: 'credit', payment_id: paymentId, description: `Deposit by ${method?.label ?? payment.method}` });
+      await charges.insertLedger(trx, {
+        account_id: accountId,
+        amount,
+        currency,
+        kind: 'credit',
+        payment_id: paymentId,
+        description: `Deposit by ${method?.label ?? payment.method}`,
+      });
       return 'succeeded';
     }
 
@@ -82,11 +117,26 @@ async function resolveCharge(db: Db, accountId: number, paymentId: number, decli
     const prepaid = Number(payment.prepaid_amount);
     if (prepaid > 0) {
       if ((await charges.balance(trx, accountId)) < prepaid) return fail('insufficient_prepaid');
-      await charges.insertLedger(trx, { account_id: accountId, amount: -prepaid, currency, kind: 'debit', payment_id: paymentId, description: `Payment ${paymentId} of invoices ${ids.join(', ')}` });
+      await charges.insertLedger(trx, {
+        account_id: accountId,
+        amount: -prepaid,
+        currency,
+        kind: 'debit',
+        payment_id: paymentId,
+        description: `Payment ${paymentId} of invoices ${ids.join(', ')}`,
+      });
     }
     await repo.setStatus(trx, paymentId, 'succeeded');
     await settleCharged(trx, ids, now, method);
-    await onSettled?.(trx, { payment_id: paymentId, account_id: accountId, invoice_ids: ids, amount, currency, method, at: now });
+    await onSettled?.(trx, {
+      payment_id: paymentId,
+      account_id: accountId,
+      invoice_ids: ids,
+      amount,
+      currency,
+      method,
+      at: now,
+    });
     return 'succeeded';
   });
 }

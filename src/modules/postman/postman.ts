@@ -11,7 +11,12 @@ import { createHash } from 'node:crypto';
 // always gives the same file.
 
 type Json = Record<string, unknown>;
-interface Item extends Json { id?: string; name: string; item?: Item[]; request?: Json & { url?: { path?: string[] } } }
+interface Item extends Json {
+  id?: string;
+  name: string;
+  item?: Item[];
+  request?: Json & { url?: { path?: string[] } };
+}
 
 const stableId = (key: string) => {
   const h = createHash('sha1').update(key).digest('hex');
@@ -24,12 +29,15 @@ const stableId = (key: string) => {
  * which CI runs with newman in two sandboxes.
  */
 export const SANDBOX_SCRIPT = [
-  '// With a `sandbox` variable, every request acts in that sandbox (the mirror\'s X-Mirror-Sandbox).',
+  "// With a `sandbox` variable, every request acts in that sandbox (the mirror's X-Mirror-Sandbox).",
   "const sandbox = pm.variables.get('sandbox');",
   "if (sandbox) pm.request.headers.upsert({ key: 'X-Mirror-Sandbox', value: sandbox });",
 ];
 
-const bearer = (variable: string) => ({ type: 'bearer', bearer: [{ key: 'token', value: `{{${variable}}}`, type: 'string' }] });
+const bearer = (variable: string) => ({
+  type: 'bearer',
+  bearer: [{ key: 'token', value: `{{${variable}}}`, type: 'string' }],
+});
 
 /**
  * The environment: the address, the tokens (given at run time) and a variable for every path
@@ -80,11 +88,32 @@ const NUMERIC = new Set(VARIABLES.filter((v) => v.numeric).map((v) => v.key));
 
 /** A path parameter's variable, by the parameter's name (an operation's plan may say otherwise). */
 const PARAMETERS: Record<string, string> = {
-  account: 'accountId', account_id: 'accountId', user: 'userId', team: 'teamId', tag_id: 'tagId', product: 'productId',
-  payment_method: 'newPaymentMethodId', payment: 'paymentId', order: 'orderId', invoice: 'invoiceId', invitation: 'invitationId',
-  key: 'invitationKey', token_id: 'newTokenId', session_id: 'sessionId', email_type: 'emailType', email_id: 'emailId',
-  phone_id: 'phoneId', language_id: 'languageId', country_id: 'countryId', timezone_id: 'timezoneId', action_id: 'actionId',
-  task_uuid: 'taskUuid', client_id: 'oauthClientId', password_id: 'applicationPasswordId', kind: 'supportAccessKind', id: 'faultId',
+  account: 'accountId',
+  account_id: 'accountId',
+  user: 'userId',
+  team: 'teamId',
+  tag_id: 'tagId',
+  product: 'productId',
+  payment_method: 'newPaymentMethodId',
+  payment: 'paymentId',
+  order: 'orderId',
+  invoice: 'invoiceId',
+  invitation: 'invitationId',
+  key: 'invitationKey',
+  token_id: 'newTokenId',
+  session_id: 'sessionId',
+  email_type: 'emailType',
+  email_id: 'emailId',
+  phone_id: 'phoneId',
+  language_id: 'languageId',
+  country_id: 'countryId',
+  timezone_id: 'timezoneId',
+  action_id: 'actionId',
+  task_uuid: 'taskUuid',
+  client_id: 'oauthClientId',
+  password_id: 'applicationPasswordId',
+  kind: 'supportAccessKind',
+  id: 'faultId',
 };
 
 /**
@@ -95,14 +124,27 @@ const PARAMETERS: Record<string, string> = {
  * (a token, a team, a payment method, a tag…), and what would lock its caller out (leaving
  * or handing over an organisation) acts on an organisation the caller is not in.
  */
-interface Plan { params?: Record<string, string>; body?: unknown; save?: Record<string, string> }
+interface Plan {
+  params?: Record<string, string>;
+  body?: unknown;
+  save?: Record<string, string>;
+}
 /** A 16×16 blue PNG, the smallest avatar there may be. */
-const AVATAR = 'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mOQz99CEmIY1TCqYfhqAACa5EIQhijAZQAAAABJRU5ErkJggg==';
+const AVATAR =
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mOQz99CEmIY1TCqYfhqAACa5EIQhijAZQAAAABJRU5ErkJggg==';
 const PLANS: Record<string, Plan> = {
   createApiToken: { body: { name: 'Postman', scopes: ['user_info'] }, save: { newTokenId: 'b.data.id' } },
   updateProfile: { body: { firstname: 'Alice' } },
   setProfileAvatar: { body: { avatar: AVATAR, encoding: 'base64' } },
-  signup: { body: { email: 'newcomer@example.com', password: 'postman-password-2026', first_name: 'Nina', last_name: 'Newcomer', locale: 'en_GB' } },
+  signup: {
+    body: {
+      email: 'newcomer@example.com',
+      password: 'postman-password-2026',
+      first_name: 'Nina',
+      last_name: 'Newcomer',
+      locale: 'en_GB',
+    },
+  },
   updateAccount: { body: { name: 'Acme SA' } },
   createAccountTag: { body: { name: 'Postman', color: 1 }, save: { tagId: 'b.data.id' } },
   updateAccountTag: { body: { name: 'Postman (renamed)' } },
@@ -110,9 +152,18 @@ const PLANS: Record<string, Plan> = {
   removeAccountUser: { params: { user: 'removedUserId' } },
   removeAccountUsers: { body: { user_ids: ['{{removedUserId}}'] } },
   leaveAccount: { params: { account: 'otherAccountId' } },
-  handOverLegalResponsible: { params: { account: 'otherAccountId' }, body: { user_id: '{{userId}}', previous_role: 'admin' } },
+  handOverLegalResponsible: {
+    params: { account: 'otherAccountId' },
+    body: { user_id: '{{userId}}', previous_role: 'admin' },
+  },
   createInvitation: {
-    body: { email: 'invitee@example.com', first_name: 'Ivy', last_name: 'Invitee', locale: 'en_GB', role_type: 'normal' },
+    body: {
+      email: 'invitee@example.com',
+      first_name: 'Ivy',
+      last_name: 'Invitee',
+      locale: 'en_GB',
+      role_type: 'normal',
+    },
     save: { invitationId: 'b.data.id', invitationKey: "b.data.url_accept.split('/invitations/')[1].split('/')[0]" },
   },
   updateInvitation: { body: { role_type: 'admin' } },
@@ -123,7 +174,14 @@ const PLANS: Record<string, Plan> = {
   addTeamUsers: { body: { user_ids: ['{{userId}}'] } },
   removeTeamUsers: { body: { user_ids: ['{{userId}}'] } },
   createPaymentMethod: {
-    body: { kind: 'card', number: '5555555555554444', exp_month: 12, exp_year: 2030, cvc: '123', holder: 'Alice Martin' },
+    body: {
+      kind: 'card',
+      number: '5555555555554444',
+      exp_month: 12,
+      exp_year: 2030,
+      cvc: '123',
+      holder: 'Alice Martin',
+    },
     save: { newPaymentMethodId: 'b.data.id' },
   },
   creditPrepaidAccount: { body: { amount: 1000, method: 'card', payment_method_id: '{{paymentMethodId}}' } },
@@ -136,7 +194,10 @@ const PLANS: Record<string, Plan> = {
   saveMirrorSnapshot: { body: { name: '{{snapshotName}}' } },
   restoreMirrorSnapshot: { params: { name: 'snapshotName' } },
   deleteMirrorSnapshot: { params: { name: 'snapshotName' } },
-  addMirrorFault: { body: { method: 'GET', path: '/1/postman-example-fault', status: 503 }, save: { faultId: 'b.data.id' } },
+  addMirrorFault: {
+    body: { method: 'GET', path: '/1/postman-example-fault', status: 503 },
+    save: { faultId: 'b.data.id' },
+  },
   createMirrorSandbox: { body: { name: '{{sandboxName}}' } },
   deleteMirrorSandbox: { params: { name: 'sandboxName' } },
   createOAuthClient: { save: { oauthClientId: 'b.data.client_id' } },
@@ -145,14 +206,23 @@ const PLANS: Record<string, Plan> = {
 /** Moved to the end of their folder, in this order: the invitation is accepted before it could be cancelled; the fault made is deleted by its id before all are. */
 const LAST = ['cancelInvitation', 'clearMirrorFaults'];
 
-interface Operation { operationId: string; security?: Record<string, unknown>[]; parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { example?: unknown }> }; responses: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }> }
+interface Operation {
+  operationId: string;
+  security?: Record<string, unknown>[];
+  parameters?: { in: string; name: string }[];
+  requestBody?: { content?: Record<string, { example?: unknown }> };
+  responses: Record<string, { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }>;
+}
 type Doc = Json & { paths: Record<string, Record<string, Operation>> };
 
-const bodyText = (body: unknown) => JSON.stringify(body, null, 2).replace(/"\{\{(\w+)\}\}"/g, (m, v: string) => (NUMERIC.has(v) ? `{{${v}}}` : m));
+const bodyText = (body: unknown) =>
+  JSON.stringify(body, null, 2).replace(/"\{\{(\w+)\}\}"/g, (m, v: string) => (NUMERIC.has(v) ? `{{${v}}}` : m));
 
 /** The test script: the status is one the operation documents, the body its envelope (`result`), and what a 201 answer saves. */
 function testScript(op: Operation, plan: Plan | undefined): string[] {
-  const statuses = Object.keys(op.responses).map(Number).sort((a, b) => a - b);
+  const statuses = Object.keys(op.responses)
+    .map(Number)
+    .sort((a, b) => a - b);
   const enveloped = statuses.filter((s) => op.responses[s]?.content?.['application/json']?.schema?.properties?.result);
   const lines = [
     `// ${op.operationId}: the statuses it documents, the envelope on ${enveloped.join(', ')}.`,
@@ -166,7 +236,9 @@ function testScript(op: Operation, plan: Plan | undefined): string[] {
   if (plan?.save) {
     lines.push('if (pm.response.code === 201) {', '  const b = pm.response.json();');
     for (const [variable, expr] of Object.entries(plan.save)) {
-      lines.push(`  pm.test('the answer gives ${variable}', () => pm.expect(${expr}).to.not.be.oneOf([undefined, null, '']));`);
+      lines.push(
+        `  pm.test('the answer gives ${variable}', () => pm.expect(${expr}).to.not.be.oneOf([undefined, null, '']));`,
+      );
       lines.push(`  pm.environment.set('${variable}', String(${expr}));`);
     }
     lines.push('}');
@@ -179,22 +251,35 @@ function testScript(op: Operation, plan: Plan | undefined): string[] {
 async function convert(doc: Json): Promise<Json> {
   const { default: Converter } = await import('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
-    Converter.convert({ type: 'json', data: doc }, {
-      folderStrategy: 'Tags', parametersResolution: 'Example', includeAuthInfoInExample: false,
-      // Faked bodies are random: the file would change on every run. Examples come from the document.
-      schemaFaker: false,
-    }, (err, res) => {
-      // The converter's typings leave its result untyped: this is the shape it documents.
-      const out = res as unknown as { result: boolean; reason?: string; output?: { data: Json }[] } | undefined;
-      if (err || !out?.result || !out.output?.[0]) reject(err ?? new Error(`openapi-to-postmanv2: ${out?.reason}`));
-      else resolve(out.output[0].data);
-    });
+    Converter.convert(
+      { type: 'json', data: doc },
+      {
+        folderStrategy: 'Tags',
+        parametersResolution: 'Example',
+        includeAuthInfoInExample: false,
+        // Faked bodies are random: the file would change on every run. Examples come from the document.
+        schemaFaker: false,
+      },
+      (err, res) => {
+        // The converter's typings leave its result untyped: this is the shape it documents.
+        const out = res as unknown as { result: boolean; reason?: string; output?: { data: Json }[] } | undefined;
+        if (err || !out?.result || !out.output?.[0]) reject(err ?? new Error(`openapi-to-postmanv2: ${out?.reason}`));
+        else resolve(out.output[0].data);
+      },
+    );
   });
 }
 
 interface Request extends Json {
-  method: string; auth?: unknown; header?: { key: string; value: string; disabled?: boolean }[]; body?: { mode: string; raw?: string; options?: unknown };
-  url: { path: string[]; query?: { key: string; value: string; disabled?: boolean }[]; variable?: { key: string; value: string }[] };
+  method: string;
+  auth?: unknown;
+  header?: { key: string; value: string; disabled?: boolean }[];
+  body?: { mode: string; raw?: string; options?: unknown };
+  url: {
+    path: string[];
+    query?: { key: string; value: string; disabled?: boolean }[];
+    variable?: { key: string; value: string }[];
+  };
 }
 
 /**
@@ -254,7 +339,8 @@ export async function postmanCollection(document: object, baseUrl: string) {
   const collection = await convert(doc);
   const operations = new Map<string, Operation>();
   for (const [path, ops] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(ops)) operations.set(`${method} ${path.replace(/\{([^}]+)\}/g, ':$1')}`, op);
+    for (const [method, op] of Object.entries(ops))
+      operations.set(`${method} ${path.replace(/\{([^}]+)\}/g, ':$1')}`, op);
   }
   // A Postman v2.1 collection, as the converter makes it: a tree of items and its info.
   settle(collection.item as Item[], '', operations);
@@ -277,7 +363,10 @@ export function postmanEnvironment(baseUrl: string) {
     id: stableId('ik-mirror-environment'),
     name: 'ik-mirror (local)',
     values: VARIABLES.map((v) => ({
-      key: v.key, value: v.key === 'baseUrl' ? baseUrl : v.value, type: v.secret ? 'secret' : 'default', enabled: true,
+      key: v.key,
+      value: v.key === 'baseUrl' ? baseUrl : v.value,
+      type: v.secret ? 'secret' : 'default',
+      enabled: true,
     })),
     _postman_variable_scope: 'environment',
   };

@@ -9,4 +9,13 @@ export const productsModule: FastifyPluginAsyncTypebox = async (app) => {
 export { createDemoProducts, DEMO_DOMAIN, DEMO_PRODUCTS } from './demo-products.js';
 export { applyProductPermissions, checkProductPermissions, revokeProductRights } from './product-permissions.js';
 export { PermissionSchema, PRODUCT_RIGHTS, type Permission } from './products.schemas.js';
-export { SERVICE_IDS, SERVICE_NAMES, SERVICES, serviceById, serviceByName, serviceNamed, type Service, type ServiceName } from './services.js';
+export {
+  SERVICE_IDS,
+  SERVICE_NAMES,
+  SERVICES,
+  serviceById,
+  serviceByName,
+  serviceNamed,
+  type Service,
+  type ServiceName,
+} from './services.js';

@@ -21,11 +21,18 @@ async function resolveEntry(repo: Repo, accountId: number, p: Permission, at: st
   if (p.apply_to_all) return repo.productsOf(accountId, service.id);
   if (!p.product_id) return fieldError(`${at}.product_id`, 'required_without', 'Give a product_id or apply_to_all');
   const ids = await repo.productsOf(accountId, service.id, p.product_id);
-  return ids.length ? ids : fieldError(`${at}.product_id`, 'exists', 'No such product of this service in the organisation');
+  return ids.length
+    ? ids
+    : fieldError(`${at}.product_id`, 'exists', 'No such product of this service in the organisation');
 }
 
 /** The products each entry designates; every bad entry is reported with its index. */
-async function resolve(db: Executor, accountId: number, permissions: Permission[], attribute: string): Promise<Grant[]> {
+async function resolve(
+  db: Executor,
+  accountId: number,
+  permissions: Permission[],
+  attribute: string,
+): Promise<Grant[]> {
   const repo = productRightsRepository(db);
   const errors: FieldError[] = [];
   const grants: Grant[] = [];
@@ -39,19 +46,33 @@ async function resolve(db: Executor, accountId: number, permissions: Permission[
 }
 
 /** Checks the entries against the organisation's products (422 naming each bad entry), granting nothing. */
-export async function checkProductPermissions(db: Executor, accountId: number, permissions: Permission[], attribute = 'permissions'): Promise<void> {
+export async function checkProductPermissions(
+  db: Executor,
+  accountId: number,
+  permissions: Permission[],
+  attribute = 'permissions',
+): Promise<void> {
   await resolve(db, accountId, permissions, attribute);
 }
 
-const flagsOf = (types: ProductRight[]): RightFlags =>
-  ({ technical: types.includes('technical'), statistic: types.includes('statistic'), check: types.includes('check'), sale: types.includes('sale') });
+const flagsOf = (types: ProductRight[]): RightFlags => ({
+  technical: types.includes('technical'),
+  statistic: types.includes('statistic'),
+  check: types.includes('check'),
+  sale: types.includes('sale'),
+});
 
 /**
  * Checks the entries, then gives `userId` those rights. With `replace`, the user's rights on
  * the organisation's other products are removed first. Call inside the caller's transaction.
  */
 export async function applyProductPermissions(
-  db: Executor, accountId: number, userId: number, permissions: Permission[], replace: boolean, attribute = 'permissions',
+  db: Executor,
+  accountId: number,
+  userId: number,
+  permissions: Permission[],
+  replace: boolean,
+  attribute = 'permissions',
 ): Promise<void> {
   const grants = await resolve(db, accountId, permissions, attribute);
   const repo = productRightsRepository(db);

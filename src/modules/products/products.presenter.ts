@@ -15,10 +15,20 @@ export interface Loaded {
 /** Owners and administrators hold every right on every product; a normal member their own row's. */
 function callerRights(row: ProductRow): Rights {
   if (row.caller_role !== 'normal') return { ...ALL_RIGHTS };
-  return { technical: row.r_technical === true, statistic: row.r_statistic === true, check: row.r_check === true, sale: row.r_sale === true };
+  return {
+    technical: row.r_technical === true,
+    statistic: row.r_statistic === true,
+    check: row.r_check === true,
+    sale: row.r_sale === true,
+  };
 }
 
-const rightsOf = (r: UserRightsRow): Rights => ({ technical: r.technical, statistic: r.statistic, check: r.check, sale: r.sale });
+const rightsOf = (r: UserRightsRow): Rights => ({
+  technical: r.technical,
+  statistic: r.statistic,
+  check: r.check,
+  sale: r.sale,
+});
 
 export function presentProduct(row: ProductRow, loaded: Loaded, wanted: ReadonlySet<ProductRelation>): Product {
   const admin = row.admin_id == null ? undefined : loaded.admins.get(row.admin_id);
@@ -36,7 +46,12 @@ export function presentProduct(row: ProductRow, loaded: Loaded, wanted: Readonly
     has_maintenance: row.has_maintenance,
     is_locked: row.is_locked,
     has_operation_in_progress: false,
-    tags: (loaded.tags.get(row.id) ?? []).map((t) => ({ id: t.id, name: t.name, color: t.color, product_count: Number(t.product_count) })),
+    tags: (loaded.tags.get(row.id) ?? []).map((t) => ({
+      id: t.id,
+      name: t.name,
+      color: t.color,
+      product_count: Number(t.product_count),
+    })),
     unique_id: row.id,
     description: row.description,
     bill_reference: row.bill_reference,

@@ -25,15 +25,39 @@ export interface ProductCriteria {
 
 const DAY = 86_400;
 const PRODUCT_COLUMNS = [
-  'p.id', 'p.account_id', 'p.service_id', 'p.service_name', 'p.customer_name', 'p.internal_name', 'p.fqdn', 'p.description',
-  'p.parent_id', 'p.version', 'p.bill_reference', 'p.is_free', 'p.is_trial', 'p.is_locked', 'p.has_maintenance',
-  'p.renewal_periods', 'p.price_per_month', 'p.currency', 'p.created_at', 'p.expired_at', 'p.deleted_at',
+  'p.id',
+  'p.account_id',
+  'p.service_id',
+  'p.service_name',
+  'p.customer_name',
+  'p.internal_name',
+  'p.fqdn',
+  'p.description',
+  'p.parent_id',
+  'p.version',
+  'p.bill_reference',
+  'p.is_free',
+  'p.is_trial',
+  'p.is_locked',
+  'p.has_maintenance',
+  'p.renewal_periods',
+  'p.price_per_month',
+  'p.currency',
+  'p.created_at',
+  'p.expired_at',
+  'p.deleted_at',
 ] as const;
 
 const PRODUCT_SORT = {
-  id: sql.ref('p.id'), account_id: sql.ref('p.account_id'), service_id: sql.ref('p.service_id'), service_name: sql.ref('p.service_name'),
-  customer_name: sql.ref('p.customer_name'), internal_name: sql.ref('p.internal_name'), fqdn: sql.ref('p.fqdn'),
-  created_at: sql.ref('p.created_at'), expired_at: sql.ref('p.expired_at'),
+  id: sql.ref('p.id'),
+  account_id: sql.ref('p.account_id'),
+  service_id: sql.ref('p.service_id'),
+  service_name: sql.ref('p.service_name'),
+  customer_name: sql.ref('p.customer_name'),
+  internal_name: sql.ref('p.internal_name'),
+  fqdn: sql.ref('p.fqdn'),
+  created_at: sql.ref('p.created_at'),
+  expired_at: sql.ref('p.expired_at'),
 } satisfies SortColumns<string>;
 export const PRODUCT_SORTABLE = sortFields(PRODUCT_SORT);
 export type ProductSortField = keyof typeof PRODUCT_SORT;
@@ -45,11 +69,16 @@ function expiring(eb: Eb, kinds: Expiration[], now: number) {
   const within = (days: number) => eb.and([eb('p.expired_at', '>=', now), eb('p.expired_at', '<', now + days * DAY)]);
   const conditions = kinds.map((k) => {
     switch (k) {
-      case 'expired': return eb('p.expired_at', '<', now);
-      case 'less_than_30_days': return within(30);
-      case 'less_than_60_days': return within(60);
-      case 'less_than_90_days': return within(90);
-      case 'more_than_90_days': return eb('p.expired_at', '>=', now + 90 * DAY);
+      case 'expired':
+        return eb('p.expired_at', '<', now);
+      case 'less_than_30_days':
+        return within(30);
+      case 'less_than_60_days':
+        return within(60);
+      case 'less_than_90_days':
+        return within(90);
+      case 'more_than_90_days':
+        return eb('p.expired_at', '>=', now + 90 * DAY);
     }
   });
   return eb.or(conditions);
@@ -59,13 +88,20 @@ function expiring(eb: Eb, kinds: Expiration[], now: number) {
 function visible(db: Executor, c: ProductCriteria) {
   let q = db
     .selectFrom('products as p')
-    .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 'p.account_id').on('m.user_id', '=', c.userId))
+    .innerJoin('account_members as m', (j) =>
+      j.onRef('m.account_id', '=', 'p.account_id').on('m.user_id', '=', c.userId),
+    )
     .leftJoin('product_rights as cr', (j) => j.onRef('cr.product_id', '=', 'p.id').on('cr.user_id', '=', c.userId))
     .where('p.deleted_at', 'is', null)
-    .where((eb) => eb.or([
-      eb('m.role_type', 'in', ['owner', 'admin']),
-      eb('cr.technical', '=', true), eb('cr.statistic', '=', true), eb('cr.check', '=', true), eb('cr.sale', '=', true),
-    ]));
+    .where((eb) =>
+      eb.or([
+        eb('m.role_type', 'in', ['owner', 'admin']),
+        eb('cr.technical', '=', true),
+        eb('cr.statistic', '=', true),
+        eb('cr.check', '=', true),
+        eb('cr.sale', '=', true),
+      ]),
+    );
   if (c.accountId !== undefined) q = q.where('p.account_id', '=', c.accountId);
   if (c.productId !== undefined) q = q.where('p.id', '=', c.productId);
   if (c.customerName) q = q.where('p.customer_name', 'ilike', contains(c.customerName));
@@ -75,15 +111,22 @@ function visible(db: Executor, c: ProductCriteria) {
     const pattern = contains(c.name);
     q = q.where((eb) => eb.or([eb('p.customer_name', 'ilike', pattern), eb('p.internal_name', 'ilike', pattern)]));
   }
-  if (c.serviceIds) q = c.serviceIds.length ? q.where('p.service_id', 'in', c.serviceIds) : q.where((eb) => eb.val(false));
+  if (c.serviceIds)
+    q = c.serviceIds.length ? q.where('p.service_id', 'in', c.serviceIds) : q.where((eb) => eb.val(false));
   if (c.excludedServiceIds?.length) q = q.where('p.service_id', 'not in', c.excludedServiceIds);
   const kinds = c.expirations;
   if (kinds?.length) q = q.where((eb) => expiring(eb, kinds, c.now));
   if (c.tagIds?.length) {
     const tagIds = c.tagIds;
-    q = q.where((eb) => eb.exists(
-      eb.selectFrom('product_tags as pt').select('pt.tag_id').whereRef('pt.product_id', '=', 'p.id').where('pt.tag_id', 'in', tagIds),
-    ));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('product_tags as pt')
+          .select('pt.tag_id')
+          .whereRef('pt.product_id', '=', 'p.id')
+          .where('pt.tag_id', 'in', tagIds),
+      ),
+    );
   }
   return q;
 }
@@ -99,21 +142,37 @@ function productRows(db: Executor) {
         .leftJoin('products as parent', 'parent.id', 'p.parent_id')
         .select(PRODUCT_COLUMNS)
         .select([
-          'm.role_type as caller_role', 'cr.technical as r_technical', 'cr.statistic as r_statistic', 'cr.check as r_check',
-          'cr.sale as r_sale', 'parent.service_id as parent_service_id', 'parent.service_name as parent_service_name',
+          'm.role_type as caller_role',
+          'cr.technical as r_technical',
+          'cr.statistic as r_statistic',
+          'cr.check as r_check',
+          'cr.sale as r_sale',
+          'parent.service_id as parent_service_id',
+          'parent.service_name as parent_service_name',
           'a.name as account_name',
         ])
         // The product's administrator, else the organisation's first legal responsible.
-        .select((eb) => eb.fn.coalesce(
-          'p.admin_user_id',
-          eb.selectFrom('account_members as o').select('o.user_id').whereRef('o.account_id', '=', 'p.account_id')
-            .where('o.role_type', '=', 'owner').orderBy('o.created_at').orderBy('o.user_id').limit(1),
-        ).as('admin_id'));
+        .select((eb) =>
+          eb.fn
+            .coalesce(
+              'p.admin_user_id',
+              eb
+                .selectFrom('account_members as o')
+                .select('o.user_id')
+                .whereRef('o.account_id', '=', 'p.account_id')
+                .where('o.role_type', '=', 'owner')
+                .orderBy('o.created_at')
+                .orderBy('o.user_id')
+                .limit(1),
+            )
+            .as('admin_id'),
+        );
       return pageOf(count, rows, p, PRODUCT_SORT, sql.ref('p.id'));
     },
 
     currencyOf: async (accountId: number) =>
-      (await db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow()).currency,
+      (await db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow())
+        .currency,
 
     /** Inserts the products; their ids in insertion order (serial ids follow the VALUES order). */
     async insert(rows: Insertable<ProductsTable>[]) {
@@ -132,13 +191,15 @@ function productRelations(db: Executor) {
         .selectFrom('product_tags as pt')
         .innerJoin('tags as t', 't.id', 'pt.tag_id')
         .select(['pt.product_id', 't.id', 't.name', 't.color'])
-        .select((eb) => eb
-          .selectFrom('product_tags as c')
-          .innerJoin('products as cp', 'cp.id', 'c.product_id')
-          .whereRef('c.tag_id', '=', 't.id')
-          .where('cp.deleted_at', 'is', null)
-          .select(eb.fn.countAll<number>().as('n'))
-          .as('product_count'))
+        .select((eb) =>
+          eb
+            .selectFrom('product_tags as c')
+            .innerJoin('products as cp', 'cp.id', 'c.product_id')
+            .whereRef('c.tag_id', '=', 't.id')
+            .where('cp.deleted_at', 'is', null)
+            .select(eb.fn.countAll<number>().as('n'))
+            .as('product_count'),
+        )
         .where('pt.product_id', 'in', productIds)
         .orderBy('t.name')
         .orderBy('t.id')
@@ -150,10 +211,19 @@ function productRelations(db: Executor) {
       return db
         .selectFrom('product_rights as r')
         .innerJoin('products as p', 'p.id', 'r.product_id')
-        .innerJoin('account_members as am', (j) => j.onRef('am.account_id', '=', 'p.account_id').onRef('am.user_id', '=', 'r.user_id'))
+        .innerJoin('account_members as am', (j) =>
+          j.onRef('am.account_id', '=', 'p.account_id').onRef('am.user_id', '=', 'r.user_id'),
+        )
         .select(['r.product_id', 'r.user_id', 'r.technical', 'r.statistic', 'r.check', 'r.sale'])
         .where('r.product_id', 'in', productIds)
-        .where((eb) => eb.or([eb('r.technical', '=', true), eb('r.statistic', '=', true), eb('r.check', '=', true), eb('r.sale', '=', true)]))
+        .where((eb) =>
+          eb.or([
+            eb('r.technical', '=', true),
+            eb('r.statistic', '=', true),
+            eb('r.check', '=', true),
+            eb('r.sale', '=', true),
+          ]),
+        )
         .orderBy('r.product_id')
         .orderBy('r.user_id')
         .execute();

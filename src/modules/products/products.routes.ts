@@ -12,40 +12,60 @@ const response = { 200: listEnvelope(ProductSchema) };
 export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = productsService(app.db);
 
-  app.get('/1/products', {
-    config: { ...config, access: { min: 'member', scoped: false } },
-    schema: {
-      operationId: 'listProducts', tags,
-      summary: 'Every product the caller holds a right on, across their organisations',
-      querystring: ProductsQuery, response,
+  app.get(
+    '/1/products',
+    {
+      config: { ...config, access: { min: 'member', scoped: false } },
+      schema: {
+        operationId: 'listProducts',
+        tags,
+        summary: 'Every product the caller holds a right on, across their organisations',
+        querystring: ProductsQuery,
+        response,
+      },
     },
-  }, async (req) => {
-    const r = await service.all(principalOf(req).user.id, req.query);
-    return listResult(r.items, r.total, r.params);
-  });
+    async (req) => {
+      const r = await service.all(principalOf(req).user.id, req.query);
+      return listResult(r.items, r.total, r.params);
+    },
+  );
 
   // A static segment beats a parameter in Fastify's router, so `current` never reaches `:account_id`.
-  app.get('/1/accounts/current/products', {
-    config: { ...config, access: { min: 'member', scoped: false } },
-    schema: {
-      operationId: 'listCurrentAccountProducts', tags,
-      summary: 'Products of the organisation chosen in the caller\'s preferences',
-      querystring: AccountProductsQuery, response,
+  app.get(
+    '/1/accounts/current/products',
+    {
+      config: { ...config, access: { min: 'member', scoped: false } },
+      schema: {
+        operationId: 'listCurrentAccountProducts',
+        tags,
+        summary: "Products of the organisation chosen in the caller's preferences",
+        querystring: AccountProductsQuery,
+        response,
+      },
     },
-  }, async (req) => {
-    const r = await service.forCurrentAccount(principalOf(req).user, req.query);
-    return listResult(r.items, r.total, r.params);
-  });
+    async (req) => {
+      const r = await service.forCurrentAccount(principalOf(req).user, req.query);
+      return listResult(r.items, r.total, r.params);
+    },
+  );
 
-  app.get('/1/accounts/:account_id/products', {
-    config: { ...config, access: { min: 'member' } },
-    schema: {
-      operationId: 'listAccountProducts', tags,
-      summary: 'Products of an organisation: all for its owners and administrators, those with a right for other members',
-      params: AccountParams, querystring: AccountProductsQuery, response,
+  app.get(
+    '/1/accounts/:account_id/products',
+    {
+      config: { ...config, access: { min: 'member' } },
+      schema: {
+        operationId: 'listAccountProducts',
+        tags,
+        summary:
+          'Products of an organisation: all for its owners and administrators, those with a right for other members',
+        params: AccountParams,
+        querystring: AccountProductsQuery,
+        response,
+      },
     },
-  }, async (req) => {
-    const r = await service.forAccount(principalOf(req).user.id, req.params.account_id, req.query);
-    return listResult(r.items, r.total, r.params);
-  });
+    async (req) => {
+      const r = await service.forAccount(principalOf(req).user.id, req.params.account_id, req.query);
+      return listResult(r.items, r.total, r.params);
+    },
+  );
 };

@@ -7,7 +7,13 @@ import { SERVICE_IDS, SERVICE_NAMES } from './services.js';
 
 // Expiry windows of the `expirations` filter. Upstream documents the filter as free strings;
 // these are the windows its manager offers ("expired", "in less than 30/60/90 days", later).
-export const EXPIRATIONS = ['expired', 'less_than_30_days', 'less_than_60_days', 'less_than_90_days', 'more_than_90_days'] as const;
+export const EXPIRATIONS = [
+  'expired',
+  'less_than_30_days',
+  'less_than_60_days',
+  'less_than_90_days',
+  'more_than_90_days',
+] as const;
 export type Expiration = (typeof EXPIRATIONS)[number];
 
 /** Relations `with` accepts. tags/users/admin are always loaded (as upstream returns them); `account` adds the organisation. */
@@ -29,7 +35,11 @@ export const PermissionSchema = Type.Object(
 );
 export type Permission = Static<typeof PermissionSchema>;
 
-const ServiceId = Type.Unsafe<number>({ type: 'integer', enum: [...SERVICE_IDS], description: 'Identifier of the service' });
+const ServiceId = Type.Unsafe<number>({
+  type: 'integer',
+  enum: [...SERVICE_IDS],
+  description: 'Identifier of the service',
+});
 const ServiceName = StringEnum(SERVICE_NAMES, { description: 'Name of the service' });
 const Text = Type.String({ minLength: 1, maxLength: 255 });
 
@@ -78,8 +88,15 @@ export const ProductSchema = Type.Object(
       },
       { title: 'ProductStatus' },
     ),
-    users: Type.Array(Type.Object({ user_id: Id, rights: RightsSchema }, { title: 'ProductUser', description: 'Members holding explicit rights on the product' })),
-    admin: Nullable(Type.Object({ user_id: Id, email: Type.String(), display_name: Type.String() }, { title: 'ProductAdminUser' })),
+    users: Type.Array(
+      Type.Object(
+        { user_id: Id, rights: RightsSchema },
+        { title: 'ProductUser', description: 'Members holding explicit rights on the product' },
+      ),
+    ),
+    admin: Nullable(
+      Type.Object({ user_id: Id, email: Type.String(), display_name: Type.String() }, { title: 'ProductAdminUser' }),
+    ),
     fqdn: Nullable(Type.String()),
     is_managed_by_partner: Type.Boolean(),
     flags: Type.Array(Type.String()),

@@ -6,10 +6,19 @@ import { nowSeconds } from '../../shared/time.js';
 import { parseWith } from '../../shared/with.js';
 import { membershipOf } from '../accounts/index.js';
 import { presentProduct } from './products.presenter.js';
-import { PRODUCT_SORTABLE, productsRepository, type ProductCriteria, type ProductSortField } from './products.repository.js';
+import {
+  PRODUCT_SORTABLE,
+  productsRepository,
+  type ProductCriteria,
+  type ProductSortField,
+} from './products.repository.js';
 import {
   PRODUCT_RELATIONS,
-  type AccountProductsQueryInput, type Product, type ProductFilter, type ProductRelation, type ProductsQueryInput,
+  type AccountProductsQueryInput,
+  type Product,
+  type ProductFilter,
+  type ProductRelation,
+  type ProductsQueryInput,
 } from './products.schemas.js';
 import { serviceNamed } from './services.js';
 
@@ -29,7 +38,19 @@ function serviceIdsOf(f: ProductFilter): number[] | undefined {
 
 /** `filter[x]` wins over a plain `x` when a client sends both. */
 function mergedFilter(q: AccountProductsQueryInput): ProductFilter {
-  const { with: _w, filter, page: _p, per_page: _pp, limit: _l, skip: _s, return: _r, order_by: _ob, order: _o, order_for: _of, ...plain } = q;
+  const {
+    with: _w,
+    filter,
+    page: _p,
+    per_page: _pp,
+    limit: _l,
+    skip: _s,
+    return: _r,
+    order_by: _ob,
+    order: _o,
+    order_for: _of,
+    ...plain
+  } = q;
   return { ...plain, ...filter };
 }
 
@@ -37,13 +58,19 @@ export function productsService(db: Db) {
   const repo = productsRepository(db);
 
   /** A page of products with their tags, users and admin loaded in three more queries, whatever the page size. */
-  async function list(c: ProductCriteria, p: ListParams<ProductSortField>, wanted: ReadonlySet<ProductRelation>): Promise<{ items: Product[]; total: number }> {
+  async function list(
+    c: ProductCriteria,
+    p: ListParams<ProductSortField>,
+    wanted: ReadonlySet<ProductRelation>,
+  ): Promise<{ items: Product[]; total: number }> {
     const { items: rows, total } = await repo.list(c, p);
     if (!rows.length) return { items: [], total };
     const ids = rows.map((r) => r.id);
     const adminIds = [...new Set(rows.map((r) => r.admin_id).filter((id): id is number => id != null))];
     const [tags, users, admins] = await Promise.all([
-      repo.tags(ids), repo.userRights(ids), adminIds.length ? repo.users(adminIds) : Promise.resolve([]),
+      repo.tags(ids),
+      repo.userRights(ids),
+      adminIds.length ? repo.users(adminIds) : Promise.resolve([]),
     ]);
     const loaded = { tags: byProduct(tags), users: byProduct(users), admins: new Map(admins.map((a) => [a.id, a])) };
     return { items: rows.map((r) => presentProduct(r, loaded, wanted)), total };
@@ -55,8 +82,16 @@ export function productsService(db: Db) {
     await membershipOf(db, accountId, userId);
     const f = mergedFilter(q);
     const c: ProductCriteria = {
-      userId, accountId, now: nowSeconds(), customerName: f.customer_name, internalName: f.internal_name, name: f.name,
-      serviceIds: serviceIdsOf(f), excludedServiceIds: f.excluded_service_ids, expirations: f.expirations, tagIds: f.tags,
+      userId,
+      accountId,
+      now: nowSeconds(),
+      customerName: f.customer_name,
+      internalName: f.internal_name,
+      name: f.name,
+      serviceIds: serviceIdsOf(f),
+      excludedServiceIds: f.excluded_service_ids,
+      expirations: f.expirations,
+      tagIds: f.tags,
     };
     return { ...(await list(c, p, wanted)), params: p };
   }
@@ -67,9 +102,17 @@ export function productsService(db: Db) {
       const wanted = parseWith(q.with, PRODUCT_RELATIONS);
       const p = listParams(q, PRODUCT_SORTABLE, DEFAULT_SORT);
       const c: ProductCriteria = {
-        userId, now: nowSeconds(), accountId: q.account_id, productId: q.product_id, customerName: q.customer_name,
-        internalName: q.internal_name, fqdn: q.fqdn,
-        serviceIds: serviceIdsOf({ service_id: q.service_id, service_names: q.service_name ? [q.service_name] : undefined }),
+        userId,
+        now: nowSeconds(),
+        accountId: q.account_id,
+        productId: q.product_id,
+        customerName: q.customer_name,
+        internalName: q.internal_name,
+        fqdn: q.fqdn,
+        serviceIds: serviceIdsOf({
+          service_id: q.service_id,
+          service_names: q.service_name ? [q.service_name] : undefined,
+        }),
       };
       return { ...(await list(c, p, wanted)), params: p };
     },

@@ -2,9 +2,31 @@
 // service ids but not which goes with which; ik-mirror pairs them in the order listed there
 // (names alphabetically, ids ascending), so the pairing is stable and documented.
 const NAMES = [
-  'ai_tools', 'backup', 'certificate', 'cloud', 'cloud_hd', 'custom_url', 'dedicated_server', 'domain', 'drive',
-  'e_ticketing', 'email_hosting', 'hosting', 'housing', 'invitation', 'jelastic', 'ksuite', 'mailing', 'nas',
-  'public_cloud', 'radio', 'swiss_backup', 'video', 'vod', 'web_hosting', 'website_builder',
+  'ai_tools',
+  'backup',
+  'certificate',
+  'cloud',
+  'cloud_hd',
+  'custom_url',
+  'dedicated_server',
+  'domain',
+  'drive',
+  'e_ticketing',
+  'email_hosting',
+  'hosting',
+  'housing',
+  'invitation',
+  'jelastic',
+  'ksuite',
+  'mailing',
+  'nas',
+  'public_cloud',
+  'radio',
+  'swiss_backup',
+  'video',
+  'vod',
+  'web_hosting',
+  'website_builder',
 ] as const;
 const IDS = [1, 2, 3, 4, 6, 7, 10, 14, 15, 18, 23, 25, 26, 29, 30, 31, 34, 35, 37, 40, 43, 48, 50, 52, 58] as const;
 

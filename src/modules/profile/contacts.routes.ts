@@ -14,29 +14,91 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const emailTags = ['Profile > Emails'];
   const phoneTags = ['Profile > Phones'];
 
-  app.get('/2/profile/emails', {
-    config, schema: { operationId: 'listProfileEmails', tags: emailTags, summary: 'List emails', response: { 200: envelope(Type.Array(EmailSchema)) } },
-  }, async (req) => ok(await service.emails(principalOf(req).user.id)));
+  app.get(
+    '/2/profile/emails',
+    {
+      config,
+      schema: {
+        operationId: 'listProfileEmails',
+        tags: emailTags,
+        summary: 'List emails',
+        response: { 200: envelope(Type.Array(EmailSchema)) },
+      },
+    },
+    async (req) => ok(await service.emails(principalOf(req).user.id)),
+  );
 
-  app.get('/2/profile/emails/:email_type/:email_id', {
-    config, schema: { operationId: 'getProfileEmail', tags: emailTags, summary: 'Display an email', params: EmailParams, response: { 200: envelope(EmailSchema) } },
-  }, async (req) => ok(await service.email(principalOf(req).user.id, req.params.email_type, req.params.email_id)));
+  app.get(
+    '/2/profile/emails/:email_type/:email_id',
+    {
+      config,
+      schema: {
+        operationId: 'getProfileEmail',
+        tags: emailTags,
+        summary: 'Display an email',
+        params: EmailParams,
+        response: { 200: envelope(EmailSchema) },
+      },
+    },
+    async (req) => ok(await service.email(principalOf(req).user.id, req.params.email_type, req.params.email_id)),
+  );
 
-  app.delete('/2/profile/emails/:email_type/:email_id', {
-    config: { ...config, activity: { action: 'email_deleted', target: { type: 'email', param: 'email_id' } } },
-    schema: { operationId: 'deleteProfileEmail', tags: emailTags, summary: 'Delete an email', params: EmailParams, response: { 200: TrueEnvelope } },
-  }, async (req) => ok(await service.deleteEmail(principalOf(req).user, req.params.email_type, req.params.email_id)));
+  app.delete(
+    '/2/profile/emails/:email_type/:email_id',
+    {
+      config: { ...config, activity: { action: 'email_deleted', target: { type: 'email', param: 'email_id' } } },
+      schema: {
+        operationId: 'deleteProfileEmail',
+        tags: emailTags,
+        summary: 'Delete an email',
+        params: EmailParams,
+        response: { 200: TrueEnvelope },
+      },
+    },
+    async (req) => ok(await service.deleteEmail(principalOf(req).user, req.params.email_type, req.params.email_id)),
+  );
 
-  app.get('/2/profile/phones', {
-    config, schema: { operationId: 'listProfilePhones', tags: phoneTags, summary: 'List phones', response: { 200: envelope(Type.Array(PhoneSchema)) } },
-  }, async (req) => ok(await service.phones(principalOf(req).user.id)));
+  app.get(
+    '/2/profile/phones',
+    {
+      config,
+      schema: {
+        operationId: 'listProfilePhones',
+        tags: phoneTags,
+        summary: 'List phones',
+        response: { 200: envelope(Type.Array(PhoneSchema)) },
+      },
+    },
+    async (req) => ok(await service.phones(principalOf(req).user.id)),
+  );
 
-  app.get('/2/profile/phones/:phone_id', {
-    config, schema: { operationId: 'getProfilePhone', tags: phoneTags, summary: 'Display a phone', params: PhoneParams, response: { 200: envelope(PhoneSchema) } },
-  }, async (req) => ok(await service.phone(principalOf(req).user.id, req.params.phone_id)));
+  app.get(
+    '/2/profile/phones/:phone_id',
+    {
+      config,
+      schema: {
+        operationId: 'getProfilePhone',
+        tags: phoneTags,
+        summary: 'Display a phone',
+        params: PhoneParams,
+        response: { 200: envelope(PhoneSchema) },
+      },
+    },
+    async (req) => ok(await service.phone(principalOf(req).user.id, req.params.phone_id)),
+  );
 
-  app.delete('/2/profile/phones/:phone_id', {
-    config: { ...config, activity: { action: 'phone_deleted', target: { type: 'phone', param: 'phone_id' } } },
-    schema: { operationId: 'deleteProfilePhone', tags: phoneTags, summary: 'Delete a phone', params: PhoneParams, response: { 200: TrueEnvelope } },
-  }, async (req) => ok(await service.deletePhone(principalOf(req).user.id, req.params.phone_id)));
+  app.delete(
+    '/2/profile/phones/:phone_id',
+    {
+      config: { ...config, activity: { action: 'phone_deleted', target: { type: 'phone', param: 'phone_id' } } },
+      schema: {
+        operationId: 'deleteProfilePhone',
+        tags: phoneTags,
+        summary: 'Delete a phone',
+        params: PhoneParams,
+        response: { 200: TrueEnvelope },
+      },
+    },
+    async (req) => ok(await service.deletePhone(principalOf(req).user.id, req.params.phone_id)),
+  );
 };

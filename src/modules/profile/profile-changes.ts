@@ -1,7 +1,14 @@
 import type { Updateable } from 'kysely';
 import type { UsersTable } from '../../db/types.js';
 import { fieldError, type FieldError } from '../../shared/errors.js';
-import { countries, findLanguageByLocale, findTimezoneByName, languages, LOCALES, timezones } from '../reference/index.js';
+import {
+  countries,
+  findLanguageByLocale,
+  findTimezoneByName,
+  languages,
+  LOCALES,
+  timezones,
+} from '../reference/index.js';
 
 export interface ProfileInput {
   firstname?: string;
@@ -29,7 +36,8 @@ function language(input: ProfileInput, errors: FieldError[]): Partial<Updateable
   const byLocale = input.locale === undefined ? undefined : findLanguageByLocale(input.locale);
   if (input.language_id !== undefined && !byId) errors.push(fieldError('language_id', 'exists', 'Unknown language'));
   if (input.locale !== undefined && !byLocale) errors.push(fieldError('locale', 'in', 'Unknown locale', LOCALES));
-  if (byId && byLocale && byId.id !== byLocale.id) errors.push(fieldError('locale', 'same', 'The locale does not match language_id'));
+  if (byId && byLocale && byId.id !== byLocale.id)
+    errors.push(fieldError('locale', 'same', 'The locale does not match language_id'));
   const chosen = byId ?? byLocale;
   return chosen ? { language_id: chosen.id, locale: chosen.locale } : {};
 }
@@ -39,7 +47,8 @@ function timezone(input: ProfileInput, errors: FieldError[]): Partial<Updateable
   const byName = input.timezone === undefined ? undefined : findTimezoneByName(input.timezone);
   if (input.timezone_id !== undefined && !byId) errors.push(fieldError('timezone_id', 'exists', 'Unknown timezone'));
   if (input.timezone !== undefined && !byName) errors.push(fieldError('timezone', 'timezone', 'Unknown timezone name'));
-  if (byId && byName && byId.id !== byName.id) errors.push(fieldError('timezone', 'same', 'The timezone does not match timezone_id'));
+  if (byId && byName && byId.id !== byName.id)
+    errors.push(fieldError('timezone', 'same', 'The timezone does not match timezone_id'));
   const chosen = byId ?? byName;
   return chosen ? { timezone_id: chosen.id } : {};
 }
@@ -53,8 +62,13 @@ export function profileChanges(input: ProfileInput, errors: FieldError[]): Updat
   if (input.firstname !== undefined) changes.first_name = input.firstname;
   if (input.lastname !== undefined) changes.last_name = input.lastname;
   const copied = [
-    'birth_at', 'reminder_email', 'reminder_phone', 'successful_connexion_notification',
-    'unsuccessful_connexion_notification', 'unsuccessful_connexion_limit', 'unsuccessful_connexion_rate_limit',
+    'birth_at',
+    'reminder_email',
+    'reminder_phone',
+    'successful_connexion_notification',
+    'unsuccessful_connexion_notification',
+    'unsuccessful_connexion_limit',
+    'unsuccessful_connexion_rate_limit',
   ] as const;
   // Each copied key has the same type in the input and the row; TypeScript cannot pair them through the loop's key.
   for (const key of copied) if (input[key] !== undefined) (changes as Record<string, unknown>)[key] = input[key];

@@ -16,13 +16,19 @@ export interface Related {
   security?: boolean;
 }
 
-
-
 function security(u: UserRow) {
   return {
-    otp: u.otp, sms: false, sms_phone: null, yubikey: false, infomaniak_application: false,
-    double_auth: u.otp, double_auth_method: u.otp ? 'otp' : null, remaining_rescue_code: 0,
-    last_login_at: u.last_login_at, date_last_changed_password: u.password_changed_at, auth_devices: [],
+    otp: u.otp,
+    sms: false,
+    sms_phone: null,
+    yubikey: false,
+    infomaniak_application: false,
+    double_auth: u.otp,
+    double_auth_method: u.otp ? 'otp' : null,
+    remaining_rescue_code: 0,
+    last_login_at: u.last_login_at,
+    date_last_changed_password: u.password_changed_at,
+    auth_devices: [],
   };
 }
 
@@ -59,9 +65,20 @@ export function presentProfile(u: UserRow, avatar: string | null, rel: Related =
 
 export function presentProfileV1(u: UserRow, avatar: string | null) {
   return {
-    id: u.id, login: u.login, email: u.email, firstname: u.first_name, lastname: u.last_name, display_name: displayName(u),
-    avatar, language_id: u.language_id, locale: u.locale, country_id: u.country_id,
-    timezone: timezones.get(u.timezone_id).name, timezone_id: u.timezone_id, current_account_id: u.current_account_id,
-    is_sso: u.is_sso, created_at: u.created_at,
+    id: u.id,
+    login: u.login,
+    email: u.email,
+    firstname: u.first_name,
+    lastname: u.last_name,
+    display_name: displayName(u),
+    avatar,
+    language_id: u.language_id,
+    locale: u.locale,
+    country_id: u.country_id,
+    timezone: timezones.get(u.timezone_id).name,
+    timezone_id: u.timezone_id,
+    current_account_id: u.current_account_id,
+    is_sso: u.is_sso,
+    created_at: u.created_at,
   };
 }

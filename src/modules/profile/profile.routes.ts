@@ -16,38 +16,60 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
   const service = profileService(app.db);
   const wantsDefault = (flag?: string) => flag !== '1' && flag !== 'true';
 
-  app.get('/2/profile', {
-    config,
-    schema: {
-      operationId: 'getProfile', tags, summary: 'The current user\'s profile',
-      querystring: ProfileQuery, response: { 200: envelope(ProfileSchema) },
+  app.get(
+    '/2/profile',
+    {
+      config,
+      schema: {
+        operationId: 'getProfile',
+        tags,
+        summary: "The current user's profile",
+        querystring: ProfileQuery,
+        response: { 200: envelope(ProfileSchema) },
+      },
     },
-  }, async (req) => {
-    const user = principalOf(req).user;
-    const wanted = parseWith(req.query.with, RELATIONS);
-    const related = wanted.size ? await service.related(user, wanted) : {};
-    return ok(presentProfile(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default)), related));
-  });
+    async (req) => {
+      const user = principalOf(req).user;
+      const wanted = parseWith(req.query.with, RELATIONS);
+      const related = wanted.size ? await service.related(user, wanted) : {};
+      return ok(presentProfile(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default)), related));
+    },
+  );
 
-  app.patch('/2/profile', {
-    config: { ...config, activity: { action: profileChangeAction, target: { type: 'user' } } },
-    schema: {
-      operationId: 'updateProfile', tags, summary: 'Update the profile: names, email, language, country, timezone, password',
-      querystring: DryRunQuery, body: PatchProfileBody, response: { 200: envelope(ProfileSchema) },
+  app.patch(
+    '/2/profile',
+    {
+      config: { ...config, activity: { action: profileChangeAction, target: { type: 'user' } } },
+      schema: {
+        operationId: 'updateProfile',
+        tags,
+        summary: 'Update the profile: names, email, language, country, timezone, password',
+        querystring: DryRunQuery,
+        body: PatchProfileBody,
+        response: { 200: envelope(ProfileSchema) },
+      },
     },
-  }, async (req) => {
-    const user = await service.update(principalOf(req).user.id, req.body, req.query.dry_run === true);
-    return ok(presentProfile(user, avatarUrl(publicUrl(), user, true)));
-  });
+    async (req) => {
+      const user = await service.update(principalOf(req).user.id, req.body, req.query.dry_run === true);
+      return ok(presentProfile(user, avatarUrl(publicUrl(), user, true)));
+    },
+  );
 
-  app.get('/1/profile', {
-    config,
-    schema: {
-      operationId: 'getProfileV1', tags, summary: 'The current user\'s profile (v1 field names)',
-      querystring: ProfileQuery, response: { 200: envelope(ProfileV1Schema) },
+  app.get(
+    '/1/profile',
+    {
+      config,
+      schema: {
+        operationId: 'getProfileV1',
+        tags,
+        summary: "The current user's profile (v1 field names)",
+        querystring: ProfileQuery,
+        response: { 200: envelope(ProfileV1Schema) },
+      },
     },
-  }, async (req) => {
-    const user = principalOf(req).user;
-    return ok(presentProfileV1(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default))));
-  });
+    async (req) => {
+      const user = principalOf(req).user;
+      return ok(presentProfileV1(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default))));
+    },
+  );
 };

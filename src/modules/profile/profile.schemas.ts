@@ -7,15 +7,37 @@ import { CountrySchema, LanguageSchema, TimezoneSchema } from '../reference/inde
 export const ContactType = StringEnum(['personal', 'professional', 'other']);
 
 export const EmailSchema = Type.Object(
-  { id: Id, email: Type.String(), created_at: Timestamp, reminder: Type.Boolean(), checked: Type.Boolean(), type: ContactType },
+  {
+    id: Id,
+    email: Type.String(),
+    created_at: Timestamp,
+    reminder: Type.Boolean(),
+    checked: Type.Boolean(),
+    type: ContactType,
+  },
   { title: 'ProfileEmail' },
 );
 export const PhoneSchema = Type.Object(
-  { id: Id, phone: Type.String(), created_at: Timestamp, reminder: Nullable(Type.String()), checked: Type.Boolean(), type: ContactType },
+  {
+    id: Id,
+    phone: Type.String(),
+    created_at: Timestamp,
+    reminder: Nullable(Type.String()),
+    checked: Type.Boolean(),
+    type: ContactType,
+  },
   { title: 'ProfilePhone' },
 );
 export const SessionSchema = Type.Object(
-  { id: Type.Integer({ description: 'For keep_session_ids and DELETE /2/profile/sessions/{session_id}' }), browser: Type.String(), last_accessed_at: Timestamp, device: Type.String(), location: Type.String(), ip: Type.String(), user_agent: Type.String() },
+  {
+    id: Type.Integer({ description: 'For keep_session_ids and DELETE /2/profile/sessions/{session_id}' }),
+    browser: Type.String(),
+    last_accessed_at: Timestamp,
+    device: Type.String(),
+    location: Type.String(),
+    ip: Type.String(),
+    user_agent: Type.String(),
+  },
   { title: 'ProfileSession' },
 );
 
@@ -31,10 +53,19 @@ const SecuritySchema = Type.Object({
   last_login_at: Nullable(Timestamp),
   date_last_changed_password: Timestamp,
   // Trusted devices; the mirror has no device sign-in yet, so the list is always empty.
-  auth_devices: Type.Array(Type.Object({
-    id: Id, name: Type.String(), last_connexion: Nullable(Timestamp), user_agent: Type.String(), user_ip: Type.String(),
-    device: Type.String(), created_at: Timestamp, updated_at: Timestamp, deleted_at: Nullable(Timestamp),
-  })),
+  auth_devices: Type.Array(
+    Type.Object({
+      id: Id,
+      name: Type.String(),
+      last_connexion: Nullable(Timestamp),
+      user_agent: Type.String(),
+      user_ip: Type.String(),
+      device: Type.String(),
+      created_at: Timestamp,
+      updated_at: Timestamp,
+      deleted_at: Nullable(Timestamp),
+    }),
+  ),
 });
 
 const ConnectionSchema = Type.Object({
@@ -100,7 +131,11 @@ export const PatchProfileBody = Type.Object(
     email: Type.Optional(Email),
     current_password: Type.Optional(Type.String({ maxLength: 256 })),
     password: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
-    keep_session_ids: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Integer()]), { description: 'Sessions (ids from with=security) that stay signed in' })),
+    keep_session_ids: Type.Optional(
+      Type.Array(Type.Union([Type.String(), Type.Integer()]), {
+        description: 'Sessions (ids from with=security) that stay signed in',
+      }),
+    ),
     language_id: Type.Optional(Id),
     locale: Type.Optional(Type.String()),
     country_id: Type.Optional(Id),

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
-import { AppError, fieldError, invalidField, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import {
+  AppError,
+  fieldError,
+  invalidField,
+  notFound,
+  validationFailed,
+  type FieldError,
+} from '../../shared/errors.js';
 import type { UserRow } from '../../shared/principal.js';
 import { passwordPolicyError } from '../../shared/password-policy.js';
 import { hashPassword, verifyPassword } from '../../shared/secrets.js';
@@ -24,7 +31,8 @@ async function passwordChange(current: { password_hash: string }, patch: Profile
   if (patch.password === undefined) return {};
   const weak = passwordPolicyError(patch.password);
   if (weak) errors.push(weak);
-  if (patch.current_password === undefined) errors.push(fieldError('current_password', 'required', 'The current password is required to change it'));
+  if (patch.current_password === undefined)
+    errors.push(fieldError('current_password', 'required', 'The current password is required to change it'));
   else if (!(await verifyPassword(current.password_hash, patch.current_password))) {
     errors.push(fieldError('current_password', 'current_password', 'The current password is incorrect'));
   }
@@ -103,26 +111,40 @@ export function profileService(db: Db) {
 
     /** Applies a profile change atomically; with dryRun, checks it all and changes nothing. */
     update(userId: number, patch: ProfilePatch, dryRun: boolean): Promise<UserRow> {
-      return inTransaction(db, async (trx) => {
-        const repo = profileRepository(trx);
-        const { password_hash, ...current } = await lockUser(trx, userId);
-        const errors: FieldError[] = [];
-        const changes = { ...profileChanges(patch, errors), ...(await passwordChange({ password_hash }, patch, errors)) };
-        if (patch.current_account_id !== undefined && !(await repo.isMember(userId, patch.current_account_id))) {
-          errors.push(fieldError('current_account_id', 'exists', 'You are not a member of that organisation'));
-        }
-        if (errors.length) throw validationFailed(errors);
-        if (patch.current_account_id !== undefined) changes.current_account_id = patch.current_account_id;
-        const newEmail = patch.email !== undefined && patch.email.toLowerCase() !== current.email.toLowerCase() ? patch.email : undefined;
-        if (newEmail) {
-          if (await repo.emailTaken(newEmail, userId)) throw new AppError('object_already_exists', 'This email address is already used by another account', { attribute: 'email' });
-          changes.email = newEmail;
-          await repo.renameEmail(userId, current.email, newEmail);
-        }
-        if (patch.password !== undefined) await repo.dropSessionsExcept(userId, (patch.keep_session_ids ?? []).map(Number).filter(Number.isInteger));
-        if (!Object.keys(changes).length) return current;
-        return repo.updateUser(userId, { ...changes, updated_at: nowSeconds() });
-      }, dryRun);
+      return inTransaction(
+        db,
+        async (trx) => {
+          const repo = profileRepository(trx);
+          const { password_hash, ...current } = await lockUser(trx, userId);
+          const errors: FieldError[] = [];
+          const changes = {
+            ...profileChanges(patch, errors),
+            ...(await passwordChange({ password_hash }, patch, errors)),
+          };
+          if (patch.current_account_id !== undefined && !(await repo.isMember(userId, patch.current_account_id))) {
+            errors.push(fieldError('current_account_id', 'exists', 'You are not a member of that organisation'));
+          }
+          if (errors.length) throw validationFailed(errors);
+          if (patch.current_account_id !== undefined) changes.current_account_id = patch.current_account_id;
+          const newEmail =
+            patch.email !== undefined && patch.email.toLowerCase() !== current.email.toLowerCase()
+              ? patch.email
+              : undefined;
+          if (newEmail) {
+            if (await repo.emailTaken(newEmail, userId))
+              throw new AppError('object_already_exists', 'This email address is already used by another account', {
+                attribute: 'email',
+              });
+            changes.email = newEmail;
+            await repo.renameEmail(userId, current.email, newEmail);
+          }
+          if (patch.password !== undefined)
+            await repo.dropSessionsExcept(userId, (patch.keep_session_ids ?? []).map(Number).filter(Number.isInteger));
+          if (!Object.keys(changes).length) return current;
+          return repo.updateUser(userId, { ...changes, updated_at: nowSeconds() });
+        },
+        dryRun,
+      );
     },
 
     /** Ends one of the user's sign-in sessions: its cookie stops working at once. */

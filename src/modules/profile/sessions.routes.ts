@@ -11,11 +11,21 @@ import { profileService } from './profile.service.js';
 export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = profileService(app.db);
 
-  app.delete('/2/profile/sessions/:session_id', {
-    config: { auth: { scopes: ['user_info'] }, activity: { action: 'session_revoked', target: { type: 'session', param: 'session_id' } } },
-    schema: {
-      operationId: 'endProfileSession', tags: ['Profile'], summary: 'End one of your sign-in sessions (see with=security)',
-      params: Type.Object({ session_id: Id }), response: { 200: TrueEnvelope },
+  app.delete(
+    '/2/profile/sessions/:session_id',
+    {
+      config: {
+        auth: { scopes: ['user_info'] },
+        activity: { action: 'session_revoked', target: { type: 'session', param: 'session_id' } },
+      },
+      schema: {
+        operationId: 'endProfileSession',
+        tags: ['Profile'],
+        summary: 'End one of your sign-in sessions (see with=security)',
+        params: Type.Object({ session_id: Id }),
+        response: { 200: TrueEnvelope },
+      },
     },
-  }, async (req) => ok(await service.endSession(caller(req), req.params.session_id)));
+    async (req) => ok(await service.endSession(caller(req), req.params.session_id)),
+  );
 };

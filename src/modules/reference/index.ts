@@ -8,6 +8,14 @@ export const referenceModule: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(tasksRoutes);
 };
 
-export { actions, countries, findLanguageByLocale, findTimezoneByName, languages, LOCALES, timezones } from './catalogues.js';
+export {
+  actions,
+  countries,
+  findLanguageByLocale,
+  findTimezoneByName,
+  languages,
+  LOCALES,
+  timezones,
+} from './catalogues.js';
 export type { Language } from './data/languages.js';
 export { CountrySchema, LanguageSchema, TimezoneSchema } from './reference.schemas.js';

@@ -10,60 +10,160 @@ const config = { auth: { scopes: [] } };
 const byId = [{ field: 'id', dir: 'asc' as const }];
 
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/1/ping', {
-    config,
-    schema: { operationId: 'ping', tags: ['Ping'], summary: 'Check that the token is accepted', response: { 200: envelope(S.PingSchema) } },
-  }, async () => ok('pong' as const));
+  app.get(
+    '/1/ping',
+    {
+      config,
+      schema: {
+        operationId: 'ping',
+        tags: ['Ping'],
+        summary: 'Check that the token is accepted',
+        response: { 200: envelope(S.PingSchema) },
+      },
+    },
+    async () => ok('pong' as const),
+  );
 
-  app.get('/1/languages', {
-    config,
-    schema: { operationId: 'listLanguages', tags: ['Languages'], summary: 'List languages', querystring: S.PlainListQuery, response: { 200: listEnvelope(S.LanguageSchema) } },
-  }, async (req) => listInMemory(languages.all, listParams(req.query, ['id', 'name', 'short_name', 'locale'], byId)));
+  app.get(
+    '/1/languages',
+    {
+      config,
+      schema: {
+        operationId: 'listLanguages',
+        tags: ['Languages'],
+        summary: 'List languages',
+        querystring: S.PlainListQuery,
+        response: { 200: listEnvelope(S.LanguageSchema) },
+      },
+    },
+    async (req) => listInMemory(languages.all, listParams(req.query, ['id', 'name', 'short_name', 'locale'], byId)),
+  );
 
-  app.get('/1/languages/:language_id', {
-    config,
-    schema: { operationId: 'getLanguage', tags: ['Languages'], summary: 'Display a language', params: S.LanguageParams, response: { 200: envelope(S.LanguageSchema) } },
-  }, async (req) => ok(languages.get(req.params.language_id)));
+  app.get(
+    '/1/languages/:language_id',
+    {
+      config,
+      schema: {
+        operationId: 'getLanguage',
+        tags: ['Languages'],
+        summary: 'Display a language',
+        params: S.LanguageParams,
+        response: { 200: envelope(S.LanguageSchema) },
+      },
+    },
+    async (req) => ok(languages.get(req.params.language_id)),
+  );
 
-  app.get('/1/countries', {
-    config,
-    schema: { operationId: 'listCountries', tags: ['Countries'], summary: 'List countries', querystring: S.CountriesQuery, response: { 200: listEnvelope(S.CountrySchema) } },
-  }, async (req) => {
-    const { search, only_enabled, only_enabled_exception = [] } = req.query;
-    return listInMemory(countries.all, listParams(req.query, ['id', 'name', 'short_name'], byId), (c) =>
-      (!search || contains(c.name, search) || contains(c.short_name, search)) &&
-      (!only_enabled || c.is_enabled || only_enabled_exception.includes(c.id)));
-  });
+  app.get(
+    '/1/countries',
+    {
+      config,
+      schema: {
+        operationId: 'listCountries',
+        tags: ['Countries'],
+        summary: 'List countries',
+        querystring: S.CountriesQuery,
+        response: { 200: listEnvelope(S.CountrySchema) },
+      },
+    },
+    async (req) => {
+      const { search, only_enabled, only_enabled_exception = [] } = req.query;
+      return listInMemory(
+        countries.all,
+        listParams(req.query, ['id', 'name', 'short_name'], byId),
+        (c) =>
+          (!search || contains(c.name, search) || contains(c.short_name, search)) &&
+          (!only_enabled || c.is_enabled || only_enabled_exception.includes(c.id)),
+      );
+    },
+  );
 
-  app.get('/1/countries/:country_id', {
-    config,
-    schema: { operationId: 'getCountry', tags: ['Countries'], summary: 'Display a country', params: S.CountryParams, response: { 200: envelope(S.CountrySchema) } },
-  }, async (req) => ok(countries.get(req.params.country_id)));
+  app.get(
+    '/1/countries/:country_id',
+    {
+      config,
+      schema: {
+        operationId: 'getCountry',
+        tags: ['Countries'],
+        summary: 'Display a country',
+        params: S.CountryParams,
+        response: { 200: envelope(S.CountrySchema) },
+      },
+    },
+    async (req) => ok(countries.get(req.params.country_id)),
+  );
 
-  app.get('/1/timezones', {
-    config,
-    schema: { operationId: 'listTimezones', tags: ['Timezones'], summary: 'List timezones', querystring: S.SearchListQuery, response: { 200: listEnvelope(S.TimezoneSchema) } },
-  }, async (req) => {
-    const { search } = req.query;
-    return listInMemory(timezones.all, listParams(req.query, ['id', 'name', 'gmt'], byId), (t) => !search || contains(t.name, search));
-  });
+  app.get(
+    '/1/timezones',
+    {
+      config,
+      schema: {
+        operationId: 'listTimezones',
+        tags: ['Timezones'],
+        summary: 'List timezones',
+        querystring: S.SearchListQuery,
+        response: { 200: listEnvelope(S.TimezoneSchema) },
+      },
+    },
+    async (req) => {
+      const { search } = req.query;
+      return listInMemory(
+        timezones.all,
+        listParams(req.query, ['id', 'name', 'gmt'], byId),
+        (t) => !search || contains(t.name, search),
+      );
+    },
+  );
 
-  app.get('/1/timezones/:timezone_id', {
-    config,
-    schema: { operationId: 'getTimezone', tags: ['Timezones'], summary: 'Display a timezone', params: S.TimezoneParams, response: { 200: envelope(S.TimezoneSchema) } },
-  }, async (req) => ok(timezones.get(req.params.timezone_id)));
+  app.get(
+    '/1/timezones/:timezone_id',
+    {
+      config,
+      schema: {
+        operationId: 'getTimezone',
+        tags: ['Timezones'],
+        summary: 'Display a timezone',
+        params: S.TimezoneParams,
+        response: { 200: envelope(S.TimezoneSchema) },
+      },
+    },
+    async (req) => ok(timezones.get(req.params.timezone_id)),
+  );
 
-  app.get('/1/actions', {
-    config,
-    schema: { operationId: 'listActions', tags: ['Actions'], summary: 'List the activity action codes', querystring: S.SearchListQuery, response: { 200: listEnvelope(S.ActionSchema) } },
-  }, async (req) => {
-    const { search } = req.query;
-    return listInMemory(actions.all, listParams(req.query, ['id', 'code'], byId), (a) =>
-      !search || contains(a.code, search) || contains(a.description, search));
-  });
+  app.get(
+    '/1/actions',
+    {
+      config,
+      schema: {
+        operationId: 'listActions',
+        tags: ['Actions'],
+        summary: 'List the activity action codes',
+        querystring: S.SearchListQuery,
+        response: { 200: listEnvelope(S.ActionSchema) },
+      },
+    },
+    async (req) => {
+      const { search } = req.query;
+      return listInMemory(
+        actions.all,
+        listParams(req.query, ['id', 'code'], byId),
+        (a) => !search || contains(a.code, search) || contains(a.description, search),
+      );
+    },
+  );
 
-  app.get('/1/actions/:action_id', {
-    config,
-    schema: { operationId: 'getAction', tags: ['Actions'], summary: 'Display an action code', params: S.ActionParams, response: { 200: envelope(S.ActionSchema) } },
-  }, async (req) => ok(actions.get(req.params.action_id)));
+  app.get(
+    '/1/actions/:action_id',
+    {
+      config,
+      schema: {
+        operationId: 'getAction',
+        tags: ['Actions'],
+        summary: 'Display an action code',
+        params: S.ActionParams,
+        response: { 200: envelope(S.ActionSchema) },
+      },
+    },
+    async (req) => ok(actions.get(req.params.action_id)),
+  );
 };

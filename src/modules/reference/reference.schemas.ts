@@ -11,7 +11,10 @@ export const CountrySchema = Type.Object(
   { title: 'Country' },
 );
 export const TimezoneSchema = Type.Object({ id: Id, name: Type.String(), gmt: Type.String() }, { title: 'Timezone' });
-export const ActionSchema = Type.Object({ id: Id, code: Type.String(), description: Type.String() }, { title: 'Action' });
+export const ActionSchema = Type.Object(
+  { id: Id, code: Type.String(), description: Type.String() },
+  { title: 'Action' },
+);
 
 export const TaskSchema = Type.Object(
   {
@@ -21,7 +24,9 @@ export const TaskSchema = Type.Object(
     updated_at: Timestamp,
     executed_at: Nullable(Timestamp),
     finished_at: Nullable(Timestamp),
-    response: Nullable(Type.Object({}, { additionalProperties: true, description: 'The envelope of the finished operation' })),
+    response: Nullable(
+      Type.Object({}, { additionalProperties: true, description: 'The envelope of the finished operation' }),
+    ),
     error: Nullable(Type.Object({}, { additionalProperties: true })),
   },
   { title: 'Task' },

@@ -3,8 +3,21 @@ import type { Executor } from '../../db/database.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { ListParams } from '../../shared/pagination.js';
 
-const COLUMNS = ['uuid', 'status', 'created_at', 'updated_at', 'executed_at', 'finished_at', 'response', 'error'] as const;
-const TASK_SORT = { created_at: sql.ref('created_at'), updated_at: sql.ref('updated_at'), status: sql.ref('status') } satisfies SortColumns<string>;
+const COLUMNS = [
+  'uuid',
+  'status',
+  'created_at',
+  'updated_at',
+  'executed_at',
+  'finished_at',
+  'response',
+  'error',
+] as const;
+const TASK_SORT = {
+  created_at: sql.ref('created_at'),
+  updated_at: sql.ref('updated_at'),
+  status: sql.ref('status'),
+} satisfies SortColumns<string>;
 export const TASK_SORTABLE = sortFields(TASK_SORT);
 
 // Asynchronous operations of the caller. Modules that answer `result: "asynchronous"` insert
@@ -18,7 +31,12 @@ export function tasksRepository(db: Executor) {
     },
 
     find(userId: number, uuid: string) {
-      return db.selectFrom('async_tasks').select(COLUMNS).where('user_id', '=', userId).where('uuid', '=', uuid).executeTakeFirst();
+      return db
+        .selectFrom('async_tasks')
+        .select(COLUMNS)
+        .where('user_id', '=', userId)
+        .where('uuid', '=', uuid)
+        .executeTakeFirst();
     },
   };
 }

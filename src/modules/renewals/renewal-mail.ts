@@ -10,7 +10,13 @@ import { renewalsRepository as repo } from './renewals.repository.js';
 const date = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
 
 export type RenewalNotice =
-  | { kind: 'auto_renewal_reminder'; expiredAt: number; amount: number | null; currency: Currency; method: string | null }
+  | {
+      kind: 'auto_renewal_reminder';
+      expiredAt: number;
+      amount: number | null;
+      currency: Currency;
+      method: string | null;
+    }
   | { kind: 'auto_renewal_succeeded'; newExpiredAt: number; amount: number; currency: Currency; method: string }
   | { kind: 'auto_renewal_failed'; reason: string; nextAttemptAt: number; expiredAt: number }
   | { kind: 'product_locked'; expiredAt: number };
@@ -20,9 +26,10 @@ function words(product: string, n: RenewalNotice): { subject: string; body: stri
     case 'auto_renewal_reminder':
       return {
         subject: `${product} renews automatically before ${date(n.expiredAt)}`,
-        body: n.method && n.amount !== null
-          ? `${product} expires on ${date(n.expiredAt)}. It renews automatically: ${formatMoney(n.amount, n.currency)} will be charged to ${n.method}.`
-          : `${product} expires on ${date(n.expiredAt)}. Auto-renewal is on but no saved payment method can be charged: choose one to keep the product.`,
+        body:
+          n.method && n.amount !== null
+            ? `${product} expires on ${date(n.expiredAt)}. It renews automatically: ${formatMoney(n.amount, n.currency)} will be charged to ${n.method}.`
+            : `${product} expires on ${date(n.expiredAt)}. Auto-renewal is on but no saved payment method can be charged: choose one to keep the product.`,
       };
     case 'auto_renewal_succeeded':
       return {
@@ -32,9 +39,10 @@ function words(product: string, n: RenewalNotice): { subject: string; body: stri
     case 'auto_renewal_failed':
       return {
         subject: `The renewal of ${product} failed`,
-        body: n.nextAttemptAt < n.expiredAt
-          ? `The automatic renewal failed (${n.reason}). It is tried again on ${date(n.nextAttemptAt)}; pay the renewal invoice before ${date(n.expiredAt)} to keep the product.`
-          : `The automatic renewal failed (${n.reason}). Pay the renewal invoice before ${date(n.expiredAt)}, or the product is locked.`,
+        body:
+          n.nextAttemptAt < n.expiredAt
+            ? `The automatic renewal failed (${n.reason}). It is tried again on ${date(n.nextAttemptAt)}; pay the renewal invoice before ${date(n.expiredAt)} to keep the product.`
+            : `The automatic renewal failed (${n.reason}). Pay the renewal invoice before ${date(n.expiredAt)}, or the product is locked.`,
       };
     case 'product_locked':
       return {
@@ -44,9 +52,21 @@ function words(product: string, n: RenewalNotice): { subject: string; body: stri
   }
 }
 
-export async function mailRenewal(db: Executor, accountId: number, product: { service_name: string; customer_name: string }, notice: RenewalNotice) {
+export async function mailRenewal(
+  db: Executor,
+  accountId: number,
+  product: { service_name: string; customer_name: string },
+  notice: RenewalNotice,
+) {
   const { subject, body } = words(`${product.service_name} ${product.customer_name}`, notice);
   for (const u of await repo.billingRecipients(db, accountId)) {
-    await notify(db, { recipient: u.email, user_id: u.id, account_id: accountId, kind: notice.kind, subject, body: `Hello ${u.first_name},\n\n${body}` });
+    await notify(db, {
+      recipient: u.email,
+      user_id: u.id,
+      account_id: accountId,
+      kind: notice.kind,
+      subject,
+      body: `Hello ${u.first_name},\n\n${body}`,
+    });
   }
 }

@@ -1,7 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
-import { chargeMethod, chargesRepository as charges, recordDecline, settle, supportsAutoRenewal, type Currency, type Trx } from '../charges/index.js';
+import {
+  chargeMethod,
+  chargesRepository as charges,
+  recordDecline,
+  settle,
+  supportsAutoRenewal,
+  type Currency,
+  type Trx,
+} from '../charges/index.js';
 import { issueRenewalInvoice, renewalOfCurrentPeriod, renewalPeriods } from '../due/index.js';
 import { DAY, invoicesRepository } from '../invoices/index.js';
 import type { SettledCharge } from '../payments/index.js';
@@ -24,7 +32,11 @@ import { renewalsRepository as repo } from './renewals.repository.js';
 export const WINDOW = RENEWAL_WINDOW_DAYS * DAY;
 const BATCH = 500;
 
-export interface RunSummary { succeeded: number; failed: number; locked: number }
+export interface RunSummary {
+  succeeded: number;
+  failed: number;
+  locked: number;
+}
 type Outcome = keyof RunSummary | 'skipped';
 
 /** Tries every product due now; one product's failure is logged and does not stop the others. */
@@ -69,7 +81,11 @@ async function attemptRenewal(db: Db, accountId: number, productId: number, now:
 }
 
 const attemptBase = (a: Attempt) => ({
-  account_id: a.accountId, product_id: a.product.id, for_expired_at: a.forExpiredAt, currency: a.currency, created_at: a.now,
+  account_id: a.accountId,
+  product_id: a.product.id,
+  for_expired_at: a.forExpiredAt,
+  currency: a.currency,
+  created_at: a.now,
 });
 
 /** At the expiry with nothing paid: the product is locked, its owners told. */
@@ -77,16 +93,35 @@ async function lockExpired(a: Attempt): Promise<Outcome> {
   const { trx, accountId, product } = a;
   await repo.lockExpired(trx, product.id);
   await repo.insertAttempt(trx, {
-    ...attemptBase(a), status: 'locked', invoice_id: null, payment_id: null, payment_method_id: null, period_months: null, amount: null,
-    failure_code: null, new_expired_at: null, next_attempt_at: null,
+    ...attemptBase(a),
+    status: 'locked',
+    invoice_id: null,
+    payment_id: null,
+    payment_method_id: null,
+    period_months: null,
+    amount: null,
+    failure_code: null,
+    new_expired_at: null,
+    next_attempt_at: null,
   });
   await mailRenewal(trx, accountId, product, { kind: 'product_locked', expiredAt: a.forExpiredAt });
-  await recordActivity(trx, { user_id: null, account_id: accountId, action: 'item_locked', target_type: 'product', target_id: product.id, product_id: product.id });
+  await recordActivity(trx, {
+    user_id: null,
+    account_id: accountId,
+    action: 'item_locked',
+    target_type: 'product',
+    target_id: product.id,
+    product_id: product.id,
+  });
   return 'locked';
 }
 
 /** What the attempt found: the price, the invoice to charge and the method to charge it to (each may be missing). */
-interface Plan { price: Price | undefined; invoice: OpenInvoice | undefined; usable: Method | undefined }
+interface Plan {
+  price: Price | undefined;
+  invoice: OpenInvoice | undefined;
+  usable: Method | undefined;
+}
 
 /** A failed attempt: tried again a day later (not after the expiry), its owners told why. */
 async function recordFailure(a: Attempt, plan: Plan, code: string, paymentId: number | null): Promise<Outcome> {
@@ -95,10 +130,23 @@ async function recordFailure(a: Attempt, plan: Plan, code: string, paymentId: nu
   const next = Math.min(now + DAY, forExpiredAt);
   await repo.setNextAttempt(trx, product.id, next);
   await repo.insertAttempt(trx, {
-    ...attemptBase(a), status: 'failed', invoice_id: invoice?.id ?? null, payment_id: paymentId, payment_method_id: usable?.id ?? null,
-    period_months: invoice?.period_months ?? price?.period_months ?? null, amount: invoice?.total ?? null, failure_code: code, new_expired_at: null, next_attempt_at: next,
+    ...attemptBase(a),
+    status: 'failed',
+    invoice_id: invoice?.id ?? null,
+    payment_id: paymentId,
+    payment_method_id: usable?.id ?? null,
+    period_months: invoice?.period_months ?? price?.period_months ?? null,
+    amount: invoice?.total ?? null,
+    failure_code: code,
+    new_expired_at: null,
+    next_attempt_at: next,
   });
-  await mailRenewal(trx, a.accountId, product, { kind: 'auto_renewal_failed', reason: REASONS[code] ?? code, nextAttemptAt: next, expiredAt: forExpiredAt });
+  await mailRenewal(trx, a.accountId, product, {
+    kind: 'auto_renewal_failed',
+    reason: REASONS[code] ?? code,
+    nextAttemptAt: next,
+    expiredAt: forExpiredAt,
+  });
   return 'failed';
 }
 
@@ -106,14 +154,21 @@ async function recordFailure(a: Attempt, plan: Plan, code: string, paymentId: nu
 async function chargeRenewal(a: Attempt): Promise<Outcome> {
   const { trx, accountId, product, currency } = a;
   const previous = await repo.attemptsFor(trx, product.id, a.forExpiredAt);
-  const method = product.auto_renewal_method_id === null ? undefined : await charges.findMethod(trx, accountId, product.auto_renewal_method_id);
+  const method =
+    product.auto_renewal_method_id === null
+      ? undefined
+      : await charges.findMethod(trx, accountId, product.auto_renewal_method_id);
   const usable = method && supportsAutoRenewal(method.kind) ? method : undefined;
   const price = await priceOf(trx, product, currency);
-  const opened = price && await openInvoice(a, price, previous);
+  const opened = price && (await openInvoice(a, price, previous));
   const plan: Plan = { price, invoice: opened && 'id' in opened ? opened : undefined, usable };
   if (previous.length === 0) {
     await mailRenewal(trx, accountId, product, {
-      kind: 'auto_renewal_reminder', expiredAt: a.forExpiredAt, amount: plan.invoice?.total ?? null, currency, method: usable?.label ?? null,
+      kind: 'auto_renewal_reminder',
+      expiredAt: a.forExpiredAt,
+      amount: plan.invoice?.total ?? null,
+      currency,
+      method: usable?.label ?? null,
     });
   }
   if (!plan.price) return recordFailure(a, plan, 'not_renewable', null);
@@ -126,14 +181,25 @@ async function chargeRenewal(a: Attempt): Promise<Outcome> {
 async function payRenewal(a: Attempt, plan: Plan, invoice: OpenInvoice, usable: Method): Promise<Outcome> {
   const { trx } = a;
   const shares = [{ invoice_id: invoice.id, amount: invoice.total }];
-  const payment = { account_id: a.accountId, method: usable.kind, payment_method_id: usable.id, currency: a.currency, amount: invoice.total, created_by_id: null };
+  const payment = {
+    account_id: a.accountId,
+    method: usable.kind,
+    payment_method_id: usable.id,
+    currency: a.currency,
+    amount: invoice.total,
+    created_by_id: null,
+  };
   const outcome = chargeMethod(usable, invoice.total, a.currency);
   if (outcome.status === 'declined') {
     const { paymentId } = await recordDecline(trx, { ...payment, shares }, outcome.decline);
     return recordFailure(a, plan, outcome.decline.code, paymentId);
   }
   const p = await charges.insertPayment(trx, {
-    ...payment, status: outcome.status, prepaid_amount: 0, processor_reference: outcome.reference, failure_code: null,
+    ...payment,
+    status: outcome.status,
+    prepaid_amount: 0,
+    processor_reference: outcome.reference,
+    failure_code: null,
   });
   await charges.linkInvoices(trx, p.id, shares);
   if (outcome.status === 'pending') return recordFailure(a, plan, 'payment_pending', p.id);
@@ -146,11 +212,32 @@ async function recordSuccess(a: Attempt, invoice: OpenInvoice, usable: Method, p
   const { trx, accountId, product } = a;
   const { expired_at: newExpiredAt } = await repo.expiryOf(trx, product.id);
   await repo.insertAttempt(trx, {
-    ...attemptBase(a), status: 'succeeded', invoice_id: invoice.id, payment_id: paymentId, payment_method_id: usable.id, period_months: invoice.period_months,
-    amount: invoice.total, failure_code: null, new_expired_at: newExpiredAt, next_attempt_at: null,
+    ...attemptBase(a),
+    status: 'succeeded',
+    invoice_id: invoice.id,
+    payment_id: paymentId,
+    payment_method_id: usable.id,
+    period_months: invoice.period_months,
+    amount: invoice.total,
+    failure_code: null,
+    new_expired_at: newExpiredAt,
+    next_attempt_at: null,
   });
-  await recordActivity(trx, { user_id: null, account_id: accountId, action: 'product_renewed', target_type: 'product', target_id: product.id, product_id: product.id });
-  await mailRenewal(trx, accountId, product, { kind: 'auto_renewal_succeeded', newExpiredAt: Number(newExpiredAt), amount: invoice.total, currency: a.currency, method: usable.label });
+  await recordActivity(trx, {
+    user_id: null,
+    account_id: accountId,
+    action: 'product_renewed',
+    target_type: 'product',
+    target_id: product.id,
+    product_id: product.id,
+  });
+  await mailRenewal(trx, accountId, product, {
+    kind: 'auto_renewal_succeeded',
+    newExpiredAt: Number(newExpiredAt),
+    amount: invoice.total,
+    currency: a.currency,
+    method: usable.label,
+  });
   return 'succeeded';
 }
 
@@ -163,13 +250,35 @@ export async function pendingRenewalSettled(trx: Executor, charge: SettledCharge
   const attempt = await repo.attemptOfPayment(trx, charge.payment_id);
   if (!attempt) return;
   await repo.insertAttempt(trx, {
-    account_id: charge.account_id, product_id: attempt.product_id, for_expired_at: attempt.for_expired_at, currency: charge.currency, created_at: charge.at,
-    status: 'succeeded', invoice_id: attempt.invoice_id, payment_id: charge.payment_id, payment_method_id: charge.method?.id ?? null,
-    period_months: attempt.period_months, amount: charge.amount, failure_code: null, new_expired_at: attempt.expired_at, next_attempt_at: null,
+    account_id: charge.account_id,
+    product_id: attempt.product_id,
+    for_expired_at: attempt.for_expired_at,
+    currency: charge.currency,
+    created_at: charge.at,
+    status: 'succeeded',
+    invoice_id: attempt.invoice_id,
+    payment_id: charge.payment_id,
+    payment_method_id: charge.method?.id ?? null,
+    period_months: attempt.period_months,
+    amount: charge.amount,
+    failure_code: null,
+    new_expired_at: attempt.expired_at,
+    next_attempt_at: null,
   });
-  await recordActivity(trx, { user_id: null, account_id: charge.account_id, action: 'product_renewed', target_type: 'product', target_id: attempt.product_id, product_id: attempt.product_id });
+  await recordActivity(trx, {
+    user_id: null,
+    account_id: charge.account_id,
+    action: 'product_renewed',
+    target_type: 'product',
+    target_id: attempt.product_id,
+    product_id: attempt.product_id,
+  });
   await mailRenewal(trx, charge.account_id, attempt, {
-    kind: 'auto_renewal_succeeded', newExpiredAt: Number(attempt.expired_at), amount: charge.amount, currency: charge.currency, method: charge.method?.label ?? '',
+    kind: 'auto_renewal_succeeded',
+    newExpiredAt: Number(attempt.expired_at),
+    amount: charge.amount,
+    currency: charge.currency,
+    method: charge.method?.label ?? '',
   });
 }
 
@@ -196,7 +305,11 @@ async function priceOf(trx: Executor, product: Claimed, currency: Currency) {
  * it renews this product alone, else a new one. A product is invoiced once per period: an
  * invoice by hand renewing it with others is left to its payer (`invoicedBy`).
  */
-async function openInvoice(a: Attempt, price: Price, previous: { invoice_id: number | null }[]): Promise<OpenInvoice | { invoicedBy: number }> {
+async function openInvoice(
+  a: Attempt,
+  price: Price,
+  previous: { invoice_id: number | null }[],
+): Promise<OpenInvoice | { invoicedBy: number }> {
   const { trx, product } = a;
   const earlier = previous.find((x) => x.invoice_id !== null)?.invoice_id;
   if (earlier) {
@@ -209,7 +322,13 @@ async function openInvoice(a: Attempt, price: Price, previous: { invoice_id: num
     if (!row) return { invoicedBy: issued.invoice_id };
     return { id: row.id, total: Number(row.total), period_months: issued.period_months ?? price.period_months };
   }
-  const id = await issueRenewalInvoice(trx, a.accountId, a.currency, [{ product, period_months: price.period_months, amount: price.amount }], a.now);
+  const id = await issueRenewalInvoice(
+    trx,
+    a.accountId,
+    a.currency,
+    [{ product, period_months: price.period_months, amount: price.amount }],
+    a.now,
+  );
   const row = await repo.invoiceTotal(trx, id);
   return { id: row.id, total: Number(row.total), period_months: price.period_months };
 }

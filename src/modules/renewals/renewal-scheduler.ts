@@ -6,7 +6,10 @@ import { resolvePendingCharges, type ChargeSummary } from '../payments/index.js'
 import { pendingRenewalSettled, runDueRenewals, type RunSummary } from './renewal-run.js';
 
 /** What one run of the jobs did: pending charges resolved first, then the renewals due. */
-export interface JobsSummary { charges: ChargeSummary; renewals: RunSummary }
+export interface JobsSummary {
+  charges: ChargeSummary;
+  renewals: RunSummary;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,9 +76,11 @@ export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>
     let timer: { stop(): void } | undefined;
     app.addHook('onReady', async () => {
       timer = ticker.every(intervalSeconds * 1000, async () => {
-        const scopes = [undefined, ...(await app.sandboxes?.openHere() ?? []).map((o) => o.scope)];
+        const scopes = [undefined, ...((await app.sandboxes?.openHere()) ?? []).map((o) => o.scope)];
         for (const scope of scopes) {
-          await runInScope(scope, () => runJobs()).catch((err: unknown) => app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'));
+          await runInScope(scope, () => runJobs()).catch((err: unknown) =>
+            app.log.error({ err, sandbox: scope?.sandbox }, 'renewal run failed'),
+          );
         }
       });
     });

@@ -22,16 +22,29 @@ export const AutoRenewalSchema = Type.Object(
     expired_at: Nullable(Timestamp),
     enabled: Type.Boolean(),
     payment_method: Nullable(MethodSummary),
-    period_months: Nullable(Type.Integer({ description: 'What each renewal pays for (the shortest renewal period unless chosen)' })),
-    next_attempt_at: Nullable(Type.Integer({ description: 'When the renewal run next charges the method (Unix seconds); null when off' })),
+    period_months: Nullable(
+      Type.Integer({ description: 'What each renewal pays for (the shortest renewal period unless chosen)' }),
+    ),
+    next_attempt_at: Nullable(
+      Type.Integer({ description: 'When the renewal run next charges the method (Unix seconds); null when off' }),
+    ),
     is_locked: Type.Boolean({ description: 'The product expired with its renewal unpaid' }),
   },
   {
     title: 'AutoRenewal',
-    examples: [{
-      product_id: 7, service_name: 'domain', customer_name: 'my-shop.ch', expired_at: 1890353675, enabled: true,
-      payment_method: { id: 1, kind: 'card', label: 'Visa •••• 4242' }, period_months: 12, next_attempt_at: 1889144075, is_locked: false,
-    }],
+    examples: [
+      {
+        product_id: 7,
+        service_name: 'domain',
+        customer_name: 'my-shop.ch',
+        expired_at: 1890353675,
+        enabled: true,
+        payment_method: { id: 1, kind: 'card', label: 'Visa •••• 4242' },
+        period_months: 12,
+        next_attempt_at: 1889144075,
+        is_locked: false,
+      },
+    ],
   },
 );
 
@@ -43,7 +56,7 @@ const AutoRenewalFilters = {
 export const AutoRenewalQuery = Type.Object({
   filter: Type.Optional(Type.Object(AutoRenewalFilters, { additionalProperties: false })),
   ...AutoRenewalFilters,
-  search: Type.Optional(Type.String({ maxLength: 255, description: 'Part of the product\'s name' })),
+  search: Type.Optional(Type.String({ maxLength: 255, description: "Part of the product's name" })),
   ...ListQuery,
 });
 export type AutoRenewalQueryInput = Static<typeof AutoRenewalQuery>;
@@ -53,19 +66,32 @@ export const SetAutoRenewalBody = Type.Object(
   {
     enabled: Type.Boolean(),
     payment_method_id: Type.Optional(Id),
-    period_months: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, description: 'One of the product\'s renewal periods' })),
+    period_months: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 120, description: "One of the product's renewal periods" }),
+    ),
   },
-  { additionalProperties: false, examples: [{ enabled: true, payment_method_id: 1, period_months: 12 }, { enabled: false }] },
+  {
+    additionalProperties: false,
+    examples: [{ enabled: true, payment_method_id: 1, period_months: 12 }, { enabled: false }],
+  },
 );
 export type SetAutoRenewalInput = Static<typeof SetAutoRenewalBody>;
 
 export const BulkAutoRenewalBody = Type.Object(
   {
-    enabled: Type.Literal(false, { description: 'Bulk changes switch auto-renewal off; switch it on product by product' }),
+    enabled: Type.Literal(false, {
+      description: 'Bulk changes switch auto-renewal off; switch it on product by product',
+    }),
     product_ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 1000, uniqueItems: true })),
     all: Type.Optional(Type.Literal(true, { description: 'Every product of the organisation' })),
   },
-  { additionalProperties: false, examples: [{ enabled: false, product_ids: [7, 8] }, { enabled: false, all: true }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { enabled: false, product_ids: [7, 8] },
+      { enabled: false, all: true },
+    ],
+  },
 );
 export type BulkAutoRenewalInput = Static<typeof BulkAutoRenewalBody>;
 
@@ -78,7 +104,9 @@ export const RenewalAttemptSchema = Type.Object(
   {
     id: Id,
     product_id: Id,
-    status: StringEnum(ATTEMPT_STATUSES, { description: 'succeeded: renewed; failed: the charge was declined (or impossible); locked: expired unpaid' }),
+    status: StringEnum(ATTEMPT_STATUSES, {
+      description: 'succeeded: renewed; failed: the charge was declined (or impossible); locked: expired unpaid',
+    }),
     for_expired_at: Timestamp,
     new_expired_at: Nullable(Timestamp),
     invoice_id: Nullable(Id),
@@ -87,7 +115,12 @@ export const RenewalAttemptSchema = Type.Object(
     period_months: Nullable(Type.Integer()),
     amount: Nullable(Type.Integer({ description: 'The invoice total, minor units' })),
     currency: StringEnum(['EUR', 'CHF']),
-    failure_code: Nullable(Type.String({ description: 'card_declined, insufficient_funds, declined, payment_pending, no_payment_method, not_renewable, renewal_invoiced (a renewal invoice by hand for several products awaits payment for this period)' })),
+    failure_code: Nullable(
+      Type.String({
+        description:
+          'card_declined, insufficient_funds, declined, payment_pending, no_payment_method, not_renewable, renewal_invoiced (a renewal invoice by hand for several products awaits payment for this period)',
+      }),
+    ),
     next_attempt_at: Nullable(Timestamp),
     created_at: Timestamp,
   },
@@ -95,12 +128,36 @@ export const RenewalAttemptSchema = Type.Object(
     title: 'RenewalAttempt',
     examples: [
       {
-        id: 2, product_id: 7, status: 'succeeded', for_expired_at: 1890353675, new_expired_at: 1921889675, invoice_id: 9, payment_id: 12,
-        payment_method_id: 1, period_months: 12, amount: 1622, currency: 'CHF', failure_code: null, next_attempt_at: null, created_at: 1889230475,
+        id: 2,
+        product_id: 7,
+        status: 'succeeded',
+        for_expired_at: 1890353675,
+        new_expired_at: 1921889675,
+        invoice_id: 9,
+        payment_id: 12,
+        payment_method_id: 1,
+        period_months: 12,
+        amount: 1622,
+        currency: 'CHF',
+        failure_code: null,
+        next_attempt_at: null,
+        created_at: 1889230475,
       },
       {
-        id: 1, product_id: 7, status: 'failed', for_expired_at: 1890353675, new_expired_at: null, invoice_id: 9, payment_id: 11,
-        payment_method_id: 1, period_months: 12, amount: 1622, currency: 'CHF', failure_code: 'insufficient_funds', next_attempt_at: 1889230475, created_at: 1889144075,
+        id: 1,
+        product_id: 7,
+        status: 'failed',
+        for_expired_at: 1890353675,
+        new_expired_at: null,
+        invoice_id: 9,
+        payment_id: 11,
+        payment_method_id: 1,
+        period_months: 12,
+        amount: 1622,
+        currency: 'CHF',
+        failure_code: 'insufficient_funds',
+        next_attempt_at: 1889230475,
+        created_at: 1889144075,
       },
     ],
   },

@@ -10,15 +10,23 @@ import { invoicesRepository } from '../invoices/index.js';
 import { WINDOW } from './renewal-run.js';
 import { renewalsRepository as repo } from './renewals.repository.js';
 import {
-  ATTEMPT_SORTABLE, AUTO_RENEWAL_SORTABLE, RENEWAL_WINDOW_DAYS, type AttemptsQueryInput, type AutoRenewalQueryInput,
-  type BulkAutoRenewalInput, type SetAutoRenewalInput,
+  ATTEMPT_SORTABLE,
+  AUTO_RENEWAL_SORTABLE,
+  RENEWAL_WINDOW_DAYS,
+  type AttemptsQueryInput,
+  type AutoRenewalQueryInput,
+  type BulkAutoRenewalInput,
+  type SetAutoRenewalInput,
 } from './renewals.schemas.js';
 
 type ListedRow = Awaited<ReturnType<typeof repo.listProducts>>['items'][number];
 type LockedProduct = NonNullable<Awaited<ReturnType<typeof repo.productForUpdate>>>;
 
 /** When the run will next charge the product: its retry time, or the day it enters the window. */
-const nextAttemptOf = (p: { auto_renewal: boolean; is_locked: boolean; expired_at: number | null; next_renewal_attempt_at: number | null }, now: number) => {
+const nextAttemptOf = (
+  p: { auto_renewal: boolean; is_locked: boolean; expired_at: number | null; next_renewal_attempt_at: number | null },
+  now: number,
+) => {
   if (!p.auto_renewal || p.is_locked || p.expired_at === null) return null;
   return p.next_renewal_attempt_at ?? Math.max(Number(p.expired_at) - WINDOW, now);
 };
@@ -45,12 +53,25 @@ async function present(db: Executor, accountId: number, rows: ListedRow[]) {
 /** Auto-renewal can be switched on for a product that expires, until 14 days before. */
 function checkSwitchOnTime(accountId: number, product: LockedProduct) {
   const now = nowSeconds();
-  if (product.expired_at === null) throw invalidField('enabled', 'renewable', 'This product does not expire: there is nothing to renew');
+  if (product.expired_at === null)
+    throw invalidField('enabled', 'renewable', 'This product does not expire: there is nothing to renew');
   if (Number(product.expired_at) - now < WINDOW) {
     const daysLeft = Math.max(0, Math.floor((Number(product.expired_at) - now) / 86_400));
-    throw new AppError('validation_failed', `The product expires in less than ${RENEWAL_WINDOW_DAYS} days: renew it by hand first (POST /1/accounts/${accountId}/renewals), then switch auto-renewal on`, {
-      expired_at: product.expired_at, days_left: daysLeft,
-    }, [fieldError('enabled', 'auto_renewal_too_late', `Auto-renewal can be switched on until ${RENEWAL_WINDOW_DAYS} days before expiry`)]);
+    throw new AppError(
+      'validation_failed',
+      `The product expires in less than ${RENEWAL_WINDOW_DAYS} days: renew it by hand first (POST /1/accounts/${accountId}/renewals), then switch auto-renewal on`,
+      {
+        expired_at: product.expired_at,
+        days_left: daysLeft,
+      },
+      [
+        fieldError(
+          'enabled',
+          'auto_renewal_too_late',
+          `Auto-renewal can be switched on until ${RENEWAL_WINDOW_DAYS} days before expiry`,
+        ),
+      ],
+    );
   }
 }
 
@@ -61,7 +82,12 @@ async function periodToRenew(trx: Trx, accountId: number, product: LockedProduct
   if (!periods.length) throw invalidField('enabled', 'renewable', 'This product has no renewal price');
   const period = body.period_months ?? product.auto_renewal_period_months ?? null;
   if (period !== null && !periods.some((p) => p.period_months === period)) {
-    throw invalidField('period_months', 'in', `Allowed periods for this product: ${periods.map((p) => p.period_months).join(', ')} months`, periods.map((p) => p.period_months));
+    throw invalidField(
+      'period_months',
+      'in',
+      `Allowed periods for this product: ${periods.map((p) => p.period_months).join(', ')} months`,
+      periods.map((p) => p.period_months),
+    );
   }
   return period;
 }
@@ -73,10 +99,14 @@ async function methodToRenew(trx: Trx, accountId: number, product: LockedProduct
   if (!method && body.payment_method_id !== undefined) throw notFound('Payment method');
   method ??= await charges.latestMethodOfKind(trx, accountId, RENEWABLE_KINDS);
   if (!method || !supportsAutoRenewal(method.kind)) {
-    throw new AppError('validation_failed', method
-      ? `A ${method.kind} method cannot renew automatically: choose a card (CB, Visa, Mastercard) or Twint`
-      : `Auto-renewal needs a saved card (CB, Visa, Mastercard) or Twint: add one with POST /1/accounts/${accountId}/payment_methods`,
-    undefined, [fieldError('payment_method_id', 'auto_renewal_method', 'A saved card or Twint method', ['card', 'twint'])]);
+    throw new AppError(
+      'validation_failed',
+      method
+        ? `A ${method.kind} method cannot renew automatically: choose a card (CB, Visa, Mastercard) or Twint`
+        : `Auto-renewal needs a saved card (CB, Visa, Mastercard) or Twint: add one with POST /1/accounts/${accountId}/payment_methods`,
+      undefined,
+      [fieldError('payment_method_id', 'auto_renewal_method', 'A saved card or Twint method', ['card', 'twint'])],
+    );
   }
   return method;
 }
@@ -87,7 +117,11 @@ async function setAutoRenewal(trx: Trx, accountId: number, productId: number, bo
   if (!product) throw notFound('Product');
   if (!body.enabled) {
     if (body.payment_method_id !== undefined || body.period_months !== undefined) {
-      throw invalidField(body.payment_method_id !== undefined ? 'payment_method_id' : 'period_months', 'prohibited', 'Only switching auto-renewal on takes a method and a period');
+      throw invalidField(
+        body.payment_method_id !== undefined ? 'payment_method_id' : 'period_months',
+        'prohibited',
+        'Only switching auto-renewal on takes a method and a period',
+      );
     }
     await repo.setAutoRenewal(trx, product.id, { auto_renewal: false });
     return;
@@ -95,7 +129,11 @@ async function setAutoRenewal(trx: Trx, accountId: number, productId: number, bo
   checkSwitchOnTime(accountId, product);
   const period = await periodToRenew(trx, accountId, product, body);
   const method = await methodToRenew(trx, accountId, product, body);
-  await repo.setAutoRenewal(trx, product.id, { auto_renewal: true, auto_renewal_method_id: method.id, auto_renewal_period_months: period });
+  await repo.setAutoRenewal(trx, product.id, {
+    auto_renewal: true,
+    auto_renewal_method_id: method.id,
+    auto_renewal_period_months: period,
+  });
 }
 
 export function renewalsService(db: Db) {
@@ -115,16 +153,24 @@ export function renewalsService(db: Db) {
     /** On or off for one product (the caller is already guarded). */
     async set(accountId: number, productId: number, body: SetAutoRenewalInput) {
       await inTransaction(db, (trx) => setAutoRenewal(trx, accountId, productId, body));
-      const { items } = await repo.listProducts(db, accountId, { product_id: productId }, { offset: 0, limit: 1, page: undefined, sort: [], totalOnly: false });
+      const { items } = await repo.listProducts(
+        db,
+        accountId,
+        { product_id: productId },
+        { offset: 0, limit: 1, page: undefined, sort: [], totalOnly: false },
+      );
       // The product was found (and kept: it is not deleted here) in the transaction above.
-      return (await present(db, accountId, items))[0]!;
+      return (await present(db, accountId, items))[0];
     },
 
     /** Switches auto-renewal off for a selection or every product, all or nothing (the caller is guarded). */
     async switchOff(accountId: number, body: BulkAutoRenewalInput) {
-      const ids = body.all ? 'all' as const : body.product_ids;
+      const ids = body.all ? ('all' as const) : body.product_ids;
       if (ids === undefined || (body.product_ids !== undefined && body.all !== undefined)) {
-        throw invalidField('product_ids', 'required_without', 'Give exactly one of product_ids and all', ['product_ids', 'all']);
+        throw invalidField('product_ids', 'required_without', 'Give exactly one of product_ids and all', [
+          'product_ids',
+          'all',
+        ]);
       }
       return inTransaction(db, async (trx) => {
         const found = (await repo.liveProductIds(trx, accountId, ids)).map((r) => r.id);
@@ -140,10 +186,16 @@ export function renewalsService(db: Db) {
       await guard(userId, accountId);
       const params = listParams(q, ATTEMPT_SORTABLE, [{ field: 'id', dir: 'desc' }]);
       const f = { ...q, ...q.filter };
-      const { items, total } = await repo.listAttempts(db, accountId, { product_id: f.product_id, status: f.status }, params);
+      const { items, total } = await repo.listAttempts(
+        db,
+        accountId,
+        { product_id: f.product_id, status: f.status },
+        params,
+      );
       return {
         items: items.map((a) => ({ ...a, amount: a.amount === null ? null : Number(a.amount) })),
-        total, params,
+        total,
+        params,
       };
     },
   };

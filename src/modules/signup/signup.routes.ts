@@ -8,12 +8,18 @@ export const signupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = signupService(app.db);
 
   // Public; the global limiter counts unauthenticated calls per client IP.
-  app.post('/1/signup', {
-    config: { auth: 'public', activity: { none: 'public: the new account is its own record (created_at)' } },
-    schema: {
-      operationId: 'signup', tags: ['Sign-up'],
-      summary: 'Create a user, their organisation (they are its legal responsible) and a first API token, shown once',
-      body: SignupBody, response: { 201: envelope(SignupResultSchema) },
+  app.post(
+    '/1/signup',
+    {
+      config: { auth: 'public', activity: { none: 'public: the new account is its own record (created_at)' } },
+      schema: {
+        operationId: 'signup',
+        tags: ['Sign-up'],
+        summary: 'Create a user, their organisation (they are its legal responsible) and a first API token, shown once',
+        body: SignupBody,
+        response: { 201: envelope(SignupResultSchema) },
+      },
     },
-  }, async (req, reply) => reply.status(201).send(ok(await service.signup(req.body))));
+    async (req, reply) => reply.status(201).send(ok(await service.signup(req.body))),
+  );
 };

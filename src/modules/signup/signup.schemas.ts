@@ -7,12 +7,20 @@ import { CreatedTokenSchema } from '../tokens/index.js';
 export const SignupBody = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 255 }),
-    password: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description: 'At least 8 characters, letters and digits' }),
+    password: Type.String({
+      minLength: PASSWORD_MIN_LENGTH,
+      maxLength: PASSWORD_MAX_LENGTH,
+      description: 'At least 8 characters, letters and digits',
+    }),
     first_name: Type.String({ minLength: 1, maxLength: 128 }),
     last_name: Type.String({ minLength: 1, maxLength: 128 }),
     locale: Type.String({ maxLength: 8, description: 'One of the locales of /1/languages, e.g. fr_FR' }),
-    organisation_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Default: "first_name last_name"' })),
-    currency: Type.Optional(StringEnum(CURRENCIES, { default: 'CHF', description: 'The currency the new organisation is billed in' })),
+    organisation_name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'Default: "first_name last_name"' }),
+    ),
+    currency: Type.Optional(
+      StringEnum(CURRENCIES, { default: 'CHF', description: 'The currency the new organisation is billed in' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -20,7 +20,8 @@ import { signupRepository } from './signup.repository.js';
 
 export type SignupInput = Static<typeof SignupBody>;
 
-const emailTaken = () => new AppError('object_already_exists', 'An account already uses this email address', { attribute: 'email' });
+const emailTaken = () =>
+  new AppError('object_already_exists', 'An account already uses this email address', { attribute: 'email' });
 
 /** The rules the schema cannot express; every failing field is reported at once. */
 function checkInput(input: SignupInput): Language {
@@ -45,15 +46,40 @@ async function createAll(trx: Transaction<Database>, { input, language, password
   const repo = signupRepository(trx);
   const now = nowSeconds();
   const name = input.organisation_name ?? `${input.first_name} ${input.last_name}`;
-  const account = await repo.insertAccount({ name, currency: input.currency ?? 'CHF', locale: language.locale, language_id: language.id, now });
-  const user = await insertPerson(trx, {
-    email: input.email, password_hash: passwordHash, first_name: input.first_name, last_name: input.last_name,
-    locale: language.locale, language_id: language.id, current_account_id: account.id, email_checked: false,
-  }, now);
+  const account = await repo.insertAccount({
+    name,
+    currency: input.currency ?? 'CHF',
+    locale: language.locale,
+    language_id: language.id,
+    now,
+  });
+  const user = await insertPerson(
+    trx,
+    {
+      email: input.email,
+      password_hash: passwordHash,
+      first_name: input.first_name,
+      last_name: input.last_name,
+      locale: language.locale,
+      language_id: language.id,
+      current_account_id: account.id,
+      email_checked: false,
+    },
+    now,
+  );
   await repo.insertOwner(account.id, user.id);
-  const created = await tokensRepository(trx).insert({ user_id: user.id, name: 'signup', token_hash: token.hash, scopes: [...SCOPES], expired_at: null });
+  const created = await tokensRepository(trx).insert({
+    user_id: user.id,
+    name: 'signup',
+    token_hash: token.hash,
+    scopes: [...SCOPES],
+    expired_at: null,
+  });
   await notify(trx, {
-    recipient: user.email, kind: 'welcome', user_id: user.id, account_id: account.id,
+    recipient: user.email,
+    kind: 'welcome',
+    user_id: user.id,
+    account_id: account.id,
     subject: 'Welcome to ik-mirror',
     body: `Hello ${displayName(user)}, your account and the organisation "${name}" are ready. You are its legal responsible.`,
   });

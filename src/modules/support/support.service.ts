@@ -17,10 +17,13 @@ type Grant = { granted_at: number; expires_at: number; revoked_at: number | null
 
 /** A kind's state from its latest grant: open, closed (revoked or expired, and when), or never. */
 function stateOf(kind: SupportKind, g: Grant | undefined, now: number) {
-  if (!g) return { kind, status: 'never' as const, granted_at: null, expires_at: null, closed_at: null, closed_reason: null };
+  if (!g)
+    return { kind, status: 'never' as const, granted_at: null, expires_at: null, closed_at: null, closed_reason: null };
   const base = { kind, granted_at: Number(g.granted_at), expires_at: Number(g.expires_at) };
-  if (g.revoked_at !== null) return { ...base, status: 'closed' as const, closed_at: Number(g.revoked_at), closed_reason: 'revoked' as const };
-  if (Number(g.expires_at) <= now) return { ...base, status: 'closed' as const, closed_at: Number(g.expires_at), closed_reason: 'expired' as const };
+  if (g.revoked_at !== null)
+    return { ...base, status: 'closed' as const, closed_at: Number(g.revoked_at), closed_reason: 'revoked' as const };
+  if (Number(g.expires_at) <= now)
+    return { ...base, status: 'closed' as const, closed_at: Number(g.expires_at), closed_reason: 'expired' as const };
   return { ...base, status: 'open' as const, closed_at: null, closed_reason: null };
 }
 

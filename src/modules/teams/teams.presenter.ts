@@ -9,9 +9,17 @@ import type { TeamRow, TeamsRepository } from './teams.repository.js';
 
 type UserListRow = Awaited<ReturnType<TeamsRepository['listUsers']>>['items'][number];
 
-export async function presentTeams(repo: TeamsRepository, publicUrl: string, accountId: number, rows: TeamRow[], relations: ReadonlySet<string>) {
+export async function presentTeams(
+  repo: TeamsRepository,
+  publicUrl: string,
+  accountId: number,
+  rows: TeamRow[],
+  relations: ReadonlySet<string>,
+) {
   const ids = rows.map((r) => r.id);
-  const userIds = [...new Set(rows.flatMap((r) => [r.owned_by_id, r.created_by_id]).filter((id): id is number => id !== null))];
+  const userIds = [
+    ...new Set(rows.flatMap((r) => [r.owned_by_id, r.created_by_id]).filter((id): id is number => id !== null)),
+  ];
   const [perms, people, members] = await Promise.all([
     repo.permissionsOf(ids),
     repo.usersByIds(userIds),
@@ -20,7 +28,7 @@ export async function presentTeams(repo: TeamsRepository, publicUrl: string, acc
   const permsByTeam = groupBy(perms, (p) => p.team_id);
   const summaries = new Map(people.map((u) => [u.id, presentUserSummary(publicUrl, u)]));
   const membersByTeam = groupBy(members, (m) => m.team_id);
-  const summaryOf = (id: number | null) => (id === null ? null : summaries.get(id) ?? null);
+  const summaryOf = (id: number | null) => (id === null ? null : (summaries.get(id) ?? null));
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -35,13 +43,25 @@ export async function presentTeams(repo: TeamsRepository, publicUrl: string, acc
     product_count: Number(r.product_count ?? 0),
     product_by_service_count: Number(r.product_by_service_count ?? 0),
     is_sso: false,
-    permissions: (permsByTeam.get(r.id) ?? []).map((p) => ({ service_id: p.service_id, service_name: serviceById(p.service_id)?.name ?? 'unknown', rights: p.rights })),
-    ...(relations.has('users') ? { users: (membersByTeam.get(r.id) ?? []).map((u) => presentUserSummary(publicUrl, u)) } : {}),
+    permissions: (permsByTeam.get(r.id) ?? []).map((p) => ({
+      service_id: p.service_id,
+      service_name: serviceById(p.service_id)?.name ?? 'unknown',
+      rights: p.rights,
+    })),
+    ...(relations.has('users')
+      ? { users: (membersByTeam.get(r.id) ?? []).map((u) => presentUserSummary(publicUrl, u)) }
+      : {}),
   }));
 }
 
 export async function presentTeamUsers(repo: TeamsRepository, accountId: number, rows: UserListRow[]) {
-  const teams = groupBy(await repo.teamsOfUsers(accountId, rows.map((r) => r.id)), (t) => t.user_id);
+  const teams = groupBy(
+    await repo.teamsOfUsers(
+      accountId,
+      rows.map((r) => r.id),
+    ),
+    (t) => t.user_id,
+  );
   return rows.map((u) => ({
     id: u.id,
     display_name: displayName(u),
@@ -51,7 +71,12 @@ export async function presentTeamUsers(repo: TeamsRepository, accountId: number,
     is_sso: u.is_sso,
     last_login_at: u.last_login_at,
     teams: (teams.get(u.id) ?? []).map((t) => ({
-      id: t.id, name: t.name, color_id: t.color_id, created_at: t.created_at, updated_at: t.updated_at, user_count: Number(t.user_count ?? 0),
+      id: t.id,
+      name: t.name,
+      color_id: t.color_id,
+      created_at: t.created_at,
+      updated_at: t.updated_at,
+      user_count: Number(t.user_count ?? 0),
     })),
   }));
 }

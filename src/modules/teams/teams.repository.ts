@@ -12,26 +12,49 @@ import type { TeamFilters } from './teams.schemas.js';
 type TeamsEb = ExpressionBuilder<Database, 'teams'>;
 
 const userCount = (eb: TeamsEb) =>
-  eb.selectFrom('team_members as tm')
-    .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').onRef('am.account_id', '=', 'teams.account_id'))
+  eb
+    .selectFrom('team_members as tm')
+    .innerJoin('account_members as am', (j) =>
+      j.onRef('am.user_id', '=', 'tm.user_id').onRef('am.account_id', '=', 'teams.account_id'),
+    )
     .select((e) => e.fn.countAll<number>().as('n'))
     .whereRef('tm.team_id', '=', 'teams.id');
 
 const productCount = (eb: TeamsEb) =>
-  eb.selectFrom('products as p')
+  eb
+    .selectFrom('products as p')
     .select(sql<number>`count(DISTINCT p.id)`.as('n'))
     .whereRef('p.account_id', '=', 'teams.account_id')
     .where('p.deleted_at', 'is', null)
-    .where('p.service_id', 'in', (e) => e.selectFrom('team_permissions as tp').select('tp.service_id').whereRef('tp.team_id', '=', 'teams.id'));
+    .where('p.service_id', 'in', (e) =>
+      e.selectFrom('team_permissions as tp').select('tp.service_id').whereRef('tp.team_id', '=', 'teams.id'),
+    );
 
 const serviceCount = (eb: TeamsEb) =>
-  eb.selectFrom('team_permissions as tp').select(sql<number>`count(DISTINCT tp.service_id)`.as('n')).whereRef('tp.team_id', '=', 'teams.id');
+  eb
+    .selectFrom('team_permissions as tp')
+    .select(sql<number>`count(DISTINCT tp.service_id)`.as('n'))
+    .whereRef('tp.team_id', '=', 'teams.id');
 
-const TEAM_COLUMNS = ['teams.id', 'teams.name', 'teams.color_id', 'teams.owned_by_id', 'teams.created_by_id', 'teams.created_at', 'teams.updated_at'] as const;
+const TEAM_COLUMNS = [
+  'teams.id',
+  'teams.name',
+  'teams.color_id',
+  'teams.owned_by_id',
+  'teams.created_by_id',
+  'teams.created_at',
+  'teams.updated_at',
+] as const;
 
 function selectTeams(db: Executor, accountId: number) {
-  return db.selectFrom('teams').select(TEAM_COLUMNS)
-    .select((eb) => [userCount(eb).as('user_count'), productCount(eb).as('product_count'), serviceCount(eb).as('product_by_service_count')])
+  return db
+    .selectFrom('teams')
+    .select(TEAM_COLUMNS)
+    .select((eb) => [
+      userCount(eb).as('user_count'),
+      productCount(eb).as('product_count'),
+      serviceCount(eb).as('product_by_service_count'),
+    ])
     .where('teams.account_id', '=', accountId);
 }
 export type TeamRow = Awaited<ReturnType<ReturnType<typeof selectTeams>['executeTakeFirstOrThrow']>>;
@@ -44,23 +67,38 @@ function filtered<O>(q: SelectQueryBuilder<Database, 'teams', O>, f: TeamFilters
   if (f.created_by_ids?.length) q = q.where('teams.created_by_id', 'in', f.created_by_ids);
   if (f.user_ids?.length) {
     const ids = f.user_ids;
-    q = q.where('teams.id', 'in', (eb) => eb.selectFrom('team_members as tm')
-      .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').onRef('am.account_id', '=', 'teams.account_id'))
-      .select('tm.team_id').where('tm.user_id', 'in', ids));
+    q = q.where('teams.id', 'in', (eb) =>
+      eb
+        .selectFrom('team_members as tm')
+        .innerJoin('account_members as am', (j) =>
+          j.onRef('am.user_id', '=', 'tm.user_id').onRef('am.account_id', '=', 'teams.account_id'),
+        )
+        .select('tm.team_id')
+        .where('tm.user_id', 'in', ids),
+    );
   }
   if (search) q = q.where('teams.name', 'ilike', escapeLike(search));
   return q;
 }
 
 const TEAM_SORT = {
-  id: sql`teams.id`, name: sql`lower(teams.name)`, color_id: sql`teams.color_id`, created_at: sql`teams.created_at`,
-  updated_at: sql`teams.updated_at`, user_count: sql`user_count`, product_count: sql`product_count`,
+  id: sql`teams.id`,
+  name: sql`lower(teams.name)`,
+  color_id: sql`teams.color_id`,
+  created_at: sql`teams.created_at`,
+  updated_at: sql`teams.updated_at`,
+  user_count: sql`user_count`,
+  product_count: sql`product_count`,
 } satisfies SortColumns<string>;
 export const TEAM_SORTABLE = sortFields(TEAM_SORT);
 
 const USER_SORT = {
-  id: sql`u.id`, display_name: sql`lower(u.first_name || ' ' || u.last_name)`, first_name: sql`lower(u.first_name)`,
-  last_name: sql`lower(u.last_name)`, email: sql`lower(u.email)`, last_login_at: sql`u.last_login_at`,
+  id: sql`u.id`,
+  display_name: sql`lower(u.first_name || ' ' || u.last_name)`,
+  first_name: sql`lower(u.first_name)`,
+  last_name: sql`lower(u.last_name)`,
+  email: sql`lower(u.email)`,
+  last_login_at: sql`u.last_login_at`,
 } satisfies SortColumns<string>;
 export const TEAM_USER_SORTABLE = sortFields(USER_SORT);
 
@@ -68,16 +106,22 @@ export const TEAM_USER_SORTABLE = sortFields(USER_SORT);
 function teamRows(db: Executor) {
   return {
     list(accountId: number, f: TeamFilters, search: string | undefined, p: ListParams<keyof typeof TEAM_SORT>) {
-      const count = filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search)
-        .select((eb) => eb.fn.countAll<number>().as('total'));
+      const count = filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search).select((eb) =>
+        eb.fn.countAll<number>().as('total'),
+      );
       return pageOf(count, filtered(selectTeams(db, accountId), f, search), p, TEAM_SORT, sql`teams.id`);
     },
 
-    find: (accountId: number, teamId: number) => selectTeams(db, accountId).where('teams.id', '=', teamId).executeTakeFirst(),
+    find: (accountId: number, teamId: number) =>
+      selectTeams(db, accountId).where('teams.id', '=', teamId).executeTakeFirst(),
 
     /** Another team of the organisation with this name, whatever the case. */
     async nameTaken(accountId: number, name: string, exceptId?: number) {
-      let q = db.selectFrom('teams').select('id').where('account_id', '=', accountId).where(sql`lower(name)`, '=', name.toLowerCase());
+      let q = db
+        .selectFrom('teams')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where(sql`lower(name)`, '=', name.toLowerCase());
       if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
       return (await q.executeTakeFirst()) !== undefined;
     },
@@ -91,17 +135,31 @@ function teamRows(db: Executor) {
     },
 
     remove: (accountId: number, teamId: number) =>
-      db.deleteFrom('teams').where('account_id', '=', accountId).where('id', '=', teamId).returning('id').executeTakeFirst(),
+      db
+        .deleteFrom('teams')
+        .where('account_id', '=', accountId)
+        .where('id', '=', teamId)
+        .returning('id')
+        .executeTakeFirst(),
 
     async replacePermissions(teamId: number, perms: { service_id: number; rights: ProductRight }[]) {
       await db.deleteFrom('team_permissions').where('team_id', '=', teamId).execute();
-      if (perms.length) await db.insertInto('team_permissions').values(perms.map((p) => ({ team_id: teamId, ...p }))).execute();
+      if (perms.length)
+        await db
+          .insertInto('team_permissions')
+          .values(perms.map((p) => ({ team_id: teamId, ...p })))
+          .execute();
     },
 
     permissionsOf(teamIds: number[]) {
       if (!teamIds.length) return Promise.resolve([]);
-      return db.selectFrom('team_permissions').select(['team_id', 'service_id', 'rights']).where('team_id', 'in', teamIds)
-        .orderBy('service_id').orderBy('rights').execute();
+      return db
+        .selectFrom('team_permissions')
+        .select(['team_id', 'service_id', 'rights'])
+        .where('team_id', 'in', teamIds)
+        .orderBy('service_id')
+        .orderBy('rights')
+        .execute();
     },
   };
 }
@@ -117,33 +175,43 @@ function teamUsers(db: Executor) {
     /** Members of the organisation in these teams, in name order. */
     membersOf(accountId: number, teamIds: number[]) {
       if (!teamIds.length) return Promise.resolve([]);
-      return db.selectFrom('team_members as tm')
-        .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').on('am.account_id', '=', accountId))
+      return db
+        .selectFrom('team_members as tm')
+        .innerJoin('account_members as am', (j) =>
+          j.onRef('am.user_id', '=', 'tm.user_id').on('am.account_id', '=', accountId),
+        )
         .innerJoin('users as u', 'u.id', 'tm.user_id')
         .select(['tm.team_id', ...USER_SUMMARY_COLUMNS.map((c) => `u.${c}` as const)])
         .where('tm.team_id', 'in', teamIds)
-        .orderBy(sql`lower(u.first_name || ' ' || u.last_name)`).orderBy('u.id')
+        .orderBy(sql`lower(u.first_name || ' ' || u.last_name)`)
+        .orderBy('u.id')
         .execute();
     },
 
     addMembers(teamId: number, userIds: number[]) {
-      return db.insertInto('team_members').values(userIds.map((user_id) => ({ team_id: teamId, user_id })))
-        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing()).execute();
+      return db
+        .insertInto('team_members')
+        .values(userIds.map((user_id) => ({ team_id: teamId, user_id })))
+        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing())
+        .execute();
     },
 
     removeMembers: (teamId: number, userIds: number[]) =>
       db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', 'in', userIds).execute(),
 
     listUsers(accountId: number, teamId: number, search: string | undefined, p: ListParams<keyof typeof USER_SORT>) {
-      let base = db.selectFrom('team_members as tm')
-        .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'tm.user_id').on('am.account_id', '=', accountId))
+      let base = db
+        .selectFrom('team_members as tm')
+        .innerJoin('account_members as am', (j) =>
+          j.onRef('am.user_id', '=', 'tm.user_id').on('am.account_id', '=', accountId),
+        )
         .innerJoin('users as u', 'u.id', 'tm.user_id')
         .where('tm.team_id', '=', teamId);
       if (search) {
         const like = escapeLike(search);
-        base = base.where((eb) => eb.or([
-          eb(sql`u.first_name || ' ' || u.last_name`, 'ilike', like), eb('u.email', 'ilike', like),
-        ]));
+        base = base.where((eb) =>
+          eb.or([eb(sql`u.first_name || ' ' || u.last_name`, 'ilike', like), eb('u.email', 'ilike', like)]),
+        );
       }
       const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
       const rows = base.select(['u.id', 'u.first_name', 'u.last_name', 'u.email', 'u.is_sso', 'u.last_login_at']);
@@ -153,11 +221,15 @@ function teamUsers(db: Executor) {
     /** The organisation's teams each of these users is in, with their member counts. */
     teamsOfUsers(accountId: number, userIds: number[]) {
       if (!userIds.length) return Promise.resolve([]);
-      return db.selectFrom('team_members as m').innerJoin('teams', 'teams.id', 'm.team_id')
+      return db
+        .selectFrom('team_members as m')
+        .innerJoin('teams', 'teams.id', 'm.team_id')
         .select(['m.user_id', 'teams.id', 'teams.name', 'teams.color_id', 'teams.created_at', 'teams.updated_at'])
         .select((eb) => userCount(eb).as('user_count'))
-        .where('teams.account_id', '=', accountId).where('m.user_id', 'in', userIds)
-        .orderBy(sql`lower(teams.name)`).orderBy('teams.id')
+        .where('teams.account_id', '=', accountId)
+        .where('m.user_id', 'in', userIds)
+        .orderBy(sql`lower(teams.name)`)
+        .orderBy('teams.id')
         .execute();
     },
   };
@@ -170,14 +242,23 @@ export function teamLocks(trx: Transaction<Database>) {
   return {
     /** The bare row, locked for the rest of the transaction (`share`: others may read-lock it too). */
     team(accountId: number, teamId: number, mode: 'update' | 'share') {
-      const q = trx.selectFrom('teams').select(['id', 'name', 'owned_by_id']).where('account_id', '=', accountId).where('id', '=', teamId);
+      const q = trx
+        .selectFrom('teams')
+        .select(['id', 'name', 'owned_by_id'])
+        .where('account_id', '=', accountId)
+        .where('id', '=', teamId);
       return (mode === 'update' ? q.forUpdate() : q.forShare()).executeTakeFirst();
     },
 
     /** Which of these users belong to the organisation; their membership rows stay share-locked. */
     async membersAmong(accountId: number, userIds: number[]) {
-      const rows = await trx.selectFrom('account_members').select('user_id')
-        .where('account_id', '=', accountId).where('user_id', 'in', userIds).forShare().execute();
+      const rows = await trx
+        .selectFrom('account_members')
+        .select('user_id')
+        .where('account_id', '=', accountId)
+        .where('user_id', 'in', userIds)
+        .forShare()
+        .execute();
       return new Set(rows.map((r) => r.user_id));
     },
   };

@@ -7,7 +7,15 @@ import { PRODUCT_RIGHTS } from '../products/index.js';
 
 /** Team colours are indexes in the Manager's palette of 16. */
 export const MAX_COLOR_ID = 15;
-export const TEAM_RELATIONS = ['created_by', 'owned_by', 'permissions', 'user_count', 'product_count', 'product_by_service_count', 'users'] as const;
+export const TEAM_RELATIONS = [
+  'created_by',
+  'owned_by',
+  'permissions',
+  'user_count',
+  'product_count',
+  'product_by_service_count',
+  'users',
+] as const;
 export type TeamRelation = (typeof TEAM_RELATIONS)[number];
 
 export const AccountParams = Type.Object({ account: Id });
@@ -30,7 +38,7 @@ export const TeamSchema = Type.Object(
     created_by: Nullable(UserSummarySchema),
     owned_by: Nullable(UserSummarySchema),
     user_count: Type.Integer({ description: 'Members of the organisation in the team' }),
-    product_count: Type.Integer({ description: 'Distinct products of the organisation the team\'s permissions cover' }),
+    product_count: Type.Integer({ description: "Distinct products of the organisation the team's permissions cover" }),
     product_by_service_count: Type.Integer({ description: 'Distinct services the team holds a permission on' }),
     is_sso: Type.Boolean(),
     permissions: Type.Array(TeamPermissionSchema),
@@ -40,7 +48,14 @@ export const TeamSchema = Type.Object(
 );
 
 export const TeamBriefSchema = Type.Object(
-  { id: Id, name: Type.String(), color_id: Type.Integer(), created_at: Timestamp, updated_at: Timestamp, user_count: Type.Integer() },
+  {
+    id: Id,
+    name: Type.String(),
+    color_id: Type.Integer(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    user_count: Type.Integer(),
+  },
   { title: 'TeamBrief' },
 );
 
@@ -53,7 +68,7 @@ export const TeamUserSchema = Type.Object(
     email: Type.String(),
     is_sso: Type.Boolean(),
     last_login_at: Nullable(Timestamp),
-    teams: Type.Array(TeamBriefSchema, { description: 'The user\'s teams in this organisation' }),
+    teams: Type.Array(TeamBriefSchema, { description: "The user's teams in this organisation" }),
   },
   { title: 'TeamUser' },
 );
@@ -99,7 +114,8 @@ const ServiceEntry = Type.Unsafe<ServiceEntryValue>({
   },
   required: ['service_id', 'rights'],
   additionalProperties: false,
-  description: 'A service id (the team gets the `technical` right on its products), or {service_id, rights: one right or several}',
+  description:
+    'A service id (the team gets the `technical` right on its products), or {service_id, rights: one right or several}',
 });
 
 const TeamFields = {
@@ -108,7 +124,10 @@ const TeamFields = {
   color_id: Type.Integer({ minimum: 0, maximum: MAX_COLOR_ID }),
   permissions: Type.Object(
     { services: Type.Array(ServiceEntry, { maxItems: 100 }) },
-    { additionalProperties: false, description: 'The team\'s rights on every product of each service; replaces the previous set' },
+    {
+      additionalProperties: false,
+      description: "The team's rights on every product of each service; replaces the previous set",
+    },
   ),
 };
 

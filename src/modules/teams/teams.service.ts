@@ -2,7 +2,14 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Database, ProductRight } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
-import { accessDenied, AppError, fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
+import {
+  accessDenied,
+  AppError,
+  fieldError,
+  notFound,
+  validationFailed,
+  type FieldError,
+} from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import { isUniqueViolation } from '../../shared/unique-violation.js';
@@ -12,8 +19,13 @@ import { SERVICE_IDS, serviceById } from '../products/index.js';
 import { presentTeams, presentTeamUsers } from './teams.presenter.js';
 import { TEAM_SORTABLE, TEAM_USER_SORTABLE, teamLocks, teamsRepository } from './teams.repository.js';
 import {
-  TEAM_RELATIONS, type CreateTeamInput, type ServiceEntryInput, type TeamFilters, type TeamsQueryInput,
-  type TeamUsersQueryInput, type UpdateTeamInput,
+  TEAM_RELATIONS,
+  type CreateTeamInput,
+  type ServiceEntryInput,
+  type TeamFilters,
+  type TeamsQueryInput,
+  type TeamUsersQueryInput,
+  type UpdateTeamInput,
 } from './teams.schemas.js';
 
 type Permission = { service_id: number; rights: ProductRight };
@@ -37,17 +49,22 @@ function permissionsOf(services: ServiceEntryInput[]): { perms: Permission[]; er
   for (const [i, entry] of services.entries()) {
     const id = typeof entry === 'number' ? entry : entry.service_id;
     if (!serviceById(id)) {
-      const attribute = typeof entry === 'number' ? `permissions.services.${i}` : `permissions.services.${i}.service_id`;
+      const attribute =
+        typeof entry === 'number' ? `permissions.services.${i}` : `permissions.services.${i}.service_id`;
       errors.push(fieldError(attribute, 'in', `Unknown service ${id}`, [...SERVICE_IDS]));
       continue;
     }
-    const rights: ProductRight[] = typeof entry === 'number' ? ['technical'] : typeof entry.rights === 'string' ? [entry.rights] : entry.rights;
+    const rights: ProductRight[] =
+      typeof entry === 'number' ? ['technical'] : typeof entry.rights === 'string' ? [entry.rights] : entry.rights;
     for (const r of rights) seen.set(`${id}:${r}`, { service_id: id, rights: r });
   }
   return { perms: [...seen.values()], errors };
 }
 
-const nameConflict = () => new AppError('object_already_exists', 'A team with this name already exists in the organisation', { attribute: 'name' });
+const nameConflict = () =>
+  new AppError('object_already_exists', 'A team with this name already exists in the organisation', {
+    attribute: 'name',
+  });
 
 /** Runs a team write; the unique index's refusal (a concurrent twin) is the same 409 as the check's. */
 async function writing<T>(db: Db, fn: Parameters<typeof inTransaction<T>>[1]): Promise<T> {
@@ -60,7 +77,13 @@ async function writing<T>(db: Db, fn: Parameters<typeof inTransaction<T>>[1]): P
 }
 
 /** A team as upstream shows it (404 when the organisation has no such team). */
-async function loadTeam(db: Db, publicUrl: string, accountId: number, teamId: number, relations: ReadonlySet<string> = new Set()) {
+async function loadTeam(
+  db: Db,
+  publicUrl: string,
+  accountId: number,
+  teamId: number,
+  relations: ReadonlySet<string> = new Set(),
+) {
   const repo = teamsRepository(db);
   const row = await repo.find(accountId, teamId);
   if (!row) throw notFound('Team');
@@ -76,32 +99,47 @@ async function checkFields(trx: Transaction<Database>, accountId: number, body: 
     errors.unshift(fieldError('owned_by_id', 'exists', 'The owner must be a member of the organisation'));
   }
   if (errors.length) throw validationFailed(errors);
-  if (body.name !== undefined && (await teamsRepository(trx).nameTaken(accountId, body.name, teamId))) throw nameConflict();
+  if (body.name !== undefined && (await teamsRepository(trx).nameTaken(accountId, body.name, teamId)))
+    throw nameConflict();
   return perms;
 }
 
 /** Admins manage every team; a team's owner manages its name, colour, owner and members. */
 function requireManager(m: Membership, team: { owned_by_id: number | null }, action: string) {
   if (atLeast(m.role_type, 'admin') || team.owned_by_id === m.user_id) return;
-  throw accessDenied(`Only an administrator, an owner of the organisation or the team's owner may ${action}`, { required_role: 'admin' });
+  throw accessDenied(`Only an administrator, an owner of the organisation or the team's owner may ${action}`, {
+    required_role: 'admin',
+  });
 }
 
 /** The new team's id; its creator owns it unless the body names another member. */
 async function createIn(trx: Transaction<Database>, userId: number, accountId: number, body: CreateTeamInput) {
   const perms = await checkFields(trx, accountId, body);
   const t = teamsRepository(trx);
-  const row = await t.insert({ account_id: accountId, name: body.name, color_id: body.color_id ?? 0, owned_by_id: body.owned_by_id ?? userId, created_by_id: userId });
+  const row = await t.insert({
+    account_id: accountId,
+    name: body.name,
+    color_id: body.color_id ?? 0,
+    owned_by_id: body.owned_by_id ?? userId,
+    created_by_id: userId,
+  });
   await t.replacePermissions(row.id, perms);
   return row.id;
 }
 
-async function updateIn(trx: Transaction<Database>, m: Membership, accountId: number, teamId: number, body: UpdateTeamInput) {
+async function updateIn(
+  trx: Transaction<Database>,
+  m: Membership,
+  accountId: number,
+  teamId: number,
+  body: UpdateTeamInput,
+) {
   const t = teamsRepository(trx);
   const team = await teamLocks(trx).team(accountId, teamId, 'update');
   if (!team) throw notFound('Team');
   requireManager(m, team, 'change this team');
   // The permissions reach products: a normal user owning a team may not widen them.
-  if (body.permissions !== undefined) requireRole(m, 'admin', 'change a team\'s permissions');
+  if (body.permissions !== undefined) requireRole(m, 'admin', "change a team's permissions");
   const perms = await checkFields(trx, accountId, body, teamId);
   const { permissions, ...fields } = body;
   if (Object.keys(fields).length || permissions) await t.update(teamId, { ...fields, updated_at: nowSeconds() });
@@ -109,7 +147,13 @@ async function updateIn(trx: Transaction<Database>, m: Membership, accountId: nu
 }
 
 /** All or nothing: one id that is not a member of the organisation refuses the whole call. */
-async function addUsersIn(trx: Transaction<Database>, m: Membership, accountId: number, teamId: number, userIds: number[]) {
+async function addUsersIn(
+  trx: Transaction<Database>,
+  m: Membership,
+  accountId: number,
+  teamId: number,
+  userIds: number[],
+) {
   const locks = teamLocks(trx);
   const team = await locks.team(accountId, teamId, 'share');
   if (!team) throw notFound('Team');
@@ -118,12 +162,20 @@ async function addUsersIn(trx: Transaction<Database>, m: Membership, accountId: 
   const members = await locks.membersAmong(accountId, ids);
   const strangers = ids.filter((id) => !members.has(id));
   if (strangers.length) {
-    throw validationFailed([fieldError('user_ids', 'exists', `Not members of the organisation: ${strangers.join(', ')}`)]);
+    throw validationFailed([
+      fieldError('user_ids', 'exists', `Not members of the organisation: ${strangers.join(', ')}`),
+    ]);
   }
   await teamsRepository(trx).addMembers(teamId, ids);
 }
 
-async function removeUsersIn(trx: Transaction<Database>, m: Membership, accountId: number, teamId: number, userIds: number[]) {
+async function removeUsersIn(
+  trx: Transaction<Database>,
+  m: Membership,
+  accountId: number,
+  teamId: number,
+  userIds: number[],
+) {
   const team = await teamLocks(trx).team(accountId, teamId, 'share');
   if (!team) throw notFound('Team');
   requireManager(m, team, 'remove users from this team');

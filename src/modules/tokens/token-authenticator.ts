@@ -31,7 +31,10 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
     }
     const { token_id, scopes, token_expired_at, revoked_at, token_last_used_at, ...user } = row;
     if (token_last_used_at === null || now - token_last_used_at >= TOUCH_EVERY_S) {
-      const touch: Promise<void> = repo.touch(token_id, now).then(() => undefined, onTouchError).finally(() => touches.delete(touch));
+      const touch: Promise<void> = repo
+        .touch(token_id, now)
+        .then(() => undefined, onTouchError)
+        .finally(() => touches.delete(touch));
       touches.add(touch);
     }
     return { tokenId: token_id, tokenHash, scopes: new Set(scopes), user };

@@ -28,7 +28,13 @@ export function tokensService(db: Executor) {
         throw invalidField('expired_at', 'after', 'The expiry must be in the future');
       }
       const { secret, hash } = newApiToken();
-      const row = await repo.insert({ user_id: caller.user.id, token_hash: hash, name: input.name, scopes: input.scopes, expired_at: expiredAt });
+      const row = await repo.insert({
+        user_id: caller.user.id,
+        token_hash: hash,
+        name: input.name,
+        scopes: input.scopes,
+        expired_at: expiredAt,
+      });
       return { ...row, token: secret };
     },
 

@@ -24,7 +24,10 @@ export async function insertPerson(db: Executor, p: NewPerson, now: number) {
     .values({ ...user, login: p.email, password_changed_at: now, updated_at: now })
     .returning(['id', 'email', 'first_name', 'last_name', 'locale', 'language_id'])
     .executeTakeFirstOrThrow();
-  await db.insertInto('user_emails').values({ user_id: row.id, email: p.email, email_type: 'email', type: 'personal', checked: email_checked }).execute();
+  await db
+    .insertInto('user_emails')
+    .values({ user_id: row.id, email: p.email, email_type: 'email', type: 'personal', checked: email_checked })
+    .execute();
   return row;
 }
 

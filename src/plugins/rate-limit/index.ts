@@ -21,7 +21,8 @@ import type { RateLimitStore } from './stores.js';
  * one's count; half of it tells tokens apart as surely and keeps the stored hash out of the
  * store. Without a valid token, its client's address.
  */
-const budgetOf = (req: FastifyRequest) => (req.principal ? `t:${req.principal.tokenHash.slice(0, 32)}` : `ip:${req.ip}`);
+const budgetOf = (req: FastifyRequest) =>
+  req.principal ? `t:${req.principal.tokenHash.slice(0, 32)}` : `ip:${req.ip}`;
 
 export interface RateLimitOptions {
   max: number;
@@ -59,12 +60,15 @@ export default fp<RateLimitOptions>(
       max,
       timeWindow: windowMs,
       keyGenerator: budgetOf,
-      store: libraryStore(store, app.log) as never,
+      store: libraryStore(store, app.log),
       skipOnError: true,
       onExceeded: (req) => req.server.metrics?.rateLimited.inc(),
       errorResponseBuilder: (_req, { max: limit, ttl }) => {
         const retryAfter = Math.ceil(ttl / 1000);
-        return new AppError('too_many_requests', `Rate limit of ${limit} requests per minute exceeded`, { limit, retry_after: retryAfter });
+        return new AppError('too_many_requests', `Rate limit of ${limit} requests per minute exceeded`, {
+          limit,
+          retry_after: retryAfter,
+        });
       },
     });
     const limit = app.rateLimit();

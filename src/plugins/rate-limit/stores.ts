@@ -73,7 +73,10 @@ export class RedisStore implements RateLimitStore {
   private redis: Redis & { ikmHit?: (key: string, windowMs: number) => Promise<[number, number]> };
 
   /** `prefix`: what every key starts with (RATE_LIMIT_PREFIX), so that the keys are told apart from other data in that Redis. */
-  constructor(url: string, private prefix: string) {
+  constructor(
+    url: string,
+    private prefix: string,
+  ) {
     // Loaded only when Redis is configured: most runs count in memory and need not load it.
     const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
     this.redis = new Client(url, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
@@ -103,7 +106,10 @@ export class RedisStore implements RateLimitStore {
  * data's, and shards share one IP).
  */
 export class ScopedStore implements RateLimitStore {
-  constructor(private inner: RateLimitStore, private databaseId: string) {}
+  constructor(
+    private inner: RateLimitStore,
+    private databaseId: string,
+  ) {}
 
   private key(key: string): string {
     const sandbox = currentSandbox();

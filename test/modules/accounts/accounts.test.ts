@@ -3,17 +3,66 @@ import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser, type TestUser } from '../../factories/users.js';
 import { checkGuards } from '../../factories/accounts.js';
 import {
-  addInvitation, addMember, addProduct, addTag, type App, createMember, grantRights, tagProduct,
+  addInvitation,
+  addMember,
+  addProduct,
+  addTag,
+  type App,
+  createMember,
+  grantRights,
+  tagProduct,
 } from '../../factories/organisations.js';
 
 // Every field of upstream's account object, plus the mirror's `currency`.
 const ACCOUNT_FIELDS = [
-  'id', 'name', 'legal_entity_type', 'created_at', 'addresses', 'timezone', 'website', 'phone', 'fax', 'language', 'locale',
-  'language_id', 'logo', 'logo_square', 'order', 'beta', 'support_level', 'has_2fa_required', 'type', 'billing', 'mailing',
-  'billing_mailing', 'workspace_only', 'no_access', 'is_blocked', 'blocked_at', 'vat_number', 'field1', 'field2', 'tags',
-  'services_already_demo', 'customization_url', 'nb_invitations', 'nb_users', 'count_owners', 'is_customer', 'is_sso',
-  'has_full_access', 'has_customer_paiement_method', 'partner_id', 'in_partnership_full_access', 'in_partnership_limited',
-  'support_premium', 'is_user_has_ksuite_access', 'is_user_email_account_mailbox_exist', 'ksuite_id', 'my_ksuite', 'currency',
+  'id',
+  'name',
+  'legal_entity_type',
+  'created_at',
+  'addresses',
+  'timezone',
+  'website',
+  'phone',
+  'fax',
+  'language',
+  'locale',
+  'language_id',
+  'logo',
+  'logo_square',
+  'order',
+  'beta',
+  'support_level',
+  'has_2fa_required',
+  'type',
+  'billing',
+  'mailing',
+  'billing_mailing',
+  'workspace_only',
+  'no_access',
+  'is_blocked',
+  'blocked_at',
+  'vat_number',
+  'field1',
+  'field2',
+  'tags',
+  'services_already_demo',
+  'customization_url',
+  'nb_invitations',
+  'nb_users',
+  'count_owners',
+  'is_customer',
+  'is_sso',
+  'has_full_access',
+  'has_customer_paiement_method',
+  'partner_id',
+  'in_partnership_full_access',
+  'in_partnership_limited',
+  'support_premium',
+  'is_user_has_ksuite_access',
+  'is_user_email_account_mailbox_exist',
+  'ksuite_id',
+  'my_ksuite',
+  'currency',
 ].sort();
 
 const get = (app: App, token: string, url: string) => app.inject({ method: 'GET', url, headers: bearer(token) });
@@ -34,32 +83,99 @@ t.test('GET /1/accounts/:account_id', async (t) => {
   const normalBilling = await createMember(app.db, org, 'normal', { has_billing_access: true });
   const stranger = await createUser(app.db);
 
-  t.test('every field of the upstream object, with the owner\'s values', async (t) => {
+  t.test("every field of the upstream object, with the owner's values", async (t) => {
     const account = await data(app, owner.token, `/1/accounts/${org}`);
     t.same(Object.keys(account).sort(), ACCOUNT_FIELDS);
     t.match(account, {
-      id: org, legal_entity_type: 'individual', timezone: 'Europe/Zurich', locale: 'en_GB', language: 'en', language_id: 2,
-      addresses: [], website: null, phone: null, fax: null, logo: null, logo_square: null,
-      order: { waiting_payment: 0, in_process: 0, blocked_order_id: [] }, beta: false, support_level: 0, has_2fa_required: false,
-      type: 'owner', billing: true, mailing: true, billing_mailing: false, workspace_only: false, no_access: false,
-      is_blocked: false, blocked_at: null, vat_number: null, field1: null, field2: null, tags: [], services_already_demo: [],
-      customization_url: null, nb_invitations: 0, nb_users: 4, count_owners: 1, is_customer: false, is_sso: false,
-      has_full_access: true, has_customer_paiement_method: false, partner_id: null, in_partnership_full_access: false,
-      in_partnership_limited: false, support_premium: false, is_user_has_ksuite_access: false,
-      is_user_email_account_mailbox_exist: false, ksuite_id: null, my_ksuite: null, currency: 'CHF',
+      id: org,
+      legal_entity_type: 'individual',
+      timezone: 'Europe/Zurich',
+      locale: 'en_GB',
+      language: 'en',
+      language_id: 2,
+      addresses: [],
+      website: null,
+      phone: null,
+      fax: null,
+      logo: null,
+      logo_square: null,
+      order: { waiting_payment: 0, in_process: 0, blocked_order_id: [] },
+      beta: false,
+      support_level: 0,
+      has_2fa_required: false,
+      type: 'owner',
+      billing: true,
+      mailing: true,
+      billing_mailing: false,
+      workspace_only: false,
+      no_access: false,
+      is_blocked: false,
+      blocked_at: null,
+      vat_number: null,
+      field1: null,
+      field2: null,
+      tags: [],
+      services_already_demo: [],
+      customization_url: null,
+      nb_invitations: 0,
+      nb_users: 4,
+      count_owners: 1,
+      is_customer: false,
+      is_sso: false,
+      has_full_access: true,
+      has_customer_paiement_method: false,
+      partner_id: null,
+      in_partnership_full_access: false,
+      in_partnership_limited: false,
+      support_premium: false,
+      is_user_has_ksuite_access: false,
+      is_user_email_account_mailbox_exist: false,
+      ksuite_id: null,
+      my_ksuite: null,
+      currency: 'CHF',
     });
     t.type(account.created_at, 'number');
   });
 
-  t.test('type, billing and full access follow the caller\'s role', async (t) => {
+  t.test("type, billing and full access follow the caller's role", async (t) => {
     const seen = async (u: TestUser) => {
       const a = await data(app, u.token, `/1/accounts/${org}`);
-      return { type: a.type, billing: a.billing, has_full_access: a.has_full_access, mailing: a.mailing, billing_mailing: a.billing_mailing };
+      return {
+        type: a.type,
+        billing: a.billing,
+        has_full_access: a.has_full_access,
+        mailing: a.mailing,
+        billing_mailing: a.billing_mailing,
+      };
     };
-    t.same(await seen(owner), { type: 'owner', billing: true, has_full_access: true, mailing: true, billing_mailing: false });
-    t.same(await seen(admin), { type: 'admin', billing: true, has_full_access: true, mailing: false, billing_mailing: true });
-    t.same(await seen(normal), { type: 'normal', billing: false, has_full_access: false, mailing: true, billing_mailing: false });
-    t.same(await seen(normalBilling), { type: 'normal', billing: true, has_full_access: false, mailing: true, billing_mailing: false });
+    t.same(await seen(owner), {
+      type: 'owner',
+      billing: true,
+      has_full_access: true,
+      mailing: true,
+      billing_mailing: false,
+    });
+    t.same(await seen(admin), {
+      type: 'admin',
+      billing: true,
+      has_full_access: true,
+      mailing: false,
+      billing_mailing: true,
+    });
+    t.same(await seen(normal), {
+      type: 'normal',
+      billing: false,
+      has_full_access: false,
+      mailing: true,
+      billing_mailing: false,
+    });
+    t.same(await seen(normalBilling), {
+      type: 'normal',
+      billing: true,
+      has_full_access: false,
+      mailing: true,
+      billing_mailing: false,
+    });
   });
 
   t.test('counts: members, owners, pending invitations, tags, products', async (t) => {
@@ -67,7 +183,10 @@ t.test('GET /1/accounts/:account_id', async (t) => {
     const second = await createMember(app.db, u.accountId, 'owner');
     await addInvitation(app.db, u.accountId, { email: 'a@example.test' });
     await addInvitation(app.db, u.accountId, { email: 'b@example.test' });
-    await addInvitation(app.db, u.accountId, { email: 'expired@example.test', expired_at: Math.floor(Date.now() / 1000) - 60 });
+    await addInvitation(app.db, u.accountId, {
+      email: 'expired@example.test',
+      expired_at: Math.floor(Date.now() / 1000) - 60,
+    });
     await addInvitation(app.db, u.accountId, { email: 'done@example.test', status: 'accepted' });
     const before = await data(app, u.token, `/1/accounts/${u.accountId}`);
     t.match(before, { nb_users: 2, count_owners: 2, nb_invitations: 2, is_customer: false, tags: [] });
@@ -98,11 +217,20 @@ t.test('GET /1/accounts/:account_id', async (t) => {
 
   t.test('guards: 401, 403 without the scope, 404 for a foreign or unknown organisation', async (t) => {
     const noScope = await createToken(app.db, owner.id, ['user_info', 'billing']);
-    await checkGuards(t, app, { method: 'GET', url: `/1/accounts/${org}` }, { noScopeToken: noScope.secret, strangerToken: stranger.token });
+    await checkGuards(
+      t,
+      app,
+      { method: 'GET', url: `/1/accounts/${org}` },
+      { noScopeToken: noScope.secret, strangerToken: stranger.token },
+    );
     const unknown = await get(app, owner.token, '/1/accounts/2147483000');
     t.equal(unknown.statusCode, 404);
     const foreign = await get(app, stranger.token, `/1/accounts/${org}`);
-    t.same(foreign.json().error, unknown.json().error, 'a foreign organisation answers exactly like one that does not exist');
+    t.same(
+      foreign.json().error,
+      unknown.json().error,
+      'a foreign organisation answers exactly like one that does not exist',
+    );
     t.equal((await get(app, owner.token, '/1/accounts/abc')).statusCode, 422);
   });
 });
@@ -119,13 +247,23 @@ t.test('GET /1/accounts and the alias /1/account', async (t) => {
   await addMember(app.db, third.accountId, u.id, 'admin');
   const stranger = await createUser(app.db);
 
-  t.test('every organisation of the caller, each with the caller\'s role', async (t) => {
+  t.test("every organisation of the caller, each with the caller's role", async (t) => {
     const res = await get(app, u.token, '/1/accounts');
     t.equal(res.statusCode, 200);
     const list = res.json().data as { id: number; type: string }[];
-    t.same(list.map((a) => [a.id, a.type]), [[u.accountId, 'owner'], [other.accountId, 'normal'], [third.accountId, 'admin']]);
+    t.same(
+      list.map((a) => [a.id, a.type]),
+      [
+        [u.accountId, 'owner'],
+        [other.accountId, 'normal'],
+        [third.accountId, 'admin'],
+      ],
+    );
     for (const a of list) t.same(Object.keys(a).sort(), ACCOUNT_FIELDS);
-    t.notOk(list.some((a) => a.id === stranger.accountId), 'never an organisation the caller is not in');
+    t.notOk(
+      list.some((a) => a.id === stranger.accountId),
+      'never an organisation the caller is not in',
+    );
     const mine = list.find((a) => a.id === u.accountId);
     t.same(mine, await data(app, u.token, `/1/accounts/${u.accountId}`), 'the list item equals the single object');
   });
@@ -138,7 +276,8 @@ t.test('GET /1/accounts and the alias /1/account', async (t) => {
   });
 
   t.test('sorting by name, case-insensitive, both directions', async (t) => {
-    const names = async (query: string) => ((await data(app, u.token, `/1/accounts?${query}`)) as { name: string }[]).map((a) => a.name);
+    const names = async (query: string) =>
+      ((await data(app, u.token, `/1/accounts?${query}`)) as { name: string }[]).map((a) => a.name);
     t.same(await names('order_by=name'), ['Alpha SA', 'beta corp', 'Gamma']);
     t.same(await names('order_by=name&order=desc'), ['Gamma', 'beta corp', 'Alpha SA']);
     t.same(await names('order_for[name]=desc'), ['Gamma', 'beta corp', 'Alpha SA']);
@@ -150,9 +289,15 @@ t.test('GET /1/accounts and the alias /1/account', async (t) => {
   t.test('page/per_page, limit/skip and return=total', async (t) => {
     const page2 = (await get(app, u.token, '/1/accounts?order_by=name&page=2&per_page=2')).json();
     t.match(page2, { total: 3, page: 2, pages: 2, items_per_page: 2 });
-    t.same(page2.data.map((a: { name: string }) => a.name), ['Gamma']);
+    t.same(
+      page2.data.map((a: { name: string }) => a.name),
+      ['Gamma'],
+    );
     const skipped = (await get(app, u.token, '/1/accounts?order_by=name&skip=1&limit=1')).json();
-    t.same(skipped.data.map((a: { name: string }) => a.name), ['beta corp']);
+    t.same(
+      skipped.data.map((a: { name: string }) => a.name),
+      ['beta corp'],
+    );
     t.equal(skipped.total, 3);
     t.same((await get(app, u.token, '/1/accounts?return=total')).json(), { result: 'success', data: 3 });
     const plain = (await get(app, u.token, '/1/accounts')).json();
@@ -183,7 +328,9 @@ t.test('GET /1/accounts and the alias /1/account', async (t) => {
       queries.push(q.sql);
       return original(q, ...rest);
     };
-    t.teardown(() => { (executor as { executeQuery: typeof original }).executeQuery = original; });
+    t.teardown(() => {
+      (executor as { executeQuery: typeof original }).executeQuery = original;
+    });
     await data(app, u.token, '/1/accounts');
     const few = queries.filter((q) => !q.includes('api_tokens')).length;
     queries.length = 0;

@@ -22,7 +22,7 @@ t.test('GET /1/accounts/:account_id/services', async (t) => {
     t.same(await data(app, owner, url), []);
   });
 
-  t.test('products counted per service; deleted ones and other organisations\' left out', async (t) => {
+  t.test("products counted per service; deleted ones and other organisations' left out", async (t) => {
     const { id: d1 } = await addProduct(app.db, org, 'domain');
     await addProduct(app.db, org, 'domain');
     await addProduct(app.db, org, 'domain', { deleted: true });
@@ -32,7 +32,10 @@ t.test('GET /1/accounts/:account_id/services', async (t) => {
     await addProduct(app.db, other.accountId, 'drive');
 
     const owned = await data(app, owner, url);
-    t.same(owned, [{ id: 14, name: 'domain', count: 2 }, { id: 23, name: 'email_hosting', count: 1 }]);
+    t.same(owned, [
+      { id: 14, name: 'domain', count: 2 },
+      { id: 23, name: 'email_hosting', count: 1 },
+    ]);
     const admin = await createMember(app.db, org, 'admin');
     t.same(await data(app, admin, url), owned, 'an admin counts every product');
 
@@ -60,7 +63,11 @@ t.test('GET /1/accounts/:account_id/basic/teams', async (t) => {
 
   t.test('a light list any member may read', async (t) => {
     t.same(await data(app, normal, url), []);
-    const { id: support } = await addTeam(app.db, org, { name: 'Support', members: [owner.id, normal.id, admin.id], color_id: 3 });
+    const { id: support } = await addTeam(app.db, org, {
+      name: 'Support',
+      members: [owner.id, normal.id, admin.id],
+      color_id: 3,
+    });
     const { id: billing } = await addTeam(app.db, org, { name: 'billing', color_id: 1 });
     const other = await createUser(app.db);
     await addTeam(app.db, other.accountId, { name: 'Not ours', members: [other.id] });

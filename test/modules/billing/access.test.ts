@@ -3,7 +3,16 @@ import { buildTestApp, testDatabase, call } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { addMember, createMember } from '../../factories/organisations.js';
 import {
-  cardBody, CARDS, creditUrl, ledger, ledgerUrl, methodsUrl, methodUrl, payments, prepaidUrl, saveCard,
+  cardBody,
+  CARDS,
+  creditUrl,
+  ledger,
+  ledgerUrl,
+  methodsUrl,
+  methodUrl,
+  payments,
+  prepaidUrl,
+  saveCard,
 } from '../../factories/billing.js';
 
 // Who may call each billing route: no token (401), a token without `billing` (403), a normal
@@ -20,11 +29,23 @@ interface Route {
 
 const ROUTES: Route[] = [
   { op: 'listPaymentMethods', method: 'GET', url: (o) => methodsUrl(o), success: 200 },
-  { op: 'createPaymentMethod', method: 'POST', url: (o) => methodsUrl(o), success: 201, body: () => cardBody(CARDS.visa) },
+  {
+    op: 'createPaymentMethod',
+    method: 'POST',
+    url: (o) => methodsUrl(o),
+    success: 201,
+    body: () => cardBody(CARDS.visa),
+  },
   { op: 'deletePaymentMethod', method: 'DELETE', url: methodUrl, success: 200 },
   { op: 'getPrepaidAccount', method: 'GET', url: (o) => prepaidUrl(o), success: 200 },
   { op: 'listPrepaidTransactions', method: 'GET', url: (o) => ledgerUrl(o), success: 200 },
-  { op: 'creditPrepaidAccount', method: 'POST', url: (o) => creditUrl(o), success: 201, body: () => ({ amount: 500, method: 'card' }) },
+  {
+    op: 'creditPrepaidAccount',
+    method: 'POST',
+    url: (o) => creditUrl(o),
+    success: 201,
+    body: () => ({ amount: 500, method: 'card' }),
+  },
 ];
 
 const database = await testDatabase(t);
@@ -50,7 +71,12 @@ t.test('every billing route is in the table', async (t) => {
 
 const freshMethod = () => saveCard(app, owner.token, org, CARDS.visa);
 const snapshot = async () => ({
-  methods: (await app.db.selectFrom('payment_methods').select(['id', 'deleted_at']).where('account_id', '=', org).orderBy('id').execute()),
+  methods: await app.db
+    .selectFrom('payment_methods')
+    .select(['id', 'deleted_at'])
+    .where('account_id', '=', org)
+    .orderBy('id')
+    .execute(),
   payments: (await payments(app.db, org)).length,
   ledger: (await ledger(app.db, org)).length,
 });
@@ -73,7 +99,11 @@ for (const r of ROUTES) {
     await refused(unscoped.token, 403, 'access_denied');
     await refused(normal.token, 403, 'access_denied');
     await refused(outsider.token, 404, 'object_not_found');
-    for (const [label, who] of [['normal with billing access', billingNormal], ['admin', admin], ['owner', owner]] as const) {
+    for (const [label, who] of [
+      ['normal with billing access', billingNormal],
+      ['admin', admin],
+      ['owner', owner],
+    ] as const) {
       const { res } = await attempt(who.token);
       t.equal(res.statusCode, r.success, `${r.op} by ${label}`);
       t.equal(res.json().result, 'success');
@@ -81,14 +111,22 @@ for (const r of ROUTES) {
   });
 }
 
-t.test('a foreign organisation\'s method is 404 even for a billing member of the other one', async (t) => {
+t.test("a foreign organisation's method is 404 even for a billing member of the other one", async (t) => {
   const foreign = await saveCard(app, outsider.token, outsider.accountId, CARDS.visa);
   const del = await call(app, owner.token, 'DELETE', methodUrl(org, foreign));
   t.equal(del.statusCode, 404);
   t.equal(del.json().error.code, 'object_not_found');
-  const credit = await call(app, owner.token, 'POST', creditUrl(org), { amount: 500, method: 'card', payment_method_id: foreign });
+  const credit = await call(app, owner.token, 'POST', creditUrl(org), {
+    amount: 500,
+    method: 'card',
+    payment_method_id: foreign,
+  });
   t.equal(credit.statusCode, 404);
-  const row = await app.db.selectFrom('payment_methods').select('deleted_at').where('id', '=', foreign).executeTakeFirstOrThrow();
+  const row = await app.db
+    .selectFrom('payment_methods')
+    .select('deleted_at')
+    .where('id', '=', foreign)
+    .executeTakeFirstOrThrow();
   t.equal(row.deleted_at, null, 'the foreign method is untouched');
   t.equal((await payments(app.db, outsider.accountId)).length, 0);
 });

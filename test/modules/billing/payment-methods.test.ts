@@ -9,7 +9,17 @@ const app = await buildTestApp(t, { database });
 const owner = await createUser(app.db);
 const org = owner.accountId;
 const post = (body: unknown) => call(app, owner.token, 'POST', methodsUrl(org), body);
-const FIELDS = ['brand', 'created_at', 'exp_month', 'exp_year', 'id', 'kind', 'label', 'last4', 'supports_auto_renewal'];
+const FIELDS = [
+  'brand',
+  'created_at',
+  'exp_month',
+  'exp_year',
+  'id',
+  'kind',
+  'label',
+  'last4',
+  'supports_auto_renewal',
+];
 
 t.test('card brands are detected from the number; only brand, last 4 and expiry are kept', async (t) => {
   const cases: [string, string, Record<string, unknown>?][] = [
@@ -38,10 +48,18 @@ t.test('card brands are detected from the number; only brand, last 4 and expiry 
   }
 });
 
-t.test('the processor token encodes the test card\'s behaviour', async (t) => {
-  for (const [number, behaviour] of [[CARDS.declined, 'declined'], [CARDS.insufficient, 'insufficient'], [CARDS.pending, 'pending']] as const) {
+t.test("the processor token encodes the test card's behaviour", async (t) => {
+  for (const [number, behaviour] of [
+    [CARDS.declined, 'declined'],
+    [CARDS.insufficient, 'insufficient'],
+    [CARDS.pending, 'pending'],
+  ] as const) {
     const id = (await post(cardBody(number))).json().data.id;
-    const row = await app.db.selectFrom('payment_methods').select('processor_token').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom('payment_methods')
+      .select('processor_token')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     t.match(row.processor_token, new RegExp(`^pmt_${behaviour}_[0-9a-f]+$`));
   }
 });
@@ -87,17 +105,27 @@ t.test('twint and paypal', async (t) => {
   t.same(failedAttributes((await post({ kind: 'paypal', email: 'nope' })).json()), ['email']);
   t.same(failedAttributes((await post({ kind: 'paypal', email: 'a@b.ch', number: CARDS.visa })).json()), ['number']);
   const pending = await post({ kind: 'twint', phone: '+41790000259' });
-  const row = await app.db.selectFrom('payment_methods').select('processor_token').where('id', '=', pending.json().data.id).executeTakeFirstOrThrow();
+  const row = await app.db
+    .selectFrom('payment_methods')
+    .select('processor_token')
+    .where('id', '=', pending.json().data.id)
+    .executeTakeFirstOrThrow();
   t.match(row.processor_token, /^pmt_pending_/);
 });
 
 t.test('postfinance only for a CHF organisation', async (t) => {
   const eur = await createUser(app.db);
   await setCurrency(app.db, eur.accountId, 'EUR');
-  const refused = await call(app, eur.token, 'POST', methodsUrl(eur.accountId), { kind: 'postfinance', email: 'pf@example.test' });
+  const refused = await call(app, eur.token, 'POST', methodsUrl(eur.accountId), {
+    kind: 'postfinance',
+    email: 'pf@example.test',
+  });
   t.equal(refused.statusCode, 422);
   t.same(failedAttributes(refused.json()), ['kind']);
-  t.equal(await app.db.selectFrom('payment_methods').select('id').where('account_id', '=', eur.accountId).executeTakeFirst(), undefined);
+  t.equal(
+    await app.db.selectFrom('payment_methods').select('id').where('account_id', '=', eur.accountId).executeTakeFirst(),
+    undefined,
+  );
   const chf = await post({ kind: 'postfinance', email: 'pf@example.test' });
   t.equal(chf.statusCode, 201);
   t.equal(chf.json().data.kind, 'postfinance');
@@ -111,14 +139,24 @@ t.test('list shows live methods of the organisation only; delete is soft and the
   const a = await saveCard(app, mine.token, mine.accountId, CARDS.visa);
   const b = await saveCard(app, mine.token, mine.accountId, CARDS.mastercard);
   const list = async () => (await call(app, mine.token, 'GET', methodsUrl(mine.accountId))).json();
-  t.same((await list()).data.map((m: { id: number }) => m.id), [a, b]);
+  t.same(
+    (await list()).data.map((m: { id: number }) => m.id),
+    [a, b],
+  );
   t.equal((await call(app, mine.token, 'GET', `${methodsUrl(mine.accountId)}?return=total`)).json().data, 2);
   const del = await call(app, mine.token, 'DELETE', methodUrl(mine.accountId, a));
   t.equal(del.statusCode, 200);
   t.equal(del.json().data, true);
-  const row = await app.db.selectFrom('payment_methods').select('deleted_at').where('id', '=', a).executeTakeFirstOrThrow();
+  const row = await app.db
+    .selectFrom('payment_methods')
+    .select('deleted_at')
+    .where('id', '=', a)
+    .executeTakeFirstOrThrow();
   t.type(row.deleted_at, 'number', 'soft-deleted');
-  t.same((await list()).data.map((m: { id: number }) => m.id), [b]);
+  t.same(
+    (await list()).data.map((m: { id: number }) => m.id),
+    [b],
+  );
   t.equal((await call(app, mine.token, 'DELETE', methodUrl(mine.accountId, a))).statusCode, 404, 'already deleted');
   t.equal((await call(app, mine.token, 'DELETE', methodUrl(mine.accountId, 999999))).statusCode, 404);
 });

@@ -2,7 +2,15 @@ import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createToken, createUser } from '../../factories/users.js';
 import { accept, ageInvitation, decline, inviteOk } from '../../factories/invitations.js';
-import { addProduct, addTeam, createMember, freshEmail, membership, nowS, outbox } from '../../factories/organisations.js';
+import {
+  addProduct,
+  addTeam,
+  createMember,
+  freshEmail,
+  membership,
+  nowS,
+  outbox,
+} from '../../factories/organisations.js';
 
 const PASSWORD = 'Brand-new-pass-42';
 
@@ -12,39 +20,82 @@ t.test('accepting and declining invitations', async (t) => {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db, { first_name: 'Olga', last_name: 'Owner' });
   const account = owner.accountId;
-  const status = async (id: number) => (await app.db.selectFrom('invitations').select(['status', 'accepted_user_id']).where('id', '=', id).executeTakeFirstOrThrow());
+  const status = async (id: number) =>
+    await app.db
+      .selectFrom('invitations')
+      .select(['status', 'accepted_user_id'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
 
-  t.test('a new person: the account is created, joins with everything the invitation grants, and gets a first token', async (t) => {
-    const { id: team } = await addTeam(app.db, account);
-    const product = await addProduct(app.db, account, 'domain');
-    const email = freshEmail('newcomer');
-    const inv = await inviteOk(app, owner.token, account, {
-      email, role_type: 'admin', teams: [team], notifications: { billing: true, products: false },
-      permissions: { billing: true, products: [{ service_id: product.service_id, product_id: product.id, types: ['technical', 'sale'] }] },
-    });
-    const res = await accept(app, inv.key, { password: PASSWORD, first_name: 'Nina' });
-    t.equal(res.statusCode, 200, res.body);
-    const data = res.json().data;
-    t.match(data, { account_id: account, role_type: 'admin', token: { scopes: ['user_info', 'accounts', 'billing'], expired_at: null } });
-    t.match(data.token.token, /^ikm_/);
-    const user = await app.db.selectFrom('users').selectAll().where('id', '=', data.user_id).executeTakeFirstOrThrow();
-    t.match(user, { email, first_name: 'Nina', last_name: 'Hopper', locale: 'fr_FR', language_id: 1, current_account_id: account });
-    t.match(await membership(app.db, account, data.user_id), { role_type: 'admin', has_billing_access: true, has_billing_mailing: true, has_mailing: false });
-    t.ok(await app.db.selectFrom('team_members').select('user_id').where('team_id', '=', team).where('user_id', '=', data.user_id).executeTakeFirst(), 'in the team');
-    t.match(await app.db.selectFrom('product_rights').selectAll().where('user_id', '=', data.user_id).execute(),
-      [{ product_id: product.id, technical: true, sale: true, statistic: false, check: false }]);
-    t.same(await status(inv.id), { status: 'accepted', accepted_user_id: data.user_id });
-    const mails = (await outbox(app.db, owner.email)).filter((m) => m.kind === 'invitation_accepted');
-    t.equal(mails.length, 1, 'the inviter is told');
-    t.ok(mails[0]!.subject.includes('Nina Hopper'));
+  t.test(
+    'a new person: the account is created, joins with everything the invitation grants, and gets a first token',
+    async (t) => {
+      const { id: team } = await addTeam(app.db, account);
+      const product = await addProduct(app.db, account, 'domain');
+      const email = freshEmail('newcomer');
+      const inv = await inviteOk(app, owner.token, account, {
+        email,
+        role_type: 'admin',
+        teams: [team],
+        notifications: { billing: true, products: false },
+        permissions: {
+          billing: true,
+          products: [{ service_id: product.service_id, product_id: product.id, types: ['technical', 'sale'] }],
+        },
+      });
+      const res = await accept(app, inv.key, { password: PASSWORD, first_name: 'Nina' });
+      t.equal(res.statusCode, 200, res.body);
+      const data = res.json().data;
+      t.match(data, {
+        account_id: account,
+        role_type: 'admin',
+        token: { scopes: ['user_info', 'accounts', 'billing'], expired_at: null },
+      });
+      t.match(data.token.token, /^ikm_/);
+      const user = await app.db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', data.user_id)
+        .executeTakeFirstOrThrow();
+      t.match(user, {
+        email,
+        first_name: 'Nina',
+        last_name: 'Hopper',
+        locale: 'fr_FR',
+        language_id: 1,
+        current_account_id: account,
+      });
+      t.match(await membership(app.db, account, data.user_id), {
+        role_type: 'admin',
+        has_billing_access: true,
+        has_billing_mailing: true,
+        has_mailing: false,
+      });
+      t.ok(
+        await app.db
+          .selectFrom('team_members')
+          .select('user_id')
+          .where('team_id', '=', team)
+          .where('user_id', '=', data.user_id)
+          .executeTakeFirst(),
+        'in the team',
+      );
+      t.match(await app.db.selectFrom('product_rights').selectAll().where('user_id', '=', data.user_id).execute(), [
+        { product_id: product.id, technical: true, sale: true, statistic: false, check: false },
+      ]);
+      t.same(await status(inv.id), { status: 'accepted', accepted_user_id: data.user_id });
+      const mails = (await outbox(app.db, owner.email)).filter((m) => m.kind === 'invitation_accepted');
+      t.equal(mails.length, 1, 'the inviter is told');
+      t.ok(mails[0].subject.includes('Nina Hopper'));
 
-    const profile = await app.inject({ method: 'GET', url: '/2/profile', headers: bearer(data.token.token) });
-    t.equal(profile.statusCode, 200, 'the first token works');
-    t.equal(profile.json().data.email, email);
-    const again = await accept(app, inv.key, { password: PASSWORD });
-    t.equal(again.statusCode, 422);
-    t.equal(again.json().error.context.reason, 'accepted');
-  });
+      const profile = await app.inject({ method: 'GET', url: '/2/profile', headers: bearer(data.token.token) });
+      t.equal(profile.statusCode, 200, 'the first token works');
+      t.equal(profile.json().data.email, email);
+      const again = await accept(app, inv.key, { password: PASSWORD });
+      t.equal(again.statusCode, 422);
+      t.equal(again.json().error.context.reason, 'accepted');
+    },
+  );
 
   t.test('a new person needs a good password, and an address that has no account yet', async (t) => {
     const inv = await inviteOk(app, owner.token, account);
@@ -55,7 +106,11 @@ t.test('accepting and declining invitations', async (t) => {
     const weak = await accept(app, inv.key, { password: 'lettersonly' });
     t.equal(weak.statusCode, 422);
     t.equal(weak.json().error.errors[0].code, 'validation_rule_regex');
-    t.equal((await accept(app, inv.key, { password: PASSWORD, role_type: 'owner' })).statusCode, 422, 'nothing else is taken');
+    t.equal(
+      (await accept(app, inv.key, { password: PASSWORD, role_type: 'owner' })).statusCode,
+      422,
+      'nothing else is taken',
+    );
     t.equal((await status(inv.id)).status, 'pending');
 
     const existing = await createUser(app.db);
@@ -72,9 +127,17 @@ t.test('accepting and declining invitations', async (t) => {
     const inv = await inviteOk(app, owner.token, account, { email: user.email.toUpperCase(), role_type: 'normal' });
     const res = await accept(app, inv.key, undefined, user.token);
     t.equal(res.statusCode, 200, res.body);
-    t.same(res.json().data, { account_id: account, user_id: user.id, role_type: 'normal' }, 'no token for an existing user');
+    t.same(
+      res.json().data,
+      { account_id: account, user_id: user.id, role_type: 'normal' },
+      'no token for an existing user',
+    );
     t.match(await membership(app.db, account, user.id), { role_type: 'normal', has_billing_access: false });
-    const u = await app.db.selectFrom('users').select('current_account_id').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const u = await app.db
+      .selectFrom('users')
+      .select('current_account_id')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     t.equal(u.current_account_id, user.accountId, 'their current organisation is kept');
     t.same(await status(inv.id), { status: 'accepted', accepted_user_id: user.id });
   });
@@ -84,7 +147,11 @@ t.test('accepting and declining invitations', async (t) => {
     await app.db.updateTable('users').set({ current_account_id: null }).where('id', '=', user.id).execute();
     const inv = await inviteOk(app, owner.token, account, { email: user.email });
     t.equal((await accept(app, inv.key, {}, user.token)).statusCode, 200);
-    const u = await app.db.selectFrom('users').select('current_account_id').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const u = await app.db
+      .selectFrom('users')
+      .select('current_account_id')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     t.equal(u.current_account_id, account);
   });
 
@@ -116,7 +183,11 @@ t.test('accepting and declining invitations', async (t) => {
     t.equal(bad.statusCode, 401);
     t.equal(bad.json().error.code, 'not_authorized');
     t.match(bad.headers['www-authenticate'], /invalid_token/);
-    const malformed = await app.inject({ method: 'POST', url: `/1/invitations/${inv.key}/accept`, headers: { authorization: 'Basic abc' } });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: `/1/invitations/${inv.key}/accept`,
+      headers: { authorization: 'Basic abc' },
+    });
     t.equal(malformed.statusCode, 401);
     const user = await createUser(app.db, { email: inv.email });
     const expired = await createToken(app.db, user.id, ['accounts'], nowS() - 10);
@@ -138,7 +209,10 @@ t.test('accepting and declining invitations', async (t) => {
     t.equal(res.statusCode, 422);
     t.match(res.json().error, { code: 'validation_failed', context: { reason: 'expired' } });
     t.equal((await decline(app, inv.key)).statusCode, 422);
-    t.notOk(await app.db.selectFrom('users').select('id').where('email', '=', inv.email).executeTakeFirst(), 'no account created');
+    t.notOk(
+      await app.db.selectFrom('users').select('id').where('email', '=', inv.email).executeTakeFirst(),
+      'no account created',
+    );
   });
 
   t.test('declining: the invitation is rejected, the inviter told, the link dead', async (t) => {
@@ -147,7 +221,9 @@ t.test('accepting and declining invitations', async (t) => {
     t.equal(res.statusCode, 200);
     t.same(res.json(), { result: 'success', data: true });
     t.equal((await status(inv.id)).status, 'rejected');
-    t.ok((await outbox(app.db, owner.email)).some((m) => m.kind === 'invitation_declined' && m.body.includes(inv.email)));
+    t.ok(
+      (await outbox(app.db, owner.email)).some((m) => m.kind === 'invitation_declined' && m.body.includes(inv.email)),
+    );
     const late = await accept(app, inv.key, { password: PASSWORD });
     t.equal(late.statusCode, 422);
     t.equal(late.json().error.context.reason, 'rejected');
@@ -158,12 +234,19 @@ t.test('accepting and declining invitations', async (t) => {
     const kept = await addProduct(app.db, account, 'web_hosting');
     const gone = await addProduct(app.db, account, 'domain');
     const inv = await inviteOk(app, owner.token, account, {
-      permissions: [{ service_id: gone.service_id, product_id: gone.id, types: ['check'] }, { service_id: kept.service_id, product_id: kept.id, types: ['statistic'] }],
+      permissions: [
+        { service_id: gone.service_id, product_id: gone.id, types: ['check'] },
+        { service_id: kept.service_id, product_id: kept.id, types: ['statistic'] },
+      ],
     });
     await app.db.updateTable('products').set({ deleted_at: nowS() }).where('id', '=', gone.id).execute();
     const res = await accept(app, inv.key, { password: PASSWORD });
     t.equal(res.statusCode, 200, res.body);
-    const rights = await app.db.selectFrom('product_rights').select(['product_id', 'statistic']).where('user_id', '=', res.json().data.user_id).execute();
+    const rights = await app.db
+      .selectFrom('product_rights')
+      .select(['product_id', 'statistic'])
+      .where('user_id', '=', res.json().data.user_id)
+      .execute();
     t.same(rights, [{ product_id: kept.id, statistic: true }]);
   });
 
@@ -173,7 +256,12 @@ t.test('accepting and declining invitations', async (t) => {
     t.same(results.map((r) => r.statusCode).sort(), [200, 422, 422]);
     const users = await app.db.selectFrom('users').select('id').where('email', '=', inv.email).execute();
     t.equal(users.length, 1);
-    const members = await app.db.selectFrom('account_members').select('user_id').where('account_id', '=', account).where('user_id', '=', users[0]!.id).execute();
+    const members = await app.db
+      .selectFrom('account_members')
+      .select('user_id')
+      .where('account_id', '=', account)
+      .where('user_id', '=', users[0].id)
+      .execute();
     t.equal(members.length, 1);
 
     const user = await createUser(app.db);

@@ -2,13 +2,43 @@ import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { ageInvitation, invite, inviteBody, inviteOk, keyOf } from '../../factories/invitations.js';
-import { addProduct, addTeam, createMember, failedAttributes, freshEmail, nowS, outbox } from '../../factories/organisations.js';
+import {
+  addProduct,
+  addTeam,
+  createMember,
+  failedAttributes,
+  freshEmail,
+  nowS,
+  outbox,
+} from '../../factories/organisations.js';
 
 // Every field of upstream's AccountInvitation object (infomaniak-core-openapi.json).
 const UPSTREAM_FIELDS = [
-  'id', 'first_name', 'last_name', 'email', 'strict', 'status', 'role_type', 'teams', 'language_id', 'locale', 'account_id',
-  'has_ksuite', 'has_billing', 'has_billing_mailing', 'has_mailing', 'ksuite', 'app_accesses', 'permissions',
-  'service_permissions', 'sent_at', 'created_at', 'updated_at', 'expired_at', 'url_accept', 'qr_code',
+  'id',
+  'first_name',
+  'last_name',
+  'email',
+  'strict',
+  'status',
+  'role_type',
+  'teams',
+  'language_id',
+  'locale',
+  'account_id',
+  'has_ksuite',
+  'has_billing',
+  'has_billing_mailing',
+  'has_mailing',
+  'ksuite',
+  'app_accesses',
+  'permissions',
+  'service_permissions',
+  'sent_at',
+  'created_at',
+  'updated_at',
+  'expired_at',
+  'url_accept',
+  'qr_code',
 ].sort();
 const DAYS_30 = 30 * 24 * 3600;
 
@@ -26,36 +56,75 @@ t.test('creating an invitation', async (t) => {
     const data = res.json().data;
     t.same(Object.keys(data).sort(), UPSTREAM_FIELDS);
     t.match(data, {
-      email, first_name: 'Grace', last_name: 'Hopper', status: 'pending', role_type: 'normal', strict: true, locale: 'de_DE',
-      language_id: 3, account_id: account, has_ksuite: false, has_billing: false, has_billing_mailing: false, has_mailing: false,
-      ksuite: [], app_accesses: null, permissions: [], service_permissions: [], teams: [], qr_code: null,
+      email,
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      status: 'pending',
+      role_type: 'normal',
+      strict: true,
+      locale: 'de_DE',
+      language_id: 3,
+      account_id: account,
+      has_ksuite: false,
+      has_billing: false,
+      has_billing_mailing: false,
+      has_mailing: false,
+      ksuite: [],
+      app_accesses: null,
+      permissions: [],
+      service_permissions: [],
+      teams: [],
+      qr_code: null,
     });
     t.ok(Math.abs(data.created_at - nowS()) <= 5);
     t.equal(data.expired_at, data.created_at + DAYS_30, 'valid for 30 days');
     t.equal(data.sent_at, data.created_at);
     t.match(data.url_accept, /^http:\/\/[^/]+\/1\/invitations\/[A-Za-z0-9_-]{43}\/accept$/);
-    const stored = await app.db.selectFrom('invitations').select(['key_hash', 'invited_by_id', 'silent']).where('id', '=', data.id).executeTakeFirstOrThrow();
+    const stored = await app.db
+      .selectFrom('invitations')
+      .select(['key_hash', 'invited_by_id', 'silent'])
+      .where('id', '=', data.id)
+      .executeTakeFirstOrThrow();
     t.match(stored.key_hash, /^[0-9a-f]{64}$/, 'the key is looked up by its SHA-256');
     t.equal(stored.invited_by_id, owner.id);
     t.notMatch(res.body, stored.key_hash, 'the hash never leaves the server');
     const mails = await outbox(app.db, email);
     t.equal(mails.length, 1);
-    t.equal(mails[0]!.kind, 'invitation');
-    t.equal(mails[0]!.account_id, account);
-    t.ok(mails[0]!.body.includes(data.url_accept), 'the email carries the link');
+    t.equal(mails[0].kind, 'invitation');
+    t.equal(mails[0].account_id, account);
+    t.ok(mails[0].body.includes(data.url_accept), 'the email carries the link');
   });
 
   t.test('silent: no email; notifications, billing, strict and teams are stored', async (t) => {
     const email = freshEmail();
     const { id: team } = await addTeam(app.db, account, { name: 'Support', color_id: 3 });
-    const res = await invite(app, owner.token, account, inviteBody({
-      email, silent: true, strict: false, role_type: 'admin', notifications: { billing: true, products: true },
-      permissions: { billing: true }, teams: [team],
-    }));
+    const res = await invite(
+      app,
+      owner.token,
+      account,
+      inviteBody({
+        email,
+        silent: true,
+        strict: false,
+        role_type: 'admin',
+        notifications: { billing: true, products: true },
+        permissions: { billing: true },
+        teams: [team],
+      }),
+    );
     t.equal(res.statusCode, 201, res.body);
     const data = res.json().data;
-    t.match(data, { strict: false, role_type: 'admin', has_billing: true, has_billing_mailing: true, has_mailing: true });
-    t.same(data.teams.map((x: { id: number }) => x.id), [team]);
+    t.match(data, {
+      strict: false,
+      role_type: 'admin',
+      has_billing: true,
+      has_billing_mailing: true,
+      has_mailing: true,
+    });
+    t.same(
+      data.teams.map((x: { id: number }) => x.id),
+      [team],
+    );
     t.same(Object.keys(data.teams[0]).sort(), ['color_id', 'created_at', 'id', 'name', 'updated_at', 'user_count']);
     t.match(data.teams[0], { name: 'Support', color_id: 3, user_count: 0 });
     t.equal((await outbox(app.db, email)).length, 0, 'nothing queued for a silent invitation');
@@ -64,27 +133,65 @@ t.test('creating an invitation', async (t) => {
   t.test('product rights: the object form and the array form, validated against the organisation', async (t) => {
     const domain = await addProduct(app.db, account, 'domain');
     const hosting = await addProduct(app.db, account, 'web_hosting');
-    const inObject = await invite(app, owner.token, account, inviteBody({
-      permissions: { billing: false, products: [{ service_id: domain.service_id, product_id: domain.id, types: ['technical'] }] },
-    }));
+    const inObject = await invite(
+      app,
+      owner.token,
+      account,
+      inviteBody({
+        permissions: {
+          billing: false,
+          products: [{ service_id: domain.service_id, product_id: domain.id, types: ['technical'] }],
+        },
+      }),
+    );
     t.equal(inObject.statusCode, 201, inObject.body);
-    t.same(inObject.json().data.permissions, [{ service_id: domain.service_id, service_name: 'domain', product_id: domain.id, apply_to_all: false, types: ['technical'] }]);
+    t.same(inObject.json().data.permissions, [
+      {
+        service_id: domain.service_id,
+        service_name: 'domain',
+        product_id: domain.id,
+        apply_to_all: false,
+        types: ['technical'],
+      },
+    ]);
     t.same(inObject.json().data.service_permissions, []);
 
-    const asArray = await invite(app, owner.token, account, inviteBody({
-      permissions: [{ service_id: hosting.service_id, apply_to_all: true, types: ['statistic', 'sale'] }],
-    }));
+    const asArray = await invite(
+      app,
+      owner.token,
+      account,
+      inviteBody({
+        permissions: [{ service_id: hosting.service_id, apply_to_all: true, types: ['statistic', 'sale'] }],
+      }),
+    );
     t.equal(asArray.statusCode, 201, asArray.body);
-    t.same(asArray.json().data.service_permissions, [{ service_id: hosting.service_id, service_name: 'web_hosting', types: ['statistic', 'sale'] }]);
+    t.same(asArray.json().data.service_permissions, [
+      { service_id: hosting.service_id, service_name: 'web_hosting', types: ['statistic', 'sale'] },
+    ]);
 
     const foreign = await createUser(app.db);
     const foreignProduct = await addProduct(app.db, foreign.accountId, 'domain');
-    const bad = await invite(app, owner.token, account, inviteBody({
-      permissions: { products: [{ service_id: domain.service_id, product_id: foreignProduct.id, types: ['check'] }, { service_id: 5, apply_to_all: true, types: [] }] },
-    }));
+    const bad = await invite(
+      app,
+      owner.token,
+      account,
+      inviteBody({
+        permissions: {
+          products: [
+            { service_id: domain.service_id, product_id: foreignProduct.id, types: ['check'] },
+            { service_id: 5, apply_to_all: true, types: [] },
+          ],
+        },
+      }),
+    );
     t.equal(bad.statusCode, 422);
     t.same(failedAttributes(bad.json()), ['permissions.products.0.product_id', 'permissions.products.1.service_id']);
-    const badArray = await invite(app, owner.token, account, inviteBody({ permissions: [{ service_id: domain.service_id, types: ['check'] }] }));
+    const badArray = await invite(
+      app,
+      owner.token,
+      account,
+      inviteBody({ permissions: [{ service_id: domain.service_id, types: ['check'] }] }),
+    );
     t.equal(badArray.statusCode, 422);
     t.same(failedAttributes(badArray.json()), ['permissions.0.product_id']);
   });
@@ -124,7 +231,9 @@ t.test('creating an invitation', async (t) => {
     t.equal((await invite(app, owner.token, account, inviteBody(), '?with=teams,permissions')).statusCode, 201);
     const res = await invite(app, owner.token, account, inviteBody(), '?with=nope');
     t.equal(res.statusCode, 422);
-    t.match(res.json().error.errors[0], { context: { attribute: 'with', values: ['teams', 'permissions', 'service_permissions', 'ksuite', 'app_accesses'] } });
+    t.match(res.json().error.errors[0], {
+      context: { attribute: 'with', values: ['teams', 'permissions', 'service_permissions', 'ksuite', 'app_accesses'] },
+    });
   });
 
   t.test('an address that is already a member is a 409 (whatever its case)', async (t) => {
@@ -143,7 +252,12 @@ t.test('creating an invitation', async (t) => {
     t.equal((await outbox(app.db, email)).length, 1, 'no second email');
 
     await ageInvitation(app.db, first.id, 61);
-    const again = await invite(app, owner.token, account, inviteBody({ email, role_type: 'admin', first_name: 'Amazing' }));
+    const again = await invite(
+      app,
+      owner.token,
+      account,
+      inviteBody({ email, role_type: 'admin', first_name: 'Amazing' }),
+    );
     t.equal(again.statusCode, 201, again.body);
     const data = again.json().data;
     t.equal(data.id, first.id, 'the same invitation');
@@ -151,7 +265,12 @@ t.test('creating an invitation', async (t) => {
     t.ok(Math.abs(data.sent_at - nowS()) <= 5, 'sent_at refreshed');
     t.equal(keyOf(data.url_accept), first.key, 'the link already sent keeps working');
     t.equal((await outbox(app.db, email)).length, 2, 'a second email');
-    const count = await app.db.selectFrom('invitations').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).where('email', 'ilike', email).executeTakeFirstOrThrow();
+    const count = await app.db
+      .selectFrom('invitations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', account)
+      .where('email', 'ilike', email)
+      .executeTakeFirstOrThrow();
     t.equal(Number(count.n), 1);
   });
 
@@ -176,7 +295,12 @@ t.test('creating an invitation', async (t) => {
   t.test('a normal member cannot invite', async (t) => {
     const normal = await createMember(app.db, account, 'normal');
     const email = freshEmail();
-    const res = await app.inject({ method: 'POST', url: `/1/accounts/${account}/invitations`, headers: bearer(normal.token), payload: inviteBody({ email }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/1/accounts/${account}/invitations`,
+      headers: bearer(normal.token),
+      payload: inviteBody({ email }),
+    });
     t.equal(res.statusCode, 403);
     t.equal((await outbox(app.db, email)).length, 0);
   });

@@ -52,24 +52,50 @@ t.test('who may call the invitation routes', async (t) => {
   }
 
   t.test('nothing was changed by the refused calls', async (t) => {
-    const stored = await app.db.selectFrom('invitations').select(['status', 'has_billing']).where('id', '=', inv.id).executeTakeFirstOrThrow();
+    const stored = await app.db
+      .selectFrom('invitations')
+      .select(['status', 'has_billing'])
+      .where('id', '=', inv.id)
+      .executeTakeFirstOrThrow();
     t.same(stored, { status: 'pending', has_billing: false });
-    t.equal(await app.db.selectFrom('invitations').select('id').where('account_id', '=', account).execute().then((r) => r.length), 2);
+    t.equal(
+      await app.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('account_id', '=', account)
+        .execute()
+        .then((r) => r.length),
+      2,
+    );
   });
 
   t.test("another organisation's invitation through one's own organisation is not found", async (t) => {
     const path = `/1/accounts/${account}/invitations/${strangersInvitation.id}`;
     for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
-      const res = await app.inject({ method, url: path, headers: bearer(owner.token), ...(method === 'PATCH' ? { payload: { has_billing: true } } : {}) });
+      const res = await app.inject({
+        method,
+        url: path,
+        headers: bearer(owner.token),
+        ...(method === 'PATCH' ? { payload: { has_billing: true } } : {}),
+      });
       t.equal(res.statusCode, 404, method);
     }
-    const stored = await app.db.selectFrom('invitations').select(['status', 'has_billing']).where('id', '=', strangersInvitation.id).executeTakeFirstOrThrow();
+    const stored = await app.db
+      .selectFrom('invitations')
+      .select(['status', 'has_billing'])
+      .where('id', '=', strangersInvitation.id)
+      .executeTakeFirstOrThrow();
     t.same(stored, { status: 'pending', has_billing: false });
   });
 
   t.test('an unknown organisation is a 404, as a foreign one is', async (t) => {
     const email = freshEmail();
-    const res = await app.inject({ method: 'POST', url: '/1/accounts/999999/invitations', headers: bearer(owner.token), payload: inviteBody({ email }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/1/accounts/999999/invitations',
+      headers: bearer(owner.token),
+      payload: inviteBody({ email }),
+    });
     t.equal(res.statusCode, 404);
     t.equal((await outbox(app.db, email)).length, 0);
   });

@@ -2,9 +2,17 @@ import t from 'tap';
 import { buildTestApp, call as send, type Method, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { accept, ageInvitation, inviteOk } from '../../factories/invitations.js';
-import { addProduct, addTeam, type App, createMember, failedAttributes, freshEmail } from '../../factories/organisations.js';
+import {
+  addProduct,
+  addTeam,
+  type App,
+  createMember,
+  failedAttributes,
+  freshEmail,
+} from '../../factories/organisations.js';
 
-const call = (app: App, method: Method, url: string, token: string, payload?: Record<string, unknown>) => send(app, token, method, url, payload);
+const call = (app: App, method: Method, url: string, token: string, payload?: Record<string, unknown>) =>
+  send(app, token, method, url, payload);
 
 const database = await testDatabase(t);
 
@@ -31,14 +39,37 @@ t.test('reading, changing and cancelling invitations', async (t) => {
     const { id: team } = await addTeam(app.db, account, { name: 'Ops' });
     const product = await addProduct(app.db, account, 'domain');
     const res = await call(app, 'PATCH', url(inv.id), admin.token, {
-      role_type: 'admin', team_ids: [team], has_billing: true, has_billing_mailing: true, has_mailing: true, language_id: 4,
+      role_type: 'admin',
+      team_ids: [team],
+      has_billing: true,
+      has_billing_mailing: true,
+      has_mailing: true,
+      language_id: 4,
       permissions: [{ service_id: product.service_id, product_id: product.id, types: ['technical', 'check'] }],
     });
     t.equal(res.statusCode, 200, res.body);
     const data = res.json().data;
-    t.match(data, { role_type: 'admin', has_billing: true, has_billing_mailing: true, has_mailing: true, language_id: 4, locale: 'it_IT' });
-    t.same(data.teams.map((x: { id: number }) => x.id), [team]);
-    t.same(data.permissions, [{ service_id: product.service_id, service_name: 'domain', product_id: product.id, apply_to_all: false, types: ['technical', 'check'] }]);
+    t.match(data, {
+      role_type: 'admin',
+      has_billing: true,
+      has_billing_mailing: true,
+      has_mailing: true,
+      language_id: 4,
+      locale: 'it_IT',
+    });
+    t.same(
+      data.teams.map((x: { id: number }) => x.id),
+      [team],
+    );
+    t.same(data.permissions, [
+      {
+        service_id: product.service_id,
+        service_name: 'domain',
+        product_id: product.id,
+        apply_to_all: false,
+        types: ['technical', 'check'],
+      },
+    ]);
     t.ok(data.updated_at >= (inv.updated_at as number));
     t.same((await call(app, 'GET', url(inv.id), owner.token)).json().data, data, 'stored');
 
@@ -127,13 +158,32 @@ t.test("a user's invitations", async (t) => {
   t.test('an administrator sees all of them, newest first, filtered by type', async (t) => {
     const res = await call(app, 'GET', listUrl(invitee.id), owner.token);
     t.equal(res.statusCode, 200);
-    t.same(res.json().data.map((i: { id: number; status: string }) => [i.id, i.status]), [[second.id, 'pending'], [first.id, 'cancelled']]);
-    t.same((await call(app, 'GET', listUrl(invitee.id, '?type=admin'), owner.token)).json().data.map((i: { id: number }) => i.id), [first.id]);
-    t.same((await call(app, 'GET', listUrl(invitee.id, '?filter[type]=normal'), owner.token)).json().data.map((i: { id: number }) => i.id), [second.id]);
+    t.same(
+      res.json().data.map((i: { id: number; status: string }) => [i.id, i.status]),
+      [
+        [second.id, 'pending'],
+        [first.id, 'cancelled'],
+      ],
+    );
+    t.same(
+      (await call(app, 'GET', listUrl(invitee.id, '?type=admin'), owner.token))
+        .json()
+        .data.map((i: { id: number }) => i.id),
+      [first.id],
+    );
+    t.same(
+      (await call(app, 'GET', listUrl(invitee.id, '?filter[type]=normal'), owner.token))
+        .json()
+        .data.map((i: { id: number }) => i.id),
+      [second.id],
+    );
     t.same((await call(app, 'GET', listUrl(invitee.id, '?type=owner'), owner.token)).json().data, []);
     t.equal((await call(app, 'GET', listUrl(invitee.id, '?type=client'), owner.token)).statusCode, 422);
     const member = await call(app, 'GET', listUrl(joiner.id), owner.token);
-    t.same(member.json().data.map((i: { id: number; status: string }) => [i.id, i.status]), [[joined.id, 'accepted']]);
+    t.same(
+      member.json().data.map((i: { id: number; status: string }) => [i.id, i.status]),
+      [[joined.id, 'accepted']],
+    );
   });
 
   t.test('the invited user sees their own, even before joining', async (t) => {
@@ -142,13 +192,20 @@ t.test("a user's invitations", async (t) => {
     t.equal(res.json().data.length, 2);
   });
 
-  t.test('a member without invitations has an empty list; a user unrelated to the organisation is not found', async (t) => {
-    t.same((await call(app, 'GET', listUrl(owner.id), owner.token)).json().data, []);
-    const stranger = await createUser(app.db);
-    t.equal((await call(app, 'GET', listUrl(stranger.id), owner.token)).statusCode, 404);
-    t.equal((await call(app, 'GET', listUrl(stranger.id), stranger.token)).statusCode, 404, 'nor does the organisation exist for them');
-    t.equal((await call(app, 'GET', listUrl(999999), owner.token)).statusCode, 404);
-  });
+  t.test(
+    'a member without invitations has an empty list; a user unrelated to the organisation is not found',
+    async (t) => {
+      t.same((await call(app, 'GET', listUrl(owner.id), owner.token)).json().data, []);
+      const stranger = await createUser(app.db);
+      t.equal((await call(app, 'GET', listUrl(stranger.id), owner.token)).statusCode, 404);
+      t.equal(
+        (await call(app, 'GET', listUrl(stranger.id), stranger.token)).statusCode,
+        404,
+        'nor does the organisation exist for them',
+      );
+      t.equal((await call(app, 'GET', listUrl(999999), owner.token)).statusCode, 404);
+    },
+  );
 
   t.test("a normal member may see their own invitations, not another user's", async (t) => {
     t.equal((await call(app, 'GET', listUrl(joiner.id), joiner.token)).statusCode, 200);
@@ -158,7 +215,9 @@ t.test("a user's invitations", async (t) => {
   t.test('the address matching ignores case but not other addresses', async (t) => {
     const other = freshEmail();
     await inviteOk(app, owner.token, account, { email: other });
-    const ids = (await call(app, 'GET', listUrl(invitee.id), owner.token)).json().data.map((i: { email: string }) => i.email.toLowerCase());
+    const ids = (await call(app, 'GET', listUrl(invitee.id), owner.token))
+      .json()
+      .data.map((i: { email: string }) => i.email.toLowerCase());
     t.notOk(ids.includes(other));
   });
 });

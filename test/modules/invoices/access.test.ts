@@ -64,8 +64,13 @@ for (const r of ROUTES) {
     const stranger = await send(outsider.token);
     t.equal(stranger.statusCode, 404, 'not a member');
     t.equal(stranger.json().error.code, 'object_not_found');
-    if (r.object) t.equal((await send(owner.token, r.url(org, foreignIds))).statusCode, 404, 'another organisation\'s object');
-    for (const [who, m] of [['owner', owner], ['admin', admin], ['normal with billing access', biller]] as const) {
+    if (r.object)
+      t.equal((await send(owner.token, r.url(org, foreignIds))).statusCode, 404, "another organisation's object");
+    for (const [who, m] of [
+      ['owner', owner],
+      ['admin', admin],
+      ['normal with billing access', biller],
+    ] as const) {
       t.equal((await send(m.token)).statusCode, r.success, who);
     }
   });

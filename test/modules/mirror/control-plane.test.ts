@@ -10,25 +10,42 @@ import { admin, DAY, outbox } from '../../factories/renewals.js';
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
 
-const clock = async () => (await admin(app, 'GET', '/_mirror/clock')).json().data as { now: number; real_now: number; offset_seconds: number };
+const clock = async () =>
+  (await admin(app, 'GET', '/_mirror/clock')).json().data as { now: number; real_now: number; offset_seconds: number };
 const move = (body: unknown) => admin(app, 'PUT', '/_mirror/clock', body);
 
 t.test('only the MIRROR_ADMIN_TOKEN opens it', async (t) => {
   const user = await createUser(app.db);
-  for (const [method, url] of [['GET', '/_mirror/clock'], ['PUT', '/_mirror/clock'], ['GET', '/_mirror/outbox']] as const) {
+  for (const [method, url] of [
+    ['GET', '/_mirror/clock'],
+    ['PUT', '/_mirror/clock'],
+    ['GET', '/_mirror/outbox'],
+  ] as const) {
     const none = await app.inject({ method, url, payload: method === 'PUT' ? { advance: 1 } : undefined });
     t.equal(none.statusCode, 401, `${method} ${url}: no token`);
     t.equal(none.json().error.code, 'not_authorized');
     t.match(none.headers['www-authenticate'], /^Bearer/);
-    t.equal((await app.inject({ method, url, headers: bearer(user.token) })).statusCode, 401, `${method} ${url}: an API token is not the admin token`);
-    t.equal((await app.inject({ method, url, headers: bearer(`${ADMIN_TOKEN}x`) })).statusCode, 401, `${method} ${url}: a near miss`);
+    t.equal(
+      (await app.inject({ method, url, headers: bearer(user.token) })).statusCode,
+      401,
+      `${method} ${url}: an API token is not the admin token`,
+    );
+    t.equal(
+      (await app.inject({ method, url, headers: bearer(`${ADMIN_TOKEN}x`) })).statusCode,
+      401,
+      `${method} ${url}: a near miss`,
+    );
   }
   t.equal((await clock()).offset_seconds, 0, 'the refused calls moved nothing');
 });
 
 t.test('without MIRROR_ADMIN_TOKEN the control plane is not there', async (t) => {
   const off = await buildTestApp(t, { config: { MIRROR_ADMIN_TOKEN: undefined } });
-  for (const [method, url] of [['GET', '/_mirror/clock'], ['PUT', '/_mirror/clock'], ['GET', '/_mirror/outbox']] as const) {
+  for (const [method, url] of [
+    ['GET', '/_mirror/clock'],
+    ['PUT', '/_mirror/clock'],
+    ['GET', '/_mirror/outbox'],
+  ] as const) {
     const res = await off.inject({ method, url, headers: bearer(ADMIN_TOKEN) });
     t.equal(res.statusCode, 404, `${method} ${url}`);
     t.equal(res.json().error.code, 'method_not_found');
@@ -47,10 +64,19 @@ t.test('the clock: set, advance by seconds or a duration, reset; every timestamp
   t.ok(Math.abs(set.json().data.now - target) <= 1, 'at the time asked');
 
   const u = await createUser(app.db);
-  const created = await app.inject({ method: 'POST', url: `/1/accounts/${u.accountId}/tags`, headers: bearer(u.token), payload: { name: 'later' } });
+  const created = await app.inject({
+    method: 'POST',
+    url: `/1/accounts/${u.accountId}/tags`,
+    headers: bearer(u.token),
+    payload: { name: 'later' },
+  });
   t.equal(created.statusCode, 201, created.body);
-  const tag = await app.db.selectFrom('tags').select('created_at').where('account_id', '=', u.accountId).executeTakeFirstOrThrow();
-  t.ok(Math.abs(Number(tag.created_at) - target) <= 2, 'a row the database stamps itself carries the mirror\'s time');
+  const tag = await app.db
+    .selectFrom('tags')
+    .select('created_at')
+    .where('account_id', '=', u.accountId)
+    .executeTakeFirstOrThrow();
+  t.ok(Math.abs(Number(tag.created_at) - target) <= 2, "a row the database stamps itself carries the mirror's time");
 
   const before = (await clock()).now;
   const byDuration = await move({ advance: '1d6h' });
@@ -60,7 +86,7 @@ t.test('the clock: set, advance by seconds or a duration, reset; every timestamp
 
   const reset = await move({ reset: true });
   t.equal(reset.json().data.offset_seconds, 0);
-  t.equal((await clock()).offset_seconds, 0, 'back to the machine\'s time');
+  t.equal((await clock()).offset_seconds, 0, "back to the machine's time");
 });
 
 t.test('the clock refuses what it cannot do, naming the field', async (t) => {
@@ -74,40 +100,45 @@ t.test('the clock refuses what it cannot do, naming the field', async (t) => {
   t.equal((await clock()).offset_seconds, 0, 'nothing moved');
 });
 
-t.test('the clock stays within 100 years of the machine\'s time: beyond, a 422 naming the field, never a 500', async (t) => {
-  const real = (await clock()).real_now;
-  // The rule is checked where the answer has one to give (advance is integer or duration: a
-  // value failing both is refused for the first).
-  const refused = async (body: object, field: string, rule: string | null, what: string) => {
-    const res = await move(body);
-    t.equal(res.statusCode, 422, `${what}: ${res.body}`);
-    t.match(res.json().error, { code: 'validation_failed', errors: [{ context: { attribute: field } }] }, what);
-    if (rule) t.equal(res.json().error.errors?.[0]?.code, `validation_rule_${rule}`, `${what}: the rule`);
-  };
-  await refused({ now: 1e20 }, 'now', 'max', 'now: 1e20');
-  await refused({ now: real + 101 * 366 * DAY }, 'now', 'max', 'now: 101 years ahead');
-  await refused({ now: -1 }, 'now', 'min', 'now: negative');
-  await refused({ now: real + 0.5 }, 'now', 'integer', 'now: fractional');
-  await refused({ advance: '99999999999d' }, 'advance', 'max', 'advance: 99999999999 days');
-  await refused({ advance: `${'9'.repeat(400)}d` }, 'advance', null, 'advance: a 400-digit number of days');
-  await refused({ advance: 1e20 }, 'advance', 'max', 'advance: 1e20 seconds');
-  await refused({ advance: 1.5 }, 'advance', null, 'advance: fractional seconds');
-  await refused({ advance: '1.5d' }, 'advance', null, 'advance: a fractional duration');
-  await refused({ advance: '-1d' }, 'advance', null, 'advance: a negative duration');
-  t.equal((await clock()).offset_seconds, 0, 'nothing moved');
+t.test(
+  "the clock stays within 100 years of the machine's time: beyond, a 422 naming the field, never a 500",
+  async (t) => {
+    const real = (await clock()).real_now;
+    // The rule is checked where the answer has one to give (advance is integer or duration: a
+    // value failing both is refused for the first).
+    const refused = async (body: object, field: string, rule: string | null, what: string) => {
+      const res = await move(body);
+      t.equal(res.statusCode, 422, `${what}: ${res.body}`);
+      t.match(res.json().error, { code: 'validation_failed', errors: [{ context: { attribute: field } }] }, what);
+      if (rule) t.equal(res.json().error.errors?.[0]?.code, `validation_rule_${rule}`, `${what}: the rule`);
+    };
+    await refused({ now: 1e20 }, 'now', 'max', 'now: 1e20');
+    await refused({ now: real + 101 * 366 * DAY }, 'now', 'max', 'now: 101 years ahead');
+    await refused({ now: -1 }, 'now', 'min', 'now: negative');
+    await refused({ now: real + 0.5 }, 'now', 'integer', 'now: fractional');
+    await refused({ advance: '99999999999d' }, 'advance', 'max', 'advance: 99999999999 days');
+    await refused({ advance: `${'9'.repeat(400)}d` }, 'advance', null, 'advance: a 400-digit number of days');
+    await refused({ advance: 1e20 }, 'advance', 'max', 'advance: 1e20 seconds');
+    await refused({ advance: 1.5 }, 'advance', null, 'advance: fractional seconds');
+    await refused({ advance: '1.5d' }, 'advance', null, 'advance: a fractional duration');
+    await refused({ advance: '-1d' }, 'advance', null, 'advance: a negative duration');
+    t.equal((await clock()).offset_seconds, 0, 'nothing moved');
 
-  // The bound is on where the clock lands, so steps that are each allowed cannot add up past it.
-  t.equal((await move({ advance: '36000d' })).statusCode, 200, 'about 98.6 years ahead: allowed');
-  await refused({ advance: '900d' }, 'advance', 'max', 'a further 900 days would pass 100 years');
-  t.equal((await move({ now: real - 50 * 365 * DAY })).statusCode, 200, '50 years back: allowed');
-  t.equal((await move({ reset: true })).statusCode, 200);
-});
+    // The bound is on where the clock lands, so steps that are each allowed cannot add up past it.
+    t.equal((await move({ advance: '36000d' })).statusCode, 200, 'about 98.6 years ahead: allowed');
+    await refused({ advance: '900d' }, 'advance', 'max', 'a further 900 days would pass 100 years');
+    t.equal((await move({ now: real - 50 * 365 * DAY })).statusCode, 200, '50 years back: allowed');
+    t.equal((await move({ reset: true })).statusCode, 200);
+  },
+);
 
 t.test('the outbox: filters by recipient and kind, paginated, newest first', async (t) => {
   const inviter = await createUser(app.db);
   for (const email of ['one@example.test', 'Two@Example.test']) {
     const res = await app.inject({
-      method: 'POST', url: `/1/accounts/${inviter.accountId}/invitations`, headers: bearer(inviter.token),
+      method: 'POST',
+      url: `/1/accounts/${inviter.accountId}/invitations`,
+      headers: bearer(inviter.token),
       payload: { email, first_name: 'In', last_name: 'Vitee', locale: 'fr_FR', role_type: 'normal' },
     });
     t.equal(res.statusCode, 201, `invitation to ${email}`);
@@ -117,11 +148,19 @@ t.test('the outbox: filters by recipient and kind, paginated, newest first', asy
   t.ok(toOne.every((n) => n.recipient.toLowerCase() === 'one@example.test'));
   const invitations = await outbox(app, `kind=invitation&account_id=${inviter.accountId}`);
   t.equal(invitations.length, 2);
-  t.match(invitations.map((n) => n.recipient), [/^two@example\.test$/i, /^one@example\.test$/i], 'newest first');
+  t.match(
+    invitations.map((n) => n.recipient),
+    [/^two@example\.test$/i, /^one@example\.test$/i],
+    'newest first',
+  );
   t.ok(invitations.every((n) => n.kind === 'invitation' && n.account_id === inviter.accountId));
   const page = (await admin(app, 'GET', `/_mirror/outbox?account_id=${inviter.accountId}&per_page=1`)).json();
   t.match(page, { total: invitations.length, page: 1, items_per_page: 1 });
   t.equal(page.data.length, 1);
-  t.equal((await admin(app, 'GET', `/_mirror/outbox?kind=invitation&account_id=${inviter.accountId}&return=total`)).json().data, invitations.length);
+  t.equal(
+    (await admin(app, 'GET', `/_mirror/outbox?kind=invitation&account_id=${inviter.accountId}&return=total`)).json()
+      .data,
+    invitations.length,
+  );
   t.same(failedAttributes((await admin(app, 'GET', '/_mirror/outbox?order_by=subject')).json()), ['order_by']);
 });

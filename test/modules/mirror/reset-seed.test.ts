@@ -12,16 +12,44 @@ const admin = (method: Method, url: string, payload?: object) => call(app, ADMIN
 
 t.test('reset empties the data and keeps the price list', async (t) => {
   const u = await createUser(app.db);
-  await app.inject({ method: 'POST', url: `/1/accounts/${u.accountId}/tags`, headers: bearer(u.token), payload: { name: 'gone' } });
+  await app.inject({
+    method: 'POST',
+    url: `/1/accounts/${u.accountId}/tags`,
+    headers: bearer(u.token),
+    payload: { name: 'gone' },
+  });
   await app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: { advance: '1d' } });
   const res = await admin('POST', '/_mirror/reset');
   t.equal(res.statusCode, 200, res.body);
   t.ok(res.json().data.tables > 20);
-  t.equal((await app.inject({ method: 'GET', url: '/2/profile', headers: bearer(u.token) })).statusCode, 401, 'the token is gone with its user');
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/2/profile', headers: bearer(u.token) })).statusCode,
+    401,
+    'the token is gone with its user',
+  );
   for (const table of ['users', 'accounts', 'tags', 'api_tokens', 'activity_logs', 'notifications_outbox'] as const) {
-    t.equal((await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n, 0, `${table} empty`);
+    t.equal(
+      (
+        await app.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+      0,
+      `${table} empty`,
+    );
   }
-  t.ok(Number((await app.db.selectFrom('prices').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) > 10, 'prices kept');
+  t.ok(
+    Number(
+      (
+        await app.db
+          .selectFrom('prices')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ) > 10,
+    'prices kept',
+  );
   t.equal((await admin('GET', '/_mirror/clock')).json().data.offset_seconds, 0, 'the clock is real time again');
   t.equal((await app.inject({ method: 'POST', url: '/_mirror/reset' })).statusCode, 401, 'the admin token only');
 });
@@ -45,16 +73,21 @@ t.test('the demo fixture: the same ids, times and tokens on every run', async (t
       invoices: (await get(`/1/accounts/${a.organisations[0].id}/invoices`)).data,
       prepaid: (await get(`/1/accounts/${a.organisations[0].id}/prepaid`)).data,
       // next_attempt_at reads "now" for a product already in its window: the clock runs on.
-      renewal: (await get(`/1/accounts/${a.organisations[0].id}/auto_renewal`)).data.map((p: Record<string, unknown>) => ({ ...p, next_attempt_at: undefined })),
+      renewal: (await get(`/1/accounts/${a.organisations[0].id}/auto_renewal`)).data.map(
+        (p: Record<string, unknown>) => ({ ...p, next_attempt_at: undefined }),
+      ),
     };
   };
   const before = await snapshot();
   t.equal(before.prepaid.balance, 5000);
   t.equal(before.invoices.length, 1, 'one unpaid renewal invoice');
-  t.equal(before.invoices[0].issued_at, 1_796_083_200, 'stamped at the fixture\'s time');
-  t.match(before.renewal.find((p: { customer_name: string }) => p.customer_name === 'acme.ch'), { enabled: true, expired_at: 1_796_083_200 + 10 * 86_400 });
+  t.equal(before.invoices[0].issued_at, 1_796_083_200, "stamped at the fixture's time");
+  t.match(
+    before.renewal.find((p: { customer_name: string }) => p.customer_name === 'acme.ch'),
+    { enabled: true, expired_at: 1_796_083_200 + 10 * 86_400 },
+  );
   const clock = (await admin('GET', '/_mirror/clock')).json().data.now;
-  t.ok(clock >= 1_796_083_200 && clock < 1_796_083_200 + 60, 'the clock is at the fixture\'s time');
+  t.ok(clock >= 1_796_083_200 && clock < 1_796_083_200 + 60, "the clock is at the fixture's time");
 
   const second = (await admin('POST', '/_mirror/seed', { fixture: 'demo' })).json().data;
   t.same({ ...second, ms: 0 }, { ...a, ms: 0 }, 'the same answer, tokens included');
@@ -64,9 +97,18 @@ t.test('the demo fixture: the same ids, times and tokens on every run', async (t
 t.test('a JSON document in the same format', async (t) => {
   const doc = {
     now: 1_800_000_000,
-    users: [{ key: 'solo', email: 'solo@example.test', first_name: 'Solo', last_name: 'User', password: 'solo-password' }],
-    organisations: [{ key: 'one', name: 'One', currency: 'EUR', members: [{ user: 'solo', role: 'owner' }],
-      products: [{ key: 'd', service_name: 'domain', customer_name: 'one.ch', expires_in_days: 30 }] }],
+    users: [
+      { key: 'solo', email: 'solo@example.test', first_name: 'Solo', last_name: 'User', password: 'solo-password' },
+    ],
+    organisations: [
+      {
+        key: 'one',
+        name: 'One',
+        currency: 'EUR',
+        members: [{ user: 'solo', role: 'owner' }],
+        products: [{ key: 'd', service_name: 'domain', customer_name: 'one.ch', expires_in_days: 30 }],
+      },
+    ],
   };
   const res = await admin('POST', '/_mirror/seed', { fixture: doc });
   t.equal(res.statusCode, 200, res.body);
@@ -74,18 +116,31 @@ t.test('a JSON document in the same format', async (t) => {
   const products = (await app.inject({ method: 'GET', url: '/1/products', headers: bearer(solo.token) })).json().data;
   t.match(products, [{ customer_name: 'one.ch', expired_at: 1_800_000_000 + 30 * 86_400 }]);
 
-  const bad = await admin('POST', '/_mirror/seed', { fixture: { ...doc, organisations: [{ ...doc.organisations[0], members: [{ user: 'ghost', role: 'owner' }] }] } });
+  const bad = await admin('POST', '/_mirror/seed', {
+    fixture: { ...doc, organisations: [{ ...doc.organisations[0], members: [{ user: 'ghost', role: 'owner' }] }] },
+  });
   t.equal(bad.statusCode, 422);
   t.same(failedAttributes(bad.json()), ['organisations.0.members.0.user']);
   t.same(failedAttributes((await admin('POST', '/_mirror/seed', { fixture: 'nope' })).json()), ['fixture']);
-  t.equal((await app.inject({ method: 'GET', url: '/1/products', headers: bearer(solo.token) })).statusCode, 200, 'a refused seed changed nothing');
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/1/products', headers: bearer(solo.token) })).statusCode,
+    200,
+    'a refused seed changed nothing',
+  );
 
   // The fixture's now sets the clock: it keeps to the clock's bounds (within 100 years of the
   // machine's time); beyond what an integer may be at all, the schema names it.
-  for (const [now, attributes] of [[1e20, ['fixture', 'fixture.now']], [Math.floor(Date.now() / 1000) + 101 * 366 * 86_400, ['now']]] as const) {
+  for (const [now, attributes] of [
+    [1e20, ['fixture', 'fixture.now']],
+    [Math.floor(Date.now() / 1000) + 101 * 366 * 86_400, ['now']],
+  ] as const) {
     const absurd = await admin('POST', '/_mirror/seed', { fixture: { ...doc, now } });
     t.equal(absurd.statusCode, 422, `now ${now}: ${absurd.body}`);
     t.same(failedAttributes(absurd.json()), attributes);
   }
-  t.equal((await app.inject({ method: 'GET', url: '/1/products', headers: bearer(solo.token) })).statusCode, 200, 'nor did those');
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/1/products', headers: bearer(solo.token) })).statusCode,
+    200,
+    'nor did those',
+  );
 });

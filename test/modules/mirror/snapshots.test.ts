@@ -18,15 +18,20 @@ const as = (u: TestUser, method: Method, url: string, payload?: object) => call(
 async function dump(): Promise<Record<string, string[]>> {
   const { rows } = await sql<{ name: string }>`
     SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
-      AND table_name NOT IN ('prices', 'mirror_secrets', 'kysely_migration', 'kysely_migration_lock') ORDER BY 1`.execute(app.db);
+      AND table_name NOT IN ('prices', 'mirror_secrets', 'kysely_migration', 'kysely_migration_lock') ORDER BY 1`.execute(
+    app.db,
+  );
   const out: Record<string, string[]> = {};
   for (const { name } of rows) {
-    const { rows: all } = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM ${sql.table(name)} t`.execute(app.db);
+    const { rows: all } = await sql<{ row: string }>`SELECT to_jsonb(t)::text AS row FROM ${sql.table(name)} t`.execute(
+      app.db,
+    );
     out[name] = all.map((r) => r.row).sort();
   }
   return out;
 }
-const countOf = (table: string) => async () => Object.fromEntries(Object.entries(await dump()).map(([k, v]) => [k, v.length]))[table];
+const countOf = (table: string) => async () =>
+  Object.fromEntries(Object.entries(await dump()).map(([k, v]) => [k, v.length]))[table];
 const users = countOf('users');
 
 /** What the user sees through the API. */
@@ -38,9 +43,24 @@ const view = async (u: TestUser) => ({
 });
 
 t.test('tables are restored parents first; foreign keys in a circle cannot be', async (t) => {
-  const edges = [{ child: 'tags', parent: 'accounts' }, { child: 'accounts', parent: 'users' }, { child: 'products', parent: 'products' }, { child: 'tags', parent: 'prices' }];
+  const edges = [
+    { child: 'tags', parent: 'accounts' },
+    { child: 'accounts', parent: 'users' },
+    { child: 'products', parent: 'products' },
+    { child: 'tags', parent: 'prices' },
+  ];
   t.same(parentsFirst(['tags', 'products', 'accounts', 'users'], edges), ['products', 'users', 'accounts', 'tags']);
-  t.throws(() => parentsFirst(['a', 'b', 'c'], [{ child: 'a', parent: 'b' }, { child: 'b', parent: 'a' }]), /circle between a, b/);
+  t.throws(
+    () =>
+      parentsFirst(
+        ['a', 'b', 'c'],
+        [
+          { child: 'a', parent: 'b' },
+          { child: 'b', parent: 'a' },
+        ],
+      ),
+    /circle between a, b/,
+  );
 });
 
 t.test('the admin token only, and a name that fits', async (t) => {
@@ -61,13 +81,21 @@ t.test('the admin token only, and a name that fits', async (t) => {
 t.test('save, change everything, restore: the same state, the same next ids, the same clock', async (t) => {
   const empty = await admin('POST', '/_mirror/snapshots', { name: 'empty' });
   t.equal(empty.statusCode, 201, empty.body);
-  t.match(empty.json().data, { name: 'empty', rows: 1, tables: Number, ms: Number }, 'an empty mirror: the clock\'s row only');
+  t.match(
+    empty.json().data,
+    { name: 'empty', rows: 1, tables: Number, ms: Number },
+    "an empty mirror: the clock's row only",
+  );
 
   const u = await createUser(app.db);
   const kept = (await as(u, 'POST', `/1/accounts/${u.accountId}/tags`, { name: 'kept' })).json().data;
   const doomed = (await as(u, 'POST', `/1/accounts/${u.accountId}/tags`, { name: 'doomed' })).json().data;
   await admin('PUT', '/_mirror/clock', { advance: '1d' });
-  const before = { view: await view(u), dump: await dump(), clock: (await admin('GET', '/_mirror/clock')).json().data.offset_seconds };
+  const before = {
+    view: await view(u),
+    dump: await dump(),
+    clock: (await admin('GET', '/_mirror/clock')).json().data.offset_seconds,
+  };
   t.equal(before.clock, 86_400);
 
   const res = await admin('POST', '/_mirror/snapshots', { name: 'world-1' });
@@ -97,13 +125,24 @@ t.test('save, change everything, restore: the same state, the same next ids, the
   t.equal(clockOffset(), 86_400, 'this instance took the saved clock up');
   t.equal((await admin('GET', '/_mirror/clock')).json().data.offset_seconds, 86_400);
 
-  t.equal((await as(u, 'POST', `/1/accounts/${u.accountId}/tags`, { name: 'next' })).json().data.id, nextTag, 'the next id is the one that came after the save');
-  t.equal((await as(u, 'POST', `/1/accounts/${u.accountId}/teams`, { name: 'first' })).json().data.id, firstTeam, 'so is a first one');
+  t.equal(
+    (await as(u, 'POST', `/1/accounts/${u.accountId}/tags`, { name: 'next' })).json().data.id,
+    nextTag,
+    'the next id is the one that came after the save',
+  );
+  t.equal(
+    (await as(u, 'POST', `/1/accounts/${u.accountId}/teams`, { name: 'first' })).json().data.id,
+    firstTeam,
+    'so is a first one',
+  );
 
   t.test('a snapshot survives a reset', async (t) => {
     t.equal((await admin('POST', '/_mirror/reset')).statusCode, 200);
     t.equal(await users(), 0);
-    t.same((await admin('GET', '/_mirror/snapshots')).json().data.map((s: { name: string }) => s.name), ['empty', 'world-1']);
+    t.same(
+      (await admin('GET', '/_mirror/snapshots')).json().data.map((s: { name: string }) => s.name),
+      ['empty', 'world-1'],
+    );
     t.equal((await admin('POST', '/_mirror/snapshots/world-1/restore')).statusCode, 200);
     t.same(await dump(), before.dump);
     t.equal((await admin('GET', '/_mirror/clock')).json().data.offset_seconds, 86_400);
@@ -112,13 +151,19 @@ t.test('save, change everything, restore: the same state, the same next ids, the
   t.test('a restore that fails changes nothing; a snapshot of another schema is refused', async (t) => {
     t.equal((await admin('POST', '/_mirror/snapshots', { name: 'broken' })).statusCode, 201);
     // Broken by hand: a tag of an organisation that is not in it, inserted after the rest.
-    await sql`INSERT INTO ${sql.table('mirror_snapshot_broken.tags')} (id, account_id, name) VALUES (9999, 9999, 'orphan')`.execute(app.db);
+    await sql`INSERT INTO ${sql.table('mirror_snapshot_broken.tags')} (id, account_id, name) VALUES (9999, 9999, 'orphan')`.execute(
+      app.db,
+    );
     const tag = (await as(u, 'POST', `/1/accounts/${u.accountId}/tags`, { name: 'meanwhile' })).json().data.id;
     const state = await dump();
     const res = await admin('POST', '/_mirror/snapshots/broken/restore');
     t.equal(res.statusCode, 500);
     t.same(await dump(), state, 'not a row changed');
-    t.equal((await as(u, 'POST', `/1/accounts/${u.accountId}/tags`, { name: 'after' })).json().data.id, tag + 1, 'nor a sequence');
+    t.equal(
+      (await as(u, 'POST', `/1/accounts/${u.accountId}/tags`, { name: 'after' })).json().data.id,
+      tag + 1,
+      'nor a sequence',
+    );
 
     await sql`UPDATE ${sql.table('mirror_snapshot_broken._snapshot')} SET migration = '2000_old'`.execute(app.db);
     const old = await admin('POST', '/_mirror/snapshots/broken/restore');
@@ -138,7 +183,11 @@ t.test('save, change everything, restore: the same state, the same next ids, the
     await admin('POST', '/_mirror/snapshots/world-1/restore');
     t.same(await dump(), later, 'the newer state');
     const list = (await admin('GET', '/_mirror/snapshots')).json().data;
-    t.same(list.map((s: { name: string }) => s.name), ['empty', 'world-1'], 'still one of that name');
+    t.same(
+      list.map((s: { name: string }) => s.name),
+      ['empty', 'world-1'],
+      'still one of that name',
+    );
     t.same(Object.keys(list[1]).sort(), ['created_at', 'name', 'rows', 'tables']);
     t.equal(list[1].rows, saved.rows + 2);
   });
@@ -146,7 +195,13 @@ t.test('save, change everything, restore: the same state, the same next ids, the
   t.test('restoring a snapshot of the empty mirror empties it', async (t) => {
     t.equal((await admin('POST', '/_mirror/snapshots/empty/restore')).statusCode, 200);
     const all = await dump();
-    t.same(Object.entries(all).filter(([, r]) => r.length).map(([n]) => n), ['mirror_clock'], 'nothing but the clock');
+    t.same(
+      Object.entries(all)
+        .filter(([, r]) => r.length)
+        .map(([n]) => n),
+      ['mirror_clock'],
+      'nothing but the clock',
+    );
     t.equal((await as(u, 'GET', '/2/profile')).statusCode, 401);
     t.equal((await admin('GET', '/_mirror/clock')).json().data.offset_seconds, 0);
     const fresh = await createUser(app.db);
@@ -156,20 +211,33 @@ t.test('save, change everything, restore: the same state, the same next ids, the
 
 t.test('delete, and unknown names', async (t) => {
   t.equal((await admin('DELETE', '/_mirror/snapshots/empty')).statusCode, 200);
-  t.same((await admin('GET', '/_mirror/snapshots')).json().data.map((s: { name: string }) => s.name), ['world-1']);
-  for (const [method, url] of [['DELETE', '/_mirror/snapshots/empty'], ['POST', '/_mirror/snapshots/empty/restore'], ['POST', '/_mirror/snapshots/Not%20A%20Name/restore']] as const) {
+  t.same(
+    (await admin('GET', '/_mirror/snapshots')).json().data.map((s: { name: string }) => s.name),
+    ['world-1'],
+  );
+  for (const [method, url] of [
+    ['DELETE', '/_mirror/snapshots/empty'],
+    ['POST', '/_mirror/snapshots/empty/restore'],
+    ['POST', '/_mirror/snapshots/Not%20A%20Name/restore'],
+  ] as const) {
     const res = await admin(method, url);
     t.equal(res.statusCode, 404, `${method} ${url}`);
     t.equal(res.json().error.code, 'object_not_found');
   }
   const users = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users`.execute(app.db);
-  t.equal(users.rows[0]!.n, 1, 'a restore of an unknown name changed nothing');
+  t.equal(users.rows[0].n, 1, 'a restore of an unknown name changed nothing');
 });
 
-t.test('in a sandbox, the sandbox\'s own state and snapshots', async (t) => {
+t.test("in a sandbox, the sandbox's own state and snapshots", async (t) => {
   const inSandbox = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { ...bearer(ADMIN_TOKEN), 'x-mirror-sandbox': 'snapshots' }, ...(payload ? { payload } : {}) });
-  const names = async (res: Promise<{ json(): { data: { name: string }[] } }>) => (await res).json().data.map((s) => s.name);
+    app.inject({
+      method,
+      url,
+      headers: { ...bearer(ADMIN_TOKEN), 'x-mirror-sandbox': 'snapshots' },
+      ...(payload ? { payload } : {}),
+    });
+  const names = async (res: Promise<{ json(): { data: { name: string }[] } }>) =>
+    (await res).json().data.map((s) => s.name);
   const seeded = await inSandbox('POST', '/_mirror/seed', { fixture: 'demo' });
   t.equal(seeded.statusCode, 200, seeded.body);
   const alice = seeded.json().data.users.find((u: { key: string }) => u.key === 'alice');
@@ -184,8 +252,12 @@ t.test('in a sandbox, the sandbox\'s own state and snapshots', async (t) => {
   t.equal((await inSandbox('POST', '/_mirror/snapshots/demo/restore')).statusCode, 200);
   t.same((await profile()).json(), before);
   const clock = (await inSandbox('GET', '/_mirror/clock')).json().data.now;
-  t.ok(clock >= 1_796_083_200 && clock < 1_796_083_200 + 120, 'the sandbox\'s clock is the fixture\'s again');
+  t.ok(clock >= 1_796_083_200 && clock < 1_796_083_200 + 120, "the sandbox's clock is the fixture's again");
   t.equal((await admin('GET', '/_mirror/clock')).json().data.offset_seconds, 0, 'the main clock did not move');
-  t.equal((await admin('POST', '/_mirror/snapshots/demo/restore')).statusCode, 404, 'nor is the sandbox\'s snapshot in the main database');
+  t.equal(
+    (await admin('POST', '/_mirror/snapshots/demo/restore')).statusCode,
+    404,
+    "nor is the sandbox's snapshot in the main database",
+  );
   t.equal((await admin('DELETE', '/_mirror/sandboxes/snapshots')).statusCode, 200);
 });

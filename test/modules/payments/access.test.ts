@@ -22,14 +22,41 @@ await saveCard(app, owner.token, org, CARDS.visa);
 await saveCard(app, outsider.token, outsider.accountId, CARDS.visa);
 
 type M = 'GET' | 'POST';
-interface Route { op: string; method: M; url: () => Promise<string>; body?: () => Promise<unknown>; success: number }
+interface Route {
+  op: string;
+  method: M;
+  url: () => Promise<string>;
+  body?: () => Promise<unknown>;
+  success: number;
+}
 const ibanPayment = async (accountId: number, token: string) =>
-  (await call(app, token, 'POST', paymentsUrl(accountId), { invoice_ids: [await addInvoice(app.db, accountId, 500)], method: 'iban' })).json().data.id as number;
+  (
+    await call(app, token, 'POST', paymentsUrl(accountId), {
+      invoice_ids: [await addInvoice(app.db, accountId, 500)],
+      method: 'iban',
+    })
+  ).json().data.id as number;
 const ROUTES: Route[] = [
-  { op: 'createPayment', method: 'POST', url: async () => paymentsUrl(org), body: async () => ({ invoice_ids: [await addInvoice(app.db, org, 700)], method: 'card' }), success: 201 },
+  {
+    op: 'createPayment',
+    method: 'POST',
+    url: async () => paymentsUrl(org),
+    body: async () => ({ invoice_ids: [await addInvoice(app.db, org, 700)], method: 'card' }),
+    success: 201,
+  },
   { op: 'listPayments', method: 'GET', url: async () => paymentsUrl(org), success: 200 },
-  { op: 'getPayment', method: 'GET', url: async () => paymentUrl(org, await ibanPayment(org, owner.token)), success: 200 },
-  { op: 'recordPaymentTransfer', method: 'POST', url: async () => transferUrl(org, await ibanPayment(org, owner.token)), success: 200 },
+  {
+    op: 'getPayment',
+    method: 'GET',
+    url: async () => paymentUrl(org, await ibanPayment(org, owner.token)),
+    success: 200,
+  },
+  {
+    op: 'recordPaymentTransfer',
+    method: 'POST',
+    url: async () => transferUrl(org, await ibanPayment(org, owner.token)),
+    success: 200,
+  },
 ];
 
 t.test('every payments route is in the table', async (t) => {
@@ -44,7 +71,8 @@ t.test('every payments route is in the table', async (t) => {
 
 for (const r of ROUTES) {
   t.test(r.op, async (t) => {
-    const send = async (token: string | null) => call(app, token, r.method, await r.url(), r.body ? await r.body() : undefined);
+    const send = async (token: string | null) =>
+      call(app, token, r.method, await r.url(), r.body ? await r.body() : undefined);
     t.equal((await send(null)).statusCode, 401, 'no token');
     t.equal((await send(unscoped.token)).statusCode, 403, 'token without billing');
     const low = await send(normal.token);
@@ -53,26 +81,48 @@ for (const r of ROUTES) {
     const stranger = await send(outsider.token);
     t.equal(stranger.statusCode, 404, 'not a member');
     t.equal(stranger.json().error.code, 'object_not_found');
-    for (const [who, m] of [['owner', owner], ['admin', admin], ['normal with billing access', biller]] as const) {
+    for (const [who, m] of [
+      ['owner', owner],
+      ['admin', admin],
+      ['normal with billing access', biller],
+    ] as const) {
       const res = await send(m.token);
       t.equal(res.statusCode, r.success, `${who}: ${res.body}`);
     }
   });
 }
 
-t.test('another organisation\'s invoice, order or payment: 404, nothing paid', async (t) => {
+t.test("another organisation's invoice, order or payment: 404, nothing paid", async (t) => {
   const before = (await paymentRows(app.db, org)).length;
   const foreignInvoice = await addInvoice(app.db, outsider.accountId, 900);
   const ownInvoice = await addInvoice(app.db, org, 900);
-  const res = await call(app, owner.token, 'POST', paymentsUrl(org), { invoice_ids: [ownInvoice, foreignInvoice], method: 'card' });
+  const res = await call(app, owner.token, 'POST', paymentsUrl(org), {
+    invoice_ids: [ownInvoice, foreignInvoice],
+    method: 'card',
+  });
   t.equal(res.statusCode, 404);
   t.equal(res.json().error.code, 'object_not_found');
-  const foreignOrder = await app.db.insertInto('orders').values({ account_id: outsider.accountId, invoice_id: foreignInvoice, created_by_id: outsider.id, paid_at: null })
-    .returning('id').executeTakeFirstOrThrow();
-  t.equal((await call(app, owner.token, 'POST', paymentsUrl(org), { order_id: foreignOrder.id, method: 'card' })).statusCode, 404, 'foreign order');
+  const foreignOrder = await app.db
+    .insertInto('orders')
+    .values({ account_id: outsider.accountId, invoice_id: foreignInvoice, created_by_id: outsider.id, paid_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  t.equal(
+    (await call(app, owner.token, 'POST', paymentsUrl(org), { order_id: foreignOrder.id, method: 'card' })).statusCode,
+    404,
+    'foreign order',
+  );
   t.equal((await paymentRows(app.db, org)).length, before, 'nothing recorded');
   const foreignPayment = await ibanPayment(outsider.accountId, outsider.token);
   t.equal((await call(app, owner.token, 'GET', paymentUrl(org, foreignPayment))).statusCode, 404, 'foreign payment');
-  t.equal((await call(app, owner.token, 'POST', transferUrl(org, foreignPayment))).statusCode, 404, 'foreign payment transfer');
-  t.equal((await call(app, owner.token, 'GET', paymentUrl(outsider.accountId, foreignPayment))).statusCode, 404, 'foreign organisation');
+  t.equal(
+    (await call(app, owner.token, 'POST', transferUrl(org, foreignPayment))).statusCode,
+    404,
+    'foreign payment transfer',
+  );
+  t.equal(
+    (await call(app, owner.token, 'GET', paymentUrl(outsider.accountId, foreignPayment))).statusCode,
+    404,
+    'foreign organisation',
+  );
 });

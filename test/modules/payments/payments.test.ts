@@ -5,15 +5,27 @@ import { failedAttributes } from '../../factories/organisations.js';
 import { CARDS, saveCard, saveMethod, setCurrency } from '../../factories/billing.js';
 import { placeOrder } from '../../factories/invoices.js';
 import {
-  addInvoice, balance, fundPrepaid, invoiceRow, ledgerRows, linksOf, orderRow, PAYMENT_FIELDS, paymentRows, paymentsUrl,
-  paymentUrl, transferUrl,
+  addInvoice,
+  balance,
+  fundPrepaid,
+  invoiceRow,
+  ledgerRows,
+  linksOf,
+  orderRow,
+  PAYMENT_FIELDS,
+  paymentRows,
+  paymentsUrl,
+  paymentUrl,
+  transferUrl,
 } from '../../factories/payments.js';
 
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
 
-const pay = (u: TestUser, body: unknown, headers: Record<string, string> = {}) => call(app, u.token, 'POST', paymentsUrl(u.accountId), body, headers);
-const products = (u: TestUser) => app.db.selectFrom('products').selectAll().where('account_id', '=', u.accountId).orderBy('id').execute();
+const pay = (u: TestUser, body: unknown, headers: Record<string, string> = {}) =>
+  call(app, u.token, 'POST', paymentsUrl(u.accountId), body, headers);
+const products = (u: TestUser) =>
+  app.db.selectFrom('products').selectAll().where('account_id', '=', u.accountId).orderBy('id').execute();
 const ORDER = [
   { service_name: 'domain', customer_name: 'pay-test.ch', period_months: 12 },
   { service_name: 'web_hosting', customer_name: 'Site', period_months: 1 },
@@ -29,7 +41,17 @@ t.test('paying an order by card: products created, invoice and order paid', asyn
   t.equal(res.statusCode, 201, res.body);
   const d = res.json().data;
   t.same(Object.keys(d).sort(), [...PAYMENT_FIELDS, 'bank_reference', 'proforma'].sort());
-  t.match(d, { status: 'succeeded', method: 'card', payment_method_id: pm, amount: Number(inv.total), prepaid_amount: 0, invoice_ids: [order.invoice_id], proforma: false, bank_reference: null, failure_code: null });
+  t.match(d, {
+    status: 'succeeded',
+    method: 'card',
+    payment_method_id: pm,
+    amount: Number(inv.total),
+    prepaid_amount: 0,
+    invoice_ids: [order.invoice_id],
+    proforma: false,
+    bank_reference: null,
+    failure_code: null,
+  });
   t.match(d.processor_reference, /^ch_/);
   const after = await invoiceRow(app.db, order.invoice_id);
   t.equal(after.status, 'paid');
@@ -39,7 +61,8 @@ t.test('paying an order by card: products created, invoice and order paid', asyn
   t.same(made.map((p) => p.customer_name).sort(), ['Site', 'pay-test.ch']);
   t.same(await linksOf(app.db, d.id), [{ payment_id: d.id, invoice_id: order.invoice_id, amount: Number(inv.total) }]);
   t.equal((await ledgerRows(app.db, u.accountId)).length, 0, 'no ledger movement');
-  const invoiceApi = (await call(app, u.token, 'GET', `/1/accounts/${u.accountId}/invoices/${order.invoice_id}`)).json().data;
+  const invoiceApi = (await call(app, u.token, 'GET', `/1/accounts/${u.accountId}/invoices/${order.invoice_id}`)).json()
+    .data;
   t.match(invoiceApi, { status: 'paid', amount_paid: Number(inv.total), amount_due: 0 });
 
   const again = await pay(u, { invoice_ids: [order.invoice_id], method: 'card' });
@@ -67,7 +90,13 @@ t.test('half prepaid, half card', async (t) => {
   t.equal(await balance(app.db, u.accountId), 0);
   const rows = await ledgerRows(app.db, u.accountId);
   t.match(rows[1], { amount: -2000, kind: 'debit', payment_id: d.id });
-  t.same((await linksOf(app.db, d.id)).map((l) => [l.invoice_id, Number(l.amount)]), [[a, 3000], [b, 1000]]);
+  t.same(
+    (await linksOf(app.db, d.id)).map((l) => [l.invoice_id, Number(l.amount)]),
+    [
+      [a, 3000],
+      [b, 1000],
+    ],
+  );
   for (const id of [a, b]) t.equal((await invoiceRow(app.db, id)).status, 'paid');
 });
 
@@ -87,7 +116,14 @@ t.test('prepaid alone: covers everything or 422 with the shortfall and nothing c
   await fundPrepaid(app.db, u.accountId, 2000);
   const ok = await pay(u, { invoice_ids: [inv], method: 'prepaid' });
   t.equal(ok.statusCode, 201);
-  t.match(ok.json().data, { status: 'succeeded', method: 'prepaid', payment_method_id: null, amount: 5000, prepaid_amount: 5000, processor_reference: null });
+  t.match(ok.json().data, {
+    status: 'succeeded',
+    method: 'prepaid',
+    payment_method_id: null,
+    amount: 5000,
+    prepaid_amount: 5000,
+    processor_reference: null,
+  });
   t.equal(await balance(app.db, u.accountId), 0);
   t.equal((await invoiceRow(app.db, inv)).status, 'paid');
 });
@@ -103,7 +139,13 @@ t.test('a decline: 402, the failed payment kept, nothing else', async (t) => {
   t.equal(res.json().error.context.decline_code, 'card_declined');
   const rows = await paymentRows(app.db, u.accountId);
   t.equal(rows.length, 1);
-  t.match(rows[0], { id: res.json().error.context.payment_id, status: 'failed', failure_code: 'card_declined', prepaid_amount: 0, payment_method_id: pm });
+  t.match(rows[0], {
+    id: res.json().error.context.payment_id,
+    status: 'failed',
+    failure_code: 'card_declined',
+    prepaid_amount: 0,
+    payment_method_id: pm,
+  });
   t.equal((await ledgerRows(app.db, u.accountId)).length, 1, 'no ledger debit');
   t.equal(await balance(app.db, u.accountId), 100);
   t.match(await invoiceRow(app.db, order.invoice_id), { status: 'unpaid', paid_at: null });
@@ -121,7 +163,11 @@ t.test('a pending charge: payment pending, invoice unpaid, no ledger debit', asy
   await fundPrepaid(app.db, u.accountId, 500);
   const res = await pay(u, { invoice_ids: [inv], method: 'card', use_prepaid: true });
   t.equal(res.statusCode, 201);
-  t.match(res.json().data, { status: 'pending', prepaid_amount: 500, amount: 1500 }, 'the planned prepaid part, not debited');
+  t.match(
+    res.json().data,
+    { status: 'pending', prepaid_amount: 500, amount: 1500 },
+    'the planned prepaid part, not debited',
+  );
   t.equal((await invoiceRow(app.db, inv)).status, 'unpaid');
   t.equal(await balance(app.db, u.accountId), 500);
   t.equal((await ledgerRows(app.db, u.accountId)).length, 1);
@@ -152,7 +198,11 @@ t.test('IBAN: a proforma with its bank reference, then record_transfer pays like
   await saveCard(app, u.token, u.accountId, CARDS.visa);
   const inv = await addInvoice(app.db, u.accountId, 800);
   const card = await pay(u, { invoice_ids: [inv], method: 'card' });
-  t.equal((await call(app, u.token, 'POST', transferUrl(u.accountId, card.json().data.id))).statusCode, 409, 'not an IBAN payment');
+  t.equal(
+    (await call(app, u.token, 'POST', transferUrl(u.accountId, card.json().data.id))).statusCode,
+    409,
+    'not an IBAN payment',
+  );
   t.equal((await call(app, u.token, 'POST', transferUrl(u.accountId, 999999))).statusCode, 404);
 });
 
@@ -189,7 +239,14 @@ t.test('the prepaid account covers everything: no saved method needed, nothing c
   await fundPrepaid(app.db, u.accountId, 5000);
   const res = await pay(u, { invoice_ids: [inv], method: 'card', use_prepaid: true });
   t.equal(res.statusCode, 201, res.body);
-  t.match(res.json().data, { status: 'succeeded', method: 'card', payment_method_id: null, amount: 1200, prepaid_amount: 1200, processor_reference: null });
+  t.match(res.json().data, {
+    status: 'succeeded',
+    method: 'card',
+    payment_method_id: null,
+    amount: 1200,
+    prepaid_amount: 1200,
+    processor_reference: null,
+  });
   t.equal(await balance(app.db, u.accountId), 3800);
   t.equal((await invoiceRow(app.db, inv)).status, 'paid');
   const inv2 = await addInvoice(app.db, u.accountId, 9000);
@@ -203,9 +260,22 @@ t.test('a saved card the prepaid account made unnecessary is not recorded as cha
   const u = await createUser(app.db);
   const card = await saveCard(app, u.token, u.accountId, CARDS.visa);
   await fundPrepaid(app.db, u.accountId, 2000);
-  const all = await pay(u, { invoice_ids: [await addInvoice(app.db, u.accountId, 1500)], method: 'card', use_prepaid: true });
-  t.match(all.json().data, { status: 'succeeded', prepaid_amount: 1500, payment_method_id: null, processor_reference: null });
-  const part = await pay(u, { invoice_ids: [await addInvoice(app.db, u.accountId, 1500)], method: 'card', use_prepaid: true });
+  const all = await pay(u, {
+    invoice_ids: [await addInvoice(app.db, u.accountId, 1500)],
+    method: 'card',
+    use_prepaid: true,
+  });
+  t.match(all.json().data, {
+    status: 'succeeded',
+    prepaid_amount: 1500,
+    payment_method_id: null,
+    processor_reference: null,
+  });
+  const part = await pay(u, {
+    invoice_ids: [await addInvoice(app.db, u.accountId, 1500)],
+    method: 'card',
+    use_prepaid: true,
+  });
   t.match(part.json().data, { status: 'succeeded', amount: 1500, prepaid_amount: 500, payment_method_id: card });
 });
 
@@ -230,14 +300,23 @@ t.test('list: pagination and status filter', async (t) => {
   const u = await createUser(app.db);
   await saveCard(app, u.token, u.accountId, CARDS.visa);
   const ids: number[] = [];
-  for (let i = 0; i < 3; i++) ids.push((await pay(u, { invoice_ids: [await addInvoice(app.db, u.accountId, 100 + i)], method: 'card' })).json().data.id);
+  for (let i = 0; i < 3; i++)
+    ids.push(
+      (await pay(u, { invoice_ids: [await addInvoice(app.db, u.accountId, 100 + i)], method: 'card' })).json().data.id,
+    );
   await pay(u, { invoice_ids: [await addInvoice(app.db, u.accountId, 100)], method: 'iban' });
   const all = await call(app, u.token, 'GET', paymentsUrl(u.accountId));
   t.equal(all.statusCode, 200);
   t.equal(all.json().total, 4);
-  const page = (await call(app, u.token, 'GET', `${paymentsUrl(u.accountId)}?per_page=2&page=2&filter[status]=succeeded`)).json();
+  const page = (
+    await call(app, u.token, 'GET', `${paymentsUrl(u.accountId)}?per_page=2&page=2&filter[status]=succeeded`)
+  ).json();
   t.equal(page.total, 3);
-  t.same(page.data.map((p: { id: number }) => p.id), [ids[0]], 'newest first');
+  t.same(
+    page.data.map((p: { id: number }) => p.id),
+    [ids[0]],
+    'newest first',
+  );
   t.equal((await call(app, u.token, 'GET', `${paymentsUrl(u.accountId)}?status=pending`)).json().total, 1);
   t.equal((await call(app, u.token, 'GET', `${paymentsUrl(u.accountId)}?status=bogus`)).statusCode, 422);
   t.equal((await call(app, u.token, 'GET', paymentUrl(u.accountId, 999999))).statusCode, 404);

@@ -8,14 +8,23 @@ t.test('a paid premium-support order switches support_premium on', async (t) => 
   const app = await buildTestApp(t);
   const owner = await createUser(app.db);
   const org = owner.accountId;
-  const call = (method: 'GET' | 'POST', url: string, payload?: object) => app.inject({ method, url, payload, headers: bearer(owner.token) });
+  const call = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    app.inject({ method, url, payload, headers: bearer(owner.token) });
 
   const before = await call('GET', `/1/accounts/${org}`);
   t.equal(before.json().data.support_premium, false, 'not running before it is ordered');
 
-  const card = await call('POST', `/1/accounts/${org}/payment_methods`, { kind: 'card', number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' });
+  const card = await call('POST', `/1/accounts/${org}/payment_methods`, {
+    kind: 'card',
+    number: '4242424242424242',
+    exp_month: 12,
+    exp_year: 2040,
+    cvc: '123',
+  });
   t.equal(card.statusCode, 201);
-  const order = await call('POST', `/1/accounts/${org}/orders`, { items: [{ service_name: 'support_premium', customer_name: 'Premium support', period_months: 12 }] });
+  const order = await call('POST', `/1/accounts/${org}/orders`, {
+    items: [{ service_name: 'support_premium', customer_name: 'Premium support', period_months: 12 }],
+  });
   t.equal(order.statusCode, 201);
   const unpaid = await call('GET', `/1/accounts/${org}`);
   t.equal(unpaid.json().data.support_premium, false, 'an unpaid order changes nothing');
@@ -24,9 +33,16 @@ t.test('a paid premium-support order switches support_premium on', async (t) => 
   t.equal(pay.statusCode, 201);
   const after = await call('GET', `/1/accounts/${org}`);
   t.equal(after.json().data.support_premium, true, 'running once paid');
-  const { support_premium_until: until } = await app.db.selectFrom('accounts').select('support_premium_until').where('id', '=', org).executeTakeFirstOrThrow();
+  const { support_premium_until: until } = await app.db
+    .selectFrom('accounts')
+    .select('support_premium_until')
+    .where('id', '=', org)
+    .executeTakeFirstOrThrow();
   const months = (until! - Date.now() / 1000) / (30.44 * 86_400);
   t.ok(months > 11.5 && months < 12.5, `for twelve months (${months.toFixed(1)})`);
   const products = await call('GET', `/1/accounts/${org}/products`);
-  t.notOk((products.json().data as { service_name: string }[]).some((p) => p.service_name === 'support_premium'), 'and no product is created for it');
+  t.notOk(
+    (products.json().data as { service_name: string }[]).some((p) => p.service_name === 'support_premium'),
+    'and no product is created for it',
+  );
 });

@@ -25,7 +25,9 @@ function png(width: number, height: number): Buffer {
   const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0)),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
@@ -41,8 +43,12 @@ function gif(width: number, height: number): Buffer {
 
 /** SOI, a JFIF APP0 segment (skipped by the reader), a baseline SOF0 with the size, EOI. */
 function jpeg(width: number, height: number): Buffer {
-  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-  const sof = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]);
+  const app0 = Buffer.from([
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+  ]);
+  const sof = Buffer.from([
+    0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01,
+  ]);
   sof.writeUInt16BE(height, 5);
   sof.writeUInt16BE(width, 7);
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
@@ -58,9 +64,13 @@ t.test('profile avatar', async (t) => {
   const upload = (avatar: unknown, who: TestUser = u, extra: Record<string, unknown> = {}) =>
     app.inject({ method: 'POST', url: '/2/profile/avatar', headers: bearer(who.token), payload: { avatar, ...extra } });
   const avatarOf = async (who: TestUser, query = '') =>
-    (await app.inject({ method: 'GET', url: `/2/profile${query}`, headers: bearer(who.token) })).json().data.avatar as string | null;
+    (await app.inject({ method: 'GET', url: `/2/profile${query}`, headers: bearer(who.token) })).json().data.avatar as
+      string | null;
   const fetchImage = (url: string) => app.inject({ method: 'GET', url: pathOf(url) });
-  const rejected = (res: { statusCode: number; json(): { error: { code: string; errors: { code: string; context: { attribute: string } }[] } } }) => ({
+  const rejected = (res: {
+    statusCode: number;
+    json(): { error: { code: string; errors: { code: string; context: { attribute: string } }[] } };
+  }) => ({
     status: res.statusCode,
     code: res.json().error?.code,
     errors: res.json().error?.errors?.map((e) => [e.context.attribute, e.code]),
@@ -81,7 +91,11 @@ t.test('profile avatar', async (t) => {
     t.match(served.headers['cache-control'], /immutable/);
 
     t.equal(await avatarOf(u), body.data.avatar);
-    t.equal(await avatarOf(u, '?no_avatar_default=1'), body.data.avatar, 'an uploaded avatar is shown even with no_avatar_default');
+    t.equal(
+      await avatarOf(u, '?no_avatar_default=1'),
+      body.data.avatar,
+      'an uploaded avatar is shown even with no_avatar_default',
+    );
     const v1 = (await app.inject({ method: 'GET', url: '/1/profile', headers: bearer(u.token) })).json().data;
     t.equal(v1.avatar, body.data.avatar);
     t.not(await avatarOf(other), body.data.avatar, 'other users keep theirs');
@@ -127,18 +141,49 @@ t.test('profile avatar', async (t) => {
       ['PDF', b64(Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj')), 'validation_rule_mimes'],
       ['not base64', '<<not base64!>>', 'validation_rule_base64'],
       ['PNG signature only', b64(png(32, 32).subarray(0, 12)), 'validation_rule_image'],
-      ['JPEG without a frame', b64(Buffer.from([0xff, 0xd8, 0xff, 0xd9, 0, 0, 0, 0, 0, 0, 0, 0])), 'validation_rule_image'],
+      [
+        'JPEG without a frame',
+        b64(Buffer.from([0xff, 0xd8, 0xff, 0xd9, 0, 0, 0, 0, 0, 0, 0, 0])),
+        'validation_rule_image',
+      ],
     ];
     for (const [name, avatar, rule] of cases) {
-      t.same(rejected(await upload(avatar)), { status: 422, code: 'validation_failed', errors: [['avatar', rule]] }, name);
+      t.same(
+        rejected(await upload(avatar)),
+        { status: 422, code: 'validation_failed', errors: [['avatar', rule]] },
+        name,
+      );
     }
-    t.same(rejected(await upload('')), { status: 422, code: 'validation_failed', errors: [['avatar', 'validation_rule_min']] }, 'empty');
-    t.same(rejected(await upload(42)), { status: 422, code: 'validation_failed', errors: [['avatar', 'validation_rule_string']] }, 'a number');
-    const missing = await app.inject({ method: 'POST', url: '/2/profile/avatar', headers: bearer(u.token), payload: {} });
-    t.same(rejected(missing), { status: 422, code: 'validation_failed', errors: [['avatar', 'validation_rule_required']] }, 'missing');
-    t.same(rejected(await upload(b64(png(32, 32)), u, { url: 'https://example.test/a.png' })), {
-      status: 422, code: 'validation_failed', errors: [['url', 'validation_rule_prohibited']],
-    }, 'an unknown field');
+    t.same(
+      rejected(await upload('')),
+      { status: 422, code: 'validation_failed', errors: [['avatar', 'validation_rule_min']] },
+      'empty',
+    );
+    t.same(
+      rejected(await upload(42)),
+      { status: 422, code: 'validation_failed', errors: [['avatar', 'validation_rule_string']] },
+      'a number',
+    );
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/2/profile/avatar',
+      headers: bearer(u.token),
+      payload: {},
+    });
+    t.same(
+      rejected(missing),
+      { status: 422, code: 'validation_failed', errors: [['avatar', 'validation_rule_required']] },
+      'missing',
+    );
+    t.same(
+      rejected(await upload(b64(png(32, 32)), u, { url: 'https://example.test/a.png' })),
+      {
+        status: 422,
+        code: 'validation_failed',
+        errors: [['url', 'validation_rule_prohibited']],
+      },
+      'an unknown field',
+    );
     t.equal(await avatarOf(u), current, 'the avatar did not change');
   });
 
@@ -161,11 +206,31 @@ t.test('profile avatar', async (t) => {
   t.test('image URLs only serve what exists', async (t) => {
     const url = (await upload(b64(png(32, 32)), other)).json().data.avatar;
     const version = pathOf(url).split('/').pop();
-    t.equal((await app.inject({ method: 'GET', url: `/avatars/${u.id}/${version}` })).statusCode, 404, 'another user\'s version');
-    t.equal((await app.inject({ method: 'GET', url: `/avatars/${other.id}/0000000000000000.img` })).statusCode, 404, 'an unknown version');
-    t.equal((await app.inject({ method: 'GET', url: `/avatars/999999/${version}` })).statusCode, 404, 'an unknown user');
-    t.equal((await app.inject({ method: 'GET', url: `/avatars/${other.id}/x.png` })).statusCode, 422, 'a malformed file name');
-    t.equal((await app.inject({ method: 'GET', url: pathOf(url), headers: bearer(u.token) })).statusCode, 200, 'anyone may look');
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/avatars/${u.id}/${version}` })).statusCode,
+      404,
+      "another user's version",
+    );
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/avatars/${other.id}/0000000000000000.img` })).statusCode,
+      404,
+      'an unknown version',
+    );
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/avatars/999999/${version}` })).statusCode,
+      404,
+      'an unknown user',
+    );
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/avatars/${other.id}/x.png` })).statusCode,
+      422,
+      'a malformed file name',
+    );
+    t.equal(
+      (await app.inject({ method: 'GET', url: pathOf(url), headers: bearer(u.token) })).statusCode,
+      200,
+      'anyone may look',
+    );
   });
 
   t.test('the user_info scope is required to change it', async (t) => {
@@ -175,9 +240,17 @@ t.test('profile avatar', async (t) => {
     t.match(post.json().error.description, /user_info/);
     const del = await app.inject({ method: 'DELETE', url: '/2/profile/avatar', headers: bearer(limited.token) });
     t.equal(del.statusCode, 403);
-    const anonymous = await app.inject({ method: 'POST', url: '/2/profile/avatar', payload: { avatar: b64(png(32, 32)) } });
+    const anonymous = await app.inject({
+      method: 'POST',
+      url: '/2/profile/avatar',
+      payload: { avatar: b64(png(32, 32)) },
+    });
     t.equal(anonymous.statusCode, 401);
-    const row = await app.db.selectFrom('users').select(['avatar', 'avatar_image']).where('id', '=', limited.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom('users')
+      .select(['avatar', 'avatar_image'])
+      .where('id', '=', limited.id)
+      .executeTakeFirstOrThrow();
     t.same(row, { avatar: null, avatar_image: null }, 'nothing was stored');
   });
 });

@@ -18,13 +18,26 @@ t.test('profile emails and phones', async (t) => {
   const u = await createUser(app.db);
   const other = await createUser(app.db);
   const work = await addEmail(app.db, u.id, `work-${u.id}@example.test`, { type: 'professional', reminder: true });
-  const pending = await addEmail(app.db, u.id, `pending-${u.id}@example.test`, { email_type: 'email_request', type: 'other', checked: false });
+  const pending = await addEmail(app.db, u.id, `pending-${u.id}@example.test`, {
+    email_type: 'email_request',
+    type: 'other',
+    checked: false,
+  });
   const othersEmail = await addEmail(app.db, other.id, `theirs-${other.id}@example.test`);
   const mobile = await addPhone(app.db, u.id, '+41 79 111 22 33', 'sms');
   const landline = await addPhone(app.db, u.id, '+41 22 444 55 66');
   const othersPhone = await addPhone(app.db, other.id, '+33 6 12 34 56 78');
-  const req = (method: 'GET' | 'DELETE', url: string, who: TestUser = u) => app.inject({ method, url, headers: bearer(who.token) });
-  const main = async () => (await app.db.selectFrom('user_emails').select('id').where('user_id', '=', u.id).where('email', '=', u.email).executeTakeFirstOrThrow()).id;
+  const req = (method: 'GET' | 'DELETE', url: string, who: TestUser = u) =>
+    app.inject({ method, url, headers: bearer(who.token) });
+  const main = async () =>
+    (
+      await app.db
+        .selectFrom('user_emails')
+        .select('id')
+        .where('user_id', '=', u.id)
+        .where('email', '=', u.email)
+        .executeTakeFirstOrThrow()
+    ).id;
 
   t.test('items carry exactly the official field names', async (t) => {
     const emailKeys = upstreamKeys('get', '/2/profile/emails');
@@ -48,9 +61,20 @@ t.test('profile emails and phones', async (t) => {
     const res = await req('GET', '/2/profile/emails');
     t.equal(res.statusCode, 200);
     const emails: Email[] = res.json().data;
-    t.same(emails.map((e) => e.email), [u.email, work.email, pending.email], 'the caller\'s only, oldest first');
+    t.same(
+      emails.map((e) => e.email),
+      [u.email, work.email, pending.email],
+      "the caller's only, oldest first",
+    );
     t.match(emails[0], { email: u.email, type: 'personal', checked: true, reminder: false });
-    t.same(emails[1], { id: work.id, email: work.email, created_at: work.created_at, reminder: true, checked: true, type: 'professional' });
+    t.same(emails[1], {
+      id: work.id,
+      email: work.email,
+      created_at: work.created_at,
+      reminder: true,
+      checked: true,
+      type: 'professional',
+    });
     t.match(emails[2], { id: pending.id, checked: false, type: 'other' });
 
     const one = await req('GET', `/2/profile/emails/email/${work.id}`);
@@ -65,9 +89,10 @@ t.test('profile emails and phones', async (t) => {
     t.equal((await req('GET', `/2/profile/emails/email/${pending.id}`)).statusCode, 404);
     const bad = await req('GET', `/2/profile/emails/phone/${work.id}`);
     t.equal(bad.statusCode, 422);
-    t.same(bad.json().error.errors.map((e: { code: string; context: unknown }) => [e.code, e.context]), [
-      ['validation_rule_in', { attribute: 'email_type', values: ['email', 'email_request'] }],
-    ]);
+    t.same(
+      bad.json().error.errors.map((e: { code: string; context: unknown }) => [e.code, e.context]),
+      [['validation_rule_in', { attribute: 'email_type', values: ['email', 'email_request'] }]],
+    );
     const badDelete = await req('DELETE', `/2/profile/emails/primary/${work.id}`);
     t.equal(badDelete.statusCode, 422);
     const badId = await req('GET', '/2/profile/emails/email/abc');
@@ -75,7 +100,7 @@ t.test('profile emails and phones', async (t) => {
     t.equal(badId.json().error.errors[0].context.attribute, 'email_id');
   });
 
-  t.test('someone else\'s email or phone is not found', async (t) => {
+  t.test("someone else's email or phone is not found", async (t) => {
     for (const [method, url] of [
       ['GET', `/2/profile/emails/email/${othersEmail.id}`],
       ['DELETE', `/2/profile/emails/email/${othersEmail.id}`],
@@ -89,9 +114,16 @@ t.test('profile emails and phones', async (t) => {
       t.equal(res.json().error.code, 'object_not_found');
     }
     const theirs = (await req('GET', '/2/profile/emails', other)).json().data;
-    t.same(theirs.map((e: Email) => e.email), [other.email, othersEmail.email], 'nothing of theirs was removed');
+    t.same(
+      theirs.map((e: Email) => e.email),
+      [other.email, othersEmail.email],
+      'nothing of theirs was removed',
+    );
     const theirPhones = (await req('GET', '/2/profile/phones', other)).json().data;
-    t.same(theirPhones.map((p: { id: number }) => p.id), [othersPhone.id]);
+    t.same(
+      theirPhones.map((p: { id: number }) => p.id),
+      [othersPhone.id],
+    );
   });
 
   t.test('a secondary email can be deleted, the main one cannot', async (t) => {
@@ -99,23 +131,43 @@ t.test('profile emails and phones', async (t) => {
     t.equal(res.statusCode, 200);
     t.same(res.json(), { result: 'success', data: true });
     t.equal((await req('GET', `/2/profile/emails/email/${work.id}`)).statusCode, 404);
-    t.same((await req('GET', '/2/profile/emails')).json().data.map((e: Email) => e.email), [u.email, pending.email]);
+    t.same(
+      (await req('GET', '/2/profile/emails')).json().data.map((e: Email) => e.email),
+      [u.email, pending.email],
+    );
     t.equal((await req('DELETE', `/2/profile/emails/email/${work.id}`)).statusCode, 404, 'twice is not found');
 
-    t.equal((await req('DELETE', `/2/profile/emails/email_request/${pending.id}`)).statusCode, 200, 'a pending request too');
+    t.equal(
+      (await req('DELETE', `/2/profile/emails/email_request/${pending.id}`)).statusCode,
+      200,
+      'a pending request too',
+    );
 
     const mainId = await main();
     const refused = await req('DELETE', `/2/profile/emails/email/${mainId}`);
     t.equal(refused.statusCode, 422);
     t.equal(refused.json().error.code, 'validation_failed');
-    t.same(refused.json().error.errors.map((e: { code: string; context: { attribute: string } }) => [e.context.attribute, e.code]), [['email_id', 'validation_rule_not_in']]);
-    t.same((await req('GET', '/2/profile/emails')).json().data.map((e: Email) => e.id), [mainId]);
+    t.same(
+      refused
+        .json()
+        .error.errors.map((e: { code: string; context: { attribute: string } }) => [e.context.attribute, e.code]),
+      [['email_id', 'validation_rule_not_in']],
+    );
+    t.same(
+      (await req('GET', '/2/profile/emails')).json().data.map((e: Email) => e.id),
+      [mainId],
+    );
   });
 
   t.test('the main email follows an email change', async (t) => {
     const v = await createUser(app.db);
     const renamed = `renamed-${v.id}@example.test`;
-    const patch = await app.inject({ method: 'PATCH', url: '/2/profile', headers: bearer(v.token), payload: { email: renamed } });
+    const patch = await app.inject({
+      method: 'PATCH',
+      url: '/2/profile',
+      headers: bearer(v.token),
+      payload: { email: renamed },
+    });
     t.equal(patch.statusCode, 200);
     const [only] = (await req('GET', '/2/profile/emails', v)).json().data;
     t.equal(only.email, renamed);
@@ -127,10 +179,19 @@ t.test('profile emails and phones', async (t) => {
     const list = await req('GET', '/2/profile/phones');
     t.equal(list.statusCode, 200);
     const phones = list.json().data;
-    t.same(phones.map((p: { id: number; phone: string; reminder: string | null; checked: boolean; type: string }) => [p.id, p.phone, p.reminder, p.checked, p.type]), [
-      [mobile.id, '+41 79 111 22 33', 'sms', true, 'personal'],
-      [landline.id, '+41 22 444 55 66', null, true, 'personal'],
-    ]);
+    t.same(
+      phones.map((p: { id: number; phone: string; reminder: string | null; checked: boolean; type: string }) => [
+        p.id,
+        p.phone,
+        p.reminder,
+        p.checked,
+        p.type,
+      ]),
+      [
+        [mobile.id, '+41 79 111 22 33', 'sms', true, 'personal'],
+        [landline.id, '+41 22 444 55 66', null, true, 'personal'],
+      ],
+    );
     const one = await req('GET', `/2/profile/phones/${landline.id}`);
     t.same(one.json(), { result: 'success', data: phones[1] });
     t.equal(phones[0].created_at, mobile.created_at);
@@ -141,7 +202,10 @@ t.test('profile emails and phones', async (t) => {
     t.equal(gone.statusCode, 404);
     t.equal(gone.json().error.code, 'object_not_found');
     t.equal((await req('DELETE', `/2/profile/phones/${mobile.id}`)).statusCode, 404);
-    t.same((await req('GET', '/2/profile/phones')).json().data.map((p: { id: number }) => p.id), [landline.id]);
+    t.same(
+      (await req('GET', '/2/profile/phones')).json().data.map((p: { id: number }) => p.id),
+      [landline.id],
+    );
     const badId = await req('GET', '/2/profile/phones/first');
     t.equal(badId.statusCode, 422);
     t.equal(badId.json().error.errors[0].context.attribute, 'phone_id');
@@ -151,7 +215,10 @@ t.test('profile emails and phones', async (t) => {
     const limited = await createUser(app.db, { scopes: ['billing'] });
     const mine = await addPhone(app.db, limited.id, '+41 00 000 00 00');
     for (const [method, url] of [
-      ['GET', '/2/profile/emails'], ['GET', '/2/profile/phones'], ['GET', `/2/profile/phones/${mine.id}`], ['DELETE', `/2/profile/phones/${mine.id}`],
+      ['GET', '/2/profile/emails'],
+      ['GET', '/2/profile/phones'],
+      ['GET', `/2/profile/phones/${mine.id}`],
+      ['DELETE', `/2/profile/phones/${mine.id}`],
     ] as const) {
       const res = await req(method, url, limited);
       t.equal(res.statusCode, 403, `${method} ${url}`);

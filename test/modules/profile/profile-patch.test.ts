@@ -21,7 +21,11 @@ t.test('PATCH /2/profile', async (t) => {
     return res.json().data;
   };
   /** The field errors of a response that must be a 422 validation_failed. */
-  const failure = (res: { statusCode: number; body: string; json(): { error: { code: string; errors?: FieldError[] } } }) => {
+  const failure = (res: {
+    statusCode: number;
+    body: string;
+    json(): { error: { code: string; errors?: FieldError[] } };
+  }) => {
     if (res.statusCode !== 422 || res.json().error.code !== 'validation_failed') {
       return [{ code: `unexpected ${res.statusCode}`, description: res.body, context: { attribute: '(response)' } }];
     }
@@ -33,7 +37,12 @@ t.test('PATCH /2/profile', async (t) => {
     const res = await patch(u, { firstname: 'Katherine', lastname: 'Johnson' });
     t.equal(res.statusCode, 200);
     t.match(res.json().data, { first_name: 'Katherine', last_name: 'Johnson', display_name: 'Katherine Johnson' });
-    t.match(await profile(u), { id: u.id, first_name: 'Katherine', last_name: 'Johnson', display_name: 'Katherine Johnson' });
+    t.match(await profile(u), {
+      id: u.id,
+      first_name: 'Katherine',
+      last_name: 'Johnson',
+      display_name: 'Katherine Johnson',
+    });
     const v1 = (await app.inject({ method: 'GET', url: '/1/profile', headers: bearer(u.token) })).json().data;
     t.match(v1, { firstname: 'Katherine', lastname: 'Johnson' });
     await patch(u, { lastname: 'Goble' });
@@ -52,7 +61,13 @@ t.test('PATCH /2/profile', async (t) => {
     const u = await createUser(app.db);
     const byId = await patch(u, { language_id: 1 });
     t.equal(byId.statusCode, 200);
-    t.same(byId.json().data.preferences.language, { id: 1, name: 'French', short_name: 'FR', locale: 'fr_FR', short_locale: 'fr' });
+    t.same(byId.json().data.preferences.language, {
+      id: 1,
+      name: 'French',
+      short_name: 'FR',
+      locale: 'fr_FR',
+      short_locale: 'fr',
+    });
     let v1 = (await app.inject({ method: 'GET', url: '/1/profile', headers: bearer(u.token) })).json().data;
     t.same([v1.language_id, v1.locale], [1, 'fr_FR']);
 
@@ -72,13 +87,20 @@ t.test('PATCH /2/profile', async (t) => {
 
     const unknownLocale = await patch(u, { locale: 'xx_XX' });
     const [err] = failure(unknownLocale);
-    t.same(err!.context, { attribute: 'locale', values: ['fr_FR', 'en_GB', 'de_DE', 'it_IT', 'es_ES'] });
-    t.equal(err!.code, 'validation_rule_in');
+    t.same(err.context, { attribute: 'locale', values: ['fr_FR', 'en_GB', 'de_DE', 'it_IT', 'es_ES'] });
+    t.equal(err.code, 'validation_rule_in');
   });
 
   t.test('every unknown reference is reported in one response', async (t) => {
     const u = await createUser(app.db);
-    const res = await patch(u, { language_id: 99, locale: 'xx_XX', country_id: 999, timezone_id: 9999, timezone: 'Mars/Olympus_Mons', firstname: 'Changed' });
+    const res = await patch(u, {
+      language_id: 99,
+      locale: 'xx_XX',
+      country_id: 999,
+      timezone_id: 9999,
+      timezone: 'Mars/Olympus_Mons',
+      firstname: 'Changed',
+    });
     t.same(rules(failure(res)), {
       language_id: 'validation_rule_exists',
       locale: 'validation_rule_in',
@@ -98,8 +120,9 @@ t.test('PATCH /2/profile', async (t) => {
     const tz = byName.json().data.preferences.timezone;
     t.equal(tz.name, 'America/New_York');
     t.equal(tz.gmt, '-05:00');
-    const listed = (await app.inject({ method: 'GET', url: `/1/timezones/${tz.id}`, headers: bearer(u.token) })).json().data;
-    t.same(listed, tz, 'the id is the catalogue\'s');
+    const listed = (await app.inject({ method: 'GET', url: `/1/timezones/${tz.id}`, headers: bearer(u.token) })).json()
+      .data;
+    t.same(listed, tz, "the id is the catalogue's");
     t.same((await profile(u)).preferences.timezone, tz);
 
     const byId = await patch(u, { timezone_id: 414 });
@@ -117,7 +140,11 @@ t.test('PATCH /2/profile', async (t) => {
 
   t.test('dry_run checks everything and changes nothing', async (t) => {
     const u = await createUser(app.db);
-    const res = await patch(u, { firstname: 'Dorothy', language_id: 5, timezone: 'Asia/Tokyo', country_id: 1 }, '?dry_run=true');
+    const res = await patch(
+      u,
+      { firstname: 'Dorothy', language_id: 5, timezone: 'Asia/Tokyo', country_id: 1 },
+      '?dry_run=true',
+    );
     t.equal(res.statusCode, 200);
     const wouldBe = res.json().data;
     t.equal(wouldBe.first_name, 'Dorothy');
@@ -140,8 +167,12 @@ t.test('PATCH /2/profile', async (t) => {
     const email = await patch(u, { email: free }, '?dry_run=true');
     t.equal(email.json().data.email, free);
     t.equal((await profile(u)).email, u.email);
-    const emails = (await app.inject({ method: 'GET', url: '/2/profile/emails', headers: bearer(u.token) })).json().data;
-    t.same(emails.map((e: { email: string }) => e.email), [u.email]);
+    const emails = (await app.inject({ method: 'GET', url: '/2/profile/emails', headers: bearer(u.token) })).json()
+      .data;
+    t.same(
+      emails.map((e: { email: string }) => e.email),
+      [u.email],
+    );
 
     const pw = await patch(u, { current_password: u.password, password: 'Brand-new-pass-1' }, '?dry_run=true');
     t.equal(pw.statusCode, 200);
@@ -155,27 +186,54 @@ t.test('PATCH /2/profile', async (t) => {
     const kept = await addSession(app.db, u.id, 'Kept');
     await addSession(app.db, u.id, 'Dropped');
 
-    t.same(rules(failure(await patch(u, { password: 'New-password-9' }))), { current_password: 'validation_rule_required' });
+    t.same(rules(failure(await patch(u, { password: 'New-password-9' }))), {
+      current_password: 'validation_rule_required',
+    });
     t.same(rules(failure(await patch(u, { current_password: 'wrong-password-1', password: 'New-password-9' }))), {
       current_password: 'validation_rule_current_password',
     });
-    t.same(rules(failure(await patch(u, { current_password: u.password, password: 'onlyletters' }))), { password: 'validation_rule_regex' });
-    t.same(rules(failure(await patch(u, { current_password: u.password, password: '12345678' }))), { password: 'validation_rule_regex' });
-    t.same(rules(failure(await patch(u, { current_password: u.password, password: 'Ab1' }))), { password: 'validation_rule_min' });
-    t.same(rules(failure(await patch(u, { current_password: 'wrong', password: 'weak' }))), { password: 'validation_rule_min' });
-    t.same(rules(failure(await patch(u, { current_password: 'wrong-password-1', password: 'lettersonly' }))), {
-      password: 'validation_rule_regex', current_password: 'validation_rule_current_password',
-    }, 'both problems at once');
+    t.same(rules(failure(await patch(u, { current_password: u.password, password: 'onlyletters' }))), {
+      password: 'validation_rule_regex',
+    });
+    t.same(rules(failure(await patch(u, { current_password: u.password, password: '12345678' }))), {
+      password: 'validation_rule_regex',
+    });
+    t.same(rules(failure(await patch(u, { current_password: u.password, password: 'Ab1' }))), {
+      password: 'validation_rule_min',
+    });
+    t.same(rules(failure(await patch(u, { current_password: 'wrong', password: 'weak' }))), {
+      password: 'validation_rule_min',
+    });
+    t.same(
+      rules(failure(await patch(u, { current_password: 'wrong-password-1', password: 'lettersonly' }))),
+      {
+        password: 'validation_rule_regex',
+        current_password: 'validation_rule_current_password',
+      },
+      'both problems at once',
+    );
 
-    const ok = await patch(u, { current_password: u.password, password: 'New-password-9', keep_session_ids: [String(kept.id)] });
+    const ok = await patch(u, {
+      current_password: u.password,
+      password: 'New-password-9',
+      keep_session_ids: [String(kept.id)],
+    });
     t.equal(ok.statusCode, 200);
     t.notOk(JSON.stringify(ok.json()).includes('New-password-9'), 'the password never comes back');
     const sec = await profile(u, '?with=security');
     t.ok(sec.preferences.security.date_last_changed_password >= before);
-    t.same(sec.sessions.map((s: { browser: string }) => s.browser), ['Kept'], 'other sessions are closed');
+    t.same(
+      sec.sessions.map((s: { browser: string }) => s.browser),
+      ['Kept'],
+      'other sessions are closed',
+    );
 
     const withOld = await patch(u, { current_password: u.password, password: 'Third-password-3' });
-    t.same(rules(failure(withOld)), { current_password: 'validation_rule_current_password' }, 'the old password no longer works');
+    t.same(
+      rules(failure(withOld)),
+      { current_password: 'validation_rule_current_password' },
+      'the old password no longer works',
+    );
     const withNew = await patch(u, { current_password: 'New-password-9', password: 'Third-password-3' });
     t.equal(withNew.statusCode, 200, 'the new one does');
     t.same((await profile(u, '?with=security')).sessions, [], 'no session kept this time');
@@ -192,7 +250,7 @@ t.test('PATCH /2/profile', async (t) => {
     t.equal((await profile(u)).email, u.email);
 
     const same = await patch(u, { email: u.email.toUpperCase() });
-    t.equal(same.statusCode, 200, 'one\'s own address in another case is no change');
+    t.equal(same.statusCode, 200, "one's own address in another case is no change");
     t.equal(same.json().data.email, u.email);
 
     const free = `renamed-${u.id}@example.test`;
@@ -200,8 +258,13 @@ t.test('PATCH /2/profile', async (t) => {
     t.equal(res.statusCode, 200);
     t.equal(res.json().data.email, free);
     t.equal((await profile(u)).email, free);
-    const emails = (await app.inject({ method: 'GET', url: '/2/profile/emails', headers: bearer(u.token) })).json().data;
-    t.same(emails.map((e: { email: string; checked: boolean }) => [e.email, e.checked]), [[free, false]], 'the new address awaits confirmation');
+    const emails = (await app.inject({ method: 'GET', url: '/2/profile/emails', headers: bearer(u.token) })).json()
+      .data;
+    t.same(
+      emails.map((e: { email: string; checked: boolean }) => [e.email, e.checked]),
+      [[free, false]],
+      'the new address awaits confirmation',
+    );
 
     const back = await patch(other, { email: u.email });
     t.equal(back.statusCode, 200, 'the old address is free again');
@@ -209,14 +272,14 @@ t.test('PATCH /2/profile', async (t) => {
     t.same(rules(failure(await patch(u, { email: 'not-an-email' }))), { email: 'validation_rule_email' });
   });
 
-  t.test('current_account_id must be one of the user\'s organisations', async (t) => {
+  t.test("current_account_id must be one of the user's organisations", async (t) => {
     const u = await createUser(app.db);
     const other = await createUser(app.db);
     const foreign = await patch(u, { current_account_id: other.accountId });
     t.same(rules(failure(foreign)), { current_account_id: 'validation_rule_exists' });
     const missing = await patch(u, { current_account_id: 2_000_000 });
     t.same(rules(failure(missing)), { current_account_id: 'validation_rule_exists' });
-    const orphan = await addAccount(app.db, 'Nobody\'s');
+    const orphan = await addAccount(app.db, "Nobody's");
     t.equal((await patch(u, { current_account_id: orphan })).statusCode, 422);
 
     const joined = await addAccount(app.db, 'Second org', u.id);
@@ -234,17 +297,39 @@ t.test('PATCH /2/profile', async (t) => {
     const errs = failure(unknown);
     t.same(rules(errs), { nickname: 'validation_rule_prohibited' });
     t.equal((await profile(u)).first_name, 'Ada');
-    t.same(rules(failure(await patch(u, { first_name: 'Snake' }))), { first_name: 'validation_rule_prohibited' }, 'v2 reads firstname, not first_name');
+    t.same(
+      rules(failure(await patch(u, { first_name: 'Snake' }))),
+      { first_name: 'validation_rule_prohibited' },
+      'v2 reads firstname, not first_name',
+    );
     t.same(rules(failure(await patch(u, { firstname: 5 }))), { firstname: 'validation_rule_string' });
-    t.same(rules(failure(await patch(u, { language_id: '1' }))), { language_id: 'validation_rule_integer' }, 'a JSON body is not coerced');
-    t.same(rules(failure(await patch(u, { successful_connexion_notification: 'yes' }))), { successful_connexion_notification: 'validation_rule_boolean' });
-    t.same(rules(failure(await patch(u, { unsuccessful_connexion_rate_limit: 0 }))), { unsuccessful_connexion_rate_limit: 'validation_rule_min' });
-    t.same(rules(failure(await patch(u, { unsuccessful_connexion_rate_limit: 101 }))), { unsuccessful_connexion_rate_limit: 'validation_rule_max' });
-    t.same(rules(failure(await patch(u, { unsuccessful_connexion_rate_limit: 2.5 }))), { unsuccessful_connexion_rate_limit: 'validation_rule_integer' });
+    t.same(
+      rules(failure(await patch(u, { language_id: '1' }))),
+      { language_id: 'validation_rule_integer' },
+      'a JSON body is not coerced',
+    );
+    t.same(rules(failure(await patch(u, { successful_connexion_notification: 'yes' }))), {
+      successful_connexion_notification: 'validation_rule_boolean',
+    });
+    t.same(rules(failure(await patch(u, { unsuccessful_connexion_rate_limit: 0 }))), {
+      unsuccessful_connexion_rate_limit: 'validation_rule_min',
+    });
+    t.same(rules(failure(await patch(u, { unsuccessful_connexion_rate_limit: 101 }))), {
+      unsuccessful_connexion_rate_limit: 'validation_rule_max',
+    });
+    t.same(rules(failure(await patch(u, { unsuccessful_connexion_rate_limit: 2.5 }))), {
+      unsuccessful_connexion_rate_limit: 'validation_rule_integer',
+    });
     t.same(rules(failure(await patch(u, { birth_at: '17/05/1990' }))), { birth_at: 'validation_rule_date' });
-    t.same(rules(failure(await patch(u, { firstname: 5, lastname: '', colour: 'red' }))), {
-      firstname: 'validation_rule_string', lastname: 'validation_rule_min', colour: 'validation_rule_prohibited',
-    }, 'every bad field at once');
+    t.same(
+      rules(failure(await patch(u, { firstname: 5, lastname: '', colour: 'red' }))),
+      {
+        firstname: 'validation_rule_string',
+        lastname: 'validation_rule_min',
+        colour: 'validation_rule_prohibited',
+      },
+      'every bad field at once',
+    );
     const noScope = await createUser(app.db, { scopes: ['accounts'] });
     const denied = await patch(noScope, { firstname: 'X' });
     t.equal(denied.statusCode, 403);
@@ -254,24 +339,43 @@ t.test('PATCH /2/profile', async (t) => {
   t.test('connection preferences round-trip', async (t) => {
     const u = await createUser(app.db);
     const res = await patch(u, {
-      successful_connexion_notification: true, unsuccessful_connexion_notification: false,
-      unsuccessful_connexion_limit: false, unsuccessful_connexion_rate_limit: 100,
+      successful_connexion_notification: true,
+      unsuccessful_connexion_notification: false,
+      unsuccessful_connexion_limit: false,
+      unsuccessful_connexion_rate_limit: 100,
     });
     t.equal(res.statusCode, 200);
-    const expected = { unsuccessful_limit: false, unsuccessful_rate_limit: 100, unsuccessful_notification: false, successful_notification: true };
+    const expected = {
+      unsuccessful_limit: false,
+      unsuccessful_rate_limit: 100,
+      unsuccessful_notification: false,
+      successful_notification: true,
+    };
     t.same(res.json().data.preferences.connection, expected);
     t.same((await profile(u)).preferences.connection, expected);
     await patch(u, { unsuccessful_connexion_rate_limit: 1, unsuccessful_connexion_limit: true });
-    t.same((await profile(u)).preferences.connection, { ...expected, unsuccessful_rate_limit: 1, unsuccessful_limit: true });
+    t.same((await profile(u)).preferences.connection, {
+      ...expected,
+      unsuccessful_rate_limit: 1,
+      unsuccessful_limit: true,
+    });
   });
 
   t.test('birth date and reminders', async (t) => {
     const u = await createUser(app.db);
-    const res = await patch(u, { birth_at: '1990-05-17', reminder_email: 'backup@example.test', reminder_phone: '+41791234567' });
+    const res = await patch(u, {
+      birth_at: '1990-05-17',
+      reminder_email: 'backup@example.test',
+      reminder_phone: '+41791234567',
+    });
     t.equal(res.statusCode, 200);
     t.equal(res.json().data.birth_at, '1990-05-17');
     t.equal((await profile(u)).birth_at, '1990-05-17');
-    const row = await app.db.selectFrom('users').select(['reminder_email', 'reminder_phone']).where('id', '=', u.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom('users')
+      .select(['reminder_email', 'reminder_phone'])
+      .where('id', '=', u.id)
+      .executeTakeFirstOrThrow();
     t.same(row, { reminder_email: 'backup@example.test', reminder_phone: '+41791234567' });
     await patch(u, { birth_at: null, reminder_email: null });
     t.equal((await profile(u)).birth_at, null);

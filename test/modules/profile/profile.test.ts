@@ -29,7 +29,10 @@ t.test('GET /2/profile', async (t) => {
     t.same(missing, []);
     // No authentication device is ever registered here, so their item fields cannot show.
     t.same(res.json().data.preferences.security.auth_devices, []);
-    t.ok(unchecked.every((p) => AUTH_DEVICE_ITEM.test(p)), `unchecked: ${unchecked.join(', ')}`);
+    t.ok(
+      unchecked.every((p) => AUTH_DEVICE_ITEM.test(p)),
+      `unchecked: ${unchecked.join(', ')}`,
+    );
   });
 
   t.test('without relations, every field but the relations is present', async (t) => {
@@ -37,7 +40,11 @@ t.test('GET /2/profile', async (t) => {
     t.equal(res.statusCode, 200);
     const data = res.json().data;
     const { missing } = presence(data, upstream);
-    t.same(missing, upstream.filter((p) => RELATION_PATH.test(p)), 'exactly the relation paths are left out');
+    t.same(
+      missing,
+      upstream.filter((p) => RELATION_PATH.test(p)),
+      'exactly the relation paths are left out',
+    );
     t.notOk('sessions' in data);
     t.notOk('phones' in data);
     t.notOk('emails' in data);
@@ -47,12 +54,24 @@ t.test('GET /2/profile', async (t) => {
   t.test('the values', async (t) => {
     const data = (await get('/2/profile')).json().data;
     t.match(data, {
-      id: u.id, display_name: 'Grace Hopper', first_name: 'Grace', last_name: 'Hopper', email: u.email, login: u.email,
-      is_sso: false, type: 'user', birth_at: null,
+      id: u.id,
+      display_name: 'Grace Hopper',
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      email: u.email,
+      login: u.email,
+      is_sso: false,
+      type: 'user',
+      birth_at: null,
     });
     t.same(data.preferences, {
       account: { current_account_id: u.accountId },
-      connection: { unsuccessful_limit: true, unsuccessful_rate_limit: 5, unsuccessful_notification: true, successful_notification: true },
+      connection: {
+        unsuccessful_limit: true,
+        unsuccessful_rate_limit: 5,
+        unsuccessful_notification: true,
+        successful_notification: true,
+      },
       language: { id: 2, name: 'English', short_name: 'EN', locale: 'en_GB', short_locale: 'en' },
       country: { id: 203, name: 'SWITZERLAND', short_name: 'CH', is_enabled: true },
       timezone: { id: 414, name: 'Europe/Zurich', gmt: '+01:00' },
@@ -60,18 +79,41 @@ t.test('GET /2/profile', async (t) => {
     t.notOk('password_hash' in data);
   });
 
-  t.test('with=emails,phones,security loads the caller\'s relations only', async (t) => {
+  t.test("with=emails,phones,security loads the caller's relations only", async (t) => {
     const data = (await get('/2/profile?with=emails,phones,security')).json().data;
-    t.same(data.emails.map((e: { email: string }) => e.email), [u.email, secondary.email]);
-    t.same(data.phones.map((p: { id: number; phone: string; reminder: string | null }) => [p.id, p.phone, p.reminder]), [[phone.id, '+41 79 123 45 67', 'sms']]);
-    t.same(data.sessions.map((s: { browser: string }) => s.browser), ['Safari', 'Firefox'], 'most recent first');
+    t.same(
+      data.emails.map((e: { email: string }) => e.email),
+      [u.email, secondary.email],
+    );
+    t.same(
+      data.phones.map((p: { id: number; phone: string; reminder: string | null }) => [p.id, p.phone, p.reminder]),
+      [[phone.id, '+41 79 123 45 67', 'sms']],
+    );
+    t.same(
+      data.sessions.map((s: { browser: string }) => s.browser),
+      ['Safari', 'Firefox'],
+      'most recent first',
+    );
     t.type(data.sessions[1].id, 'number', 'each session says its id (for keep_session_ids and ending it)');
     t.same(data.sessions[1], {
-      id: data.sessions[1].id, browser: 'Firefox', last_accessed_at: 1_700_000_000, device: 'desktop', location: 'Geneva, CH', ip: '192.0.2.10', user_agent: 'Mozilla/5.0 Firefox',
+      id: data.sessions[1].id,
+      browser: 'Firefox',
+      last_accessed_at: 1_700_000_000,
+      device: 'desktop',
+      location: 'Geneva, CH',
+      ip: '192.0.2.10',
+      user_agent: 'Mozilla/5.0 Firefox',
     });
     t.match(data.preferences.security, {
-      otp: false, sms: false, sms_phone: null, yubikey: false, infomaniak_application: false, double_auth: false,
-      double_auth_method: null, remaining_rescue_code: 0, auth_devices: [],
+      otp: false,
+      sms: false,
+      sms_phone: null,
+      yubikey: false,
+      infomaniak_application: false,
+      double_auth: false,
+      double_auth_method: null,
+      remaining_rescue_code: 0,
+      auth_devices: [],
     });
     t.type(data.preferences.security.date_last_changed_password, 'number');
   });
@@ -96,14 +138,19 @@ t.test('GET /2/profile', async (t) => {
   });
 
   t.test('an unknown relation is a 422 listing the allowed ones', async (t) => {
-    for (const url of ['/2/profile?with=bogus', '/2/profile?with=emails,bogus', '/2/profile?with[]=phones&with[]=passwords']) {
+    for (const url of [
+      '/2/profile?with=bogus',
+      '/2/profile?with=emails,bogus',
+      '/2/profile?with[]=phones&with[]=passwords',
+    ]) {
       const res = await get(url);
       t.equal(res.statusCode, 422, url);
       const body = res.json();
       t.equal(body.error.code, 'validation_failed');
-      t.same(body.error.errors.map((e: { code: string; context: unknown }) => [e.code, e.context]), [
-        ['validation_rule_in', { attribute: 'with', values: ['emails', 'phones', 'security'] }],
-      ]);
+      t.same(
+        body.error.errors.map((e: { code: string; context: unknown }) => [e.code, e.context]),
+        [['validation_rule_in', { attribute: 'with', values: ['emails', 'phones', 'security'] }]],
+      );
     }
   });
 
@@ -150,7 +197,10 @@ t.test('GET /2/profile', async (t) => {
     const data = (await get('/2/profile?with=phones', other.token)).json().data;
     t.equal(data.id, other.id);
     t.equal(data.email, other.email);
-    t.same(data.phones.map((p: { phone: string }) => p.phone), ['+41 79 000 00 00']);
+    t.same(
+      data.phones.map((p: { phone: string }) => p.phone),
+      ['+41 79 000 00 00'],
+    );
   });
 
   t.test('GET /1/profile keeps the v1 field names', async (t) => {
@@ -158,9 +208,19 @@ t.test('GET /2/profile', async (t) => {
     t.equal(res.statusCode, 200);
     const data = res.json().data;
     t.match(data, {
-      id: u.id, login: u.email, email: u.email, firstname: 'Grace', lastname: 'Hopper', display_name: 'Grace Hopper',
-      language_id: 2, locale: 'en_GB', country_id: 203, timezone: 'Europe/Zurich', timezone_id: 414,
-      current_account_id: u.accountId, is_sso: false,
+      id: u.id,
+      login: u.email,
+      email: u.email,
+      firstname: 'Grace',
+      lastname: 'Hopper',
+      display_name: 'Grace Hopper',
+      language_id: 2,
+      locale: 'en_GB',
+      country_id: 203,
+      timezone: 'Europe/Zurich',
+      timezone_id: 414,
+      current_account_id: u.accountId,
+      is_sso: false,
     });
     t.type(data.created_at, 'number');
     t.notOk('first_name' in data);

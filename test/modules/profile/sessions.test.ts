@@ -12,7 +12,13 @@ const app = await buildTestApp(t, { database });
 async function signedIn(u: TestUser, userAgent: string) {
   const client = await registerClient(app, u.token);
   const p = pkce();
-  const query = { response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, code_challenge: p.challenge, code_challenge_method: 'S256' };
+  const query = {
+    response_type: 'code',
+    client_id: client.client_id,
+    redirect_uri: REDIRECT,
+    code_challenge: p.challenge,
+    code_challenge_method: 'S256',
+  };
   const browser = new Browser(app, { 'user-agent': userAgent });
   await authorize(browser, u, query);
   // Signed in: the next authorization goes straight to consent.
@@ -20,7 +26,8 @@ async function signedIn(u: TestUser, userAgent: string) {
   return { browser, stillIn };
 }
 const sessions = async (u: TestUser) =>
-  (await app.inject({ method: 'GET', url: '/2/profile?with=security', headers: bearer(u.token) })).json().data.sessions as { id: number; browser: string; device: string; ip: string }[];
+  (await app.inject({ method: 'GET', url: '/2/profile?with=security', headers: bearer(u.token) })).json().data
+    .sessions as { id: number; browser: string; device: string; ip: string }[];
 
 t.test('listed, and ended one at a time', async (t) => {
   const u = await createUser(app.db);
@@ -35,12 +42,25 @@ t.test('listed, and ended one at a time', async (t) => {
   t.same(ended.json(), { result: 'success', data: true });
   t.notOk(await firefox.stillIn(), 'that browser must sign in again');
   t.ok(await chrome.stillIn(), 'the other stays signed in');
-  t.same((await sessions(u)).map((s) => s.browser), ['Chrome'], 'no longer listed');
-  t.equal((await app.inject({ method: 'DELETE', url: `/2/profile/sessions/${ff.id}`, headers: bearer(u.token) })).statusCode, 404, 'already ended');
+  t.same(
+    (await sessions(u)).map((s) => s.browser),
+    ['Chrome'],
+    'no longer listed',
+  );
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/2/profile/sessions/${ff.id}`, headers: bearer(u.token) })).statusCode,
+    404,
+    'already ended',
+  );
 
   const other = await createUser(app.db);
-  const chromeId = (await sessions(u))[0]!.id;
-  t.equal((await app.inject({ method: 'DELETE', url: `/2/profile/sessions/${chromeId}`, headers: bearer(other.token) })).statusCode, 404, 'someone else\'s session');
+  const chromeId = (await sessions(u))[0].id;
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/2/profile/sessions/${chromeId}`, headers: bearer(other.token) }))
+      .statusCode,
+    404,
+    "someone else's session",
+  );
   t.ok(await chrome.stillIn());
 });
 
@@ -50,7 +70,9 @@ t.test('a password change ends the other sessions, except those kept', async (t)
   const drop = await signedIn(u, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36');
   const kept = (await sessions(u)).find((s) => s.browser === 'Safari')!;
   const res = await app.inject({
-    method: 'PATCH', url: '/2/profile', headers: bearer(u.token),
+    method: 'PATCH',
+    url: '/2/profile',
+    headers: bearer(u.token),
     payload: { current_password: u.password, password: 'A-new-Passw0rd-for-the-test!', keep_session_ids: [kept.id] },
   });
   t.equal(res.statusCode, 200, res.body);

@@ -11,7 +11,8 @@ interface FieldError {
 t.test('reference catalogues', async (t) => {
   const app = await buildTestApp(t);
   const u = await createUser(app.db);
-  const get = (url: string, headers: Record<string, string> = bearer(u.token)) => app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = bearer(u.token)) =>
+    app.inject({ method: 'GET', url, headers });
   const names = (data: { name: string }[]) => data.map((d) => d.name);
 
   t.test('every item carries exactly the official field names', async (t) => {
@@ -25,7 +26,11 @@ t.test('reference catalogues', async (t) => {
     for (const [list, single, url] of cases) {
       const expected = upstreamKeys('get', list);
       t.ok(expected.length >= 3, `upstream documents the fields of ${list}`);
-      t.same(upstreamKeys('get', single), single === list ? expected : upstreamKeys('get', single), `${single} matches its list`);
+      t.same(
+        upstreamKeys('get', single),
+        single === list ? expected : upstreamKeys('get', single),
+        `${single} matches its list`,
+      );
       const res = await get(`${list}?per_page=1000`);
       t.equal(res.statusCode, 200, list);
       const body = res.json();
@@ -42,12 +47,24 @@ t.test('reference catalogues', async (t) => {
     const res = await get('/1/languages');
     const body = res.json();
     t.equal(body.total, 5);
-    t.same(body.data.map((l: { id: number; locale: string }) => [l.id, l.locale]), [[1, 'fr_FR'], [2, 'en_GB'], [3, 'de_DE'], [4, 'it_IT'], [5, 'es_ES']]);
+    t.same(
+      body.data.map((l: { id: number; locale: string }) => [l.id, l.locale]),
+      [
+        [1, 'fr_FR'],
+        [2, 'en_GB'],
+        [3, 'de_DE'],
+        [4, 'it_IT'],
+        [5, 'es_ES'],
+      ],
+    );
     t.same(body.data[0], { id: 1, name: 'French', short_name: 'FR', locale: 'fr_FR', short_locale: 'fr' });
     // Without page or limit, everything comes back on one page.
     t.same([body.page, body.pages, body.items_per_page], [1, 1, 5]);
     const one = await get('/1/languages/4');
-    t.same(one.json(), { result: 'success', data: { id: 4, name: 'Italian', short_name: 'IT', locale: 'it_IT', short_locale: 'it' } });
+    t.same(one.json(), {
+      result: 'success',
+      data: { id: 4, name: 'Italian', short_name: 'IT', locale: 'it_IT', short_locale: 'it' },
+    });
   });
 
   t.test('countries: all 249, Switzerland is 203', async (t) => {
@@ -59,7 +76,11 @@ t.test('reference catalogues', async (t) => {
     t.equal(all.total, 249);
     t.equal(all.data.length, 249);
     t.equal(new Set(all.data.map((c: { short_name: string }) => c.short_name)).size, 249, 'codes are unique');
-    t.same(all.data.map((c: { id: number }) => c.id), Array.from({ length: 249 }, (_, i) => i + 1), 'ordered by id by default');
+    t.same(
+      all.data.map((c: { id: number }) => c.id),
+      Array.from({ length: 249 }, (_, i) => i + 1),
+      'ordered by id by default',
+    );
   });
 
   t.test('timezones: Europe/Zurich is 414', async (t) => {
@@ -99,16 +120,25 @@ t.test('reference catalogues', async (t) => {
 
   t.test('limit and skip', async (t) => {
     const res = (await get('/1/countries?limit=10&skip=20')).json();
-    t.same(res.data.map((c: { id: number }) => c.id), [21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+    t.same(
+      res.data.map((c: { id: number }) => c.id),
+      [21, 22, 23, 24, 25, 26, 27, 28, 29, 30],
+    );
     t.same([res.total, res.page, res.pages, res.items_per_page], [249, 3, 25, 10]);
     const tail = (await get('/1/languages?skip=3')).json();
-    t.same(tail.data.map((l: { id: number }) => l.id), [4, 5]);
+    t.same(
+      tail.data.map((l: { id: number }) => l.id),
+      [4, 5],
+    );
     t.equal(tail.total, 5);
   });
 
   t.test('return=total gives the count as data', async (t) => {
     t.same((await get('/1/languages?return=total')).json(), { result: 'success', data: 5 });
-    t.same((await get('/1/timezones?return=total&search=europe/')).json().data, (await get('/1/timezones?search=europe/&per_page=1000')).json().total);
+    t.same(
+      (await get('/1/timezones?return=total&search=europe/')).json().data,
+      (await get('/1/timezones?search=europe/&per_page=1000')).json().total,
+    );
     const bogus = await get('/1/languages?return=everything');
     t.equal(bogus.statusCode, 422);
     t.equal(bogus.json().error.errors[0].context.attribute, 'return');
@@ -122,7 +152,10 @@ t.test('reference catalogues', async (t) => {
     const orderFor = (await get('/1/languages?order_for[name]=desc')).json();
     t.same(names(orderFor.data), ['Spanish', 'Italian', 'German', 'French', 'English']);
     const byLocale = (await get('/1/languages?order_by=locale&order=desc')).json();
-    t.same(byLocale.data.map((l: { locale: string }) => l.locale), ['it_IT', 'fr_FR', 'es_ES', 'en_GB', 'de_DE']);
+    t.same(
+      byLocale.data.map((l: { locale: string }) => l.locale),
+      ['it_IT', 'fr_FR', 'es_ES', 'en_GB', 'de_DE'],
+    );
 
     const countries = (await get('/1/countries?order_by=name&per_page=3')).json();
     // Accents do not push a name to the end: Åland sorts with the A's, as upstream's collation does.
@@ -145,7 +178,10 @@ t.test('reference catalogues', async (t) => {
       const err = body.error.errors[0] as FieldError;
       t.equal(err.code, 'validation_rule_in');
       t.equal(err.context.attribute, 'order_by');
-      t.ok(Array.isArray(err.context.values) && err.context.values.includes('name'), `values: ${JSON.stringify(err.context.values)}`);
+      t.ok(
+        Array.isArray(err.context.values) && err.context.values.includes('name'),
+        `values: ${JSON.stringify(err.context.values)}`,
+      );
       t.notOk(err.context.values!.includes('unknown'));
     }
     const bad = await get('/1/languages?order_by=name&order=sideways');
@@ -170,12 +206,18 @@ t.test('reference catalogues', async (t) => {
     t.same(swit.data, [{ id: 203, name: 'SWITZERLAND', short_name: 'CH', is_enabled: true }]);
     t.equal(swit.total, 1);
     const byCode = (await get('/1/countries?search=CH')).json();
-    t.ok(byCode.data.some((c: { id: number }) => c.id === 203), 'the ISO code matches too');
+    t.ok(
+      byCode.data.some((c: { id: number }) => c.id === 203),
+      'the ISO code matches too',
+    );
     for (const c of byCode.data) t.ok(c.name.includes('CH') || c.short_name === 'CH', c.name);
     const accent = (await get('/1/countries?search=aland%20isl')).json();
     t.same(names(accent.data), ['ÅLAND ISLANDS'], 'accents are ignored as upstream does');
     const curacao = (await get('/1/countries?search=Curacao')).json();
-    t.same(curacao.data.map((c: { short_name: string }) => c.short_name), ['CW']);
+    t.same(
+      curacao.data.map((c: { short_name: string }) => c.short_name),
+      ['CW'],
+    );
     const none = (await get('/1/countries?search=atlantis')).json();
     t.same([none.data, none.total], [[], 0]);
     const paged = (await get('/1/countries?search=island&per_page=2&page=2')).json();
@@ -219,12 +261,25 @@ t.test('reference catalogues', async (t) => {
       t.equal(res.statusCode, 422, url);
       const body = res.json();
       t.equal(body.error.code, 'validation_failed');
-      t.same(body.error.errors.map((e: FieldError) => e.context.attribute), [attribute], url);
+      t.same(
+        body.error.errors.map((e: FieldError) => e.context.attribute),
+        [attribute],
+        url,
+      );
     }
   });
 
   t.test('a token is required', async (t) => {
-    for (const url of ['/1/languages', '/1/languages/1', '/1/countries', '/1/countries/203', '/1/timezones', '/1/timezones/414', '/1/actions', '/1/actions/1']) {
+    for (const url of [
+      '/1/languages',
+      '/1/languages/1',
+      '/1/countries',
+      '/1/countries/203',
+      '/1/timezones',
+      '/1/timezones/414',
+      '/1/actions',
+      '/1/actions/1',
+    ]) {
       const res = await get(url, {});
       t.equal(res.statusCode, 401, url);
       t.equal(res.json().error.code, 'not_authorized');

@@ -20,11 +20,17 @@ t.test('asynchronous tasks', async (t) => {
 
   const base = 1_700_000_000;
   const done = await addTask(app.db, alice.id, {
-    status: 'executed', created_at: base, executed_at: base + 1, finished_at: base + 5,
+    status: 'executed',
+    created_at: base,
+    executed_at: base + 1,
+    finished_at: base + 5,
     response: { result: 'success', data: { id: 42, name: 'done' } },
   });
   const failed = await addTask(app.db, alice.id, {
-    status: 'failed', created_at: base + 10, executed_at: base + 11, finished_at: base + 12,
+    status: 'failed',
+    created_at: base + 10,
+    executed_at: base + 11,
+    finished_at: base + 12,
     error: { code: 'unexpected_error', description: 'It broke' },
   });
   const queued = await addTask(app.db, alice.id, { status: 'spooled', created_at: base + 20 });
@@ -43,10 +49,16 @@ t.test('asynchronous tasks', async (t) => {
 
   t.test('each user lists only their own, newest first', async (t) => {
     const mine = (await get('/1/async/tasks')).json();
-    t.same(mine.data.map((x: Task) => x.uuid), [queued, failed, done]);
+    t.same(
+      mine.data.map((x: Task) => x.uuid),
+      [queued, failed, done],
+    );
     t.same([mine.total, mine.page, mine.pages], [3, 1, 1]);
     const his = (await get('/1/async/tasks', bob.token)).json();
-    t.same(his.data.map((x: Task) => x.uuid), [bobs]);
+    t.same(
+      his.data.map((x: Task) => x.uuid),
+      [bobs],
+    );
     t.equal(his.total, 1);
     const nobody = await createUser(app.db);
     const empty = (await get('/1/async/tasks', nobody.token)).json();
@@ -57,16 +69,25 @@ t.test('asynchronous tasks', async (t) => {
     const res = await get(`/1/async/tasks/${done}`);
     t.equal(res.statusCode, 200);
     t.same(res.json().data, {
-      uuid: done, status: 'executed', created_at: base, updated_at: base, executed_at: base + 1, finished_at: base + 5,
-      response: { result: 'success', data: { id: 42, name: 'done' } }, error: null,
+      uuid: done,
+      status: 'executed',
+      created_at: base,
+      updated_at: base,
+      executed_at: base + 1,
+      finished_at: base + 5,
+      response: { result: 'success', data: { id: 42, name: 'done' } },
+      error: null,
     });
     const bad = (await get(`/1/async/tasks/${failed}`)).json().data;
-    t.same([bad.status, bad.response, bad.error], ['failed', null, { code: 'unexpected_error', description: 'It broke' }]);
+    t.same(
+      [bad.status, bad.response, bad.error],
+      ['failed', null, { code: 'unexpected_error', description: 'It broke' }],
+    );
     const waiting = (await get(`/1/async/tasks/${queued}`)).json().data;
     t.same([waiting.status, waiting.executed_at, waiting.finished_at], ['spooled', null, null]);
   });
 
-  t.test('another user\'s task is not found', async (t) => {
+  t.test("another user's task is not found", async (t) => {
     const res = await get(`/1/async/tasks/${bobs}`);
     t.equal(res.statusCode, 404);
     t.equal(res.json().error.code, 'object_not_found');
@@ -89,20 +110,33 @@ t.test('asynchronous tasks', async (t) => {
 
   t.test('pagination, counting and ordering', async (t) => {
     const p2 = (await get('/1/async/tasks?per_page=2&page=2')).json();
-    t.same(p2.data.map((x: Task) => x.uuid), [done]);
+    t.same(
+      p2.data.map((x: Task) => x.uuid),
+      [done],
+    );
     t.same([p2.total, p2.page, p2.pages, p2.items_per_page], [3, 2, 2, 2]);
     const skipped = (await get('/1/async/tasks?limit=1&skip=1')).json();
-    t.same(skipped.data.map((x: Task) => x.uuid), [failed]);
+    t.same(
+      skipped.data.map((x: Task) => x.uuid),
+      [failed],
+    );
     t.same((await get('/1/async/tasks?return=total')).json(), { result: 'success', data: 3 });
     t.same((await get('/1/async/tasks?return=total', bob.token)).json().data, 1);
     const oldest = (await get('/1/async/tasks?order_by=created_at&order=asc')).json();
-    t.same(oldest.data.map((x: Task) => x.uuid), [done, failed, queued]);
+    t.same(
+      oldest.data.map((x: Task) => x.uuid),
+      [done, failed, queued],
+    );
     const byStatus = (await get('/1/async/tasks?order_for[status]=asc')).json();
-    t.same(byStatus.data.map((x: Task) => x.status), ['executed', 'failed', 'spooled']);
+    t.same(
+      byStatus.data.map((x: Task) => x.status),
+      ['executed', 'failed', 'spooled'],
+    );
     const badSort = await get('/1/async/tasks?order_by=user_id');
     t.equal(badSort.statusCode, 422);
     t.same(badSort.json().error.errors[0], {
-      code: 'validation_rule_in', description: badSort.json().error.errors[0].description,
+      code: 'validation_rule_in',
+      description: badSort.json().error.errors[0].description,
       context: { attribute: 'order_by', values: ['created_at', 'updated_at', 'status'] },
     });
     const tooLarge = await get('/1/async/tasks?page=101&per_page=100');

@@ -18,7 +18,9 @@ export function upstreamFields(method: string, path: string): string[] {
 
 /** The top-level property names upstream documents for the data (or one list item). */
 export function upstreamKeys(method: string, path: string): string[] {
-  return upstreamFields(method, path).filter((p) => !p.includes('.') && !p.includes('[')).sort();
+  return upstreamFields(method, path)
+    .filter((p) => !p.includes('.') && !p.includes('['))
+    .sort();
 }
 
 export interface Presence {
@@ -35,8 +37,8 @@ export function presence(value: unknown, fields: string[]): Presence {
   const walk = (v: unknown, segments: string[], full: string): void => {
     if (!segments.length) return;
     const [head, ...rest] = segments;
-    const isArray = head!.endsWith('[]');
-    const key = isArray ? head!.slice(0, -2) : head!;
+    const isArray = head.endsWith('[]');
+    const key = isArray ? head.slice(0, -2) : head;
     if (!v || typeof v !== 'object' || Array.isArray(v) || !(key in (v as Record<string, unknown>))) {
       missing.add(full);
       return;

@@ -24,22 +24,30 @@ function heldTicker() {
 t.test('the timer renews a due product by itself', async (t) => {
   const { ticker, timers } = heldTicker();
   const app = await buildTestApp(t, { config: { RENEWAL_INTERVAL_SECONDS: 1 }, renewalTicker: ticker });
-  t.same(timers.map((x) => x.ms), [1000], 'one timer, every second');
+  t.same(
+    timers.map((x) => x.ms),
+    [1000],
+    'one timer, every second',
+  );
   const u = await createUser(app.db);
   const card = await saveCard(app, u.token, u.accountId, CARDS.visa);
   const id = await addDomain(app.db, u.accountId, 10);
   const before = Number((await product(app.db, id)).expired_at);
   // Inside the window the API refuses to switch it on; the state of a product switched on earlier.
-  await app.db.updateTable('products').set({ auto_renewal: true, auto_renewal_method_id: card }).where('id', '=', id).execute();
+  await app.db
+    .updateTable('products')
+    .set({ auto_renewal: true, auto_renewal_method_id: card })
+    .where('id', '=', id)
+    .execute();
   const attempts = () => app.db.selectFrom('renewal_attempts').select('status').where('product_id', '=', id).execute();
   t.same(await attempts(), [], 'nothing before the timer fires');
 
-  await timers[0]!.tick();
+  await timers[0].tick();
   t.match(await attempts(), [{ status: 'succeeded' }], 'renewed by the timer');
   t.ok(Number((await product(app.db, id)).expired_at) > before, 'the expiry moved');
 
   await app.close();
-  t.ok(timers[0]!.stopped, 'closing the app stops the timer');
+  t.ok(timers[0].stopped, 'closing the app stops the timer');
 });
 
 t.test('with the interval at 0 nothing runs by itself', async (t) => {
@@ -48,7 +56,11 @@ t.test('with the interval at 0 nothing runs by itself', async (t) => {
   const u = await createUser(app.db);
   const card = await saveCard(app, u.token, u.accountId, CARDS.visa);
   const id = await addDomain(app.db, u.accountId, 10);
-  await app.db.updateTable('products').set({ auto_renewal: true, auto_renewal_method_id: card }).where('id', '=', id).execute();
+  await app.db
+    .updateTable('products')
+    .set({ auto_renewal: true, auto_renewal_method_id: card })
+    .where('id', '=', id)
+    .execute();
   t.same(timers, [], 'no timer');
   t.equal((await app.db.selectFrom('renewal_attempts').select('id').where('product_id', '=', id).execute()).length, 0);
   t.same(await app.renewals.runNow(), { succeeded: 1, failed: 0, locked: 0 }, 'until something runs it');

@@ -12,7 +12,12 @@ let seq = 0;
 const uniqueEmail = (prefix = 'new') => `${prefix}-${process.pid}-${Date.now()}-${seq++}@example.test`;
 
 const body = (o: Record<string, unknown> = {}) => ({
-  email: uniqueEmail(), password: 'Sunny-days-42', first_name: 'Grace', last_name: 'Hopper', locale: 'fr_FR', ...o,
+  email: uniqueEmail(),
+  password: 'Sunny-days-42',
+  first_name: 'Grace',
+  last_name: 'Hopper',
+  locale: 'fr_FR',
+  ...o,
 });
 const signup = (app: App, payload: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/1/signup', payload: payload as object, headers });
@@ -30,11 +35,38 @@ t.test('POST /1/signup', async (t) => {
     const res = await signup(app, input);
     t.equal(res.statusCode, 201, res.body);
     const { user, account, token } = res.json().data;
-    t.match(user, { email: input.email, first_name: 'Grace', last_name: 'Hopper', display_name: 'Grace Hopper', locale: 'fr_FR', language_id: 1 });
-    t.same(Object.keys(user).sort(), ['display_name', 'email', 'first_name', 'id', 'language_id', 'last_name', 'locale']);
+    t.match(user, {
+      email: input.email,
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      display_name: 'Grace Hopper',
+      locale: 'fr_FR',
+      language_id: 1,
+    });
+    t.same(Object.keys(user).sort(), [
+      'display_name',
+      'email',
+      'first_name',
+      'id',
+      'language_id',
+      'last_name',
+      'locale',
+    ]);
     t.match(account, {
-      name: 'Grace Hopper', type: 'owner', billing: true, has_full_access: true, nb_users: 1, count_owners: 1, nb_invitations: 0,
-      currency: 'CHF', locale: 'fr_FR', language: 'fr', language_id: 1, addresses: [], tags: [], is_customer: false,
+      name: 'Grace Hopper',
+      type: 'owner',
+      billing: true,
+      has_full_access: true,
+      nb_users: 1,
+      count_owners: 1,
+      nb_invitations: 0,
+      currency: 'CHF',
+      locale: 'fr_FR',
+      language: 'fr',
+      language_id: 1,
+      addresses: [],
+      tags: [],
+      is_customer: false,
     });
     t.match(token, { name: 'signup', expired_at: null, last_used_at: null });
     t.same([...token.scopes].sort(), [...SCOPES].sort(), 'the first token carries every scope');
@@ -43,12 +75,26 @@ t.test('POST /1/signup', async (t) => {
     // The token works, and the profile shows the new user on their new organisation.
     const profile = await app.inject({ method: 'GET', url: '/1/profile', headers: bearer(token.token) });
     t.equal(profile.statusCode, 200);
-    t.match(profile.json().data, { id: user.id, login: input.email, email: input.email, current_account_id: account.id, locale: 'fr_FR', language_id: 1 });
+    t.match(profile.json().data, {
+      id: user.id,
+      login: input.email,
+      email: input.email,
+      current_account_id: account.id,
+      locale: 'fr_FR',
+      language_id: 1,
+    });
     const accounts = await app.inject({ method: 'GET', url: '/1/accounts', headers: bearer(token.token) });
-    t.same(accounts.json().data.map((a: { id: number }) => a.id), [account.id]);
+    t.same(
+      accounts.json().data.map((a: { id: number }) => a.id),
+      [account.id],
+    );
 
     // Stored as the brief says: argon2 hash, owner with billing access, primary email unchecked.
-    const row = await app.db.selectFrom('users').select(['password_hash', 'login']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom('users')
+      .select(['password_hash', 'login'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     t.match(row.password_hash, /^\$argon2id\$/);
     t.ok(await verifyPassword(row.password_hash, input.password), 'the password verifies against the stored hash');
     const member = await app.db.selectFrom('account_members').selectAll().where('user_id', '=', user.id).execute();
@@ -63,7 +109,11 @@ t.test('POST /1/signup', async (t) => {
     const res = await signup(app, input);
     t.equal(res.statusCode, 201);
     const { user, account } = res.json().data;
-    const outbox = await app.db.selectFrom('notifications_outbox').selectAll().where('recipient', '=', input.email).execute();
+    const outbox = await app.db
+      .selectFrom('notifications_outbox')
+      .selectAll()
+      .where('recipient', '=', input.email)
+      .execute();
     t.equal(outbox.length, 1);
     t.match(outbox[0], { kind: 'welcome', user_id: user.id, account_id: account.id, subject: /Welcome/ });
   });
@@ -71,7 +121,13 @@ t.test('POST /1/signup', async (t) => {
   t.test('organisation_name and currency are taken when given', async (t) => {
     const res = await signup(app, body({ organisation_name: 'Hopper & Co', currency: 'EUR', locale: 'de_DE' }));
     t.equal(res.statusCode, 201);
-    t.match(res.json().data.account, { name: 'Hopper & Co', currency: 'EUR', locale: 'de_DE', language: 'de', language_id: 3 });
+    t.match(res.json().data.account, {
+      name: 'Hopper & Co',
+      currency: 'EUR',
+      locale: 'de_DE',
+      language: 'de',
+      language_id: 3,
+    });
     const bad = await signup(app, body({ currency: 'USD' }));
     t.equal(bad.statusCode, 422);
     t.same(attributes(bad), ['currency']);
@@ -86,7 +142,11 @@ t.test('POST /1/signup', async (t) => {
     const existing = await createUser(app.db);
     const taken = await signup(app, body({ email: existing.email }));
     t.equal(taken.statusCode, 409, 'an address already used by any user is refused');
-    const users = await app.db.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).execute();
+    const users = await app.db
+      .selectFrom('users')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+      .execute();
     t.equal(users.length, 1);
   });
 
@@ -97,7 +157,11 @@ t.test('POST /1/signup', async (t) => {
       t.equal(res.json().error.code, 'validation_failed');
       t.same(attributes(res), ['password'], password);
     }
-    const rules = await Promise.all(['short1', 'onlyletters'].map(async (password) => (await signup(app, body({ password }))).json().error.errors[0].code));
+    const rules = await Promise.all(
+      ['short1', 'onlyletters'].map(
+        async (password) => (await signup(app, body({ password }))).json().error.errors[0].code,
+      ),
+    );
     t.same(rules, ['validation_rule_min', 'validation_rule_regex']);
   });
 
@@ -127,7 +191,11 @@ t.test('POST /1/signup', async (t) => {
     await signup(app, body({ email, locale: 'zz_ZZ' }));
     const users = await app.db.selectFrom('users').select('id').where('email', '=', email).execute();
     t.equal(users.length, 0);
-    const outbox = await app.db.selectFrom('notifications_outbox').select('id').where('recipient', '=', email).execute();
+    const outbox = await app.db
+      .selectFrom('notifications_outbox')
+      .select('id')
+      .where('recipient', '=', email)
+      .execute();
     t.equal(outbox.length, 0);
   });
 
@@ -142,7 +210,11 @@ async function listening(t: Tap, opts: TestAppOptions = {}) {
   const app = await buildTestApp(t, { database, ...opts });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const post = (payload: unknown) =>
-    fetch(`${url}/1/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    fetch(`${url}/1/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
   return { app, post };
 }
 
@@ -155,10 +227,22 @@ t.test('two simultaneous sign-ups with one email: one 201, one 409', async (t) =
     t.same(statuses, [201, 409], `round ${round}`);
     const loser = (await responses.find((r) => r.status === 409)!.json()) as { error: { code: string } };
     t.equal(loser.error.code, 'object_already_exists');
-    const users = await app.db.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).execute();
+    const users = await app.db
+      .selectFrom('users')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+      .execute();
     t.equal(users.length, 1, 'exactly one user exists');
     const accounts = await app.db.selectFrom('accounts').select('id').where('name', '=', 'Grace Hopper').execute();
-    const members = await app.db.selectFrom('account_members').select('account_id').where('account_id', 'in', accounts.map((a) => a.id)).execute();
+    const members = await app.db
+      .selectFrom('account_members')
+      .select('account_id')
+      .where(
+        'account_id',
+        'in',
+        accounts.map((a) => a.id),
+      )
+      .execute();
     t.equal(accounts.length, members.length, 'the loser left no organisation without a member behind');
   }
 });

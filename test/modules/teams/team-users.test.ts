@@ -7,11 +7,15 @@ import { addTeam, type App, createMember, failedAttributes } from '../../factori
 const database = await testDatabase(t);
 const asc = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
-t.test('listing a team\'s users', async (t) => {
+t.test("listing a team's users", async (t) => {
   const app = await buildTestApp(t, { database });
   const owner = await createUser(app.db, { first_name: 'Zoe', last_name: 'Zimmer' });
   const org = owner.accountId;
-  const anna = await createMember(app.db, org, 'normal', { first_name: 'Anna', last_name: 'Berg', email: `anna-${process.pid}@corp.test` });
+  const anna = await createMember(app.db, org, 'normal', {
+    first_name: 'Anna',
+    last_name: 'Berg',
+    email: `anna-${process.pid}@corp.test`,
+  });
   const bob = await createMember(app.db, org, 'admin', { first_name: 'Bob', last_name: 'Carlsen' });
   const gone = await createMember(app.db, org, 'normal', { first_name: 'Aaron', last_name: 'Gone' });
   const outsider = await createUser(app.db);
@@ -36,15 +40,35 @@ t.test('listing a team\'s users', async (t) => {
     t.equal(res.statusCode, 200);
     const body = res.json();
     t.match(body, { total: 3, page: 1, pages: 1 });
-    t.same(body.data.map((u: { id: number }) => u.id), [anna.id, bob.id, owner.id]);
+    t.same(
+      body.data.map((u: { id: number }) => u.id),
+      [anna.id, bob.id, owner.id],
+    );
     for (const u of body.data) t.same(Object.keys(u).sort(), TEAM_USER_FIELDS);
     const [a, b] = body.data;
-    t.match(a, { display_name: 'Anna Berg', first_name: 'Anna', last_name: 'Berg', email: anna.email, is_sso: false, last_login_at: null });
+    t.match(a, {
+      display_name: 'Anna Berg',
+      first_name: 'Anna',
+      last_name: 'Berg',
+      email: anna.email,
+      is_sso: false,
+      last_login_at: null,
+    });
     t.equal(b.last_login_at, 1_700_000_000);
-    t.same(a.teams.map((x: { name: string }) => x.name), ['alpha squad', 'Core'], 'this organisation\'s teams only, by name');
+    t.same(
+      a.teams.map((x: { name: string }) => x.name),
+      ['alpha squad', 'Core'],
+      "this organisation's teams only, by name",
+    );
     t.same(Object.keys(a.teams[0]).sort(), TEAM_BRIEF_FIELDS);
-    t.match(a.teams, [{ id: small.id, user_count: 1 }, { id: team.id, user_count: 3 }]);
-    t.same(b.teams.map((x: { id: number }) => x.id), [team.id]);
+    t.match(a.teams, [
+      { id: small.id, user_count: 1 },
+      { id: team.id, user_count: 3 },
+    ]);
+    t.same(
+      b.teams.map((x: { id: number }) => x.id),
+      [team.id],
+    );
   });
 
   t.test('search by name or email, whatever the case', async (t) => {
@@ -59,15 +83,21 @@ t.test('listing a team\'s users', async (t) => {
     t.same(await ids(t, '?order_for[id]=desc'), asc([owner.id, anna.id, bob.id]).reverse());
     const page = await call(app, anna.token, 'GET', `${url}?per_page=2&page=2`);
     t.match(page.json(), { total: 3, page: 2, pages: 2, items_per_page: 2 });
-    t.same(page.json().data.map((u: { id: number }) => u.id), [owner.id]);
+    t.same(
+      page.json().data.map((u: { id: number }) => u.id),
+      [owner.id],
+    );
     t.same((await call(app, anna.token, 'GET', `${url}?return=total`)).json(), { result: 'success', data: 3 });
-    t.same((await call(app, anna.token, 'GET', `${teamUsersUrl(org, empty.id)}?return=total`)).json(), { result: 'success', data: 0 });
+    t.same((await call(app, anna.token, 'GET', `${teamUsersUrl(org, empty.id)}?return=total`)).json(), {
+      result: 'success',
+      data: 0,
+    });
     const bad = await call(app, anna.token, 'GET', `${url}?order_by=password_hash`);
     t.equal(bad.statusCode, 422);
     t.same(failedAttributes(bad.json()), ['order_by']);
   });
 
-  t.test('another organisation\'s team, or none, is 404', async (t) => {
+  t.test("another organisation's team, or none, is 404", async (t) => {
     const foreign = await addTeam(app.db, outsider.accountId, { members: [outsider.id] });
     const res = await call(app, anna.token, 'GET', teamUsersUrl(org, foreign.id));
     t.equal(res.statusCode, 404);
@@ -125,14 +155,20 @@ t.test('adding users to a team', async (t) => {
   });
 
   t.test('body rules', async (t) => {
-    for (const [payload, attribute] of [[{ user_ids: [] }, 'user_ids'], [{}, 'user_ids'], [{ user_ids: ['x'] }, 'user_ids.0'], [{ user_ids: [0] }, 'user_ids.0'], [{ user_ids: [1], extra: 1 }, 'extra']] as const) {
+    for (const [payload, attribute] of [
+      [{ user_ids: [] }, 'user_ids'],
+      [{}, 'user_ids'],
+      [{ user_ids: ['x'] }, 'user_ids.0'],
+      [{ user_ids: [0] }, 'user_ids.0'],
+      [{ user_ids: [1], extra: 1 }, 'extra'],
+    ] as const) {
       const res = await call(app, admin.token, 'POST', teamUsersUrl(org, team.id), payload);
       t.equal(res.statusCode, 422, JSON.stringify(payload));
       t.same(failedAttributes(res.json()), [attribute]);
     }
   });
 
-  t.test('the team\'s owner may add users; another normal member may not', async (t) => {
+  t.test("the team's owner may add users; another normal member may not", async (t) => {
     const c = await createMember(app.db, org, 'normal');
     const refused = await add(app, a.token, org, team.id, [c.id]);
     t.equal(refused.statusCode, 403);
@@ -140,22 +176,30 @@ t.test('adding users to a team', async (t) => {
     t.notOk((await teamMemberIds(app.db, team.id)).includes(c.id));
     t.equal((await add(app, lead.token, org, team.id, [c.id])).statusCode, 201);
     t.ok((await teamMemberIds(app.db, team.id)).includes(c.id));
-    t.equal((await add(app, owner.token, org, team.id, [owner.id])).statusCode, 201, 'the organisation\'s owner may');
+    t.equal((await add(app, owner.token, org, team.id, [owner.id])).statusCode, 201, "the organisation's owner may");
   });
 
-  t.test('concurrent additions end with every user in, once', needsPostgres('overlapping insertions of one membership are what is tested'), async (t) => {
-    const extra = await Promise.all([1, 2, 3, 4].map(() => createMember(app.db, org, 'normal')));
-    const fresh = await addTeam(app.db, org);
-    const results = await Promise.all([
-      add(app, admin.token, org, fresh.id, [extra[0]!.id, extra[1]!.id]),
-      add(app, admin.token, org, fresh.id, [extra[1]!.id, extra[2]!.id]),
-      add(app, admin.token, org, fresh.id, [extra[2]!.id, extra[3]!.id, extra[0]!.id]),
-    ]);
-    t.same(results.map((r) => r.statusCode), [201, 201, 201], results.map((r) => r.body).join('\n'));
-    t.same(await teamMemberIds(app.db, fresh.id), asc(extra.map((u) => u.id)));
-  });
+  t.test(
+    'concurrent additions end with every user in, once',
+    needsPostgres('overlapping insertions of one membership are what is tested'),
+    async (t) => {
+      const extra = await Promise.all([1, 2, 3, 4].map(() => createMember(app.db, org, 'normal')));
+      const fresh = await addTeam(app.db, org);
+      const results = await Promise.all([
+        add(app, admin.token, org, fresh.id, [extra[0].id, extra[1].id]),
+        add(app, admin.token, org, fresh.id, [extra[1].id, extra[2].id]),
+        add(app, admin.token, org, fresh.id, [extra[2].id, extra[3].id, extra[0].id]),
+      ]);
+      t.same(
+        results.map((r) => r.statusCode),
+        [201, 201, 201],
+        results.map((r) => r.body).join('\n'),
+      );
+      t.same(await teamMemberIds(app.db, fresh.id), asc(extra.map((u) => u.id)));
+    },
+  );
 
-  t.test('another organisation\'s team is 404 and stays untouched', async (t) => {
+  t.test("another organisation's team is 404 and stays untouched", async (t) => {
     const foreign = await addTeam(app.db, outsider.accountId, { members: [outsider.id] });
     const res = await add(app, admin.token, org, foreign.id, [a.id]);
     t.equal(res.statusCode, 404);
@@ -165,7 +209,13 @@ t.test('adding users to a team', async (t) => {
 
 t.test('removing users from a team', async (t) => {
   const { app, org, admin, lead, a, b, outsider, team } = await scene(t);
-  await app.db.insertInto('team_members').values([{ team_id: team.id, user_id: a.id }, { team_id: team.id, user_id: b.id }]).execute();
+  await app.db
+    .insertInto('team_members')
+    .values([
+      { team_id: team.id, user_id: a.id },
+      { team_id: team.id, user_id: b.id },
+    ])
+    .execute();
 
   t.test('a normal member who does not own the team may not', async (t) => {
     const res = await remove(app, a.token, org, team.id, [b.id]);
@@ -179,10 +229,18 @@ t.test('removing users from a team', async (t) => {
     t.same(res.json(), { result: 'success', data: true });
     t.same(await teamMemberIds(app.db, team.id), asc([lead.id, b.id]));
     t.equal((await remove(app, admin.token, org, team.id, [a.id])).statusCode, 200, 'removing again is fine');
-    t.ok(await app.db.selectFrom('account_members').select('user_id').where('account_id', '=', org).where('user_id', '=', a.id).executeTakeFirst(), 'still a member of the organisation');
+    t.ok(
+      await app.db
+        .selectFrom('account_members')
+        .select('user_id')
+        .where('account_id', '=', org)
+        .where('user_id', '=', a.id)
+        .executeTakeFirst(),
+      'still a member of the organisation',
+    );
   });
 
-  t.test('the team\'s owner may remove users, themselves included', async (t) => {
+  t.test("the team's owner may remove users, themselves included", async (t) => {
     t.equal((await remove(app, lead.token, org, team.id, [b.id, lead.id])).statusCode, 200);
     t.same(await teamMemberIds(app.db, team.id), []);
   });

@@ -9,7 +9,8 @@ const PUBLIC_FIELDS = ['created_at', 'expired_at', 'id', 'last_used_at', 'name',
 const SECRET = /^ikm_[A-Za-z0-9_-]{40,}$/;
 const nowS = () => Math.floor(Date.now() / 1000);
 
-const list = (app: App, token: string) => app.inject({ method: 'GET', url: '/1/profile/tokens', headers: bearer(token) });
+const list = (app: App, token: string) =>
+  app.inject({ method: 'GET', url: '/1/profile/tokens', headers: bearer(token) });
 const create = (app: App, token: string, payload: Record<string, unknown>) =>
   app.inject({ method: 'POST', url: '/1/profile/tokens', headers: bearer(token), payload });
 const revoke = (app: App, token: string, id: number) =>
@@ -101,12 +102,14 @@ t.test('API tokens', async (t) => {
       { name: 'x', scopes: ['root'] },
       { name: 'x', scopes: ['accounts'], expired_at: 'tomorrow' },
     ];
-    for (const payload of cases) t.equal((await create(app, u.token, payload)).statusCode, 422, JSON.stringify(payload));
+    for (const payload of cases)
+      t.equal((await create(app, u.token, payload)).statusCode, 422, JSON.stringify(payload));
   });
 
   t.test('a token with an expiry works until then', async (t) => {
     // The mirror's clock is moved rather than waited for; it goes back to real time after.
-    const clock = (body: object) => app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: body });
+    const clock = (body: object) =>
+      app.inject({ method: 'PUT', url: '/_mirror/clock', headers: bearer(ADMIN_TOKEN), payload: body });
     t.teardown(() => clock({ reset: true }));
     const expiresAt = nowS() + 3600;
     const made = await createOk(app, u.token, { name: 'short', scopes: ['accounts'], expired_at: expiresAt });
@@ -115,14 +118,20 @@ t.test('API tokens', async (t) => {
 
     t.equal((await clock({ now: expiresAt - 60 })).statusCode, 200);
     t.equal((await ping(app, made.token)).statusCode, 200, 'usable a minute before its expiry');
-    t.ok((await list(app, u.token)).json().data.some((x: { id: number }) => x.id === made.id), 'listed while live');
+    t.ok(
+      (await list(app, u.token)).json().data.some((x: { id: number }) => x.id === made.id),
+      'listed while live',
+    );
 
     // Expired from the first instant of the expiry second on.
     t.equal((await clock({ now: expiresAt })).statusCode, 200);
     const after = await ping(app, made.token);
     t.equal(after.statusCode, 401, 'refused once expired');
     t.match(after.json().error.description, /expired/);
-    t.notOk((await list(app, u.token)).json().data.some((x: { id: number }) => x.id === made.id), 'no longer listed');
+    t.notOk(
+      (await list(app, u.token)).json().data.some((x: { id: number }) => x.id === made.id),
+      'no longer listed',
+    );
     t.equal((await ping(app, u.token)).statusCode, 200, 'a token without an expiry is not affected');
   });
 
@@ -157,7 +166,7 @@ t.test('API tokens', async (t) => {
     t.equal(again.json().error.code, 'object_not_found');
   });
 
-  t.test('another user\'s token is 404 and stays valid', async (t) => {
+  t.test("another user's token is 404 and stays valid", async (t) => {
     const other = await createUser(app.db);
     const res = await revoke(app, u.token, other.tokenId);
     t.equal(res.statusCode, 404);
@@ -165,8 +174,11 @@ t.test('API tokens', async (t) => {
     // Same answer as for an id that does not exist: nothing reveals that the token is there.
     const missing = await revoke(app, u.token, 99_999_999);
     t.same(missing.json(), res.json());
-    t.equal((await ping(app, other.token)).statusCode, 200, 'the other user\'s token still works');
-    t.notOk((await list(app, u.token)).json().data.some((x: { id: number }) => x.id === other.tokenId), 'nor is it listed');
+    t.equal((await ping(app, other.token)).statusCode, 200, "the other user's token still works");
+    t.notOk(
+      (await list(app, u.token)).json().data.some((x: { id: number }) => x.id === other.tokenId),
+      'nor is it listed',
+    );
   });
 
   t.test('a token id that is not an integer is 422', async (t) => {
