@@ -116,11 +116,12 @@ async function main() {
     // A normal exit lets --cpu-prof write its profile.
     process.exit(0);
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  const stop = () => void shutdown();
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   // The parent going away (even killed) closes our stdin pipe: follow it. A "cpu" line asks
   // for this process's CPU time so far, for the CPU-per-request figure.
-  process.stdin.on('end', shutdown);
+  process.stdin.on('end', stop);
   createInterface({ input: process.stdin }).on('line', (line) => {
     if (line.trim() === 'cpu') process.stdout.write(`${JSON.stringify({ cpu: process.cpuUsage() })}\n`);
   });

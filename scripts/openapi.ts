@@ -22,7 +22,7 @@ await database.close();
 
 const files: Record<string, unknown> = {
   'openapi/openapi.json': spec,
-  'openapi/postman_collection.json': await postmanCollection(JSON.parse(JSON.stringify(spec)), BASE_URL),
+  'openapi/postman_collection.json': await postmanCollection(structuredClone(spec), BASE_URL),
   'openapi/postman_environment.json': postmanEnvironment(BASE_URL),
 };
 

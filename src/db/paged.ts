@@ -1,9 +1,9 @@
 import { sql, type Expression, type SelectQueryBuilder } from 'kysely';
 import type { ListParams } from '../shared/pagination.js';
 
-// The recipe every SQL list follows, in one place: the count (alone for return=total), then the
-// rows in the requested order, tie-broken by a unique column so that two pages never share a
-// row, cut at the offset and the page size.
+// The recipe every SQL list follows, in one place: the rows in the requested order, tie-broken
+// by a unique column so that two pages never share a row, cut at the offset and the page size;
+// then the count, unless the rows are the whole list (and the count alone for return=total).
 
 /** The SQL expression each sortable field of a list orders by. */
 export type SortColumns<F extends string> = Readonly<Record<F, Expression<unknown>>>;
@@ -28,11 +28,15 @@ export async function pageOf<DB, TB extends keyof DB, O, F extends string>(
   columns: SortColumns<F>,
   tieBreak: Expression<unknown>,
 ): Promise<Page<O>> {
-  const total = Number((await count.executeTakeFirstOrThrow()).total);
-  if (p.totalOnly) return { items: [], total };
+  const counted = async () => Number((await count.executeTakeFirstOrThrow()).total);
+  if (p.totalOnly) return { items: [], total: await counted() };
   let q = rows;
   for (const s of p.sort) q = q.orderBy(sql`${columns[s.field]} ${sql.raw(s.dir)}`);
   q = q.orderBy(sql`${tieBreak}`).offset(p.offset);
   if (p.limit !== undefined) q = q.limit(p.limit);
-  return { items: await q.execute(), total };
+  const items = await q.execute();
+  // A list not cut (no page size, from its start) holds every row: its length is the count,
+  // and the count's statement is saved.
+  const whole = p.limit === undefined && p.offset === 0;
+  return { items, total: whole ? items.length : await counted() };
 }
