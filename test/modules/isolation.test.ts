@@ -19,9 +19,10 @@ import type { RouteAuth } from '../../src/shared/scopes.js';
 //   a member of another organisation   → 404 object_not_found (never a hint it exists: the very
 //                                        answer an organisation that does not exist gets), unless
 //                                        the route is not about one organisation (scoped: false)
-//   another organisation's object      → 404 object_not_found for the owner, named in the path
-//                                        through their own organisation: the very answer an
-//                                        object that does not exist gets
+//   another organisation's object      → 404 object_not_found, named in the path through one's own
+//                                        organisation, for the least member the route admits and
+//                                        for the owner: the very answer an object that does not
+//                                        exist gets
 //   a role below the route's minimum   → 403 access_denied ('billing': a normal member
 //                                        without has_billing_access)
 //   and none of these refused calls changes a row of any table.
@@ -131,10 +132,12 @@ t.test('the isolation matrix', async (t) => {
   t.ok(declared.length >= 50, 'the organisation routes');
   t.same(Object.keys(CALLS).filter((r) => !matrix.has(r)), [], 'every call written here is of an organisation route');
 
-  // Organisation A with an owner, an admin, a normal member and a spare member; B, foreign.
+  // Organisation A with an owner, an admin, a normal member (and one with billing access) and a spare member; B, foreign.
   const owner = await createUser(db);
   const admin = await createMember(db, owner.accountId, 'admin');
   const normal = await createMember(db, owner.accountId, 'normal');
+  const biller = await createMember(db, owner.accountId, 'normal', { has_billing_access: true });
+  const leastAdmitted = { member: normal, billing: biller, admin, owner };
   const spare = await createMember(db, owner.accountId, 'normal');
   const stranger = await createUser(db);
   const noScope = await createToken(db, owner.id, ['user_info', 'billing']);
@@ -183,12 +186,14 @@ t.test('the isolation matrix', async (t) => {
     }
     if (scoped !== false && template.match(OBJECT_PARAM)) {
       const theirsUrl = pathOf(template, w.account, foreign.objects, template.includes(':user') ? foreign.member : user);
-      const theirs = await send(theirsUrl, owner.token);
-      t.equal(theirs.statusCode, 404, `${route}: another organisation's object, by the owner`);
-      t.equal(theirs.json().error?.code, 'object_not_found', `${route}: object_not_found`);
       const missingUrl = pathOf(template, w.account, nowhere, template.includes(':user') ? NOWHERE : user);
-      const missing = await send(missingUrl, owner.token);
-      t.equal(masked(theirs.body, theirsUrl), masked(missing.body, missingUrl), `${route}: the answer an object that does not exist gets`);
+      for (const [who, caller] of new Map([[min, leastAdmitted[min]], ['owner', owner]])) {
+        const theirs = await send(theirsUrl, caller.token);
+        t.equal(theirs.statusCode, 404, `${route}: another organisation's object, by the ${who}`);
+        t.equal(theirs.json().error?.code, 'object_not_found', `${route}: object_not_found`);
+        const missing = await send(missingUrl, caller.token);
+        t.equal(masked(theirs.body, theirsUrl), masked(missing.body, missingUrl), `${route}: the answer an object that does not exist gets`);
+      }
     }
     const below = min === 'owner' ? [normal, admin] : min === 'admin' || min === 'billing' ? [normal] : [];
     for (const who of below) {
@@ -200,5 +205,5 @@ t.test('the isolation matrix', async (t) => {
 
   t.same(await everyRow(app), before, 'the refused calls changed nothing, in any table');
   const still = await app.inject({ method: 'GET', url: `/2/accounts/${w.account}/users`, headers: bearer(owner.token) });
-  t.equal(still.json().total, 5, 'four members and the pending invitee');
+  t.equal(still.json().total, 6, 'five members and the pending invitee');
 });
