@@ -1,7 +1,12 @@
 import t from 'tap';
+import { sql } from 'kysely';
 import { bearer, buildTestApp } from '../helper.js';
-import { addProduct, addTag, addTeam, createMember } from '../factories/organisations.js';
+import { type App, addProduct, addTag, addTeam, createMember } from '../factories/organisations.js';
 import { createToken, createUser } from '../factories/users.js';
+import { CARDS, saveCard } from '../factories/billing.js';
+import { inviteOk } from '../factories/invitations.js';
+import { placeOrder } from '../factories/invoices.js';
+import { addInvoice, paymentsUrl } from '../factories/payments.js';
 import { ORGANISATION_PATH } from '../../src/plugins/route-meta.js';
 import type { RouteAuth } from '../../src/shared/scopes.js';
 
@@ -11,10 +16,16 @@ import type { RouteAuth } from '../../src/shared/scopes.js';
 // cannot skip these checks.
 //   no token                           → 401 not_authorized
 //   a token without the route's scope  → 403 access_denied naming it (accounts, or billing)
-//   a member of another organisation   → 404 object_not_found (never a hint it exists), unless
+//   a member of another organisation   → 404 object_not_found (never a hint it exists: the very
+//                                        answer an organisation that does not exist gets), unless
 //                                        the route is not about one organisation (scoped: false)
+//   another organisation's object      → 404 object_not_found, named in the path through one's own
+//                                        organisation, for the least member the route admits and
+//                                        for the owner: the very answer an object that does not
+//                                        exist gets
 //   a role below the route's minimum   → 403 access_denied ('billing': a normal member
 //                                        without has_billing_access)
+//   and none of these refused calls changes a row of any table.
 // Only what a call needs is written here: its body, and the {user} of its path.
 
 interface World {
@@ -27,6 +38,68 @@ interface World {
   normal: number;
   spare: number;
   product: number;
+}
+
+/** The objects a route's path may name, by parameter: the {user} one aside, which each call chooses. */
+type Objects = Record<
+  'tag_id' | 'team' | 'invitation' | 'product' | 'payment_method' | 'payment' | 'order' | 'invoice',
+  number
+>;
+const OBJECT_PARAM = /:(tag_id|team|invitation|product|user|payment_method|payment|order|invoice)\b/g;
+const NOWHERE = 99_999_999;
+
+/** The route's path on an organisation, naming the objects given. */
+const pathOf = (template: string, account: number, objects: Objects, user: number) =>
+  template
+    .replace(/:account(_id)?\b/, String(account))
+    .replace(OBJECT_PARAM, (_, p: string) => String(p === 'user' ? user : objects[p as keyof Objects]));
+
+/**
+ * Every row of every table, to tell that refused calls wrote nothing anywhere. A token's
+ * last_used_at aside: authentication marks the token used before the route refuses the call.
+ */
+async function everyRow(app: App) {
+  const tables = (await app.db.introspection.getTables()).map((table) => table.name).sort();
+  const rows: Record<string, string[]> = {};
+  for (const name of tables) {
+    const { rows: found } = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(app.db);
+    rows[name] = found.map((r) => JSON.stringify(name === 'api_tokens' ? { ...r, last_used_at: undefined } : r)).sort();
+  }
+  return rows;
+}
+
+/** An answer with the ids of the path it echoes back masked, to compare answers about different objects. */
+const masked = (body: string, url: string) =>
+  url
+    .split('/')
+    .slice(2)
+    .filter((part) => /^\d+$/.test(part))
+    .reduce((text, id) => text.replace(new RegExp(`\\b${id}\\b`, 'g'), '#'), body);
+
+/** Another organisation with one object of each kind a path may name, and a member of it. */
+async function foreignWorld(app: App, owner: { id: number; accountId: number; token: string }) {
+  const db = app.db;
+  const account = owner.accountId;
+  const order = await placeOrder(app, owner.token, account, [
+    { service_name: 'domain', customer_name: 'example-foreign.ch', period_months: 12 },
+  ]);
+  const transfer = await app.inject({
+    method: 'POST',
+    url: paymentsUrl(account),
+    headers: bearer(owner.token),
+    payload: { invoice_ids: [await addInvoice(db, account, 500)], method: 'iban' },
+  });
+  const objects: Objects = {
+    tag_id: await addTag(db, account, 'a-foreign-tag'),
+    team: (await addTeam(db, account, { name: 'A foreign team' })).id,
+    invitation: (await inviteOk(app, owner.token, account)).id,
+    product: (await addProduct(db, account, 'domain')).id,
+    payment_method: await saveCard(app, owner.token, account, CARDS.visa),
+    payment: transfer.json().data.id,
+    order: order.id,
+    invoice: order.invoice_id,
+  };
+  return { objects, member: (await createMember(db, account, 'normal')).id };
 }
 
 interface Call {
@@ -101,10 +174,12 @@ t.test('the isolation matrix', async (t) => {
     'every call written here is of an organisation route',
   );
 
-  // Organisation A with an owner, an admin, a normal member and a spare member; B, foreign.
+  // Organisation A with an owner, an admin, a normal member (and one with billing access) and a spare member; B, foreign.
   const owner = await createUser(db);
   const admin = await createMember(db, owner.accountId, 'admin');
   const normal = await createMember(db, owner.accountId, 'normal');
+  const biller = await createMember(db, owner.accountId, 'normal', { has_billing_access: true });
+  const leastAdmitted = { member: normal, billing: biller, admin, owner };
   const spare = await createMember(db, owner.accountId, 'normal');
   const stranger = await createUser(db);
   const noScope = await createToken(db, owner.id, ['user_info', 'billing']);
@@ -134,22 +209,31 @@ t.test('the isolation matrix', async (t) => {
     spare: spare.id,
     product,
   };
+  // Billing: the objects' ids of A need not exist, every refusal comes before the lookup.
+  const own: Objects = {
+    tag_id: w.tag,
+    team: w.team,
+    invitation: w.invitation,
+    product,
+    payment_method: 1,
+    payment: 1,
+    order: 1,
+    invoice: 1,
+  };
+  const foreign = await foreignWorld(app, stranger);
+  const nowhere = Object.fromEntries(Object.keys(own).map((k) => [k, NOWHERE])) as Objects;
+  const before = await everyRow(app);
 
   for (const { method, url: template, auth, access } of declared) {
     const route = `${method} ${template}`;
     const { min, scoped } = access;
     const row = CALLS[route] ?? {};
-    const url = template
-      .replace(/:account(_id)?\b/, String(w.account))
-      .replace(':tag_id', String(w.tag))
-      .replace(':team', String(w.team))
-      .replace(':invitation', String(w.invitation))
-      .replace(':product', String(w.product))
-      .replace(':user', String(row.user?.(w) ?? w.spare))
-      .replace(/:(payment_method|payment|order|invoice)\b/, '1');
+    const user = row.user?.(w) ?? w.spare;
     const payload = row.body?.(w);
-    const call = (token?: string) =>
+    const send = (url: string, token?: string) =>
       app.inject({ method: method as 'GET', url, payload, headers: token ? bearer(token) : {} });
+    const url = pathOf(template, w.account, own, user);
+    const call = (token?: string) => send(url, token);
 
     const anonymous = await call();
     t.equal(anonymous.statusCode, 401, `${route}: no token`);
@@ -165,9 +249,34 @@ t.test('the isolation matrix', async (t) => {
     );
 
     if (scoped !== false) {
-      const foreign = await call(stranger.token);
-      t.equal(foreign.statusCode, 404, `${route}: a member of another organisation`);
-      t.equal(foreign.json().error?.code, 'object_not_found', `${route}: object_not_found`);
+      const outsider = await call(stranger.token);
+      t.equal(outsider.statusCode, 404, `${route}: a member of another organisation`);
+      t.equal(outsider.json().error?.code, 'object_not_found', `${route}: object_not_found`);
+      const unknown = await send(pathOf(template, NOWHERE, own, user), stranger.token);
+      t.same(outsider.json(), unknown.json(), `${route}: the answer an organisation that does not exist gets`);
+    }
+    if (scoped !== false && template.match(OBJECT_PARAM)) {
+      const theirsUrl = pathOf(
+        template,
+        w.account,
+        foreign.objects,
+        template.includes(':user') ? foreign.member : user,
+      );
+      const missingUrl = pathOf(template, w.account, nowhere, template.includes(':user') ? NOWHERE : user);
+      for (const [who, caller] of new Map([
+        [min, leastAdmitted[min]],
+        ['owner', owner],
+      ])) {
+        const theirs = await send(theirsUrl, caller.token);
+        t.equal(theirs.statusCode, 404, `${route}: another organisation's object, by the ${who}`);
+        t.equal(theirs.json().error?.code, 'object_not_found', `${route}: object_not_found`);
+        const missing = await send(missingUrl, caller.token);
+        t.equal(
+          masked(theirs.body, theirsUrl),
+          masked(missing.body, missingUrl),
+          `${route}: the answer an object that does not exist gets`,
+        );
+      }
     }
     const below = min === 'owner' ? [normal, admin] : min === 'admin' || min === 'billing' ? [normal] : [];
     for (const who of below) {
@@ -177,10 +286,11 @@ t.test('the isolation matrix', async (t) => {
     }
   }
 
+  t.same(await everyRow(app), before, 'the refused calls changed nothing, in any table');
   const still = await app.inject({
     method: 'GET',
     url: `/2/accounts/${w.account}/users`,
     headers: bearer(owner.token),
   });
-  t.equal(still.json().total, 5, 'the refused calls changed nothing: four members and the pending invitee');
+  t.equal(still.json().total, 6, 'five members and the pending invitee');
 });

@@ -1,7 +1,6 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
-import { createToken, createUser, type TestUser } from '../../factories/users.js';
-import { checkGuards } from '../../factories/accounts.js';
+import { createUser, type TestUser } from '../../factories/users.js';
 import { addProduct, addTeam, type App, createMember, grantRights } from '../../factories/organisations.js';
 
 async function data(app: App, u: TestUser, url: string) {
@@ -45,12 +44,6 @@ t.test('GET /1/accounts/:account_id/services', async (t) => {
     await grantRights(app.db, mail, normal.id, {});
     t.same(await data(app, normal, url), [{ id: 14, name: 'domain', count: 1 }], 'only products with a right count');
   });
-
-  t.test('guards', async (t) => {
-    const stranger = await createUser(app.db);
-    const noScope = await createToken(app.db, owner.id, ['user_info']);
-    await checkGuards(t, app, { method: 'GET', url }, { noScopeToken: noScope.secret, strangerToken: stranger.token });
-  });
 });
 
 t.test('GET /1/accounts/:account_id/basic/teams', async (t) => {
@@ -81,11 +74,5 @@ t.test('GET /1/accounts/:account_id/basic/teams', async (t) => {
     const bad = await app.inject({ method: 'GET', url: `${url}?with=users`, headers: bearer(owner.token) });
     t.equal(bad.statusCode, 422);
     t.match(bad.json().error.errors[0].context, { attribute: 'with' });
-  });
-
-  t.test('guards', async (t) => {
-    const stranger = await createUser(app.db);
-    const noScope = await createToken(app.db, normal.id, ['user_info', 'billing']);
-    await checkGuards(t, app, { method: 'GET', url }, { noScopeToken: noScope.secret, strangerToken: stranger.token });
   });
 });

@@ -1,7 +1,6 @@
 import t from 'tap';
 import { buildTestApp, call as send, type Method, testDatabase } from '../../helper.js';
-import { createToken, createUser, type TestUser } from '../../factories/users.js';
-import { checkGuards } from '../../factories/accounts.js';
+import { createUser, type TestUser } from '../../factories/users.js';
 import { addProduct, addTag, type App, createMember, grantRights, tagProduct } from '../../factories/organisations.js';
 
 const call = (app: App, u: TestUser, method: Method, url: string, payload?: object) =>
@@ -153,7 +152,6 @@ t.test('tags of an organisation', async (t) => {
 
   t.test("update: rename and recolour; duplicates 409; another organisation's tag 404", async (t) => {
     const owner = await createUser(app.db);
-    const normal = await createMember(app.db, owner.accountId, 'normal');
     const a = await addTag(app.db, owner.accountId, 'alpha', 1);
     await addTag(app.db, owner.accountId, 'beta', 2);
     const { id: p } = await addProduct(app.db, owner.accountId, 'domain');
@@ -179,37 +177,24 @@ t.test('tags of an organisation', async (t) => {
     const dup = await call(app, owner, 'PUT', url, { name: 'Beta' });
     t.equal(dup.statusCode, 409);
     t.equal(dup.json().error.code, 'object_already_exists');
-    t.equal((await call(app, normal, 'PUT', url, { name: 'x' })).statusCode, 403);
 
+    // A change of another organisation's tag is the isolation matrix's; an empty one, answered with
+    // the tag when it is one's own, must not answer theirs.
     const other = await createUser(app.db);
     const foreignTag = await addTag(app.db, other.accountId, 'theirs');
-    for (const payload of [{ name: 'stolen' }, {}]) {
-      const res = await call(app, owner, 'PUT', `/1/accounts/${owner.accountId}/tags/${foreignTag}`, payload);
-      t.equal(res.statusCode, 404, "a tag of another organisation through one's own");
-      t.equal(res.json().error.code, 'object_not_found');
-    }
-    t.equal(
-      (await call(app, owner, 'PUT', `/1/accounts/${owner.accountId}/tags/2147483000`, { name: 'x' })).statusCode,
-      404,
-    );
-    const theirs = await app.db
-      .selectFrom('tags')
-      .select('name')
-      .where('id', '=', foreignTag)
-      .executeTakeFirstOrThrow();
-    t.equal(theirs.name, 'theirs');
+    const res = await call(app, owner, 'PUT', `/1/accounts/${owner.accountId}/tags/${foreignTag}`, {});
+    t.equal(res.statusCode, 404, "an empty change of a tag of another organisation through one's own");
+    t.equal(res.json().error.code, 'object_not_found');
   });
 
   t.test("delete: true; the products stay; another organisation's tag 404", async (t) => {
     const owner = await createUser(app.db);
     const admin = await createMember(app.db, owner.accountId, 'admin');
-    const normal = await createMember(app.db, owner.accountId, 'normal');
     const tag = await addTag(app.db, owner.accountId, 'doomed');
     const { id: p } = await addProduct(app.db, owner.accountId, 'domain');
     await tagProduct(app.db, p, tag);
     const url = `/1/accounts/${owner.accountId}/tags/${tag}`;
 
-    t.equal((await call(app, normal, 'DELETE', url)).statusCode, 403);
     const res = await call(app, admin, 'DELETE', url);
     t.equal(res.statusCode, 200);
     t.same(res.json(), { result: 'success', data: true });
@@ -218,29 +203,6 @@ t.test('tags of an organisation', async (t) => {
     t.ok(
       await app.db.selectFrom('products').select('id').where('id', '=', p).executeTakeFirst(),
       'the product is still there',
-    );
-
-    const other = await createUser(app.db);
-    const foreignTag = await addTag(app.db, other.accountId, 'theirs');
-    t.equal((await call(app, owner, 'DELETE', `/1/accounts/${owner.accountId}/tags/${foreignTag}`)).statusCode, 404);
-    t.ok(await app.db.selectFrom('tags').select('id').where('id', '=', foreignTag).executeTakeFirst());
-  });
-
-  t.test('guards on every tag route', async (t) => {
-    const owner = await createUser(app.db);
-    const stranger = await createUser(app.db);
-    const noScope = await createToken(app.db, owner.id, ['user_info', 'billing']);
-    const tag = await addTag(app.db, owner.accountId, 'guarded');
-    const base = `/1/accounts/${owner.accountId}/tags`;
-    const callers = { noScopeToken: noScope.secret, strangerToken: stranger.token };
-    await checkGuards(t, app, { method: 'GET', url: base }, callers);
-    await checkGuards(t, app, { method: 'POST', url: base, payload: { name: 'new' } }, callers);
-    await checkGuards(t, app, { method: 'PUT', url: `${base}/${tag}`, payload: { name: 'new' } }, callers);
-    await checkGuards(t, app, { method: 'DELETE', url: `${base}/${tag}` }, callers);
-    t.same(
-      (await tagsOf(app, owner, owner.accountId)).map((x) => x.name),
-      ['guarded'],
-      'no guarded call changed anything',
     );
   });
 });

@@ -18,7 +18,6 @@ t.test("listing a team's users", async (t) => {
   });
   const bob = await createMember(app.db, org, 'admin', { first_name: 'Bob', last_name: 'Carlsen' });
   const gone = await createMember(app.db, org, 'normal', { first_name: 'Aaron', last_name: 'Gone' });
-  const outsider = await createUser(app.db);
   await app.db.updateTable('users').set({ last_login_at: 1_700_000_000 }).where('id', '=', bob.id).execute();
 
   const team = await addTeam(app.db, org, { name: 'Core', members: [owner.id, anna.id, bob.id, gone.id] });
@@ -95,14 +94,6 @@ t.test("listing a team's users", async (t) => {
     const bad = await call(app, anna.token, 'GET', `${url}?order_by=password_hash`);
     t.equal(bad.statusCode, 422);
     t.same(failedAttributes(bad.json()), ['order_by']);
-  });
-
-  t.test("another organisation's team, or none, is 404", async (t) => {
-    const foreign = await addTeam(app.db, outsider.accountId, { members: [outsider.id] });
-    const res = await call(app, anna.token, 'GET', teamUsersUrl(org, foreign.id));
-    t.equal(res.statusCode, 404);
-    t.equal(res.json().error.code, 'object_not_found');
-    t.same((await call(app, anna.token, 'GET', teamUsersUrl(org, 99_999_999))).json(), res.json());
   });
 });
 
@@ -198,13 +189,6 @@ t.test('adding users to a team', async (t) => {
       t.same(await teamMemberIds(app.db, fresh.id), asc(extra.map((u) => u.id)));
     },
   );
-
-  t.test("another organisation's team is 404 and stays untouched", async (t) => {
-    const foreign = await addTeam(app.db, outsider.accountId, { members: [outsider.id] });
-    const res = await add(app, admin.token, org, foreign.id, [a.id]);
-    t.equal(res.statusCode, 404);
-    t.same(await teamMemberIds(app.db, foreign.id), [outsider.id]);
-  });
 });
 
 t.test('removing users from a team', async (t) => {
@@ -245,12 +229,9 @@ t.test('removing users from a team', async (t) => {
     t.same(await teamMemberIds(app.db, team.id), []);
   });
 
-  t.test('body rules and 404s', async (t) => {
+  t.test('body rules', async (t) => {
     const res = await call(app, admin.token, 'DELETE', teamUsersUrl(org, team.id));
     t.equal(res.statusCode, 422, 'a body is required');
     t.same(failedAttributes(res.json()), ['body'], 'no body at all: the body itself is named');
-    const foreign = await addTeam(app.db, outsider.accountId, { members: [outsider.id] });
-    t.equal((await remove(app, admin.token, org, foreign.id, [outsider.id])).statusCode, 404);
-    t.same(await teamMemberIds(app.db, foreign.id), [outsider.id]);
   });
 });
