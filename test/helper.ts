@@ -26,7 +26,7 @@ const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 /** Changes whenever a migration (or the embedded database's version) does, so a stale template or dump is never used. */
 function migrationsHash(): string {
   const h = createHash('sha256');
-  for (const [name, m] of Object.entries(migrations)) h.update(name).update(String(m.up));
+  for (const [name, m] of Object.entries(migrations)) h.update(name).update(m.up.toString());
   h.update(readFileSync(join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json')));
   return h.digest('hex').slice(0, 12);
 }

@@ -23,8 +23,8 @@ async function exchange(t: Tap, app: App, bytes: string): Promise<{ closed: bool
   const socket = connect((app.server.address() as AddressInfo).port, '127.0.0.1');
   t.teardown(() => socket.destroy());
   let answer = '';
-  socket.on('data', (d) => {
-    answer += d;
+  socket.on('data', (d: Buffer) => {
+    answer += d.toString();
   });
   socket.on('error', () => {});
   await once(socket, 'connect');

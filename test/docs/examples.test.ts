@@ -86,7 +86,7 @@ async function firstStartServer(t: Test) {
   const database = await testDatabase(t);
   const admin = (await bootstrapFirstAdmin(database.db))!;
   const app = await buildTestApp(t, { database, config: { PUBLIC_URL: `http://${address}` } });
-  http.on('request', app.routing);
+  http.on('request', (req, res) => app.routing(req, res));
   const accounts = await app.inject({ url: '/1/accounts', headers: bearer(admin.token) });
   return { address, token: admin.token, org: String(accounts.json().data[0].id) };
 }

@@ -155,9 +155,9 @@ t.test('the isolation matrix', async (t) => {
   const db = app.db;
 
   const declared = app.routeTable.flatMap((r) => (r.access ? [{ ...r, access: r.access }] : []));
-  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
     paths: Record<string, Record<string, unknown>>;
-  };
+  }>();
   const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.keys(item).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`),
   );

@@ -123,7 +123,7 @@ const BAD_JSON: unknown[] = [
   -1e308,
   2 ** 53,
   2 ** 63,
-  99999999999999999999,
+  1e20, // what 99999999999999999999 becomes as a double
   2147483648,
   '',
   ' ',
@@ -417,7 +417,8 @@ interface Answer {
 /** Why the answer is not one the API may give, if it is not. */
 function defect(op: Operation, res: Answer): string | undefined {
   if (res.statusCode >= 500) return `${res.statusCode}`;
-  const type = String(res.headers['content-type'] ?? '');
+  const header = res.headers['content-type'];
+  const type = Array.isArray(header) ? header.join(', ') : typeof header === 'string' ? header : '';
   if (res.statusCode < 300 && op.otherMedia.some((m) => type.startsWith(m))) return undefined;
   if (!type.startsWith('application/json')) return `${res.statusCode} not JSON (${type || 'no content-type'})`;
   let json: { result?: unknown; error?: { code?: unknown; description?: unknown } };

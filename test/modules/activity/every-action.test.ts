@@ -374,7 +374,7 @@ t.test('every recorded route leaves its line', async (t) => {
       )
     )
       continue;
-    const data = (res.json() as { data?: Record<string, unknown> }).data ?? {};
+    const data = res.json<{ data?: Record<string, unknown> }>().data ?? {};
     const lines = await app.db.selectFrom('activity_logs').selectAll().where('id', '>', Number(before)).execute();
     const entry = declared.get(route)!;
     t.equal(lines.length, 1, `${route}: one line`);

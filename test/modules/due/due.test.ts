@@ -18,7 +18,6 @@ import { addMonths } from '../../../src/modules/invoices/pricing.js';
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
 const db = app.db;
-const DAY = 86_400;
 
 const due = (u: TestUser, window?: string, token = u.token) => call(app, token, 'GET', dueUrl(u.accountId, window));
 const renew = (u: TestUser, items: unknown, headers: Record<string, string> = {}) =>

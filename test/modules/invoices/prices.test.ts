@@ -17,7 +17,7 @@ type Price = {
 const all = async (query = '') => {
   const res = await call(app, user.token, 'GET', `${pricesUrl}${query}`);
   t.equal(res.statusCode, 200, 'prices listed');
-  return res.json() as { data: Price[]; total: number };
+  return res.json<{ data: Price[]; total: number }>();
 };
 const periods = (rows: Price[], service: string, variant: string, currency: string) =>
   rows

@@ -104,7 +104,7 @@ t.test('GET /2/accounts/{account}/users', async (t) => {
   const list = async (query = '', token = org.owner.token) => {
     const res = await listUsers(app, token, org.id, query);
     if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${res.body}`);
-    return res.json() as { data: Item[]; total: number; page: number; pages: number; items_per_page: number };
+    return res.json<{ data: Item[]; total: number; page: number; pages: number; items_per_page: number }>();
   };
 
   t.test('members and pending invitees, with the upstream fields', async (t) => {

@@ -147,7 +147,7 @@ t.test('served: the collection of this server, with its address', async (t) => {
   const app = await buildTestApp(t);
   const res = await app.inject({ method: 'GET', url: '/openapi/postman_collection.json' });
   t.equal(res.statusCode, 200);
-  const c = res.json() as Collection;
+  const c = res.json<Collection>();
   t.equal(c.info.name, 'ik-mirror');
   t.match(c.info.schema, /v2\.1\.0/);
   t.match(c.variable, [
@@ -167,7 +167,7 @@ t.test('served: the collection of this server, with its address', async (t) => {
       `a folder for ${tag}`,
     );
 
-  const env = (await app.inject({ method: 'GET', url: '/openapi/postman_environment.json' })).json() as Environment;
+  const env = (await app.inject({ method: 'GET', url: '/openapi/postman_environment.json' })).json<Environment>();
   t.match(env, {
     name: 'ik-mirror (local)',
     values: [
@@ -177,7 +177,7 @@ t.test('served: the collection of this server, with its address', async (t) => {
       { key: 'sandbox' },
     ],
   });
-  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as Doc;
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<Doc>();
   const all = checkCollection(t, c, env, doc);
 
   const find = (method: string, path: string) =>
@@ -216,12 +216,12 @@ t.test(
       payload: { fixture: 'demo' },
     });
     t.equal(seeded.statusCode, 200, 'the demo fixture seeded');
-    const alice = (seeded.json() as { data: { users: { key: string; token: string }[] } }).data.users.find(
-      (u) => u.key === 'alice',
-    )!.token;
-    const c = (await app.inject({ method: 'GET', url: '/openapi/postman_collection.json' })).json() as Collection;
-    const env = (await app.inject({ method: 'GET', url: '/openapi/postman_environment.json' })).json() as Environment;
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as Doc;
+    const alice = seeded
+      .json<{ data: { users: { key: string; token: string }[] } }>()
+      .data.users.find((u) => u.key === 'alice')!.token;
+    const c = (await app.inject({ method: 'GET', url: '/openapi/postman_collection.json' })).json<Collection>();
+    const env = (await app.inject({ method: 'GET', url: '/openapi/postman_environment.json' })).json<Environment>();
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<Doc>();
     const values = new Map(env.values.map((v) => [v.key, v.value]));
     values.set('token', alice).set('adminToken', ADMIN_TOKEN);
     const resolve = (s: string) => s.replace(/\{\{([^{}]+)\}\}/g, (_, v: string) => values.get(v) ?? `{{${v}}}`);
@@ -258,7 +258,7 @@ t.test(
 
 t.test('committed: the same collection, for the default address', async (t) => {
   const app = await buildTestApp(t);
-  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as Doc;
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<Doc>();
   const committed = JSON.parse(readFileSync('openapi/postman_collection.json', 'utf8')) as Collection;
   t.match(committed.variable, [{ key: 'baseUrl', value: 'http://127.0.0.1:3000' }]);
   const env = JSON.parse(readFileSync('openapi/postman_environment.json', 'utf8')) as Environment;

@@ -19,7 +19,6 @@ t.test(
     const two = await buildTestApp(t, { database: sameDatabase(t, database) });
 
     const products: number[] = [];
-    let expiry = 0;
     for (let o = 0; o < ORGS; o++) {
       const u = await createUser(one.db);
       const card = await saveCard(one, u.token, u.accountId, CARDS.visa);
@@ -40,7 +39,7 @@ t.test(
       .select(['id', 'expired_at'])
       .where('id', 'in', products)
       .execute();
-    expiry = Math.max(...before.map((p) => Number(p.expired_at)));
+    const expiry = Math.max(...before.map((p) => Number(p.expired_at)));
 
     const urls = [await one.listen({ host: '127.0.0.1', port: 0 }), await two.listen({ host: '127.0.0.1', port: 0 })];
     const tick = (url: string, at: number) =>
