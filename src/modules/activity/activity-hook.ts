@@ -9,7 +9,8 @@ import { recordActivity } from './activity.repository.js';
 
 // A hook sees every route: its path parameters as its schema left them (strings, or the integers
 // it coerced), which numeric() reads alike.
-const paramsOf = (req: FastifyRequest) => (req.params ?? {}) as Record<string, unknown>;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const paramsOf = (req: FastifyRequest): Record<string, unknown> => (isRecord(req.params) ? req.params : {});
 const numeric = (v: unknown) =>
   typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
 
@@ -27,7 +28,8 @@ export const activityHook = fp(
         (target?.fromResponse || actorFromResponse || (!params.account && !params.account_id))
       ) {
         try {
-          data = (JSON.parse(payload) as { data?: Record<string, unknown> }).data;
+          const parsed: unknown = JSON.parse(payload);
+          data = isRecord(parsed) && isRecord(parsed.data) ? parsed.data : undefined;
         } catch {
           data = undefined;
         }

@@ -17,7 +17,15 @@ const tags = ['Profile > Application passwords'];
 
 export const appPasswordsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = appPasswordsService(app.db);
+  listAndCreateRoutes(app, service);
+  onePasswordRoutes(app, service);
+};
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof appPasswordsService>;
+
+/** The caller's list of application passwords, and making a new one. */
+function listAndCreateRoutes(app: App, service: Service) {
   app.get(
     '/2/profile/applications/passwords',
     {
@@ -52,7 +60,10 @@ export const appPasswordsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => reply.code(201).send(ok(await service.create(caller(req), req.body.name))),
   );
+}
 
+/** One application password: reading it, deleting it. */
+function onePasswordRoutes(app: App, service: Service) {
   app.get(
     '/2/profile/applications/passwords/:password_id',
     {
@@ -88,4 +99,4 @@ export const appPasswordsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.remove(caller(req), req.params.password_id)),
   );
-};
+}

@@ -6,6 +6,14 @@ import { AppError } from '../../shared/errors.js';
 const config = { auth: 'public' as const, rateLimit: false };
 const Status = Type.Object({ status: Type.String() });
 
+/** The envelope's code stays unexpected_error, but a probe reads the status: 503, not its usual 500. */
+class DatabaseDown extends AppError {
+  override readonly statusCode = 503;
+  constructor() {
+    super('unexpected_error', 'The database is not reachable');
+  }
+}
+
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/healthz',
@@ -32,10 +40,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.database.ping();
       } catch (err) {
         req.log.warn({ err }, 'database not reachable');
-        const down = new AppError('unexpected_error', 'The database is not reachable');
-        // The envelope's code stays unexpected_error, but a probe reads the status: 503, not its usual 500.
-        (down as { statusCode: number }).statusCode = 503;
-        throw down;
+        throw new DatabaseDown();
       }
       return { status: 'ok' };
     },

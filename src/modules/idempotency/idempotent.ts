@@ -51,9 +51,9 @@ class AlreadyAnswered extends Error {}
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+    return `{${Object.entries(v)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, value]) => `${JSON.stringify(k)}:${canonical(value)}`)
       .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
@@ -97,7 +97,8 @@ function replay(reply: FastifyReply, stored: StoredKey, hash: string): FastifyRe
       attribute: 'Idempotency-Key',
     });
   }
-  const body = typeof stored.response_body === 'string' ? JSON.parse(stored.response_body) : stored.response_body;
+  const body: unknown =
+    typeof stored.response_body === 'string' ? JSON.parse(stored.response_body) : stored.response_body;
   return reply
     .status(stored.response_status ?? 200)
     .header('Idempotent-Replayed', 'true')

@@ -22,7 +22,16 @@ const tags = ['Mirror control plane'];
 
 export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = mirrorService(app.db, { runJobs: (at) => app.renewals.runJobs(at) });
+  clockRoutes(app, service);
+  resetAndSeedRoutes(app, service);
+  outboxRoute(app, service);
+};
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof mirrorService>;
+
+/** The mirror's clock: reading it, setting it. */
+function clockRoutes(app: App, service: Service) {
   app.get(
     '/_mirror/clock',
     {
@@ -56,7 +65,10 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.moveClock(req.body)),
   );
+}
 
+/** Emptying the mirror, and filling it with a fixture. */
+function resetAndSeedRoutes(app: App, service: Service) {
   app.post(
     '/_mirror/reset',
     {
@@ -86,7 +98,10 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.seed(req.body.fixture)),
   );
+}
 
+/** The messages the mirror would have sent. */
+function outboxRoute(app: App, service: Service) {
   app.get(
     '/_mirror/outbox',
     {
@@ -105,4 +120,4 @@ export const mirrorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return listResult(items, total, params);
     },
   );
-};
+}

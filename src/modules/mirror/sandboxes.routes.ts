@@ -18,10 +18,21 @@ const Name = Type.String({
 });
 const SandboxSchema = Type.Object({ name: Type.String() }, { title: 'MirrorSandbox', examples: [{ name: 'shard-1' }] });
 
-export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Set whenever MIRROR_ADMIN_TOKEN is (app.ts), and without it these routes answer 404 (auth.ts).
-  const sandboxes = () => app.sandboxes!;
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
 
+/** The sandboxes: set whenever MIRROR_ADMIN_TOKEN is (app.ts), and without it these routes answer 404 (auth.ts). */
+function sandboxesOf(app: App): NonNullable<App['sandboxes']> {
+  if (!app.sandboxes) throw new Error('sandboxesOf: a control plane route ran without MIRROR_ADMIN_TOKEN');
+  return app.sandboxes;
+}
+
+export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  listAndCreateSandboxRoutes(app);
+  deleteSandboxRoute(app);
+};
+
+/** The sandboxes there are, and making one. */
+function listAndCreateSandboxRoutes(app: App) {
   app.get(
     '/_mirror/sandboxes',
     {
@@ -33,7 +44,7 @@ export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: envelope(Type.Array(SandboxSchema)) },
       },
     },
-    async () => ok((await sandboxes().list()).map((name) => ({ name }))),
+    async () => ok((await sandboxesOf(app).list()).map((name) => ({ name }))),
   );
 
   app.post(
@@ -58,11 +69,14 @@ export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const started = performance.now();
-      await sandboxes().open(req.body.name, true);
+      await sandboxesOf(app).open(req.body.name, true);
       return reply.code(201).send(ok({ name: req.body.name, ms: Math.round(performance.now() - started) }));
     },
   );
+}
 
+/** Deleting a sandbox with its data. */
+function deleteSandboxRoute(app: App) {
   app.delete(
     '/_mirror/sandboxes/:name',
     {
@@ -76,8 +90,8 @@ export const sandboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      if (!(await sandboxes().drop(req.params.name))) throw notFound('Sandbox');
+      if (!(await sandboxesOf(app).drop(req.params.name))) throw notFound('Sandbox');
       return ok(true);
     },
   );
-};
+}

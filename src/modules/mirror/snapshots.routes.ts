@@ -31,6 +31,14 @@ const DoneSchema = Type.Object(
 const Params = Type.Object({ name: Type.String() });
 
 export const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  saveAndListSnapshotRoutes(app);
+  oneSnapshotRoutes(app);
+};
+
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** Saving a snapshot of the database, and the snapshots there are. */
+function saveAndListSnapshotRoutes(app: App) {
   app.post(
     '/_mirror/snapshots',
     {
@@ -62,7 +70,10 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => ok(await listSnapshots(app.db)),
   );
+}
 
+/** One snapshot: restoring it, deleting it. */
+function oneSnapshotRoutes(app: App) {
   app.post(
     '/_mirror/snapshots/:name/restore',
     {
@@ -97,4 +108,4 @@ export const snapshotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return ok(true);
     },
   );
-};
+}

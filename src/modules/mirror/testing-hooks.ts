@@ -26,6 +26,7 @@ const pathOf = (url: string) => {
 };
 const BAD_HEADER = `X-Mirror-Fault: status=NNN, error=<code>, delay=MS[-MS] (at most ${MAX_FAULT_DELAY_MS}) or drop`;
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const skipped = (url: string) => url.startsWith('/_mirror') || url.startsWith('/docs') || url === '/metrics';
 
 export const mirrorHooks = fp<{ adminToken: string | undefined }>(
@@ -54,8 +55,12 @@ export const mirrorHooks = fp<{ adminToken: string | undefined }>(
       if (reply.statusCode >= 400 && typeof payload === 'string' && !skipped(req.url)) {
         try {
           // An error answer is the envelope (errors.ts); were it something else, the fields read as absent.
-          const error = (JSON.parse(payload) as { error?: { code?: string; errors?: unknown[] } }).error;
-          req.journalErrors = { code: error?.code ?? null, errors: error?.errors ?? null };
+          const parsed: unknown = JSON.parse(payload);
+          const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
+          req.journalErrors = {
+            code: typeof error?.code === 'string' ? error.code : null,
+            errors: Array.isArray(error?.errors) ? error.errors : null,
+          };
         } catch {
           req.journalErrors = null;
         }

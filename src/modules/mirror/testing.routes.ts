@@ -93,7 +93,16 @@ const JournalQuery = Type.Object({
 
 const faultRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { faults } = app.mirror;
+  faultRuleRoutes(app, faults);
+  faultRemovalRoutes(app, faults);
+  faultHeaderRoutes(app, faults);
+};
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Faults = App['mirror']['faults'];
+
+/** The fault rules in force, and adding one. */
+function faultRuleRoutes(app: App, faults: Faults) {
   app.get(
     '/_mirror/faults',
     {
@@ -123,7 +132,10 @@ const faultRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => reply.code(201).send(ok(faults.add(req.sandbox, req.body))),
   );
+}
 
+/** Removing every fault rule, or one. */
+function faultRemovalRoutes(app: App, faults: Faults) {
   app.delete(
     '/_mirror/faults',
     {
@@ -158,7 +170,10 @@ const faultRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return ok(true);
     },
   );
+}
 
+/** Whether the X-Mirror-Fault header counts: reading it, switching it. */
+function faultHeaderRoutes(app: App, faults: Faults) {
   app.get(
     '/_mirror/faults/header',
     {
@@ -191,7 +206,7 @@ const faultRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return ok({ enabled: faults.headerHonoured(req.sandbox) });
     },
   );
-};
+}
 
 const journalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { journal } = app.mirror;

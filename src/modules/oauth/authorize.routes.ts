@@ -24,6 +24,7 @@ interface Pages {
 }
 
 type Form = Record<string, unknown>;
+const isForm = (v: unknown): v is Form => typeof v === 'object' && v !== null;
 
 interface SignInError {
   message: string;
@@ -32,6 +33,7 @@ interface SignInError {
 }
 
 // The form body parser gives a string per field, or an array of them for a field sent twice: the first counts.
+// eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the pages post application/x-www-form-urlencoded, whose parser gives strings
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v) as string | undefined;
 
 const expiredForm = (reply: FastifyReply) =>
@@ -88,6 +90,7 @@ async function handle(
 ) {
   try {
     // The query string parser gives strings (the route declares no schema, it is a page).
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the querystring parser gives strings, and the route declares no schema that would say so
     const q = req.query as AuthorizeQuery;
     // Postgres cannot compare text holding a NUL character: such a request is refused before any lookup.
     const nul = [...nulCharacterErrors(q), ...nulCharacterErrors(req.body ?? {})][0];
@@ -165,7 +168,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
     (req, reply) =>
       handle(pages, req, reply, async (c) => {
         // The form body parser gives an object (the pages post application/x-www-form-urlencoded).
-        const form = (req.body ?? {}) as Form;
+        const form = isForm(req.body) ? req.body : {};
         const step = first(form.step);
         if (step === 'sign_in') return signInStep(pages, req, reply, c, form);
         if (step === 'consent') return consentStep(pages, req, reply, c, form);

@@ -17,7 +17,15 @@ const tags = ['OAuth > Clients'];
 
 export const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = clientsService(app.db);
+  clientListRoutes(app, service);
+  oneClientRoutes(app, service);
+};
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof clientsService>;
+
+/** The caller's OAuth clients, and registering one. */
+function clientListRoutes(app: App, service: Service) {
   app.get(
     '/1/oauth_clients',
     {
@@ -50,7 +58,10 @@ export const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => reply.code(201).send(ok(await service.create(caller(req), req.body))),
   );
+}
 
+/** One OAuth client: reading it, changing it, deleting it. */
+function oneClientRoutes(app: App, service: Service) {
   app.get(
     '/1/oauth_clients/:client_id',
     {
@@ -96,4 +107,4 @@ export const clientsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.remove(caller(req), req.params.client_id)),
   );
-};
+}

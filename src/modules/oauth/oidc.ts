@@ -23,11 +23,11 @@ function signingKey(db: Executor): Promise<SigningKey> {
         const jwk = await exportJWK(privateKey);
         return JSON.stringify({ ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'RS256', use: 'sig' });
       });
-      // The stored secret is the JWK made above, kid included (the server alone writes it): the cast and the kid's `!` hold.
-      const jwk = JSON.parse(stored) as JWK;
+      // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the stored secret is the JWK made above, kid included (the server alone writes it)
+      const jwk = JSON.parse(stored) as JWK & { kid: string };
       return {
         key: await importJWK(jwk, 'RS256'),
-        kid: jwk.kid!,
+        kid: jwk.kid,
         publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e, kid: jwk.kid, alg: 'RS256', use: 'sig' },
       };
     })();

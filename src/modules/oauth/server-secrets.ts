@@ -17,7 +17,7 @@ export async function serverSecret(
 ): Promise<string> {
   const key = resolvedDb(db);
   let cache = caches.get(key);
-  if (!cache) caches.set(key, (cache = new Map()));
+  if (!cache) caches.set(key, (cache = new Map<string, string>()));
   const known = cache.get(name);
   if (known) return known;
   let value = (await repo.valueOf(db, name))?.value;

@@ -15,8 +15,12 @@ interface Item extends Json {
   id?: string;
   name: string;
   item?: Item[];
-  request?: Json & { url?: { path?: string[] } };
+  // Every request the converter makes has this shape.
+  request?: Request;
 }
+
+/** A Postman v2.1 collection, as the converter makes it: a tree of items and its info. */
+type Collection = Json & { item: Item[]; info: Json };
 
 const stableId = (key: string) => {
   const h = createHash('sha1').update(key).digest('hex');
@@ -248,7 +252,7 @@ function testScript(op: Operation, plan: Plan | undefined): string[] {
 
 // The converter loads a large tree of modules (a schema faker among them): only the first
 // request for the collection, or the generator script, pays for it.
-async function convert(doc: Json): Promise<Json> {
+async function convert(doc: Json): Promise<Collection> {
   const { default: Converter } = await import('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
     Converter.convert(
@@ -261,10 +265,11 @@ async function convert(doc: Json): Promise<Json> {
         schemaFaker: false,
       },
       (err, res) => {
-        // The converter's typings leave its result untyped: this is the shape it documents.
-        const out = res as unknown as { result: boolean; reason?: string; output?: { data: Json }[] } | undefined;
-        if (err || !out?.result || !out.output?.[0]) reject(err ?? new Error(`openapi-to-postmanv2: ${out?.reason}`));
-        else resolve(out.output[0].data);
+        const first = res?.output?.[0];
+        if (err) reject(err instanceof Error ? err : new Error(err.message));
+        else if (!res?.result || !first) reject(new Error(`openapi-to-postmanv2: ${res?.reason}`));
+        // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the converter types its collection as any object: this is the shape it documents
+        else resolve(first.data as Collection);
       },
     );
   });
@@ -289,7 +294,7 @@ interface Request extends Json {
  */
 function settle(items: Item[], trail: string, operations: Map<string, Operation>) {
   for (const name of LAST) {
-    const i = items.findIndex((item) => item.request && operationOf(item, operations)?.operationId === name);
+    const i = items.findIndex((item) => item.request && operationOf(item.request, operations)?.operationId === name);
     if (i >= 0) items.push(...items.splice(i, 1));
   }
   items.forEach((item, i) => {
@@ -297,9 +302,8 @@ function settle(items: Item[], trail: string, operations: Map<string, Operation>
     item.id = stableId(key);
     if (item.item) settle(item.item, key, operations);
     if (!item.request) return;
-    // Every request the converter makes has this shape (Item types only what all items share).
-    const request = item.request as unknown as Request;
-    const op = operationOf(item, operations);
+    const request = item.request;
+    const op = operationOf(request, operations);
     if (!op) throw new Error(`No operation for ${request.method} /${request.url.path.join('/')}`);
     const plan = PLANS[op.operationId];
     if (!op.security?.length) request.auth = { type: 'noauth' };
@@ -327,14 +331,12 @@ function settle(items: Item[], trail: string, operations: Map<string, Operation>
   });
 }
 
-function operationOf(item: Item, operations: Map<string, Operation>) {
-  // Called on request items only; see settle.
-  const request = item.request as unknown as Request;
+function operationOf(request: Request, operations: Map<string, Operation>) {
   return operations.get(`${request.method.toLowerCase()} /${request.url.path.join('/')}`);
 }
 
-export async function postmanCollection(document: object, baseUrl: string) {
-  // The app's own OpenAPI document (app.swagger()), typed as far as this file reads it.
+export async function postmanCollection(document: unknown, baseUrl: string) {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the app's own OpenAPI document (app.swagger()), typed as far as this file reads it
   const doc = document as Doc;
   const collection = await convert(doc);
   const operations = new Map<string, Operation>();
@@ -342,9 +344,8 @@ export async function postmanCollection(document: object, baseUrl: string) {
     for (const [method, op] of Object.entries(ops))
       operations.set(`${method} ${path.replace(/\{([^}]+)\}/g, ':$1')}`, op);
   }
-  // A Postman v2.1 collection, as the converter makes it: a tree of items and its info.
-  settle(collection.item as Item[], '', operations);
-  const info = collection.info as Json;
+  settle(collection.item, '', operations);
+  const info = collection.info;
   info._postman_id = stableId('ik-mirror');
   info.name = 'ik-mirror';
   collection.auth = bearer('token');

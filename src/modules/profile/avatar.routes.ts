@@ -13,7 +13,15 @@ const tags = ['Profile'];
 
 export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }> = async (app, { publicUrl }) => {
   const service = profileService(app.db);
+  ownAvatarRoutes(app, service, publicUrl);
+  avatarImageRoute(app, service);
+};
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof profileService>;
+
+/** The caller's avatar: setting it, deleting it. */
+function ownAvatarRoutes(app: App, service: Service, publicUrl: () => string) {
   app.post(
     '/2/profile/avatar',
     {
@@ -29,7 +37,10 @@ export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }
     async (req) => {
       const user = principalOf(req).user;
       const version = await service.setAvatar(user.id, req.body.avatar);
-      return ok({ avatar: avatarUrl(publicUrl(), { id: user.id, avatar: version }, false)! });
+      // With a version, the URL is the image's: never the null of a profile without one.
+      const url = avatarUrl(publicUrl(), { id: user.id, avatar: version }, false);
+      if (url === null) throw new Error('setAvatar: the avatar was set without a version');
+      return ok({ avatar: url });
     },
   );
 
@@ -46,7 +57,9 @@ export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }
     },
     async (req) => ok(await service.deleteAvatar(principalOf(req).user.id)),
   );
+}
 
+function avatarImageRoute(app: App, service: Service) {
   // The image behind a profile's `avatar` URL: public like upstream's avatar links, and not an
   // API call, so outside the rate limit. The version in the name makes it cacheable forever.
   app.get(
@@ -71,4 +84,4 @@ export const avatarRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }
         .send(found.avatar_image);
     },
   );
-};
+}

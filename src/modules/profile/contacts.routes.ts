@@ -8,12 +8,20 @@ import { profileService } from './profile.service.js';
 
 // The email addresses and phone numbers attached to the profile.
 const config = { auth: { scopes: ['user_info' as const] } };
+const emailTags = ['Profile > Emails'];
+const phoneTags = ['Profile > Phones'];
 
 export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = profileService(app.db);
-  const emailTags = ['Profile > Emails'];
-  const phoneTags = ['Profile > Phones'];
+  emailRoutes(app, service);
+  phoneRoutes(app, service);
+};
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof profileService>;
+
+/** The caller's email addresses: the list, one, deleting one. */
+function emailRoutes(app: App, service: Service) {
   app.get(
     '/2/profile/emails',
     {
@@ -57,7 +65,10 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.deleteEmail(principalOf(req).user, req.params.email_type, req.params.email_id)),
   );
+}
 
+/** The caller's phone numbers: the list, one, deleting one. */
+function phoneRoutes(app: App, service: Service) {
   app.get(
     '/2/profile/phones',
     {
@@ -101,4 +112,4 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.deletePhone(principalOf(req).user.id, req.params.phone_id)),
   );
-};
+}

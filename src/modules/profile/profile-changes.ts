@@ -71,6 +71,6 @@ export function profileChanges(input: ProfileInput, errors: FieldError[]): Updat
     'unsuccessful_connexion_rate_limit',
   ] as const;
   // Each copied key has the same type in the input and the row; TypeScript cannot pair them through the loop's key.
-  for (const key of copied) if (input[key] !== undefined) (changes as Record<string, unknown>)[key] = input[key];
+  for (const key of copied) if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
   return changes;
 }

@@ -3,10 +3,12 @@ import type { FastifyRequest } from 'fastify';
 // The activity line of a PATCH /2/profile names the change that matters most to its owner:
 // a new password, else a new email address, else the rest of the profile.
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
 /** The action code of a successful PATCH /2/profile (its route's config.activity). */
 export function profileChangeAction(req: FastifyRequest): string {
   // The route's schema validated the body: an object whose fields are the ones it changes.
-  const body = (req.body ?? {}) as { password?: unknown; email?: unknown };
+  const body = isRecord(req.body) ? req.body : {};
   if (body.password !== undefined) return 'password_changed';
   return body.email !== undefined ? 'email_changed' : 'profile_updated';
 }

@@ -19,7 +19,8 @@ export const lockUser = (trx: Transaction<Database>, userId: number) =>
     .forUpdate()
     .executeTakeFirstOrThrow();
 
-export function profileRepository(db: Executor) {
+/** The user's own row: its changes, and the checks they need. */
+function userRows(db: Executor) {
   return {
     updateUser: (userId: number, changes: Updateable<UsersTable>) =>
       db.updateTable('users').set(changes).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirstOrThrow(),
@@ -47,13 +48,12 @@ export function profileRepository(db: Executor) {
         .where('user_id', '=', userId)
         .where('email', '=', from)
         .execute(),
+  };
+}
 
-    dropSessionsExcept: (userId: number, keep: number[]) => {
-      let q = db.deleteFrom('user_sessions').where('user_id', '=', userId);
-      if (keep.length) q = q.where('id', 'not in', keep);
-      return q.execute();
-    },
-
+/** The user's email addresses and phone numbers. */
+function contactRows(db: Executor) {
+  return {
     emails: (userId: number) =>
       db.selectFrom('user_emails').select(EMAIL_COLUMNS).where('user_id', '=', userId).orderBy('id').execute(),
     email: (userId: number, kind: 'email' | 'email_request', id: number) =>
@@ -76,6 +76,17 @@ export function profileRepository(db: Executor) {
         .where('id', '=', id)
         .executeTakeFirst(),
     deletePhone: (id: number) => db.deleteFrom('user_phones').where('id', '=', id).execute(),
+  };
+}
+
+/** The user's sessions. */
+function sessionRows(db: Executor) {
+  return {
+    dropSessionsExcept: (userId: number, keep: number[]) => {
+      let q = db.deleteFrom('user_sessions').where('user_id', '=', userId);
+      if (keep.length) q = q.where('id', 'not in', keep);
+      return q.execute();
+    },
 
     /** Live sessions only: not ended, not past their expiry. */
     sessions: (userId: number, now: number) =>
@@ -99,7 +110,12 @@ export function profileRepository(db: Executor) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
+  };
+}
 
+/** The avatar, kept in the user's row. */
+function avatarRows(db: Executor) {
+  return {
     setAvatar: (userId: number, version: string | null, image: Buffer | null, mime: string | null) =>
       db
         .updateTable('users')
@@ -114,3 +130,10 @@ export function profileRepository(db: Executor) {
         .executeTakeFirst(),
   };
 }
+
+export const profileRepository = (db: Executor) => ({
+  ...userRows(db),
+  ...contactRows(db),
+  ...sessionRows(db),
+  ...avatarRows(db),
+});

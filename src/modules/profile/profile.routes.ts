@@ -11,11 +11,19 @@ import { profileService, type ProfileRelation } from './profile.service.js';
 const config = { auth: { scopes: ['user_info' as const] } };
 const tags = ['Profile'];
 const RELATIONS: readonly ProfileRelation[] = ['emails', 'phones', 'security'];
+const wantsDefault = (flag?: string) => flag !== '1' && flag !== 'true';
 
 export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }> = async (app, { publicUrl }) => {
   const service = profileService(app.db);
-  const wantsDefault = (flag?: string) => flag !== '1' && flag !== 'true';
+  currentProfileRoutes(app, service, publicUrl);
+  profileV1Route(app, publicUrl);
+};
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof profileService>;
+
+/** The caller's profile: reading it, changing it. */
+function currentProfileRoutes(app: App, service: Service, publicUrl: () => string) {
   app.get(
     '/2/profile',
     {
@@ -54,7 +62,10 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       return ok(presentProfile(user, avatarUrl(publicUrl(), user, true)));
     },
   );
+}
 
+/** The caller's profile with the v1 field names. */
+function profileV1Route(app: App, publicUrl: () => string) {
   app.get(
     '/1/profile',
     {
@@ -72,4 +83,4 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       return ok(presentProfileV1(user, avatarUrl(publicUrl(), user, wantsDefault(req.query.no_avatar_default))));
     },
   );
-};
+}

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import {
   AppError,
@@ -94,6 +96,36 @@ function contactsService(db: Db) {
   };
 }
 
+/** A profile change in its transaction: the user's row locked, every rule checked, then applied. */
+async function applyProfileChange(trx: Transaction<Database>, userId: number, patch: ProfilePatch): Promise<UserRow> {
+  const repo = profileRepository(trx);
+  const { password_hash, ...current } = await lockUser(trx, userId);
+  const errors: FieldError[] = [];
+  const changes = {
+    ...profileChanges(patch, errors),
+    ...(await passwordChange({ password_hash }, patch, errors)),
+  };
+  if (patch.current_account_id !== undefined && !(await repo.isMember(userId, patch.current_account_id))) {
+    errors.push(fieldError('current_account_id', 'exists', 'You are not a member of that organisation'));
+  }
+  if (errors.length) throw validationFailed(errors);
+  if (patch.current_account_id !== undefined) changes.current_account_id = patch.current_account_id;
+  const newEmail =
+    patch.email !== undefined && patch.email.toLowerCase() !== current.email.toLowerCase() ? patch.email : undefined;
+  if (newEmail) {
+    if (await repo.emailTaken(newEmail, userId))
+      throw new AppError('object_already_exists', 'This email address is already used by another account', {
+        attribute: 'email',
+      });
+    changes.email = newEmail;
+    await repo.renameEmail(userId, current.email, newEmail);
+  }
+  if (patch.password !== undefined)
+    await repo.dropSessionsExcept(userId, (patch.keep_session_ids ?? []).map(Number).filter(Number.isInteger));
+  if (!Object.keys(changes).length) return current;
+  return repo.updateUser(userId, { ...changes, updated_at: nowSeconds() });
+}
+
 export function profileService(db: Db) {
   return {
     ...avatarService(db),
@@ -111,40 +143,7 @@ export function profileService(db: Db) {
 
     /** Applies a profile change atomically; with dryRun, checks it all and changes nothing. */
     update(userId: number, patch: ProfilePatch, dryRun: boolean): Promise<UserRow> {
-      return inTransaction(
-        db,
-        async (trx) => {
-          const repo = profileRepository(trx);
-          const { password_hash, ...current } = await lockUser(trx, userId);
-          const errors: FieldError[] = [];
-          const changes = {
-            ...profileChanges(patch, errors),
-            ...(await passwordChange({ password_hash }, patch, errors)),
-          };
-          if (patch.current_account_id !== undefined && !(await repo.isMember(userId, patch.current_account_id))) {
-            errors.push(fieldError('current_account_id', 'exists', 'You are not a member of that organisation'));
-          }
-          if (errors.length) throw validationFailed(errors);
-          if (patch.current_account_id !== undefined) changes.current_account_id = patch.current_account_id;
-          const newEmail =
-            patch.email !== undefined && patch.email.toLowerCase() !== current.email.toLowerCase()
-              ? patch.email
-              : undefined;
-          if (newEmail) {
-            if (await repo.emailTaken(newEmail, userId))
-              throw new AppError('object_already_exists', 'This email address is already used by another account', {
-                attribute: 'email',
-              });
-            changes.email = newEmail;
-            await repo.renameEmail(userId, current.email, newEmail);
-          }
-          if (patch.password !== undefined)
-            await repo.dropSessionsExcept(userId, (patch.keep_session_ids ?? []).map(Number).filter(Number.isInteger));
-          if (!Object.keys(changes).length) return current;
-          return repo.updateUser(userId, { ...changes, updated_at: nowSeconds() });
-        },
-        dryRun,
-      );
+      return inTransaction(db, (trx) => applyProfileChange(trx, userId, patch), dryRun);
     },
 
     /** Ends one of the user's sign-in sessions: its cookie stops working at once. */

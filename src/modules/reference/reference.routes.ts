@@ -10,6 +10,17 @@ const config = { auth: { scopes: [] } };
 const byId = [{ field: 'id', dir: 'asc' as const }];
 
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  pingRoute(app);
+  languageRoutes(app);
+  countryRoutes(app);
+  timezoneRoutes(app);
+  actionRoutes(app);
+};
+
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** Whether the token is accepted. */
+function pingRoute(app: App) {
   app.get(
     '/1/ping',
     {
@@ -23,7 +34,10 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => ok('pong' as const),
   );
+}
 
+/** The languages: the list, one. */
+function languageRoutes(app: App) {
   app.get(
     '/1/languages',
     {
@@ -53,7 +67,10 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(languages.get(req.params.language_id)),
   );
+}
 
+/** The countries: the list, one. */
+function countryRoutes(app: App) {
   app.get(
     '/1/countries',
     {
@@ -92,7 +109,10 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(countries.get(req.params.country_id)),
   );
+}
 
+/** The timezones: the list, one. */
+function timezoneRoutes(app: App) {
   app.get(
     '/1/timezones',
     {
@@ -129,7 +149,10 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(timezones.get(req.params.timezone_id)),
   );
+}
 
+/** The activity action codes: the list, one. */
+function actionRoutes(app: App) {
   app.get(
     '/1/actions',
     {
@@ -166,4 +189,4 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(actions.get(req.params.action_id)),
   );
-};
+}

@@ -9,7 +9,8 @@ export interface StaffGrantFilter {
   kind?: SupportKind;
 }
 
-export function supportRepository(db: Executor) {
+/** The grants: a user's, and the ones open to support staff. */
+function grantRows(db: Executor) {
   return {
     /** The user's latest grant of this kind (the one that says whether it is open). */
     latestGrant: (userId: number, kind: SupportKind) =>
@@ -40,6 +41,24 @@ export function supportRepository(db: Executor) {
         .where('expires_at', '>', now)
         .execute(),
 
+    /** The grants open to support now, soonest to close first. */
+    openGrants(f: StaffGrantFilter, now: number) {
+      let q = db
+        .selectFrom('support_grants as g')
+        .innerJoin('users as u', 'u.id', 'g.user_id')
+        .select(['g.id', 'g.user_id', 'u.support_code', 'g.kind', 'g.granted_at', 'g.expires_at'])
+        .where('g.revoked_at', 'is', null)
+        .where('g.expires_at', '>', now);
+      if (f.support_code) q = q.where('u.support_code', '=', f.support_code.toUpperCase());
+      if (f.kind) q = q.where('g.kind', '=', f.kind);
+      return q.orderBy('g.expires_at').orderBy('g.id').execute();
+    },
+  };
+}
+
+/** The users' support codes. */
+function supportCodes(db: Executor) {
+  return {
     async supportCode(userId: number): Promise<string | null> {
       const row = await db
         .selectFrom('users')
@@ -64,18 +83,7 @@ export function supportRepository(db: Executor) {
         .catch(() => undefined);
       return set?.support_code ?? undefined;
     },
-
-    /** The grants open to support now, soonest to close first. */
-    openGrants(f: StaffGrantFilter, now: number) {
-      let q = db
-        .selectFrom('support_grants as g')
-        .innerJoin('users as u', 'u.id', 'g.user_id')
-        .select(['g.id', 'g.user_id', 'u.support_code', 'g.kind', 'g.granted_at', 'g.expires_at'])
-        .where('g.revoked_at', 'is', null)
-        .where('g.expires_at', '>', now);
-      if (f.support_code) q = q.where('u.support_code', '=', f.support_code.toUpperCase());
-      if (f.kind) q = q.where('g.kind', '=', f.kind);
-      return q.orderBy('g.expires_at').orderBy('g.id').execute();
-    },
   };
 }
+
+export const supportRepository = (db: Executor) => ({ ...grantRows(db), ...supportCodes(db) });

@@ -20,7 +20,15 @@ const tags = ['Profile > Support access'];
 
 export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = supportService(app.db);
+  supportAccessRoutes(app, service);
+  openGrantsRoute(app, service);
+};
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof supportService>;
+
+/** The caller's support access: what is granted, granting it, revoking it. */
+function supportAccessRoutes(app: App, service: Service) {
   app.get(
     '/2/profile/support_access',
     {
@@ -64,7 +72,10 @@ export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.revoke(caller(req), req.params.kind)),
   );
+}
 
+/** The support grants open now. */
+function openGrantsRoute(app: App, service: Service) {
   app.get(
     '/1/support/access_grants',
     {
@@ -79,4 +90,4 @@ export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.openGrants(principalOf(req).user, req.query)),
   );
-};
+}

@@ -30,7 +30,7 @@ export function tokensRepository(db: Executor) {
     async findWithUser(tokenHash: string) {
       // The raw statement is lookupQuery's, compiled above: its rows are that query's rows (the
       // rule thinks the cast changes nothing; without it the rows are typed {}).
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/consistent-type-assertions -- the statement is lookupQuery's, so are its rows
       const { rows } = await db.executeQuery(CompiledQuery.raw(lookup.sql, [tokenHash]) as CompiledQuery<LookupRow>);
       return rows[0];
     },
