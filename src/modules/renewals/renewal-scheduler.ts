@@ -52,6 +52,7 @@ export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>
 
     async function runJobs(at?: number): Promise<JobsSummary> {
       const key = currentSandbox() ?? '';
+      // Wait for the run in progress on this data, and for any that started while we waited.
       for (let earlier = running.get(key); earlier; earlier = running.get(key)) await earlier.catch(() => undefined);
       const run = (async () => {
         await syncClock(app.db);
