@@ -35,7 +35,11 @@ export const presentTag = (t: Omit<TagRow, 'account_id'>) => ({
  * the mirror does not have (logos, orders, partners, kSuite, SSO) answer their empty values.
  */
 export function presentAccount(a: AccountRow, addresses: AddressRow[], tags: TagRow[]): Account {
-  const fullAccess = atLeast(a.role_type, 'admin');
+  return { ...accountDetails(a, addresses), ...callerView(a, tags) };
+}
+
+/** The organisation's own details, the same for every caller (the first half of the object). */
+function accountDetails(a: AccountRow, addresses: AddressRow[]) {
   return {
     id: a.id,
     name: a.name,
@@ -55,6 +59,13 @@ export function presentAccount(a: AccountRow, addresses: AddressRow[], tags: Tag
     beta: false,
     support_level: a.support_level,
     has_2fa_required: a.has_2fa_required,
+  };
+}
+
+/** The caller's role and flags in the organisation, and what follows them (the second half of the object). */
+function callerView(a: AccountRow, tags: TagRow[]) {
+  const fullAccess = atLeast(a.role_type, 'admin');
+  return {
     type: a.role_type,
     billing: fullAccess || a.has_billing_access,
     mailing: a.has_mailing,

@@ -17,9 +17,19 @@ import { accountsService } from './accounts.service.js';
 const config = { auth: { scopes: ['accounts' as const] } };
 const tags = ['Accounts'];
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof accountsService>;
+
 export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = accountsService(app.db);
 
+  accountListRoutes(app, service);
+  accountDetailRoutes(app, service);
+  accountSummaryRoutes(app, service);
+};
+
+/** The organisations the caller belongs to, under both paths upstream answers. */
+function accountListRoutes(app: App, service: Service) {
   // Upstream's apps call the singular path; both answer alike.
   for (const [url, operationId] of [
     ['/1/accounts', 'listAccounts'],
@@ -43,7 +53,10 @@ export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (req) => service.list(principalOf(req).user.id, req.query),
     );
   }
+}
 
+/** One organisation: reading and changing it. */
+function accountDetailRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account_id',
     {
@@ -79,7 +92,10 @@ export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.update(principalOf(req).user.id, req.params.account_id, req.body)),
   );
+}
 
+/** What an organisation holds: its product counts per service and its teams. */
+function accountSummaryRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account_id/services',
     {
@@ -110,4 +126,4 @@ export const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.basicTeams(principalOf(req).user.id, req.params.account_id, req.query.with)),
   );
-};
+}

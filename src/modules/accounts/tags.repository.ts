@@ -11,30 +11,29 @@ const TAG_SORT = {
 } satisfies SortColumns<string>;
 export const TAG_SORTS = sortFields(TAG_SORT);
 
-export function tagsRepository(db: Executor) {
-  /** Tags of the organisation with the number of products tagged that the caller may see. */
-  const counted = (userId: number, accountId: number) =>
-    db
-      .selectFrom('tags as t')
-      .innerJoin('account_members as m', (j) =>
-        j.onRef('m.account_id', '=', 't.account_id').on('m.user_id', '=', userId),
-      )
-      .select(['t.id', 't.name', 't.color'])
-      .select(
-        sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
+/** Tags of the organisation with the number of products tagged that the caller may see. */
+const counted = (db: Executor, userId: number, accountId: number) =>
+  db
+    .selectFrom('tags as t')
+    .innerJoin('account_members as m', (j) => j.onRef('m.account_id', '=', 't.account_id').on('m.user_id', '=', userId))
+    .select(['t.id', 't.name', 't.color'])
+    .select(
+      sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
         WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND ${productVisible(userId)})`.as('product_count'),
-      )
-      .where('t.account_id', '=', accountId);
+    )
+    .where('t.account_id', '=', accountId);
 
+/** Reading the tags, with their counts and their products. */
+function tagReads(db: Executor) {
   return {
     list(userId: number, accountId: number, sort: Sort<keyof typeof TAG_SORT>[]) {
-      let q = counted(userId, accountId);
+      let q = counted(db, userId, accountId);
       for (const s of sort) q = q.orderBy(TAG_SORT[s.field], s.dir);
       return q.orderBy('t.id').execute();
     },
 
     one: (userId: number, accountId: number, tagId: number) =>
-      counted(userId, accountId).where('t.id', '=', tagId).executeTakeFirst(),
+      counted(db, userId, accountId).where('t.id', '=', tagId).executeTakeFirst(),
 
     /** The visible products carrying each of these tags. */
     products(userId: number, accountId: number, tagIds: number[]) {
@@ -53,7 +52,12 @@ export function tagsRepository(db: Executor) {
         .orderBy('p.id')
         .execute();
     },
+  };
+}
 
+/** Creating, changing and deleting tags. */
+function tagWrites(db: Executor) {
+  return {
     insert: (accountId: number, name: string, color: number) =>
       db
         .insertInto('tags')
@@ -82,3 +86,5 @@ export function tagsRepository(db: Executor) {
         .executeTakeFirst(),
   };
 }
+
+export const tagsRepository = (db: Executor) => ({ ...tagReads(db), ...tagWrites(db) });

@@ -17,9 +17,18 @@ import { tagsService } from './tags.service.js';
 const config = { auth: { scopes: ['accounts' as const] } };
 const tags = ['Accounts > Tags'];
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof tagsService>;
+
 export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = tagsService(app.db);
 
+  tagListRoutes(app, service);
+  tagChangeRoutes(app, service);
+};
+
+/** The organisation's tags: listing them and creating one. */
+function tagListRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account_id/tags',
     {
@@ -56,7 +65,10 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) =>
       reply.status(201).send(ok(await service.create(principalOf(req).user.id, req.params.account_id, req.body))),
   );
+}
 
+/** One tag: renaming or recolouring it, deleting it. */
+function tagChangeRoutes(app: App, service: Service) {
   app.put(
     '/1/accounts/:account_id/tags/:tag_id',
     {
@@ -96,4 +108,4 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.remove(principalOf(req).user.id, req.params.account_id, req.params.tag_id)),
   );
-};
+}

@@ -27,6 +27,26 @@ async function unlessDuplicate<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The tags, each with the visible products it carries. */
+async function withProducts<T extends { id: number }>(
+  repo: ReturnType<typeof tagsRepository>,
+  userId: number,
+  accountId: number,
+  tags: T[],
+) {
+  const products = await repo.products(
+    userId,
+    accountId,
+    tags.map((t) => t.id),
+  );
+  return tags.map((t) => ({
+    ...t,
+    products: products
+      .filter((p) => p.tag_id === t.id)
+      .map(({ item_id, service_id, name }) => ({ item_id, service_id, name })),
+  }));
+}
+
 export function tagsService(db: Db) {
   const repo = tagsRepository(db);
   const MANAGE = "manage the organisation's tags";
@@ -49,17 +69,7 @@ export function tagsService(db: Db) {
       const p = listParams(query, TAG_SORTS, [{ field: 'id', dir: 'asc' }]);
       const tags = (await repo.list(userId, accountId, p.sort)).map(presentTag);
       if (!wanted.has('products')) return tags;
-      const products = await repo.products(
-        userId,
-        accountId,
-        tags.map((t) => t.id),
-      );
-      return tags.map((t) => ({
-        ...t,
-        products: products
-          .filter((p) => p.tag_id === t.id)
-          .map(({ item_id, service_id, name }) => ({ item_id, service_id, name })),
-      }));
+      return withProducts(repo, userId, accountId, tags);
     },
 
     async create(userId: number, accountId: number, input: { name: string; color?: number }) {

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { ListParams } from '../../shared/pagination.js';

@@ -25,6 +25,13 @@ type Service = ReturnType<typeof billingService>;
 
 /** The saved payment methods. */
 function methodRoutes(app: App, service: Service) {
+  methodListRoutes(app, service);
+  methodCreationRoutes(app, service);
+  methodDeletionRoutes(app, service);
+}
+
+/** Listing the saved payment methods. */
+function methodListRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/payment_methods',
     {
@@ -43,7 +50,10 @@ function methodRoutes(app: App, service: Service) {
       return listResult(items, total, params);
     },
   );
+}
 
+/** Saving a payment method: a card, a Twint profile or another kind. */
+function methodCreationRoutes(app: App, service: Service) {
   app.post(
     '/1/accounts/:account/payment_methods',
     {
@@ -75,7 +85,10 @@ function methodRoutes(app: App, service: Service) {
       return idempotent(app.db, req, reply, account, 201, (step) => service.createMethod(account, req.body, step));
     },
   );
+}
 
+/** Deleting a saved payment method. */
+function methodDeletionRoutes(app: App, service: Service) {
   app.delete(
     '/1/accounts/:account/payment_methods/:payment_method',
     {
@@ -98,6 +111,12 @@ function methodRoutes(app: App, service: Service) {
 
 /** The prepaid account: balance, ledger, deposits. */
 function prepaidRoutes(app: App, service: Service) {
+  prepaidReadingRoutes(app, service);
+  prepaidCreditRoutes(app, service);
+}
+
+/** The prepaid account: its balance and its transactions. */
+function prepaidReadingRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/prepaid',
     {
@@ -131,7 +150,10 @@ function prepaidRoutes(app: App, service: Service) {
       return listResult(items, total, params);
     },
   );
+}
 
+/** Crediting the prepaid account. */
+function prepaidCreditRoutes(app: App, service: Service) {
   app.post(
     '/1/accounts/:account/prepaid/credit',
     {

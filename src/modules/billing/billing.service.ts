@@ -43,6 +43,7 @@ import {
 } from './billing.schemas.js';
 
 const BRAND_NAMES: Record<CardBrand, string> = { visa: 'Visa', mastercard: 'Mastercard', cb: 'CB' };
+const isCardBrand = (brand: string): brand is CardBrand => Object.hasOwn(BRAND_NAMES, brand);
 const KIND_NAMES: Record<PaymentMethodKind, string> = {
   card: 'card',
   postfinance: 'PostFinance',
@@ -73,7 +74,7 @@ export const presentMethod = (m: MethodRow) => ({
   id: m.id,
   kind: m.kind,
   // Only a card has a brand, and it is saved from CardBrand (createMethod).
-  brand: m.brand as CardBrand | null,
+  brand: m.brand !== null && isCardBrand(m.brand) ? m.brand : null,
   last4: m.last4,
   exp_month: m.exp_month,
   exp_year: m.exp_year,

@@ -9,8 +9,9 @@ export type NewPaymentMethod = Insertable<PaymentMethodsTable>;
 /** Cards (CB, Visa, Mastercard) and Twint can be charged without the customer: they renew automatically. */
 export const RENEWABLE_KINDS = ['card', 'twint'] as const;
 // Widened to string[] so that `includes` takes any kind (a readonly tuple's only takes its own).
+const RENEWABLE_KIND_NAMES: readonly string[] = RENEWABLE_KINDS;
 export const supportsAutoRenewal = (kind: PaymentMethodKind): kind is (typeof RENEWABLE_KINDS)[number] =>
-  (RENEWABLE_KINDS as readonly string[]).includes(kind);
+  RENEWABLE_KIND_NAMES.includes(kind);
 
 /** A Twint phone number in international form (+41…), or undefined when it is not one. */
 export function normalisePhone(raw: string): string | undefined {

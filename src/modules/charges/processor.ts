@@ -26,7 +26,12 @@ import type { PaymentMethodKind } from '../../db/types.js';
 // A pending charge is resolved on the mirror's clock (`pendingOutcome`): the job that runs on
 // every clock move and periodically (payments/pending-charges.ts) asks what became of it.
 
-export type Behaviour = 'ok' | 'declined' | 'insufficient' | 'pending' | 'settles' | 'lapses';
+const BEHAVIOURS = ['ok', 'declined', 'insufficient', 'pending', 'settles', 'lapses'] as const;
+export type Behaviour = (typeof BEHAVIOURS)[number];
+// Widened to string[] so that `includes` takes any string (a readonly tuple's only takes its own).
+const BEHAVIOUR_NAMES: readonly string[] = BEHAVIOURS;
+const isBehaviour = (name: string | undefined): name is Behaviour =>
+  name !== undefined && BEHAVIOUR_NAMES.includes(name);
 export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'declined';
 export type CardBrand = 'visa' | 'mastercard' | 'cb';
 
@@ -113,9 +118,10 @@ export interface ChargeResult {
 
 function behaviourOfToken(token: string): Behaviour {
   const m = /^pmt_(ok|declined|insufficient|pending|settles|lapses)_[0-9a-f]+$/.exec(token);
-  if (!m) throw new Error('unknown processor token');
   // The pattern's group is one of the Behaviour names.
-  return m[1] as Behaviour;
+  const behaviour = m?.[1];
+  if (!isBehaviour(behaviour)) throw new Error('unknown processor token');
+  return behaviour;
 }
 
 const declineCodeOf = (kind: PaymentMethodKind): DeclineCode => (kind === 'card' ? 'card_declined' : 'declined');

@@ -3,7 +3,8 @@ import type { Executor } from '../../db/database.js';
 
 // The rows of the due list and of a renewal; the invoice itself is written by the invoices repository.
 
-export function dueRepository(db: Executor) {
+/** What the due list shows: the organisation's currency, unpaid invoices and expiring products. */
+function dueList(db: Executor) {
   return {
     currencyOf: (accountId: number) =>
       db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow(),
@@ -44,7 +45,12 @@ export function dueRepository(db: Executor) {
       if (until !== null) q = q.where('expired_at', '<=', until);
       return q.orderBy('expired_at').orderBy('id').execute();
     },
+  };
+}
 
+/** What a renewal reads: the products it renews and the renewal invoices already issued. */
+function renewalRows(db: Executor) {
+  return {
     /**
      * The organisation's live products among `ids`, locked in id order: a renewal of the same
      * product (by hand, the renewal run, a payment extending it) waits for this one.
@@ -83,4 +89,8 @@ export function dueRepository(db: Executor) {
         .orderBy('id')
         .execute(),
   };
+}
+
+export function dueRepository(db: Executor) {
+  return { ...dueList(db), ...renewalRows(db) };
 }

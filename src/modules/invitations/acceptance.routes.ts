@@ -19,13 +19,11 @@ function unauthorized(reply: FastifyReply, description: string, reason: string):
   return new AppError('not_authorized', description, { reason });
 }
 
-export const acceptanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = acceptanceService(app.db);
-  const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
-  app.addHook('onClose', () => authenticate.settled());
+type Authenticator = ReturnType<typeof tokenAuthenticator>;
 
-  /** The signed-in caller, undefined without an Authorization header; a bad token is a 401. */
-  async function caller(req: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
+/** The signed-in caller, undefined without an Authorization header; a bad token is a 401. */
+function signedInCaller(authenticate: Authenticator) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> => {
     const header = req.headers.authorization;
     if (header === undefined) return undefined;
     const secret = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
@@ -42,7 +40,15 @@ export const acceptanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
     }
     return found;
-  }
+  };
+}
+
+export const acceptanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = acceptanceService(app.db);
+  const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
+  app.addHook('onClose', () => authenticate.settled());
+
+  const caller = signedInCaller(authenticate);
 
   app.post(
     '/1/invitations/:key/accept',

@@ -76,7 +76,8 @@ export function invitationLocks(trx: Transaction<Database>) {
   };
 }
 
-export function invitationsRepository(db: Executor) {
+/** The invitations themselves, and the teams they name. */
+function invitationRows(db: Executor) {
   return {
     insert: ({ permissions, team_ids, ...rest }: NewInvitation) =>
       db
@@ -126,7 +127,12 @@ export function invitationsRepository(db: Executor) {
         .execute()
         .then((rows) => rows.map((r) => ({ ...r, user_count: Number(r.user_count ?? 0) })));
     },
+  };
+}
 
+/** Who an invitation is for: members and users of the mirror. */
+function invitedPeople(db: Executor) {
+  return {
     memberByEmail(accountId: number, email: string) {
       return db
         .selectFrom('account_members as m')
@@ -162,4 +168,8 @@ export function invitationsRepository(db: Executor) {
     accountName: async (accountId: number) =>
       (await db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirstOrThrow()).name,
   };
+}
+
+export function invitationsRepository(db: Executor) {
+  return { ...invitationRows(db), ...invitedPeople(db) };
 }

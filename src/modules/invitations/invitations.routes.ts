@@ -20,9 +20,19 @@ import { invitationsService } from './invitations.service.js';
 const config = { auth: { scopes: ['accounts' as const] } };
 const tags = ['Invitations'];
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof invitationsService>;
+
 export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = invitationsService(app.db, () => app.publicUrl);
 
+  invitationCreationRoutes(app, service);
+  invitationChangeRoutes(app, service);
+  userInvitationRoutes(app, service);
+};
+
+/** Inviting people into an organisation, and reading an invitation. */
+function invitationCreationRoutes(app: App, service: Service) {
   app.post(
     '/1/accounts/:account/invitations',
     {
@@ -65,7 +75,10 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return ok(await service.get(principalOf(req), req.params.account, req.params.invitation));
     },
   );
+}
 
+/** Changing or cancelling an invitation. */
+function invitationChangeRoutes(app: App, service: Service) {
   app.patch(
     '/1/accounts/:account/invitations/:invitation',
     {
@@ -104,7 +117,10 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.cancel(principalOf(req), req.params.account, req.params.invitation)),
   );
+}
 
+/** The invitations the caller has received. */
+function userInvitationRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/invitations/users/:user',
     {
@@ -123,4 +139,4 @@ export const invitationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return ok(await service.listForUser(principalOf(req), req.params.account, req.params.user, type));
     },
   );
-};
+}

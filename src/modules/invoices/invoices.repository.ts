@@ -140,8 +140,8 @@ function orderRows(db: Executor) {
   };
 }
 
-/** Invoices, their lines and what was paid of them. */
-function invoiceRows(db: Executor) {
+/** Writing an invoice: its id from the sequence, the invoice row and its lines. */
+function invoiceWrites(db: Executor) {
   return {
     async nextInvoiceId() {
       const { rows } = await sql<{
@@ -158,7 +158,12 @@ function invoiceRows(db: Executor) {
     insertLines(rows: Insertable<InvoiceLinesTable>[]) {
       return db.insertInto('invoice_lines').values(rows).execute();
     },
+  };
+}
 
+/** Reading invoices, their lines and what was paid of them. */
+function invoiceReads(db: Executor) {
+  return {
     async listInvoices(accountId: number, f: InvoiceFilters, p: ListParams<keyof typeof INVOICE_SORT>) {
       let base = db.selectFrom('invoices').where('account_id', '=', accountId);
       if (f.status) base = base.where('status', '=', f.status);
@@ -201,6 +206,11 @@ function invoiceRows(db: Executor) {
       return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
     },
   };
+}
+
+/** Invoices, their lines and what was paid of them. */
+function invoiceRows(db: Executor) {
+  return { ...invoiceWrites(db), ...invoiceReads(db) };
 }
 
 /** What an invoice's PDF shows of the organisation. */

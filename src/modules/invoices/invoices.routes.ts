@@ -19,6 +19,9 @@ import { invoicesService } from './invoices.service.js';
 
 const config = { auth: { scopes: ['billing' as const] } };
 
+const orderTags = ['Billing > Orders'];
+const invoiceTags = ['Billing > Invoices'];
+
 type App = Parameters<FastifyPluginAsyncTypebox>[0];
 type Service = ReturnType<typeof invoicesService>;
 
@@ -45,7 +48,12 @@ function priceRoutes(app: App, service: Service) {
 
 /** Orders. */
 function orderRoutes(app: App, service: Service) {
-  const orderTags = ['Billing > Orders'];
+  orderCreationRoutes(app, service);
+  orderReadingRoutes(app, service);
+}
+
+/** Placing an order. */
+function orderCreationRoutes(app: App, service: Service) {
   app.post(
     '/1/accounts/:account/orders',
     {
@@ -66,7 +74,10 @@ function orderRoutes(app: App, service: Service) {
     async (req, reply) =>
       reply.status(201).send(ok(await service.createOrder(caller(req), req.params.account, req.body))),
   );
+}
 
+/** The organisation's orders: listing them and reading one. */
+function orderReadingRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/orders',
     {
@@ -104,7 +115,12 @@ function orderRoutes(app: App, service: Service) {
 
 /** Invoices and their PDF. */
 function invoiceRoutes(app: App, service: Service) {
-  const invoiceTags = ['Billing > Invoices'];
+  invoiceReadingRoutes(app, service);
+  invoicePdfRoutes(app, service);
+}
+
+/** The organisation's invoices: listing them and reading one. */
+function invoiceReadingRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/invoices',
     {
@@ -138,7 +154,10 @@ function invoiceRoutes(app: App, service: Service) {
     },
     async (req) => ok(await service.getInvoice(caller(req), req.params.account, req.params.invoice)),
   );
+}
 
+/** An invoice as a PDF document. */
+function invoicePdfRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/invoices/:invoice/pdf',
     {

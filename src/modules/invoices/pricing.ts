@@ -24,8 +24,10 @@ export const invoiceNumber = (id: number, issuedAt: number) =>
 /** A domain's price variant: its top-level domain ('example.ch' → 'ch'). */
 export const tldOf = (domain: string) => {
   const labels = domain.trim().toLowerCase().replace(/\.$/, '').split('.');
-  // At least two labels when it is a domain: the last one exists.
-  return labels.length >= 2 && labels.every((l) => /^[a-z0-9-]+$/.test(l) && l.length > 0) ? labels.at(-1)! : null;
+  const last = labels.at(-1);
+  return labels.length >= 2 && labels.every((l) => /^[a-z0-9-]+$/.test(l) && l.length > 0) && last !== undefined
+    ? last
+    : null;
 };
 
 export interface PriceRow {

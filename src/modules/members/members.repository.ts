@@ -146,7 +146,8 @@ function union(db: Executor, accountId: number, f: ListFilter, now: number) {
   return membersBranch(db, accountId, f).unionAll(pendingBranch(db, accountId, f, now));
 }
 
-export function membersRepository(db: Executor) {
+/** The members and pending invitees themselves. */
+function memberRows(db: Executor) {
   return {
     /** A page of members and pending invitees, and how many match. */
     list(accountId: number, f: ListFilter, now: number, p: ListParams<MemberSortField>) {
@@ -165,7 +166,12 @@ export function membersRepository(db: Executor) {
       }).executeTakeFirst();
       return row;
     },
+  };
+}
 
+/** The organisation's teams the members are in. */
+function memberTeams(db: Executor) {
+  return {
     /** Teams of the organisation the given users belong to, by user. */
     teamsOfUsers(accountId: number, userIds: number[]) {
       if (!userIds.length) return Promise.resolve([]);
@@ -200,7 +206,12 @@ export function membersRepository(db: Executor) {
         .orderBy('id')
         .execute();
     },
+  };
+}
 
+/** The members' rights on the organisation's products, and those products. */
+function memberRights(db: Executor) {
+  return {
     /** Rights the given users hold on the organisation's live products. */
     rightsOfUsers(accountId: number, userIds: number[]) {
       if (!userIds.length) return Promise.resolve([]);
@@ -234,7 +245,12 @@ export function membersRepository(db: Executor) {
         .orderBy('id')
         .execute();
     },
+  };
+}
 
+/** The invitations behind pending members. */
+function memberInvitations(db: Executor) {
+  return {
     invitations(accountId: number, ids: number[]) {
       if (!ids.length) return Promise.resolve([]);
       return db
@@ -271,6 +287,10 @@ export function membersRepository(db: Executor) {
         .execute();
     },
   };
+}
+
+export function membersRepository(db: Executor) {
+  return { ...memberRows(db), ...memberTeams(db), ...memberRights(db), ...memberInvitations(db) };
 }
 
 export interface InvitationRow {

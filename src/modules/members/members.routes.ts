@@ -37,9 +37,19 @@ function filterOf(q: Static<typeof ListUsersQuery>): ListFilter {
   };
 }
 
+type Service = ReturnType<typeof membersService>;
+
 export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string }> = async (app, { publicUrl }) => {
   const service = membersService(app.db, publicUrl);
 
+  memberListRoutes(app, service);
+  memberDetailRoutes(app, service);
+
+  membershipChangeRoutes(app, service);
+};
+
+/** An organisation's users, filtered and paged. */
+function memberListRoutes(app: App, service: Service) {
   app.get(
     '/2/accounts/:account/users',
     {
@@ -66,7 +76,10 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
       return listResult(items, total, params);
     },
   );
+}
 
+/** One user of an organisation. */
+function memberDetailRoutes(app: App, service: Service) {
   app.get(
     '/2/accounts/:account/users/:user',
     {
@@ -90,14 +103,19 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ publicUrl: () => string 
         ),
       ),
   );
-
-  membershipChangeRoutes(app, service);
-};
+}
 
 type App = Parameters<FastifyPluginAsyncTypebox>[0];
 
 /** The routes that change memberships: roles and rights, removals, leaving, the legal responsible. */
-function membershipChangeRoutes(app: App, service: ReturnType<typeof membersService>) {
+function membershipChangeRoutes(app: App, service: Service) {
+  memberUpdateRoutes(app, service);
+  memberRemovalRoutes(app, service);
+  memberDepartureRoutes(app, service);
+}
+
+/** Changing a member's role and access. */
+function memberUpdateRoutes(app: App, service: Service) {
   app.patch(
     '/2/accounts/:account/users/:user',
     {
@@ -117,7 +135,10 @@ function membershipChangeRoutes(app: App, service: ReturnType<typeof membersServ
     },
     async (req) => ok(await service.update(principalOf(req).user, req.params.account, req.params.user, req.body)),
   );
+}
 
+/** Removing one member or several. */
+function memberRemovalRoutes(app: App, service: Service) {
   app.delete(
     '/2/accounts/:account/users/:user',
     {
@@ -152,7 +173,10 @@ function membershipChangeRoutes(app: App, service: ReturnType<typeof membersServ
     },
     async (req) => ok(await service.remove(principalOf(req).user, req.params.account, req.body.user_ids, 'user_ids')),
   );
+}
 
+/** Leaving an organisation, handing over its legal responsibility. */
+function memberDepartureRoutes(app: App, service: Service) {
   app.post(
     '/1/accounts/:account/leave',
     {

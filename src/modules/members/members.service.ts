@@ -128,6 +128,26 @@ async function handOverIn(
   await notifyHandOver(trx, org, caller, me, target, previousRole);
 }
 
+/** Removes the members `ids` (no duplicates), all or none: an unknown one is a 404 naming them. */
+async function removeIn(
+  trx: Transaction<Database>,
+  caller: UserRow,
+  accountId: number,
+  ids: number[],
+  attribute: string,
+): Promise<true> {
+  const { caller: me } = await lockAsMember(trx, accountId, caller.id);
+  const repo = membershipRepository(trx);
+  const targets = await repo.members(accountId, ids);
+  if (targets.length !== ids.length) {
+    const found = new Set(targets.map((t) => t.user_id));
+    throw new AppError('object_not_found', 'User not found', { user_ids: ids.filter((id) => !found.has(id)) });
+  }
+  checkRemoval(me, targets, await repo.counts(accountId), attribute);
+  await removeAll(trx, accountId, ids);
+  return true;
+}
+
 export function membersService(db: Db, publicUrl: () => string) {
   return {
     /** Any member lists the organisation's members and pending invitees. */
@@ -156,18 +176,7 @@ export function membersService(db: Db, publicUrl: () => string) {
     /** Removes one or several members, all or none. */
     remove(caller: UserRow, accountId: number, userIds: number[], attribute: string): Promise<true> {
       const ids = [...new Set(userIds)];
-      return inTransaction(db, async (trx) => {
-        const { caller: me } = await lockAsMember(trx, accountId, caller.id);
-        const repo = membershipRepository(trx);
-        const targets = await repo.members(accountId, ids);
-        if (targets.length !== ids.length) {
-          const found = new Set(targets.map((t) => t.user_id));
-          throw new AppError('object_not_found', 'User not found', { user_ids: ids.filter((id) => !found.has(id)) });
-        }
-        checkRemoval(me, targets, await repo.counts(accountId), attribute);
-        await removeAll(trx, accountId, ids);
-        return true as const;
-      });
+      return inTransaction(db, (trx) => removeIn(trx, caller, accountId, ids, attribute));
     },
 
     /** The caller leaves by themselves; any role may, unless they are the last member or owner. */

@@ -20,7 +20,8 @@ export interface MemberChanges {
   has_billing_mailing?: boolean;
 }
 
-export function membershipRepository(trx: Transaction<Database>) {
+/** The organisation's lock and its membership rows. */
+function membershipRows(trx: Transaction<Database>) {
   return {
     /**
      * Serialises every membership change of one organisation; returns its name. NO KEY UPDATE
@@ -62,7 +63,12 @@ export function membershipRepository(trx: Transaction<Database>) {
         .where('user_id', '=', userId)
         .execute();
     },
+  };
+}
 
+/** A member's teams in the organisation. */
+function memberTeams(trx: Transaction<Database>) {
+  return {
     /** The organisation's teams among `teamIds`. */
     async existingTeams(accountId: number, teamIds: number[]) {
       if (!teamIds.length) return [];
@@ -90,7 +96,12 @@ export function membershipRepository(trx: Transaction<Database>) {
         .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing())
         .execute();
     },
+  };
+}
 
+/** Ending a membership. */
+function membershipEnd(trx: Transaction<Database>) {
+  return {
     /**
      * Ends a membership: the row, the user's teams of this organisation, and — if it was their
      * current organisation — points them at another one they belong to, or at none.
@@ -121,4 +132,8 @@ export function membershipRepository(trx: Transaction<Database>) {
         .execute();
     },
   };
+}
+
+export function membershipRepository(trx: Transaction<Database>) {
+  return { ...membershipRows(trx), ...memberTeams(trx), ...membershipEnd(trx) };
 }

@@ -56,6 +56,12 @@ function payingRoutes(app: App, service: Service) {
 
 /** The payments made, and (test mode) the arrival of an IBAN transfer. */
 function listingRoutes(app: App, service: Service) {
+  paymentReadingRoutes(app, service);
+  transferRecordingRoutes(app, service);
+}
+
+/** The organisation's payments: listing them and reading one. */
+function paymentReadingRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/payments',
     {
@@ -89,7 +95,10 @@ function listingRoutes(app: App, service: Service) {
     },
     async (req) => ok(await service.get(caller(req), req.params.account, req.params.payment)),
   );
+}
 
+/** Recording a bank transfer against a payment. */
+function transferRecordingRoutes(app: App, service: Service) {
   app.post(
     '/1/accounts/:account/payments/:payment/record_transfer',
     {

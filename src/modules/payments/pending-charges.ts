@@ -89,54 +89,76 @@ async function resolveCharge(
     const { currency } = await charges.lockAccount(trx, accountId);
     const payment = await repo.findForUpdate(trx, accountId, paymentId);
     if (!payment || payment.status !== 'pending') return undefined;
-    const fail = async (code: string) => {
-      await repo.setFailed(trx, paymentId, code);
-      return 'failed' as const;
-    };
-    if (declineCode) return fail(declineCode);
+    if (declineCode) return failPayment(trx, paymentId, declineCode);
 
     const ids = (await repo.shares(trx, paymentId)).map((s) => s.invoice_id);
     const method = payment.payment_method_id === null ? undefined : await repo.methodOf(trx, payment.payment_method_id);
-    const amount = Number(payment.amount);
-    if (ids.length === 0) {
-      // A deposit on the prepaid account (POST …/prepaid/credit).
-      await repo.setStatus(trx, paymentId, 'succeeded');
-      await charges.insertLedger(trx, {
-        account_id: accountId,
-        amount,
-        currency,
-        kind: 'credit',
-        payment_id: paymentId,
-        description: `Deposit by ${method?.label ?? payment.method}`,
-      });
-      return 'succeeded';
-    }
-
-    const invoices = await charges.lockInvoices(trx, accountId, ids);
-    if (invoices.some((i) => i.status !== 'unpaid')) return fail('invoice_not_payable');
-    const prepaid = Number(payment.prepaid_amount);
-    if (prepaid > 0) {
-      if ((await charges.balance(trx, accountId)) < prepaid) return fail('insufficient_prepaid');
-      await charges.insertLedger(trx, {
-        account_id: accountId,
-        amount: -prepaid,
-        currency,
-        kind: 'debit',
-        payment_id: paymentId,
-        description: `Payment ${paymentId} of invoices ${ids.join(', ')}`,
-      });
-    }
-    await repo.setStatus(trx, paymentId, 'succeeded');
-    await settleCharged(trx, ids, now, method);
-    await onSettled?.(trx, {
-      payment_id: paymentId,
-      account_id: accountId,
-      invoice_ids: ids,
-      amount,
-      currency,
-      method,
-      at: now,
-    });
-    return 'succeeded';
+    const settling = { trx, accountId, paymentId, payment, currency, method };
+    // No invoice: a deposit on the prepaid account (POST …/prepaid/credit).
+    if (ids.length === 0) return settleDeposit(settling);
+    return settleInvoicePayment(settling, ids, now, onSettled);
   });
+}
+
+interface Settling {
+  trx: Trx;
+  accountId: number;
+  paymentId: number;
+  payment: NonNullable<Awaited<ReturnType<typeof repo.findForUpdate>>>;
+  currency: Currency;
+  method: Awaited<ReturnType<typeof repo.methodOf>> | undefined;
+}
+
+async function failPayment(trx: Trx, paymentId: number, code: string) {
+  await repo.setFailed(trx, paymentId, code);
+  return 'failed' as const;
+}
+
+/** The deposit succeeds: the prepaid account is credited with it. */
+async function settleDeposit({ trx, accountId, paymentId, payment, currency, method }: Settling) {
+  await repo.setStatus(trx, paymentId, 'succeeded');
+  await charges.insertLedger(trx, {
+    account_id: accountId,
+    amount: Number(payment.amount),
+    currency,
+    kind: 'credit',
+    payment_id: paymentId,
+    description: `Deposit by ${method?.label ?? payment.method}`,
+  });
+  return 'succeeded' as const;
+}
+
+/** The invoices are paid, unless one is no longer payable or the prepaid part is no longer there. */
+async function settleInvoicePayment(
+  { trx, accountId, paymentId, payment, currency, method }: Settling,
+  ids: number[],
+  now: number,
+  onSettled?: OnSettled,
+): Promise<keyof ChargeSummary> {
+  const invoices = await charges.lockInvoices(trx, accountId, ids);
+  if (invoices.some((i) => i.status !== 'unpaid')) return failPayment(trx, paymentId, 'invoice_not_payable');
+  const prepaid = Number(payment.prepaid_amount);
+  if (prepaid > 0) {
+    if ((await charges.balance(trx, accountId)) < prepaid) return failPayment(trx, paymentId, 'insufficient_prepaid');
+    await charges.insertLedger(trx, {
+      account_id: accountId,
+      amount: -prepaid,
+      currency,
+      kind: 'debit',
+      payment_id: paymentId,
+      description: `Payment ${paymentId} of invoices ${ids.join(', ')}`,
+    });
+  }
+  await repo.setStatus(trx, paymentId, 'succeeded');
+  await settleCharged(trx, ids, now, method);
+  await onSettled?.(trx, {
+    payment_id: paymentId,
+    account_id: accountId,
+    invoice_ids: ids,
+    amount: Number(payment.amount),
+    currency,
+    method,
+    at: now,
+  });
+  return 'succeeded';
 }

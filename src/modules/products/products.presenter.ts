@@ -30,6 +30,21 @@ const rightsOf = (r: UserRightsRow): Rights => ({
   sale: r.sale,
 });
 
+const tagsOf = (row: ProductRow, loaded: Loaded) =>
+  (loaded.tags.get(row.id) ?? []).map((t) => ({
+    id: t.id,
+    name: t.name,
+    color: t.color,
+    product_count: Number(t.product_count),
+  }));
+
+const statusOf = (row: ProductRow): Product['status'] => ({
+  maintenance: { technical: row.has_maintenance, superuser: false, infomaniak: false },
+  locked: { superuser: row.is_locked, infomaniak: false },
+  activated_by: [],
+  activated_at: row.created_at,
+});
+
 export function presentProduct(row: ProductRow, loaded: Loaded, wanted: ReadonlySet<ProductRelation>): Product {
   const admin = row.admin_id == null ? undefined : loaded.admins.get(row.admin_id);
   const product: Product = {
@@ -46,12 +61,7 @@ export function presentProduct(row: ProductRow, loaded: Loaded, wanted: Readonly
     has_maintenance: row.has_maintenance,
     is_locked: row.is_locked,
     has_operation_in_progress: false,
-    tags: (loaded.tags.get(row.id) ?? []).map((t) => ({
-      id: t.id,
-      name: t.name,
-      color: t.color,
-      product_count: Number(t.product_count),
-    })),
+    tags: tagsOf(row, loaded),
     unique_id: row.id,
     description: row.description,
     bill_reference: row.bill_reference,
@@ -62,12 +72,7 @@ export function presentProduct(row: ProductRow, loaded: Loaded, wanted: Readonly
     parent_id: row.parent_id,
     parent_service_id: row.parent_service_id ?? null,
     parent_service_name: row.parent_service_name ?? null,
-    status: {
-      maintenance: { technical: row.has_maintenance, superuser: false, infomaniak: false },
-      locked: { superuser: row.is_locked, infomaniak: false },
-      activated_by: [],
-      activated_at: row.created_at,
-    },
+    status: statusOf(row),
     users: (loaded.users.get(row.id) ?? []).map((u) => ({ user_id: u.user_id, rights: rightsOf(u) })),
     admin: admin ? { user_id: admin.id, email: admin.email, display_name: displayName(admin) } : null,
     fqdn: row.fqdn,

@@ -9,9 +9,18 @@ const config = { auth: { scopes: ['accounts' as const] } };
 const tags = ['Products'];
 const response = { 200: listEnvelope(ProductSchema) };
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof productsService>;
+
 export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = productsService(app.db);
 
+  callerProductRoutes(app, service);
+  accountProductRoutes(app, service);
+};
+
+/** The products the caller holds a right on: everywhere, and in their chosen organisation. */
+function callerProductRoutes(app: App, service: Service) {
   app.get(
     '/1/products',
     {
@@ -48,7 +57,10 @@ export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return listResult(r.items, r.total, r.params);
     },
   );
+}
 
+/** The products of one organisation. */
+function accountProductRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account_id/products',
     {
@@ -68,4 +80,4 @@ export const productsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return listResult(r.items, r.total, r.params);
     },
   );
-};
+}

@@ -54,27 +54,30 @@ function mergedFilter(q: AccountProductsQueryInput): ProductFilter {
   return { ...plain, ...filter };
 }
 
+type ProductsRepository = ReturnType<typeof productsRepository>;
+
+/** A page of products with their tags, users and admin loaded in three more queries, whatever the page size. */
+async function loadPage(
+  repo: ProductsRepository,
+  c: ProductCriteria,
+  p: ListParams<ProductSortField>,
+  wanted: ReadonlySet<ProductRelation>,
+): Promise<{ items: Product[]; total: number }> {
+  const { items: rows, total } = await repo.list(c, p);
+  if (!rows.length) return { items: [], total };
+  const ids = rows.map((r) => r.id);
+  const adminIds = [...new Set(rows.map((r) => r.admin_id).filter((id): id is number => id != null))];
+  const [tags, users, admins] = await Promise.all([
+    repo.tags(ids),
+    repo.userRights(ids),
+    adminIds.length ? repo.users(adminIds) : Promise.resolve([]),
+  ]);
+  const loaded = { tags: byProduct(tags), users: byProduct(users), admins: new Map(admins.map((a) => [a.id, a])) };
+  return { items: rows.map((r) => presentProduct(r, loaded, wanted)), total };
+}
+
 export function productsService(db: Db) {
   const repo = productsRepository(db);
-
-  /** A page of products with their tags, users and admin loaded in three more queries, whatever the page size. */
-  async function list(
-    c: ProductCriteria,
-    p: ListParams<ProductSortField>,
-    wanted: ReadonlySet<ProductRelation>,
-  ): Promise<{ items: Product[]; total: number }> {
-    const { items: rows, total } = await repo.list(c, p);
-    if (!rows.length) return { items: [], total };
-    const ids = rows.map((r) => r.id);
-    const adminIds = [...new Set(rows.map((r) => r.admin_id).filter((id): id is number => id != null))];
-    const [tags, users, admins] = await Promise.all([
-      repo.tags(ids),
-      repo.userRights(ids),
-      adminIds.length ? repo.users(adminIds) : Promise.resolve([]),
-    ]);
-    const loaded = { tags: byProduct(tags), users: byProduct(users), admins: new Map(admins.map((a) => [a.id, a])) };
-    return { items: rows.map((r) => presentProduct(r, loaded, wanted)), total };
-  }
 
   async function forAccount(userId: number, accountId: number, q: AccountProductsQueryInput) {
     const wanted = parseWith(q.with, PRODUCT_RELATIONS);
@@ -93,7 +96,7 @@ export function productsService(db: Db) {
       expirations: f.expirations,
       tagIds: f.tags,
     };
-    return { ...(await list(c, p, wanted)), params: p };
+    return { ...(await loadPage(repo, c, p, wanted)), params: p };
   }
 
   return {
@@ -114,7 +117,7 @@ export function productsService(db: Db) {
           service_names: q.service_name ? [q.service_name] : undefined,
         }),
       };
-      return { ...(await list(c, p, wanted)), params: p };
+      return { ...(await loadPage(repo, c, p, wanted)), params: p };
     },
 
     forAccount,

@@ -52,15 +52,16 @@ export const renewalScheduler = fp<{ intervalSeconds: number; ticker?: Ticker }>
 
     async function runJobs(at?: number): Promise<JobsSummary> {
       const key = currentSandbox() ?? '';
-      // `has` just said the key is there.
-      while (running.has(key)) await running.get(key)!.catch(() => undefined);
+      // Wait for the run in progress on this data, and for any that started while we waited.
+      for (let earlier = running.get(key); earlier; earlier = running.get(key)) await earlier.catch(() => undefined);
       const run = (async () => {
         await syncClock(app.db);
         const now = at ?? nowSeconds();
         // Charges first: a renewal whose earlier charge has just succeeded is not due any more.
         const charges = await resolvePendingCharges(app.db, now, pendingRenewalSettled, app.log);
         const renewals = await runDueRenewals(app.db, now, app.log);
-        for (const [outcome, n] of Object.entries(renewals)) if (n) app.metrics?.renewals.inc({ outcome }, n);
+        const byOutcome: Record<string, number> = { ...renewals };
+        for (const [outcome, n] of Object.entries(byOutcome)) if (n) app.metrics?.renewals.inc({ outcome }, n);
         return { charges, renewals };
       })();
       running.set(key, run);

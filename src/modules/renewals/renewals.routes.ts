@@ -24,6 +24,12 @@ type Service = ReturnType<typeof renewalsService>;
 
 /** The per-product setting and its bulk switch-off. */
 function settingRoutes(app: App, service: Service) {
+  settingReadingRoutes(app, service);
+  switchOffRoutes(app, service);
+}
+
+/** The products' auto-renewal settings, and switching one product's. */
+function settingReadingRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/auto_renewal',
     {
@@ -71,7 +77,10 @@ function settingRoutes(app: App, service: Service) {
       return ok(await service.set(req.params.account, req.params.product, req.body));
     },
   );
+}
 
+/** Switching auto-renewal off. */
+function switchOffRoutes(app: App, service: Service) {
   app.post(
     '/1/accounts/:account/auto_renewal',
     {

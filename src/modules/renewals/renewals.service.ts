@@ -32,6 +32,12 @@ const nextAttemptOf = (
 };
 
 /** The products as the auto-renewal list shows them, with the period the run would renew for. */
+/** The product's renewal method, or null: its columns come from one left-joined row, all null or none. */
+function paymentMethodOf(p: ListedRow) {
+  if (p.method_id === null || p.method_kind === null || p.method_label === null) return null;
+  return { id: p.method_id, kind: p.method_kind, label: p.method_label };
+}
+
 async function present(db: Executor, accountId: number, rows: ListedRow[]) {
   const { currency } = await charges.currencyOf(db, accountId);
   const prices = await invoicesRepository(db).pricesIn(currency);
@@ -42,8 +48,7 @@ async function present(db: Executor, accountId: number, rows: ListedRow[]) {
     customer_name: p.customer_name,
     expired_at: p.expired_at,
     enabled: p.auto_renewal,
-    // The method's columns come from one left-joined row: all null or none.
-    payment_method: p.method_id === null ? null : { id: p.method_id, kind: p.method_kind!, label: p.method_label! },
+    payment_method: paymentMethodOf(p),
     period_months: p.auto_renewal_period_months ?? renewalPeriods(p, prices)[0]?.period_months ?? null,
     next_attempt_at: nextAttemptOf(p, now),
     is_locked: p.is_locked,
@@ -136,6 +141,16 @@ async function setAutoRenewal(trx: Trx, accountId: number, productId: number, bo
   });
 }
 
+/** Switches auto-renewal off for `ids` (or every live product), all or nothing: an unknown one is a 404. */
+async function switchOffIn(trx: Trx, accountId: number, ids: number[] | 'all') {
+  const found = (await repo.liveProductIds(trx, accountId, ids)).map((r) => r.id);
+  if (ids !== 'all' && found.length !== ids.length) {
+    const missing = ids.filter((id) => !found.includes(id));
+    throw new AppError('object_not_found', 'Product not found', { product_ids: missing });
+  }
+  return { product_ids: await repo.switchOff(trx, found) };
+}
+
 export function renewalsService(db: Db) {
   const guard = (userId: number, accountId: number) => requireBilling(db, accountId, userId);
 
@@ -172,14 +187,7 @@ export function renewalsService(db: Db) {
           'all',
         ]);
       }
-      return inTransaction(db, async (trx) => {
-        const found = (await repo.liveProductIds(trx, accountId, ids)).map((r) => r.id);
-        if (ids !== 'all' && found.length !== ids.length) {
-          const missing = ids.filter((id) => !found.includes(id));
-          throw new AppError('object_not_found', 'Product not found', { product_ids: missing });
-        }
-        return { product_ids: await repo.switchOff(trx, found) };
-      });
+      return inTransaction(db, (trx) => switchOffIn(trx, accountId, ids));
     },
 
     async attempts(userId: number, accountId: number, q: AttemptsQueryInput) {

@@ -102,8 +102,8 @@ const USER_SORT = {
 } satisfies SortColumns<string>;
 export const TEAM_USER_SORTABLE = sortFields(USER_SORT);
 
-/** The teams themselves and the services their permissions name. */
-function teamRows(db: Executor) {
+/** The team rows: listing, finding, naming, writing. */
+function teamRecords(db: Executor) {
   return {
     list(accountId: number, f: TeamFilters, search: string | undefined, p: ListParams<keyof typeof TEAM_SORT>) {
       const count = filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search).select((eb) =>
@@ -141,7 +141,12 @@ function teamRows(db: Executor) {
         .where('id', '=', teamId)
         .returning('id')
         .executeTakeFirst(),
+  };
+}
 
+/** The services a team's permissions name. */
+function teamPermissions(db: Executor) {
+  return {
     async replacePermissions(teamId: number, perms: { service_id: number; rights: ProductRight }[]) {
       await db.deleteFrom('team_permissions').where('team_id', '=', teamId).execute();
       if (perms.length)
@@ -164,8 +169,13 @@ function teamRows(db: Executor) {
   };
 }
 
-/** Who is in which team: the members of the organisation only. */
-function teamUsers(db: Executor) {
+/** The teams themselves and the services their permissions name. */
+function teamRows(db: Executor) {
+  return { ...teamRecords(db), ...teamPermissions(db) };
+}
+
+/** Adding and removing a team's users, and reading who they are. */
+function teamMembership(db: Executor) {
   return {
     usersByIds(ids: number[]) {
       if (!ids.length) return Promise.resolve([]);
@@ -198,7 +208,12 @@ function teamUsers(db: Executor) {
 
     removeMembers: (teamId: number, userIds: number[]) =>
       db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', 'in', userIds).execute(),
+  };
+}
 
+/** A team's users as a page, and the teams of given users. */
+function teamUserLists(db: Executor) {
+  return {
     listUsers(accountId: number, teamId: number, search: string | undefined, p: ListParams<keyof typeof USER_SORT>) {
       let base = db
         .selectFrom('team_members as tm')
@@ -233,6 +248,11 @@ function teamUsers(db: Executor) {
         .execute();
     },
   };
+}
+
+/** Who is in which team: the members of the organisation only. */
+function teamUsers(db: Executor) {
+  return { ...teamMembership(db), ...teamUserLists(db) };
 }
 export const teamsRepository = (db: Executor) => ({ ...teamRows(db), ...teamUsers(db) });
 export type TeamsRepository = ReturnType<typeof teamsRepository>;

@@ -21,9 +21,21 @@ const config = { auth: { scopes: ['accounts' as const] } };
 const tags = ['Accounts > Teams'];
 const caller = (req: Parameters<typeof principalOf>[0]) => principalOf(req).user.id;
 
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+type Service = ReturnType<typeof teamsService>;
+
 export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = teamsService(app.db, () => app.publicUrl);
 
+  teamListRoutes(app, service);
+  teamDetailRoutes(app, service);
+  teamDeletionRoutes(app, service);
+
+  teamUsersRoutes(app, service);
+};
+
+/** An organisation's teams: listing them and creating one. */
+function teamListRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/teams',
     {
@@ -62,7 +74,10 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => reply.status(201).send(ok(await service.create(caller(req), req.params.account, req.body))),
   );
+}
 
+/** One team: reading and changing it. */
+function teamDetailRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/teams/:team',
     {
@@ -98,7 +113,10 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.update(caller(req), req.params.account, req.params.team, req.body)),
   );
+}
 
+/** Deleting a team. */
+function teamDeletionRoutes(app: App, service: Service) {
   app.delete(
     '/1/accounts/:account/teams/:team',
     {
@@ -117,14 +135,16 @@ export const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => ok(await service.remove(caller(req), req.params.account, req.params.team)),
   );
-
-  teamUsersRoutes(app, service);
-};
-
-type App = Parameters<FastifyPluginAsyncTypebox>[0];
+}
 
 /** A team's users: listing, adding, removing. */
-function teamUsersRoutes(app: App, service: ReturnType<typeof teamsService>) {
+function teamUsersRoutes(app: App, service: Service) {
+  teamUserListRoutes(app, service);
+  teamUserRemovalRoutes(app, service);
+}
+
+/** A team's users: listing them and adding some. */
+function teamUserListRoutes(app: App, service: Service) {
   app.get(
     '/1/accounts/:account/teams/:team/users',
     {
@@ -171,7 +191,10 @@ function teamUsersRoutes(app: App, service: ReturnType<typeof teamsService>) {
         .status(201)
         .send(ok(await service.addUsers(caller(req), req.params.account, req.params.team, req.body.user_ids))),
   );
+}
 
+/** Removing users from a team. */
+function teamUserRemovalRoutes(app: App, service: Service) {
   app.delete(
     '/1/accounts/:account/teams/:team/users',
     {
