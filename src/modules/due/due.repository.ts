@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
 
 // The rows of the due list and of a renewal; the invoice itself is written by the invoices repository.
 
@@ -51,21 +52,6 @@ function dueList(db: Executor) {
 /** What a renewal reads: the products it renews and the renewal invoices already issued. */
 function renewalRows(db: Executor) {
   return {
-    /**
-     * The organisation's live products among `ids`, locked in id order: a renewal of the same
-     * product (by hand, the renewal run, a payment extending it) waits for this one.
-     */
-    productsForRenewal: (accountId: number, ids: number[]) =>
-      db
-        .selectFrom('products')
-        .select(['id', 'service_name', 'customer_name', 'fqdn', 'expired_at'])
-        .where('account_id', '=', accountId)
-        .where('id', 'in', ids)
-        .where('deleted_at', 'is', null)
-        .orderBy('id')
-        .forUpdate()
-        .execute(),
-
     /** The renewal invoices already issued for these products' current period (the expiry they have now). */
     renewalsOfCurrentPeriod: (productIds: number[]) =>
       db
@@ -93,4 +79,24 @@ function renewalRows(db: Executor) {
 
 export function dueRepository(db: Executor) {
   return { ...dueList(db), ...renewalRows(db) };
+}
+
+/** The row locks a renewal by hand takes: only inside its transaction. */
+export function dueLocks(trx: Transaction<Database>) {
+  return {
+    /**
+     * The organisation's live products among `ids`, locked in id order: a renewal of the same
+     * product (by hand, the renewal run, a payment extending it) waits for this one.
+     */
+    productsForRenewal: (accountId: number, ids: number[]) =>
+      trx
+        .selectFrom('products')
+        .select(['id', 'service_name', 'customer_name', 'fqdn', 'expired_at'])
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .where('deleted_at', 'is', null)
+        .orderBy('id')
+        .forUpdate()
+        .execute(),
+  };
 }

@@ -1,11 +1,13 @@
-import type { Db, Executor } from '../../db/database.js';
+import type { Transaction } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
 import { inIdempotentTransaction, type IdempotencyStep } from '../idempotency/index.js';
 import { requireBilling } from '../accounts/index.js';
 import { AppError, fieldError, notFound, validationFailed, type FieldError } from '../../shared/errors.js';
 import { nowSeconds } from '../../shared/time.js';
-import { addMonths, invoicesRepository, presentInvoices, type PriceRow } from '../invoices/index.js';
+import { addMonths, invoiceLocks, invoicesRepository, presentInvoices, type PriceRow } from '../invoices/index.js';
 import { issueRenewalInvoice, type RenewalLine } from './renew.js';
-import { dueRepository } from './due.repository.js';
+import { dueLocks, dueRepository } from './due.repository.js';
 import type { CreateRenewalInput, DueQueryInput } from './due.schemas.js';
 import { renewalPeriods } from './renewal-prices.js';
 
@@ -33,9 +35,9 @@ function distinctProducts(items: CreateRenewalInput['items']) {
 }
 
 /** The products, locked; 404 for one that is not the organisation's, 409 for a period already invoiced. */
-async function lockRenewable(trx: Executor, accountId: number, productIds: number[]) {
+async function lockRenewable(trx: Transaction<Database>, accountId: number, productIds: number[]) {
   const due = dueRepository(trx);
-  const products = await due.productsForRenewal(accountId, productIds);
+  const products = await dueLocks(trx).productsForRenewal(accountId, productIds);
   if (products.length !== productIds.length) throw notFound('Product');
   const issued = await due.renewalsOfCurrentPeriod(productIds);
   if (issued.length) {
@@ -129,7 +131,7 @@ export function dueService(db: Db) {
       const productIds = distinctProducts(body.items);
       return inIdempotentTransaction(db, step, async (trx) => {
         const r = invoicesRepository(trx);
-        const { currency } = await r.currencyOf(accountId);
+        const { currency } = await invoiceLocks(trx).currencyOf(accountId);
         const byId = await lockRenewable(trx, accountId, productIds);
         const lines = pricedLines(body.items, byId, await r.pricesIn(currency));
         const invoiceId = await issueRenewalInvoice(trx, accountId, currency, lines, nowSeconds());

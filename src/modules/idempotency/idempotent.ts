@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Transaction } from 'kysely';
 import type { Db, Executor } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import { errorEnvelope, toAppError } from '../../plugins/errors.js';
 import { AppError, invalidField } from '../../shared/errors.js';
@@ -34,7 +36,7 @@ export interface IdempotencyStep<T> {
 export function inIdempotentTransaction<T>(
   db: Db,
   step: IdempotencyStep<T> | undefined,
-  fn: (trx: Executor) => Promise<T>,
+  fn: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
   return inTransaction(db, async (trx) => {
     await step?.claim(trx);

@@ -78,10 +78,6 @@ function priceRows(db: Executor) {
         .where('currency', '=', currency)
         .orderBy('period_months')
         .execute(),
-
-    /** The organisation's currency; the row stays share-locked so it cannot change under the order. */
-    currencyOf: (accountId: number) =>
-      db.selectFrom('accounts').select('currency').where('id', '=', accountId).forShare().executeTakeFirstOrThrow(),
   };
 }
 
@@ -234,6 +230,15 @@ export function invoicesRepository(db: Executor) {
   return { ...priceRows(db), ...orderRows(db), ...invoiceRows(db), ...pdfRows(db) };
 }
 export type InvoicesRepository = ReturnType<typeof invoicesRepository>;
+
+/** The row locks issuing an invoice takes: only inside its transaction. */
+export function invoiceLocks(trx: Transaction<Database>) {
+  return {
+    /** The organisation's currency; the row stays share-locked so it cannot change under the invoice. */
+    currencyOf: (accountId: number) =>
+      trx.selectFrom('accounts').select('currency').where('id', '=', accountId).forShare().executeTakeFirstOrThrow(),
+  };
+}
 
 /** The rows paying an order writes (fulfil.ts); it runs inside the payment's transaction, which its lock needs. */
 export function fulfilmentRepository(trx: Transaction<Database>) {

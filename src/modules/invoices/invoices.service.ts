@@ -6,6 +6,7 @@ import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import {
   INVOICE_SORTABLE,
+  invoiceLocks,
   invoicesRepository,
   ORDER_SORTABLE,
   PRICE_SORTABLE,
@@ -98,7 +99,7 @@ function pricesService(repo: InvoicesRepository) {
 async function placeOrder(db: Db, userId: number, accountId: number, body: CreateOrderInput) {
   return inTransaction(db, async (trx) => {
     const r = invoicesRepository(trx);
-    const { currency } = await r.currencyOf(accountId);
+    const { currency } = await invoiceLocks(trx).currencyOf(accountId);
     const { lines, errors } = priceItems(body.items, await r.pricesIn(currency));
     if (errors.length) throw validationFailed(errors);
 

@@ -83,8 +83,8 @@ export const renewalsRepository = {
   },
 
   /** One live product of the organisation, locked for the change. */
-  productForUpdate: (db: Executor, accountId: number, id: number) =>
-    db
+  productForUpdate: (trx: Trx, accountId: number, id: number) =>
+    trx
       .selectFrom('products as p')
       .select([...PRODUCT_COLUMNS])
       .where('p.account_id', '=', accountId)
@@ -93,8 +93,9 @@ export const renewalsRepository = {
       .forUpdate()
       .executeTakeFirst(),
 
-  liveProductIds: (db: Executor, accountId: number, ids: number[] | 'all') => {
-    let q = db.selectFrom('products').select('id').where('account_id', '=', accountId).where('deleted_at', 'is', null);
+  /** The organisation's live products among `ids` (or all of them), locked in id order. */
+  liveProductIds: (trx: Trx, accountId: number, ids: number[] | 'all') => {
+    let q = trx.selectFrom('products').select('id').where('account_id', '=', accountId).where('deleted_at', 'is', null);
     if (ids !== 'all') q = q.where('id', 'in', ids);
     return q.orderBy('id').forUpdate().execute();
   },
@@ -140,8 +141,8 @@ export const renewalsRepository = {
       .execute(),
 
   /** The product if it is still due, locked; skipped (undefined) when another run holds it. */
-  claimDue: (db: Executor, id: number, now: number, windowSeconds: number) =>
-    db
+  claimDue: (trx: Trx, id: number, now: number, windowSeconds: number) =>
+    trx
       .selectFrom('products as p')
       .select([...PRODUCT_COLUMNS])
       .where('p.id', '=', id)
