@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
+import { INVOICE_COLUMNS } from '../invoices/index.js';
 
 // The rows of the due list and of a renewal; the invoice itself is written by the invoices repository.
 
@@ -14,21 +15,7 @@ function dueList(db: Executor) {
     unpaidInvoices: (accountId: number) =>
       db
         .selectFrom('invoices')
-        .select([
-          'id',
-          'account_id',
-          'number',
-          'kind',
-          'status',
-          'currency',
-          'subtotal',
-          'vat_rate_bp',
-          'vat_amount',
-          'total',
-          'issued_at',
-          'due_at',
-          'paid_at',
-        ])
+        .select(INVOICE_COLUMNS)
         .where('account_id', '=', accountId)
         .where('status', '=', 'unpaid')
         .orderBy('due_at')

@@ -41,7 +41,8 @@ export const PRICE_SORTABLE = sortFields(PRICE_SORT);
 
 type OrderStatus = Selectable<OrdersTable>['status'];
 
-const INVOICE_COLUMNS = [
+/** The columns the invoices presenter reads. */
+export const INVOICE_COLUMNS = [
   'id',
   'account_id',
   'number',
