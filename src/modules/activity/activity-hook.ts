@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { recordActivity } from './activity.repository.js';
+import { isRecord } from '../../shared/is-record.js';
 
 // Records the activity of every successful change made through the API, as the route's
 // config.activity says (plugins/route-meta.ts), before the answer leaves (so a client that
@@ -9,7 +10,6 @@ import { recordActivity } from './activity.repository.js';
 
 // A hook sees every route: its path parameters as its schema left them (strings, or the integers
 // it coerced), which numeric() reads alike.
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const paramsOf = (req: FastifyRequest): Record<string, unknown> => (isRecord(req.params) ? req.params : {});
 const numeric = (v: unknown) =>
   typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;

@@ -5,6 +5,7 @@ import { errorEnvelope } from '../../plugins/errors.js';
 import { AppError } from '../../shared/errors.js';
 import { apply, FaultBook, MAX_FAULT_DELAY_MS, parseFaultHeader } from './faults.js';
 import { Journal } from './journal.js';
+import { isRecord } from '../../shared/is-record.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,7 +27,6 @@ const pathOf = (url: string) => {
 };
 const BAD_HEADER = `X-Mirror-Fault: status=NNN, error=<code>, delay=MS[-MS] (at most ${MAX_FAULT_DELAY_MS}) or drop`;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const skipped = (url: string) => url.startsWith('/_mirror') || url.startsWith('/docs') || url === '/metrics';
 
 export const mirrorHooks = fp<{ adminToken: string | undefined }>(

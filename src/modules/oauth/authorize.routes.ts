@@ -8,6 +8,7 @@ import { cookieName, issuerOf, secureCookies } from './issuer.js';
 import { consentPage, errorPage, sendPage, signInPage } from './pages.js';
 import { SESSION_TTL, sessionUser, signedInEmail, signIn } from './sign-in.js';
 import { refusalMessage } from './sign-in-throttle.js';
+import { isRecord } from '../../shared/is-record.js';
 
 // GET /authorize shows the sign-in page (no session) or the consent page; the pages post back
 // to the same URL. The request is checked in full on every step: an unknown client or a
@@ -24,7 +25,6 @@ interface Pages {
 }
 
 type Form = Record<string, unknown>;
-const isForm = (v: unknown): v is Form => typeof v === 'object' && v !== null;
 
 interface SignInError {
   message: string;
@@ -168,7 +168,7 @@ export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = as
     (req, reply) =>
       handle(pages, req, reply, async (c) => {
         // The form body parser gives an object (the pages post application/x-www-form-urlencoded).
-        const form = isForm(req.body) ? req.body : {};
+        const form = isRecord(req.body) ? req.body : {};
         const step = first(form.step);
         if (step === 'sign_in') return signInStep(pages, req, reply, c, form);
         if (step === 'consent') return consentStep(pages, req, reply, c, form);

@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
+import { isRecord } from '../../shared/is-record.js';
 
 // The activity line of a PATCH /2/profile names the change that matters most to its owner:
 // a new password, else a new email address, else the rest of the profile.
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /** The action code of a successful PATCH /2/profile (its route's config.activity). */
 export function profileChangeAction(req: FastifyRequest): string {
