@@ -37,7 +37,7 @@ try {
     strict: true,
   }));
 } catch (err) {
-  console.error(`${(err as Error).message}\n\n${HELP}`);
+  console.error(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
   process.exit(64);
 }
 if (values.help) {

@@ -60,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkSettings(config);
     return config;
   } catch (err) {
-    throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
+    throw new ConfigError(`invalid configuration: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

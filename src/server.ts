@@ -4,10 +4,11 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 // graceful close on SIGTERM/SIGINT (in-flight requests finish, then the pool closes).
 // The configuration is checked before the rest of the server is loaded, so a bad variable
 // stops the boot at once.
-async function main() {
-  let config;
+
+/** The configuration; a bad one stops the process with EX_CONFIG (78), naming the variable. */
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -15,6 +16,10 @@ async function main() {
     }
     throw err;
   }
+}
+
+async function main() {
+  const config = configOrExit();
   // The database boots (inside WebAssembly when embedded) while the server's modules load.
   const { openMainDatabase } = await import('./db/open-main.js');
   const database = await openMainDatabase(config);
@@ -45,24 +50,35 @@ async function main() {
 
   // The first line says where the server listens (with PORT 0, the port it got); it is how a
   // script or a test that started it finds it. Then what a seed or a first start made.
-  const lines = [`listening: ${address}`];
-  if (seeded) {
-    lines.push(
-      `Seeded the ${config.MIRROR_SEED} fixture; the mirror's clock is at ${new Date(seeded.now * 1000).toISOString()}.`,
-      ...seeded.users.map((u) => `${u.email}  password: ${u.password}  token: ${u.token}`),
-    );
-  }
-  if (admin) {
-    // Printed once, on the first start of an empty database; nothing else ever shows them.
-    lines.push(
-      'First start: an administrator, their organisation and an API token were created.',
-      `email: ${admin.email}`,
-      `password: ${admin.password}`,
-      `token: ${admin.token}`,
-      `Try: curl -H "Authorization: Bearer ${admin.token}" ${app.publicUrl}/2/profile`,
-    );
-  }
+  const lines = [
+    `listening: ${address}`,
+    ...(seeded ? seededLines(config.MIRROR_SEED, seeded) : []),
+    ...(admin ? firstAdminLines(admin, app.publicUrl) : []),
+  ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+interface Seeded {
+  now: number;
+  users: { email: string; password: string; token: string }[];
+}
+
+function seededLines(fixture: string | undefined, seeded: Seeded): string[] {
+  return [
+    `Seeded the ${fixture} fixture; the mirror's clock is at ${new Date(seeded.now * 1000).toISOString()}.`,
+    ...seeded.users.map((u) => `${u.email}  password: ${u.password}  token: ${u.token}`),
+  ];
+}
+
+/** Printed once, on the first start of an empty database; nothing else ever shows them. */
+function firstAdminLines(admin: { email: string; password: string; token: string }, publicUrl: string): string[] {
+  return [
+    'First start: an administrator, their organisation and an API token were created.',
+    `email: ${admin.email}`,
+    `password: ${admin.password}`,
+    `token: ${admin.token}`,
+    `Try: curl -H "Authorization: Bearer ${admin.token}" ${publicUrl}/2/profile`,
+  ];
 }
 
 main().catch((err) => {

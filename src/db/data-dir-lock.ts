@@ -13,6 +13,7 @@ import {
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorCode } from '../shared/errors.js';
 
 // One process per embedded data directory. Two PGlites on one directory each take it for
 // their own: the writes one acknowledged are lost and the cluster may not boot again. PGlite's
@@ -70,8 +71,6 @@ interface Found {
 /** The locks this process holds, by id, each with what lets it go. */
 const held = new Map<string, () => void>();
 
-const errorCode = (err: unknown) => (err as NodeJS.ErrnoException).code;
-
 /** Takes the directory (made if missing) for this process; a stale lock is taken over. Throws DataDirLocked while another holds it. */
 export function lockDataDir(dir: string): DataDirLock {
   mkdirSync(dir, { recursive: true });
@@ -82,7 +81,7 @@ export function lockDataDir(dir: string): DataDirLock {
     if (create(file, me)) return hold(file, me);
     const found = read(file);
     if (!found) continue; // released meanwhile
-    if (!isStale(found)) throw new DataDirLocked(dir, found.holder!);
+    if (found.holder && !isStale(found)) throw new DataDirLocked(dir, found.holder);
     takeOver(file, found, me.id);
   }
   throw new Error(
@@ -168,11 +167,23 @@ function read(file: string): Found | undefined {
 
 function parseHolder(text: string): Holder | undefined {
   try {
-    const h = JSON.parse(text) as Holder;
-    return Number.isInteger(h.pid) && typeof h.id === 'string' ? h : undefined;
+    const h: unknown = JSON.parse(text);
+    return isHolder(h) ? h : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** What tells a holder: its pid and its id (the rest only refines the judgement). */
+function isHolder(h: unknown): h is Holder {
+  return (
+    typeof h === 'object' &&
+    h !== null &&
+    'pid' in h &&
+    Number.isInteger(h.pid) &&
+    'id' in h &&
+    typeof h.id === 'string'
+  );
 }
 
 function isStale({ holder, refreshedAt }: Found): boolean {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import type { Db } from './database.js';
@@ -7,7 +8,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   if (await upToDate(db)) return [];
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw asError(error);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
@@ -15,9 +16,13 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 export async function migrateToNothing(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateTo(NO_MIGRATIONS);
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw asError(error);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** What the migrator failed with, as an Error (a migration may throw anything). */
+const asError = (thrown: unknown): Error =>
+  thrown instanceof Error ? thrown : new Error(typeof thrown === 'string' ? thrown : inspect(thrown));
 
 /**
  * Whether every migration has run, and no other: the usual start, told by two reads. The

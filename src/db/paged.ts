@@ -9,7 +9,9 @@ import type { ListParams } from '../shared/pagination.js';
 export type SortColumns<F extends string> = Readonly<Record<F, Expression<unknown>>>;
 
 /** The field names of a sort map, typed (Object.keys widens them to string). */
-export const sortFields = <F extends string>(columns: SortColumns<F>) => Object.keys(columns) as F[];
+export const sortFields = <F extends string>(columns: SortColumns<F>) =>
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a SortColumns<F> has exactly the keys F (it is built as a literal of them)
+  Object.keys(columns) as F[];
 
 export interface Page<R> {
   items: R[];

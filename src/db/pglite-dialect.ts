@@ -120,20 +120,28 @@ class PGliteDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.mutex.lock();
-    return this.connection!; // set by init(), which Kysely awaits before the first acquire
+    // Set by init(), which Kysely awaits before the first acquire.
+    if (!this.connection) throw new Error('PGliteDriver: a connection was acquired before init()');
+    return this.connection;
   }
 
   async releaseConnection(): Promise<void> {
     this.mutex.unlock();
   }
 
-  beginTransaction = (connection: DatabaseConnection) => (connection as PGliteConnection).begin();
-  commitTransaction = (connection: DatabaseConnection) => (connection as PGliteConnection).commit();
-  rollbackTransaction = (connection: DatabaseConnection) => (connection as PGliteConnection).rollback();
+  beginTransaction = (connection: DatabaseConnection) => ownConnection(connection).begin();
+  commitTransaction = (connection: DatabaseConnection) => ownConnection(connection).commit();
+  rollbackTransaction = (connection: DatabaseConnection) => ownConnection(connection).rollback();
 
   async destroy(): Promise<void> {
     if (!this.pglite.closed) await this.pglite.close();
   }
+}
+
+/** Kysely hands a driver back only the connections it acquired from it. */
+function ownConnection(connection: DatabaseConnection): PGliteConnection {
+  if (!(connection instanceof PGliteConnection)) throw new Error('PGliteDriver: not one of its connections');
+  return connection;
 }
 
 /** Kysely's migrator locks through its one connection, which it holds for the whole run. */

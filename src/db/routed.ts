@@ -17,12 +17,17 @@ export function routedDb(main: Db): Db {
     get(_main, prop) {
       const db = target();
       if (prop === TARGET) return db;
-      const value = Reflect.get(db, prop, db) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(db) : value;
+      const value: unknown = Reflect.get(db, prop, db);
+      if (typeof value !== 'function') return value;
+      const method: unknown = value.bind(db); // called on the database it was read from
+      return method;
     },
   });
 }
 
 /** The database a routed handle points at right now (for caches kept per database). */
-export const resolvedDb = <T extends object>(db: T): T =>
-  ((db as Record<symbol, unknown>)[TARGET] as T | undefined) ?? db;
+export function resolvedDb<T extends object>(db: T): T {
+  const target: unknown = Reflect.get(db, TARGET);
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- only the routed proxy answers TARGET, with the database it stands for: a T like itself
+  return (target as T | undefined) ?? db;
+}

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
 import type { Database } from './types.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, errorCode } from '../shared/errors.js';
 import { syncClock } from './clock.js';
 import { runInScope, type Scope } from '../shared/scope.js';
 import { DataDirLocked } from './data-dir-lock.js';
@@ -31,7 +31,10 @@ const UNIQUE_VIOLATION = '23505';
 const VANISHED = new Set(['3D000', '57P01']);
 
 /** Whether an error says the sandbox's database was deleted under this instance. */
-export const sandboxVanished = (err: unknown) => VANISHED.has((err as { code?: string } | null)?.code ?? '');
+export function sandboxVanished(err: unknown): boolean {
+  const code = errorCode(err);
+  return typeof code === 'string' && VANISHED.has(code);
+}
 
 /** What a request naming a sandbox that does not exist, without the right to make it, is told. */
 const missing = (name: string) =>
@@ -117,8 +120,9 @@ export class Sandboxes {
    * An admin's request that joined another's look-up of a sandbox not there: it makes it after
    * all (the failed look-up has left the map by now: its handler was attached first).
    */
-  private makeIfMissing(name: string, err: unknown): Promise<Opened> {
-    return err instanceof AppError && err.code === 'object_not_found' ? this.open(name, true) : Promise.reject(err);
+  private async makeIfMissing(name: string, err: unknown): Promise<Opened> {
+    if (err instanceof AppError && err.code === 'object_not_found') return this.open(name, true);
+    throw err;
   }
 
   /** The sandboxes that exist (on Postgres, those other instances made too), sorted. */
@@ -129,8 +133,9 @@ export class Sandboxes {
         datname: string;
       }>`SELECT datname FROM pg_database WHERE starts_with(datname, ${this.prefix()})`.execute(this.main.db);
       for (const r of rows) names.add(r.datname.slice(this.prefix().length));
-    } else if (this.directory() && existsSync(this.directory()!)) {
-      for (const d of readdirSync(this.directory()!)) names.add(d);
+    } else {
+      const dir = this.directory();
+      if (dir && existsSync(dir)) for (const d of readdirSync(dir)) names.add(d);
     }
     return [...names].filter((n) => SANDBOX_NAME.test(n)).sort();
   }
@@ -208,7 +213,7 @@ export class Sandboxes {
         if (err.code !== DUPLICATE_DATABASE && err.code !== UNIQUE_VIOLATION) throw err;
       });
     }
-    const url = new URL(this.main.options.url!);
+    const url = this.mainUrl();
     url.pathname = `/${database}`;
     return openDatabase({ url: url.toString(), poolSize: POOL_SIZE });
   }
@@ -242,7 +247,14 @@ export class Sandboxes {
   }
 
   private prefix(): string {
-    return sandboxDatabasePrefix(decodeURIComponent(new URL(this.main.options.url!).pathname.slice(1)) || 'postgres');
+    return sandboxDatabasePrefix(decodeURIComponent(this.mainUrl().pathname.slice(1)) || 'postgres');
+  }
+
+  /** Postgres: the main database's URL, which every Postgres handle is opened with. */
+  private mainUrl(): URL {
+    const { url } = this.main.options;
+    if (!url) throw new Error('Sandboxes: a Postgres main database opened without a URL');
+    return new URL(url);
   }
 
   /** PGlite on disk: where the sandboxes' data directories live; undefined in memory. */

@@ -2,8 +2,9 @@ import type { Transaction } from 'kysely';
 import type { Db } from './database.js';
 import type { Database } from './types.js';
 
-class Rollback<T> {
-  constructor(readonly value: T) {}
+/** Thrown out of a dry run's transaction so that Kysely rolls it back. */
+class DryRunRollback extends Error {
+  override name = 'DryRunRollback';
 }
 
 /**
@@ -15,14 +16,16 @@ export async function inTransaction<T>(
   fn: (trx: Transaction<Database>) => Promise<T>,
   dryRun = false,
 ): Promise<T> {
+  let dryRunResult: { value: T } | undefined;
   try {
     return await db.transaction().execute(async (trx) => {
       const value = await fn(trx);
-      if (dryRun) throw new Rollback(value);
-      return value;
+      if (!dryRun) return value;
+      dryRunResult = { value };
+      throw new DryRunRollback('a dry run: rolled back');
     });
   } catch (err) {
-    if (err instanceof Rollback) return err.value as T;
+    if (err instanceof DryRunRollback && dryRunResult) return dryRunResult.value;
     throw err;
   }
 }

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.js';
 import { sameSecret } from '../shared/secrets.js';
-import type { Principal } from '../shared/principal.js';
+import { principalOf, type Principal } from '../shared/principal.js';
 import type { RouteAuth } from '../shared/scopes.js';
 
 declare module 'fastify' {
@@ -44,7 +44,8 @@ function unauthorized(description: string, error?: string): AppError {
 function challenge(reply: FastifyReply, failure: AppError) {
   const reason = failure.context?.reason;
   // RFC 6750 §3.1: the error names what was wrong (invalid_request for a malformed header).
-  const detail = reason ? `, error="${String(reason)}", error_description="${failure.description}"` : '';
+  const detail =
+    typeof reason === 'string' && reason ? `, error="${reason}", error_description="${failure.description}"` : '';
   reply.header('www-authenticate', `Bearer realm="ik-mirror"${detail}`);
 }
 
@@ -89,7 +90,7 @@ export const enforceAuth = fp(
         challenge(reply, req.authFailure);
         throw req.authFailure;
       }
-      const missing = auth.scopes.filter((s) => !req.principal!.scopes.has(s));
+      const missing = auth.scopes.filter((s) => !principalOf(req).scopes.has(s));
       if (missing.length) {
         throw new AppError('access_denied', `The token lacks the required scope: ${missing.join(', ')}`, {
           missing_scopes: missing,

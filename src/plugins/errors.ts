@@ -34,8 +34,8 @@ const FRAMEWORK_REFUSALS: Record<string, [status: number, description: string]> 
 };
 
 function refusal(status: number, description: string): AppError {
-  const err = new AppError('bad_request', description);
-  (err as { statusCode: number }).statusCode = status;
+  const err: { statusCode: number } & AppError = new AppError('bad_request', description);
+  err.statusCode = status;
   return err;
 }
 
@@ -51,6 +51,7 @@ function fromFramework(err: FastifyError): AppError | undefined {
 
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the handler gets whatever was thrown; fromFramework only reads fields a FastifyError may lack (validation, code, statusCode) and checks each
   return fromFramework(err as FastifyError);
 }
 
@@ -58,11 +59,15 @@ export function toAppError(err: unknown): AppError | undefined {
  * Fastify's `frameworkErrors`: what its router refuses before any route or hook (a path that
  * does not decode, a parameter over maxParamLength) answered in the envelope like the rest.
  */
-export function answerFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  const known = toAppError(err);
-  if (known) return send(reply, known);
+export function answerFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  // Fastify ignores what this returns: the reply is sent here, not handed back as a thenable.
+  void send(reply, toAppError(err) ?? unexpected(req, err));
+}
+
+/** An error no rule knows: logged, and answered without its details. */
+function unexpected(req: FastifyRequest, err: unknown): AppError {
   req.log.error({ err }, 'unexpected error');
-  return send(reply, new AppError('unexpected_error', 'An unexpected error occurred'));
+  return new AppError('unexpected_error', 'An unexpected error occurred');
 }
 
 export default fp(
@@ -72,8 +77,7 @@ export default fp(
       if (known) return send(reply, known);
       const vanished = vanishedSandbox(req, err);
       if (vanished) return send(reply, vanished);
-      req.log.error({ err }, 'unexpected error');
-      return send(reply, new AppError('unexpected_error', 'An unexpected error occurred'));
+      return send(reply, unexpected(req, err));
     });
 
     app.setNotFoundHandler((req, reply) =>
@@ -84,9 +88,10 @@ export default fp(
     // content type; an empty body is "no body", not a syntax error.
     const parseJson = app.getDefaultJsonParser('error', 'error');
     app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-      if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-      parseJson(req, body as string, (err, value) => {
+    app.addContentTypeParser<string>('application/json', { parseAs: 'string' }, (req, body, done) => {
+      if (body.trim() === '') return done(null, undefined);
+      // The default parser is the callback kind (its type also allows the promise kind): it answers through the callback.
+      void parseJson(req, body, (err, value) => {
         if (err) return done(new AppError('bad_request', 'The request body is not valid JSON'));
         done(null, value);
       });

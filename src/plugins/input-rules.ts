@@ -6,7 +6,8 @@ import type { AjvError } from '../shared/validation.js';
 /** The bound of an integer whose schema sets none: a JS number holds it exactly, a Postgres bigint stores it. */
 export const INTEGER_BOUND = Number.MAX_SAFE_INTEGER;
 
-interface Schema {
+/** The parts of a JSON schema these rules read (a type, not an interface: Ajv takes it as a schema object). */
+export type Schema = {
   type?: string | string[];
   properties?: Record<string, Schema>;
   additionalProperties?: boolean | Schema;
@@ -19,7 +20,7 @@ interface Schema {
   maximum?: number;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
-}
+};
 
 const typesOf = (s: Schema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
 const alternatives = (s: Schema): Schema[] =>
@@ -32,16 +33,20 @@ const accepts = (s: Schema, type: string) => alternatives(s).some((x) => typesOf
  * keeps the route's own schema).
  */
 export function withIntegerBounds<T>(schema: T): T {
-  if (Array.isArray(schema)) return schema.map(withIntegerBounds) as T;
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a copy of the schema, of its shape: only integers' missing bounds are added
+  return boundedCopy(schema) as T;
+}
+
+function boundedCopy(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(boundedCopy);
   if (!schema || typeof schema !== 'object') return schema;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = withIntegerBounds(v);
-  const s = out as Schema;
-  if (typesOf(s).includes('integer')) {
-    if (s.minimum === undefined && s.exclusiveMinimum === undefined) s.minimum = -INTEGER_BOUND;
-    if (s.maximum === undefined && s.exclusiveMaximum === undefined) s.maximum = INTEGER_BOUND;
+  const out: Record<string, unknown> & Schema = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = boundedCopy(v);
+  if (typesOf(out).includes('integer')) {
+    if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = -INTEGER_BOUND;
+    if (out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = INTEGER_BOUND;
   }
-  return out as T;
+  return out;
 }
 
 const pointer = (path: string, key: string | number) =>

@@ -26,10 +26,11 @@ function withErrors(route: RouteOptions): void {
   const auth = route.config?.auth;
   const security =
     auth === 'mirror-admin' ? [{ mirrorAdmin: [] }] : auth && auth !== 'public' ? [{ bearerAuth: [] }] : undefined;
+  const ownResponses = route.schema.response;
   route.schema = {
     ...route.schema,
     ...(security ? { security } : {}),
-    response: { ...errorResponses(errorStatuses(route)), ...(route.schema.response as object) },
+    response: { ...errorResponses(errorStatuses(route)), ...(typeof ownResponses === 'object' ? ownResponses : {}) },
   };
 }
 

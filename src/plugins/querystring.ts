@@ -6,8 +6,7 @@ const KEY = /^([^[\]]+)((?:\[[^[\]]*\]){0,2})$/;
 
 type Node = string | string[] | { [key: string]: Node };
 
-function put(target: Record<string, Node>, path: string[], values: string[]): void {
-  const [head, ...rest] = path as [string, ...string[]];
+function put(target: Record<string, Node>, [head, ...rest]: [string, ...string[]], values: string[]): void {
   if (rest.length === 0) {
     target[head] = values.length === 1 ? values[0] : values;
     return;
@@ -20,7 +19,8 @@ function put(target: Record<string, Node>, path: string[], values: string[]): vo
   const prev = target[head];
   const child = prev && typeof prev === 'object' && !Array.isArray(prev) ? prev : {};
   target[head] = child;
-  put(child, rest, values);
+  const [next, ...after] = rest;
+  put(child, [next, ...after], values);
 }
 
 /**
@@ -33,7 +33,7 @@ export function parseQuery(query: string): Record<string, Node> {
   for (const [rawKey, raw] of Object.entries(parse(query))) {
     const m = KEY.exec(rawKey);
     if (!m) continue;
-    const path = [m[1], ...[...m[2].matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1])];
+    const path: [string, ...string[]] = [m[1], ...[...m[2].matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1])];
     if (path.some((p) => UNSAFE.has(p))) continue;
     put(out, path, Array.isArray(raw) ? raw : [raw ?? '']);
   }

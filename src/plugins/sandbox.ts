@@ -84,7 +84,7 @@ export default fp<{ sandboxes: Sandboxes | null; adminToken: string | undefined 
       try {
         name = namedSandbox(req);
       } catch (err) {
-        return done(err as Error);
+        return done(err instanceof Error ? err : new Error('The sandbox could not be named', { cause: err }));
       }
       if (name === null) return done();
       sandboxes.open(name, bearsAdminToken(req, adminToken)).then(

@@ -14,10 +14,10 @@ const buildOnFirstUse: BuildSerializer = (externalSchemas, options) => {
   const compilerFor = buildDefault(externalSchemas, options);
   return (route) => {
     let serialize: Serialize | undefined;
-    return (data: unknown) => (serialize ??= compilerFor(route) as Serialize)(data);
+    return (data: unknown) => (serialize ??= compilerFor(route))(data);
   };
 };
 
 export const lazySerializers: FastifyServerOptions['schemaController'] = {
-  compilersFactory: { buildSerializer: buildOnFirstUse as never },
+  compilersFactory: { buildSerializer: buildOnFirstUse },
 };

@@ -1,20 +1,33 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
-import { nonDecimalIntegerErrors, nulCharacterErrors, withIntegerBounds } from './input-rules.js';
+import { nonDecimalIntegerErrors, nulCharacterErrors, withIntegerBounds, type Schema } from './input-rules.js';
 
 // Two validators. Query strings and path parameters are text, so they are coerced to the
 // schema's types. Bodies are JSON and are not: `"first_name": 123` is an error, as is a field
 // the schema does not list (Fastify's default would silently drop it).
 const base: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const bodyAjv = addFormats(new Ajv({ ...base, coerceTypes: false }));
-const textAjv = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
+// ajv-formats is CommonJS: its `default` is the plugin itself (and so is the whole module).
+const addFormats = addFormatsModule.default;
+const bodyAjv = new Ajv({ ...base, coerceTypes: false });
+const textAjv = new Ajv({ ...base, coerceTypes: 'array' });
+addFormats(bodyAjv);
+addFormats(textAjv);
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown };
 
+/** A validator whose `errors` are its last call's, where Fastify reads them after each call. */
+function validator(check: (data: unknown) => { valid: boolean; errors: unknown }): Validate {
+  const validate: Validate = (data: unknown) => {
+    const { valid, errors } = check(data);
+    validate.errors = errors;
+    return valid;
+  };
+  return validate;
+}
+
 /** Names of a query schema's boolean properties. */
-function booleanFields(schema: { properties?: Record<string, { type?: unknown }> }): string[] {
+function booleanFields(schema: Schema): string[] {
   return Object.entries(schema.properties ?? {})
     .filter(([, p]) => p.type === 'boolean' || (Array.isArray(p.type) && p.type.includes('boolean')))
     .map(([name]) => name);
@@ -23,13 +36,15 @@ function booleanFields(schema: { properties?: Record<string, { type?: unknown }>
 /** Upstream's clients write query booleans as 1/0; Ajv only coerces true/false. */
 function acceptingBinaryBooleans(validate: Validate, fields: string[]): Validate {
   if (!fields.length) return validate;
-  const wrapped = ((data: Record<string, unknown>) => {
-    for (const f of fields) if (data[f] === '1' || data[f] === '0') data[f] = data[f] === '1';
-    const valid = validate(data);
-    wrapped.errors = validate.errors;
-    return valid;
-  }) as Validate;
-  return wrapped;
+  return validator((data) => {
+    if (typeof data === 'object' && data !== null) {
+      for (const f of fields) {
+        const value: unknown = Reflect.get(data, f);
+        if (value === '1' || value === '0') Reflect.set(data, f, value === '1');
+      }
+    }
+    return { valid: validate(data), errors: validate.errors };
+  });
 }
 
 /**
@@ -38,37 +53,37 @@ function acceptingBinaryBooleans(validate: Validate, fields: string[]): Validate
  */
 function compiledOnFirstUse(compile: () => Validate): Validate {
   let validate: Validate | undefined;
-  const lazy = ((data: unknown) => {
+  return validator((data) => {
     validate ??= compile();
-    const valid = validate(data);
-    lazy.errors = validate.errors;
-    return valid;
-  }) as Validate;
-  return lazy;
+    return { valid: validate(data), errors: validate.errors };
+  });
 }
 
 /**
  * The project's own rules (input-rules.ts) beside Ajv's: no NUL character anywhere, and in
  * text, integers in decimal. Checked before Ajv runs, as its coercion rewrites the text.
  */
-function withInputRules(validate: Validate, schema: FastifySchema, text: boolean): Validate {
-  const wrapped = ((data: unknown) => {
-    const broken = [...nulCharacterErrors(data), ...(text ? nonDecimalIntegerErrors(schema as never, data) : [])];
+function withInputRules(validate: Validate, schema: Schema, text: boolean): Validate {
+  return validator((data) => {
+    const broken = [...nulCharacterErrors(data), ...(text ? nonDecimalIntegerErrors(schema, data) : [])];
     const valid = validate(data);
-    wrapped.errors = broken.length
-      ? [...broken, ...((validate.errors as unknown[] | null | undefined) ?? [])]
-      : validate.errors;
-    return valid && !broken.length;
-  }) as Validate;
-  return wrapped;
+    const ajvErrors: unknown[] = Array.isArray(validate.errors) ? validate.errors : [];
+    const errors = broken.length ? [...broken, ...ajvErrors] : validate.errors;
+    return { valid: valid && !broken.length, errors };
+  });
 }
 
-function compileFor(schema: FastifySchema, httpPart: string | undefined): Validate {
+function compileFor(schema: Schema, httpPart: string | undefined): Validate {
   const bounded = withIntegerBounds(schema);
-  if (httpPart === 'body') return withInputRules(bodyAjv.compile(bounded as object) as Validate, schema, false);
-  const validate = withInputRules(textAjv.compile(bounded as object) as Validate, schema, true);
-  return httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema as never)) : validate;
+  if (httpPart === 'body') return withInputRules(bodyAjv.compile(bounded), schema, false);
+  const validate = withInputRules(textAjv.compile(bounded), schema, true);
+  return httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema)) : validate;
 }
 
-export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) =>
-  compiledOnFirstUse(() => compileFor(schema, httpPart)) as never;
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- Fastify types each part's schema as FastifySchema, but hands the compiler the part's own JSON schema
+  const partSchema = schema as Schema;
+  const validate = compiledOnFirstUse(() => compileFor(partSchema, httpPart));
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the errors are Ajv's, and the project's rules' in Ajv's shape (AjvError, no schemaPath), which the error handler reads
+  return validate as ReturnType<FastifySchemaCompiler<FastifySchema>>;
+};

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { METHODS, type IncomingMessage } from 'node:http';
 import FindMyWay from 'find-my-way';
 import fp from 'fastify-plugin';
 
@@ -9,7 +9,9 @@ import fp from 'fastify-plugin';
 
 const VERSIONED = /^\/(\d+)(\/.*)$/;
 const OVERRIDABLE = new Set(['DELETE', 'PATCH', 'PUT']);
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
+type Method = FindMyWay.HTTPMethod;
+/** Every method Node speaks is one the router takes (Fastify registers no other). */
+const isMethod = (method: string): method is Method => METHODS.includes(method);
 
 export class VersionRouter {
   private latest = new Map<string, { method: Method; path: string; version: number }>();
@@ -18,11 +20,11 @@ export class VersionRouter {
   /** Records a versioned route; called for every route the app registers. */
   add(method: string, url: string): void {
     const m = VERSIONED.exec(url);
-    if (!m) return;
+    if (!m || !isMethod(method)) return;
     const version = Number(m[1]);
     const key = `${method} ${m[2]}`;
     const known = this.latest.get(key);
-    if (!known || known.version < version) this.latest.set(key, { method: method as Method, path: m[2], version });
+    if (!known || known.version < version) this.latest.set(key, { method, path: m[2], version });
     this.router = undefined;
   }
 
@@ -31,8 +33,11 @@ export class VersionRouter {
       this.router = FindMyWay({ ignoreTrailingSlash: true });
       for (const r of this.latest.values()) this.router.on(r.method, r.path, () => {}, { version: r.version });
     }
-    const found = this.router.find(method as Method, path);
-    return (found?.store as { version: number } | undefined)?.version;
+    if (!isMethod(method)) return undefined;
+    const store: unknown = this.router.find(method, path)?.store;
+    return typeof store === 'object' && store !== null && 'version' in store && typeof store.version === 'number'
+      ? store.version
+      : undefined;
   }
 
   /** Fastify's rewriteUrl: applies the method override, then fills in the latest version. */

@@ -38,6 +38,10 @@ export class AppError extends Error {
   }
 }
 
+/** The `code` a thrown error carries (Node's errno names, Postgres' SQLSTATE), if any. */
+export const errorCode = (err: unknown): unknown =>
+  typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+
 export const notFound = (what: string) => new AppError('object_not_found', `${what} not found`);
 
 export const accessDenied = (description: string, context?: Record<string, unknown>) =>

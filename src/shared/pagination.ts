@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TObject } from 'typebox';
 import { StringEnum } from './schemas.js';
 import { AppError, invalidField } from './errors.js';
 
@@ -18,8 +18,7 @@ export const ListQuery = {
   order: Type.Optional(StringEnum(['asc', 'desc'], { default: 'asc' })),
   order_for: Type.Optional(Type.Record(Type.String(), StringEnum(['asc', 'desc']))),
 };
-const ListQuerySchema = Type.Object(ListQuery);
-export type ListQueryInput = Static<typeof ListQuerySchema>;
+export type ListQueryInput = Static<TObject<typeof ListQuery>>;
 
 export interface Sort<F extends string = string> {
   field: F;
@@ -38,7 +37,7 @@ export interface ListParams<F extends string = string> {
 function sortOf<F extends string>(q: ListQueryInput, sortable: readonly F[], fallback: Sort<F>[]): Sort<F>[] {
   const fields = q.order_by === undefined ? [] : Array.isArray(q.order_by) ? q.order_by : q.order_by.split(',');
   const named = [...fields.map((f) => f.trim()).filter(Boolean), ...Object.keys(q.order_for ?? {})];
-  const isSortable = (f: string): f is F => (sortable as readonly string[]).includes(f);
+  const isSortable = (f: string): f is F => sortable.some((s) => s === f);
   const unknown = named.filter((f) => !isSortable(f));
   if (unknown.length) throw invalidField('order_by', 'in', `Cannot sort by ${unknown.join(', ')}`, [...sortable]);
   const sort = [...new Set(named.filter(isSortable))].map((field) => ({
@@ -85,13 +84,20 @@ export function listResult<T>(items: T[], total: number, p: ListParams) {
 const collator = new Intl.Collator('en', { sensitivity: 'base' });
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
+/** An item's value of a field it is sorted by. */
+function sortValue(item: object, field: string): string | number {
+  const value: unknown = Reflect.get(item, field);
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a catalogue's sortable fields (those listParams accepts) hold strings or numbers
+  return value as string | number;
+}
+
 /** Search, sort and cut a list held in memory (the reference catalogues). */
 export function listInMemory<T extends object>(all: readonly T[], p: ListParams, match?: (item: T) => boolean) {
   const filtered = match ? all.filter(match) : [...all];
   const cmp = (a: T, b: T) => {
     for (const { field, dir } of p.sort) {
-      const x = (a as Record<string, unknown>)[field] as string | number;
-      const y = (b as Record<string, unknown>)[field] as string | number;
+      const x = sortValue(a, field);
+      const y = sortValue(b, field);
       const order =
         typeof x === 'string' && typeof y === 'string' ? collator.compare(x, y) : x === y ? 0 : x < y ? -1 : 1;
       if (order) return Math.sign(order) * (dir === 'asc' ? 1 : -1);

@@ -14,10 +14,14 @@ export const TimeFilter = (description: string) => Type.Integer({ minimum: 0, ma
  * (and the fidelity check) read the field's type rather than a bare anyOf.
  */
 export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
-  const s = schema as unknown as Record<string, unknown>;
-  if (typeof s.type === 'string') {
-    const nullable: Record<string, unknown> = { ...s, type: [s.type, 'null'] };
-    if (Array.isArray(s.enum)) nullable.enum = [...s.enum, null];
+  if ('type' in schema && typeof schema.type === 'string') {
+    const nullable: Record<string, unknown> = {};
+    Object.assign(nullable, schema);
+    nullable.type = [schema.type, 'null'];
+    if ('enum' in schema && Array.isArray(schema.enum)) {
+      const values: unknown[] = schema.enum;
+      nullable.enum = [...values, null];
+    }
     return Type.Unsafe<Static<T> | null>(nullable);
   }
   return Type.Unsafe<Static<T> | null>(Type.Union([Type.Null(), schema]));
@@ -48,7 +52,7 @@ export const ErrorEnvelope = Type.Object(
 
 /** The `examples` a schema declares (documentation only; the envelopes lift them to the response). */
 const examplesOf = (schema: TSchema): unknown[] | undefined => {
-  const ex = (schema as { examples?: unknown }).examples;
+  const ex = 'examples' in schema ? schema.examples : undefined;
   return Array.isArray(ex) && ex.length ? ex : undefined;
 };
 
@@ -98,10 +102,10 @@ export const listEnvelope = <T extends TSchema>(item: T) => {
 
 export const TrueEnvelope = envelope(Type.Boolean({ examples: [true] }));
 
-const STATUS_CODES = new Set(Object.values(ERROR_STATUS));
+const STATUS_CODES: ReadonlySet<number> = new Set(Object.values(ERROR_STATUS));
 /** Error responses for the OpenAPI document; every listed status shares the one envelope. */
 export function errorResponses(statuses: number[]): Record<number, typeof ErrorEnvelope> {
   const out: Record<number, typeof ErrorEnvelope> = {};
-  for (const s of statuses) if (STATUS_CODES.has(s as never)) out[s] = ErrorEnvelope;
+  for (const s of statuses) if (STATUS_CODES.has(s)) out[s] = ErrorEnvelope;
   return out;
 }

@@ -42,7 +42,8 @@ const BOUNDED = new Set([
 ]);
 
 function valuesOf(err: AjvError): unknown[] | undefined {
-  if (err.params.allowedValues) return err.params.allowedValues as unknown[];
+  const allowed: unknown[] | undefined = Array.isArray(err.params.allowedValues) ? err.params.allowedValues : undefined;
+  if (allowed) return allowed;
   if (err.keyword === 'const') return [err.params.allowedValue];
   if (BOUNDED.has(err.keyword) && err.params.limit !== undefined) return [err.params.limit];
   return undefined;

@@ -16,7 +16,8 @@ export function parseWith<T extends string>(value: string | string[] | undefined
     .map((v) => v.trim())
     .filter(Boolean);
   if (asked.includes('*')) return new Set(allowed);
-  const unknown = asked.filter((a) => !allowed.includes(a as T));
+  const isAllowed = (a: string): a is T => allowed.some((relation) => relation === a);
+  const unknown = asked.filter((a) => !isAllowed(a));
   if (unknown.length) throw invalidField('with', 'in', `Unknown relation: ${unknown.join(', ')}`, [...allowed]);
-  return new Set(asked as T[]);
+  return new Set(asked.filter(isAllowed));
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
 import type { Redis } from 'ioredis';
 import { currentSandbox } from '../../shared/scope.js';
 
@@ -78,14 +79,16 @@ export class RedisStore implements RateLimitStore {
     private prefix: string,
   ) {
     // Loaded only when Redis is configured: most runs count in memory and need not load it.
-    const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- require() is untyped: what it loads is the module the type import names
+    const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof IORedis;
     this.redis = new Client(url, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
     this.redis.on('error', () => {});
     this.redis.defineCommand('ikmHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   }
 
   async hit(key: string, windowMs: number): Promise<Hit> {
-    const [count, ttl] = await this.redis.ikmHit!(this.prefix + key, windowMs);
+    if (!this.redis.ikmHit) throw new Error('RedisStore: the ikmHit command is defined by the constructor');
+    const [count, ttl] = await this.redis.ikmHit(this.prefix + key, windowMs);
     return { count, resetInMs: ttl };
   }
 
