@@ -4,7 +4,7 @@ import { hashPassword, newApiToken, newPassword } from '../../shared/secrets.js'
 import { nowSeconds } from '../../shared/time.js';
 import { createDemoProducts } from '../products/index.js';
 import { insertPerson } from '../users/index.js';
-import { anyUser, insertAdminAccount, insertApiToken, insertOwner, lockBootstrap } from './bootstrap.repository.js';
+import { bootstrapReads, bootstrapWrites } from './bootstrap.repository.js';
 
 export interface FirstAdmin {
   email: string;
@@ -23,15 +23,15 @@ export const ADMIN_EMAIL = 'admin@ik-mirror.local';
  */
 export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefined> {
   // Every later start ends here, before the password hash (argon2: a quarter of a second).
-  if (await anyUser(db)) return undefined;
+  if (await bootstrapReads(db).anyUser()) return undefined;
   const password = newPassword();
   const passwordHash = await hashPassword(password);
   const { secret, hash } = newApiToken();
   return db.transaction().execute(async (trx) => {
-    await lockBootstrap(trx);
-    if (await anyUser(trx)) return undefined;
+    await bootstrapWrites(trx).lockBootstrap();
+    if (await bootstrapReads(trx).anyUser()) return undefined;
     const now = nowSeconds();
-    const accountId = await insertAdminAccount(trx, now);
+    const accountId = await bootstrapWrites(trx).insertAdminAccount(now);
     const user = await insertPerson(
       trx,
       {
@@ -44,8 +44,8 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
       },
       now,
     );
-    await insertOwner(trx, accountId, user.id);
-    await insertApiToken(trx, user.id, hash, [...SCOPES]);
+    await bootstrapWrites(trx).insertOwner(accountId, user.id);
+    await bootstrapWrites(trx).insertApiToken(user.id, hash, [...SCOPES]);
     await createDemoProducts(trx, accountId, user.id);
     return { email: ADMIN_EMAIL, password, token: secret, accountId };
   });

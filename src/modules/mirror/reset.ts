@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { setClockOffset } from '../../db/clock.js';
-import { baseTables, truncateTables } from './mirror.repository.js';
+import { tablesRepository } from './mirror.repository.js';
 
 // Emptying the mirror: every table of data in one TRUNCATE (identities restarted, so a seed
 // that follows gets the same ids every time), the clock back to real time. Kept: the price
@@ -12,8 +12,8 @@ export const NOT_DATA = ['prices', 'mirror_secrets', 'kysely_migration', 'kysely
 const KEPT = new Set([...NOT_DATA, 'mirror_clock']);
 
 export async function resetData(db: Db): Promise<{ tables: number }> {
-  const tables = (await baseTables(db)).filter((n) => !KEPT.has(n));
-  await truncateTables(db, tables);
+  const tables = (await tablesRepository(db).baseTables()).filter((n) => !KEPT.has(n));
+  await tablesRepository(db).truncateTables(tables);
   await setClockOffset(db, 0);
   return { tables: tables.length };
 }

@@ -16,7 +16,7 @@ import { insertPerson } from '../users/index.js';
 import { checkClockOffset } from './clock-bounds.js';
 import type { Fixture } from './fixture.schema.js';
 import { resetData } from './reset.js';
-import * as repo from './seed.repository.js';
+import { seedRepository } from './seed.repository.js';
 
 // Loading a fixture: the data emptied first (identities restarted), then everything inserted
 // in one transaction, and the clock set to the fixture's `now`. The same document gives the
@@ -116,9 +116,9 @@ async function seedUsers(trx: Trx, hashed: HashedUser[], firstOrg: Map<string, n
       },
       now,
     );
-    if (u.is_staff) await repo.markStaff(trx, row.id);
+    if (u.is_staff) await seedRepository(trx).markStaff(row.id);
     const token = seededToken(u.key, row.email);
-    await repo.insertApiToken(trx, {
+    await seedRepository(trx).insertApiToken({
       user_id: row.id,
       name: 'seed',
       token_hash: hashToken(token),
@@ -140,7 +140,7 @@ async function seedMembersAndTeams(
   now: number,
 ) {
   for (const m of o.members) {
-    await repo.insertMember(trx, {
+    await seedRepository(trx).insertMember({
       account_id: accountId,
       user_id: known(users.get(m.user), `user ${m.user}`).id,
       role_type: m.role,
@@ -148,7 +148,7 @@ async function seedMembersAndTeams(
     });
   }
   for (const team of o.teams ?? []) {
-    const teamId = await repo.insertTeam(trx, {
+    const teamId = await seedRepository(trx).insertTeam({
       account_id: accountId,
       name: team.name,
       created_at: now,
@@ -156,7 +156,7 @@ async function seedMembersAndTeams(
     });
     for (const member of team.members) {
       const user = users.get(member);
-      if (user) await repo.insertTeamMember(trx, teamId, user.id);
+      if (user) await seedRepository(trx).insertTeamMember(teamId, user.id);
     }
   }
 }
@@ -166,7 +166,7 @@ async function seedPaymentMethods(trx: Trx, accountId: number, o: Organisation, 
   const methods = new Map<string, number>();
   for (const m of o.payment_methods ?? []) {
     const card = m.kind === 'card' ? m.identifier.replace(/\D/g, '') : '';
-    const id = await repo.insertPaymentMethod(trx, {
+    const id = await seedRepository(trx).insertPaymentMethod({
       account_id: accountId,
       kind: m.kind,
       brand: m.kind === 'card' ? (detectBrand(card) ?? 'visa') : null,
@@ -188,7 +188,7 @@ async function seedProducts(trx: Trx, accountId: number, o: Organisation, method
   for (const p of o.products ?? []) {
     const service = known(serviceByName(p.service_name), `service ${p.service_name}`);
     const fqdn = p.service_name === 'domain' ? p.customer_name : null;
-    const row = await repo.insertProduct(trx, {
+    const row = await seedRepository(trx).insertProduct({
       account_id: accountId,
       service_id: service.id,
       service_name: service.name,
@@ -258,7 +258,7 @@ async function seedOrganisation(
   const products = await seedProducts(trx, accountId, o, methods, now);
   const invoices = await seedRenewals(trx, accountId, o, products, now);
   if (o.prepaid_balance) {
-    await repo.insertPrepaidEntry(trx, {
+    await seedRepository(trx).insertPrepaidEntry({
       account_id: accountId,
       amount: o.prepaid_balance,
       currency: o.currency,
@@ -281,7 +281,7 @@ async function seedAll(trx: Trx, f: Fixture, hashed: HashedUser[]) {
   const firstOrg = new Map<string, number>();
   const organisations = [];
   for (const o of f.organisations) {
-    const id = await repo.insertAccount(trx, {
+    const id = await seedRepository(trx).insertAccount({
       name: o.name,
       currency: o.currency,
       created_at: f.now,

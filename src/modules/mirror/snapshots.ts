@@ -4,9 +4,9 @@ import type { Database } from '../../db/types.js';
 import { syncClock } from '../../db/clock.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { realNowSeconds } from '../../shared/time.js';
-import { baseTables, truncateTables } from './mirror.repository.js';
+import { tablesRepository } from './mirror.repository.js';
 import { NOT_DATA } from './reset.js';
-import * as repo from './snapshots.repository.js';
+import { snapshotReads, snapshotWrites } from './snapshots.repository.js';
 
 // Snapshots of the whole state: every table of data (the clock's offset included), and where
 // each id sequence stands, copied into a schema of its own (snapshots.repository.ts). The
@@ -24,7 +24,8 @@ export interface SnapshotInfo {
 }
 
 /** reset.ts's tables of data, and the clock (which reset sets back rather than empties). */
-const snapshotTables = async (db: Executor) => (await baseTables(db)).filter((t) => !NOT_DATA.includes(t));
+const snapshotTables = async (db: Executor) =>
+  (await tablesRepository(db).baseTables()).filter((t) => !NOT_DATA.includes(t));
 
 /**
  * Parents before children, so each INSERT finds the rows its foreign keys point at. A table's
@@ -55,7 +56,7 @@ export function parentsFirst(tables: string[], edges: { child: string; parent: s
 /** Save, restore and drop each run in a transaction of their own, taking turns. */
 const transaction = <T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>) =>
   db.transaction().execute(async (trx) => {
-    await repo.lockSnapshots(trx);
+    await snapshotWrites(trx).lockSnapshots();
     return fn(trx);
   });
 
@@ -66,18 +67,18 @@ const transaction = <T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>) 
  */
 export async function saveSnapshot(db: Db, name: string): Promise<SnapshotInfo> {
   return transaction(db, async (trx) => {
-    await repo.recreateSnapshotSchema(trx, name);
+    await snapshotWrites(trx).recreateSnapshotSchema(name);
     const tables = await snapshotTables(trx);
-    await repo.lockAgainstWrites(trx, tables);
+    await snapshotWrites(trx).lockAgainstWrites(tables);
     let rows = 0;
-    for (const t of tables) rows += await repo.copyTable(trx, name, t);
-    await repo.saveSequences(trx, name, tables);
+    for (const t of tables) rows += await snapshotWrites(trx).copyTable(name, t);
+    await snapshotWrites(trx).saveSequences(name, tables);
     const info = { name, tables: tables.length, rows, created_at: realNowSeconds() };
-    await repo.saveMeta(trx, name, {
+    await snapshotWrites(trx).saveMeta(name, {
       tables: info.tables,
       rows,
       created_at: info.created_at,
-      migration: await repo.lastMigration(trx),
+      migration: await snapshotReads(trx).lastMigration(),
     });
     return info;
   });
@@ -86,8 +87,8 @@ export async function saveSnapshot(db: Db, name: string): Promise<SnapshotInfo> 
 /** The snapshots, by name. */
 export async function listSnapshots(db: Db): Promise<SnapshotInfo[]> {
   const out: SnapshotInfo[] = [];
-  for (const name of await repo.snapshotNames(db)) {
-    const meta = await repo.snapshotMeta(db, name);
+  for (const name of await snapshotReads(db).snapshotNames()) {
+    const meta = await snapshotReads(db).snapshotMeta(name);
     if (meta) out.push({ name, tables: meta.tables, rows: meta.rows, created_at: meta.created_at });
   }
   return out;
@@ -101,9 +102,9 @@ export async function listSnapshots(db: Db): Promise<SnapshotInfo[]> {
  */
 export async function restoreSnapshot(db: Db, name: string): Promise<SnapshotInfo> {
   const restored = await transaction(db, async (trx) => {
-    const meta = await repo.snapshotMeta(trx, name);
+    const meta = await snapshotReads(trx).snapshotMeta(name);
     if (!meta) return undefined;
-    const now = await repo.lastMigration(trx);
+    const now = await snapshotReads(trx).lastMigration();
     if (meta.migration !== now) {
       throw new AppError(
         'conflict_error',
@@ -112,9 +113,10 @@ export async function restoreSnapshot(db: Db, name: string): Promise<SnapshotInf
       );
     }
     const tables = await snapshotTables(trx);
-    await truncateTables(trx, tables);
-    for (const t of parentsFirst(tables, await repo.foreignKeys(trx))) await repo.restoreTable(trx, name, t);
-    await repo.restoreSequences(trx, name);
+    await tablesRepository(trx).truncateTables(tables);
+    for (const t of parentsFirst(tables, await snapshotReads(trx).foreignKeys()))
+      await snapshotWrites(trx).restoreTable(name, t);
+    await snapshotWrites(trx).restoreSequences(name);
     return { name, tables: meta.tables, rows: meta.rows, created_at: meta.created_at };
   });
   if (!restored) throw notFound('Snapshot');
@@ -125,8 +127,8 @@ export async function restoreSnapshot(db: Db, name: string): Promise<SnapshotInf
 /** Deletes the snapshot; a 404 when there was none. */
 export async function dropSnapshot(db: Db, name: string): Promise<void> {
   const dropped = await transaction(db, async (trx) => {
-    if (!(await repo.snapshotMeta(trx, name))) return false;
-    await repo.dropSnapshotSchema(trx, name);
+    if (!(await snapshotReads(trx).snapshotMeta(name))) return false;
+    await snapshotWrites(trx).dropSnapshotSchema(name);
     return true;
   });
   if (!dropped) throw notFound('Snapshot');
