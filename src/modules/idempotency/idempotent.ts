@@ -7,7 +7,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { errorEnvelope, toAppError } from '../../plugins/errors.js';
 import { AppError, invalidField } from '../../shared/errors.js';
 import { ok } from '../../shared/reply.js';
-import { idempotencyRepository as repo } from './idempotency.repository.js';
+import { idempotencyRepository } from './idempotency.repository.js';
 
 // The `Idempotency-Key` header of money-moving POSTs, scoped to the organisation. A route calls
 // `idempotent(...)` once access has been checked (so a refused caller never stores an answer
@@ -81,7 +81,7 @@ export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
   return raw;
 }
 
-type StoredKey = NonNullable<Awaited<ReturnType<typeof repo.find>>>;
+type StoredKey = NonNullable<Awaited<ReturnType<ReturnType<typeof idempotencyRepository>['find']>>>;
 
 /** The stored answer again; 422 when the key was used with another request. */
 function replay(reply: FastifyReply, stored: StoredKey, hash: string): FastifyReply {
@@ -124,18 +124,20 @@ export async function idempotent<T>(
   const hash = requestHash(req.method, req.url, req.body);
 
   // Answered already: replayed (the same request) without running anything.
-  const stored = await repo.find(db, accountId, key);
+  const keys = idempotencyRepository(db);
+  const stored = await keys.find(accountId, key);
   if (stored) return replay(reply, stored, hash);
 
   let answered = false;
   const step: IdempotencyStep<T> = {
     async claim(trx) {
-      if (!(await repo.claim(trx, accountId, key, hash))) throw new AlreadyAnswered();
+      if (!(await idempotencyRepository(trx).claim(accountId, key, hash))) throw new AlreadyAnswered();
     },
     async answer(trx, outcome) {
+      const keysInTrx = idempotencyRepository(trx);
       if (outcome instanceof AppError)
-        await repo.answer(trx, accountId, key, outcome.statusCode, errorEnvelope(outcome));
-      else await repo.answer(trx, accountId, key, status, ok(outcome));
+        await keysInTrx.answer(accountId, key, outcome.statusCode, errorEnvelope(outcome));
+      else await keysInTrx.answer(accountId, key, status, ok(outcome));
       answered = true;
     },
   };
@@ -143,7 +145,7 @@ export async function idempotent<T>(
     return reply.status(status).send(ok(await run(step)));
   } catch (err) {
     if (err instanceof AlreadyAnswered) {
-      const winner = await repo.find(db, accountId, key);
+      const winner = await keys.find(accountId, key);
       if (winner) return replay(reply, winner, hash);
       throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress; retry', {
         attribute: 'Idempotency-Key',
@@ -151,7 +153,7 @@ export async function idempotent<T>(
     }
     const known = toAppError(err);
     if (known && known.statusCode < 500 && !answered) {
-      await repo.storeRefusal(db, accountId, key, hash, known.statusCode, errorEnvelope(known));
+      await keys.storeRefusal(accountId, key, hash, known.statusCode, errorEnvelope(known));
     }
     throw err;
   }

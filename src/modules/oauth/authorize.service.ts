@@ -36,7 +36,7 @@ export class PageError extends Error {}
 
 /** Validates the authorization request: answers it checked, or the error to redirect with instead. */
 export async function checkAuthorizeRequest(db: Db, q: AuthorizeQuery): Promise<Checked | Refused> {
-  const client = q.client_id ? await clientsRepository.byClientId(db, q.client_id) : undefined;
+  const client = q.client_id ? await clientsRepository(db).byClientId(q.client_id) : undefined;
   if (!client) throw new PageError('The application (client_id) is unknown.');
   const redirectUri = q.redirect_uri;
   if (!redirectUri || !client.redirect_uris.includes(redirectUri)) {
@@ -77,7 +77,7 @@ export interface Consent {
 export async function issueCode(db: Db, c: Checked, consent: Consent): Promise<string> {
   const code = randomBytes(32).toString('base64url');
   await inTransaction(db, async (trx) => {
-    await oauthTokensRepository.insertCode(trx, {
+    await oauthTokensRepository(trx).insertCode({
       code_hash: hashToken(code),
       client_id: c.client.id,
       user_id: consent.userId,

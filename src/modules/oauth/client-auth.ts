@@ -35,7 +35,7 @@ export async function authenticateClient(
     secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
   }
   if (!id) throw new OAuthError('invalid_client', 'Client authentication is required (client_id)');
-  const client = await clientsRepository.byClientId(db, id);
+  const client = await clientsRepository(db).byClientId(id);
   if (!client) throw new OAuthError('invalid_client', 'Unknown client');
   if (client.type === 'confidential') {
     if (!secret || !client.secret_hash || !sameSecret(hashToken(secret), client.secret_hash)) {

@@ -5,7 +5,7 @@ import { fieldError, notFound, validationFailed, type FieldError } from '../../s
 import { listParams } from '../../shared/pagination.js';
 import { hashToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
-import { CLIENT_SORTABLE, clientsRepository as repo, type ClientRow } from './clients.repository.js';
+import { CLIENT_SORTABLE, clientsRepository, type ClientRow } from './clients.repository.js';
 import type { ClientsQueryInput, CreateClientInput, UpdateClientInput } from './clients.schemas.js';
 
 // A user's registered OAuth applications. A confidential client's secret is shown once and
@@ -57,8 +57,10 @@ function checkRedirects(uris: string[] | undefined) {
 }
 
 export function clientsService(db: Db) {
+  const clients = clientsRepository(db);
+
   async function own(userId: number, clientId: string) {
-    const c = await repo.byClientId(db, clientId);
+    const c = await clients.byClientId(clientId);
     if (!c || c.user_id !== userId) throw notFound('OAuth client');
     return c;
   }
@@ -66,14 +68,14 @@ export function clientsService(db: Db) {
   return {
     async list(userId: number, q: ClientsQueryInput) {
       const params = listParams(q, CLIENT_SORTABLE, [{ field: 'created_at', dir: 'asc' }]);
-      const { items, total } = await repo.list(db, userId, params);
+      const { items, total } = await clients.list(userId, params);
       return { items: items.map(present), total, params };
     },
 
     async create(userId: number, body: CreateClientInput) {
       checkRedirects(body.redirect_uris);
       const secret = body.type === 'confidential' ? `ikms_${randomBytes(32).toString('base64url')}` : null;
-      const row = await repo.insert(db, {
+      const row = await clients.insert({
         client_id: `ikmc_${randomBytes(12).toString('base64url')}`,
         user_id: userId,
         name: body.name.trim(),
@@ -91,7 +93,7 @@ export function clientsService(db: Db) {
       checkRedirects(body.redirect_uris);
       const c = await own(userId, clientId);
       return present(
-        await repo.update(db, c.id, {
+        await clients.update(c.id, {
           ...body,
           ...(body.name ? { name: body.name.trim() } : {}),
           updated_at: nowSeconds(),
@@ -101,7 +103,7 @@ export function clientsService(db: Db) {
 
     async remove(userId: number, clientId: string) {
       const c = await own(userId, clientId);
-      await inTransaction(db, (trx) => repo.remove(trx, c.id, nowSeconds()));
+      await inTransaction(db, (trx) => clientsRepository(trx).remove(c.id, nowSeconds()));
       return true as const;
     },
   };

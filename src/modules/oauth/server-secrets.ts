@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../../db/database.js';
 import { resolvedDb } from '../../db/routed.js';
-import { serverSecretsRepository as repo } from './server-secrets.repository.js';
+import { serverSecretsRepository } from './server-secrets.repository.js';
 
 // Secrets the server makes for itself once and keeps in the database, so every instance on it
 // signs and checks alike: the CSRF key of the sign-in pages and the ID token signing key.
@@ -20,11 +20,12 @@ export async function serverSecret(
   if (!cache) caches.set(key, (cache = new Map<string, string>()));
   const known = cache.get(name);
   if (known) return known;
-  let value = (await repo.valueOf(db, name))?.value;
+  const secrets = serverSecretsRepository(db);
+  let value = (await secrets.valueOf(name))?.value;
   if (value === undefined) {
-    await repo.insertUnlessKept(db, name, await make());
+    await secrets.insertUnlessKept(name, await make());
     // Whichever instance inserted first, every one uses the value that was kept.
-    value = (await repo.keptValue(db, name)).value;
+    value = (await secrets.keptValue(name)).value;
   }
   cache.set(name, value);
   return value;

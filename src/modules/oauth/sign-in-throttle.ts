@@ -4,7 +4,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { notify } from '../outbox/index.js';
 import { nowSeconds } from '../../shared/time.js';
 import { recordActivity } from '../activity/index.js';
-import { signInRepository as repo, type Candidate } from './sign-in.repository.js';
+import { signInRepository, type Candidate } from './sign-in.repository.js';
 
 // Wrong passwords are throttled wherever a password is tried (the sign-in page, the password
 // grant of /token), on the same counters: per account (in the database, so every instance
@@ -42,11 +42,12 @@ const failureLimit = (user: Pick<Candidate, 'unsuccessful_connexion_limit' | 'un
  * lowered limit or a try still running has not locked it already).
  */
 async function reserveTry(db: Db, user: Candidate, now: number): Promise<Refusal | { user: Candidate }> {
-  const reserved = await repo.reserveTry(db, user.id, failureLimit(user), now);
+  const accounts = signInRepository(db);
+  const reserved = await accounts.reserveTry(user.id, failureLimit(user), now);
   if (reserved) return { user: { ...user, failed_sign_ins: reserved.failed_sign_ins } };
   const until = now + ACCOUNT_LOCK_SECONDS;
-  await repo.lockUnlessLocked(db, user.id, until, now);
-  const { sign_in_locked_until: lock } = await repo.lockedUntil(db, user.id);
+  await accounts.lockUnlessLocked(user.id, until, now);
+  const { sign_in_locked_until: lock } = await accounts.lockedUntil(user.id);
   return { reason: 'locked', until: lock ? Number(lock) : until };
 }
 
@@ -60,7 +61,7 @@ export async function admit(
   const now = nowSeconds();
   if ((await store.peek(ipKey(client)).catch(() => 0)) >= IP_FAILURE_LIMIT)
     return { reason: 'throttled', until: now + IP_WINDOW_MS / 1000 };
-  const user = await repo.candidate(db, login.trim().toLowerCase());
+  const user = await signInRepository(db).candidate(login.trim().toLowerCase());
   if (!user) return { user };
   if (user.sign_in_locked_until && Number(user.sign_in_locked_until) > now)
     return { reason: 'locked', until: Number(user.sign_in_locked_until) };
@@ -105,7 +106,7 @@ export async function countFailure(
       ip: client.ip,
       user_agent: client.userAgent,
     });
-    if (locks) await repo.lock(trx, user.id, now + ACCOUNT_LOCK_SECONDS);
+    if (locks) await signInRepository(trx).lock(user.id, now + ACCOUNT_LOCK_SECONDS);
     if (user.unsuccessful_connexion_notification)
       await notify(trx, wrongPasswordNotice(user, client, now, locks ? limit : undefined));
   });
@@ -114,7 +115,7 @@ export async function countFailure(
 
 /** A right password: the wrong ones before it no longer count. */
 export async function clearFailures(db: Executor, userId: number): Promise<void> {
-  await repo.clearFailures(db, userId);
+  await signInRepository(db).clearFailures(userId);
 }
 
 /** What the refused user is told (the time in UTC, as the notices give it). */

@@ -23,71 +23,89 @@ const CANDIDATE_COLUMNS = [
 const unlockedAt = (now: number) => (eb: ExpressionBuilder<Database, 'users'>) =>
   eb.or([eb('sign_in_locked_until', 'is', null), eb('sign_in_locked_until', '<=', now)]);
 
-export const signInRepository = {
-  /** The account that signs in as `login` (already lower-cased), if any. */
-  candidate: (db: Executor, login: string) =>
-    db
-      .selectFrom('users')
-      .select([...CANDIDATE_COLUMNS])
-      .where(signsInAs(login))
-      .executeTakeFirst(),
+/** The account a sign-in names: its count of wrong passwords, its lock, its last sign-in. */
+function signInAccounts(db: Executor) {
+  return {
+    /** The account that signs in as `login` (already lower-cased), if any. */
+    candidate: (login: string) =>
+      db
+        .selectFrom('users')
+        .select([...CANDIDATE_COLUMNS])
+        .where(signsInAs(login))
+        .executeTakeFirst(),
 
-  /**
-   * Counts one more try, in one statement (its row lock lasts that statement, so concurrent tries
-   * are counted one after the other), unless the account has `limit` already or is locked at
-   * `now`: answers the new count, or nothing when no try was left.
-   */
-  reserveTry: (db: Executor, userId: number, limit: number, now: number) =>
-    db
-      .updateTable('users')
-      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
-      .where('id', '=', userId)
-      .where('failed_sign_ins', '<', limit)
-      .where(unlockedAt(now))
-      .returning('failed_sign_ins')
-      .executeTakeFirst(),
+    /**
+     * Counts one more try, in one statement (its row lock lasts that statement, so concurrent tries
+     * are counted one after the other), unless the account has `limit` already or is locked at
+     * `now`: answers the new count, or nothing when no try was left.
+     */
+    reserveTry: (userId: number, limit: number, now: number) =>
+      db
+        .updateTable('users')
+        .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+        .where('id', '=', userId)
+        .where('failed_sign_ins', '<', limit)
+        .where(unlockedAt(now))
+        .returning('failed_sign_ins')
+        .executeTakeFirst(),
 
-  /** Locks the account until `until`, unless it is locked at `now` already (another try locked it first). */
-  lockUnlessLocked: (db: Executor, userId: number, until: number, now: number) =>
-    db
-      .updateTable('users')
-      .set({ failed_sign_ins: 0, sign_in_locked_until: until })
-      .where('id', '=', userId)
-      .where(unlockedAt(now))
-      .execute(),
+    /** Locks the account until `until`, unless it is locked at `now` already (another try locked it first). */
+    lockUnlessLocked: (userId: number, until: number, now: number) =>
+      db
+        .updateTable('users')
+        .set({ failed_sign_ins: 0, sign_in_locked_until: until })
+        .where('id', '=', userId)
+        .where(unlockedAt(now))
+        .execute(),
 
-  lockedUntil: (db: Executor, userId: number) =>
-    db.selectFrom('users').select('sign_in_locked_until').where('id', '=', userId).executeTakeFirstOrThrow(),
+    lockedUntil: (userId: number) =>
+      db.selectFrom('users').select('sign_in_locked_until').where('id', '=', userId).executeTakeFirstOrThrow(),
 
-  lock: (db: Executor, userId: number, until: number) =>
-    db.updateTable('users').set({ failed_sign_ins: 0, sign_in_locked_until: until }).where('id', '=', userId).execute(),
+    lock: (userId: number, until: number) =>
+      db
+        .updateTable('users')
+        .set({ failed_sign_ins: 0, sign_in_locked_until: until })
+        .where('id', '=', userId)
+        .execute(),
 
-  clearFailures: (db: Executor, userId: number) =>
-    db.updateTable('users').set({ failed_sign_ins: 0, sign_in_locked_until: null }).where('id', '=', userId).execute(),
+    clearFailures: (userId: number) =>
+      db
+        .updateTable('users')
+        .set({ failed_sign_ins: 0, sign_in_locked_until: null })
+        .where('id', '=', userId)
+        .execute(),
 
-  setLastLogin: (db: Executor, userId: number, at: number) =>
-    db.updateTable('users').set({ last_login_at: at }).where('id', '=', userId).execute(),
+    setLastLogin: (userId: number, at: number) =>
+      db.updateTable('users').set({ last_login_at: at }).where('id', '=', userId).execute(),
 
-  emailOf: (db: Executor, userId: number) =>
-    db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow(),
+    emailOf: (userId: number) =>
+      db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow(),
+  };
+}
 
-  /** Where and with what the user signed in before (every session, ended ones included). */
-  placesSeen: (db: Executor, userId: number) =>
-    db.selectFrom('user_sessions').select(['network', 'browser', 'device']).where('user_id', '=', userId).execute(),
+/** The sign-in sessions of the authorization pages. */
+function signInSessions(db: Executor) {
+  return {
+    /** Where and with what the user signed in before (every session, ended ones included). */
+    placesSeen: (userId: number) =>
+      db.selectFrom('user_sessions').select(['network', 'browser', 'device']).where('user_id', '=', userId).execute(),
 
-  insertSession: (db: Executor, row: Insertable<UserSessionsTable>) =>
-    db.insertInto('user_sessions').values(row).returning('id').executeTakeFirstOrThrow(),
+    insertSession: (row: Insertable<UserSessionsTable>) =>
+      db.insertInto('user_sessions').values(row).returning('id').executeTakeFirstOrThrow(),
 
-  sessionByHash: (db: Executor, tokenHash: string) =>
-    db
-      .selectFrom('user_sessions')
-      .select(['id', 'user_id', 'created_at', 'expires_at', 'ended_at'])
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst(),
+    sessionByHash: (tokenHash: string) =>
+      db
+        .selectFrom('user_sessions')
+        .select(['id', 'user_id', 'created_at', 'expires_at', 'ended_at'])
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst(),
 
-  touchSession: (db: Executor, id: number, at: number) =>
-    db.updateTable('user_sessions').set({ last_accessed_at: at }).where('id', '=', id).execute(),
-};
+    touchSession: (id: number, at: number) =>
+      db.updateTable('user_sessions').set({ last_accessed_at: at }).where('id', '=', id).execute(),
+  };
+}
+
+export const signInRepository = (db: Executor) => ({ ...signInAccounts(db), ...signInSessions(db) });
 
 /** The account a sign-in names (with what the throttle and the notices need). */
-export type Candidate = NonNullable<Awaited<ReturnType<typeof signInRepository.candidate>>>;
+export type Candidate = NonNullable<Awaited<ReturnType<ReturnType<typeof signInAccounts>['candidate']>>>;

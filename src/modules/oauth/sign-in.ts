@@ -8,7 +8,7 @@ import { notify } from '../outbox/index.js';
 import { hashToken, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { recordActivity } from '../activity/index.js';
-import { signInRepository as repo, type Candidate } from './sign-in.repository.js';
+import { signInRepository, type Candidate } from './sign-in.repository.js';
 import { admit, clearFailures, countFailure, noticeTime, type Client, type Refusal } from './sign-in-throttle.js';
 
 // Signing in with e-mail and password on the authorization pages. Wrong passwords are
@@ -85,10 +85,11 @@ async function openSession(
 ): Promise<number> {
   const now = nowSeconds();
   const place = { network: networkOf(client.ip), ...deviceOf(client.userAgent) };
-  const seen = await repo.placesSeen(trx, user.id);
+  const signIns = signInRepository(trx);
+  const seen = await signIns.placesSeen(user.id);
   const knownPlace = seen.some((s) => s.network === place.network);
   const knownDevice = seen.some((s) => s.browser === place.browser && s.device === place.device);
-  const session = await repo.insertSession(trx, {
+  const session = await signIns.insertSession({
     user_id: user.id,
     browser: place.browser,
     device: place.device,
@@ -102,7 +103,7 @@ async function openSession(
     ended_at: null,
   });
   await clearFailures(trx, user.id);
-  await repo.setLastLogin(trx, user.id, now);
+  await signIns.setLastLogin(user.id, now);
   const newPlace = !knownPlace || !knownDevice;
   const at = {
     user_id: user.id,
@@ -144,12 +145,13 @@ export async function sessionUser(
 ): Promise<{ userId: number; sessionId: number; tokenHash: string; authTime: number } | undefined> {
   if (!secret) return undefined;
   const tokenHash = hashToken(secret);
-  const row = await repo.sessionByHash(db, tokenHash);
+  const sessions = signInRepository(db);
+  const row = await sessions.sessionByHash(tokenHash);
   const now = nowSeconds();
   if (!row || row.ended_at !== null || (row.expires_at !== null && Number(row.expires_at) <= now)) return undefined;
-  await repo.touchSession(db, row.id, now);
+  await sessions.touchSession(row.id, now);
   return { userId: row.user_id, sessionId: row.id, tokenHash, authTime: Number(row.created_at) };
 }
 
 /** The e-mail address of a signed-in user (the consent page shows it). */
-export const signedInEmail = async (db: Db, userId: number) => (await repo.emailOf(db, userId)).email;
+export const signedInEmail = async (db: Db, userId: number) => (await signInRepository(db).emailOf(userId)).email;

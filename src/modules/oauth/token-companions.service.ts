@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.js';
 import { hashToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import type { ClientRow } from './clients.repository.js';
-import { oauthTokensRepository as repo } from './oauth-tokens.repository.js';
+import { oauthTokensRepository } from './oauth-tokens.repository.js';
 import { claimsOf } from './oidc.js';
 import { revokeFamily } from './token-service.js';
 
@@ -27,9 +27,10 @@ type Introspection =
 /** Revokes an access or refresh token of this client; a token it does not hold is left alone, and that is no error. */
 export async function revokeToken(db: Db, client: ClientRow, token: string): Promise<void> {
   const hash = hashToken(token);
-  const refresh = await repo.refreshFamilyByHash(db, hash);
+  const tokens = oauthTokensRepository(db);
+  const refresh = await tokens.refreshFamilyByHash(hash);
   if (refresh?.client_id === client.id) await revokeFamily(db, refresh.family_id);
-  else await repo.revokeClientAccessToken(db, hash, client.id, nowSeconds());
+  else await tokens.revokeClientAccessToken(hash, client.id, nowSeconds());
 }
 
 /** What a token is, for the client it was issued to; to any other client it is inactive. */
@@ -42,7 +43,8 @@ export async function introspectToken(
   const hash = hashToken(token);
   const now = nowSeconds();
   const base = { iss: issuer, client_id: client.client_id };
-  const access = await repo.accessForIntrospection(db, hash);
+  const tokens = oauthTokensRepository(db);
+  const access = await tokens.accessForIntrospection(hash);
   if (
     access &&
     access.client_id === client.id &&
@@ -60,7 +62,7 @@ export async function introspectToken(
       ...(access.expired_at === null ? {} : { exp: Number(access.expired_at) }),
     };
   }
-  const refresh = await repo.refreshForIntrospection(db, hash);
+  const refresh = await tokens.refreshForIntrospection(hash);
   if (refresh && refresh.client_id === client.id && refresh.revoked_at === null && refresh.used_at === null) {
     return {
       active: true,
@@ -77,12 +79,12 @@ export async function introspectToken(
 
 /** Revokes the token the caller used (DELETE /token). */
 export async function endToken(db: Db, tokenId: number): Promise<void> {
-  await repo.revokeAccessTokenById(db, tokenId, nowSeconds());
+  await oauthTokensRepository(db).revokeAccessTokenById(tokenId, nowSeconds());
 }
 
 /** The token the caller used, as GET /token/check tells it. */
 export async function checkToken(db: Db, tokenId: number) {
-  const t = await repo.withClientId(db, tokenId);
+  const t = await oauthTokensRepository(db).withClientId(tokenId);
   return { user_id: t.user_id, scopes: t.scopes, expires_at: t.expired_at, kind: t.kind, client_id: t.client_id };
 }
 
@@ -91,7 +93,8 @@ export const mayReadUserInfo = (scopes: readonly string[]) => scopes.includes('o
 
 /** The caller's claims its token's scopes allow. */
 export async function userInfo(db: Db, userId: number, scopes: readonly string[]) {
-  const u = await repo.claimsUser(db, userId);
-  const phone = await repo.firstPhone(db, u.id);
+  const users = oauthTokensRepository(db);
+  const u = await users.claimsUser(userId);
+  const phone = await users.firstPhone(u.id);
   return claimsOf({ ...u, phone: phone?.phone ?? null }, scopes);
 }

@@ -10,7 +10,7 @@ import { nowSeconds } from '../../shared/time.js';
 import type { TokenForm } from './client-auth.js';
 import type { ClientRow } from './clients.repository.js';
 import { OAuthError } from './oauth-error.js';
-import { oauthTokensRepository as repo } from './oauth-tokens.repository.js';
+import { oauthTokenLocks, oauthTokensRepository } from './oauth-tokens.repository.js';
 import { parseScopes } from './oauth-scopes.js';
 import { ACCESS_TOKEN_TTL, idToken } from './oidc.js';
 import { admit, clearFailures, countFailure, refusalMessage, type Client, type Refusal } from './sign-in-throttle.js';
@@ -71,7 +71,8 @@ export function grantTypeOf(form: TokenForm): GrantType {
 async function issue(trx: Transaction<Database>, issuer: string, o: Issue): Promise<TokenResponse> {
   const now = nowSeconds();
   const access = newApiToken();
-  await repo.insertAccessToken(trx, {
+  const tokens = oauthTokensRepository(trx);
+  await tokens.insertAccessToken({
     user_id: o.userId,
     name: `OAuth: ${o.client.name}`,
     token_hash: access.hash,
@@ -92,7 +93,7 @@ async function issue(trx: Transaction<Database>, issuer: string, o: Issue): Prom
   };
   if (o.offline) {
     const refresh = REFRESH_PREFIX + randomBytes(32).toString('base64url');
-    await repo.insertRefreshToken(trx, {
+    await tokens.insertRefreshToken({
       token_hash: hashToken(refresh),
       family_id: o.familyId,
       client_id: o.client.id,
@@ -102,7 +103,7 @@ async function issue(trx: Transaction<Database>, issuer: string, o: Issue): Prom
     out.refresh_token = refresh;
   }
   if (o.oidc && o.scopes.includes('openid')) {
-    const user = await repo.claimsUser(trx, o.userId);
+    const user = await tokens.claimsUser(o.userId);
     out.id_token = await idToken(trx, issuer, {
       user,
       clientId: o.client.client_id,
@@ -115,7 +116,8 @@ async function issue(trx: Transaction<Database>, issuer: string, o: Issue): Prom
 }
 
 /** Revokes a family: its refresh tokens and every access token they issued. */
-export const revokeFamily = (db: Executor, familyId: string, at = nowSeconds()) => repo.revokeFamily(db, familyId, at);
+export const revokeFamily = (db: Executor, familyId: string, at = nowSeconds()) =>
+  oauthTokensRepository(db).revokeFamily(familyId, at);
 
 const need = (form: TokenForm, field: string) => {
   const v = form[field];
@@ -148,7 +150,7 @@ function flawOf(
 
 /** The id of the user's live application password that `password` is, if it is one. */
 async function matchingAppPassword(db: Db, userId: number, password: string): Promise<number | undefined> {
-  const candidates = await repo.liveAppPasswords(db, userId);
+  const candidates = await oauthTokensRepository(db).liveAppPasswords(userId);
   for (const c of candidates) if (await verifyPassword(c.password_hash, password)) return c.id;
   return undefined;
 }
@@ -162,16 +164,17 @@ async function authorizationCode({ db, issuer }: Grants, client: ClientRow, form
   const verifier = need(form, 'code_verifier');
   const redirectUri = need(form, 'redirect_uri');
   const r = await inTransaction(db, async (trx): Promise<TokenResponse | { refused: string }> => {
-    const row = await repo.codeForRedemption(trx, hashToken(code));
+    const codes = oauthTokensRepository(trx);
+    const row = await oauthTokenLocks(trx).codeForRedemption(hashToken(code));
     if (!row) throw new OAuthError('invalid_grant', 'Unknown authorization code');
     if (row.used_at !== null) {
       // A replayed code: whatever it issued may be in the wrong hands.
-      const families = await repo.familiesOfCode(trx, row.id);
+      const families = await codes.familiesOfCode(row.id);
       for (const f of families) if (f.family_id) await revokeFamily(trx, f.family_id);
       return { refused: 'The authorization code was already used; any tokens it issued are revoked' };
     }
     // Spent by this attempt whatever its outcome: a code that failed once (a guessed verifier) never serves.
-    await repo.markCodeUsed(trx, row.id, nowSeconds());
+    await codes.markCodeUsed(row.id, nowSeconds());
     const flaw = flawOf(row, client, redirectUri, verifier);
     if (flaw) return { refused: flaw };
     return issue(trx, issuer, {
@@ -192,7 +195,7 @@ async function authorizationCode({ db, issuer }: Grants, client: ClientRow, form
 async function refresh({ db, issuer }: Grants, client: ClientRow, form: TokenForm) {
   const token = need(form, 'refresh_token');
   const r = await inTransaction(db, async (trx) => {
-    const row = await repo.refreshForRotation(trx, hashToken(token));
+    const row = await oauthTokenLocks(trx).refreshForRotation(hashToken(token));
     if (!row || row.client_id !== client.id || row.revoked_at !== null)
       throw new OAuthError('invalid_grant', 'The refresh token is not valid');
     if (row.used_at !== null) {
@@ -200,7 +203,7 @@ async function refresh({ db, issuer }: Grants, client: ClientRow, form: TokenFor
       return { reused: true as const };
     }
     const scopes = narrowed(form.scope, row.scopes);
-    await repo.markRefreshUsed(trx, row.id, nowSeconds());
+    await oauthTokensRepository(trx).markRefreshUsed(row.id, nowSeconds());
     return issue(trx, issuer, { client, userId: row.user_id, scopes, offline: true, familyId: row.family_id });
   });
   // Committed first, then refused: the family's revocation must not roll back with the error.
@@ -227,7 +230,7 @@ async function password({ db, store, issuer }: Grants, client: ClientRow, form: 
   await clearFailures(db, user.id);
   const scopes = narrowed(form.scope, SCOPES);
   return inTransaction(db, async (trx) => {
-    await repo.touchAppPassword(trx, matched, nowSeconds());
+    await oauthTokensRepository(trx).touchAppPassword(matched, nowSeconds());
     return issue(trx, issuer, {
       client,
       userId: user.id,
