@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { recordActivity } from './activity.repository.js';
+import { activityLog } from './activity.repository.js';
 import { isRecord } from '../../shared/is-record.js';
 
 // Records the activity of every successful change made through the API, as the route's
@@ -38,20 +38,22 @@ export const activityHook = fp(
         numeric(params.account ?? params.account_id) ??
         numeric(data && typeof data === 'object' ? data.account_id : undefined);
       // The change is made; a log line that cannot be written must not turn it into an error.
-      await recordActivity(app.db, {
-        user_id: req.principal?.user.id ?? (actorFromResponse ? numeric(data?.user_id) : null),
-        account_id: accountId,
-        action: typeof action === 'function' ? action(req) : action,
-        target_type: target?.type ?? null,
-        target_id: target?.param
-          ? numeric(params[target.param])
-          : target?.fromResponse
-            ? numeric(data?.[typeof target.fromResponse === 'string' ? target.fromResponse : 'id'])
-            : null,
-        product_id: numeric(params.product),
-        ip: req.ip,
-        user_agent: req.headers['user-agent'] ?? null,
-      }).catch((err: unknown) => req.log.error({ err }, 'activity not recorded'));
+      await activityLog(app.db)
+        .record({
+          user_id: req.principal?.user.id ?? (actorFromResponse ? numeric(data?.user_id) : null),
+          account_id: accountId,
+          action: typeof action === 'function' ? action(req) : action,
+          target_type: target?.type ?? null,
+          target_id: target?.param
+            ? numeric(params[target.param])
+            : target?.fromResponse
+              ? numeric(data?.[typeof target.fromResponse === 'string' ? target.fromResponse : 'id'])
+              : null,
+          product_id: numeric(params.product),
+          ip: req.ip,
+          user_agent: req.headers['user-agent'] ?? null,
+        })
+        .catch((err: unknown) => req.log.error({ err }, 'activity not recorded'));
       return payload;
     });
   },

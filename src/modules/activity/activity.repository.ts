@@ -18,22 +18,6 @@ export interface ActivityEntry {
   user_agent?: string | null;
 }
 
-export function recordActivity(db: Executor, e: ActivityEntry) {
-  return db
-    .insertInto('activity_logs')
-    .values({
-      user_id: e.user_id,
-      account_id: e.account_id ?? null,
-      action: e.action,
-      target_type: e.target_type ?? null,
-      target_id: e.target_id ?? null,
-      product_id: e.product_id ?? null,
-      ip: e.ip ?? null,
-      user_agent: e.user_agent?.slice(0, 512) ?? null,
-    })
-    .execute();
-}
-
 export interface LogFilter {
   user_id?: number;
   account_id?: number;
@@ -72,22 +56,41 @@ function selectLogs(db: Executor, f: LogFilter) {
   return base;
 }
 
-/** A page of the log in the requested order; ties broken newest first. */
-export function listActivity(db: Executor, f: LogFilter, p: ListParams<LogSortField>) {
-  const base = selectLogs(db, f);
-  const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
-  const rows = base.select([
-    'l.id',
-    'l.action',
-    'l.user_id',
-    'u.email as user_email',
-    'l.account_id',
-    'l.target_type',
-    'l.target_id',
-    'l.product_id',
-    'l.ip',
-    'l.user_agent',
-    'l.created_at',
-  ]);
-  return pageOf(count, rows, p, LOG_SORT, sql`l.id desc`);
+export function activityLog(db: Executor) {
+  return {
+    record(e: ActivityEntry) {
+      return db
+        .insertInto('activity_logs')
+        .values({
+          user_id: e.user_id,
+          account_id: e.account_id ?? null,
+          action: e.action,
+          target_type: e.target_type ?? null,
+          target_id: e.target_id ?? null,
+          product_id: e.product_id ?? null,
+          ip: e.ip ?? null,
+          user_agent: e.user_agent?.slice(0, 512) ?? null,
+        })
+        .execute();
+    },
+    /** A page of the log in the requested order; ties broken newest first. */
+    list(f: LogFilter, p: ListParams<LogSortField>) {
+      const base = selectLogs(db, f);
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      const rows = base.select([
+        'l.id',
+        'l.action',
+        'l.user_id',
+        'u.email as user_email',
+        'l.account_id',
+        'l.target_type',
+        'l.target_id',
+        'l.product_id',
+        'l.ip',
+        'l.user_agent',
+        'l.created_at',
+      ]);
+      return pageOf(count, rows, p, LOG_SORT, sql`l.id desc`);
+    },
+  };
 }

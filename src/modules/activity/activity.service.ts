@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import { requireMember } from '../accounts/index.js';
 import { listParams, type Sort } from '../../shared/pagination.js';
-import { listActivity, LOG_SORTABLE, type LogSortField } from './activity.repository.js';
+import { activityLog, LOG_SORTABLE, type LogSortField } from './activity.repository.js';
 import type { AccountLogsQueryInput, ProfileLogsQueryInput } from './activity.schemas.js';
 
 // Reading the activity log: one's own (every organisation and the profile), or an
@@ -14,14 +14,14 @@ export function activityService(db: Db) {
     /** What the user did, anywhere. */
     async ofUser(userId: number, q: ProfileLogsQueryInput) {
       const params = listParams(q, LOG_SORTABLE, newestFirst);
-      return { ...(await listActivity(db, { ...q, user_id: userId }, params)), params };
+      return { ...(await activityLog(db).list({ ...q, user_id: userId }, params)), params };
     },
 
     /** What happened in the organisation; its filters come flat or under filter[…]. */
     async ofAccount(userId: number, accountId: number, q: AccountLogsQueryInput) {
       await requireMember(db, accountId, userId, 'admin', 'read the activity log');
       const params = listParams(q, LOG_SORTABLE, newestFirst);
-      return { ...(await listActivity(db, { ...q, ...q.filter, account_id: accountId }, params)), params };
+      return { ...(await activityLog(db).list({ ...q, ...q.filter, account_id: accountId }, params)), params };
     },
   };
 }

@@ -10,7 +10,7 @@ import { activityRoutes } from './activity.routes.js';
 
 /** Records each successful change (a fastify-plugin: it applies to the whole app). */
 export { activityHook } from './activity-hook.js';
-export { recordActivity, type ActivityEntry } from './activity.repository.js';
+export { activityLog, type ActivityEntry } from './activity.repository.js';
 
 /** The routes that read the log: one's own, and an organisation's. */
 export const activityModule: FastifyPluginAsyncTypebox = async (app) => {

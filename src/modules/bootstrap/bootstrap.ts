@@ -3,7 +3,7 @@ import { SCOPES } from '../../shared/scopes.js';
 import { hashPassword, newApiToken, newPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { createDemoProducts } from '../products/index.js';
-import { insertPerson } from '../users/index.js';
+import { people } from '../users/index.js';
 import { bootstrapReads, bootstrapWrites } from './bootstrap.repository.js';
 
 export interface FirstAdmin {
@@ -32,8 +32,7 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
     if (await bootstrapReads(trx).anyUser()) return undefined;
     const now = nowSeconds();
     const accountId = await bootstrapWrites(trx).insertAdminAccount(now);
-    const user = await insertPerson(
-      trx,
+    const user = await people(trx).insert(
       {
         email: ADMIN_EMAIL,
         password_hash: passwordHash,

@@ -11,7 +11,7 @@ import { nowSeconds } from '../../shared/time.js';
 import { isUniqueViolation } from '../../shared/unique-violation.js';
 import { applyProductPermissions } from '../products/index.js';
 import { tokensRepository } from '../tokens/index.js';
-import { insertPerson } from '../users/index.js';
+import { people } from '../users/index.js';
 import { acceptanceRepository } from './acceptance.repository.js';
 import { mailInviter } from './invitations.mail.js';
 import { invitationLocks, invitationsRepository, type InvitationRow } from './invitations.repository.js';
@@ -64,8 +64,7 @@ async function newcomer(trx: Trx, row: InvitationRow, person: AcceptInput, passw
     );
   }
   // The address was proven by following the invitation sent to it.
-  const { id: userId } = await insertPerson(
-    trx,
+  const { id: userId } = await people(trx).insert(
     {
       email: row.email,
       password_hash: passwordHash,

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { notify } from '../outbox/index.js';
+import { outbox } from '../outbox/index.js';
 import { acceptUrl } from './invitations.presenter.js';
 import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
 
@@ -18,7 +18,7 @@ export function mailInvitation(
   accountName: string,
 ) {
   const url = acceptUrl(publicUrl, key);
-  return notify(db, {
+  return outbox(db).notify({
     recipient: row.email,
     account_id: row.account_id,
     kind: 'invitation',
@@ -43,7 +43,7 @@ export async function mailInviter(
   if (row.invited_by_id === null) return;
   const inviter = await invitationsRepository(db).user(row.invited_by_id);
   if (!inviter) return;
-  await notify(db, {
+  await outbox(db).notify({
     recipient: inviter.email,
     user_id: inviter.id,
     account_id: row.account_id,

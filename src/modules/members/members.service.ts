@@ -3,7 +3,7 @@ import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { Database, RoleType } from '../../db/types.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
-import { notify } from '../outbox/index.js';
+import { outbox } from '../outbox/index.js';
 import type { ListParams } from '../../shared/pagination.js';
 import type { UserRow } from '../../shared/principal.js';
 import { nowSeconds } from '../../shared/time.js';
@@ -219,7 +219,7 @@ function notifyRoleChange(
       ? [`Billing access: ${billing ? 'granted' : 'withdrawn'}`]
       : []),
   ];
-  return notify(trx, {
+  return outbox(trx).notify({
     recipient: target.email,
     user_id: target.user_id,
     account_id: org.id,
@@ -237,7 +237,7 @@ async function notifyHandOver(
   target: MemberState,
   previousRole: RoleType,
 ) {
-  await notify(trx, {
+  await outbox(trx).notify({
     recipient: target.email,
     user_id: target.user_id,
     account_id: org.id,
@@ -245,7 +245,7 @@ async function notifyHandOver(
     subject: `You are now the legal responsible of ${org.name}`,
     body: `${displayName(by)} handed the legal responsibility of "${org.name}" over to you.\nRole: ${target.role_type} → owner`,
   });
-  await notify(trx, {
+  await outbox(trx).notify({
     recipient: by.email,
     user_id: me.user_id,
     account_id: org.id,

@@ -4,7 +4,7 @@ import { setClockOffset, syncClock } from '../../db/clock.js';
 import { invalidField } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { clockOffset, nowSeconds, realNowSeconds } from '../../shared/time.js';
-import { listNotifications, OUTBOX_SORTABLE } from '../outbox/index.js';
+import { outbox, OUTBOX_SORTABLE } from '../outbox/index.js';
 import { checkClockOffset } from './clock-bounds.js';
 import { FIXTURES } from './fixtures/demo.js';
 import type { Fixture } from './fixture.schema.js';
@@ -76,7 +76,7 @@ export function mirrorService(db: Db, renewals: Pick<FastifyInstance['renewals']
 
     async outbox(q: OutboxQueryInput) {
       const params = listParams(q, OUTBOX_SORTABLE, [{ field: 'id', dir: 'desc' }]);
-      return { ...(await listNotifications(db, { ...q, ...q.filter }, params)), params };
+      return { ...(await outbox(db).list({ ...q, ...q.filter }, params)), params };
     },
   };
 }

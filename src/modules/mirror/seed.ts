@@ -12,7 +12,7 @@ import { behaviourOf, detectBrand, tokenFor } from '../charges/index.js';
 import { issueRenewalInvoice, renewalPeriods } from '../due/index.js';
 import { invoicesRepository } from '../invoices/index.js';
 import { serviceByName } from '../products/index.js';
-import { insertPerson } from '../users/index.js';
+import { people } from '../users/index.js';
 import { checkClockOffset } from './clock-bounds.js';
 import type { Fixture } from './fixture.schema.js';
 import { resetData } from './reset.js';
@@ -104,8 +104,7 @@ async function seedUsers(trx: Trx, hashed: HashedUser[], firstOrg: Map<string, n
   const users = new Map<string, { id: number; email: string }>();
   const seeded = [];
   for (const u of hashed) {
-    const row = await insertPerson(
-      trx,
+    const row = await people(trx).insert(
       {
         email: u.email.toLowerCase(),
         password_hash: u.password_hash,

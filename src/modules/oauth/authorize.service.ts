@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import { hashToken } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
-import { recordActivity } from '../activity/index.js';
+import { activityLog } from '../activity/index.js';
 import { clientsRepository, type ClientRow } from './clients.repository.js';
 import { oauthTokensRepository } from './oauth-tokens.repository.js';
 import { parseScopes } from './oauth-scopes.js';
@@ -89,7 +89,7 @@ export async function issueCode(db: Db, c: Checked, consent: Consent): Promise<s
       auth_time: consent.authTime,
       expires_at: nowSeconds() + CODE_TTL,
     });
-    await recordActivity(trx, {
+    await activityLog(trx).record({
       user_id: consent.userId,
       action: 'oauth_application_authorized',
       target_type: 'oauth_client',

@@ -1,9 +1,9 @@
 import type { Db, Executor } from '../../db/database.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { inTransaction } from '../../db/transaction.js';
-import { notify } from '../outbox/index.js';
+import { outbox } from '../outbox/index.js';
 import { nowSeconds } from '../../shared/time.js';
-import { recordActivity } from '../activity/index.js';
+import { activityLog } from '../activity/index.js';
 import { signInRepository, type Candidate } from './sign-in.repository.js';
 
 // Wrong passwords are throttled wherever a password is tried (the sign-in page, the password
@@ -98,7 +98,7 @@ export async function countFailure(
   // The try was counted when admit() took it (user.failed_sign_ins is that count).
   const locks = user.failed_sign_ins >= limit;
   await inTransaction(db, async (trx) => {
-    await recordActivity(trx, {
+    await activityLog(trx).record({
       user_id: user.id,
       action: 'login_failed',
       target_type: 'user',
@@ -108,7 +108,7 @@ export async function countFailure(
     });
     if (locks) await signInRepository(trx).lock(user.id, now + ACCOUNT_LOCK_SECONDS);
     if (user.unsuccessful_connexion_notification)
-      await notify(trx, wrongPasswordNotice(user, client, now, locks ? limit : undefined));
+      await outbox(trx).notify(wrongPasswordNotice(user, client, now, locks ? limit : undefined));
   });
   return locks ? { reason: 'locked', until: now + ACCOUNT_LOCK_SECONDS } : undefined;
 }

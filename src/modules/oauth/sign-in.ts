@@ -4,10 +4,10 @@ import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { inTransaction } from '../../db/transaction.js';
-import { notify } from '../outbox/index.js';
+import { outbox } from '../outbox/index.js';
 import { hashToken, verifyPassword } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
-import { recordActivity } from '../activity/index.js';
+import { activityLog } from '../activity/index.js';
 import { signInRepository, type Candidate } from './sign-in.repository.js';
 import { admit, clearFailures, countFailure, noticeTime, type Client, type Refusal } from './sign-in-throttle.js';
 
@@ -112,10 +112,10 @@ async function openSession(
     ip: client.ip,
     user_agent: client.userAgent,
   };
-  await recordActivity(trx, { ...at, action: 'login_success' });
-  if (newPlace) await recordActivity(trx, { ...at, action: 'new_location_login' });
+  await activityLog(trx).record({ ...at, action: 'login_success' });
+  if (newPlace) await activityLog(trx).record({ ...at, action: 'new_location_login' });
   if (newPlace && user.successful_connexion_notification)
-    await notify(trx, newSignInNotice(user, client, place, now, knownPlace));
+    await outbox(trx).notify(newSignInNotice(user, client, place, now, knownPlace));
   return session.id;
 }
 

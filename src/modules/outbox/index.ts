@@ -1,9 +1,8 @@
 // The notifications outbox: what the mirror would have mailed (invitations, renewals,
-// security notices). Modules queue into it with `notify`, in their own transaction; the
+// security notices). Modules queue into it with `outbox(trx).notify`, in their own transaction; the
 // control plane lists it. No routes of its own.
 export {
-  listNotifications,
-  notify,
+  outbox,
   OUTBOX_SORTABLE,
   type Notification,
   type OutboxFilters,

@@ -12,17 +12,6 @@ export interface Notification {
   account_id?: number | null;
 }
 
-/**
- * Queues an email-like notification. Nothing is sent anywhere: the outbox is what a mail
- * worker would read. Written in the caller's transaction, so it exists only if the change does.
- */
-export function notify(db: Executor, n: Notification) {
-  return db
-    .insertInto('notifications_outbox')
-    .values({ user_id: null, account_id: null, ...n })
-    .execute();
-}
-
 export interface OutboxFilters {
   /** An e-mail address, compared case-insensitively. */
   recipient?: string;
@@ -45,18 +34,32 @@ function filtered(db: Executor, f: OutboxFilters) {
   return q;
 }
 
-/** The notifications queued, in the order asked for, the newest first among equals. */
-export function listNotifications(db: Executor, f: OutboxFilters, p: ListParams<OutboxSortField>) {
-  const count = filtered(db, f).select((eb) => eb.fn.countAll<number>().as('total'));
-  const rows = filtered(db, f).select([
-    'id',
-    'recipient',
-    'user_id',
-    'account_id',
-    'kind',
-    'subject',
-    'body',
-    'created_at',
-  ]);
-  return pageOf(count, rows, p, OUTBOX_SORT, sql`id DESC`);
+export function outbox(db: Executor) {
+  return {
+    /**
+     * Queues an email-like notification. Nothing is sent anywhere: the outbox is what a mail
+     * worker would read. Written in the caller's transaction, so it exists only if the change does.
+     */
+    notify(n: Notification) {
+      return db
+        .insertInto('notifications_outbox')
+        .values({ user_id: null, account_id: null, ...n })
+        .execute();
+    },
+    /** The notifications queued, in the order asked for, the newest first among equals. */
+    list(f: OutboxFilters, p: ListParams<OutboxSortField>) {
+      const count = filtered(db, f).select((eb) => eb.fn.countAll<number>().as('total'));
+      const rows = filtered(db, f).select([
+        'id',
+        'recipient',
+        'user_id',
+        'account_id',
+        'kind',
+        'subject',
+        'body',
+        'created_at',
+      ]);
+      return pageOf(count, rows, p, OUTBOX_SORT, sql`id DESC`);
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { Currency } from '../../db/types.js';
-import { notify } from '../outbox/index.js';
+import { outbox } from '../outbox/index.js';
 import { formatMoney } from '../charges/index.js';
 import { renewalsRepository as repo } from './renewals.repository.js';
 
@@ -60,7 +60,7 @@ export async function mailRenewal(
 ) {
   const { subject, body } = words(`${product.service_name} ${product.customer_name}`, notice);
   for (const u of await repo.billingRecipients(db, accountId)) {
-    await notify(db, {
+    await outbox(db).notify({
       recipient: u.email,
       user_id: u.id,
       account_id: accountId,

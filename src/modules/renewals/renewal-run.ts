@@ -13,7 +13,7 @@ import {
 import { issueRenewalInvoice, renewalOfCurrentPeriod, renewalPeriods } from '../due/index.js';
 import { DAY, invoicesRepository } from '../invoices/index.js';
 import type { SettledCharge } from '../payments/index.js';
-import { recordActivity } from '../activity/index.js';
+import { activityLog } from '../activity/index.js';
 import { mailRenewal } from './renewal-mail.js';
 import { RENEWAL_WINDOW_DAYS } from './renewals.schemas.js';
 import { renewalsRepository as repo } from './renewals.repository.js';
@@ -105,7 +105,7 @@ async function lockExpired(a: Attempt): Promise<Outcome> {
     next_attempt_at: null,
   });
   await mailRenewal(trx, accountId, product, { kind: 'product_locked', expiredAt: a.forExpiredAt });
-  await recordActivity(trx, {
+  await activityLog(trx).record({
     user_id: null,
     account_id: accountId,
     action: 'item_locked',
@@ -223,7 +223,7 @@ async function recordSuccess(a: Attempt, invoice: OpenInvoice, usable: Method, p
     new_expired_at: newExpiredAt,
     next_attempt_at: null,
   });
-  await recordActivity(trx, {
+  await activityLog(trx).record({
     user_id: null,
     account_id: accountId,
     action: 'product_renewed',
@@ -265,7 +265,7 @@ export async function pendingRenewalSettled(trx: Executor, charge: SettledCharge
     new_expired_at: attempt.expired_at,
     next_attempt_at: null,
   });
-  await recordActivity(trx, {
+  await activityLog(trx).record({
     user_id: null,
     account_id: charge.account_id,
     action: 'product_renewed',

@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { Database } from '../../db/types.js';
 import { AppError, fieldError, validationFailed, type FieldError } from '../../shared/errors.js';
-import { notify } from '../outbox/index.js';
+import { outbox } from '../outbox/index.js';
 import { passwordPolicyError } from '../../shared/password-policy.js';
 import { SCOPES } from '../../shared/scopes.js';
 import { hashPassword, newApiToken } from '../../shared/secrets.js';
@@ -14,7 +14,7 @@ import { displayName } from '../../shared/user-summary.js';
 import { loadAccount } from '../accounts/index.js';
 import { findLanguageByLocale, LOCALES, type Language } from '../reference/index.js';
 import { tokensRepository } from '../tokens/index.js';
-import { insertPerson } from '../users/index.js';
+import { people } from '../users/index.js';
 import type { SignupBody } from './signup.schemas.js';
 import { signupRepository } from './signup.repository.js';
 
@@ -53,8 +53,7 @@ async function createAll(trx: Transaction<Database>, { input, language, password
     language_id: language.id,
     now,
   });
-  const user = await insertPerson(
-    trx,
+  const user = await people(trx).insert(
     {
       email: input.email,
       password_hash: passwordHash,
@@ -75,7 +74,7 @@ async function createAll(trx: Transaction<Database>, { input, language, password
     scopes: [...SCOPES],
     expired_at: null,
   });
-  await notify(trx, {
+  await outbox(trx).notify({
     recipient: user.email,
     kind: 'welcome',
     user_id: user.id,

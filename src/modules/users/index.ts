@@ -1,3 +1,3 @@
 // The people who sign in: creating one (sign-up, invitation acceptance, the first start, the
 // seed) and finding the one a sign-in names. The module has no routes of its own.
-export { insertPerson, signsInAs, type NewPerson } from './people.repository.js';
+export { people, signsInAs, type NewPerson } from './people.repository.js';

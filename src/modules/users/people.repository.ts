@@ -17,20 +17,24 @@ export interface NewPerson {
   email_checked: boolean;
 }
 
-export async function insertPerson(db: Executor, p: NewPerson, now: number) {
-  const { email_checked, ...user } = p;
-  const row = await db
-    .insertInto('users')
-    .values({ ...user, login: p.email, password_changed_at: now, updated_at: now })
-    .returning(['id', 'email', 'first_name', 'last_name', 'locale', 'language_id'])
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('user_emails')
-    .values({ user_id: row.id, email: p.email, email_type: 'email', type: 'personal', checked: email_checked })
-    .execute();
-  return row;
-}
-
 /** The user a sign-in names: by e-mail or login, case-insensitively (`login` already lower-cased). */
 export const signsInAs = (login: string) => (eb: ExpressionBuilder<Database, 'users'>) =>
   eb.or([eb(eb.fn('lower', ['email']), '=', login), eb(eb.fn('lower', ['login']), '=', login)]);
+
+export function people(db: Executor) {
+  return {
+    async insert(p: NewPerson, now: number) {
+      const { email_checked, ...user } = p;
+      const row = await db
+        .insertInto('users')
+        .values({ ...user, login: p.email, password_changed_at: now, updated_at: now })
+        .returning(['id', 'email', 'first_name', 'last_name', 'locale', 'language_id'])
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('user_emails')
+        .values({ user_id: row.id, email: p.email, email_type: 'email', type: 'personal', checked: email_checked })
+        .execute();
+      return row;
+    },
+  };
+}
