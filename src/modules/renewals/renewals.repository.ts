@@ -110,7 +110,7 @@ function renewalSettings(db: Executor) {
   };
 }
 
-/** What the renewal run reads and writes on products and invoices. */
+/** What the renewal run reads and writes on products and invoices, and who hears of it. */
 function renewalRunRows(db: Executor) {
   return {
     /** Ids of products the run should look at now: on, not locked, inside the window, retry time reached. */
