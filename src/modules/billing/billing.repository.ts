@@ -13,28 +13,30 @@ export const METHOD_SORTABLE = sortFields(METHOD_SORT);
 /** The ledger is listed newest first only. */
 const LEDGER_SORT = { id: sql`id` } satisfies SortColumns<string>;
 
-export const billingRepository = {
-  listMethods(db: Executor, accountId: number, p: ListParams<keyof typeof METHOD_SORT>) {
-    const base = db.selectFrom('payment_methods').where('account_id', '=', accountId).where('deleted_at', 'is', null);
-    const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
-    return pageOf(count, base.select([...METHOD_COLUMNS]), p, METHOD_SORT, sql`id asc`);
-  },
+export function billingRepository(db: Executor) {
+  return {
+    listMethods(accountId: number, p: ListParams<keyof typeof METHOD_SORT>) {
+      const base = db.selectFrom('payment_methods').where('account_id', '=', accountId).where('deleted_at', 'is', null);
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      return pageOf(count, base.select([...METHOD_COLUMNS]), p, METHOD_SORT, sql`id asc`);
+    },
 
-  async softDeleteMethod(db: Executor, accountId: number, id: number, at: number) {
-    const r = await db
-      .updateTable('payment_methods')
-      .set({ deleted_at: at })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
-  },
+    async softDeleteMethod(accountId: number, id: number, at: number) {
+      const r = await db
+        .updateTable('payment_methods')
+        .set({ deleted_at: at })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
 
-  listLedger(db: Executor, accountId: number, p: ListParams<keyof typeof LEDGER_SORT>) {
-    const base = db.selectFrom('prepaid_ledger').where('account_id', '=', accountId);
-    const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
-    const rows = base.select(['id', 'amount', 'kind', 'description', 'payment_id', 'created_at']);
-    return pageOf(count, rows, { ...p, sort: [] }, LEDGER_SORT, sql`id desc`);
-  },
-};
+    listLedger(accountId: number, p: ListParams<keyof typeof LEDGER_SORT>) {
+      const base = db.selectFrom('prepaid_ledger').where('account_id', '=', accountId);
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      const rows = base.select(['id', 'amount', 'kind', 'description', 'payment_id', 'created_at']);
+      return pageOf(count, rows, { ...p, sort: [] }, LEDGER_SORT, sql`id desc`);
+    },
+  };
+}

@@ -17,7 +17,8 @@ import {
   BANK_IBAN,
   behaviourOf,
   chargeMethod,
-  chargesRepository as charges,
+  chargeLocks,
+  chargesRepository,
   creditorReference,
   detectBrand,
   formatMoney,
@@ -32,7 +33,7 @@ import {
   type NewPaymentMethod,
   type Trx,
 } from '../charges/index.js';
-import { METHOD_SORTABLE, billingRepository as repo } from './billing.repository.js';
+import { METHOD_SORTABLE, billingRepository } from './billing.repository.js';
 import {
   CREDIT_MAX,
   CREDIT_MIN,
@@ -244,7 +245,7 @@ async function credited(
     currency: d.currency,
     reference,
     credited: status === 'succeeded',
-    balance: await charges.balance(d.trx, d.accountId),
+    balance: await chargesRepository(d.trx).balance(d.accountId),
     description,
     created_at: payment.created_at,
   };
@@ -261,7 +262,7 @@ const paymentOf = (d: Deposit) => ({
 /** An IBAN deposit: a pending payment quoting a creditor reference; the money is credited when the transfer arrives. */
 async function depositByTransfer(d: Deposit): Promise<Credit> {
   const reference = creditorReference();
-  const payment = await charges.insertPayment(d.trx, {
+  const payment = await chargesRepository(d.trx).insertPayment({
     ...paymentOf(d),
     status: 'pending',
     payment_method_id: null,
@@ -274,11 +275,12 @@ async function depositByTransfer(d: Deposit): Promise<Credit> {
 
 /** The saved method of the deposit's kind: the one named, else the latest one. */
 async function depositMethod(d: Deposit, kind: PaymentMethodKind) {
+  const charges = chargesRepository(d.trx);
   const { body, accountId } = d;
   const method =
     body.payment_method_id !== undefined
-      ? await charges.findMethod(d.trx, accountId, body.payment_method_id)
-      : await charges.latestMethodOfKind(d.trx, accountId, kind);
+      ? await charges.findMethod(accountId, body.payment_method_id)
+      : await charges.latestMethodOfKind(accountId, kind);
   if (!method) {
     if (body.payment_method_id !== undefined) throw notFound('Payment method');
     throw invalidField(
@@ -300,6 +302,7 @@ async function depositMethod(d: Deposit, kind: PaymentMethodKind) {
 
 /** A deposit by a saved method: credited once the charge succeeds; a decline keeps its failed payment and answers 402. */
 async function depositByMethod(d: Deposit, kind: PaymentMethodKind): Promise<Credit | AppError> {
+  const charges = chargesRepository(d.trx);
   const method = await depositMethod(d, kind);
   const { amount } = d.body;
   const outcome = chargeMethod(method, amount, d.currency);
@@ -307,7 +310,7 @@ async function depositByMethod(d: Deposit, kind: PaymentMethodKind): Promise<Cre
     return (await recordDecline(d.trx, { ...paymentOf(d), payment_method_id: method.id, shares: [] }, outcome.decline))
       .error;
   }
-  const payment = await charges.insertPayment(d.trx, {
+  const payment = await charges.insertPayment({
     ...paymentOf(d),
     status: outcome.status,
     payment_method_id: method.id,
@@ -315,7 +318,7 @@ async function depositByMethod(d: Deposit, kind: PaymentMethodKind): Promise<Cre
     failure_code: null,
   });
   if (outcome.status === 'succeeded') {
-    await charges.insertLedger(d.trx, {
+    await charges.insertLedger({
       account_id: d.accountId,
       amount,
       currency: d.currency,
@@ -350,7 +353,7 @@ function methodsService(db: Db, guard: Guard) {
     async listMethods(userId: number, accountId: number, q: PaymentMethodsQueryInput) {
       await guard(userId, accountId);
       const params = listParams(q, METHOD_SORTABLE, [{ field: 'id', dir: 'asc' }]);
-      const { items, total } = await repo.listMethods(db, accountId, params);
+      const { items, total } = await billingRepository(db).listMethods(accountId, params);
       return { items: items.map(presentMethod), total, params };
     },
 
@@ -360,16 +363,19 @@ function methodsService(db: Db, guard: Guard) {
       body: CreatePaymentMethodInput,
       step?: IdempotencyStep<ReturnType<typeof presentMethod>>,
     ) {
-      const { currency } = await charges.currencyOf(db, accountId);
+      const { currency } = await chargesRepository(db).currencyOf(accountId);
       requirePostFinanceCurrency(body.kind, currency, 'kind');
       checkKindFields(body);
       const row = methodRowOf(accountId, body);
-      return inIdempotentTransaction(db, step, async (trx) => presentMethod(await charges.insertMethod(trx, row)));
+      return inIdempotentTransaction(db, step, async (trx) =>
+        presentMethod(await chargesRepository(trx).insertMethod(row)),
+      );
     },
 
     async deleteMethod(userId: number, accountId: number, id: number) {
       await guard(userId, accountId);
-      if (!(await repo.softDeleteMethod(db, accountId, id, nowSeconds()))) throw notFound('Payment method');
+      if (!(await billingRepository(db).softDeleteMethod(accountId, id, nowSeconds())))
+        throw notFound('Payment method');
       return true as const;
     },
   };
@@ -379,15 +385,16 @@ function methodsService(db: Db, guard: Guard) {
 function prepaidService(db: Db, guard: Guard) {
   return {
     async prepaid(userId: number, accountId: number) {
+      const charges = chargesRepository(db);
       await guard(userId, accountId);
-      const { currency } = await charges.currencyOf(db, accountId);
-      return { balance: await charges.balance(db, accountId), currency };
+      const { currency } = await charges.currencyOf(accountId);
+      return { balance: await charges.balance(accountId), currency };
     },
 
     async ledger(userId: number, accountId: number, q: PrepaidTransactionsQueryInput) {
       await guard(userId, accountId);
       const params = listParams(q, [], [{ field: 'id', dir: 'desc' }]);
-      const { items, total } = await repo.listLedger(db, accountId, params);
+      const { items, total } = await billingRepository(db).listLedger(accountId, params);
       return { items, total, params };
     },
 
@@ -400,7 +407,7 @@ function prepaidService(db: Db, guard: Guard) {
       checkCreditBody(body);
       const outcome = await inTransaction(db, async (trx): Promise<Credit | AppError> => {
         await step?.claim(trx);
-        const { currency } = await charges.lockAccount(trx, accountId);
+        const { currency } = await chargeLocks(trx).account(accountId);
         requirePostFinanceCurrency(body.method, currency, 'method');
         const d: Deposit = { trx, userId, accountId, body, currency };
         const answer = body.method === 'iban' ? await depositByTransfer(d) : await depositByMethod(d, body.method);

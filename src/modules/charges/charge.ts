@@ -1,6 +1,6 @@
 import type { Currency, PaymentChannel, PaymentMethodKind } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
-import { chargesRepository as repo, type Trx } from './charges.repository.js';
+import { chargesRepository, type Trx } from './charges.repository.js';
 import { charge, ProcessorDecline, type ChargeResult } from './processor.js';
 
 // The one way to charge a saved method, and the one decline policy, for deposits, payments
@@ -45,15 +45,16 @@ export interface DeclinedCharge {
  * records a failed attempt.
  */
 export async function recordDecline(trx: Trx, charged: DeclinedCharge, decline: ProcessorDecline) {
+  const repo = chargesRepository(trx);
   const { shares, ...row } = charged;
-  const payment = await repo.insertPayment(trx, {
+  const payment = await repo.insertPayment({
     ...row,
     status: 'failed',
     prepaid_amount: 0,
     processor_reference: decline.reference,
     failure_code: decline.code,
   });
-  await repo.linkInvoices(trx, payment.id, shares);
+  await repo.linkInvoices(payment.id, shares);
   const error = new AppError('payment_declined', decline.message, {
     decline_code: decline.code,
     payment_id: payment.id,

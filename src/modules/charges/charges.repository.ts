@@ -31,131 +31,158 @@ const liveMethods = (db: Executor, accountId: number) =>
     .where('account_id', '=', accountId)
     .where('deleted_at', 'is', null);
 
-export const chargesRepository = {
-  currencyOf: (db: Executor, accountId: number) =>
-    db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow(),
+/** The organisation's currency and its saved methods. */
+function chargeMethods(db: Executor) {
+  return {
+    currencyOf: (accountId: number) =>
+      db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow(),
 
-  /** Locks the organisation's prepaid state (FOR NO KEY UPDATE on its accounts row): every payment takes it first. */
-  lockAccount: (trx: Trx, accountId: number) =>
-    trx
-      .selectFrom('accounts')
-      .select(['id', 'currency'])
-      .where('id', '=', accountId)
-      .forNoKeyUpdate()
-      .executeTakeFirstOrThrow(),
+    /** A live method of the organisation (with its token), or undefined. */
+    findMethod: (accountId: number, id: number) => liveMethods(db, accountId).where('id', '=', id).executeTakeFirst(),
 
-  /** A live method of the organisation (with its token), or undefined. */
-  findMethod: (db: Executor, accountId: number, id: number) =>
-    liveMethods(db, accountId).where('id', '=', id).executeTakeFirst(),
+    /** The most recently saved live method of the kind (or of any of the kinds). */
+    latestMethodOfKind: (accountId: number, kind: PaymentMethodKind | readonly PaymentMethodKind[]) =>
+      liveMethods(db, accountId)
+        .where('kind', 'in', typeof kind === 'string' ? [kind] : [...kind])
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
 
-  /** The most recently saved live method of the kind (or of any of the kinds). */
-  latestMethodOfKind: (db: Executor, accountId: number, kind: PaymentMethodKind | readonly PaymentMethodKind[]) =>
-    liveMethods(db, accountId)
-      .where('kind', 'in', typeof kind === 'string' ? [kind] : [...kind])
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
+    /** The live saved method with this label (a Twint profile is known by its phone's label). */
+    methodByLabel: (accountId: number, kind: PaymentMethodKind, label: string) =>
+      liveMethods(db, accountId)
+        .where('kind', '=', kind)
+        .where('label', '=', label)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
 
-  /** The live saved method with this label (a Twint profile is known by its phone's label). */
-  methodByLabel: (db: Executor, accountId: number, kind: PaymentMethodKind, label: string) =>
-    liveMethods(db, accountId)
-      .where('kind', '=', kind)
-      .where('label', '=', label)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
+    insertMethod: (m: NewPaymentMethod) =>
+      db
+        .insertInto('payment_methods')
+        .values(m)
+        .returning([...METHOD_COLUMNS])
+        .executeTakeFirstOrThrow(),
+  };
+}
 
-  insertMethod: (db: Executor, m: NewPaymentMethod) =>
-    db
-      .insertInto('payment_methods')
-      .values(m)
-      .returning([...METHOD_COLUMNS])
-      .executeTakeFirstOrThrow(),
+/** The prepaid balance, and the payment and ledger rows a charge writes. */
+function chargeRecords(db: Executor) {
+  return {
+    async balance(accountId: number): Promise<number> {
+      const row = await db
+        .selectFrom('prepaid_ledger')
+        .select(sql<number>`coalesce(sum(amount), 0)::bigint`.as('balance'))
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow();
+      return Number(row.balance);
+    },
 
-  async balance(db: Executor, accountId: number): Promise<number> {
-    const row = await db
-      .selectFrom('prepaid_ledger')
-      .select(sql<number>`coalesce(sum(amount), 0)::bigint`.as('balance'))
-      .where('account_id', '=', accountId)
-      .executeTakeFirstOrThrow();
-    return Number(row.balance);
-  },
+    insertLedger: (row: NewLedgerRow) =>
+      db.insertInto('prepaid_ledger').values(row).returning('id').executeTakeFirstOrThrow(),
 
-  insertLedger: (trx: Executor, row: NewLedgerRow) =>
-    trx.insertInto('prepaid_ledger').values(row).returning('id').executeTakeFirstOrThrow(),
+    insertPayment: (p: NewPayment) =>
+      db
+        .insertInto('payments')
+        .values(p)
+        .returning([...PAYMENT_COLUMNS])
+        .executeTakeFirstOrThrow(),
 
-  insertPayment: (trx: Executor, p: NewPayment) =>
-    trx
-      .insertInto('payments')
-      .values(p)
-      .returning([...PAYMENT_COLUMNS])
-      .executeTakeFirstOrThrow(),
+    async linkInvoices(paymentId: number, shares: { invoice_id: number; amount: number }[]) {
+      if (shares.length)
+        await db
+          .insertInto('payment_invoices')
+          .values(shares.map((s) => ({ payment_id: paymentId, ...s })))
+          .execute();
+    },
+  };
+}
 
-  async linkInvoices(trx: Executor, paymentId: number, shares: { invoice_id: number; amount: number }[]) {
-    if (shares.length)
-      await trx
-        .insertInto('payment_invoices')
-        .values(shares.map((s) => ({ payment_id: paymentId, ...s })))
-        .execute();
-  },
+/** What paying changes on invoices, orders and products. */
+function chargeSettlement(db: Executor) {
+  return {
+    markPaid: (ids: number[], at: number) =>
+      db.updateTable('invoices').set({ status: 'paid', paid_at: at }).where('id', 'in', ids).execute(),
 
-  /** The invoices, locked FOR UPDATE in id order (one lock order for everyone: no deadlock). */
-  lockInvoices: (trx: Trx, accountId: number, ids: number[]) =>
-    trx
-      .selectFrom('invoices')
-      .select(['id', 'status', 'total', 'currency'])
-      .where('account_id', '=', accountId)
-      .where('id', 'in', ids)
-      .orderBy('id')
-      .forUpdate()
-      .execute(),
+    /** Pending orders whose invoice is one of these. */
+    pendingOrdersOf: (invoiceIds: number[]) =>
+      db
+        .selectFrom('orders')
+        .select('id')
+        .where('invoice_id', 'in', invoiceIds)
+        .where('status', '=', 'pending')
+        .orderBy('id')
+        .execute(),
 
-  markPaid: (trx: Trx, ids: number[], at: number) =>
-    trx.updateTable('invoices').set({ status: 'paid', paid_at: at }).where('id', 'in', ids).execute(),
+    /** The lines of the 'renewal' invoices among these that name a product and a period. */
+    renewalLinesOf: (invoiceIds: number[]) =>
+      db
+        .selectFrom('invoice_lines as l')
+        .innerJoin('invoices as i', 'i.id', 'l.invoice_id')
+        .select(['l.id', 'l.product_id', 'l.period_months', 'l.renews_expired_at'])
+        .where('l.invoice_id', 'in', invoiceIds)
+        .where('i.kind', '=', 'renewal')
+        .where('l.product_id', 'is not', null)
+        .where('l.period_months', 'is not', null)
+        .orderBy('l.product_id')
+        .orderBy('l.id')
+        .execute(),
 
-  /** Pending orders whose invoice is one of these. */
-  pendingOrdersOf: (trx: Trx, invoiceIds: number[]) =>
-    trx
-      .selectFrom('orders')
-      .select('id')
-      .where('invoice_id', 'in', invoiceIds)
-      .where('status', '=', 'pending')
-      .orderBy('id')
-      .execute(),
+    /** A renewal paid: the new expiry; it unlocks a product that expired unpaid and ends the run's retries for it. */
+    extendProduct: (productId: number, expiredAt: number) =>
+      db
+        .updateTable('products')
+        .set({ expired_at: expiredAt, is_locked: false, next_renewal_attempt_at: null })
+        .where('id', '=', productId)
+        .execute(),
 
-  /** The lines of the 'renewal' invoices among these that name a product and a period. */
-  renewalLinesOf: (trx: Trx, invoiceIds: number[]) =>
-    trx
-      .selectFrom('invoice_lines as l')
-      .innerJoin('invoices as i', 'i.id', 'l.invoice_id')
-      .select(['l.id', 'l.product_id', 'l.period_months', 'l.renews_expired_at'])
-      .where('l.invoice_id', 'in', invoiceIds)
-      .where('i.kind', '=', 'renewal')
-      .where('l.product_id', 'is not', null)
-      .where('l.period_months', 'is not', null)
-      .orderBy('l.product_id')
-      .orderBy('l.id')
-      .execute(),
+    /** Auto-renewal on with this method for those of the products that expire and are not deleted. */
+    switchOnAutoRenewal: (productIds: number[], methodId: number) =>
+      db
+        .updateTable('products')
+        .set({ auto_renewal: true, auto_renewal_method_id: methodId, next_renewal_attempt_at: null })
+        .where('id', 'in', productIds)
+        .where('expired_at', 'is not', null)
+        .where('deleted_at', 'is', null)
+        .execute(),
+  };
+}
 
-  /** The product's expiry, locked: two payments renewing it extend it one after the other. */
-  lockProductExpiry: (trx: Trx, productId: number) =>
-    trx.selectFrom('products').select(['id', 'expired_at']).where('id', '=', productId).forUpdate().executeTakeFirst(),
+export function chargesRepository(db: Executor) {
+  return { ...chargeMethods(db), ...chargeRecords(db), ...chargeSettlement(db) };
+}
+export type ChargesRepository = ReturnType<typeof chargesRepository>;
 
-  /** A renewal paid: the new expiry; it unlocks a product that expired unpaid and ends the run's retries for it. */
-  extendProduct: (trx: Trx, productId: number, expiredAt: number) =>
-    trx
-      .updateTable('products')
-      .set({ expired_at: expiredAt, is_locked: false, next_renewal_attempt_at: null })
-      .where('id', '=', productId)
-      .execute(),
+/** Row locks of a charge, held until the transaction ends (every payment takes the account's first). */
+export function chargeLocks(trx: Trx) {
+  return {
+    /** Locks the organisation's prepaid state (FOR NO KEY UPDATE on its accounts row): every payment takes it first. */
+    account: (accountId: number) =>
+      trx
+        .selectFrom('accounts')
+        .select(['id', 'currency'])
+        .where('id', '=', accountId)
+        .forNoKeyUpdate()
+        .executeTakeFirstOrThrow(),
 
-  /** Auto-renewal on with this method for those of the products that expire and are not deleted. */
-  switchOnAutoRenewal: (trx: Executor, productIds: number[], methodId: number) =>
-    trx
-      .updateTable('products')
-      .set({ auto_renewal: true, auto_renewal_method_id: methodId, next_renewal_attempt_at: null })
-      .where('id', 'in', productIds)
-      .where('expired_at', 'is not', null)
-      .where('deleted_at', 'is', null)
-      .execute(),
-};
+    /** The invoices, locked FOR UPDATE in id order (one lock order for everyone: no deadlock). */
+    invoices: (accountId: number, ids: number[]) =>
+      trx
+        .selectFrom('invoices')
+        .select(['id', 'status', 'total', 'currency'])
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids)
+        .orderBy('id')
+        .forUpdate()
+        .execute(),
+
+    /** The product's expiry, locked: two payments renewing it extend it one after the other. */
+    productExpiry: (productId: number) =>
+      trx
+        .selectFrom('products')
+        .select(['id', 'expired_at'])
+        .where('id', '=', productId)
+        .forUpdate()
+        .executeTakeFirst(),
+  };
+}

@@ -22,7 +22,9 @@ export {
   type NewPaymentMethod,
 } from './methods.js';
 export {
+  chargeLocks,
   chargesRepository,
+  type ChargesRepository,
   METHOD_COLUMNS,
   PAYMENT_COLUMNS,
   type NewLedgerRow,

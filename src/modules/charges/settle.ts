@@ -1,7 +1,7 @@
 import type { PaymentMethodKind } from '../../db/types.js';
 import { nowSeconds } from '../../shared/time.js';
 import { addMonths, fulfilOrder } from '../invoices/index.js';
-import { chargesRepository as repo, type Trx } from './charges.repository.js';
+import { chargeLocks, chargesRepository, type Trx } from './charges.repository.js';
 import { supportsAutoRenewal } from './methods.js';
 
 /**
@@ -14,9 +14,10 @@ export async function settle(
   invoiceIds: number[],
   at: number,
 ): Promise<{ created: number[]; renewed: number[] }> {
-  await repo.markPaid(trx, invoiceIds, at);
+  const repo = chargesRepository(trx);
+  await repo.markPaid(invoiceIds, at);
   const created: number[] = [];
-  for (const o of await repo.pendingOrdersOf(trx, invoiceIds)) {
+  for (const o of await repo.pendingOrdersOf(invoiceIds)) {
     const r = await fulfilOrder(trx, o.id, at);
     created.push(...r.products.map((p) => p.product_id));
   }
@@ -46,7 +47,7 @@ export async function settleCharged(
  */
 export async function switchOnAfterPayment(trx: Trx, productIds: number[], methodId: number): Promise<void> {
   if (!productIds.length) return;
-  await repo.switchOnAutoRenewal(trx, productIds, methodId);
+  await chargesRepository(trx).switchOnAutoRenewal(productIds, methodId);
 }
 
 /**
@@ -57,15 +58,16 @@ export async function switchOnAfterPayment(trx: Trx, productIds: number[], metho
  */
 export async function extendRenewedProducts(trx: Trx, invoiceIds: number[], now = nowSeconds()) {
   if (!invoiceIds.length) return [];
+  const repo = chargesRepository(trx);
   const extended: { product_id: number; expired_at: number }[] = [];
-  for (const line of await repo.renewalLinesOf(trx, invoiceIds)) {
+  for (const line of await repo.renewalLinesOf(invoiceIds)) {
     // The query keeps only lines that name a product and a period; the types cannot know it.
     if (line.product_id === null || line.period_months === null) continue;
-    const product = await repo.lockProductExpiry(trx, line.product_id);
+    const product = await chargeLocks(trx).productExpiry(line.product_id);
     if (!product) continue;
     if (line.renews_expired_at !== null && line.renews_expired_at !== (product.expired_at ?? 0)) continue;
     const expiredAt = addMonths(Math.max(product.expired_at ?? now, now), line.period_months);
-    await repo.extendProduct(trx, product.id, expiredAt);
+    await repo.extendProduct(product.id, expiredAt);
     extended.push({ product_id: product.id, expired_at: expiredAt });
   }
   return extended;

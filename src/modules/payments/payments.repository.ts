@@ -15,105 +15,124 @@ const PAYMENT_SORT = {
 } satisfies SortColumns<string>;
 export const PAYMENT_SORTABLE = sortFields(PAYMENT_SORT);
 
-export const paymentsRepository = {
-  orderOf: (db: Executor, accountId: number, orderId: number) =>
-    db
-      .selectFrom('orders')
-      .select(['id', 'invoice_id'])
-      .where('account_id', '=', accountId)
-      .where('id', '=', orderId)
-      .executeTakeFirst(),
+/** The payments, and the orders and invoices they pay. */
+function paymentReads(db: Executor) {
+  return {
+    orderOf: (accountId: number, orderId: number) =>
+      db
+        .selectFrom('orders')
+        .select(['id', 'invoice_id'])
+        .where('account_id', '=', accountId)
+        .where('id', '=', orderId)
+        .executeTakeFirst(),
 
-  async paidOf(db: Executor, invoiceIds: number[]) {
-    const rows = await db
-      .selectFrom('payment_invoices as pi')
-      .innerJoin('payments as p', 'p.id', 'pi.payment_id')
-      .select(['pi.invoice_id', sql<number>`sum(pi.amount)::bigint`.as('paid')])
-      .where('pi.invoice_id', 'in', invoiceIds)
-      .where('p.status', '=', 'succeeded')
-      .groupBy('pi.invoice_id')
-      .execute();
-    return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
-  },
+    async paidOf(invoiceIds: number[]) {
+      const rows = await db
+        .selectFrom('payment_invoices as pi')
+        .innerJoin('payments as p', 'p.id', 'pi.payment_id')
+        .select(['pi.invoice_id', sql<number>`sum(pi.amount)::bigint`.as('paid')])
+        .where('pi.invoice_id', 'in', invoiceIds)
+        .where('p.status', '=', 'succeeded')
+        .groupBy('pi.invoice_id')
+        .execute();
+      return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
+    },
 
-  setBankReference: (trx: Trx, ids: number[], reference: string) =>
-    trx.updateTable('invoices').set({ bank_reference: reference }).where('id', 'in', ids).execute(),
+    find: (accountId: number, id: number) =>
+      db
+        .selectFrom('payments')
+        .select([...PAYMENT_COLUMNS])
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
 
-  find: (db: Executor, accountId: number, id: number) =>
-    db
-      .selectFrom('payments')
-      .select([...PAYMENT_COLUMNS])
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .executeTakeFirst(),
+    list(accountId: number, status: PaymentsTable['status'] | undefined, p: ListParams<keyof typeof PAYMENT_SORT>) {
+      let base = db.selectFrom('payments').where('account_id', '=', accountId);
+      if (status) base = base.where('status', '=', status);
+      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
+      return pageOf(count, base.select([...PAYMENT_COLUMNS]), p, PAYMENT_SORT, sql`id desc`);
+    },
+  };
+}
 
-  findForUpdate: (trx: Trx, accountId: number, id: number) =>
-    trx
-      .selectFrom('payments')
-      .select([...PAYMENT_COLUMNS])
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst(),
+/** Which invoices each payment pays, and how much of each. */
+function paymentShares(db: Executor) {
+  return {
+    async invoiceIdsOf(paymentIds: number[]) {
+      const out = new Map<number, number[]>();
+      if (!paymentIds.length) return out;
+      const rows = await db
+        .selectFrom('payment_invoices')
+        .select(['payment_id', 'invoice_id', 'amount'])
+        .where('payment_id', 'in', paymentIds)
+        .orderBy('invoice_id')
+        .execute();
+      for (const r of rows) out.set(r.payment_id, [...(out.get(r.payment_id) ?? []), r.invoice_id]);
+      return out;
+    },
 
-  setStatus: (trx: Trx, id: number, status: 'succeeded') =>
-    trx.updateTable('payments').set({ status }).where('id', '=', id).execute(),
+    shares: (paymentId: number) =>
+      db
+        .selectFrom('payment_invoices')
+        .select(['invoice_id', 'amount'])
+        .where('payment_id', '=', paymentId)
+        .orderBy('invoice_id')
+        .execute(),
+  };
+}
 
-  /** A pending payment that will not be paid: failed, with why. */
-  setFailed: (trx: Trx, id: number, failureCode: string) =>
-    trx.updateTable('payments').set({ status: 'failed', failure_code: failureCode }).where('id', '=', id).execute(),
+/** Pending charges and a payment's outcome; an IBAN transfer's reference. */
+function paymentWrites(db: Executor) {
+  return {
+    /**
+     * Pending charges of saved methods whose tokens start with one of `tokenPrefixes`, made at or
+     * before `chargedBy`, oldest first (IBAN transfers wait for their transfer to be recorded).
+     */
+    pendingCharges: (chargedBy: number, tokenPrefixes: readonly string[], limit: number) =>
+      db
+        .selectFrom('payments as p')
+        .innerJoin('payment_methods as m', 'm.id', 'p.payment_method_id')
+        .select(['p.id', 'p.account_id', 'p.created_at', 'm.kind', 'm.processor_token'])
+        .where('p.status', '=', 'pending')
+        .where('p.method', '!=', 'iban')
+        .where('p.created_at', '<=', chargedBy)
+        .where((eb) => eb.or(tokenPrefixes.map((prefix) => eb('m.processor_token', 'like', `${prefix}%`))))
+        .orderBy('p.id')
+        .limit(limit)
+        .execute(),
 
-  /**
-   * Pending charges of saved methods whose tokens start with one of `tokenPrefixes`, made at or
-   * before `chargedBy`, oldest first (IBAN transfers wait for their transfer to be recorded).
-   */
-  pendingCharges: (db: Executor, chargedBy: number, tokenPrefixes: readonly string[], limit: number) =>
-    db
-      .selectFrom('payments as p')
-      .innerJoin('payment_methods as m', 'm.id', 'p.payment_method_id')
-      .select(['p.id', 'p.account_id', 'p.created_at', 'm.kind', 'm.processor_token'])
-      .where('p.status', '=', 'pending')
-      .where('p.method', '!=', 'iban')
-      .where('p.created_at', '<=', chargedBy)
-      .where((eb) => eb.or(tokenPrefixes.map((prefix) => eb('m.processor_token', 'like', `${prefix}%`))))
-      .orderBy('p.id')
-      .limit(limit)
-      .execute(),
+    /** The method a payment charged (its kind says whether it may renew automatically). */
+    methodOf: (id: number) =>
+      db.selectFrom('payment_methods').select(['id', 'kind', 'label']).where('id', '=', id).executeTakeFirst(),
 
-  /** The method a payment charged (its kind says whether it may renew automatically). */
-  methodOf: (db: Executor, id: number) =>
-    db.selectFrom('payment_methods').select(['id', 'kind', 'label']).where('id', '=', id).executeTakeFirst(),
+    setBankReference: (ids: number[], reference: string) =>
+      db.updateTable('invoices').set({ bank_reference: reference }).where('id', 'in', ids).execute(),
 
-  async invoiceIdsOf(db: Executor, paymentIds: number[]) {
-    const out = new Map<number, number[]>();
-    if (!paymentIds.length) return out;
-    const rows = await db
-      .selectFrom('payment_invoices')
-      .select(['payment_id', 'invoice_id', 'amount'])
-      .where('payment_id', 'in', paymentIds)
-      .orderBy('invoice_id')
-      .execute();
-    for (const r of rows) out.set(r.payment_id, [...(out.get(r.payment_id) ?? []), r.invoice_id]);
-    return out;
-  },
+    setStatus: (id: number, status: 'succeeded') =>
+      db.updateTable('payments').set({ status }).where('id', '=', id).execute(),
 
-  shares: (db: Executor, paymentId: number) =>
-    db
-      .selectFrom('payment_invoices')
-      .select(['invoice_id', 'amount'])
-      .where('payment_id', '=', paymentId)
-      .orderBy('invoice_id')
-      .execute(),
+    /** A pending payment that will not be paid: failed, with why. */
+    setFailed: (id: number, failureCode: string) =>
+      db.updateTable('payments').set({ status: 'failed', failure_code: failureCode }).where('id', '=', id).execute(),
+  };
+}
 
-  list(
-    db: Executor,
-    accountId: number,
-    status: PaymentsTable['status'] | undefined,
-    p: ListParams<keyof typeof PAYMENT_SORT>,
-  ) {
-    let base = db.selectFrom('payments').where('account_id', '=', accountId);
-    if (status) base = base.where('status', '=', status);
-    const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
-    return pageOf(count, base.select([...PAYMENT_COLUMNS]), p, PAYMENT_SORT, sql`id desc`);
-  },
-};
+export function paymentsRepository(db: Executor) {
+  return { ...paymentReads(db), ...paymentShares(db), ...paymentWrites(db) };
+}
+export type PaymentsRepository = ReturnType<typeof paymentsRepository>;
+
+/** Row locks of a payment, held until the transaction ends. */
+export function paymentLocks(trx: Trx) {
+  return {
+    payment: (accountId: number, id: number) =>
+      trx
+        .selectFrom('payments')
+        .select([...PAYMENT_COLUMNS])
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst(),
+  };
+}
+export type PaymentLocks = ReturnType<typeof paymentLocks>;

@@ -8,7 +8,8 @@ import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
 import {
   chargeMethod,
-  chargesRepository as charges,
+  chargeLocks,
+  chargesRepository,
   creditorReference,
   formatMoney,
   normalisePhone,
@@ -21,10 +22,10 @@ import {
   type NewPaymentMethod,
   type Trx,
 } from '../charges/index.js';
-import { PAYMENT_SORTABLE, paymentsRepository as repo } from './payments.repository.js';
+import { PAYMENT_SORTABLE, paymentLocks, paymentsRepository, type PaymentsRepository } from './payments.repository.js';
 import type { CreatePaymentInput, PaymentsQueryInput } from './payments.schemas.js';
 
-type PaymentRow = NonNullable<Awaited<ReturnType<typeof repo.find>>>;
+type PaymentRow = NonNullable<Awaited<ReturnType<PaymentsRepository['find']>>>;
 
 export const presentPayment = (p: PaymentRow, invoiceIds: number[]) => ({
   id: p.id,
@@ -108,7 +109,7 @@ function checkPaymentBody(body: CreatePaymentInput): string | undefined {
 
 /** Locks the invoices and checks they are the organisation's and unpaid; answers each one's due. */
 async function lockUnpaid(trx: Trx, accountId: number, ids: number[]) {
-  const rows = await charges.lockInvoices(trx, accountId, ids);
+  const rows = await chargeLocks(trx).invoices(accountId, ids);
   if (rows.length !== ids.length) throw notFound('Invoice');
   const notUnpaid = rows.filter((r) => r.status !== 'unpaid').map((r) => r.id);
   if (notUnpaid.length) {
@@ -118,21 +119,21 @@ async function lockUnpaid(trx: Trx, accountId: number, ids: number[]) {
       { invoice_ids: notUnpaid },
     );
   }
-  const paid = await repo.paidOf(trx, ids);
+  const paid = await paymentsRepository(trx).paidOf(ids);
   return rows.map((r) => ({ invoice_id: r.id, amount: Math.max(0, Number(r.total) - (paid.get(r.id) ?? 0)) }));
 }
 
 /** The invoices named, or the order's invoice. */
 async function invoiceIdsOf(trx: Trx, accountId: number, body: CreatePaymentInput): Promise<number[]> {
   if (body.order_id === undefined) return [...new Set(body.invoice_ids ?? [])].sort((a, b) => a - b);
-  const order = await repo.orderOf(trx, accountId, body.order_id);
+  const order = await paymentsRepository(trx).orderOf(accountId, body.order_id);
   if (!order) throw notFound('Order');
   return [order.invoice_id];
 }
 
 /** Step 1: the organisation locked (first, as every payment), then its invoices. */
 async function openDraft(trx: Trx, userId: number, accountId: number, body: CreatePaymentInput): Promise<Draft> {
-  const { currency } = await charges.lockAccount(trx, accountId);
+  const { currency } = await chargeLocks(trx).account(accountId);
   const ids = await invoiceIdsOf(trx, accountId, body);
   const shares = await lockUnpaid(trx, accountId, ids);
   return {
@@ -158,8 +159,9 @@ const paymentOf = (d: Draft) => ({
 
 /** An IBAN transfer: a pending payment quoting a creditor reference, the invoices stay unpaid (proforma). */
 async function payByTransfer(d: Draft): Promise<CreatedPayment> {
+  const charges = chargesRepository(d.trx);
   const reference = creditorReference();
-  const payment = await charges.insertPayment(d.trx, {
+  const payment = await charges.insertPayment({
     ...paymentOf(d),
     status: 'pending',
     payment_method_id: null,
@@ -167,8 +169,8 @@ async function payByTransfer(d: Draft): Promise<CreatedPayment> {
     processor_reference: reference,
     failure_code: null,
   });
-  await charges.linkInvoices(d.trx, payment.id, d.shares);
-  await repo.setBankReference(d.trx, d.ids, reference);
+  await charges.linkInvoices(payment.id, d.shares);
+  await paymentsRepository(d.trx).setBankReference(d.ids, reference);
   return { ...presentPayment(payment, d.ids), bank_reference: reference, proforma: true };
 }
 
@@ -176,7 +178,7 @@ async function payByTransfer(d: Draft): Promise<CreatedPayment> {
 async function prepaidPart(d: Draft): Promise<number> {
   const { body, due, currency } = d;
   if (body.method !== 'prepaid' && !body.use_prepaid) return 0;
-  const balance = await charges.balance(d.trx, d.accountId);
+  const balance = await chargesRepository(d.trx).balance(d.accountId);
   if (body.method !== 'prepaid') return Math.min(Math.max(balance, 0), due);
   if (balance < due) {
     throw new AppError(
@@ -202,13 +204,14 @@ async function chosenMethod(
   phone: string | undefined,
 ): Promise<ChargeableMethod | undefined> {
   const { trx, accountId, body } = d;
+  const charges = chargesRepository(trx);
   if (body.payment_method_id !== undefined) {
-    const saved = await charges.findMethod(trx, accountId, body.payment_method_id);
+    const saved = await charges.findMethod(accountId, body.payment_method_id);
     if (!saved) throw notFound('Payment method');
     return saved;
   }
-  if (phone === undefined) return charges.latestMethodOfKind(trx, accountId, kind);
-  const known = await charges.methodByLabel(trx, accountId, 'twint', twintLabel(phone));
+  if (phone === undefined) return charges.latestMethodOfKind(accountId, kind);
+  const known = await charges.methodByLabel(accountId, 'twint', twintLabel(phone));
   if (known) return known;
   const unsaved = twintMethod(accountId, phone);
   return { id: null, kind: 'twint', processor_token: unsaved.processor_token, unsaved };
@@ -245,7 +248,9 @@ async function chargeRest(d: Draft, method: ChargeableMethod, rest: number): Pro
     ).error;
   }
   // A Twint profile used by its phone is saved once the processor has taken the charge.
-  const saved = method.unsaved ? { ...method, ...(await charges.insertMethod(d.trx, method.unsaved)) } : method;
+  const saved = method.unsaved
+    ? { ...method, ...(await chargesRepository(d.trx).insertMethod(method.unsaved)) }
+    : method;
   return { status: outcome.status, reference: outcome.reference, method: saved };
 }
 
@@ -256,7 +261,8 @@ async function chargeRest(d: Draft, method: ChargeableMethod, rest: number): Pro
  */
 async function recordPaid(d: Draft, prepaid: number, charged: Charged): Promise<CreatedPayment> {
   const { trx, accountId, ids } = d;
-  const payment = await charges.insertPayment(trx, {
+  const charges = chargesRepository(trx);
+  const payment = await charges.insertPayment({
     ...paymentOf(d),
     status: charged.status,
     payment_method_id: charged.method?.id ?? null,
@@ -264,10 +270,10 @@ async function recordPaid(d: Draft, prepaid: number, charged: Charged): Promise<
     processor_reference: charged.reference,
     failure_code: null,
   });
-  await charges.linkInvoices(trx, payment.id, d.shares);
+  await charges.linkInvoices(payment.id, d.shares);
   if (charged.status === 'succeeded') {
     if (prepaid > 0) {
-      await charges.insertLedger(trx, {
+      await charges.insertLedger({
         account_id: accountId,
         amount: -prepaid,
         currency: d.currency,
@@ -300,8 +306,9 @@ async function payNow(
 
 /** The transfer of a pending IBAN payment arrived: it succeeds, and pays its invoices or credits its deposit. */
 async function transferArrived(trx: Trx, accountId: number, paymentId: number) {
-  await charges.lockAccount(trx, accountId);
-  const payment = await repo.findForUpdate(trx, accountId, paymentId);
+  await chargeLocks(trx).account(accountId);
+  const payments = paymentsRepository(trx);
+  const payment = await paymentLocks(trx).payment(accountId, paymentId);
   if (!payment) throw notFound('Payment');
   if (payment.method !== 'iban' || payment.status !== 'pending') {
     throw new AppError('conflict_error', 'Only a pending IBAN payment can have its transfer recorded', {
@@ -309,11 +316,11 @@ async function transferArrived(trx: Trx, accountId: number, paymentId: number) {
       method: payment.method,
     });
   }
-  const ids = (await repo.shares(trx, paymentId)).map((s) => s.invoice_id);
-  await repo.setStatus(trx, paymentId, 'succeeded');
+  const ids = (await payments.shares(paymentId)).map((s) => s.invoice_id);
+  await payments.setStatus(paymentId, 'succeeded');
   if (ids.length === 0) {
     // A payment without invoices is a deposit on the prepaid account (POST …/prepaid/credit).
-    await charges.insertLedger(trx, {
+    await chargesRepository(trx).insertLedger({
       account_id: accountId,
       amount: Number(payment.amount),
       currency: payment.currency,
@@ -354,20 +361,19 @@ export function paymentsService(db: Db) {
 
     async list(userId: number, accountId: number, q: PaymentsQueryInput) {
       await guard(userId, accountId);
+      const payments = paymentsRepository(db);
       const params = listParams(q, PAYMENT_SORTABLE, [{ field: 'id', dir: 'desc' }]);
-      const { items, total } = await repo.list(db, accountId, q.filter?.status ?? q.status, params);
-      const links = await repo.invoiceIdsOf(
-        db,
-        items.map((p) => p.id),
-      );
+      const { items, total } = await payments.list(accountId, q.filter?.status ?? q.status, params);
+      const links = await payments.invoiceIdsOf(items.map((p) => p.id));
       return { items: items.map((p) => presentPayment(p, links.get(p.id) ?? [])), total, params };
     },
 
     async get(userId: number, accountId: number, id: number) {
       await guard(userId, accountId);
-      const p = await repo.find(db, accountId, id);
+      const payments = paymentsRepository(db);
+      const p = await payments.find(accountId, id);
       if (!p) throw notFound('Payment');
-      const links = await repo.invoiceIdsOf(db, [id]);
+      const links = await payments.invoiceIdsOf([id]);
       return presentPayment(p, links.get(id) ?? []);
     },
   };

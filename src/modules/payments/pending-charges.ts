@@ -3,7 +3,8 @@ import type { Db } from '../../db/database.js';
 import type { Currency } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import {
-  chargesRepository as charges,
+  chargeLocks,
+  chargesRepository,
   pendingOutcome,
   PENDING_RESOLVES_AFTER,
   RESOLVING_TOKEN_PREFIXES,
@@ -11,7 +12,7 @@ import {
   type DeclineCode,
   type Trx,
 } from '../charges/index.js';
-import { paymentsRepository as repo } from './payments.repository.js';
+import { paymentLocks, paymentsRepository, type PaymentLocks, type PaymentsRepository } from './payments.repository.js';
 
 // Pending card, Twint, PayPal and PostFinance charges, resolved on the mirror's clock: the job
 // runs on every clock move and with the renewal run (renewal-scheduler.ts), asks the simulated
@@ -55,7 +56,11 @@ export async function resolvePendingCharges(
   log?: FastifyBaseLogger,
 ): Promise<ChargeSummary> {
   const summary: ChargeSummary = { succeeded: 0, failed: 0 };
-  const pending = await repo.pendingCharges(db, now - PENDING_RESOLVES_AFTER, RESOLVING_TOKEN_PREFIXES, BATCH);
+  const pending = await paymentsRepository(db).pendingCharges(
+    now - PENDING_RESOLVES_AFTER,
+    RESOLVING_TOKEN_PREFIXES,
+    BATCH,
+  );
   for (const c of pending) {
     const outcome = pendingOutcome(c.kind, c.processor_token, Number(c.created_at), now);
     if (outcome.status === 'pending') continue;
@@ -86,13 +91,14 @@ async function resolveCharge(
   onSettled?: OnSettled,
 ) {
   return inTransaction(db, async (trx): Promise<keyof ChargeSummary | undefined> => {
-    const { currency } = await charges.lockAccount(trx, accountId);
-    const payment = await repo.findForUpdate(trx, accountId, paymentId);
+    const { currency } = await chargeLocks(trx).account(accountId);
+    const payment = await paymentLocks(trx).payment(accountId, paymentId);
     if (!payment || payment.status !== 'pending') return undefined;
     if (declineCode) return failPayment(trx, paymentId, declineCode);
+    const payments = paymentsRepository(trx);
 
-    const ids = (await repo.shares(trx, paymentId)).map((s) => s.invoice_id);
-    const method = payment.payment_method_id === null ? undefined : await repo.methodOf(trx, payment.payment_method_id);
+    const ids = (await payments.shares(paymentId)).map((s) => s.invoice_id);
+    const method = payment.payment_method_id === null ? undefined : await payments.methodOf(payment.payment_method_id);
     const settling = { trx, accountId, paymentId, payment, currency, method };
     // No invoice: a deposit on the prepaid account (POST …/prepaid/credit).
     if (ids.length === 0) return settleDeposit(settling);
@@ -104,20 +110,20 @@ interface Settling {
   trx: Trx;
   accountId: number;
   paymentId: number;
-  payment: NonNullable<Awaited<ReturnType<typeof repo.findForUpdate>>>;
+  payment: NonNullable<Awaited<ReturnType<PaymentLocks['payment']>>>;
   currency: Currency;
-  method: Awaited<ReturnType<typeof repo.methodOf>> | undefined;
+  method: Awaited<ReturnType<PaymentsRepository['methodOf']>> | undefined;
 }
 
 async function failPayment(trx: Trx, paymentId: number, code: string) {
-  await repo.setFailed(trx, paymentId, code);
+  await paymentsRepository(trx).setFailed(paymentId, code);
   return 'failed' as const;
 }
 
 /** The deposit succeeds: the prepaid account is credited with it. */
 async function settleDeposit({ trx, accountId, paymentId, payment, currency, method }: Settling) {
-  await repo.setStatus(trx, paymentId, 'succeeded');
-  await charges.insertLedger(trx, {
+  await paymentsRepository(trx).setStatus(paymentId, 'succeeded');
+  await chargesRepository(trx).insertLedger({
     account_id: accountId,
     amount: Number(payment.amount),
     currency,
@@ -135,12 +141,13 @@ async function settleInvoicePayment(
   now: number,
   onSettled?: OnSettled,
 ): Promise<keyof ChargeSummary> {
-  const invoices = await charges.lockInvoices(trx, accountId, ids);
+  const charges = chargesRepository(trx);
+  const invoices = await chargeLocks(trx).invoices(accountId, ids);
   if (invoices.some((i) => i.status !== 'unpaid')) return failPayment(trx, paymentId, 'invoice_not_payable');
   const prepaid = Number(payment.prepaid_amount);
   if (prepaid > 0) {
-    if ((await charges.balance(trx, accountId)) < prepaid) return failPayment(trx, paymentId, 'insufficient_prepaid');
-    await charges.insertLedger(trx, {
+    if ((await charges.balance(accountId)) < prepaid) return failPayment(trx, paymentId, 'insufficient_prepaid');
+    await charges.insertLedger({
       account_id: accountId,
       amount: -prepaid,
       currency,
@@ -149,7 +156,7 @@ async function settleInvoicePayment(
       description: `Payment ${paymentId} of invoices ${ids.join(', ')}`,
     });
   }
-  await repo.setStatus(trx, paymentId, 'succeeded');
+  await paymentsRepository(trx).setStatus(paymentId, 'succeeded');
   await settleCharged(trx, ids, now, method);
   await onSettled?.(trx, {
     payment_id: paymentId,

@@ -2,7 +2,7 @@ import type { Executor } from '../../db/database.js';
 import type { Currency } from '../../db/types.js';
 import { outbox } from '../outbox/index.js';
 import { formatMoney } from '../charges/index.js';
-import { renewalsRepository as repo } from './renewals.repository.js';
+import { renewalsRepository } from './renewals.repository.js';
 
 // What the owners and billing members of an organisation hear from the renewal run, queued
 // in the outbox inside the run's transaction (so a notice exists only if its outcome does).
@@ -59,7 +59,7 @@ export async function mailRenewal(
   notice: RenewalNotice,
 ) {
   const { subject, body } = words(`${product.service_name} ${product.customer_name}`, notice);
-  for (const u of await repo.billingRecipients(db, accountId)) {
+  for (const u of await renewalsRepository(db).billingRecipients(accountId)) {
     await outbox(db).notify({
       recipient: u.email,
       user_id: u.id,

@@ -3,7 +3,9 @@ import type { Db, Executor } from '../../db/database.js';
 import { inTransaction } from '../../db/transaction.js';
 import {
   chargeMethod,
-  chargesRepository as charges,
+  chargeLocks,
+  chargesRepository,
+  type ChargesRepository,
   recordDecline,
   settle,
   supportsAutoRenewal,
@@ -16,7 +18,7 @@ import type { SettledCharge } from '../payments/index.js';
 import { activityLog } from '../activity/index.js';
 import { mailRenewal } from './renewal-mail.js';
 import { RENEWAL_WINDOW_DAYS } from './renewals.schemas.js';
-import { renewalsRepository as repo } from './renewals.repository.js';
+import { renewalLocks, renewalsRepository, type RenewalLocks } from './renewals.repository.js';
 
 // The renewal run: for each product whose auto-renewal is on and whose expiry is 14 days away
 // or less, one transaction that invoices the renewal, charges the saved method and, on
@@ -42,7 +44,7 @@ type Outcome = keyof RunSummary | 'skipped';
 /** Tries every product due now; one product's failure is logged and does not stop the others. */
 export async function runDueRenewals(db: Db, now: number, log?: FastifyBaseLogger): Promise<RunSummary> {
   const summary: RunSummary = { succeeded: 0, failed: 0, locked: 0 };
-  const due = await repo.dueProductIds(db, now, WINDOW, BATCH);
+  const due = await renewalsRepository(db).dueProductIds(now, WINDOW, BATCH);
   for (const p of due) {
     try {
       const outcome = await attemptRenewal(db, p.account_id, p.id, now);
@@ -54,8 +56,8 @@ export async function runDueRenewals(db: Db, now: number, log?: FastifyBaseLogge
   return summary;
 }
 
-type Claimed = NonNullable<Awaited<ReturnType<typeof repo.claimDue>>>;
-type Method = NonNullable<Awaited<ReturnType<typeof charges.findMethod>>>;
+type Claimed = NonNullable<Awaited<ReturnType<RenewalLocks['claimDue']>>>;
+type Method = NonNullable<Awaited<ReturnType<ChargesRepository['findMethod']>>>;
 type Price = { period_months: number; amount: number };
 type OpenInvoice = { id: number; total: number; period_months: number };
 
@@ -72,8 +74,8 @@ interface Attempt {
 
 async function attemptRenewal(db: Db, accountId: number, productId: number, now: number): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
-    const { currency } = await charges.lockAccount(trx, accountId);
-    const product = await repo.claimDue(trx, productId, now, WINDOW);
+    const { currency } = await chargeLocks(trx).account(accountId);
+    const product = await renewalLocks(trx).claimDue(productId, now, WINDOW);
     if (!product) return 'skipped';
     const a: Attempt = { trx, accountId, product, currency, now, forExpiredAt: Number(product.expired_at) };
     return a.forExpiredAt <= now ? lockExpired(a) : chargeRenewal(a);
@@ -91,8 +93,9 @@ const attemptBase = (a: Attempt) => ({
 /** At the expiry with nothing paid: the product is locked, its owners told. */
 async function lockExpired(a: Attempt): Promise<Outcome> {
   const { trx, accountId, product } = a;
-  await repo.lockExpired(trx, product.id);
-  await repo.insertAttempt(trx, {
+  const repo = renewalsRepository(trx);
+  await repo.lockExpired(product.id);
+  await repo.insertAttempt({
     ...attemptBase(a),
     status: 'locked',
     invoice_id: null,
@@ -126,10 +129,11 @@ interface Plan {
 /** A failed attempt: tried again a day later (not after the expiry), its owners told why. */
 async function recordFailure(a: Attempt, plan: Plan, code: string, paymentId: number | null): Promise<Outcome> {
   const { trx, product, now, forExpiredAt } = a;
+  const repo = renewalsRepository(trx);
   const { invoice, price, usable } = plan;
   const next = Math.min(now + DAY, forExpiredAt);
-  await repo.setNextAttempt(trx, product.id, next);
-  await repo.insertAttempt(trx, {
+  await repo.setNextAttempt(product.id, next);
+  await repo.insertAttempt({
     ...attemptBase(a),
     status: 'failed',
     invoice_id: invoice?.id ?? null,
@@ -153,11 +157,11 @@ async function recordFailure(a: Attempt, plan: Plan, code: string, paymentId: nu
 /** Before the expiry: the renewal invoiced (the first attempt of a period reminds the owners), then charged. */
 async function chargeRenewal(a: Attempt): Promise<Outcome> {
   const { trx, accountId, product, currency } = a;
-  const previous = await repo.attemptsFor(trx, product.id, a.forExpiredAt);
+  const previous = await renewalsRepository(trx).attemptsFor(product.id, a.forExpiredAt);
   const method =
     product.auto_renewal_method_id === null
       ? undefined
-      : await charges.findMethod(trx, accountId, product.auto_renewal_method_id);
+      : await chargesRepository(trx).findMethod(accountId, product.auto_renewal_method_id);
   const usable = method && supportsAutoRenewal(method.kind) ? method : undefined;
   const price = await priceOf(trx, product, currency);
   const opened = price && (await openInvoice(a, price, previous));
@@ -194,14 +198,14 @@ async function payRenewal(a: Attempt, plan: Plan, invoice: OpenInvoice, usable: 
     const { paymentId } = await recordDecline(trx, { ...payment, shares }, outcome.decline);
     return recordFailure(a, plan, outcome.decline.code, paymentId);
   }
-  const p = await charges.insertPayment(trx, {
+  const p = await chargesRepository(trx).insertPayment({
     ...payment,
     status: outcome.status,
     prepaid_amount: 0,
     processor_reference: outcome.reference,
     failure_code: null,
   });
-  await charges.linkInvoices(trx, p.id, shares);
+  await chargesRepository(trx).linkInvoices(p.id, shares);
   if (outcome.status === 'pending') return recordFailure(a, plan, 'payment_pending', p.id);
   await settle(trx, [invoice.id], a.now);
   return recordSuccess(a, invoice, usable, p.id);
@@ -210,8 +214,9 @@ async function payRenewal(a: Attempt, plan: Plan, invoice: OpenInvoice, usable: 
 /** The renewal paid: the attempt, the activity and the notice of its new expiry. */
 async function recordSuccess(a: Attempt, invoice: OpenInvoice, usable: Method, paymentId: number): Promise<Outcome> {
   const { trx, accountId, product } = a;
-  const { expired_at: newExpiredAt } = await repo.expiryOf(trx, product.id);
-  await repo.insertAttempt(trx, {
+  const repo = renewalsRepository(trx);
+  const { expired_at: newExpiredAt } = await repo.expiryOf(product.id);
+  await repo.insertAttempt({
     ...attemptBase(a),
     status: 'succeeded',
     invoice_id: invoice.id,
@@ -247,9 +252,10 @@ async function recordSuccess(a: Attempt, invoice: OpenInvoice, usable: Method, p
  * with the notice and the activity of an immediate success.
  */
 export async function pendingRenewalSettled(trx: Executor, charge: SettledCharge): Promise<void> {
-  const attempt = await repo.attemptOfPayment(trx, charge.payment_id);
+  const repo = renewalsRepository(trx);
+  const attempt = await repo.attemptOfPayment(charge.payment_id);
   if (!attempt) return;
-  await repo.insertAttempt(trx, {
+  await repo.insertAttempt({
     account_id: charge.account_id,
     product_id: attempt.product_id,
     for_expired_at: attempt.for_expired_at,
@@ -313,12 +319,12 @@ async function openInvoice(
   const { trx, product } = a;
   const earlier = previous.find((x) => x.invoice_id !== null)?.invoice_id;
   if (earlier) {
-    const row = await repo.unpaidInvoiceForUpdate(trx, earlier);
+    const row = await renewalLocks(trx).unpaidInvoice(earlier);
     if (row) return { id: row.id, total: Number(row.total), period_months: price.period_months };
   }
   const issued = await renewalOfCurrentPeriod(trx, product.id);
   if (issued) {
-    const row = issued.alone ? await repo.unpaidInvoiceForUpdate(trx, issued.invoice_id) : undefined;
+    const row = issued.alone ? await renewalLocks(trx).unpaidInvoice(issued.invoice_id) : undefined;
     if (!row) return { invoicedBy: issued.invoice_id };
     return { id: row.id, total: Number(row.total), period_months: issued.period_months ?? price.period_months };
   }
@@ -329,6 +335,6 @@ async function openInvoice(
     [{ product, period_months: price.period_months, amount: price.amount }],
     a.now,
   );
-  const row = await repo.invoiceTotal(trx, id);
+  const row = await renewalsRepository(trx).invoiceTotal(id);
   return { id: row.id, total: Number(row.total), period_months: price.period_months };
 }

@@ -4,11 +4,11 @@ import { requireBilling } from '../accounts/index.js';
 import { AppError, fieldError, invalidField, notFound } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
 import { nowSeconds } from '../../shared/time.js';
-import { chargesRepository as charges, RENEWABLE_KINDS, supportsAutoRenewal, type Trx } from '../charges/index.js';
+import { chargesRepository, RENEWABLE_KINDS, supportsAutoRenewal, type Trx } from '../charges/index.js';
 import { renewalPeriods } from '../due/index.js';
 import { invoicesRepository } from '../invoices/index.js';
 import { WINDOW } from './renewal-run.js';
-import { renewalsRepository as repo } from './renewals.repository.js';
+import { renewalLocks, renewalsRepository, type RenewalLocks, type RenewalsRepository } from './renewals.repository.js';
 import {
   ATTEMPT_SORTABLE,
   AUTO_RENEWAL_SORTABLE,
@@ -19,8 +19,8 @@ import {
   type SetAutoRenewalInput,
 } from './renewals.schemas.js';
 
-type ListedRow = Awaited<ReturnType<typeof repo.listProducts>>['items'][number];
-type LockedProduct = NonNullable<Awaited<ReturnType<typeof repo.productForUpdate>>>;
+type ListedRow = Awaited<ReturnType<RenewalsRepository['listProducts']>>['items'][number];
+type LockedProduct = NonNullable<Awaited<ReturnType<RenewalLocks['product']>>>;
 
 /** When the run will next charge the product: its retry time, or the day it enters the window. */
 const nextAttemptOf = (
@@ -39,7 +39,7 @@ function paymentMethodOf(p: ListedRow) {
 }
 
 async function present(db: Executor, accountId: number, rows: ListedRow[]) {
-  const { currency } = await charges.currencyOf(db, accountId);
+  const { currency } = await chargesRepository(db).currencyOf(accountId);
   const prices = await invoicesRepository(db).pricesIn(currency);
   const now = nowSeconds();
   return rows.map((p) => ({
@@ -82,7 +82,7 @@ function checkSwitchOnTime(accountId: number, product: LockedProduct) {
 
 /** The period asked for (or kept), one of the product's renewal periods; null: the shortest. */
 async function periodToRenew(trx: Trx, accountId: number, product: LockedProduct, body: SetAutoRenewalInput) {
-  const { currency } = await charges.currencyOf(trx, accountId);
+  const { currency } = await chargesRepository(trx).currencyOf(accountId);
   const periods = renewalPeriods(product, await invoicesRepository(trx).pricesIn(currency));
   if (!periods.length) throw invalidField('enabled', 'renewable', 'This product has no renewal price');
   const period = body.period_months ?? product.auto_renewal_period_months ?? null;
@@ -99,10 +99,11 @@ async function periodToRenew(trx: Trx, accountId: number, product: LockedProduct
 
 /** The method the run will charge: the one named, else the product's, else the latest card or Twint. */
 async function methodToRenew(trx: Trx, accountId: number, product: LockedProduct, body: SetAutoRenewalInput) {
+  const charges = chargesRepository(trx);
   const methodId = body.payment_method_id ?? product.auto_renewal_method_id;
-  let method = methodId === null ? undefined : await charges.findMethod(trx, accountId, methodId);
+  let method = methodId === null ? undefined : await charges.findMethod(accountId, methodId);
   if (!method && body.payment_method_id !== undefined) throw notFound('Payment method');
-  method ??= await charges.latestMethodOfKind(trx, accountId, RENEWABLE_KINDS);
+  method ??= await charges.latestMethodOfKind(accountId, RENEWABLE_KINDS);
   if (!method || !supportsAutoRenewal(method.kind)) {
     throw new AppError(
       'validation_failed',
@@ -118,7 +119,8 @@ async function methodToRenew(trx: Trx, accountId: number, product: LockedProduct
 
 /** On or off for one product, in the transaction holding its lock. */
 async function setAutoRenewal(trx: Trx, accountId: number, productId: number, body: SetAutoRenewalInput) {
-  const product = await repo.productForUpdate(trx, accountId, productId);
+  const product = await renewalLocks(trx).product(accountId, productId);
+  const repo = renewalsRepository(trx);
   if (!product) throw notFound('Product');
   if (!body.enabled) {
     if (body.payment_method_id !== undefined || body.period_months !== undefined) {
@@ -128,13 +130,13 @@ async function setAutoRenewal(trx: Trx, accountId: number, productId: number, bo
         'Only switching auto-renewal on takes a method and a period',
       );
     }
-    await repo.setAutoRenewal(trx, product.id, { auto_renewal: false });
+    await repo.setAutoRenewal(product.id, { auto_renewal: false });
     return;
   }
   checkSwitchOnTime(accountId, product);
   const period = await periodToRenew(trx, accountId, product, body);
   const method = await methodToRenew(trx, accountId, product, body);
-  await repo.setAutoRenewal(trx, product.id, {
+  await repo.setAutoRenewal(product.id, {
     auto_renewal: true,
     auto_renewal_method_id: method.id,
     auto_renewal_period_months: period,
@@ -143,12 +145,12 @@ async function setAutoRenewal(trx: Trx, accountId: number, productId: number, bo
 
 /** Switches auto-renewal off for `ids` (or every live product), all or nothing: an unknown one is a 404. */
 async function switchOffIn(trx: Trx, accountId: number, ids: number[] | 'all') {
-  const found = (await repo.liveProductIds(trx, accountId, ids)).map((r) => r.id);
+  const found = (await renewalLocks(trx).liveProductIds(accountId, ids)).map((r) => r.id);
   if (ids !== 'all' && found.length !== ids.length) {
     const missing = ids.filter((id) => !found.includes(id));
     throw new AppError('object_not_found', 'Product not found', { product_ids: missing });
   }
-  return { product_ids: await repo.switchOff(trx, found) };
+  return { product_ids: await renewalsRepository(trx).switchOff(found) };
 }
 
 export function renewalsService(db: Db) {
@@ -161,15 +163,14 @@ export function renewalsService(db: Db) {
       await guard(userId, accountId);
       const params = listParams(q, AUTO_RENEWAL_SORTABLE, [{ field: 'expired_at', dir: 'asc' }]);
       const f = { ...q, ...q.filter };
-      const { items, total } = await repo.listProducts(db, accountId, f, params);
+      const { items, total } = await renewalsRepository(db).listProducts(accountId, f, params);
       return { items: await present(db, accountId, items), total, params };
     },
 
     /** On or off for one product (the caller is already guarded). */
     async set(accountId: number, productId: number, body: SetAutoRenewalInput) {
       await inTransaction(db, (trx) => setAutoRenewal(trx, accountId, productId, body));
-      const { items } = await repo.listProducts(
-        db,
+      const { items } = await renewalsRepository(db).listProducts(
         accountId,
         { product_id: productId },
         { offset: 0, limit: 1, page: undefined, sort: [], totalOnly: false },
@@ -194,8 +195,7 @@ export function renewalsService(db: Db) {
       await guard(userId, accountId);
       const params = listParams(q, ATTEMPT_SORTABLE, [{ field: 'id', dir: 'desc' }]);
       const f = { ...q, ...q.filter };
-      const { items, total } = await repo.listAttempts(
-        db,
+      const { items, total } = await renewalsRepository(db).listAttempts(
         accountId,
         { product_id: f.product_id, status: f.status },
         params,
