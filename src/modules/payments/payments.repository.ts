@@ -26,18 +26,6 @@ function paymentReads(db: Executor) {
         .where('id', '=', orderId)
         .executeTakeFirst(),
 
-    async paidOf(invoiceIds: number[]) {
-      const rows = await db
-        .selectFrom('payment_invoices as pi')
-        .innerJoin('payments as p', 'p.id', 'pi.payment_id')
-        .select(['pi.invoice_id', sql<number>`sum(pi.amount)::bigint`.as('paid')])
-        .where('pi.invoice_id', 'in', invoiceIds)
-        .where('p.status', '=', 'succeeded')
-        .groupBy('pi.invoice_id')
-        .execute();
-      return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
-    },
-
     find: (accountId: number, id: number) =>
       db
         .selectFrom('payments')

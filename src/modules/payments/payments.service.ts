@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { Currency, PaymentMethodKind } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { IdempotencyStep } from '../idempotency/index.js';
+import { invoicesRepository } from '../invoices/index.js';
 import { requireBilling } from '../accounts/index.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
@@ -119,7 +120,7 @@ async function lockUnpaid(trx: Trx, accountId: number, ids: number[]) {
       { invoice_ids: notUnpaid },
     );
   }
-  const paid = await paymentsRepository(trx).paidOf(ids);
+  const paid = await invoicesRepository(trx).paidOf(ids);
   return rows.map((r) => ({ invoice_id: r.id, amount: Math.max(0, Number(r.total) - (paid.get(r.id) ?? 0)) }));
 }
 
