@@ -8,7 +8,7 @@
 //
 // A test file given as its source (test/x.test.ts) is run from its compiled copy.
 import { spawn } from 'node:child_process';
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
@@ -40,9 +40,16 @@ export async function buildTests() {
   for (const f of files.filter((f) => f.startsWith('test/') && !f.endsWith('.ts'))) cpSync(f, join(OUT, f));
 }
 
-/** `test/a.test.ts` → `dist-test/test/a.test.js`; anything else is passed to tap as it is. */
-const compiled = (arg) =>
-  /^(\.\/)?test\/.*\.ts$/.test(arg) ? join(OUT, relative('.', arg)).replace(/\.ts$/, '.js') : arg;
+/**
+ * `test/a.test.ts` → `dist-test/test/a.test.js`, a folder `test/modules/x/` → its compiled copy
+ * `dist-test/test/modules/x/` (tap runs the test files in it); anything else goes to tap as it is.
+ */
+const compiled = (arg) => {
+  if (/^(\.\/)?test\/.*\.ts$/.test(arg)) return join(OUT, relative('.', arg)).replace(/\.ts$/, '.js');
+  if (/^(\.\/)?test(\/|$)/.test(arg) && existsSync(arg) && statSync(arg).isDirectory())
+    return join(OUT, relative('.', arg));
+  return arg;
+};
 
 const run = (args) =>
   new Promise((resolve) => {
