@@ -16,6 +16,8 @@ const numeric = (v: unknown) =>
 
 export const activityHook = fp(
   async function activityHook(app) {
+    // app.db goes to the request's sandbox on every call: one repository serves every request.
+    const log = activityLog(app.db);
     app.addHook('onSend', async (req, reply, payload) => {
       if (reply.statusCode < 200 || reply.statusCode >= 300 || req.method === 'GET') return payload;
       const entry = req.routeOptions.config.activity;
@@ -34,11 +36,9 @@ export const activityHook = fp(
           data = undefined;
         }
       }
-      const accountId =
-        numeric(params.account ?? params.account_id) ??
-        numeric(data && typeof data === 'object' ? data.account_id : undefined);
+      const accountId = numeric(params.account ?? params.account_id) ?? numeric(data?.account_id);
       // The change is made; a log line that cannot be written must not turn it into an error.
-      await activityLog(app.db)
+      await log
         .record({
           user_id: req.principal?.user.id ?? (actorFromResponse ? numeric(data?.user_id) : null),
           account_id: accountId,

@@ -28,10 +28,11 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
   const passwordHash = await hashPassword(password);
   const { secret, hash } = newApiToken();
   return db.transaction().execute(async (trx) => {
-    await bootstrapWrites(trx).lockBootstrap();
+    const writes = bootstrapWrites(trx);
+    await writes.lockBootstrap();
     if (await bootstrapReads(trx).anyUser()) return undefined;
     const now = nowSeconds();
-    const accountId = await bootstrapWrites(trx).insertAdminAccount(now);
+    const accountId = await writes.insertAdminAccount(now);
     const user = await people(trx).insert(
       {
         email: ADMIN_EMAIL,
@@ -43,8 +44,8 @@ export async function bootstrapFirstAdmin(db: Db): Promise<FirstAdmin | undefine
       },
       now,
     );
-    await bootstrapWrites(trx).insertOwner(accountId, user.id);
-    await bootstrapWrites(trx).insertApiToken(user.id, hash, [...SCOPES]);
+    await writes.insertOwner(accountId, user.id);
+    await writes.insertApiToken(user.id, hash, [...SCOPES]);
     await createDemoProducts(trx, accountId, user.id);
     return { email: ADMIN_EMAIL, password, token: secret, accountId };
   });

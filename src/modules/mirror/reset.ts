@@ -12,8 +12,9 @@ export const NOT_DATA = ['prices', 'mirror_secrets', 'kysely_migration', 'kysely
 const KEPT = new Set([...NOT_DATA, 'mirror_clock']);
 
 export async function resetData(db: Db): Promise<{ tables: number }> {
-  const tables = (await tablesRepository(db).baseTables()).filter((n) => !KEPT.has(n));
-  await tablesRepository(db).truncateTables(tables);
+  const repo = tablesRepository(db);
+  const tables = (await repo.baseTables()).filter((n) => !KEPT.has(n));
+  await repo.truncateTables(tables);
   await setClockOffset(db, 0);
   return { tables: tables.length };
 }

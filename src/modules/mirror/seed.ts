@@ -101,6 +101,7 @@ function check(f: Fixture) {
 
 /** The users, each with a sign-in, an API token of every scope, and their first organisation as the current one. */
 async function seedUsers(trx: Trx, hashed: HashedUser[], firstOrg: Map<string, number>, now: number) {
+  const repo = seedRepository(trx);
   const users = new Map<string, { id: number; email: string }>();
   const seeded = [];
   for (const u of hashed) {
@@ -115,9 +116,9 @@ async function seedUsers(trx: Trx, hashed: HashedUser[], firstOrg: Map<string, n
       },
       now,
     );
-    if (u.is_staff) await seedRepository(trx).markStaff(row.id);
+    if (u.is_staff) await repo.markStaff(row.id);
     const token = seededToken(u.key, row.email);
-    await seedRepository(trx).insertApiToken({
+    await repo.insertApiToken({
       user_id: row.id,
       name: 'seed',
       token_hash: hashToken(token),
@@ -138,8 +139,9 @@ async function seedMembersAndTeams(
   users: Map<string, { id: number }>,
   now: number,
 ) {
+  const repo = seedRepository(trx);
   for (const m of o.members) {
-    await seedRepository(trx).insertMember({
+    await repo.insertMember({
       account_id: accountId,
       user_id: known(users.get(m.user), `user ${m.user}`).id,
       role_type: m.role,
@@ -147,7 +149,7 @@ async function seedMembersAndTeams(
     });
   }
   for (const team of o.teams ?? []) {
-    const teamId = await seedRepository(trx).insertTeam({
+    const teamId = await repo.insertTeam({
       account_id: accountId,
       name: team.name,
       created_at: now,
@@ -155,17 +157,18 @@ async function seedMembersAndTeams(
     });
     for (const member of team.members) {
       const user = users.get(member);
-      if (user) await seedRepository(trx).insertTeamMember(teamId, user.id);
+      if (user) await repo.insertTeamMember(teamId, user.id);
     }
   }
 }
 
 /** The payment methods, by key; each behaves as its test number, phone or e-mail says. */
 async function seedPaymentMethods(trx: Trx, accountId: number, o: Organisation, now: number) {
+  const repo = seedRepository(trx);
   const methods = new Map<string, number>();
   for (const m of o.payment_methods ?? []) {
     const card = m.kind === 'card' ? m.identifier.replace(/\D/g, '') : '';
-    const id = await seedRepository(trx).insertPaymentMethod({
+    const id = await repo.insertPaymentMethod({
       account_id: accountId,
       kind: m.kind,
       brand: m.kind === 'card' ? (detectBrand(card) ?? 'visa') : null,
@@ -183,11 +186,12 @@ async function seedPaymentMethods(trx: Trx, accountId: number, o: Organisation, 
 
 /** The products, by key: created a year ago, expiring as the fixture says. */
 async function seedProducts(trx: Trx, accountId: number, o: Organisation, methods: Map<string, number>, now: number) {
+  const repo = seedRepository(trx);
   const products = new Map<string, SeededProduct>();
   for (const p of o.products ?? []) {
     const service = known(serviceByName(p.service_name), `service ${p.service_name}`);
     const fqdn = p.service_name === 'domain' ? p.customer_name : null;
-    const row = await seedRepository(trx).insertProduct({
+    const row = await repo.insertProduct({
       account_id: accountId,
       service_id: service.id,
       service_name: service.name,
@@ -252,12 +256,13 @@ async function seedOrganisation(
   users: Map<string, { id: number }>,
   now: number,
 ) {
+  const repo = seedRepository(trx);
   await seedMembersAndTeams(trx, accountId, o, users, now);
   const methods = await seedPaymentMethods(trx, accountId, o, now);
   const products = await seedProducts(trx, accountId, o, methods, now);
   const invoices = await seedRenewals(trx, accountId, o, products, now);
   if (o.prepaid_balance) {
-    await seedRepository(trx).insertPrepaidEntry({
+    await repo.insertPrepaidEntry({
       account_id: accountId,
       amount: o.prepaid_balance,
       currency: o.currency,
@@ -277,10 +282,11 @@ async function seedOrganisation(
 
 /** Everything the fixture describes, in the transaction; the organisations come first so each user's current one is known. */
 async function seedAll(trx: Trx, f: Fixture, hashed: HashedUser[]) {
+  const repo = seedRepository(trx);
   const firstOrg = new Map<string, number>();
   const organisations = [];
   for (const o of f.organisations) {
-    const id = await seedRepository(trx).insertAccount({
+    const id = await repo.insertAccount({
       name: o.name,
       currency: o.currency,
       created_at: f.now,

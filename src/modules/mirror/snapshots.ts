@@ -67,14 +67,15 @@ const transaction = <T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>) 
  */
 export async function saveSnapshot(db: Db, name: string): Promise<SnapshotInfo> {
   return transaction(db, async (trx) => {
-    await snapshotWrites(trx).recreateSnapshotSchema(name);
+    const writes = snapshotWrites(trx);
+    await writes.recreateSnapshotSchema(name);
     const tables = await snapshotTables(trx);
-    await snapshotWrites(trx).lockAgainstWrites(tables);
+    await writes.lockAgainstWrites(tables);
     let rows = 0;
-    for (const t of tables) rows += await snapshotWrites(trx).copyTable(name, t);
-    await snapshotWrites(trx).saveSequences(name, tables);
+    for (const t of tables) rows += await writes.copyTable(name, t);
+    await writes.saveSequences(name, tables);
     const info = { name, tables: tables.length, rows, created_at: realNowSeconds() };
-    await snapshotWrites(trx).saveMeta(name, {
+    await writes.saveMeta(name, {
       tables: info.tables,
       rows,
       created_at: info.created_at,
@@ -87,8 +88,9 @@ export async function saveSnapshot(db: Db, name: string): Promise<SnapshotInfo> 
 /** The snapshots, by name. */
 export async function listSnapshots(db: Db): Promise<SnapshotInfo[]> {
   const out: SnapshotInfo[] = [];
-  for (const name of await snapshotReads(db).snapshotNames()) {
-    const meta = await snapshotReads(db).snapshotMeta(name);
+  const reads = snapshotReads(db);
+  for (const name of await reads.snapshotNames()) {
+    const meta = await reads.snapshotMeta(name);
     if (meta) out.push({ name, tables: meta.tables, rows: meta.rows, created_at: meta.created_at });
   }
   return out;
@@ -102,9 +104,11 @@ export async function listSnapshots(db: Db): Promise<SnapshotInfo[]> {
  */
 export async function restoreSnapshot(db: Db, name: string): Promise<SnapshotInfo> {
   const restored = await transaction(db, async (trx) => {
-    const meta = await snapshotReads(trx).snapshotMeta(name);
+    const reads = snapshotReads(trx);
+    const writes = snapshotWrites(trx);
+    const meta = await reads.snapshotMeta(name);
     if (!meta) return undefined;
-    const now = await snapshotReads(trx).lastMigration();
+    const now = await reads.lastMigration();
     if (meta.migration !== now) {
       throw new AppError(
         'conflict_error',
@@ -114,9 +118,8 @@ export async function restoreSnapshot(db: Db, name: string): Promise<SnapshotInf
     }
     const tables = await snapshotTables(trx);
     await tablesRepository(trx).truncateTables(tables);
-    for (const t of parentsFirst(tables, await snapshotReads(trx).foreignKeys()))
-      await snapshotWrites(trx).restoreTable(name, t);
-    await snapshotWrites(trx).restoreSequences(name);
+    for (const t of parentsFirst(tables, await reads.foreignKeys())) await writes.restoreTable(name, t);
+    await writes.restoreSequences(name);
     return { name, tables: meta.tables, rows: meta.rows, created_at: meta.created_at };
   });
   if (!restored) throw notFound('Snapshot');
