@@ -3,7 +3,7 @@ import type { ListParams } from '../shared/pagination.js';
 
 // The recipe every SQL list follows, in one place: the rows in the requested order, tie-broken
 // by a unique column so that two pages never share a row, cut at the offset and the page size;
-// then the count, unless the rows are the whole list (and the count alone for return=total).
+// then the count, unless the rows end the list (and the count alone for return=total).
 
 /** The SQL expression each sortable field of a list orders by. */
 export type SortColumns<F extends string> = Readonly<Record<F, Expression<unknown>>>;
@@ -23,6 +23,16 @@ interface CountQuery {
   executeTakeFirstOrThrow(): Promise<{ total: number | string | bigint }>;
 }
 
+/**
+ * Whether these rows end the list, so that the offset and their number are its count and the
+ * count's statement is saved: a list not cut by a page size, or a page shorter than its size.
+ * A page past the end holds no row and says nothing of where the end was.
+ */
+function lastPage(rows: number, p: ListParams<string>): boolean {
+  if (rows === 0) return p.offset === 0;
+  return p.limit === undefined || rows < p.limit;
+}
+
 export async function pageOf<DB, TB extends keyof DB, O, F extends string>(
   count: CountQuery,
   rows: SelectQueryBuilder<DB, TB, O>,
@@ -37,8 +47,5 @@ export async function pageOf<DB, TB extends keyof DB, O, F extends string>(
   q = q.orderBy(sql`${tieBreak}`).offset(p.offset);
   if (p.limit !== undefined) q = q.limit(p.limit);
   const items = await q.execute();
-  // A list not cut (no page size, from its start) holds every row: its length is the count,
-  // and the count's statement is saved.
-  const whole = p.limit === undefined && p.offset === 0;
-  return { items, total: whole ? items.length : await counted() };
+  return { items, total: lastPage(items.length, p) ? p.offset + items.length : await counted() };
 }

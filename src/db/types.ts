@@ -80,6 +80,13 @@ export interface AccountAddressesTable {
   created_at: CreatedAt;
 }
 
+/** Kept by triggers (migration 2026120301): read, never written by the application. */
+export interface AccountCountsTable {
+  account_id: number;
+  members: number;
+  invoices: number;
+}
+
 export interface AccountMembersTable {
   account_id: number;
   user_id: number;
@@ -517,6 +524,7 @@ export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
   account_members: AccountMembersTable;
+  account_counts: AccountCountsTable;
   api_tokens: ApiTokensTable;
   user_emails: UserEmailsTable;
   user_phones: UserPhonesTable;

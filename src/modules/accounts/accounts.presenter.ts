@@ -1,4 +1,3 @@
-import { groupBy } from '../../shared/group-by.js';
 import { nowSeconds } from '../../shared/time.js';
 import type { Static } from 'typebox';
 import { countries, languages } from '../reference/index.js';
@@ -7,8 +6,6 @@ import type { AccountRow, AddressRow, TagRow } from './accounts.repository.js';
 import type { AccountSchema } from './accounts.schemas.js';
 
 export type Account = Static<typeof AccountSchema>;
-
-const byAccount = <T extends { account_id: number }>(rows: T[]) => groupBy(rows, (r) => r.account_id);
 
 const presentAddress = (a: AddressRow) => ({
   id: a.id,
@@ -22,7 +19,7 @@ const presentAddress = (a: AddressRow) => ({
   for_invoice: a.for_invoice,
 });
 
-export const presentTag = (t: Omit<TagRow, 'account_id'>) => ({
+export const presentTag = (t: TagRow) => ({
   id: t.id,
   name: t.name,
   color: t.color,
@@ -34,18 +31,18 @@ export const presentTag = (t: Omit<TagRow, 'account_id'>) => ({
  * they may see the billing, `mailing`/`billing_mailing` their own notification flags. Features
  * the mirror does not have (logos, orders, partners, kSuite, SSO) answer their empty values.
  */
-export function presentAccount(a: AccountRow, addresses: AddressRow[], tags: TagRow[]): Account {
-  return { ...accountDetails(a, addresses), ...callerView(a, tags) };
+export function presentAccount(a: AccountRow): Account {
+  return { ...accountDetails(a), ...callerView(a) };
 }
 
 /** The organisation's own details, the same for every caller (the first half of the object). */
-function accountDetails(a: AccountRow, addresses: AddressRow[]) {
+function accountDetails(a: AccountRow) {
   return {
     id: a.id,
     name: a.name,
     legal_entity_type: a.legal_entity_type,
     created_at: a.created_at,
-    addresses: addresses.map(presentAddress),
+    addresses: a.addresses.map(presentAddress),
     timezone: a.timezone,
     website: a.website,
     phone: a.phone,
@@ -63,7 +60,7 @@ function accountDetails(a: AccountRow, addresses: AddressRow[]) {
 }
 
 /** The caller's role and flags in the organisation, and what follows them (the second half of the object). */
-function callerView(a: AccountRow, tags: TagRow[]) {
+function callerView(a: AccountRow) {
   const fullAccess = atLeast(a.role_type, 'admin');
   return {
     type: a.role_type,
@@ -77,7 +74,7 @@ function callerView(a: AccountRow, tags: TagRow[]) {
     vat_number: a.vat_number,
     field1: a.field1,
     field2: a.field2,
-    tags: tags.map(presentTag),
+    tags: a.tags.map(presentTag),
     services_already_demo: [],
     customization_url: null,
     nb_invitations: a.nb_invitations,
@@ -101,8 +98,3 @@ function callerView(a: AccountRow, tags: TagRow[]) {
 }
 
 /** Several accounts with their addresses and tags, loaded once for all of them. */
-export function presentAccounts(rows: AccountRow[], addresses: AddressRow[], tags: TagRow[]): Account[] {
-  const addressesOf = byAccount(addresses);
-  const tagsOf = byAccount(tags);
-  return rows.map((a) => presentAccount(a, addressesOf.get(a.id) ?? [], tagsOf.get(a.id) ?? []));
-}

@@ -1,8 +1,17 @@
-import { sql, type Insertable, type RawBuilder, type Selectable, type Transaction, type Updateable } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Insertable,
+  type RawBuilder,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { keptCount } from '../../db/kept-counts.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { AccountAddressesTable, AccountsTable, Database } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 
 const ACCOUNT_COLUMNS = [
   'a.id',
@@ -58,10 +67,38 @@ export function productVisible(userId: number, product = 'p', member = 'm'): Raw
       AND (r.technical OR r.statistic OR r."check" OR r.sale)))`;
 }
 
+/** Where the account statement's subqueries stand: the organisation `a`. */
+type AccountScope = ExpressionBuilder<Database & { a: AccountsTable }, 'a'>;
+
+/** The organisation's addresses, as a JSON array in the row of `a`. */
+const addressesOf = (eb: AccountScope) =>
+  jsonArrayFrom(
+    eb
+      .selectFrom('account_addresses as ad')
+      .select(ADDRESS_COLUMNS.map((c) => `ad.${c}` as const))
+      .whereRef('ad.account_id', '=', 'a.id')
+      .orderBy('ad.id'),
+  );
+
+/** The organisation's tags, each counting only the products the member `m` may see. */
+const tagsOf = (eb: AccountScope, userId: number) =>
+  jsonArrayFrom(
+    eb
+      .selectFrom('tags as t')
+      .select(['t.id', 't.name', 't.color'])
+      .select(
+        sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
+          WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND ${productVisible(userId)})`.as('product_count'),
+      )
+      .whereRef('t.account_id', '=', 'a.id')
+      .orderBy('t.id'),
+  );
+
 /**
- * The organisations `userId` belongs to, each with the caller's membership and the counts the
- * account object shows, computed by correlated subqueries: one statement whatever the number
- * of organisations.
+ * The organisations `userId` belongs to, each with the caller's membership, the counts the
+ * account object shows, its addresses and its tags: one statement whatever the number of
+ * organisations (correlated subqueries, the lists as JSON arrays), since every statement
+ * is a round trip that costs more than the query itself.
  */
 function memberAccounts(db: Executor, userId: number, now: number) {
   return db
@@ -70,7 +107,7 @@ function memberAccounts(db: Executor, userId: number, now: number) {
     .select(ACCOUNT_COLUMNS)
     .select(['m.role_type', 'm.has_billing_access', 'm.has_mailing', 'm.has_billing_mailing'])
     .select([
-      sql<number>`(SELECT count(*)::int FROM account_members c WHERE c.account_id = a.id)`.as('nb_users'),
+      keptCount(sql.ref('a.id'), 'members').as('nb_users'),
       sql<number>`(SELECT count(*)::int FROM account_members c WHERE c.account_id = a.id AND c.role_type = 'owner')`.as(
         'count_owners',
       ),
@@ -80,18 +117,13 @@ function memberAccounts(db: Executor, userId: number, now: number) {
       sql<boolean>`EXISTS (SELECT 1 FROM products p WHERE p.account_id = a.id AND p.deleted_at IS NULL)`.as(
         'is_customer',
       ),
-    ]);
+    ])
+    .select((eb) => [addressesOf(eb).as('addresses'), tagsOf(eb, userId).as('tags')]);
 }
 
 export type AccountRow = Awaited<ReturnType<ReturnType<typeof memberAccounts>['execute']>>[number];
-export type AddressRow = Selectable<AccountAddressesTable>;
-export interface TagRow {
-  id: number;
-  account_id: number;
-  name: string;
-  color: number;
-  product_count: number;
-}
+export type AddressRow = AccountRow['addresses'][number];
+export type TagRow = AccountRow['tags'][number];
 
 /** The account object: the organisations as their member sees them, their addresses and tags. */
 function accountObjects(db: Executor) {
@@ -108,34 +140,6 @@ function accountObjects(db: Executor) {
     /** One organisation as its member `userId` sees it; undefined when they are not a member. */
     one: (userId: number, accountId: number, now: number) =>
       memberAccounts(db, userId, now).where('a.id', '=', accountId).executeTakeFirst(),
-
-    addresses(accountIds: number[]): Promise<AddressRow[]> {
-      if (!accountIds.length) return Promise.resolve([]);
-      return db
-        .selectFrom('account_addresses')
-        .select(ADDRESS_COLUMNS)
-        .where('account_id', 'in', accountIds)
-        .orderBy('id')
-        .execute();
-    },
-
-    /** The tags of these organisations, each counting only the products the caller may see. */
-    tags(userId: number, accountIds: number[]): Promise<TagRow[]> {
-      if (!accountIds.length) return Promise.resolve([]);
-      return db
-        .selectFrom('tags as t')
-        .innerJoin('account_members as m', (j) =>
-          j.onRef('m.account_id', '=', 't.account_id').on('m.user_id', '=', userId),
-        )
-        .select(['t.id', 't.account_id', 't.name', 't.color'])
-        .select(
-          sql<number>`(SELECT count(*)::int FROM product_tags pt JOIN products p ON p.id = pt.product_id
-          WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND ${productVisible(userId)})`.as('product_count'),
-        )
-        .where('t.account_id', 'in', accountIds)
-        .orderBy('t.id')
-        .execute();
-    },
   };
 }
 

@@ -9,7 +9,7 @@ import { nowSeconds } from '../../shared/time.js';
 import { parseWith } from '../../shared/with.js';
 import { countries, findLanguageByLocale, findTimezoneByName, LOCALES } from '../reference/index.js';
 import { lockedMembershipOf, membershipOf, requireRole } from './access.js';
-import { presentAccount, presentAccounts, type Account } from './accounts.presenter.js';
+import { presentAccount, type Account } from './accounts.presenter.js';
 import { ACCOUNT_SORTS, accountLocks, accountsRepository } from './accounts.repository.js';
 import type { AddressInput, PatchAccountBody } from './accounts.schemas.js';
 
@@ -32,9 +32,7 @@ export async function loadAccount(db: Executor, userId: number, accountId: numbe
   const repo = accountsRepository(db);
   const row = await repo.one(userId, accountId, nowSeconds());
   if (!row) throw notFound('Account');
-  const addresses = await repo.addresses([row.id]);
-  const tags = await repo.tags(userId, [row.id]);
-  return presentAccount(row, addresses, tags);
+  return presentAccount(row);
 }
 
 const SIMPLE_FIELDS = [
@@ -88,9 +86,7 @@ export function accountsService(db: Db) {
       const p = listParams(query, ACCOUNT_SORTS, [{ field: 'id', dir: 'asc' }]);
       const repo = accountsRepository(db);
       const { items: rows, total } = await repo.list(userId, nowSeconds(), p);
-      const ids = rows.map((r) => r.id);
-      const [addresses, tags] = await Promise.all([repo.addresses(ids), repo.tags(userId, ids)]);
-      return listResult(presentAccounts(rows, addresses, tags), total, p);
+      return listResult(rows.map(presentAccount), total, p);
     },
 
     get(userId: number, accountId: number, withValue?: string | string[]) {

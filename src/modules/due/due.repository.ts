@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
-import { INVOICE_COLUMNS } from '../invoices/index.js';
+import { INVOICE_COLUMNS, invoiceParts } from '../invoices/index.js';
 
 // The rows of the due list and of a renewal; the invoice itself is written by the invoices repository.
 
@@ -16,6 +16,7 @@ function dueList(db: Executor) {
       db
         .selectFrom('invoices')
         .select(INVOICE_COLUMNS)
+        .select(invoiceParts)
         .where('account_id', '=', accountId)
         .where('status', '=', 'unpaid')
         .orderBy('due_at')

@@ -106,7 +106,7 @@ export function dueService(db: Db) {
         repo.expiringProducts(accountId, until),
         invoices.pricesIn(currency),
       ]);
-      const presented = await presentInvoices(invoices, unpaid);
+      const presented = presentInvoices(unpaid);
       return {
         currency,
         invoices: presented.map((i) => ({
@@ -138,7 +138,7 @@ export function dueService(db: Db) {
         const row = await r.findInvoice(accountId, invoiceId);
         if (!row) throw notFound('Invoice');
         // Presented inside the transaction: it is the answer stored with the key. One row in, one out.
-        return (await presentInvoices(r, [row]))[0];
+        return presentInvoices([row])[0];
       });
     },
   };

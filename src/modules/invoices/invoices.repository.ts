@@ -1,5 +1,7 @@
-import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { keptCount } from '../../db/kept-counts.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type {
   Database,
@@ -57,6 +59,28 @@ export const INVOICE_COLUMNS = [
   'due_at',
   'paid_at',
 ] as const;
+
+/**
+ * What makes an invoice row a whole invoice document, selected with it as correlated
+ * subqueries: its lines (a JSON array), what succeeded payments paid of it, its order. One
+ * statement for a page of invoices, instead of one per part.
+ */
+export function invoiceParts(eb: ExpressionBuilder<Database & { invoices: InvoicesTable }, 'invoices'>) {
+  return [
+    jsonArrayFrom(
+      eb
+        .selectFrom('invoice_lines as l')
+        .select(['l.id', 'l.description', 'l.service_name', 'l.product_id', 'l.period_months', 'l.amount'])
+        .whereRef('l.invoice_id', '=', 'invoices.id')
+        .orderBy('l.id'),
+    ).as('lines'),
+    sql<number>`(SELECT coalesce(sum(pi.amount), 0)::bigint FROM payment_invoices pi
+      JOIN payments p ON p.id = pi.payment_id WHERE pi.invoice_id = invoices.id AND p.status = 'succeeded')`.as(
+      'amount_paid',
+    ),
+    eb.selectFrom('orders as o').select('o.id').whereRef('o.invoice_id', '=', 'invoices.id').limit(1).as('order_id'),
+  ];
+}
 
 /** The price list, and the currency it is read in. */
 function priceRows(db: Executor) {
@@ -123,17 +147,6 @@ function orderRows(db: Executor) {
         .orderBy('id')
         .execute();
     },
-
-    /** The order of each invoice that has one. */
-    async orderIdsOf(invoiceIds: number[]) {
-      if (!invoiceIds.length) return new Map<number, number>();
-      const rows = await db
-        .selectFrom('orders')
-        .select(['id', 'invoice_id'])
-        .where('invoice_id', 'in', invoiceIds)
-        .execute();
-      return new Map(rows.map((r) => [r.invoice_id, r.id]));
-    },
   };
 }
 
@@ -166,8 +179,12 @@ function invoiceReads(db: Executor) {
       if (f.status) base = base.where('status', '=', f.status);
       if (f.due_from !== undefined) base = base.where('due_at', '>=', f.due_from);
       if (f.due_to !== undefined) base = base.where('due_at', '<=', f.due_to);
-      const count = base.select((eb) => eb.fn.countAll<number>().as('total'));
-      const { items, total } = await pageOf(count, base.select(INVOICE_COLUMNS), p, INVOICE_SORT, sql`id desc`);
+      const filtered = f.status || f.due_from !== undefined || f.due_to !== undefined;
+      const count = filtered
+        ? base.select((eb) => eb.fn.countAll<number>().as('total'))
+        : db.selectNoFrom(keptCount(accountId, 'invoices').as('total'));
+      const rows = base.select(INVOICE_COLUMNS).select(invoiceParts);
+      const { items, total } = await pageOf(count, rows, p, INVOICE_SORT, sql`id desc`);
       return { rows: items, total };
     },
 
@@ -175,19 +192,10 @@ function invoiceReads(db: Executor) {
       db
         .selectFrom('invoices')
         .select(INVOICE_COLUMNS)
+        .select(invoiceParts)
         .where('account_id', '=', accountId)
         .where('id', '=', invoiceId)
         .executeTakeFirst(),
-
-    linesOf(invoiceIds: number[]) {
-      if (!invoiceIds.length) return Promise.resolve([]);
-      return db
-        .selectFrom('invoice_lines')
-        .select(['id', 'invoice_id', 'description', 'service_name', 'product_id', 'period_months', 'amount'])
-        .where('invoice_id', 'in', invoiceIds)
-        .orderBy('id')
-        .execute();
-    },
 
     /** What succeeded payments have paid of each invoice. */
     async paidOf(invoiceIds: number[]) {

@@ -20,11 +20,9 @@ import { issueInvoice } from './issue-invoice.js';
 type InvoiceRow = NonNullable<Awaited<ReturnType<InvoicesRepository['findInvoice']>>>;
 
 /** The invoice presenter (its lines, what was paid, its order); the renewals slice reuses it. */
-export async function presentInvoices(repo: InvoicesRepository, rows: InvoiceRow[]) {
-  const ids = rows.map((r) => r.id);
-  const [lines, paid, orders] = await Promise.all([repo.linesOf(ids), repo.paidOf(ids), repo.orderIdsOf(ids)]);
+export function presentInvoices(rows: InvoiceRow[]) {
   return rows.map((r) => {
-    const amountPaid = paid.get(r.id) ?? 0;
+    const amountPaid = Number(r.amount_paid);
     return {
       id: r.id,
       number: r.number,
@@ -40,17 +38,15 @@ export async function presentInvoices(repo: InvoicesRepository, rows: InvoiceRow
       issued_at: r.issued_at,
       due_at: r.due_at,
       paid_at: r.paid_at,
-      lines: lines
-        .filter((l) => l.invoice_id === r.id)
-        .map((l) => ({
-          id: l.id,
-          description: l.description,
-          service_name: l.service_name,
-          product_id: l.product_id,
-          period_months: l.period_months,
-          amount: Number(l.amount),
-        })),
-      order_id: orders.get(r.id) ?? null,
+      lines: r.lines.map((l) => ({
+        id: l.id,
+        description: l.description,
+        service_name: l.service_name,
+        product_id: l.product_id,
+        period_months: l.period_months,
+        amount: Number(l.amount),
+      })),
+      order_id: r.order_id,
     };
   });
 }
@@ -179,7 +175,7 @@ function invoiceDocumentsService(db: Db, repo: InvoicesRepository) {
     const row = await repo.findInvoice(accountId, invoiceId);
     if (!row) throw notFound('Invoice');
     // One row presented, one invoice answered.
-    return (await presentInvoices(repo, [row]))[0];
+    return presentInvoices([row])[0];
   }
 
   return {
@@ -192,7 +188,7 @@ function invoiceDocumentsService(db: Db, repo: InvoicesRepository) {
         due_to: q.filter?.due_to ?? q.due_to,
       };
       const { rows, total } = await repo.listInvoices(accountId, f, p);
-      return { items: await presentInvoices(repo, rows), total, params: p };
+      return { items: presentInvoices(rows), total, params: p };
     },
 
     async getInvoice(userId: number, accountId: number, invoiceId: number) {

@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { keptCount } from '../../db/kept-counts.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { InvitationPermission, RoleType } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
@@ -146,15 +147,43 @@ function union(db: Executor, accountId: number, f: ListFilter, now: number) {
   return membersBranch(db, accountId, f).unionAll(pendingBranch(db, accountId, f, now));
 }
 
+/** Only the list's state is chosen: the members' number is the kept one. */
+const unfiltered = (f: ListFilter) =>
+  !f.role_type && f.has_billing_access === undefined && !f.user_ids && !f.team_ids && !f.search;
+
+/** How many members and pending invitees match: the members' kept count when nothing filters them. */
+function memberCount(db: Executor, accountId: number, f: ListFilter, now: number) {
+  const counted = (q: ReturnType<typeof union>) => sql<number>`(SELECT count(*)::int FROM (${q}) x)`;
+  if (!unfiltered(f)) return db.selectNoFrom(counted(union(db, accountId, f, now)).as('total'));
+  const members = keptCount(accountId, 'members');
+  if (f.state_in_account === 'valid') return db.selectNoFrom(members.as('total'));
+  const pending = counted(pendingBranch(db, accountId, f, now));
+  if (f.state_in_account === 'pending') return db.selectNoFrom(pending.as('total'));
+  return db.selectNoFrom(sql<number>`${members} + ${pending}`.as('total'));
+}
+
+/**
+ * The rows a page is cut from. In the default order (members by id, then pending invitees by
+ * id) each side is cut to the rows up to the page's end first, in its own index order: a page
+ * of a hundred thousand members reads its rows, not all of them.
+ */
+function pageSource(db: Executor, accountId: number, f: ListFilter, now: number, p: ListParams<MemberSortField>) {
+  if (p.sort.length || p.limit === undefined) return union(db, accountId, f, now);
+  const end = p.offset + p.limit;
+  const members = db.selectFrom(membersBranch(db, accountId, f).orderBy('m.user_id').limit(end).as('m')).selectAll();
+  const pending = db.selectFrom(pendingBranch(db, accountId, f, now).orderBy('i.id').limit(end).as('p')).selectAll();
+  if (f.state_in_account === 'pending') return pending;
+  if (f.state_in_account === 'valid') return members;
+  return members.unionAll(pending);
+}
+
 /** The members and pending invitees themselves. */
 function memberRows(db: Executor) {
   return {
     /** A page of members and pending invitees, and how many match. */
     list(accountId: number, f: ListFilter, now: number, p: ListParams<MemberSortField>) {
-      const count = db
-        .selectFrom(union(db, accountId, f, now).as('x'))
-        .select((eb) => eb.fn.countAll<number>().as('total'));
-      const rows = db.selectFrom(union(db, accountId, f, now).as('x')).selectAll();
+      const count = memberCount(db, accountId, f, now);
+      const rows = db.selectFrom(pageSource(db, accountId, f, now, p).as('x')).selectAll();
       // Stable pages: members by id, then pending invitees by invitation id.
       return pageOf(count, rows, p, MEMBER_SORT, sql`x.user_id ASC NULLS LAST, x.invitation_id ASC`);
     },

@@ -54,6 +54,17 @@ async function sequences(db: Executor, tables: string[]) {
   );
 }
 
+/** The tables with triggers of their own (the kept counts' ones), foreign keys' aside. */
+async function triggeredTables(db: Executor): Promise<string[]> {
+  const rows = await rowsOf(
+    db,
+    sql<{ name: string }>`
+    SELECT DISTINCT c.relname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+    WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace`,
+  );
+  return rows.map((r) => r.name);
+}
+
 export function snapshotReads(db: Executor) {
   return {
     /** The last migration run: a snapshot only fits the schema it was taken with. */
@@ -70,6 +81,7 @@ export function snapshotReads(db: Executor) {
         WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`,
       );
     },
+    triggeredTables: () => triggeredTables(db),
     /** The snapshot's bookkeeping; undefined when there is no snapshot of that name. */
     async snapshotMeta(name: string): Promise<SnapshotMeta | undefined> {
       const [exists] = await rowsOf(
@@ -158,6 +170,11 @@ function copyWrites(trx: Transaction<Database>) {
       await sql`INSERT INTO ${sql.table(table)} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM ${copyOf(name, table)}`.execute(
         trx,
       );
+    },
+    /** Turns the tables' own triggers off or on again, until the transaction ends at most. */
+    async setTriggers(tables: string[], on: boolean): Promise<void> {
+      for (const t of tables)
+        await sql`ALTER TABLE ${sql.table(t)} ${sql.raw(on ? 'ENABLE' : 'DISABLE')} TRIGGER USER`.execute(trx);
     },
     /** Sets each id sequence back where it stood. */
     async restoreSequences(name: string): Promise<void> {
