@@ -17,7 +17,7 @@ const ORDER = { items: [{ service_name: 'web_hosting', customer_name: 'My site',
 async function totalOf(token: string, url: string) {
   const res = await call(app, token, 'GET', url);
   t.equal(res.statusCode, 200, res.body);
-  return res.json() as { total: number; pages: number; data: unknown[] };
+  return res.json<{ total: number; pages: number; data: unknown[] }>();
 }
 
 t.test('members: the total of a page that is not the last follows adds and removals', async (t) => {
