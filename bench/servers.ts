@@ -10,7 +10,7 @@ import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/types.js';
 import { tokensRepository } from '../src/modules/tokens/tokens.repository.js';
 
-// The two servers the bench compares, each run in a child process of bench/profile.ts so that
+// The two servers the bench compares, each run in a child process of the bench so that
 // the load generator does not share their event loop:
 //   node dist/bench/servers.js ikm    the real app (buildApp), every plugin and hook
 //   node dist/bench/servers.js bare   plain Fastify, one route doing the auth lookup alone
@@ -120,10 +120,14 @@ async function main() {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   // The parent going away (even killed) closes our stdin pipe: follow it. A "cpu" line asks
-  // for this process's CPU time so far, for the CPU-per-request figure.
+  // for this process's CPU time so far (the CPU-per-request figure), an "rss" line for its
+  // resident memory (the memory figures); every line gets one answer, in order.
   process.stdin.on('end', stop);
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() === 'cpu') process.stdout.write(`${JSON.stringify({ cpu: process.cpuUsage() })}\n`);
+    const ask = line.trim();
+    const answer =
+      ask === 'cpu' ? { cpu: process.cpuUsage() } : ask === 'rss' ? { rss: process.memoryUsage().rss } : {};
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
   });
 }
 
