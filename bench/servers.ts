@@ -73,7 +73,8 @@ async function startBare(url: string | undefined, dataDir: string | undefined) {
   if (url) {
     pg.types.setTypeParser(20, (v) => Number(v)); // as src/db/database.ts does
     const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
-    query = (text, params) => pool.query(text, params);
+    // Named, as ik-mirror sends its statements (src/db/named-statements.ts): prepared once per connection.
+    query = (text, params) => pool.query({ name: 'bare_auth_lookup', text, values: params });
     close = () => pool.end();
   } else {
     const pglite = new PGlite(dataDir, { parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) } });
