@@ -7,7 +7,13 @@ import { invoicesRoutes } from './invoices.routes.js';
 // due list read prices and present invoices through what is exported here.
 export { fulfilOrder } from './fulfil.js';
 export { issueInvoice } from './issue-invoice.js';
-export { INVOICE_COLUMNS, invoiceLocks, invoicesRepository, type InvoicesRepository } from './invoices.repository.js';
+export {
+  INVOICE_COLUMNS,
+  invoiceLocks,
+  invoicesRepository,
+  paidOfInvoice,
+  type InvoicesRepository,
+} from './invoices.repository.js';
 export { presentInvoices } from './invoices.service.js';
 export { addMonths, DAY, lineDescription, tldOf, type PriceRow } from './pricing.js';
 export { CURRENCIES, InvoiceSchema, MAX_ORDER_ITEMS } from './invoices.schemas.js';

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
+import { sql, type Expression, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type {
@@ -204,6 +204,19 @@ function invoiceReads(db: Executor) {
     },
   };
 }
+
+/**
+ * What succeeded payments have paid of one invoice, as a scalar subquery of a query over
+ * invoices (`invoiceId` being its id column): a payment reads it in the statement that locks
+ * the invoice.
+ */
+export const paidOfInvoice = (db: Executor, invoiceId: Expression<number>) =>
+  db
+    .selectFrom('payment_invoices as pi')
+    .innerJoin('payments as p', 'p.id', 'pi.payment_id')
+    .select(sql<number>`coalesce(sum(pi.amount), 0)::bigint`.as('paid'))
+    .where('pi.invoice_id', '=', invoiceId)
+    .where('p.status', '=', 'succeeded');
 
 /** Invoices, their lines and what was paid of them. */
 function invoiceRows(db: Executor) {
