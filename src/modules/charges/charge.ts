@@ -47,14 +47,17 @@ export interface DeclinedCharge {
 export async function recordDecline(trx: Trx, charged: DeclinedCharge, decline: ProcessorDecline) {
   const repo = chargesRepository(trx);
   const { shares, ...row } = charged;
-  const payment = await repo.insertPayment({
+  const failed = {
     ...row,
-    status: 'failed',
+    status: 'failed' as const,
     prepaid_amount: 0,
     processor_reference: decline.reference,
     failure_code: decline.code,
-  });
-  await repo.linkInvoices(payment.id, shares);
+  };
+  // A failed payment pays nothing: recordPayment writes only its row and its invoices.
+  const payment = shares.length
+    ? await repo.recordPayment({ payment: failed, shares, paidAt: 0 })
+    : await repo.insertPayment(failed);
   const error = new AppError('payment_declined', decline.message, {
     decline_code: decline.code,
     payment_id: payment.id,

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database, PaymentMethodKind, PaymentsTable, PrepaidLedgerTable } from '../../db/types.js';
+import { paidOfInvoice } from '../invoices/index.js';
 import type { NewPaymentMethod } from './methods.js';
 
 // The rows every charge touches: the organisation's lock and currency, its saved methods, the
@@ -23,6 +24,32 @@ export const PAYMENT_COLUMNS = [
   'failure_code',
   'created_at',
 ] as const;
+
+/** What a payment pays of each invoice. */
+export interface Share {
+  invoice_id: number;
+  amount: number;
+}
+
+/** A payment with the invoices it is for; `paidAt` is when they are paid, if the payment succeeds. */
+export interface PaymentRecord {
+  payment: NewPayment;
+  shares: Share[];
+  paidAt: number;
+}
+
+/** The prepaid balance: the sum of the organisation's ledger. */
+export const balanceOf = (db: Executor, accountId: number) =>
+  db
+    .selectFrom('prepaid_ledger')
+    .select(sql<number>`coalesce(sum(amount), 0)::bigint`.as('balance'))
+    .where('account_id', '=', accountId);
+
+/** The shares as a table `s(invoice_id, amount)` of the statement (typed: a VALUES list's parameters are text otherwise). */
+const sharesTable = (shares: Share[]) =>
+  sql<Share>`(values ${sql.join(shares.map((s) => sql`(${s.invoice_id}::integer, ${s.amount}::bigint)`))})`.as<'s'>(
+    sql`s(invoice_id, amount)`,
+  );
 
 const liveMethods = (db: Executor, accountId: number) =>
   db
@@ -66,15 +93,63 @@ function chargeMethods(db: Executor) {
   };
 }
 
+/** `recordPayment`'s first part: the payment (`p`) and the invoices it is for (`l`). */
+const withShares = (db: Executor, { payment, shares }: PaymentRecord) =>
+  db
+    .with('p', (w) =>
+      w
+        .insertInto('payments')
+        .values(payment)
+        .returning([...PAYMENT_COLUMNS]),
+    )
+    .with('l', (w) =>
+      w
+        .insertInto('payment_invoices')
+        .columns(['payment_id', 'invoice_id', 'amount'])
+        .expression((eb) => eb.selectFrom(['p', sharesTable(shares)]).select(['p.id', 's.invoice_id', 's.amount'])),
+    );
+
+/** `recordPayment`'s second part, when the payment succeeded: its prepaid part debited (`d`), its invoices paid (`m`). */
+const debitedAndMarked = (q: ReturnType<typeof withShares>, { payment, shares, paidAt }: PaymentRecord) =>
+  q
+    .with('d', (w) =>
+      w
+        .insertInto('prepaid_ledger')
+        .columns(['account_id', 'amount', 'currency', 'kind', 'payment_id', 'description'])
+        .expression((eb) =>
+          eb
+            .selectFrom('p')
+            .select([
+              sql<number>`${payment.account_id}::integer`.as('account_id'),
+              sql<number>`-p.prepaid_amount`.as('amount'),
+              'p.currency',
+              sql<'debit'>`'debit'`.as('kind'),
+              'p.id',
+              sql<string>`concat('Payment ', p.id, ${` of invoices ${shares.map((s) => s.invoice_id).join(', ')}`}::text)`.as(
+                'description',
+              ),
+            ])
+            .where('p.status', '=', 'succeeded')
+            .where('p.prepaid_amount', '>', 0),
+        ),
+    )
+    .with('m', (w) =>
+      w
+        .updateTable('invoices')
+        .set({ status: 'paid', paid_at: paidAt })
+        .where(
+          'id',
+          'in',
+          shares.map((s) => s.invoice_id),
+        )
+        .where((eb) => eb.exists(eb.selectFrom('p').select('p.id').where('p.status', '=', 'succeeded'))),
+    );
+
 /** The prepaid balance, and the payment and ledger rows a charge writes. */
 function chargeRecords(db: Executor) {
   return {
     async balance(accountId: number): Promise<number> {
-      const row = await db
-        .selectFrom('prepaid_ledger')
-        .select(sql<number>`coalesce(sum(amount), 0)::bigint`.as('balance'))
-        .where('account_id', '=', accountId)
-        .executeTakeFirstOrThrow();
+      const row = await balanceOf(db, accountId).executeTakeFirstOrThrow();
       return Number(row.balance);
     },
 
@@ -87,6 +162,14 @@ function chargeRecords(db: Executor) {
         .values(p)
         .returning([...PAYMENT_COLUMNS])
         .executeTakeFirstOrThrow(),
+
+    /**
+     * One statement: the payment and the invoices it is for (at least one); a succeeded payment
+     * also debits its prepaid part from the ledger and marks its invoices paid at `paidAt`. What
+     * else paying does (orders, renewals, auto-renewal) is `settleMarked`'s. Answers the payment.
+     */
+    recordPayment: (r: PaymentRecord) =>
+      debitedAndMarked(withShares(db, r), r).selectFrom('p').selectAll().executeTakeFirstOrThrow(),
 
     async linkInvoices(paymentId: number, shares: { invoice_id: number; amount: number }[]) {
       if (shares.length)
@@ -148,6 +231,47 @@ function chargeSettlement(db: Executor) {
   };
 }
 
+/**
+ * The invoices of the organisation among `ids`, locked FOR UPDATE in id order (one lock order
+ * for everyone: no deadlock), each with what succeeded payments have paid of it and what
+ * settling it does beside marking it paid: a pending order to fulfil, renewal lines to extend.
+ */
+export const invoicesToPay = (trx: Trx, accountId: number, ids: number[]) =>
+  trx
+    .selectFrom('invoices as i')
+    .select((eb) => [
+      'i.id',
+      'i.status',
+      'i.total',
+      paidOfInvoice(trx, eb.ref('i.id')).as('paid'),
+      eb
+        .exists(
+          eb
+            .selectFrom('orders as o')
+            .select('o.id')
+            .whereRef('o.invoice_id', '=', 'i.id')
+            .where('o.status', '=', 'pending'),
+        )
+        .as('has_pending_order'),
+      eb
+        .and([
+          eb('i.kind', '=', 'renewal'),
+          eb.exists(
+            eb
+              .selectFrom('invoice_lines as l')
+              .select('l.id')
+              .whereRef('l.invoice_id', '=', 'i.id')
+              .where('l.product_id', 'is not', null)
+              .where('l.period_months', 'is not', null),
+          ),
+        ])
+        .as('renews'),
+    ])
+    .where('i.account_id', '=', accountId)
+    .where('i.id', 'in', ids)
+    .orderBy('i.id')
+    .forUpdate();
+
 export function chargesRepository(db: Executor) {
   return { ...chargeMethods(db), ...chargeRecords(db), ...chargeSettlement(db) };
 }
@@ -174,6 +298,16 @@ export function chargeLocks(trx: Trx) {
         .where('id', 'in', ids)
         .orderBy('id')
         .forUpdate()
+        .execute(),
+
+    /**
+     * The invoices to pay, locked FOR UPDATE in id order (`invoicesToPay`), with the prepaid
+     * balance when asked. Run once the organisation's row is locked: whoever writes these rows
+     * or the ledger holds that lock first, so this one statement reads what the payment acts on.
+     */
+    invoicesToPay: (accountId: number, ids: number[], withBalance: boolean) =>
+      invoicesToPay(trx, accountId, ids)
+        .$if(withBalance, (q) => q.select(balanceOf(trx, accountId).as('balance')))
         .execute(),
 
     /** The product's expiry, locked: two payments renewing it extend it one after the other. */

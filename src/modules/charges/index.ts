@@ -29,7 +29,17 @@ export {
   PAYMENT_COLUMNS,
   type NewLedgerRow,
   type NewPayment,
+  type PaymentRecord,
+  type Share,
   type Trx,
 } from './charges.repository.js';
+export { payFromPrepaid, type PrepaidPayment } from './prepaid-payment.repository.js';
 export { chargeMethod, recordDecline, type ChargeOutcome, type DeclinedCharge } from './charge.js';
-export { extendRenewedProducts, settle, settleCharged, switchOnAfterPayment } from './settle.js';
+export {
+  extendRenewedProducts,
+  settle,
+  settleCharged,
+  settleMarked,
+  switchOnAfterPayment,
+  type SettleWork,
+} from './settle.js';

@@ -4,6 +4,29 @@ import { addMonths, fulfilOrder } from '../invoices/index.js';
 import { chargeLocks, chargesRepository, type Trx } from './charges.repository.js';
 import { supportsAutoRenewal } from './methods.js';
 
+/** What settling invoices does beside marking them paid, as read with their lock (`invoicesToPay`). */
+export interface SettleWork {
+  /** One of them has a pending order to fulfil. */
+  pendingOrders: boolean;
+  /** One of them is a renewal with lines that extend products. */
+  renewals: boolean;
+}
+
+const EVERYTHING: SettleWork = { pendingOrders: true, renewals: true };
+
+/** Settling invoices already marked paid: their pending orders fulfilled, their renewed products extended. */
+async function fulfilAndExtend(trx: Trx, invoiceIds: number[], at: number, work: SettleWork) {
+  const created: number[] = [];
+  if (work.pendingOrders) {
+    for (const o of await chargesRepository(trx).pendingOrdersOf(invoiceIds)) {
+      const r = await fulfilOrder(trx, o.id, at);
+      created.push(...r.products.map((p) => p.product_id));
+    }
+  }
+  const renewed = work.renewals ? (await extendRenewedProducts(trx, invoiceIds, at)).map((p) => p.product_id) : [];
+  return { created, renewed };
+}
+
 /**
  * What paying invoices does, inside the payment's transaction: marks them paid, fulfils their
  * pending orders (creating the products) and extends the products their renewal lines name.
@@ -14,30 +37,39 @@ export async function settle(
   invoiceIds: number[],
   at: number,
 ): Promise<{ created: number[]; renewed: number[] }> {
-  const repo = chargesRepository(trx);
-  await repo.markPaid(invoiceIds, at);
-  const created: number[] = [];
-  for (const o of await repo.pendingOrdersOf(invoiceIds)) {
-    const r = await fulfilOrder(trx, o.id, at);
-    created.push(...r.products.map((p) => p.product_id));
-  }
-  const renewed = (await extendRenewedProducts(trx, invoiceIds, at)).map((p) => p.product_id);
-  return { created, renewed };
+  await chargesRepository(trx).markPaid(invoiceIds, at);
+  return fulfilAndExtend(trx, invoiceIds, at, EVERYTHING);
+}
+
+type ChargedMethod = { id: number | null; kind: PaymentMethodKind } | undefined;
+
+/** Paying an order or a renewal with a card or Twint switches auto-renewal on for its products, with that method, as upstream does. */
+async function switchOnIfRenewable(
+  trx: Trx,
+  products: { created: number[]; renewed: number[] },
+  charged: ChargedMethod,
+) {
+  if (charged?.id && supportsAutoRenewal(charged.kind))
+    await switchOnAfterPayment(trx, [...products.created, ...products.renewed], charged.id);
+}
+
+/** `settle`, then what a payment by a card or Twint adds (auto-renewal switched on). */
+export async function settleCharged(trx: Trx, invoiceIds: number[], at: number, charged: ChargedMethod) {
+  await switchOnIfRenewable(trx, await settle(trx, invoiceIds, at), charged);
 }
 
 /**
- * `settle`, then what a payment by a card or Twint adds: paying an order or a renewal with
- * such a method switches auto-renewal on for its products, with that method, as upstream does.
+ * `settleCharged` for invoices the payment's own statement has marked paid (`recordPayment`):
+ * only what `work` says there is to do, so a payment of plain invoices adds no statement.
  */
-export async function settleCharged(
+export async function settleMarked(
   trx: Trx,
   invoiceIds: number[],
   at: number,
-  charged: { id: number | null; kind: PaymentMethodKind } | undefined,
+  charged: ChargedMethod,
+  work: SettleWork,
 ) {
-  const { created, renewed } = await settle(trx, invoiceIds, at);
-  if (charged?.id && supportsAutoRenewal(charged.kind))
-    await switchOnAfterPayment(trx, [...created, ...renewed], charged.id);
+  await switchOnIfRenewable(trx, await fulfilAndExtend(trx, invoiceIds, at, work), charged);
 }
 
 /**

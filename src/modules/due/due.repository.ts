@@ -16,7 +16,7 @@ function dueList(db: Executor) {
       db
         .selectFrom('invoices')
         .select(INVOICE_COLUMNS)
-        .select(invoiceParts)
+        .select(invoiceParts(db))
         .where('account_id', '=', accountId)
         .where('status', '=', 'unpaid')
         .orderBy('due_at')

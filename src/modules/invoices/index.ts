@@ -12,6 +12,7 @@ export {
   invoiceLocks,
   invoiceParts,
   invoicesRepository,
+  paidOfInvoice,
   type InvoicesRepository,
 } from './invoices.repository.js';
 export { presentInvoices } from './invoices.service.js';

@@ -1,4 +1,11 @@
-import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Transaction } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Selectable,
+  type Transaction,
+} from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { keptCount } from '../../db/kept-counts.js';
@@ -65,8 +72,8 @@ export const INVOICE_COLUMNS = [
  * subqueries: its lines (a JSON array), what succeeded payments paid of it, its order. One
  * statement for a page of invoices, instead of one per part.
  */
-export function invoiceParts(eb: ExpressionBuilder<Database & { invoices: InvoicesTable }, 'invoices'>) {
-  return [
+export const invoiceParts =
+  (db: Executor) => (eb: ExpressionBuilder<Database & { invoices: InvoicesTable }, 'invoices'>) => [
     jsonArrayFrom(
       eb
         .selectFrom('invoice_lines as l')
@@ -74,13 +81,9 @@ export function invoiceParts(eb: ExpressionBuilder<Database & { invoices: Invoic
         .whereRef('l.invoice_id', '=', 'invoices.id')
         .orderBy('l.id'),
     ).as('lines'),
-    sql<number>`(SELECT coalesce(sum(pi.amount), 0)::bigint FROM payment_invoices pi
-      JOIN payments p ON p.id = pi.payment_id WHERE pi.invoice_id = invoices.id AND p.status = 'succeeded')`.as(
-      'amount_paid',
-    ),
+    paidOfInvoice(db, sql.ref('invoices.id')).as('amount_paid'),
     eb.selectFrom('orders as o').select('o.id').whereRef('o.invoice_id', '=', 'invoices.id').limit(1).as('order_id'),
   ];
-}
 
 /** The price list, and the currency it is read in. */
 function priceRows(db: Executor) {
@@ -183,7 +186,7 @@ function invoiceReads(db: Executor) {
       const count = filtered
         ? base.select((eb) => eb.fn.countAll<number>().as('total'))
         : db.selectNoFrom(keptCount(accountId, 'invoices').as('total'));
-      const rows = base.select(INVOICE_COLUMNS).select(invoiceParts);
+      const rows = base.select(INVOICE_COLUMNS).select(invoiceParts(db));
       const { items, total } = await pageOf(count, rows, p, INVOICE_SORT, sql`id desc`);
       return { rows: items, total };
     },
@@ -192,7 +195,7 @@ function invoiceReads(db: Executor) {
       db
         .selectFrom('invoices')
         .select(INVOICE_COLUMNS)
-        .select(invoiceParts)
+        .select(invoiceParts(db))
         .where('account_id', '=', accountId)
         .where('id', '=', invoiceId)
         .executeTakeFirst(),
@@ -212,6 +215,19 @@ function invoiceReads(db: Executor) {
     },
   };
 }
+
+/**
+ * What succeeded payments have paid of one invoice, as a scalar subquery of a query over
+ * invoices (`invoiceId` being its id column): a payment reads it in the statement that locks
+ * the invoice.
+ */
+export const paidOfInvoice = (db: Executor, invoiceId: Expression<number>) =>
+  db
+    .selectFrom('payment_invoices as pi')
+    .innerJoin('payments as p', 'p.id', 'pi.payment_id')
+    .select(sql<number>`coalesce(sum(pi.amount), 0)::bigint`.as('paid'))
+    .where('pi.invoice_id', '=', invoiceId)
+    .where('p.status', '=', 'succeeded');
 
 /** Invoices, their lines and what was paid of them. */
 function invoiceRows(db: Executor) {

@@ -2,7 +2,6 @@ import type { Db } from '../../db/database.js';
 import type { Currency, PaymentMethodKind } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { IdempotencyStep } from '../idempotency/index.js';
-import { invoicesRepository } from '../invoices/index.js';
 import { requireBilling } from '../accounts/index.js';
 import { AppError, invalidField, notFound } from '../../shared/errors.js';
 import { listParams } from '../../shared/pagination.js';
@@ -14,13 +13,16 @@ import {
   creditorReference,
   formatMoney,
   normalisePhone,
+  payFromPrepaid,
   recordDecline,
   requirePostFinanceCurrency,
   settle,
-  settleCharged,
+  settleMarked,
   twintLabel,
   twintMethod,
   type NewPaymentMethod,
+  type SettleWork,
+  type Share,
   type Trx,
 } from '../charges/index.js';
 import { PAYMENT_SORTABLE, paymentLocks, paymentsRepository, type PaymentsRepository } from './payments.repository.js';
@@ -65,8 +67,12 @@ interface Draft {
   currency: Currency;
   /** The invoices paid, in id order, and what is due on each. */
   ids: number[];
-  shares: { invoice_id: number; amount: number }[];
+  shares: Share[];
   due: number;
+  /** What settling the invoices does beside marking them paid. */
+  work: SettleWork;
+  /** The prepaid balance, read with the locks when the payment takes from it. */
+  balance: number;
   /** When the invoices are paid, if they are now. */
   now: number;
 }
@@ -108,9 +114,22 @@ function checkPaymentBody(body: CreatePaymentInput): string | undefined {
   return phone;
 }
 
-/** Locks the invoices and checks they are the organisation's and unpaid; answers each one's due. */
-async function lockUnpaid(trx: Trx, accountId: number, ids: number[]) {
-  const rows = await chargeLocks(trx).invoices(accountId, ids);
+/** The invoices as read with their lock (`invoicesToPay`), and the balance when it was asked for. */
+interface LockedInvoice {
+  id: number;
+  status: string;
+  total: number;
+  paid: number | null;
+  has_pending_order: unknown;
+  renews: unknown;
+  balance?: number | null;
+}
+
+/**
+ * Checks the invoices are the organisation's and unpaid; answers each one's due, what settling
+ * them does, and the prepaid balance (0 when not read).
+ */
+function unpaidShares(rows: LockedInvoice[], ids: number[]) {
   if (rows.length !== ids.length) throw notFound('Invoice');
   const notUnpaid = rows.filter((r) => r.status !== 'unpaid').map((r) => r.id);
   if (notUnpaid.length) {
@@ -120,11 +139,38 @@ async function lockUnpaid(trx: Trx, accountId: number, ids: number[]) {
       { invoice_ids: notUnpaid },
     );
   }
-  const paid = await invoicesRepository(trx).paidOf(ids);
-  return rows.map((r) => ({ invoice_id: r.id, amount: Math.max(0, Number(r.total) - (paid.get(r.id) ?? 0)) }));
+  return {
+    shares: rows.map((r) => ({ invoice_id: r.id, amount: Math.max(0, Number(r.total) - Number(r.paid ?? 0)) })),
+    work: {
+      pendingOrders: rows.some((r) => Boolean(r.has_pending_order)),
+      renewals: rows.some((r) => Boolean(r.renews)),
+    },
+    balance: Number(rows[0]?.balance ?? 0),
+  };
 }
 
-/** The invoices named, or the order's invoice. */
+/** Locks the invoices (one statement) and checks them: `unpaidShares`. */
+async function lockUnpaid(trx: Trx, accountId: number, ids: number[], withBalance: boolean) {
+  return unpaidShares(await chargeLocks(trx).invoicesToPay(accountId, ids, withBalance), ids);
+}
+
+/** 422 when the prepaid account does not cover what is due. */
+function shortfall(balance: number, due: number, currency: Currency) {
+  return new AppError(
+    'validation_failed',
+    `The prepaid account holds ${formatMoney(balance, currency)}, ${formatMoney(due - balance, currency)} short of ${formatMoney(due, currency)}`,
+    { shortfall: due - balance, balance, due },
+    [
+      {
+        code: 'validation_rule_prepaid_balance',
+        description: 'The prepaid balance does not cover the invoices',
+        context: { attribute: 'method' },
+      },
+    ],
+  );
+}
+
+/** The invoices named, or the order's invoice (an order's invoice never changes: read before the locks). */
 async function invoiceIdsOf(trx: Trx, accountId: number, body: CreatePaymentInput): Promise<number[]> {
   if (body.order_id === undefined) return [...new Set(body.invoice_ids ?? [])].sort((a, b) => a - b);
   const order = await paymentsRepository(trx).orderOf(accountId, body.order_id);
@@ -132,11 +178,16 @@ async function invoiceIdsOf(trx: Trx, accountId: number, body: CreatePaymentInpu
   return [order.invoice_id];
 }
 
-/** Step 1: the organisation locked (first, as every payment), then its invoices. */
+/**
+ * Step 1: the organisation locked (first, as every payment), then its invoices. Payments of an
+ * organisation queue on that lock: the order's invoice is read before it, and the invoices, what
+ * was paid of them and the balance are one statement after it.
+ */
 async function openDraft(trx: Trx, userId: number, accountId: number, body: CreatePaymentInput): Promise<Draft> {
-  const { currency } = await chargeLocks(trx).account(accountId);
   const ids = await invoiceIdsOf(trx, accountId, body);
-  const shares = await lockUnpaid(trx, accountId, ids);
+  const { currency } = await chargeLocks(trx).account(accountId);
+  const withBalance = body.method === 'prepaid' || body.use_prepaid === true;
+  const { shares, work, balance } = await lockUnpaid(trx, accountId, ids, withBalance);
   return {
     trx,
     userId,
@@ -146,6 +197,8 @@ async function openDraft(trx: Trx, userId: number, accountId: number, body: Crea
     ids,
     shares,
     due: shares.reduce((s, x) => s + x.amount, 0),
+    work,
+    balance,
     now: nowSeconds(),
   };
 }
@@ -160,41 +213,29 @@ const paymentOf = (d: Draft) => ({
 
 /** An IBAN transfer: a pending payment quoting a creditor reference, the invoices stay unpaid (proforma). */
 async function payByTransfer(d: Draft): Promise<CreatedPayment> {
-  const charges = chargesRepository(d.trx);
   const reference = creditorReference();
-  const payment = await charges.insertPayment({
-    ...paymentOf(d),
-    status: 'pending',
-    payment_method_id: null,
-    prepaid_amount: 0,
-    processor_reference: reference,
-    failure_code: null,
+  const payment = await chargesRepository(d.trx).recordPayment({
+    payment: {
+      ...paymentOf(d),
+      status: 'pending',
+      payment_method_id: null,
+      prepaid_amount: 0,
+      processor_reference: reference,
+      failure_code: null,
+    },
+    shares: d.shares,
+    paidAt: d.now,
   });
-  await charges.linkInvoices(payment.id, d.shares);
   await paymentsRepository(d.trx).setBankReference(d.ids, reference);
   return { ...presentPayment(payment, d.ids), bank_reference: reference, proforma: true };
 }
 
 /** Step 2: what the prepaid account pays - everything (method prepaid, 422 when it falls short), what it holds (use_prepaid), or nothing. */
 async function prepaidPart(d: Draft): Promise<number> {
-  const { body, due, currency } = d;
+  const { body, due, currency, balance } = d;
   if (body.method !== 'prepaid' && !body.use_prepaid) return 0;
-  const balance = await chargesRepository(d.trx).balance(d.accountId);
   if (body.method !== 'prepaid') return Math.min(Math.max(balance, 0), due);
-  if (balance < due) {
-    throw new AppError(
-      'validation_failed',
-      `The prepaid account holds ${formatMoney(balance, currency)}, ${formatMoney(due - balance, currency)} short of ${formatMoney(due, currency)}`,
-      { shortfall: due - balance, balance, due },
-      [
-        {
-          code: 'validation_rule_prepaid_balance',
-          description: 'The prepaid balance does not cover the invoices',
-          context: { attribute: 'method' },
-        },
-      ],
-    );
-  }
+  if (balance < due) throw shortfall(balance, due, currency);
   return due;
 }
 
@@ -257,34 +298,25 @@ async function chargeRest(d: Draft, method: ChargeableMethod, rest: number): Pro
 
 /**
  * Step 5: the payment row and its invoices; once the money is in, the prepaid part debited and
- * the invoices settled. A pending charge records the prepaid part it planned (amount = charged
- * + prepaid_amount) but debits nothing: the debit belongs to the charge's success (pending-charges.ts).
+ * the invoices settled (one statement, then only what their orders and renewals need). A
+ * pending charge records the prepaid part it planned (amount = charged + prepaid_amount) but
+ * debits nothing: the debit belongs to the charge's success (pending-charges.ts).
  */
 async function recordPaid(d: Draft, prepaid: number, charged: Charged): Promise<CreatedPayment> {
-  const { trx, accountId, ids } = d;
-  const charges = chargesRepository(trx);
-  const payment = await charges.insertPayment({
-    ...paymentOf(d),
-    status: charged.status,
-    payment_method_id: charged.method?.id ?? null,
-    prepaid_amount: prepaid,
-    processor_reference: charged.reference,
-    failure_code: null,
+  const { trx, ids } = d;
+  const payment = await chargesRepository(trx).recordPayment({
+    payment: {
+      ...paymentOf(d),
+      status: charged.status,
+      payment_method_id: charged.method?.id ?? null,
+      prepaid_amount: prepaid,
+      processor_reference: charged.reference,
+      failure_code: null,
+    },
+    shares: d.shares,
+    paidAt: d.now,
   });
-  await charges.linkInvoices(payment.id, d.shares);
-  if (charged.status === 'succeeded') {
-    if (prepaid > 0) {
-      await charges.insertLedger({
-        account_id: accountId,
-        amount: -prepaid,
-        currency: d.currency,
-        kind: 'debit',
-        payment_id: payment.id,
-        description: `Payment ${payment.id} of invoices ${ids.join(', ')}`,
-      });
-    }
-    await settleCharged(trx, ids, d.now, charged.method);
-  }
+  if (charged.status === 'succeeded') await settleMarked(trx, ids, d.now, charged.method, d.work);
   return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
 }
 
@@ -303,6 +335,26 @@ async function payNow(
       : { status: 'succeeded' as const, reference: null, method: undefined };
   if (charged instanceof AppError) return charged;
   return recordPaid(d, prepaid, charged);
+}
+
+/**
+ * Pays from the prepaid account alone: the organisation locked, then one statement checks and
+ * records it all (`payFromPrepaid`), so the lock is held for that statement and the commit. Its
+ * refusals are the other methods', told from what the statement read.
+ */
+async function payAllFromPrepaid(trx: Trx, userId: number, accountId: number, body: CreatePaymentInput) {
+  const ids = await invoiceIdsOf(trx, accountId, body);
+  const { currency } = await chargeLocks(trx).account(accountId);
+  const now = nowSeconds();
+  const rows = await payFromPrepaid(trx, { accountId, userId, currency, ids, paidAt: now });
+  const { shares, work, balance } = unpaidShares(rows, ids);
+  const due = shares.reduce((s, x) => s + x.amount, 0);
+  if (balance < due) throw shortfall(balance, due, currency);
+  const payment = rows[0]?.payment;
+  // The statement records the payment exactly when the checks above pass.
+  if (!payment) throw new Error('The prepaid payment was not recorded although its checks passed');
+  await settleMarked(trx, ids, now, undefined, work);
+  return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
 }
 
 /** The transfer of a pending IBAN payment arrived: it succeeds, and pays its invoices or credits its deposit. */
@@ -330,10 +382,17 @@ async function transferArrived(trx: Trx, accountId: number, paymentId: number) {
       description: `Deposit by bank transfer ${payment.processor_reference}`,
     });
   } else {
-    await lockUnpaid(trx, accountId, ids);
+    await lockUnpaid(trx, accountId, ids, false);
     await settle(trx, ids, nowSeconds());
   }
   return presentPayment({ ...payment, status: 'succeeded' }, ids);
+}
+
+/** A payment by the body's method, inside its transaction. */
+async function pay(trx: Trx, userId: number, accountId: number, body: CreatePaymentInput, phone: string | undefined) {
+  if (body.method === 'prepaid') return payAllFromPrepaid(trx, userId, accountId, body);
+  const draft = await openDraft(trx, userId, accountId, body);
+  return body.method === 'iban' ? payByTransfer(draft) : payNow(draft, body.method, phone);
 }
 
 export function paymentsService(db: Db) {
@@ -347,8 +406,7 @@ export function paymentsService(db: Db) {
       const phone = checkPaymentBody(body);
       const outcome = await inTransaction(db, async (trx): Promise<CreatedPayment | AppError> => {
         await step?.claim(trx);
-        const draft = await openDraft(trx, userId, accountId, body);
-        const answer = body.method === 'iban' ? await payByTransfer(draft) : await payNow(draft, body.method, phone);
+        const answer = await pay(trx, userId, accountId, body, phone);
         await step?.answer(trx, answer);
         return answer;
       });

@@ -64,6 +64,29 @@ t.test(
 );
 
 t.test(
+  '50 concurrent prepaid payments of one invoice: exactly one pays it, debited once',
+  needsPostgres("the account's and the invoice's row locks are what is tested"),
+  async (t) => {
+    const u = await createUser(app.db);
+    const inv = await addInvoice(app.db, u.accountId, 4200);
+    await fundPrepaid(app.db, u.accountId, 100_000);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => post(u.token, u.accountId, { invoice_ids: [inv], method: 'prepaid' })),
+    );
+    const statuses = results.map((r) => r.status);
+    t.equal(statuses.filter((s) => s === 201).length, 1, 'one 201');
+    t.equal(statuses.filter((s) => s === 409).length, 49, 'the others 409');
+    for (const r of results.filter((x) => x.status === 409)) t.same(r.body.error?.context, { invoice_ids: [inv] });
+    const rows = await paymentRows(app.db, u.accountId);
+    t.equal(rows.length, 1, 'one payment');
+    t.match(rows[0], { status: 'succeeded', method: 'prepaid', amount: 4200, prepaid_amount: 4200 });
+    t.equal((await invoiceRow(app.db, inv)).status, 'paid');
+    t.equal((await ledgerRows(app.db, u.accountId)).filter((r) => r.kind === 'debit').length, 1, 'one debit');
+    t.equal(await balance(app.db, u.accountId), 100_000 - 4200);
+  },
+);
+
+t.test(
   'concurrent prepaid payments of different invoices never overdraw the prepaid account',
   needsPostgres("the account's row lock is what is tested"),
   async (t) => {
