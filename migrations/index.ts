@@ -12,7 +12,7 @@ import * as organisations from './2026112502_organisations.js';
 import * as invitationKey from './2026112503_invitation_key.js';
 import * as teams from './2026112503_teams.js';
 import * as priceList from './2026112505_price_list.js';
-import * as listCounts from './2026120301_list_counts.js';
+import * as accountTotals from './2026120301_account_totals.js';
 
 // Listed statically (not read from the folder) so the same list serves the compiled server
 // and the TypeScript test run. Append new migrations; never edit one that has shipped.
@@ -30,5 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026112510_activity_support': activitySupport,
   '2026112511_clock_floor': clockFloor,
   '2026112512_renewal_periods': renewalPeriods,
-  '2026120301_list_counts': listCounts,
+  '2026120301_account_totals': accountTotals,
 };

@@ -81,10 +81,10 @@ export interface AccountAddressesTable {
 }
 
 /** Kept by triggers (migration 2026120301): read, never written by the application. */
-export interface AccountCountsTable {
+export interface AccountTotalsTable {
   account_id: number;
-  members: number;
-  invoices: number;
+  kind: 'members' | 'invoices' | 'prepaid';
+  value: number;
 }
 
 export interface AccountMembersTable {
@@ -524,7 +524,7 @@ export interface Database {
   users: UsersTable;
   accounts: AccountsTable;
   account_members: AccountMembersTable;
-  account_counts: AccountCountsTable;
+  account_totals: AccountTotalsTable;
   api_tokens: ApiTokensTable;
   user_emails: UserEmailsTable;
   user_phones: UserPhonesTable;

@@ -7,7 +7,7 @@ import {
   type Updateable,
 } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { keptCount } from '../../db/kept-counts.js';
+import { keptTotal } from '../../db/kept-totals.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { AccountAddressesTable, AccountsTable, Database } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
@@ -107,7 +107,7 @@ function memberAccounts(db: Executor, userId: number, now: number) {
     .select(ACCOUNT_COLUMNS)
     .select(['m.role_type', 'm.has_billing_access', 'm.has_mailing', 'm.has_billing_mailing'])
     .select([
-      keptCount(sql.ref('a.id'), 'members').as('nb_users'),
+      keptTotal(sql.ref('a.id'), 'members').as('nb_users'),
       sql<number>`(SELECT count(*)::int FROM account_members c WHERE c.account_id = a.id AND c.role_type = 'owner')`.as(
         'count_owners',
       ),

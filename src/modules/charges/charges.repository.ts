@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
+import { keptTotal } from '../../db/kept-totals.js';
 import type { Executor } from '../../db/database.js';
 import type { Database, PaymentMethodKind, PaymentsTable, PrepaidLedgerTable } from '../../db/types.js';
 import { paidOfInvoice } from '../invoices/index.js';
@@ -38,12 +39,9 @@ export interface PaymentRecord {
   paidAt: number;
 }
 
-/** The prepaid balance: the sum of the organisation's ledger. */
+/** The prepaid balance: the sum of the organisation's ledger, as the database keeps it beside the ledger. */
 export const balanceOf = (db: Executor, accountId: number) =>
-  db
-    .selectFrom('prepaid_ledger')
-    .select(sql<number>`coalesce(sum(amount), 0)::bigint`.as('balance'))
-    .where('account_id', '=', accountId);
+  db.selectNoFrom(keptTotal(accountId, 'prepaid').as('balance'));
 
 /** The shares as a table `s(invoice_id, amount)` of the statement (typed: a VALUES list's parameters are text otherwise). */
 const sharesTable = (shares: Share[]) =>

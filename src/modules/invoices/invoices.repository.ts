@@ -8,7 +8,7 @@ import {
 } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { keptCount } from '../../db/kept-counts.js';
+import { keptTotal } from '../../db/kept-totals.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type {
   Database,
@@ -185,7 +185,7 @@ function invoiceReads(db: Executor) {
       const filtered = f.status || f.due_from !== undefined || f.due_to !== undefined;
       const count = filtered
         ? base.select((eb) => eb.fn.countAll<number>().as('total'))
-        : db.selectNoFrom(keptCount(accountId, 'invoices').as('total'));
+        : db.selectNoFrom(keptTotal(accountId, 'invoices').as('total'));
       const rows = base.select(INVOICE_COLUMNS).select(invoiceParts(db));
       const { items, total } = await pageOf(count, rows, p, INVOICE_SORT, sql`id desc`);
       return { rows: items, total };

@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { keptCount } from '../../db/kept-counts.js';
+import { keptTotal } from '../../db/kept-totals.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { InvitationPermission, RoleType } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
@@ -155,7 +155,7 @@ const unfiltered = (f: ListFilter) =>
 function memberCount(db: Executor, accountId: number, f: ListFilter, now: number) {
   const counted = (q: ReturnType<typeof union>) => sql<number>`(SELECT count(*)::int FROM (${q}) x)`;
   if (!unfiltered(f)) return db.selectNoFrom(counted(union(db, accountId, f, now)).as('total'));
-  const members = keptCount(accountId, 'members');
+  const members = keptTotal(accountId, 'members');
   if (f.state_in_account === 'valid') return db.selectNoFrom(members.as('total'));
   const pending = counted(pendingBranch(db, accountId, f, now));
   if (f.state_in_account === 'pending') return db.selectNoFrom(pending.as('total'));

@@ -3,11 +3,13 @@ import { ADMIN_TOKEN, buildTestApp, call, testDatabase } from '../helper.js';
 import { addInvitation, createMember, createOrg } from '../factories/organisations.js';
 import { deleteUser, listUsers } from '../factories/members.js';
 import { invoicesUrl, ordersUrl } from '../factories/invoices.js';
+import { balanceOf, CARDS, creditUrl, prepaidUrl, saveCard } from '../factories/billing.js';
 
-// The totals of long lists come from counts the database keeps (members and invoices per
-// organisation): a page that is not the last reads them instead of counting. They must stay
-// the real number through everything that adds or removes rows: the API, a reset and a
-// snapshot restore. A page shorter than its size is the last one and counts itself.
+// The totals the database keeps per organisation: the number of members and of invoices (a
+// page that is not the last reads them instead of counting) and the prepaid balance (read by
+// every payment instead of summing the ledger). They must stay the real figures through
+// everything that adds or removes rows: the API, a reset and a snapshot restore. A page
+// shorter than its size is the last one and counts itself.
 
 const database = await testDatabase(t);
 const app = await buildTestApp(t, { database });
@@ -62,3 +64,32 @@ t.test('invoices: the total follows orders; a filter counts; reset and restore k
   t.equal((await admin('POST', '/_mirror/snapshots/counts/restore')).statusCode, 200);
   t.match(await totalOf(org.owner.token, `${invoicesUrl(org.id)}?per_page=2`), { total: 3, pages: 2 });
 });
+
+t.test(
+  'prepaid: the balance a payment reads is the sum of the ledger, through credits, payments and a restore',
+  async (t) => {
+    const org = await createOrg(app.db);
+    const owner = org.owner.token;
+    const balance = async () => (await call(app, owner, 'GET', prepaidUrl(org.id))).json().data.balance;
+    await saveCard(app, owner, org.id, CARDS.visa);
+    t.equal((await call(app, owner, 'POST', creditUrl(org.id), { amount: 5000, method: 'card' })).statusCode, 201);
+    t.equal((await call(app, owner, 'POST', creditUrl(org.id), { amount: 700, method: 'card' })).statusCode, 201);
+    t.equal(await balance(), 5700);
+    const order = (await call(app, owner, 'POST', ordersUrl(org.id), ORDER)).json().data;
+    const pay = await call(app, owner, 'POST', `/1/accounts/${org.id}/payments`, {
+      invoice_ids: [order.invoice_id],
+      method: 'prepaid',
+    });
+    t.equal(pay.statusCode, 201, pay.body);
+    const after = await balance();
+    t.equal(after, await balanceOf(app.db, org.id), 'the kept balance is the ledger sum');
+    t.ok(after < 5700, 'the payment was taken from it');
+
+    t.equal((await admin('POST', '/_mirror/snapshots', { name: 'prepaid' })).statusCode, 201);
+    t.equal((await call(app, owner, 'POST', creditUrl(org.id), { amount: 300, method: 'card' })).statusCode, 201);
+    t.equal(await balance(), after + 300);
+    t.equal((await admin('POST', '/_mirror/snapshots/prepaid/restore')).statusCode, 200);
+    t.equal(await balance(), after, 'counted once after a restore');
+    t.equal(await balance(), await balanceOf(app.db, org.id));
+  },
+);
