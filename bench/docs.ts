@@ -82,9 +82,9 @@ absolute figures; the ratios less so):
 - **Reads with many tokens**: \`GET /2/profile\` and the hot lists and reads (\`GET /1/accounts\`,
   \`/1/accounts/{a}\`, \`/2/accounts/{a}/users\`, \`/1/products\`, \`/1/accounts/{a}/invoices\`,
   \`/1/accounts/{a}/teams\`, \`/1/countries\`) on an organisation seeded like a real one (20
-  members, 10 products with tags, 3 teams, 200 invoices, an address), against a **bare
-  baseline**: plain Fastify running ik-mirror's own auth statement and nothing else, same
-  pool size. Each server runs in a child process; autocannon drives it from the bench's
+  members, 10 products with tags, 3 teams, 24 invoices, an address), against a **bare
+  baseline**: plain Fastify running ik-mirror's own auth statement and nothing else, named
+  (prepared once per connection) as ik-mirror sends its statements, same pool size. Each server runs in a child process; autocannon drives it from the bench's
   process, every request with another of 20,000 tokens so the 60-a-minute limiter is never
   what is measured. The baseline is measured once per round, rounds alternate which goes
   first, figures are medians over the rounds. Every route must first answer 200 with a
