@@ -126,15 +126,11 @@ export async function prepareTestDatabases(): Promise<void> {
 
 const urls = new WeakMap<DatabaseHandle, string>();
 
-// A test's database holds little: 16 MB of shared buffers instead of PGlite's 128 boots faster
-// and halves a test process's memory.
-const TEST_PGLITE_SETTINGS = { shared_buffers: '16MB' };
-
 /** PGlite (whatever the test run's database): a copy of the template in a directory of its own, removed (with its sandboxes) when the test ends. */
 export async function pgliteDatabase(t: Tap): Promise<DatabaseHandle> {
   const templateDir = await pgliteTemplate();
   const dataDir = scratchDir('ikm-test-');
-  const handle = openDatabase({ dataDir, templateDir, settings: TEST_PGLITE_SETTINGS });
+  const handle = openDatabase({ dataDir, templateDir });
   t.teardown(async () => {
     await handle.close();
     await Promise.all([dataDir, `${dataDir}-sandboxes`].map((dir) => rm(dir, { recursive: true, force: true })));

@@ -1,5 +1,6 @@
 import { cpSync, existsSync, readdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type * as PGliteModule from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -38,7 +39,7 @@ export interface DatabaseOptions {
    * cluster yet. A copy boots in a fraction of a second; a dump is unpacked in seconds.
    */
   templateDir?: string;
-  /** PGlite: server settings (`-c name=value`) beside PGlite's own. */
+  /** PGlite: server settings (`-c name=value`) beside PGlite's own, over the mirror's (PGLITE_SETTINGS). */
   settings?: Record<string, string>;
   poolSize?: number;
 }
@@ -73,6 +74,19 @@ function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'>
 /** Nothing in it yet but this process's lock (and the files it is made from). */
 const isEmpty = (dir: string) => !existsSync(dir) || readdirSync(dir).every((name) => name.startsWith(LOCK_FILE));
 
+/**
+ * PGlite's server settings unless the caller's say otherwise. Its 128 MB of shared buffers sit
+ * in the WebAssembly memory, which grows as they fill and never shrinks: the mirror's data is
+ * small and the operating system caches the files behind them, so 16 MB serve it as fast and
+ * keep the embedded server's memory near a hundred megabytes lower.
+ */
+const PGLITE_SETTINGS: Record<string, string> = { shared_buffers: '16MB' };
+
+// PGlite's module (its WebAssembly loader, several hundred kilobytes of script) is loaded by
+// the first embedded database a process opens, so a server on Postgres never pays for it.
+let pgliteModule: Promise<typeof PGliteModule> | undefined;
+const loadPglite = () => (pgliteModule ??= import('@electric-sql/pglite'));
+
 function openPglite(
   { dataDir, loadDataDir, settings = {} }: DatabaseOptions,
   lock: DataDirLock | undefined,
@@ -80,21 +94,25 @@ function openPglite(
   // A dump seeds only a directory with no cluster in it yet (a sandbox made before keeps its data).
   const load = loadDataDir && (!dataDir || isEmpty(dataDir));
   const parsers = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) };
-  const startParams = [
-    ...PGlite.defaultStartParams,
-    ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-  ];
-  const pglite = new PGlite(dataDir, { parsers, startParams, ...(load ? { loadDataDir } : {}) });
+  const pglite: Promise<PGlite> = loadPglite().then(({ PGlite }) => {
+    const startParams = [
+      ...PGlite.defaultStartParams,
+      ...Object.entries({ ...PGLITE_SETTINGS, ...settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ];
+    return new PGlite(dataDir, { parsers, startParams, ...(load ? { loadDataDir } : {}) });
+  });
+  pglite.catch(() => {}); // a failure surfaces on the first query or ping; until then it is not unhandled
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
     kind: 'pglite',
-    ping: async () => void (await pglite.query('SELECT 1')),
+    ping: async () => void (await (await pglite).query('SELECT 1')),
     close: async () => {
       try {
         await db.destroy();
         // Kysely closes PGlite only if a query ever started it.
-        if (!pglite.closed) await pglite.close();
+        const instance = await pglite.catch(() => undefined);
+        if (instance && !instance.closed) await instance.close();
       } finally {
         lock?.release();
       }

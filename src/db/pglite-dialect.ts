@@ -111,11 +111,12 @@ class PGliteDriver implements Driver {
   private readonly mutex = new Mutex();
   private connection: PGliteConnection | undefined;
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGlite | Promise<PGlite>) {}
 
   async init(): Promise<void> {
-    await this.pglite.waitReady;
-    this.connection = new PGliteConnection(this.pglite);
+    const pglite = await this.pglite;
+    await pglite.waitReady;
+    this.connection = new PGliteConnection(pglite);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -134,7 +135,8 @@ class PGliteDriver implements Driver {
   rollbackTransaction = (connection: DatabaseConnection) => ownConnection(connection).rollback();
 
   async destroy(): Promise<void> {
-    if (!this.pglite.closed) await this.pglite.close();
+    const pglite = await this.pglite;
+    if (!pglite.closed) await pglite.close();
   }
 }
 
@@ -150,8 +152,9 @@ class PGliteAdapter extends PostgresAdapter {
   override async releaseMigrationLock(): Promise<void> {}
 }
 
+/** On an instance, or on one still being made (its module loads on first use: see database.ts). */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGlite | Promise<PGlite>) {}
   createAdapter = () => new PGliteAdapter();
   createDriver = () => new PGliteDriver(this.pglite);
   createIntrospector = (db: Kysely<unknown>) => new PostgresIntrospector(db);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
 import type { Database } from './types.js';
 import { AppError, errorCode } from '../shared/errors.js';
@@ -50,6 +49,8 @@ export const sandboxDatabasePrefix = (mainDatabase: string) =>
 
 /** PGlite: an empty cluster with every migration run, as a dump to start others from. */
 export async function emptyMigratedDump(): Promise<Blob> {
+  // Loaded here, not at start: a server on Postgres never needs PGlite (see database.ts).
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = new PGlite();
   try {
     await migrateToLatest(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }));

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+import type * as Argon2 from '@node-rs/argon2';
 import { currentSandbox } from './scope.js';
 
 export const TOKEN_PREFIX = 'ikm_';
@@ -36,5 +36,11 @@ export function newApiToken(): { secret: string; hash: string } {
 /** A readable random password for generated accounts. */
 export const newPassword = () => randomBytes(18).toString('base64url');
 
-export const hashPassword = (password: string) => hash(password);
-export const verifyPassword = (digest: string, password: string) => verify(digest, password).catch(() => false);
+// argon2 is a native module that only passwords need (signing up, signing in, a first start):
+// loaded by the first of them, not by every start.
+let argon2: Promise<typeof Argon2> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
+
+export const hashPassword = async (password: string) => (await loadArgon2()).hash(password);
+export const verifyPassword = async (digest: string, password: string) =>
+  (await loadArgon2()).verify(digest, password).catch(() => false);

@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import type * as Jose from 'jose';
+import type { JWK, importJWK } from 'jose';
 import type { Executor } from '../../db/database.js';
 import { nowSeconds } from '../../shared/time.js';
 import { SUPPORTED_SCOPES } from './oauth-scopes.js';
@@ -14,10 +15,15 @@ export const ID_TOKEN_TTL = 3600;
 type SigningKey = { key: Awaited<ReturnType<typeof importJWK>>; kid: string; publicJwk: JWK };
 const keys = new WeakMap<Executor, Promise<SigningKey>>();
 
+// jose is loaded by the first signing key or ID token, not by every start (most runs sign none).
+let joseModule: Promise<typeof Jose> | undefined;
+const loadJose = () => (joseModule ??= import('jose'));
+
 function signingKey(db: Executor): Promise<SigningKey> {
   let k = keys.get(db);
   if (!k) {
     k = (async () => {
+      const { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } = await loadJose();
       const stored = await serverSecret(db, 'id_token_rs256', async () => {
         const { privateKey } = await generateKeyPair('RS256', { extractable: true });
         const jwk = await exportJWK(privateKey);
@@ -73,7 +79,7 @@ export async function idToken(
   issuer: string,
   o: { user: ClaimsUser; clientId: string; scopes: readonly string[]; nonce: string | null; authTime: number },
 ) {
-  const { key, kid } = await signingKey(db);
+  const [{ key, kid }, { SignJWT }] = await Promise.all([signingKey(db), loadJose()]);
   const now = nowSeconds();
   return new SignJWT({
     ...claimsOf(
