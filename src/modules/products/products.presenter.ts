@@ -1,16 +1,10 @@
 import type { ProductRight } from '../../db/types.js';
 import { displayName } from '../../shared/user-summary.js';
-import type { AdminRow, ProductRow, TagRow, UserRightsRow } from './products.repository.js';
+import type { ProductRow, TagRow, UserRightsRow } from './products.repository.js';
 import type { Product, ProductRelation } from './products.schemas.js';
 
 type Rights = Record<ProductRight, boolean>;
 const ALL_RIGHTS: Rights = { technical: true, statistic: true, check: true, sale: true };
-
-export interface Loaded {
-  tags: Map<number, TagRow[]>;
-  users: Map<number, UserRightsRow[]>;
-  admins: Map<number, AdminRow>;
-}
 
 /** Owners and administrators hold every right on every product; a normal member their own row's. */
 function callerRights(row: ProductRow): Rights {
@@ -30,13 +24,12 @@ const rightsOf = (r: UserRightsRow): Rights => ({
   sale: r.sale,
 });
 
-const tagsOf = (row: ProductRow, loaded: Loaded) =>
-  (loaded.tags.get(row.id) ?? []).map((t) => ({
-    id: t.id,
-    name: t.name,
-    color: t.color,
-    product_count: Number(t.product_count),
-  }));
+const presentTag = (t: TagRow) => ({
+  id: t.id,
+  name: t.name,
+  color: t.color,
+  product_count: Number(t.product_count),
+});
 
 const statusOf = (row: ProductRow): Product['status'] => ({
   maintenance: { technical: row.has_maintenance, superuser: false, infomaniak: false },
@@ -45,8 +38,9 @@ const statusOf = (row: ProductRow): Product['status'] => ({
   activated_at: row.created_at,
 });
 
-export function presentProduct(row: ProductRow, loaded: Loaded, wanted: ReadonlySet<ProductRelation>): Product {
-  const admin = row.admin_id == null ? undefined : loaded.admins.get(row.admin_id);
+/** The product as upstream shows it, from its row (which carries its tags, users and admin). */
+export function presentProduct(row: ProductRow, wanted: ReadonlySet<ProductRelation>): Product {
+  const admin = row.admin;
   const product: Product = {
     id: row.id,
     account_id: row.account_id,
@@ -61,7 +55,7 @@ export function presentProduct(row: ProductRow, loaded: Loaded, wanted: Readonly
     has_maintenance: row.has_maintenance,
     is_locked: row.is_locked,
     has_operation_in_progress: false,
-    tags: tagsOf(row, loaded),
+    tags: row.tags.map(presentTag),
     unique_id: row.id,
     description: row.description,
     bill_reference: row.bill_reference,
@@ -73,7 +67,7 @@ export function presentProduct(row: ProductRow, loaded: Loaded, wanted: Readonly
     parent_service_id: row.parent_service_id ?? null,
     parent_service_name: row.parent_service_name ?? null,
     status: statusOf(row),
-    users: (loaded.users.get(row.id) ?? []).map((u) => ({ user_id: u.user_id, rights: rightsOf(u) })),
+    users: row.user_rights.map((u) => ({ user_id: u.user_id, rights: rightsOf(u) })),
     admin: admin ? { user_id: admin.id, email: admin.email, display_name: displayName(admin) } : null,
     fqdn: row.fqdn,
     is_managed_by_partner: false,

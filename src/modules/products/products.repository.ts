@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../db/database.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
 import type { Database, ProductsTable } from '../../db/types.js';
@@ -131,6 +132,72 @@ function visible(db: Executor, c: ProductCriteria) {
   return q;
 }
 
+/** Where the product statement's subqueries stand: the product `p`. */
+type ProductScope = ExpressionBuilder<Database & { p: ProductsTable }, 'p'>;
+
+/** The product's administrator, else the organisation's first legal responsible. */
+const adminIdOf = (eb: ProductScope) =>
+  eb.fn.coalesce(
+    'p.admin_user_id',
+    eb
+      .selectFrom('account_members as o')
+      .select('o.user_id')
+      .whereRef('o.account_id', '=', 'p.account_id')
+      .where('o.role_type', '=', 'owner')
+      .orderBy('o.created_at')
+      .orderBy('o.user_id')
+      .limit(1),
+  );
+
+/**
+ * What a page of products shows beside each, selected with it (lists as JSON arrays): its tags
+ * with the number of products each carries, the rights members hold on it (rows with at least
+ * one right), its administrator. One statement for the page instead of four.
+ */
+const productParts = (eb: ProductScope) => [
+  jsonArrayFrom(
+    eb
+      .selectFrom('product_tags as pt')
+      .innerJoin('tags as t', 't.id', 'pt.tag_id')
+      .select(['t.id', 't.name', 't.color'])
+      .select((tb) =>
+        tb
+          .selectFrom('product_tags as c')
+          .innerJoin('products as cp', 'cp.id', 'c.product_id')
+          .whereRef('c.tag_id', '=', 't.id')
+          .where('cp.deleted_at', 'is', null)
+          .select(tb.fn.countAll<number>().as('n'))
+          .as('product_count'),
+      )
+      .whereRef('pt.product_id', '=', 'p.id')
+      .orderBy('t.name')
+      .orderBy('t.id'),
+  ).as('tags'),
+  jsonArrayFrom(
+    eb
+      .selectFrom('product_rights as r')
+      .innerJoin('account_members as am', (j) => j.onRef('am.user_id', '=', 'r.user_id'))
+      .select(['r.user_id', 'r.technical', 'r.statistic', 'r.check', 'r.sale'])
+      .whereRef('r.product_id', '=', 'p.id')
+      .whereRef('am.account_id', '=', 'p.account_id')
+      .where((rb) =>
+        rb.or([
+          rb('r.technical', '=', true),
+          rb('r.statistic', '=', true),
+          rb('r.check', '=', true),
+          rb('r.sale', '=', true),
+        ]),
+      )
+      .orderBy('r.user_id'),
+  ).as('user_rights'),
+  jsonObjectFrom(
+    eb
+      .selectFrom('users as au')
+      .select(['au.id', 'au.email', 'au.first_name', 'au.last_name'])
+      .where('au.id', '=', adminIdOf(eb)),
+  ).as('admin'),
+];
+
 /** The products themselves: a page of a list, and inserting some. */
 function productRows(db: Executor) {
   return {
@@ -151,22 +218,7 @@ function productRows(db: Executor) {
           'parent.service_name as parent_service_name',
           'a.name as account_name',
         ])
-        // The product's administrator, else the organisation's first legal responsible.
-        .select((eb) =>
-          eb.fn
-            .coalesce(
-              'p.admin_user_id',
-              eb
-                .selectFrom('account_members as o')
-                .select('o.user_id')
-                .whereRef('o.account_id', '=', 'p.account_id')
-                .where('o.role_type', '=', 'owner')
-                .orderBy('o.created_at')
-                .orderBy('o.user_id')
-                .limit(1),
-            )
-            .as('admin_id'),
-        );
+        .select((eb) => [adminIdOf(eb).as('admin_id'), ...productParts(eb)]);
       return pageOf(count, rows, p, PRODUCT_SORT, sql.ref('p.id'));
     },
 
@@ -183,62 +235,9 @@ function productRows(db: Executor) {
   };
 }
 
-/** What a page of products shows beside each: its tags, the rights members hold, its admin. */
-function productRelations(db: Executor) {
-  return {
-    tags(productIds: number[]) {
-      return db
-        .selectFrom('product_tags as pt')
-        .innerJoin('tags as t', 't.id', 'pt.tag_id')
-        .select(['pt.product_id', 't.id', 't.name', 't.color'])
-        .select((eb) =>
-          eb
-            .selectFrom('product_tags as c')
-            .innerJoin('products as cp', 'cp.id', 'c.product_id')
-            .whereRef('c.tag_id', '=', 't.id')
-            .where('cp.deleted_at', 'is', null)
-            .select(eb.fn.countAll<number>().as('n'))
-            .as('product_count'),
-        )
-        .where('pt.product_id', 'in', productIds)
-        .orderBy('t.name')
-        .orderBy('t.id')
-        .execute();
-    },
-
-    /** Explicit rights of the organisation's members on these products (rows with at least one right). */
-    userRights(productIds: number[]) {
-      return db
-        .selectFrom('product_rights as r')
-        .innerJoin('products as p', 'p.id', 'r.product_id')
-        .innerJoin('account_members as am', (j) =>
-          j.onRef('am.account_id', '=', 'p.account_id').onRef('am.user_id', '=', 'r.user_id'),
-        )
-        .select(['r.product_id', 'r.user_id', 'r.technical', 'r.statistic', 'r.check', 'r.sale'])
-        .where('r.product_id', 'in', productIds)
-        .where((eb) =>
-          eb.or([
-            eb('r.technical', '=', true),
-            eb('r.statistic', '=', true),
-            eb('r.check', '=', true),
-            eb('r.sale', '=', true),
-          ]),
-        )
-        .orderBy('r.product_id')
-        .orderBy('r.user_id')
-        .execute();
-    },
-
-    users(ids: number[]) {
-      return db.selectFrom('users').select(['id', 'email', 'first_name', 'last_name']).where('id', 'in', ids).execute();
-    },
-  };
-}
-
-export const productsRepository = (db: Executor) => ({ ...productRows(db), ...productRelations(db) });
+export const productsRepository = (db: Executor) => productRows(db);
 
 export type ProductsRepository = ReturnType<typeof productsRepository>;
 export type ProductRow = Awaited<ReturnType<ProductsRepository['list']>>['items'][number];
-export type TagRow = Awaited<ReturnType<ProductsRepository['tags']>>[number];
-export type UserRightsRow = Awaited<ReturnType<ProductsRepository['userRights']>>[number];
-export type AdminRow = Awaited<ReturnType<ProductsRepository['users']>>[number];
+export type TagRow = ProductRow['tags'][number];
+export type UserRightsRow = ProductRow['user_rights'][number];

@@ -1,4 +1,3 @@
-import { groupBy } from '../../shared/group-by.js';
 import type { Db } from '../../db/database.js';
 import { notFound } from '../../shared/errors.js';
 import { listParams, type ListParams, type Sort } from '../../shared/pagination.js';
@@ -23,8 +22,6 @@ import {
 import { serviceNamed } from './services.js';
 
 const DEFAULT_SORT: Sort<ProductSortField>[] = [{ field: 'id', dir: 'asc' }];
-
-const byProduct = <T extends { product_id: number }>(rows: T[]) => groupBy(rows, (r) => r.product_id);
 
 /** Every service constraint narrows the list: the result is their intersection. */
 function serviceIdsOf(f: ProductFilter): number[] | undefined {
@@ -56,7 +53,7 @@ function mergedFilter(q: AccountProductsQueryInput): ProductFilter {
 
 type ProductsRepository = ReturnType<typeof productsRepository>;
 
-/** A page of products with their tags, users and admin loaded in three more queries, whatever the page size. */
+/** A page of products, each read with its tags, users and admin in the page's one statement. */
 async function loadPage(
   repo: ProductsRepository,
   c: ProductCriteria,
@@ -64,16 +61,7 @@ async function loadPage(
   wanted: ReadonlySet<ProductRelation>,
 ): Promise<{ items: Product[]; total: number }> {
   const { items: rows, total } = await repo.list(c, p);
-  if (!rows.length) return { items: [], total };
-  const ids = rows.map((r) => r.id);
-  const adminIds = [...new Set(rows.map((r) => r.admin_id).filter((id): id is number => id != null))];
-  const [tags, users, admins] = await Promise.all([
-    repo.tags(ids),
-    repo.userRights(ids),
-    adminIds.length ? repo.users(adminIds) : Promise.resolve([]),
-  ]);
-  const loaded = { tags: byProduct(tags), users: byProduct(users), admins: new Map(admins.map((a) => [a.id, a])) };
-  return { items: rows.map((r) => presentProduct(r, loaded, wanted)), total };
+  return { items: rows.map((r) => presentProduct(r, wanted)), total };
 }
 
 export function productsService(db: Db) {

@@ -4,8 +4,8 @@ import { presentUserSummary } from '../../shared/user-summary.js';
 import { serviceById } from '../products/index.js';
 import type { TeamRow, TeamsRepository } from './teams.repository.js';
 
-// Teams and team users as upstream shows them. Related rows come in one query per kind for
-// the whole page, never one per team.
+// Teams and team users as upstream shows them. A team's row carries its permissions, owner and
+// creator; other related rows come in one query per kind for the whole page, never one per team.
 
 type UserListRow = Awaited<ReturnType<TeamsRepository['listUsers']>>['items'][number];
 
@@ -17,18 +17,9 @@ export async function presentTeams(
   relations: ReadonlySet<string>,
 ) {
   const ids = rows.map((r) => r.id);
-  const userIds = [
-    ...new Set(rows.flatMap((r) => [r.owned_by_id, r.created_by_id]).filter((id): id is number => id !== null)),
-  ];
-  const [perms, people, members] = await Promise.all([
-    repo.permissionsOf(ids),
-    repo.usersByIds(userIds),
-    relations.has('users') ? repo.membersOf(accountId, ids) : Promise.resolve([]),
-  ]);
-  const permsByTeam = groupBy(perms, (p) => p.team_id);
-  const summaries = new Map(people.map((u) => [u.id, presentUserSummary(publicUrl, u)]));
+  const members = relations.has('users') ? await repo.membersOf(accountId, ids) : [];
   const membersByTeam = groupBy(members, (m) => m.team_id);
-  const summaryOf = (id: number | null) => (id === null ? null : (summaries.get(id) ?? null));
+  const summary = (u: TeamRow['owned_by']) => (u ? presentUserSummary(publicUrl, u) : null);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -37,13 +28,13 @@ export async function presentTeams(
     created_by_id: r.created_by_id,
     created_at: r.created_at,
     updated_at: r.updated_at,
-    created_by: summaryOf(r.created_by_id),
-    owned_by: summaryOf(r.owned_by_id),
+    created_by: summary(r.created_by),
+    owned_by: summary(r.owned_by),
     user_count: Number(r.user_count ?? 0),
     product_count: Number(r.product_count ?? 0),
     product_by_service_count: Number(r.product_by_service_count ?? 0),
     is_sso: false,
-    permissions: (permsByTeam.get(r.id) ?? []).map((p) => ({
+    permissions: r.permissions.map((p) => ({
       service_id: p.service_id,
       service_name: serviceById(p.service_id)?.name ?? 'unknown',
       rights: p.rights,

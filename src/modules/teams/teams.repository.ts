@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../db/database.js';
 import type { Database, ProductRight } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
@@ -36,6 +37,26 @@ const serviceCount = (eb: TeamsEb) =>
     .select(sql<number>`count(DISTINCT tp.service_id)`.as('n'))
     .whereRef('tp.team_id', '=', 'teams.id');
 
+/** The team's permissions, a JSON array in its row (service order). */
+const permissions = (eb: TeamsEb) =>
+  jsonArrayFrom(
+    eb
+      .selectFrom('team_permissions as tperm')
+      .select(['tperm.service_id', 'tperm.rights'])
+      .whereRef('tperm.team_id', '=', 'teams.id')
+      .orderBy('tperm.service_id')
+      .orderBy('tperm.rights'),
+  );
+
+/** A user the team names (its owner, its creator), as a JSON object in its row. */
+const summaryOf = (eb: TeamsEb, column: 'teams.owned_by_id' | 'teams.created_by_id') =>
+  jsonObjectFrom(
+    eb
+      .selectFrom('users as su')
+      .select(USER_SUMMARY_COLUMNS.map((c) => `su.${c}` as const))
+      .whereRef('su.id', '=', column),
+  );
+
 const TEAM_COLUMNS = [
   'teams.id',
   'teams.name',
@@ -54,6 +75,9 @@ function selectTeams(db: Executor, accountId: number) {
       userCount(eb).as('user_count'),
       productCount(eb).as('product_count'),
       serviceCount(eb).as('product_by_service_count'),
+      permissions(eb).as('permissions'),
+      summaryOf(eb, 'teams.owned_by_id').as('owned_by'),
+      summaryOf(eb, 'teams.created_by_id').as('created_by'),
     ])
     .where('teams.account_id', '=', accountId);
 }
@@ -155,17 +179,6 @@ function teamPermissions(db: Executor) {
           .values(perms.map((p) => ({ team_id: teamId, ...p })))
           .execute();
     },
-
-    permissionsOf(teamIds: number[]) {
-      if (!teamIds.length) return Promise.resolve([]);
-      return db
-        .selectFrom('team_permissions')
-        .select(['team_id', 'service_id', 'rights'])
-        .where('team_id', 'in', teamIds)
-        .orderBy('service_id')
-        .orderBy('rights')
-        .execute();
-    },
   };
 }
 
@@ -177,11 +190,6 @@ function teamRows(db: Executor) {
 /** Adding and removing a team's users, and reading who they are. */
 function teamMembership(db: Executor) {
   return {
-    usersByIds(ids: number[]) {
-      if (!ids.length) return Promise.resolve([]);
-      return db.selectFrom('users').select(USER_SUMMARY_COLUMNS).where('id', 'in', ids).execute();
-    },
-
     /** Members of the organisation in these teams, in name order. */
     membersOf(accountId: number, teamIds: number[]) {
       if (!teamIds.length) return Promise.resolve([]);
