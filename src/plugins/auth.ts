@@ -1,8 +1,10 @@
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../shared/errors.js';
 import { sameSecret } from '../shared/secrets.js';
 import { principalOf, type Principal } from '../shared/principal.js';
+import { isRecord } from '../shared/is-record.js';
+import { runKnowing } from '../shared/known-membership.js';
 import type { RouteAuth } from '../shared/scopes.js';
 
 declare module 'fastify' {
@@ -18,7 +20,8 @@ declare module 'fastify' {
   }
 }
 
-export type Authenticator = (secret: string) => Promise<Principal | AppError>;
+/** Finds the token's principal; with `accountId`, also the caller's membership of that organisation. */
+export type Authenticator = (secret: string, accountId?: number) => Promise<Principal | AppError>;
 
 /** The bearer token of the request: undefined without one, '' when the header is malformed. */
 export function bearerOf(req: FastifyRequest): string | undefined {
@@ -50,6 +53,33 @@ function challenge(reply: FastifyReply, failure: AppError) {
 }
 
 /**
+ * The organisation a read of one organisation's data names in its path (`:account` or
+ * `:account_id`): its caller's membership is asked with the token. Changes read it afresh.
+ */
+function organisationRead(req: FastifyRequest): number | undefined {
+  const access = req.routeOptions.config.access;
+  if (req.method !== 'GET' || !access || access.scoped === false) return undefined;
+  const params: Record<string, unknown> = isRecord(req.params) ? req.params : {};
+  const raw = params.account ?? params.account_id;
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+/** Finds who calls, into req.principal or req.authFailure; never throws. */
+async function identify(req: FastifyRequest, authenticate: Authenticator): Promise<void> {
+  const auth = req.routeOptions.config.auth;
+  if (!auth || auth === 'public' || auth === 'mirror-admin') return;
+  const secret = bearerOf(req);
+  if (secret === undefined) req.authFailure = unauthorized('An access token is required');
+  else if (secret === '') req.authFailure = unauthorized('Malformed Authorization header', 'invalid_request');
+  else {
+    const found = await authenticate(secret, organisationRead(req));
+    if (found instanceof AppError) req.authFailure = found;
+    else req.principal = found;
+  }
+}
+
+/**
  * Two hooks around the rate limiter: `identify` finds who calls (never throws, so that failed
  * attempts are still counted per IP), `enforce` then refuses a bad token or a missing scope.
  */
@@ -63,17 +93,12 @@ export default fp<{ authenticate: Authenticator }>(
       if (!route.config?.auth) throw new Error(`route ${String(route.method)} ${route.url} declares no auth`);
     });
 
-    app.addHook('onRequest', async (req) => {
-      const auth = req.routeOptions.config.auth;
-      if (!auth || auth === 'public' || auth === 'mirror-admin') return;
-      const secret = bearerOf(req);
-      if (secret === undefined) req.authFailure = unauthorized('An access token is required');
-      else if (secret === '') req.authFailure = unauthorized('Malformed Authorization header', 'invalid_request');
-      else {
-        const found = await authenticate(secret);
-        if (found instanceof AppError) req.authFailure = found;
-        else req.principal = found;
-      }
+    // A callback hook: the rest of the request runs knowing the membership read with the token.
+    app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      identify(req, authenticate).then(
+        () => (req.principal?.membership ? runKnowing(req.principal.membership, () => done()) : done()),
+        (err: Error) => done(err),
+      );
     });
   },
   { name: 'auth-identify' },

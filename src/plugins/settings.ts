@@ -16,11 +16,16 @@ export default fp<{ config: Config }>(
       app.decorate('publicUrl', publicUrl(config));
       return;
     }
-    // PORT 0: the port is known once the server listens.
+    // PORT 0: the port is known once the server listens, and kept from then on (asking the
+    // socket is a system call, and profiles and members ask on every request).
+    let listening: string | undefined;
     app.decorate('publicUrl', {
       getter() {
+        if (listening) return listening;
         const address = app.server.address();
-        return publicUrl(config, typeof address === 'object' && address ? address.port : undefined);
+        const port = typeof address === 'object' && address ? address.port : undefined;
+        if (port === undefined) return publicUrl(config);
+        return (listening = publicUrl(config, port));
       },
     });
   },

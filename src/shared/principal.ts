@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { UsersTable } from '../db/types.js';
+import type { KnownMembership } from './known-membership.js';
 
 // The user columns loaded with the token on every request: everything the profile shows,
 // nothing heavy (the avatar's bytes) or secret (the password hash).
@@ -40,6 +41,8 @@ export interface Principal {
   tokenHash: string;
   scopes: ReadonlySet<string>;
   user: UserRow;
+  /** The caller's membership of the organisation the request reads, when it was asked with the token. */
+  membership?: KnownMembership;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database, RoleType } from '../../db/types.js';
 import { accessDenied, notFound } from '../../shared/errors.js';
+import { knownMembership } from '../../shared/known-membership.js';
 import { accessLocks, accessRepository } from './access.repository.js';
 
 // Who may act on an organisation: its members, by role. Every organisation route of every
@@ -27,6 +28,9 @@ function found(m: Membership | undefined): Membership {
 
 /** The caller's membership of an organisation (404 for a non-member). */
 export async function membershipOf(db: Executor, accountId: number, userId: number): Promise<Membership> {
+  // A read knows it already: it was asked with the token (shared/known-membership.ts).
+  const known = knownMembership(accountId, userId);
+  if (known) return found(known.member ? { account_id: accountId, user_id: userId, ...known.member } : undefined);
   return found(await accessRepository(db).membership(accountId, userId));
 }
 

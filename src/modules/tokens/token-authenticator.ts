@@ -19,17 +19,21 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
   const repo = tokensRepository(db);
   // The writes in flight, so that closing the app waits for them instead of dropping them.
   const touches = new Set<Promise<void>>();
-  const authenticate: Authenticator = async (secret) => {
+  const authenticate: Authenticator = async (secret, accountId) => {
     if (!secret.startsWith(TOKEN_PREFIX)) return unauthorized('Invalid access token', 'invalid_token');
     const tokenHash = hashToken(secret);
-    const row = await repo.findWithUser(tokenHash);
+    const row =
+      accountId === undefined
+        ? await repo.findWithUser(tokenHash)
+        : await repo.findWithUserAndMembership(tokenHash, accountId);
     if (!row) return unauthorized('Invalid access token', 'invalid_token');
     const now = nowSeconds();
     if (row.revoked_at !== null) return unauthorized('The access token has been revoked', 'invalid_token');
     if (row.token_expired_at !== null && row.token_expired_at <= now) {
       return unauthorized('The access token has expired', 'invalid_token');
     }
-    const { token_id, scopes, token_expired_at, revoked_at, token_last_used_at, ...user } = row;
+    const { token_id, scopes, token_expired_at, revoked_at, token_last_used_at, member_role, member_billing, ...user } =
+      row;
     if (token_last_used_at === null || now - token_last_used_at >= TOUCH_EVERY_S) {
       const touch: Promise<void> = repo
         .touch(token_id, now)
@@ -37,7 +41,16 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
         .finally(() => touches.delete(touch));
       touches.add(touch);
     }
-    return { tokenId: token_id, tokenHash, scopes: new Set(scopes), user };
+    const membership =
+      accountId === undefined
+        ? undefined
+        : {
+            accountId,
+            userId: user.id,
+            member:
+              member_role == null ? null : { role_type: member_role, has_billing_access: member_billing === true },
+          };
+    return { tokenId: token_id, tokenHash, scopes: new Set(scopes), user, membership };
   };
   return Object.assign(authenticate, { settled: async () => void (await Promise.all(touches)) });
 }

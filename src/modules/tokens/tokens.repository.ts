@@ -20,18 +20,44 @@ function lookupQuery(db: Executor, tokenHash: string) {
 }
 type LookupRow = InferResult<ReturnType<typeof lookupQuery>>[number];
 
+/**
+ * The same, with the caller's membership of one organisation (null columns when they are not a
+ * member): a read of an organisation's data then learns who may read it in the same round trip.
+ */
+function lookupWithMembershipQuery(db: Executor, tokenHash: string, accountId: number) {
+  return lookupQuery(db, tokenHash)
+    .leftJoin('account_members as m', (j) => j.onRef('m.user_id', '=', 't.user_id').on('m.account_id', '=', accountId))
+    .select(['m.role_type as member_role', 'm.has_billing_access as member_billing']);
+}
+type LookupWithMembershipRow = InferResult<ReturnType<typeof lookupWithMembershipQuery>>[number];
+/** A token's row, with the membership columns when they were asked. */
+export type TokenRow = LookupRow & Partial<Pick<LookupWithMembershipRow, 'member_role' | 'member_billing'>>;
+
 export function tokensRepository(db: Executor) {
   const lookup = lookupQuery(db, '').compile();
+  const lookupWithMembership = lookupWithMembershipQuery(db, '', 0).compile();
   return {
     /**
      * The token and its owner in one query: this runs on every authenticated request, so the
      * statement is built and compiled once and only the hash changes between calls.
      */
-    async findWithUser(tokenHash: string) {
+    async findWithUser(tokenHash: string): Promise<TokenRow | undefined> {
       // The raw statement is lookupQuery's, compiled above: its rows are that query's rows (the
       // rule thinks the cast changes nothing; without it the rows are typed {}).
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/consistent-type-assertions -- the statement is lookupQuery's, so are its rows
       const { rows } = await db.executeQuery(CompiledQuery.raw(lookup.sql, [tokenHash]) as CompiledQuery<LookupRow>);
+      return rows[0];
+    },
+
+    /** The same with the caller's membership of `accountId`, in the one statement. */
+    async findWithUserAndMembership(tokenHash: string, accountId: number): Promise<TokenRow | undefined> {
+      // As above: the statement is lookupWithMembershipQuery's, compiled once; its parameters are in that order.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/consistent-type-assertions -- the statement is lookupWithMembershipQuery's, so are its rows
+      const compiled = CompiledQuery.raw(lookupWithMembership.sql, [
+        accountId,
+        tokenHash,
+      ]) as CompiledQuery<LookupWithMembershipRow>;
+      const { rows } = await db.executeQuery(compiled);
       return rows[0];
     },
 
