@@ -52,7 +52,7 @@ export function tokensRepository(db: Executor) {
     /** The same with the caller's membership of `accountId`, in the one statement. */
     async findWithUserAndMembership(tokenHash: string, accountId: number): Promise<TokenRow | undefined> {
       // As above: the statement is lookupWithMembershipQuery's, compiled once; its parameters are in that order.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/consistent-type-assertions -- the statement is lookupWithMembershipQuery's, so are its rows
+      // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the statement is lookupWithMembershipQuery's, so are its rows
       const compiled = CompiledQuery.raw(lookupWithMembership.sql, [
         accountId,
         tokenHash,
