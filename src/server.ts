@@ -1,5 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { leanHeapGrowth } from './lean-heap.js';
 
 // The process: configuration, database, first-start administrator, listening, and a
 // graceful close on SIGTERM/SIGINT (in-flight requests finish, then the pool closes).
@@ -16,20 +16,6 @@ function configOrExit(): Config {
       process.exit(78);
     }
     throw err;
-  }
-}
-
-/**
- * V8 lets the old generation grow to up to four times what survived the last full collection
- * before it collects again. Little of a request survives it, so under load the server held
- * mostly garbage: about 240 MB of RSS on Postgres against 125 idle. Half again what survived
- * keeps it near 160 MB for a few more collections of a few milliseconds each. Set once listening:
- * the start keeps most of what it allocates, and collecting it sooner would only slow the
- * start. An operator's own `node --heap-growing-percent=…` wins (NODE_OPTIONS refuses it).
- */
-function leanHeapGrowth(): void {
-  if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) {
-    setFlagsFromString('--heap-growing-percent=50');
   }
 }
 

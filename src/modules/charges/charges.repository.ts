@@ -107,6 +107,19 @@ const withShares = (db: Executor, { payment, shares }: PaymentRecord) =>
         .expression((eb) => eb.selectFrom(['p', sharesTable(shares)]).select(['p.id', 's.invoice_id', 's.amount'])),
     );
 
+/**
+ * The ledger row debiting a payment's prepaid part, read from the payment `p` the statement
+ * has just made (the columns of the prepaid_ledger insert, in its order).
+ */
+export const debitOf = (accountId: number, invoiceIds: number[]) => [
+  sql<number>`${accountId}::integer`.as('account_id'),
+  sql<number>`-p.prepaid_amount`.as('amount'),
+  sql<string>`p.currency`.as('currency'),
+  sql<'debit'>`'debit'`.as('kind'),
+  sql<number>`p.id`.as('payment_id'),
+  sql<string>`concat('Payment ', p.id, ${` of invoices ${invoiceIds.join(', ')}`}::text)`.as('description'),
+];
+
 /** `recordPayment`'s second part, when the payment succeeded: its prepaid part debited (`d`), its invoices paid (`m`). */
 const debitedAndMarked = (q: ReturnType<typeof withShares>, { payment, shares, paidAt }: PaymentRecord) =>
   q
@@ -117,16 +130,12 @@ const debitedAndMarked = (q: ReturnType<typeof withShares>, { payment, shares, p
         .expression((eb) =>
           eb
             .selectFrom('p')
-            .select([
-              sql<number>`${payment.account_id}::integer`.as('account_id'),
-              sql<number>`-p.prepaid_amount`.as('amount'),
-              'p.currency',
-              sql<'debit'>`'debit'`.as('kind'),
-              'p.id',
-              sql<string>`concat('Payment ', p.id, ${` of invoices ${shares.map((s) => s.invoice_id).join(', ')}`}::text)`.as(
-                'description',
+            .select(
+              debitOf(
+                payment.account_id,
+                shares.map((s) => s.invoice_id),
               ),
-            ])
+            )
             .where('p.status', '=', 'succeeded')
             .where('p.prepaid_amount', '>', 0),
         ),

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Currency } from '../../db/types.js';
-import { balanceOf, invoicesToPay, PAYMENT_COLUMNS, type Trx } from './charges.repository.js';
+import { balanceOf, debitOf, invoicesToPay, PAYMENT_COLUMNS, type Trx } from './charges.repository.js';
 
 // Paying invoices from the prepaid account alone is the one payment that needs nothing from the
 // processor, so all of it is one statement, run once the organisation's row is locked: the
@@ -80,19 +80,7 @@ const debited = (q: ReturnType<typeof made>, p: PrepaidPayment) =>
       w
         .insertInto('prepaid_ledger')
         .columns(['account_id', 'amount', 'currency', 'kind', 'payment_id', 'description'])
-        .expression((eb) =>
-          eb
-            .selectFrom('p')
-            .select([
-              sql<number>`${p.accountId}::integer`.as('account_id'),
-              sql<number>`-p.prepaid_amount`.as('amount'),
-              'p.currency',
-              sql<'debit'>`'debit'`.as('kind'),
-              'p.id',
-              sql<string>`concat('Payment ', p.id, ${` of invoices ${p.ids.join(', ')}`}::text)`.as('description'),
-            ])
-            .where('p.prepaid_amount', '>', 0),
-        ),
+        .expression((eb) => eb.selectFrom('p').select(debitOf(p.accountId, p.ids)).where('p.prepaid_amount', '>', 0)),
     )
     .with('m', (w) =>
       w
