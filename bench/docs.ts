@@ -84,9 +84,10 @@ absolute figures; the ratios less so):
   \`/1/accounts/{a}/teams\`, \`/1/countries\`) on an organisation seeded like a real one (20
   members, 10 products with tags, 3 teams, 24 invoices, an address), against a **bare
   baseline**: plain Fastify running ik-mirror's own auth statement and nothing else, named
-  (prepared once per connection) as ik-mirror sends its statements, same pool size. Each server runs in a child process; autocannon drives it from the bench's
-  process, every request with another of 20,000 tokens so the 60-a-minute limiter is never
-  what is measured. The baseline is measured once per round, rounds alternate which goes
+  (prepared once per connection) as ik-mirror sends its statements, same pool size. Each
+  server runs in a child process; autocannon drives it from the bench's process, every
+  request with another of 20,000 tokens so the 60-a-minute limiter is never what is
+  measured. The baseline is measured once per round, rounds alternate which goes
   first, figures are medians over the rounds. Every route must first answer 200 with a
   non-empty list.
 - **Payments**: \`POST /1/accounts/{a}/payments\` paying a different unpaid invoice from the
