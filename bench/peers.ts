@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { runMain } from './cleanup.js';
 import { createTarget, withDb } from './database.js';
 import { saveResults } from './docs.js';
-import { median, probe, run, summarise, TokenFeeder, type Measured } from './load.js';
+import { probe, run, summarise, TokenFeeder, type Measured } from './load.js';
 import { patchedDocument, prismVersion, startPrism } from './prism.js';
 import { seedReadOrg } from './read-seed.js';
-import { figures, fixed, Report, type Figures } from './report.js';
+import { fixed, medianFigures, Report, type Figures } from './report.js';
 import { measureRoute } from './scenarios/reads.js';
 import { withServer } from './server-process.js';
 import { settings } from './settings.js';
@@ -42,14 +42,6 @@ function freePort(): Promise<number> {
     });
   });
 }
-
-const med = (ms: Measured[]): Figures =>
-  figures({
-    rps: median(ms.map((m) => m.rps)),
-    p50: median(ms.map((m) => m.p50)),
-    p99: median(ms.map((m) => m.p99)),
-    cpuPerReq: median(ms.map((m) => m.cpuPerReq)),
-  });
 
 async function measurePrism(document: string, tokens: string[]): Promise<Measured> {
   const port = await freePort();
@@ -108,9 +100,9 @@ async function main() {
       all[who].push(m);
     }
   }
-  const ikm = med(all.ikm);
-  const bare = med(all.bare);
-  const mock = med(all.prism);
+  const ikm = medianFigures(all.ikm);
+  const bare = medianFigures(all.bare);
+  const mock = medianFigures(all.prism);
   report.results.reads = {
     baseline: bare,
     baselineLabel: 'bare Fastify + auth lookup',

@@ -1,5 +1,5 @@
 import { machine, settings } from './settings.js';
-import type { Measured } from './load.js';
+import { median, type Measured } from './load.js';
 
 // What a run found, as it is printed on the console and as it is kept (docs/benchmarks/*.json,
 // from which docs/benchmarks.md and its chart are made): tables of figures, and checks, each a
@@ -53,6 +53,15 @@ export interface Results {
 export function figures(m: Pick<Measured, 'rps' | 'p50' | 'p99' | 'cpuPerReq'>): Figures {
   return { rps: m.rps, p50: m.p50, p99: m.p99, cpuUs: m.cpuPerReq };
 }
+
+/** The figures of several rounds: each the median of its rounds'. */
+export const medianFigures = (ms: Measured[]): Figures =>
+  figures({
+    rps: median(ms.map((m) => m.rps)),
+    p50: median(ms.map((m) => m.p50)),
+    p99: median(ms.map((m) => m.p99)),
+    cpuPerReq: median(ms.map((m) => m.cpuPerReq)),
+  });
 
 export const verdict = (pass: boolean | null) => (pass === null ? '' : pass ? 'PASS' : 'FAIL');
 export const fixed = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');

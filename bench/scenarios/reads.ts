@@ -1,6 +1,6 @@
 import type { Target } from '../database.js';
-import { median, probe, run, summarise, TokenFeeder, type Measured } from '../load.js';
-import { figures, fixed, type Figures, type ReadRoute, type Report } from '../report.js';
+import { probe, run, summarise, TokenFeeder, type Measured } from '../load.js';
+import { fixed, medianFigures, type Figures, type ReadRoute, type Report } from '../report.js';
 import { MB, sampleRss, withServer, type Server } from '../server-process.js';
 import { settings, TARGETS } from '../settings.js';
 
@@ -89,14 +89,6 @@ async function ikmRound(target: Target, routes: RouteSpec[], tokens: string[], p
   });
 }
 
-const med = (ms: Measured[]): Figures =>
-  figures({
-    rps: median(ms.map((m) => m.rps)),
-    p50: median(ms.map((m) => m.p50)),
-    p99: median(ms.map((m) => m.p99)),
-    cpuPerReq: median(ms.map((m) => m.cpuPerReq)),
-  });
-
 export interface ReadsOutcome {
   idleRss: number;
   maxRss: number;
@@ -122,7 +114,7 @@ export async function measureReads(
     rounds.push(await ikmRound(target, routes, feederTokens, probeToken));
     if (!bareFirst) bare.push(await bareRound(target, feederTokens, probeToken));
   }
-  const baseline = med(bare);
+  const baseline = medianFigures(bare);
   const measured = routes.map((r) => ({
     spec: r,
     all: rounds.map((x) => x.ikm.get(r.label)).filter((m) => m !== undefined),
@@ -149,7 +141,7 @@ function reportReads(report: Report, baseline: Figures, measured: { spec: RouteS
     ],
   ];
   for (const { spec, all } of measured) {
-    const f = med(all);
+    const f = medianFigures(all);
     routes.push({ label: spec.label, path: spec.path, ikm: f });
     const rpsRatio = f.rps / baseline.rps;
     // The bare p99 is often 1-2 ms (integer ms): the ratio takes at least 1 ms as its floor.
