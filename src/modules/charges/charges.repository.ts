@@ -178,7 +178,7 @@ function chargeRecords(db: Executor) {
     recordPayment: (r: PaymentRecord) =>
       debitedAndMarked(withShares(db, r), r).selectFrom('p').selectAll().executeTakeFirstOrThrow(),
 
-    async linkInvoices(paymentId: number, shares: { invoice_id: number; amount: number }[]) {
+    async linkInvoices(paymentId: number, shares: Share[]) {
       if (shares.length)
         await db
           .insertInto('payment_invoices')

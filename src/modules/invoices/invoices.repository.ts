@@ -199,20 +199,6 @@ function invoiceReads(db: Executor) {
         .where('account_id', '=', accountId)
         .where('id', '=', invoiceId)
         .executeTakeFirst(),
-
-    /** What succeeded payments have paid of each invoice. */
-    async paidOf(invoiceIds: number[]) {
-      if (!invoiceIds.length) return new Map<number, number>();
-      const rows = await db
-        .selectFrom('payment_invoices as pi')
-        .innerJoin('payments as p', 'p.id', 'pi.payment_id')
-        .select(['pi.invoice_id', sql<number>`sum(pi.amount)::bigint`.as('paid')])
-        .where('pi.invoice_id', 'in', invoiceIds)
-        .where('p.status', '=', 'succeeded')
-        .groupBy('pi.invoice_id')
-        .execute();
-      return new Map(rows.map((r) => [r.invoice_id, Number(r.paid)]));
-    },
   };
 }
 
