@@ -1,4 +1,6 @@
-import { sql, type Expression, type SelectQueryBuilder } from 'kysely';
+import { sql, type Compilable, type Expression, type SelectQueryBuilder } from 'kysely';
+import type { Executor } from './database.js';
+import { shaped } from './shaped.js';
 import type { ListParams } from '../shared/pagination.js';
 
 // The recipe every SQL list follows, in one place: the rows in the requested order, tie-broken
@@ -33,19 +35,75 @@ function lastPage(rows: number, p: ListParams<string>): boolean {
   return p.limit === undefined || rows < p.limit;
 }
 
-export async function pageOf<DB, TB extends keyof DB, O, F extends string>(
+/** The rows in the page's order (the requested sort, then the tie-break), cut at its offset and size. */
+function inPageOrder<DB, TB extends keyof DB, O, F extends string>(
+  rows: SelectQueryBuilder<DB, TB, O>,
+  p: ListParams<F>,
+  columns: SortColumns<F>,
+  tieBreak: Expression<unknown>,
+): SelectQueryBuilder<DB, TB, O> {
+  let q = rows;
+  for (const s of p.sort) q = q.orderBy(sql`${columns[s.field]} ${sql.raw(s.dir)}`);
+  q = q.orderBy(sql`${tieBreak}`).offset(p.offset);
+  if (p.limit !== undefined) q = q.limit(p.limit);
+  return q;
+}
+
+/** The page from its rows' statement and its count's, the count run only when it is needed. */
+async function pageFrom<O>(
+  rows: () => Promise<O[]>,
+  count: () => Promise<{ total: number | string | bigint }>,
+  p: ListParams<string>,
+): Promise<Page<O>> {
+  const counted = async () => Number((await count()).total);
+  if (p.totalOnly) return { items: [], total: await counted() };
+  const items = await rows();
+  return { items, total: lastPage(items.length, p) ? p.offset + items.length : await counted() };
+}
+
+export function pageOf<DB, TB extends keyof DB, O, F extends string>(
   count: CountQuery,
   rows: SelectQueryBuilder<DB, TB, O>,
   p: ListParams<F>,
   columns: SortColumns<F>,
   tieBreak: Expression<unknown>,
 ): Promise<Page<O>> {
-  const counted = async () => Number((await count.executeTakeFirstOrThrow()).total);
-  if (p.totalOnly) return { items: [], total: await counted() };
-  let q = rows;
-  for (const s of p.sort) q = q.orderBy(sql`${columns[s.field]} ${sql.raw(s.dir)}`);
-  q = q.orderBy(sql`${tieBreak}`).offset(p.offset);
-  if (p.limit !== undefined) q = q.limit(p.limit);
-  const items = await q.execute();
-  return { items, total: lastPage(items.length, p) ? p.offset + items.length : await counted() };
+  return pageFrom(
+    () => inPageOrder(rows, p, columns, tieBreak).execute(),
+    () => count.executeTakeFirstOrThrow(),
+    p,
+  );
+}
+
+/** A list's rows and its count, built for one shape with stand-ins for its values (shaped.ts). */
+interface ListStatements<DB, TB extends keyof DB, O> {
+  rows: SelectQueryBuilder<DB, TB, O>;
+  count: Compilable<{ total: number | string | bigint }>;
+}
+
+/**
+ * pageOf for a hot list: its two statements are built and compiled once per shape and page
+ * (shaped.ts), and each call binds its values into them.
+ */
+export function shapedPage<V extends object, S, DB, TB extends keyof DB, O, F extends string>(
+  build: (db: Executor, values: V, shape: S, p: ListParams<F>) => ListStatements<DB, TB, O>,
+  columns: SortColumns<F>,
+  tieBreak: Expression<unknown>,
+) {
+  const statements = shaped((db: Executor, values: V, { shape, p }: { shape: S; p: ListParams<F> }) => {
+    const { rows, count } = build(db, values, shape, p);
+    return { rows: inPageOrder(rows, p, columns, tieBreak), count };
+  });
+  return (db: Executor, values: V, shape: S, p: ListParams<F>): Promise<Page<O>> => {
+    const run = statements(db, values, { shape, p });
+    return pageFrom(
+      run.rows,
+      async () => {
+        const [row] = await run.count();
+        if (!row) throw new Error('a count answered no row');
+        return row;
+      },
+      p,
+    );
+  };
 }

@@ -45,12 +45,15 @@ export default fp<{ token: string | undefined }>(
     });
     app.decorate('metrics', { registry, rateLimited, renewals });
 
-    app.addHook('onResponse', async (req, reply) => {
+    // A callback hook: this runs after every answer, and an async one costs a promise each time.
+    app.addHook('onResponse', (req, reply, done) => {
       // Unknown paths share one label: a scan must not grow a series per path.
       const route = req.routeOptions.url ?? 'unmatched';
-      if (route === '/metrics') return;
-      requests.inc({ method: req.method, route, status: String(reply.statusCode) });
-      latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+      if (route !== '/metrics') {
+        requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+        latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+      }
+      done();
     });
 
     app.get(

@@ -8,7 +8,8 @@ import {
 } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { keptTotal } from '../../db/kept-totals.js';
-import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import { shapedPage, sortFields, type SortColumns } from '../../db/paged.js';
+import { shaped } from '../../db/shaped.js';
 import type { AccountAddressesTable, AccountsTable, Database } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
@@ -125,21 +126,36 @@ export type AccountRow = Awaited<ReturnType<ReturnType<typeof memberAccounts>['e
 export type AddressRow = AccountRow['addresses'][number];
 export type TagRow = AccountRow['tags'][number];
 
+/** The organisations of a user, a page and their count: built once per page (shaped.ts). */
+const accountPage = shapedPage(
+  (db, v: { userId: number; now: number }) => ({
+    count: db
+      .selectFrom('account_members')
+      .select(sql<number>`count(*)::int`.as('total'))
+      .where('user_id', '=', v.userId),
+    rows: memberAccounts(db, v.userId, v.now),
+  }),
+  ACCOUNT_SORT,
+  sql.ref('a.id'),
+);
+
+/** One organisation as its member sees it, built once (shaped.ts). */
+const oneAccount = shaped((db, v: { userId: number; accountId: number; now: number }) => ({
+  row: memberAccounts(db, v.userId, v.now).where('a.id', '=', v.accountId),
+}));
+
 /** The account object: the organisations as their member sees them, their addresses and tags. */
 function accountObjects(db: Executor) {
   return {
     /** A page of the organisations `userId` belongs to, and how many they are. */
-    list(userId: number, now: number, p: ListParams<keyof typeof ACCOUNT_SORT>) {
-      const count = db
-        .selectFrom('account_members')
-        .select(sql<number>`count(*)::int`.as('total'))
-        .where('user_id', '=', userId);
-      return pageOf(count, memberAccounts(db, userId, now), p, ACCOUNT_SORT, sql.ref('a.id'));
-    },
+    list: (userId: number, now: number, p: ListParams<keyof typeof ACCOUNT_SORT>) =>
+      accountPage(db, { userId, now }, null, p),
 
     /** One organisation as its member `userId` sees it; undefined when they are not a member. */
-    one: (userId: number, accountId: number, now: number) =>
-      memberAccounts(db, userId, now).where('a.id', '=', accountId).executeTakeFirst(),
+    async one(userId: number, accountId: number, now: number) {
+      const [row] = await oneAccount(db, { userId, accountId, now }, null).row();
+      return row;
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import {
 import type { Executor } from '../../db/database.js';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { keptTotal } from '../../db/kept-totals.js';
-import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import { pageOf, shapedPage, sortFields, type SortColumns } from '../../db/paged.js';
 import type {
   Database,
   InvoiceLinesTable,
@@ -174,20 +174,41 @@ function invoiceWrites(db: Executor) {
   };
 }
 
+/** The filters' values, bound on each call (shaped.ts); the shape says which are given. */
+interface InvoiceValues {
+  accountId: number;
+  from: number | undefined;
+  to: number | undefined;
+}
+
+const invoiceShape = (f: InvoiceFilters) => ({
+  status: f.status,
+  from: f.due_from !== undefined,
+  to: f.due_to !== undefined,
+});
+
+/** A page of an organisation's invoices with their lines and what was paid, and their count. */
+const invoicePage = shapedPage(
+  (db, v: InvoiceValues, f: ReturnType<typeof invoiceShape>) => {
+    let base = db.selectFrom('invoices').where('account_id', '=', v.accountId);
+    if (f.status) base = base.where('status', '=', f.status);
+    if (f.from) base = base.where('due_at', '>=', v.from ?? 0);
+    if (f.to) base = base.where('due_at', '<=', v.to ?? 0);
+    const count =
+      f.status || f.from || f.to
+        ? base.select((eb) => eb.fn.countAll<number>().as('total'))
+        : db.selectNoFrom(keptTotal(v.accountId, 'invoices').as('total'));
+    return { count, rows: base.select(INVOICE_COLUMNS).select(invoiceParts(db)) };
+  },
+  INVOICE_SORT,
+  sql`id desc`,
+);
+
 /** Reading invoices, their lines and what was paid of them. */
 function invoiceReads(db: Executor) {
   return {
     async listInvoices(accountId: number, f: InvoiceFilters, p: ListParams<keyof typeof INVOICE_SORT>) {
-      let base = db.selectFrom('invoices').where('account_id', '=', accountId);
-      if (f.status) base = base.where('status', '=', f.status);
-      if (f.due_from !== undefined) base = base.where('due_at', '>=', f.due_from);
-      if (f.due_to !== undefined) base = base.where('due_at', '<=', f.due_to);
-      const filtered = f.status || f.due_from !== undefined || f.due_to !== undefined;
-      const count = filtered
-        ? base.select((eb) => eb.fn.countAll<number>().as('total'))
-        : db.selectNoFrom(keptTotal(accountId, 'invoices').as('total'));
-      const rows = base.select(INVOICE_COLUMNS).select(invoiceParts(db));
-      const { items, total } = await pageOf(count, rows, p, INVOICE_SORT, sql`id desc`);
+      const { items, total } = await invoicePage(db, { accountId, from: f.due_from, to: f.due_to }, invoiceShape(f), p);
       return { rows: items, total };
     },
 

@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { keptTotal } from '../../db/kept-totals.js';
-import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import { shapedPage, sortFields, type SortColumns } from '../../db/paged.js';
 import type { InvitationPermission, RoleType } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
 
@@ -177,16 +177,23 @@ function pageSource(db: Executor, accountId: number, f: ListFilter, now: number,
   return members.unionAll(pending);
 }
 
+/** A page of members and pending invitees, and how many match: built once per filter and page. */
+const memberPage = shapedPage(
+  (db, v: { accountId: number; now: number }, f: ListFilter, p: ListParams<MemberSortField>) => ({
+    count: memberCount(db, v.accountId, f, v.now),
+    rows: db.selectFrom(pageSource(db, v.accountId, f, v.now, p).as('x')).selectAll(),
+  }),
+  MEMBER_SORT,
+  // Stable pages: members by id, then pending invitees by invitation id.
+  sql`x.user_id ASC NULLS LAST, x.invitation_id ASC`,
+);
+
 /** The members and pending invitees themselves. */
 function memberRows(db: Executor) {
   return {
     /** A page of members and pending invitees, and how many match. */
-    list(accountId: number, f: ListFilter, now: number, p: ListParams<MemberSortField>) {
-      const count = memberCount(db, accountId, f, now);
-      const rows = db.selectFrom(pageSource(db, accountId, f, now, p).as('x')).selectAll();
-      // Stable pages: members by id, then pending invitees by invitation id.
-      return pageOf(count, rows, p, MEMBER_SORT, sql`x.user_id ASC NULLS LAST, x.invitation_id ASC`);
-    },
+    list: (accountId: number, f: ListFilter, now: number, p: ListParams<MemberSortField>) =>
+      memberPage(db, { accountId, now }, f, p),
 
     /** One member as the list shows them; undefined when the user is not a member. */
     async findMember(accountId: number, userId: number) {

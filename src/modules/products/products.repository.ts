@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Insertable } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../db/database.js';
-import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import { shapedPage, sortFields, type SortColumns } from '../../db/paged.js';
 import type { Database, ProductsTable } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
 import type { Expiration } from './products.schemas.js';
@@ -198,29 +198,60 @@ const productParts = (eb: ProductScope) => [
   ).as('admin'),
 ];
 
+/** A page of products with their count, the caller's role and own rights, the parent's service and the admin's id. */
+function productStatements(db: Executor, c: ProductCriteria) {
+  return {
+    count: visible(db, c).select((eb) => eb.fn.countAll<number>().as('total')),
+    rows: visible(db, c)
+      .innerJoin('accounts as a', 'a.id', 'p.account_id')
+      .leftJoin('products as parent', 'parent.id', 'p.parent_id')
+      .select(PRODUCT_COLUMNS)
+      .select([
+        'm.role_type as caller_role',
+        'cr.technical as r_technical',
+        'cr.statistic as r_statistic',
+        'cr.check as r_check',
+        'cr.sale as r_sale',
+        'parent.service_id as parent_service_id',
+        'parent.service_name as parent_service_name',
+        'a.name as account_name',
+      ])
+      .select((eb) => [adminIdOf(eb).as('admin_id'), ...productParts(eb)]),
+  };
+}
+
+/** The criteria's ids: values of the statement, bound on each call (shaped.ts). */
+type ProductIds = Pick<ProductCriteria, 'userId' | 'accountId' | 'productId'>;
+
+/**
+ * The statement's shape: the criteria without their ids, which only say whether they are given.
+ * The clock is kept in it only when expirations filter, since their bounds are computed from it.
+ */
+const productShape = ({ userId: _user, accountId, productId, now, ...rest }: ProductCriteria) => ({
+  ...rest,
+  now: rest.expirations?.length ? now : 0,
+  byAccount: accountId !== undefined,
+  byProduct: productId !== undefined,
+});
+
+const productPage = shapedPage(
+  (db, ids: ProductIds, { byAccount, byProduct, ...shape }: ReturnType<typeof productShape>) =>
+    productStatements(db, {
+      ...shape,
+      userId: ids.userId,
+      accountId: byAccount ? ids.accountId : undefined,
+      productId: byProduct ? ids.productId : undefined,
+    }),
+  PRODUCT_SORT,
+  sql.ref('p.id'),
+);
+
 /** The products themselves: a page of a list, and inserting some. */
 function productRows(db: Executor) {
   return {
     /** One page, with the caller's role and own rights, the parent's service and the admin's id; and the count. */
-    list(c: ProductCriteria, p: ListParams<ProductSortField>) {
-      const count = visible(db, c).select((eb) => eb.fn.countAll<number>().as('total'));
-      const rows = visible(db, c)
-        .innerJoin('accounts as a', 'a.id', 'p.account_id')
-        .leftJoin('products as parent', 'parent.id', 'p.parent_id')
-        .select(PRODUCT_COLUMNS)
-        .select([
-          'm.role_type as caller_role',
-          'cr.technical as r_technical',
-          'cr.statistic as r_statistic',
-          'cr.check as r_check',
-          'cr.sale as r_sale',
-          'parent.service_id as parent_service_id',
-          'parent.service_name as parent_service_name',
-          'a.name as account_name',
-        ])
-        .select((eb) => [adminIdOf(eb).as('admin_id'), ...productParts(eb)]);
-      return pageOf(count, rows, p, PRODUCT_SORT, sql.ref('p.id'));
-    },
+    list: (c: ProductCriteria, p: ListParams<ProductSortField>) =>
+      productPage(db, { userId: c.userId, accountId: c.accountId, productId: c.productId }, productShape(c), p),
 
     currencyOf: async (accountId: number) =>
       (await db.selectFrom('accounts').select('currency').where('id', '=', accountId).executeTakeFirstOrThrow())

@@ -3,11 +3,16 @@ import { contains, listInMemory, listParams } from '../../shared/pagination.js';
 import { ok } from '../../shared/reply.js';
 import { envelope, listEnvelope } from '../../shared/schemas.js';
 import { actions, countries, languages, timezones } from './catalogues.js';
+import { keptAnswers } from './kept-answers.js';
 import * as S from './reference.schemas.js';
 
 // Reference catalogues: any valid token may read them (upstream declares no scope).
 const config = { auth: { scopes: [] } };
 const byId = [{ field: 'id', dir: 'asc' as const }];
+const languageAnswers = keptAnswers();
+const countryAnswers = keptAnswers();
+const timezoneAnswers = keptAnswers();
+const actionAnswers = keptAnswers();
 
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   pingRoute(app);
@@ -50,7 +55,10 @@ function languageRoutes(app: App) {
         response: { 200: listEnvelope(S.LanguageSchema) },
       },
     },
-    async (req) => listInMemory(languages.all, listParams(req.query, ['id', 'name', 'short_name', 'locale'], byId)),
+    (req, reply) =>
+      languageAnswers(req, reply, () =>
+        listInMemory(languages.all, listParams(req.query, ['id', 'name', 'short_name', 'locale'], byId)),
+      ),
   );
 
   app.get(
@@ -83,16 +91,17 @@ function countryRoutes(app: App) {
         response: { 200: listEnvelope(S.CountrySchema) },
       },
     },
-    async (req) => {
-      const { search, only_enabled, only_enabled_exception = [] } = req.query;
-      return listInMemory(
-        countries.all,
-        listParams(req.query, ['id', 'name', 'short_name'], byId),
-        (c) =>
-          (!search || contains(c.name, search) || contains(c.short_name, search)) &&
-          (!only_enabled || c.is_enabled || only_enabled_exception.includes(c.id)),
-      );
-    },
+    (req, reply) =>
+      countryAnswers(req, reply, () => {
+        const { search, only_enabled, only_enabled_exception = [] } = req.query;
+        return listInMemory(
+          countries.all,
+          listParams(req.query, ['id', 'name', 'short_name'], byId),
+          (c) =>
+            (!search || contains(c.name, search) || contains(c.short_name, search)) &&
+            (!only_enabled || c.is_enabled || only_enabled_exception.includes(c.id)),
+        );
+      }),
   );
 
   app.get(
@@ -125,14 +134,15 @@ function timezoneRoutes(app: App) {
         response: { 200: listEnvelope(S.TimezoneSchema) },
       },
     },
-    async (req) => {
-      const { search } = req.query;
-      return listInMemory(
-        timezones.all,
-        listParams(req.query, ['id', 'name', 'gmt'], byId),
-        (t) => !search || contains(t.name, search),
-      );
-    },
+    (req, reply) =>
+      timezoneAnswers(req, reply, () => {
+        const { search } = req.query;
+        return listInMemory(
+          timezones.all,
+          listParams(req.query, ['id', 'name', 'gmt'], byId),
+          (t) => !search || contains(t.name, search),
+        );
+      }),
   );
 
   app.get(
@@ -165,14 +175,15 @@ function actionRoutes(app: App) {
         response: { 200: listEnvelope(S.ActionSchema) },
       },
     },
-    async (req) => {
-      const { search } = req.query;
-      return listInMemory(
-        actions.all,
-        listParams(req.query, ['id', 'code'], byId),
-        (a) => !search || contains(a.code, search) || contains(a.description, search),
-      );
-    },
+    (req, reply) =>
+      actionAnswers(req, reply, () => {
+        const { search } = req.query;
+        return listInMemory(
+          actions.all,
+          listParams(req.query, ['id', 'code'], byId),
+          (a) => !search || contains(a.code, search) || contains(a.description, search),
+        );
+      }),
   );
 
   app.get(

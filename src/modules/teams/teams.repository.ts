@@ -3,7 +3,7 @@ import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../db/database.js';
 import type { Database, ProductRight } from '../../db/types.js';
 import type { ListParams } from '../../shared/pagination.js';
-import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import { pageOf, shapedPage, sortFields, type SortColumns } from '../../db/paged.js';
 import { USER_SUMMARY_COLUMNS } from '../../shared/user-summary.js';
 import type { TeamFilters } from './teams.schemas.js';
 
@@ -126,15 +126,23 @@ const USER_SORT = {
 } satisfies SortColumns<string>;
 export const TEAM_USER_SORTABLE = sortFields(USER_SORT);
 
+/** A page of an organisation's teams and their count, built once per filter and page (shaped.ts). */
+const teamPage = shapedPage(
+  (db, v: { accountId: number }, { f, search }: { f: TeamFilters; search: string | undefined }) => ({
+    count: filtered(db.selectFrom('teams').where('teams.account_id', '=', v.accountId), f, search).select((eb) =>
+      eb.fn.countAll<number>().as('total'),
+    ),
+    rows: filtered(selectTeams(db, v.accountId), f, search),
+  }),
+  TEAM_SORT,
+  sql`teams.id`,
+);
+
 /** The team rows: listing, finding, naming, writing. */
 function teamRecords(db: Executor) {
   return {
-    list(accountId: number, f: TeamFilters, search: string | undefined, p: ListParams<keyof typeof TEAM_SORT>) {
-      const count = filtered(db.selectFrom('teams').where('teams.account_id', '=', accountId), f, search).select((eb) =>
-        eb.fn.countAll<number>().as('total'),
-      );
-      return pageOf(count, filtered(selectTeams(db, accountId), f, search), p, TEAM_SORT, sql`teams.id`);
-    },
+    list: (accountId: number, f: TeamFilters, search: string | undefined, p: ListParams<keyof typeof TEAM_SORT>) =>
+      teamPage(db, { accountId }, { f, search }, p),
 
     find: (accountId: number, teamId: number) =>
       selectTeams(db, accountId).where('teams.id', '=', teamId).executeTakeFirst(),
