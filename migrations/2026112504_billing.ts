@@ -29,7 +29,7 @@ async function pricesAndMethods(db: Kysely<any>) {
     .addColumn('exp_month', 'integer')
     .addColumn('exp_year', 'integer')
     .addColumn('label', 'text', (c) => c.notNull())
-    // The simulated processor's behaviour for this method (see the billing README section).
+    // The simulated processor's behaviour for this method (see docs/billing.md).
     .addColumn('processor_token', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull().defaultTo(now))
     .addColumn('deleted_at', 'bigint')

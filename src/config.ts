@@ -22,7 +22,7 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_PREFIX: Type.String({ maxLength: 64, pattern: '^[!-~]*$', default: 'ikm:' }),
   // Whose X-Forwarded-For to believe: false, true (anyone's), or proxies' addresses and CIDR ranges, comma-separated.
   TRUST_PROXY: Type.String({ minLength: 1, default: 'false' }),
-  // The HTTP server's timeouts, in milliseconds; 0 turns one off (README says why these defaults).
+  // The HTTP server's timeouts, in milliseconds; 0 turns one off (docs/running.md says why these defaults).
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000 }),
   HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 10_000 }),
   // At least 1: Fastify reads 0 as "its default" (72 s), not as "none".

@@ -6,7 +6,7 @@ import { AppError } from '../shared/errors.js';
 import { parseTrustProxy } from '../shared/trust-proxy.js';
 import { errorEnvelope } from './errors.js';
 
-// The HTTP server under Fastify: its timeouts (README's Configuration says why the defaults),
+// The HTTP server under Fastify: its timeouts (docs/running.md says why the defaults),
 // the proxies whose X-Forwarded-For makes `req.ip`, and the answer to what Node refuses before
 // Fastify sees a request.
 

@@ -2,10 +2,10 @@ import t from 'tap';
 import { bearer, buildTestApp } from '../helper.js';
 import { createUser } from '../factories/users.js';
 
-// The README's billing walk-through: order a .ch domain for three years, pay half with the
+// The walk-through of docs/billing.md: order a .ch domain for three years, pay half with the
 // prepaid account and half by card, download the invoice.
 
-t.test('the billing walk-through of the README', async (t) => {
+t.test('the billing walk-through of docs/billing.md', async (t) => {
   const app = await buildTestApp(t);
   const owner = await createUser(app.db);
   const org = owner.accountId;

@@ -1,10 +1,10 @@
 import t from 'tap';
 import { bearer, buildTestApp } from '../helper.js';
 
-// The README's walk-through, step by step: sign up, invite, accept, change rights, hand over
-// the legal responsible, leave. If the README's commands stop working, this fails.
+// The walk-through of docs/organisations.md, step by step: sign up, invite, accept, change
+// rights, hand over the legal responsible, leave. If its commands stop working, this fails.
 
-t.test('the organisation walk-through of the README', async (t) => {
+t.test('the organisation walk-through of docs/organisations.md', async (t) => {
   const app = await buildTestApp(t);
   const call = (method: 'GET' | 'POST' | 'PATCH', url: string, token?: string, payload?: object) =>
     app.inject({ method, url, payload, headers: token ? bearer(token) : {} });
