@@ -13,9 +13,29 @@ import type { Executor } from './database.js';
 // arithmetic) would build another statement than the values ask. Anything the builder reads
 // belongs in the shape.
 
-/** What the builder gets in place of a value: bound by name when the statement runs. */
+/** What the builder gets in place of a value (or of one element of a list value): bound by name when the statement runs. */
 class StandIn {
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly index?: number,
+  ) {}
+}
+
+/**
+ * Stand-ins for the `n` elements of a list value (`where('id', 'in', standInsFor(v.ids, n))`):
+ * a list is as many parameters as it has elements, so its length belongs to the shape.
+ */
+export function standInsFor<T>(list: readonly T[], n: number): T[] {
+  const standIn: unknown = list;
+  if (!(standIn instanceof StandIn)) return [...list];
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- each element stands for the element of the list it is bound to
+  return Array.from({ length: n }, (_, i) => new StandIn(standIn.name, i) as T);
+}
+
+/** The value a stand-in is bound to. */
+function valueOf(standIn: StandIn, values: object): unknown {
+  const value: unknown = Reflect.get(values, standIn.name);
+  return standIn.index === undefined ? value : Array.isArray(value) ? value[standIn.index] : undefined;
 }
 
 /** Values whose every property is a stand-in named after it. */
@@ -26,7 +46,7 @@ function standIns<V extends object>(): V {
 
 /** The compiled statement with these values in place of its stand-ins. */
 function bound<R>(compiled: CompiledQuery<R>, values: object): CompiledQuery<R> {
-  const parameters = compiled.parameters.map((p): unknown => (p instanceof StandIn ? Reflect.get(values, p.name) : p));
+  const parameters = compiled.parameters.map((p): unknown => (p instanceof StandIn ? valueOf(p, values) : p));
   return { ...compiled, parameters };
 }
 
@@ -59,11 +79,14 @@ export type Runners<C> = { [K in keyof C]: C[K] extends Compilable<infer R> ? ()
  * return several statements (a page's rows and its count): each is compiled when the shape is
  * first seen, and run only when the caller calls its runner.
  */
-export function shaped<V extends object, S, C extends Record<string, Compilable<unknown>>>(
-  build: (db: Executor, values: V, shape: S) => C,
-) {
+export function shaped<
+  V extends object,
+  S,
+  C extends Record<string, Compilable<unknown>>,
+  E extends Executor = Executor,
+>(build: (db: E, values: V, shape: S) => C) {
   const shapes = new Shapes<{ [K in keyof C]: CompiledQuery<unknown> }>();
-  return (db: Executor, values: V, shape: S): Runners<C> => {
+  return (db: E, values: V, shape: S): Runners<C> => {
     const compiled = shapes.get(JSON.stringify(shape) ?? '', () => {
       const statements = build(db, standIns<V>(), shape);
       const entries = Object.entries(statements).map(([name, q]) => [name, q.compile()]);

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import { keptTotal } from '../../db/kept-totals.js';
+import { standInsFor } from '../../db/shaped.js';
 import type { Executor } from '../../db/database.js';
 import type { Database, PaymentMethodKind, PaymentsTable, PrepaidLedgerTable } from '../../db/types.js';
 import { paidOfInvoice } from '../invoices/index.js';
@@ -111,14 +112,17 @@ const withShares = (db: Executor, { payment, shares }: PaymentRecord) =>
  * The ledger row debiting a payment's prepaid part, read from the payment `p` the statement
  * has just made (the columns of the prepaid_ledger insert, in its order).
  */
-export const debitOf = (accountId: number, invoiceIds: number[]) => [
+export const debitOf = (accountId: number, invoicesNamed: string) => [
   sql<number>`${accountId}::integer`.as('account_id'),
   sql<number>`-p.prepaid_amount`.as('amount'),
   sql<string>`p.currency`.as('currency'),
   sql<'debit'>`'debit'`.as('kind'),
   sql<number>`p.id`.as('payment_id'),
-  sql<string>`concat('Payment ', p.id, ${` of invoices ${invoiceIds.join(', ')}`}::text)`.as('description'),
+  sql<string>`concat('Payment ', p.id, ${invoicesNamed}::text)`.as('description'),
 ];
+
+/** The end of a debit's description: which invoices it paid. */
+export const invoicesNamed = (invoiceIds: number[]) => ` of invoices ${invoiceIds.join(', ')}`;
 
 /** `recordPayment`'s second part, when the payment succeeded: its prepaid part debited (`d`), its invoices paid (`m`). */
 const debitedAndMarked = (q: ReturnType<typeof withShares>, { payment, shares, paidAt }: PaymentRecord) =>
@@ -130,12 +134,7 @@ const debitedAndMarked = (q: ReturnType<typeof withShares>, { payment, shares, p
         .expression((eb) =>
           eb
             .selectFrom('p')
-            .select(
-              debitOf(
-                payment.account_id,
-                shares.map((s) => s.invoice_id),
-              ),
-            )
+            .select(debitOf(payment.account_id, invoicesNamed(shares.map((s) => s.invoice_id))))
             .where('p.status', '=', 'succeeded')
             .where('p.prepaid_amount', '>', 0),
         ),
@@ -243,7 +242,7 @@ function chargeSettlement(db: Executor) {
  * for everyone: no deadlock), each with what succeeded payments have paid of it and what
  * settling it does beside marking it paid: a pending order to fulfil, renewal lines to extend.
  */
-export const invoicesToPay = (trx: Trx, accountId: number, ids: number[]) =>
+export const invoicesToPay = (trx: Trx, accountId: number, ids: number[], n = ids.length) =>
   trx
     .selectFrom('invoices as i')
     .select((eb) => [
@@ -275,7 +274,7 @@ export const invoicesToPay = (trx: Trx, accountId: number, ids: number[]) =>
         .as('renews'),
     ])
     .where('i.account_id', '=', accountId)
-    .where('i.id', 'in', ids)
+    .where('i.id', 'in', standInsFor(ids, n))
     .orderBy('i.id')
     .forUpdate();
 

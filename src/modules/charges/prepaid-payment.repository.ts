@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Currency } from '../../db/types.js';
-import { balanceOf, debitOf, invoicesToPay, PAYMENT_COLUMNS, type Trx } from './charges.repository.js';
+import { shaped, standInsFor } from '../../db/shaped.js';
+import { balanceOf, debitOf, invoicesNamed, invoicesToPay, PAYMENT_COLUMNS, type Trx } from './charges.repository.js';
 
 // Paying invoices from the prepaid account alone is the one payment that needs nothing from the
 // processor, so all of it is one statement, run once the organisation's row is locked: the
 // organisation's payments queue on that lock, and this leaves one round trip (and the commit)
-// to hold it.
+// to hold it. It is built and compiled once per number of invoices (db/shaped.ts).
 
 /** Who pays which invoices, in what currency, and when they are paid. */
 export interface PrepaidPayment {
@@ -18,13 +19,23 @@ export interface PrepaidPayment {
   paidAt: number;
 }
 
+/** The statement's values: the payment's, and the end of its debit's description. */
+interface Values extends PrepaidPayment {
+  described: string;
+}
+
+/** The statement's shape: the number of invoices paid. */
+interface Shape {
+  n: number;
+}
+
 /** What is due on an invoice: its total less what succeeded payments have paid, never below 0. */
 const dueOf = sql<number>`greatest(inv.total - coalesce(inv.paid, 0), 0)`;
 
 /** The invoices locked and read (`inv`), the balance (`bal`), and `ok`: one row, what is due, only when the payment may be made. */
-const checked = (trx: Trx, p: PrepaidPayment) =>
+const checked = (trx: Trx, p: Values, { n }: Shape) =>
   trx
-    .with('inv', () => invoicesToPay(trx, p.accountId, p.ids))
+    .with('inv', () => invoicesToPay(trx, p.accountId, p.ids, n))
     .with('bal', () => balanceOf(trx, p.accountId))
     .with('due', (w) =>
       w
@@ -39,13 +50,13 @@ const checked = (trx: Trx, p: PrepaidPayment) =>
       w
         .selectFrom(['due', 'bal'])
         .select('due.amount')
-        .where('due.n', '=', p.ids.length)
-        .where('due.unpaid', '=', p.ids.length)
+        .where('due.n', '=', n)
+        .where('due.unpaid', '=', n)
         .whereRef('bal.balance', '>=', 'due.amount'),
     );
 
 /** The succeeded payment (`p`) and its invoices (`l`), made from `ok`'s row: none without it. */
-const made = (q: ReturnType<typeof checked>, p: PrepaidPayment) =>
+const made = (q: ReturnType<typeof checked>, p: Values) =>
   q
     .with('p', (w) =>
       w
@@ -74,19 +85,21 @@ const made = (q: ReturnType<typeof checked>, p: PrepaidPayment) =>
     );
 
 /** The payment's debit in the ledger (`d`) and its invoices marked paid (`m`), once `p` is made. */
-const debited = (q: ReturnType<typeof made>, p: PrepaidPayment) =>
+const debited = (q: ReturnType<typeof made>, p: Values, { n }: Shape) =>
   q
     .with('d', (w) =>
       w
         .insertInto('prepaid_ledger')
         .columns(['account_id', 'amount', 'currency', 'kind', 'payment_id', 'description'])
-        .expression((eb) => eb.selectFrom('p').select(debitOf(p.accountId, p.ids)).where('p.prepaid_amount', '>', 0)),
+        .expression((eb) =>
+          eb.selectFrom('p').select(debitOf(p.accountId, p.described)).where('p.prepaid_amount', '>', 0),
+        ),
     )
     .with('m', (w) =>
       w
         .updateTable('invoices')
         .set({ status: 'paid', paid_at: p.paidAt })
-        .where('id', 'in', p.ids)
+        .where('id', 'in', standInsFor(p.ids, n))
         .where((eb) => eb.exists(eb.selectFrom('p').select('p.id'))),
     );
 
@@ -97,8 +110,8 @@ const debited = (q: ReturnType<typeof made>, p: PrepaidPayment) =>
  * paid. Answers the invoices as read, each with the balance and the payment (null when not made:
  * the caller tells why from the rest).
  */
-export function payFromPrepaid(trx: Trx, p: PrepaidPayment) {
-  return debited(made(checked(trx, p), p), p)
+const prepaidStatement = shaped((trx: Trx, p: Values, shape: Shape) => ({
+  rows: debited(made(checked(trx, p, shape), p), p, shape)
     .selectFrom(['inv', 'bal'])
     .select((eb) => [
       'inv.id',
@@ -110,6 +123,9 @@ export function payFromPrepaid(trx: Trx, p: PrepaidPayment) {
       'bal.balance',
       jsonObjectFrom(eb.selectFrom('p').select(PAYMENT_COLUMNS.map((c) => `p.${c}` as const))).as('payment'),
     ])
-    .orderBy('inv.id')
-    .execute();
+    .orderBy('inv.id'),
+}));
+
+export function payFromPrepaid(trx: Trx, p: PrepaidPayment) {
+  return prepaidStatement(trx, { ...p, described: invoicesNamed(p.ids) }, { n: p.ids.length }).rows();
 }
