@@ -115,3 +115,42 @@ export function nonDecimalIntegerErrors(schema: Schema, data: unknown, path = ''
   }
   return out;
 }
+
+/** What upstream's (Laravel) `boolean` rule takes besides true and false. */
+const BINARY_BOOLEANS = new Map<unknown, boolean>([
+  [1, true],
+  [0, false],
+  ['1', true],
+  ['0', false],
+]);
+
+/** A scalar as upstream's validator reads it for a schema: a numeric string as an integer, 0/1 as a boolean. */
+function upstreamScalar(schema: Schema, value: unknown): unknown {
+  const onlyInteger = accepts(schema, 'integer') && !accepts(schema, 'string');
+  if (onlyInteger && typeof value === 'string' && DECIMAL.test(value)) return Number(value);
+  const onlyBoolean = accepts(schema, 'boolean') && !accepts(schema, 'string') && !accepts(schema, 'integer');
+  if (onlyBoolean && BINARY_BOOLEANS.has(value)) return BINARY_BOOLEANS.get(value);
+  return value;
+}
+
+/**
+ * Upstream's `integer` rule takes `"3"` and its `boolean` rule 0, 1, "0" and "1"; Ajv, without
+ * coercion, takes neither. Each such value of a JSON body is rewritten in place to the type
+ * its field's schema declares, before Ajv runs (and so the handler reads numbers and
+ * booleans). Strings stay strings: `"firstname": 5` is still refused.
+ */
+export function readAsUpstream(schema: Schema, data: unknown): unknown {
+  if (Array.isArray(data)) {
+    const item = alternatives(schema).find((x) => x.items)?.items;
+    if (item) data.forEach((d, i) => (data[i] = readAsUpstream(item, d)));
+    return data;
+  }
+  if (data && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data)) {
+      const sub = propertySchema(alternatives(schema), k);
+      if (sub) Reflect.set(data, k, readAsUpstream(sub, v));
+    }
+    return data;
+  }
+  return upstreamScalar(schema, data);
+}

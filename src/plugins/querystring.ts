@@ -2,6 +2,7 @@ import { parse } from 'node:querystring';
 
 // Keys that would reach an object's prototype are dropped, never assigned.
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+const LIST_INDEX = /^\d*$/;
 const KEY = /^([^[\]]+)((?:\[[^[\]]*\]){0,2})$/;
 
 type Node = string | string[] | { [key: string]: Node };
@@ -11,7 +12,8 @@ function put(target: Record<string, Node>, [head, ...rest]: [string, ...string[]
     target[head] = values.length === 1 ? values[0] : values;
     return;
   }
-  if (rest[0] === '' && rest.length === 1) {
+  // `a[]=x` and `a[0]=x` (PHP's indexed form, which upstream's clients also send) are both items of a list.
+  if (rest.length === 1 && LIST_INDEX.test(rest[0])) {
     const prev = target[head];
     target[head] = [...(Array.isArray(prev) ? prev : typeof prev === 'string' ? [prev] : []), ...values];
     return;
@@ -24,7 +26,7 @@ function put(target: Record<string, Node>, [head, ...rest]: [string, ...string[]
 }
 
 /**
- * Query strings as upstream's clients send them: `with[]=a&with[]=b` is an array,
+ * Query strings as upstream's clients send them: `with[]=a&with[]=b` (or `with[0]=a&with[1]=b`) is an array,
  * `order_for[name]=desc` an object and `filter[user_ids][]=1` an object of arrays (two levels,
  * which is all the API uses).
  */

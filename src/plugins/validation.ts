@@ -1,7 +1,13 @@
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
-import { nonDecimalIntegerErrors, nulCharacterErrors, withIntegerBounds, type Schema } from './input-rules.js';
+import {
+  nonDecimalIntegerErrors,
+  nulCharacterErrors,
+  readAsUpstream,
+  withIntegerBounds,
+  type Schema,
+} from './input-rules.js';
 
 // Two validators. Query strings and path parameters are text, so they are coerced to the
 // schema's types. Bodies are JSON and are not: `"first_name": 123` is an error, as is a field
@@ -73,9 +79,14 @@ function withInputRules(validate: Validate, schema: Schema, text: boolean): Vali
   });
 }
 
+/** A body's numeric strings and 0/1 booleans read as upstream reads them (input-rules.ts), then validated. */
+function readingAsUpstream(validate: Validate, schema: Schema): Validate {
+  return validator((data) => ({ valid: validate(readAsUpstream(schema, data)), errors: validate.errors }));
+}
+
 function compileFor(schema: Schema, httpPart: string | undefined): Validate {
   const bounded = withIntegerBounds(schema);
-  if (httpPart === 'body') return withInputRules(bodyAjv.compile(bounded), schema, false);
+  if (httpPart === 'body') return readingAsUpstream(withInputRules(bodyAjv.compile(bounded), schema, false), schema);
   const validate = withInputRules(textAjv.compile(bounded), schema, true);
   return httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema)) : validate;
 }
