@@ -1,11 +1,13 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { emptyBodyWhenNone } from '../../shared/optional-body.js';
 import { callerId as caller, ok } from '../../shared/reply.js';
 import { envelope, TrueEnvelope } from '../../shared/schemas.js';
 import {
   AppPasswordSchema,
   CreateAppPasswordBody,
   CreatedAppPasswordSchema,
+  DEFAULT_APP_PASSWORD_NAME,
   PasswordParams,
 } from './app-passwords.schemas.js';
 import { appPasswordsService } from './app-passwords.service.js';
@@ -57,8 +59,10 @@ function listAndCreateRoutes(app: App, service: Service) {
         body: CreateAppPasswordBody,
         response: { 201: envelope(CreatedAppPasswordSchema) },
       },
+      preValidation: emptyBodyWhenNone,
     },
-    async (req, reply) => reply.code(201).send(ok(await service.create(caller(req), req.body.name))),
+    async (req, reply) =>
+      reply.code(201).send(ok(await service.create(caller(req), req.body.name ?? DEFAULT_APP_PASSWORD_NAME))),
   );
 }
 

@@ -26,9 +26,18 @@ export const CreatedAppPasswordSchema = Type.Object(
   },
 );
 
+/** The name of a password created without one: the official document declares no request body. */
+export const DEFAULT_APP_PASSWORD_NAME = 'Application password';
+
 export const CreateAppPasswordBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 255, description: 'What the password is for, to recognise it later' }),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description: `What the password is for, to recognise it later (default: "${DEFAULT_APP_PASSWORD_NAME}")`,
+      }),
+    ),
   },
   { additionalProperties: false, examples: [{ name: 'Backup script' }] },
 );

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listResult } from '../../shared/pagination.js';
 import { principalOf } from '../../shared/principal.js';
 import { ok } from '../../shared/reply.js';
+import { invalidField } from '../../shared/errors.js';
+import { emptyBodyWhenNone } from '../../shared/optional-body.js';
 import { envelope, listEnvelope, TrueEnvelope } from '../../shared/schemas.js';
 import {
   AccountParams,
@@ -11,6 +13,8 @@ import {
   TeamSchema,
   TeamsQuery,
   TeamUserIdsBody,
+  TeamUserRemovalBody,
+  TeamUserRemovalQuery,
   TeamUserSchema,
   TeamUsersQuery,
   UpdateTeamBody,
@@ -207,11 +211,18 @@ function teamUserRemovalRoutes(app: App, service: Service) {
         operationId: 'removeTeamUsers',
         tags,
         summary: "Remove users from a team (administrators, owners, the team's owner)",
+        description: '`user_ids` in the JSON body or, as clients send it with no body, `user_ids[]=` in the query.',
         params: TeamParams,
-        body: TeamUserIdsBody,
+        querystring: TeamUserRemovalQuery,
+        body: TeamUserRemovalBody,
         response: { 200: TrueEnvelope },
       },
+      preValidation: emptyBodyWhenNone,
     },
-    async (req) => ok(await service.removeUsers(caller(req), req.params.account, req.params.team, req.body.user_ids)),
+    async (req) => {
+      const userIds = req.body.user_ids ?? req.query.user_ids;
+      if (!userIds) throw invalidField('user_ids', 'required', 'The user_ids field is required');
+      return ok(await service.removeUsers(caller(req), req.params.account, req.params.team, userIds));
+    },
   );
 }

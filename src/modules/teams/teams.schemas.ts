@@ -151,10 +151,16 @@ export const UpdateTeamBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const TeamUserIdsBody = Type.Object(
-  { user_ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }) },
+const TeamUserIds = Type.Array(Id, { minItems: 1, maxItems: 1000 });
+
+export const TeamUserIdsBody = Type.Object({ user_ids: TeamUserIds }, { additionalProperties: false });
+
+/** Removing users: clients send `DELETE` with `user_ids[]=` in the query and no body, or a JSON body. */
+export const TeamUserRemovalBody = Type.Object(
+  { user_ids: Type.Optional(TeamUserIds) },
   { additionalProperties: false },
 );
+export const TeamUserRemovalQuery = Type.Object({ user_ids: Type.Optional(TeamUserIds) });
 
 export type CreateTeamInput = Static<typeof CreateTeamBody>;
 export type UpdateTeamInput = Static<typeof UpdateTeamBody>;

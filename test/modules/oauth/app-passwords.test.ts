@@ -100,13 +100,23 @@ t.test('the password grant takes only application passwords', async (t) => {
   );
 });
 
+t.test('with no body (the official document declares none), a password named by default', async (t) => {
+  for (const payload of [undefined, {}]) {
+    const created = await call('POST', url, payload);
+    t.equal(created.statusCode, 201, created.body);
+    t.equal(created.json().data.name, 'Application password');
+    t.match(created.json().data.password, /^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+    const read = await call('GET', `${url}/${created.json().data.id}`);
+    t.equal(read.json().data.name, 'Application password', 'kept under that name');
+  }
+});
+
 t.test("one's own only; validation; scope", async (t) => {
   const p = (await call('POST', url, { name: 'mine' })).json().data;
   const other = await createUser(app.db);
   t.equal((await call('GET', `${url}/${p.id}`, undefined, other.token)).statusCode, 404);
   t.equal((await call('DELETE', `${url}/${p.id}`, undefined, other.token)).statusCode, 404);
   t.same((await call('GET', url, undefined, other.token)).json().data, []);
-  t.same(failedAttributes((await call('POST', url, {})).json()), ['name']);
   t.same(failedAttributes((await call('POST', url, { name: '' })).json()), ['name']);
   t.same(failedAttributes((await call('POST', url, { name: 'x', password: 'mine' })).json()), ['password']);
   const noScope = await createToken(app.db, owner.id, ['accounts']);

@@ -229,9 +229,30 @@ t.test('removing users from a team', async (t) => {
     t.same(await teamMemberIds(app.db, team.id), []);
   });
 
-  t.test('body rules', async (t) => {
-    const res = await call(app, admin.token, 'DELETE', teamUsersUrl(org, team.id));
-    t.equal(res.statusCode, 422, 'a body is required');
-    t.same(failedAttributes(res.json()), ['body'], 'no body at all: the body itself is named');
+  t.test('user_ids in the query, with no body, as clients send it', async (t) => {
+    await app.db
+      .insertInto('team_members')
+      .values([b.id, lead.id].map((user_id) => ({ team_id: team.id, user_id })))
+      .execute();
+    const url = `${teamUsersUrl(org, team.id)}?user_ids[]=${b.id}`;
+    const res = await call(app, admin.token, 'DELETE', url);
+    t.equal(res.statusCode, 200, res.body);
+    t.same(await teamMemberIds(app.db, team.id), [lead.id], 'only the one named left');
+    const indexed = await call(app, admin.token, 'DELETE', `${teamUsersUrl(org, team.id)}?user_ids[0]=${lead.id}`);
+    t.equal(indexed.statusCode, 200, 'the indexed form too');
+    t.same(await teamMemberIds(app.db, team.id), []);
+  });
+
+  t.test('user_ids rules', async (t) => {
+    const none = await call(app, admin.token, 'DELETE', teamUsersUrl(org, team.id));
+    t.equal(none.statusCode, 422, 'neither a body nor a query');
+    t.same(failedAttributes(none.json()), ['user_ids']);
+    t.equal(none.json().error.errors[0].code, 'validation_rule_required');
+    const bad = await call(app, admin.token, 'DELETE', `${teamUsersUrl(org, team.id)}?user_ids[]=x`);
+    t.equal(bad.statusCode, 422);
+    t.same(failedAttributes(bad.json()), ['user_ids.0']);
+    const empty = await call(app, admin.token, 'DELETE', teamUsersUrl(org, team.id), { user_ids: [] });
+    t.equal(empty.statusCode, 422, 'an empty list is still refused');
+    t.same(failedAttributes(empty.json()), ['user_ids']);
   });
 });
