@@ -27,12 +27,12 @@ interface CountQuery {
 
 /**
  * Whether these rows end the list, so that the offset and their number are its count and the
- * count's statement is saved: a list not cut by a page size, or a page shorter than its size.
+ * count's statement is saved: a page shorter than its size.
  * A page past the end holds no row and says nothing of where the end was.
  */
 function lastPage(rows: number, p: ListParams<string>): boolean {
   if (rows === 0) return p.offset === 0;
-  return p.limit === undefined || rows < p.limit;
+  return rows < p.limit;
 }
 
 /** The rows in the page's order (the requested sort, then the tie-break), cut at its offset and size. */
@@ -44,9 +44,10 @@ function inPageOrder<DB, TB extends keyof DB, O, F extends string>(
 ): SelectQueryBuilder<DB, TB, O> {
   let q = rows;
   for (const s of p.sort) q = q.orderBy(sql`${columns[s.field]} ${sql.raw(s.dir)}`);
-  q = q.orderBy(sql`${tieBreak}`).offset(p.offset);
-  if (p.limit !== undefined) q = q.limit(p.limit);
-  return q;
+  return q
+    .orderBy(sql`${tieBreak}`)
+    .offset(p.offset)
+    .limit(p.limit);
 }
 
 /** The page from its rows' statement and its count's, the count run only when it is needed. */

@@ -7,11 +7,13 @@ import { AppError, invalidField } from './errors.js';
 
 export const MAX_WINDOW = 10_000;
 const DEFAULT_PER_PAGE = 10;
+/** The largest page a client may ask for (`per_page`, `limit`), and the page of a list asked with neither. */
+export const MAX_PAGE_SIZE = 1000;
 
 export const ListQuery = {
   page: Type.Optional(Type.Integer({ minimum: 1 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
   skip: Type.Optional(Type.Integer({ minimum: 0 })),
   return: Type.Optional(StringEnum(['total'])),
   order_by: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
@@ -27,7 +29,7 @@ export interface Sort<F extends string = string> {
 
 export interface ListParams<F extends string = string> {
   offset: number;
-  limit: number | undefined;
+  limit: number;
   /** Set when the client paginates by page: the response then says which page it is. */
   page: number | undefined;
   sort: Sort<F>[];
@@ -62,13 +64,15 @@ export function listParams<F extends string>(
     }
     return { offset: (page - 1) * perPage, limit: perPage, page, sort, totalOnly };
   }
-  return { offset: q.skip ?? 0, limit: q.limit, page: undefined, sort, totalOnly };
+  // Without a page size the largest one applies, so that items_per_page is always the page's
+  // size (never a count of the rows) and no list answers unbounded.
+  return { offset: q.skip ?? 0, limit: q.limit ?? MAX_PAGE_SIZE, page: undefined, sort, totalOnly };
 }
 
 /** The list envelope: items with total/page/pages/items_per_page, or the count alone. */
 export function listResult<T>(items: T[], total: number, p: ListParams) {
   if (p.totalOnly) return { result: 'success' as const, data: total };
-  const perPage = p.limit ?? Math.max(total, 1);
+  const perPage = p.limit;
   return {
     result: 'success' as const,
     data: items,
@@ -105,7 +109,7 @@ export function listInMemory<T extends object>(all: readonly T[], p: ListParams,
     return 0;
   };
   filtered.sort(cmp);
-  const items = filtered.slice(p.offset, p.limit === undefined ? undefined : p.offset + p.limit);
+  const items = filtered.slice(p.offset, p.offset + p.limit);
   return listResult(items, filtered.length, p);
 }
 

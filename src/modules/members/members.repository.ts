@@ -168,7 +168,7 @@ function memberCount(db: Executor, accountId: number, f: ListFilter, now: number
  * of a hundred thousand members reads its rows, not all of them.
  */
 function pageSource(db: Executor, accountId: number, f: ListFilter, now: number, p: ListParams<MemberSortField>) {
-  if (p.sort.length || p.limit === undefined) return union(db, accountId, f, now);
+  if (p.sort.length) return union(db, accountId, f, now);
   const end = p.offset + p.limit;
   const members = db.selectFrom(membersBranch(db, accountId, f).orderBy('m.user_id').limit(end).as('m')).selectAll();
   const pending = db.selectFrom(pendingBranch(db, accountId, f, now).orderBy('i.id').limit(end).as('p')).selectAll();
