@@ -87,8 +87,12 @@ function callerView(a: AccountRow) {
     partner_id: null,
     in_partnership_full_access: false,
     in_partnership_limited: false,
-    // Upstream documents an object here; ik-mirror says whether premium support is running.
-    support_premium: a.support_premium_until !== null && a.support_premium_until > nowSeconds(),
+    // Upstream documents an object here without its fields: ik-mirror's say whether premium
+    // support is running and until when it was paid for.
+    support_premium: {
+      is_active: a.support_premium_until !== null && a.support_premium_until > nowSeconds(),
+      expired_at: a.support_premium_until,
+    },
     is_user_has_ksuite_access: false,
     is_user_email_account_mailbox_exist: false,
     ksuite_id: null,

@@ -57,21 +57,30 @@ function accountListRoutes(app: App, service: Service) {
 
 /** One organisation: reading and changing it. */
 function accountDetailRoutes(app: App, service: Service) {
-  app.get(
-    '/1/accounts/:account_id',
-    {
-      config: { ...config, access: { min: 'member' } },
-      schema: {
-        operationId: 'getAccount',
-        tags,
-        summary: "One organisation; `type` is the caller's role in it",
-        params: AccountParams,
-        querystring: AccountQuery,
-        response: { 200: envelope(AccountSchema) },
+  // Clients written for upstream still call the legacy singular path; both answer alike.
+  for (const [url, operationId] of [
+    ['/1/accounts/:account_id', 'getAccount'],
+    ['/1/account/:account_id', 'getAccountAlias'],
+  ] as const) {
+    app.get(
+      url,
+      {
+        config: { ...config, access: { min: 'member' } },
+        schema: {
+          operationId,
+          tags,
+          summary:
+            url === '/1/account/:account_id'
+              ? 'One organisation (legacy singular alias of /1/accounts/{account_id})'
+              : "One organisation; `type` is the caller's role in it",
+          params: AccountParams,
+          querystring: AccountQuery,
+          response: { 200: envelope(AccountSchema) },
+        },
       },
-    },
-    async (req) => ok(await service.get(principalOf(req).user.id, req.params.account_id, req.query.with)),
-  );
+      async (req) => ok(await service.get(principalOf(req).user.id, req.params.account_id, req.query.with)),
+    );
+  }
 
   app.patch(
     '/1/accounts/:account_id',

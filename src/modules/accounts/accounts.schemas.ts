@@ -76,7 +76,13 @@ export const AccountSchema = Type.Object(
     partner_id: Nullable(Id),
     in_partnership_full_access: Type.Boolean(),
     in_partnership_limited: Type.Boolean(),
-    support_premium: Type.Boolean({ description: 'Premium support is running (ordered as support_premium)' }),
+    support_premium: Type.Object(
+      {
+        is_active: Type.Boolean({ description: 'Premium support is running (ordered as support_premium)' }),
+        expired_at: Nullable(Timestamp),
+      },
+      { description: 'An object, as in the official Account schema' },
+    ),
     is_user_has_ksuite_access: Type.Boolean(),
     is_user_email_account_mailbox_exist: Type.Boolean(),
     ksuite_id: Nullable(Id),

@@ -215,6 +215,8 @@ export function invitationsService(db: Db, publicUrl: () => string) {
     cancel(caller: Principal, accountId: number, id: number): Promise<true> {
       return inTransaction(db, async (trx) => {
         const { row } = await adminLock(trx, caller, accountId, id, 'cancel invitations');
+        // Cancelled is gone, as far as DELETE is concerned: the document declares a 404 for it.
+        if (row.status === 'cancelled') throw notFound('Invitation');
         if (row.status !== 'pending') requirePending(row);
         await invitationsRepository(trx).update(id, { status: 'cancelled', updated_at: nowSeconds() });
         return true as const;

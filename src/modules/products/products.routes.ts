@@ -61,23 +61,31 @@ function callerProductRoutes(app: App, service: Service) {
 
 /** The products of one organisation. */
 function accountProductRoutes(app: App, service: Service) {
-  app.get(
-    '/1/accounts/:account_id/products',
-    {
-      config: { ...config, access: { min: 'member' } },
-      schema: {
-        operationId: 'listAccountProducts',
-        tags,
-        summary:
-          'Products of an organisation: all for its owners and administrators, those with a right for other members',
-        params: AccountParams,
-        querystring: AccountProductsQuery,
-        response,
+  // Clients written for upstream still call the legacy singular path; both answer alike.
+  for (const [url, operationId] of [
+    ['/1/accounts/:account_id/products', 'listAccountProducts'],
+    ['/1/account/:account_id/product', 'listAccountProductsAlias'],
+  ] as const) {
+    app.get(
+      url,
+      {
+        config: { ...config, access: { min: 'member' } },
+        schema: {
+          operationId,
+          tags,
+          summary:
+            url === '/1/account/:account_id/product'
+              ? 'Products of an organisation (legacy singular alias of /1/accounts/{account_id}/products)'
+              : 'Products of an organisation: all for its owners and administrators, those with a right for other members',
+          params: AccountParams,
+          querystring: AccountProductsQuery,
+          response,
+        },
       },
-    },
-    async (req) => {
-      const r = await service.forAccount(principalOf(req).user.id, req.params.account_id, req.query);
-      return listResult(r.items, r.total, r.params);
-    },
-  );
+      async (req) => {
+        const r = await service.forAccount(principalOf(req).user.id, req.params.account_id, req.query);
+        return listResult(r.items, r.total, r.params);
+      },
+    );
+  }
 }

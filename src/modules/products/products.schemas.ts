@@ -16,8 +16,11 @@ export const EXPIRATIONS = [
 ] as const;
 export type Expiration = (typeof EXPIRATIONS)[number];
 
-/** Relations `with` accepts. tags/users/admin are always loaded (as upstream returns them); `account` adds the organisation. */
-export const PRODUCT_RELATIONS = ['account', 'admin', 'tags', 'users'] as const;
+/**
+ * Relations `with` accepts. tags/users/admin/fqdn are always loaded (as upstream returns them;
+ * clients still ask for `with=fqdn`); `account` adds the organisation.
+ */
+export const PRODUCT_RELATIONS = ['account', 'admin', 'fqdn', 'tags', 'users'] as const;
 export type ProductRelation = (typeof PRODUCT_RELATIONS)[number];
 
 // Product rights as upstream's invitations and members carry them: per service, either one

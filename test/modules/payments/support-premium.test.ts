@@ -12,7 +12,11 @@ t.test('a paid premium-support order switches support_premium on', async (t) => 
     app.inject({ method, url, payload, headers: bearer(owner.token) });
 
   const before = await call('GET', `/1/accounts/${org}`);
-  t.equal(before.json().data.support_premium, false, 'not running before it is ordered');
+  t.same(
+    before.json().data.support_premium,
+    { is_active: false, expired_at: null },
+    'an object, not running before it is ordered',
+  );
 
   const card = await call('POST', `/1/accounts/${org}/payment_methods`, {
     kind: 'card',
@@ -27,17 +31,17 @@ t.test('a paid premium-support order switches support_premium on', async (t) => 
   });
   t.equal(order.statusCode, 201);
   const unpaid = await call('GET', `/1/accounts/${org}`);
-  t.equal(unpaid.json().data.support_premium, false, 'an unpaid order changes nothing');
+  t.same(unpaid.json().data.support_premium, { is_active: false, expired_at: null }, 'an unpaid order changes nothing');
 
   const pay = await call('POST', `/1/accounts/${org}/payments`, { order_id: order.json().data.id, method: 'card' });
   t.equal(pay.statusCode, 201);
   const after = await call('GET', `/1/accounts/${org}`);
-  t.equal(after.json().data.support_premium, true, 'running once paid');
   const { support_premium_until: until } = await app.db
     .selectFrom('accounts')
     .select('support_premium_until')
     .where('id', '=', org)
     .executeTakeFirstOrThrow();
+  t.same(after.json().data.support_premium, { is_active: true, expired_at: until }, 'running once paid, until then');
   const months = (until! - Date.now() / 1000) / (30.44 * 86_400);
   t.ok(months > 11.5 && months < 12.5, `for twelve months (${months.toFixed(1)})`);
   const products = await call('GET', `/1/accounts/${org}/products`);
