@@ -25,6 +25,7 @@ import versioning, { VersionRouter } from './plugins/versioning.js';
 import { healthModule } from './modules/health/index.js';
 import { profileModule } from './modules/profile/index.js';
 import { referenceModule } from './modules/reference/index.js';
+import { eventsModule } from './modules/events/index.js';
 import { signupModule } from './modules/signup/index.js';
 import { accountsModule } from './modules/accounts/index.js';
 import { membersModule } from './modules/members/index.js';
@@ -126,6 +127,7 @@ async function registerModules(app: Server, config: Config, store: RateLimitStor
   await app.register(tokensModule);
   await app.register(profileModule, { publicUrl: () => app.publicUrl });
   await app.register(referenceModule);
+  await app.register(eventsModule);
   await app.register(signupModule);
   await app.register(accountsModule);
   await app.register(membersModule);

@@ -293,6 +293,38 @@ export interface AsyncTasksTable {
   finished_at: Timestamp | null;
 }
 
+// The status page's events (migration 2026120401).
+export type EventLanguage = 'de' | 'en' | 'es' | 'fr' | 'it';
+export interface EventTranslation {
+  title: string;
+  body: string;
+  language: EventLanguage;
+}
+export interface EventComment {
+  title: string;
+  body: string;
+  started_at: Timestamp;
+  translations: EventTranslation[];
+}
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  event_type: 'internal' | 'public' | 'server' | 'streaming';
+  status: 'inprogress' | 'planned' | 'reviewed' | 'terminated';
+  title: string;
+  description: string;
+  translations: ColumnType<EventTranslation[], string | undefined, string>;
+  comments: ColumnType<EventComment[], string | undefined, string>;
+  services: ColumnType<{ id: number; name: string }[], string | undefined, string>;
+  is_cyberattack: Generated<boolean>;
+  is_auto: Generated<boolean>;
+  user_id: number | null;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 // Billing (migration 2026112504). Amounts are minor units.
 export type Currency = 'EUR' | 'CHF';
 export type PaymentMethodKind = 'card' | 'postfinance' | 'twint' | 'paypal';
@@ -559,4 +591,5 @@ export interface Database {
   mirror_secrets: MirrorSecretsTable;
   activity_logs: ActivityLogsTable;
   support_grants: SupportGrantsTable;
+  events: EventsTable;
 }

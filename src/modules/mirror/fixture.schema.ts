@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { StringEnum } from '../../shared/schemas.js';
+import { EventInput } from '../events/index.js';
 
 // The format of a seed: the named fixtures are written in it, and POST /_mirror/seed takes a
 // document in it. Everything is named by a `key` the document uses to refer to it; times are
@@ -93,6 +94,19 @@ export const FixtureSchema = Type.Object(
         { additionalProperties: false },
       ),
       { maxItems: 100 },
+    ),
+    events: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            ...Type.Omit(EventInput, ['started_at', 'ended_at', 'user_id']).properties,
+            starts_in_days: Days,
+            ends_in_days: Type.Optional(Type.Union([Days, Type.Null()])),
+          },
+          { additionalProperties: false, description: "The status page's events (/2/events)" },
+        ),
+        { maxItems: 100 },
+      ),
     ),
   },
   { additionalProperties: false },

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { mirrorRoutes } from './mirror.routes.js';
+import { plannedRoutes } from './planned.routes.js';
 import { sandboxesRoutes } from './sandboxes.routes.js';
 import { snapshotRoutes } from './snapshots.routes.js';
 import { testingRoutes } from './testing.routes.js';
 
 // The operator's control plane under /_mirror (clock, reset and seed, outbox, snapshots,
-// faults and the request journal, sandboxes), for tests that drive the mirror: on only with
+// faults and the request journal, sandboxes, the status page's events, planned tasks), for tests that drive the mirror: on only with
 // MIRROR_ADMIN_TOKEN.
 
 /**
@@ -22,4 +23,5 @@ export const mirrorModule: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(snapshotRoutes);
   await app.register(testingRoutes);
   await app.register(sandboxesRoutes);
+  await app.register(plannedRoutes);
 };

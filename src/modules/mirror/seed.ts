@@ -10,6 +10,7 @@ import { SCOPES } from '../../shared/scopes.js';
 import { realNowSeconds } from '../../shared/time.js';
 import { behaviourOf, detectBrand, tokenFor } from '../charges/index.js';
 import { issueRenewalInvoice, renewalPeriods } from '../due/index.js';
+import { eventRow, eventsRepository } from '../events/index.js';
 import { invoicesRepository } from '../invoices/index.js';
 import { serviceByName } from '../products/index.js';
 import { people } from '../users/index.js';
@@ -280,6 +281,15 @@ async function seedOrganisation(
   };
 }
 
+/** The status page's events, their days relative to the fixture's `now`. */
+async function seedEvents(trx: Trx, f: Fixture) {
+  const repo = eventsRepository(trx);
+  for (const { starts_in_days, ends_in_days, ...e } of f.events ?? []) {
+    const ended_at = ends_in_days === undefined || ends_in_days === null ? null : f.now + ends_in_days * DAY;
+    await repo.insert(eventRow({ ...e, started_at: f.now + starts_in_days * DAY, ended_at }));
+  }
+}
+
 /** Everything the fixture describes, in the transaction; the organisations come first so each user's current one is known. */
 async function seedAll(trx: Trx, f: Fixture, hashed: HashedUser[]) {
   const repo = seedRepository(trx);
@@ -299,6 +309,7 @@ async function seedAll(trx: Trx, f: Fixture, hashed: HashedUser[]) {
   const seededOrgs = [];
   for (const { id, o } of organisations)
     seededOrgs.push({ key: o.key, ...(await seedOrganisation(trx, id, o, users, f.now)) });
+  await seedEvents(trx, f);
   return { users: seeded, organisations: seededOrgs };
 }
 

@@ -18,4 +18,5 @@ export {
   timezones,
 } from './catalogues.js';
 export type { Language } from './data/languages.js';
-export { CountrySchema, LanguageSchema, TimezoneSchema } from './reference.schemas.js';
+export { planTask, type TaskPlan } from './tasks.service.js';
+export { CountrySchema, LanguageSchema, TaskSchema, TimezoneSchema } from './reference.schemas.js';

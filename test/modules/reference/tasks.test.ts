@@ -72,7 +72,7 @@ t.test('asynchronous tasks', async (t) => {
       uuid: done,
       status: 'executed',
       created_at: base,
-      updated_at: base,
+      updated_at: base + 5, // its last change: when it finished
       executed_at: base + 1,
       finished_at: base + 5,
       response: { result: 'success', data: { id: 42, name: 'done' } },
