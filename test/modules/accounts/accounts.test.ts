@@ -125,7 +125,7 @@ t.test('GET /1/accounts/:account_id', async (t) => {
       partner_id: null,
       in_partnership_full_access: false,
       in_partnership_limited: false,
-      support_premium: false,
+      support_premium: { is_active: false, expired_at: null },
       is_user_has_ksuite_access: false,
       is_user_email_account_mailbox_exist: false,
       ksuite_id: null,

@@ -240,7 +240,10 @@ t.test('GET /1/products', async (t) => {
     t.equal(always.statusCode, 200, 'relations that are always present are accepted');
     const bad = await get('/1/products?with=account,invoices');
     t.equal(bad.statusCode, 422);
-    t.same(bad.json().error.errors[0].context, { attribute: 'with', values: ['account', 'admin', 'tags', 'users'] });
+    t.same(bad.json().error.errors[0].context, {
+      attribute: 'with',
+      values: ['account', 'admin', 'fqdn', 'tags', 'users'],
+    });
   });
 
   // No token and no scope are the isolation matrix's (test/modules/isolation.test.ts).

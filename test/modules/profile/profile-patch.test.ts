@@ -304,9 +304,9 @@ t.test('PATCH /2/profile', async (t) => {
     );
     t.same(rules(failure(await patch(u, { firstname: 5 }))), { firstname: 'validation_rule_string' });
     t.same(
-      rules(failure(await patch(u, { language_id: '1' }))),
+      rules(failure(await patch(u, { language_id: '1.0' }))),
       { language_id: 'validation_rule_integer' },
-      'a JSON body is not coerced',
+      'a JSON body is not coerced beyond what upstream reads (a decimal numeric string)',
     );
     t.same(rules(failure(await patch(u, { successful_connexion_notification: 'yes' }))), {
       successful_connexion_notification: 'validation_rule_boolean',
