@@ -54,11 +54,13 @@ function challenge(reply: FastifyReply, failure: AppError) {
 
 /**
  * The organisation a read of one organisation's data names in its path (`:account` or
- * `:account_id`): its caller's membership is asked with the token. Changes read it afresh.
+ * `:account_id`): its caller's membership is asked with the token. Changes read it afresh,
+ * unless their route says they never change one (RouteAccess.membershipWithToken).
  */
 function organisationRead(req: FastifyRequest): number | undefined {
   const access = req.routeOptions.config.access;
-  if (req.method !== 'GET' || !access || access.scoped === false) return undefined;
+  if (!access || access.scoped === false) return undefined;
+  if (req.method !== 'GET' && !access.membershipWithToken) return undefined;
   const params: Record<string, unknown> = isRecord(req.params) ? req.params : {};
   const raw = params.account ?? params.account_id;
   if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) return undefined;
