@@ -2,6 +2,7 @@ import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { nonDecimalIntegerErrors, nulCharacterErrors, withIntegerBounds, type Schema } from './input-rules.js';
+import { withoutIds } from './schema-ids.js';
 
 // Two validators. Query strings and path parameters are text, so they are coerced to the
 // schema's types. Bodies are JSON and are not: `"first_name": 123` is an error, as is a field
@@ -74,7 +75,7 @@ function withInputRules(validate: Validate, schema: Schema, text: boolean): Vali
 }
 
 function compileFor(schema: Schema, httpPart: string | undefined): Validate {
-  const bounded = withIntegerBounds(schema);
+  const bounded = withIntegerBounds(withoutIds(schema));
   if (httpPart === 'body') return withInputRules(bodyAjv.compile(bounded), schema, false);
   const validate = withInputRules(textAjv.compile(bounded), schema, true);
   return httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema)) : validate;
