@@ -21,14 +21,14 @@ import { settings } from './settings.js';
 // whatever the figures.
 //
 // Environment (defaults in brackets):
-//   BENCH_OPENAPI      the official document [../shared/reference/infomaniak-core-openapi.json,
-//                      from the project's root]
+//   BENCH_OPENAPI      the official document [reference/infomaniak-core-openapi.json, from the
+//                      project's root]
 //   DATABASE_URL       Postgres server for ik-mirror's throwaway database [unset: PGlite]
 //   BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_TOKENS, BENCH_WRITE=0
 //                      as for `npm run bench` (bench/profile.ts) [10, 2, 50, 3, 20000]
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DOCUMENT = resolve(ROOT, process.env.BENCH_OPENAPI ?? '../shared/reference/infomaniak-core-openapi.json');
+const DOCUMENT = resolve(ROOT, process.env.BENCH_OPENAPI ?? 'reference/infomaniak-core-openapi.json');
 const ROUTE = { label: 'GET /1/accounts', path: '/1/accounts' };
 
 function freePort(): Promise<number> {

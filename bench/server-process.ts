@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { onCleanup, track } from './cleanup.js';
 import type { Target } from './database.js';
 import { settings } from './settings.js';
+import { isRecord } from '../src/shared/is-record.js';
 
 // The parent's side of bench/servers.ts: a server child started on the bench's database, and
 // the line protocol it answers on stdin/stdout ("cpu" → its CPU time, "rss" → its resident
@@ -25,11 +27,21 @@ export interface Server {
 
 type Message = Record<string, unknown>;
 
+/** The Node flags `npm start` gives the server (package.json), so that the children run as it does. */
+function startFlags(): string[] {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const start: unknown = isRecord(manifest) && isRecord(manifest.scripts) ? manifest.scripts.start : undefined;
+  if (typeof start !== 'string') throw new Error('package.json has no start script');
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 export async function startServer(mode: Mode, target: Target, extraEnv: Record<string, string> = {}): Promise<Server> {
   const script = fileURLToPath(new URL('./servers.js', import.meta.url));
-  const nodeArgs = settings.cpuProf
+  const profile = settings.cpuProf
     ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProf}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`]
     : [];
+  // Both children, the baseline too: the comparison is of the servers, not of the flags.
+  const nodeArgs = [...startFlags(), ...profile];
   const child = spawn(process.execPath, [...nodeArgs, script, mode], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: {

@@ -16,13 +16,13 @@ const database = openDatabase({});
 await migrateToLatest(database.db);
 const app = await buildApp({ config, database });
 await app.ready();
-const spec = app.swagger() as Parameters<typeof postmanCollection>[0];
+const spec = app.swagger();
 await app.close();
 await database.close();
 
 const files: Record<string, unknown> = {
   'openapi/openapi.json': spec,
-  'openapi/postman_collection.json': await postmanCollection(structuredClone(spec), BASE_URL),
+  'openapi/postman_collection.json': await postmanCollection(spec, BASE_URL),
   'openapi/postman_environment.json': postmanEnvironment(BASE_URL),
 };
 

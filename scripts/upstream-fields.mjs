@@ -2,9 +2,7 @@
 // query parameters and the flattened response fields of the official document.
 // usage: node scripts/upstream-fields.mjs "GET /1/products" "/teams"
 import { readFileSync } from 'node:fs';
-const doc = JSON.parse(
-  readFileSync(new URL('../../shared/reference/infomaniak-core-openapi.json', import.meta.url), 'utf8'),
-);
+const doc = JSON.parse(readFileSync(new URL('../reference/infomaniak-core-openapi.json', import.meta.url), 'utf8'));
 const get = (ref) =>
   ref
     .replace(/^#\//, '')

@@ -1,11 +1,11 @@
 // Writes test/fixtures/upstream-fields.json: for every operation of the official Infomaniak
-// document (../shared/reference), the field paths of its 200 response's `data`, relative to
-// one item for a list. Tests compare our responses with it; keeping the extract in the
-// project lets `npm test` run on a machine without the shared folder.
+// document (reference/), the field paths of its 200 response's `data`, relative to one item
+// for a list. Tests compare our responses with it: a small extract to read rather than the
+// whole document to walk in every test.
 // usage: node scripts/upstream-fixture.mjs [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const source = new URL('../../shared/reference/infomaniak-core-openapi.json', import.meta.url);
+const source = new URL('../reference/infomaniak-core-openapi.json', import.meta.url);
 const target = new URL('../test/fixtures/upstream-fields.json', import.meta.url);
 const doc = JSON.parse(readFileSync(source, 'utf8'));
 

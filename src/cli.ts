@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 import { parseArgs } from 'node:util';
 
 // `npx ik-mirror [--port 3000] [--host 127.0.0.1] [--database postgres://…] [--data-dir ./data]

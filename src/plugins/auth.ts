@@ -54,11 +54,13 @@ function challenge(reply: FastifyReply, failure: AppError) {
 
 /**
  * The organisation a read of one organisation's data names in its path (`:account` or
- * `:account_id`): its caller's membership is asked with the token. Changes read it afresh.
+ * `:account_id`): its caller's membership is asked with the token. Changes read it afresh,
+ * unless their route says they never change one (RouteAccess.membershipWithToken).
  */
 function organisationRead(req: FastifyRequest): number | undefined {
   const access = req.routeOptions.config.access;
-  if (req.method !== 'GET' || !access || access.scoped === false) return undefined;
+  if (!access || access.scoped === false) return undefined;
+  if (req.method !== 'GET' && !access.membershipWithToken) return undefined;
   const params: Record<string, unknown> = isRecord(req.params) ? req.params : {};
   const raw = params.account ?? params.account_id;
   if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) return undefined;
@@ -104,23 +106,34 @@ export default fp<{ authenticate: Authenticator }>(
   { name: 'auth-identify' },
 );
 
+/** Throws what refuses the caller: a bad token, a missing scope, a control-plane call without the operator's token. */
+function checkCaller(req: FastifyRequest, reply: FastifyReply): void {
+  const auth = req.routeOptions.config.auth;
+  if (!auth || auth === 'public') return;
+  if (auth === 'mirror-admin') return checkAdmin(req, reply, req.server.config.MIRROR_ADMIN_TOKEN);
+  if (req.authFailure) {
+    challenge(reply, req.authFailure);
+    throw req.authFailure;
+  }
+  const missing = auth.scopes.filter((s) => !principalOf(req).scopes.has(s));
+  if (missing.length) {
+    throw new AppError('access_denied', `The token lacks the required scope: ${missing.join(', ')}`, {
+      missing_scopes: missing,
+    });
+  }
+}
+
 /** Registered after the rate limiter: refuses what `identify` found wanting. */
 export const enforceAuth = fp(
   async function enforce(app) {
-    app.addHook('onRequest', async (req, reply) => {
-      const auth = req.routeOptions.config.auth;
-      if (!auth || auth === 'public') return;
-      if (auth === 'mirror-admin') return checkAdmin(req, reply, app.config.MIRROR_ADMIN_TOKEN);
-      if (req.authFailure) {
-        challenge(reply, req.authFailure);
-        throw req.authFailure;
+    // A callback hook: it runs on every request, and an async one costs each a promise.
+    app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      try {
+        checkCaller(req, reply);
+      } catch (err) {
+        return done(err instanceof Error ? err : new Error('The caller could not be checked', { cause: err }));
       }
-      const missing = auth.scopes.filter((s) => !principalOf(req).scopes.has(s));
-      if (missing.length) {
-        throw new AppError('access_denied', `The token lacks the required scope: ${missing.join(', ')}`, {
-          missing_scopes: missing,
-        });
-      }
+      done();
     });
   },
   { name: 'auth-enforce', dependencies: ['auth-identify'] },

@@ -2,11 +2,13 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import type { RouteOptions } from 'fastify';
 import { errorResponses } from '../shared/schemas.js';
+import { Components } from './openapi-components.js';
 
 // OpenAPI 3.1 built from the routes' TypeBox schemas, served at /openapi.json (and shown at
 // /docs, docs-ui.ts).
 // Each route lists its success schema; the error statuses it can return are derived here
-// from what it declares (auth, input), so no route can forget them.
+// from what it declares (auth, input), so no route can forget them. The schemas that carry an
+// `$id` are the document's named types (openapi-components.ts).
 
 function errorStatuses(route: RouteOptions): number[] {
   const schema = route.schema ?? {};
@@ -37,8 +39,10 @@ function withErrors(route: RouteOptions): void {
 export default fp<{ serverUrl: () => string }>(
   async function openapi(app, { serverUrl }) {
     const operationIds = new Set<string>();
+    const components = new Components();
     app.addHook('onRoute', (route) => {
       withErrors(route);
+      if (route.schema && !route.schema.hide) components.collect(route.schema);
       const id = route.schema?.operationId;
       if (route.method === 'HEAD' || !id) return;
       if (operationIds.has(id)) throw new Error(`duplicate operationId ${id} on ${route.url}`);
@@ -46,6 +50,8 @@ export default fp<{ serverUrl: () => string }>(
     });
 
     await app.register(swagger, {
+      // The document refers to the named types rather than spelling them out in every route.
+      transform: ({ schema, url }) => ({ schema: schema && components.referencing(schema), url }),
       openapi: {
         openapi: '3.1.0',
         info: {
@@ -63,6 +69,8 @@ export default fp<{ serverUrl: () => string }>(
           },
         ],
         components: {
+          // Filled as the routes are added; read each time the document is made.
+          schemas: components.schemas,
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer' },
             mirrorAdmin: {

@@ -31,6 +31,11 @@ export interface RouteAccess {
   min: 'member' | 'billing' | 'admin' | 'owner';
   /** false for routes that are not about one organisation (lists across them, `current`). */
   scoped?: false;
+  /**
+   * A change that never changes a membership (paying): its caller's membership is read with the
+   * token, as a read's is, instead of in a statement of its own. Changes otherwise read it afresh.
+   */
+  membershipWithToken?: true;
 }
 
 declare module 'fastify' {

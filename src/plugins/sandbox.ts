@@ -66,14 +66,17 @@ export default fp<{ sandboxes: Sandboxes | null; adminToken: string | undefined 
     if (!sandboxes) {
       // Off, a request naming a sandbox is refused rather than let loose on the main data (a
       // sandbox's token is simply unknown here).
-      app.addHook('onRequest', async (req) => {
+      // A callback hook: it runs on every request, and an async one costs each a promise.
+      app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
         const name = req.headers[SANDBOX_HEADER];
-        if (name !== undefined)
-          throw new AppError(
+        if (name === undefined) return done();
+        done(
+          new AppError(
             'bad_request',
             'Sandboxes are part of the control plane: this mirror runs without MIRROR_ADMIN_TOKEN',
             { sandbox: name },
-          );
+          ),
+        );
       });
       return;
     }

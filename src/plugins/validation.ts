@@ -8,6 +8,7 @@ import {
   withIntegerBounds,
   type Schema,
 } from './input-rules.js';
+import { withoutIds } from './schema-ids.js';
 
 // Two validators. Query strings and path parameters are text, so they are coerced to the
 // schema's types. Bodies are JSON and are not: `"first_name": 123` is an error, as is a field
@@ -85,7 +86,7 @@ function readingAsUpstream(validate: Validate, schema: Schema): Validate {
 }
 
 function compileFor(schema: Schema, httpPart: string | undefined): Validate {
-  const bounded = withIntegerBounds(schema);
+  const bounded = withIntegerBounds(withoutIds(schema));
   if (httpPart === 'body') return readingAsUpstream(withInputRules(bodyAjv.compile(bounded), schema, false), schema);
   const validate = withInputRules(textAjv.compile(bounded), schema, true);
   return httpPart === 'querystring' ? acceptingBinaryBooleans(validate, booleanFields(schema)) : validate;

@@ -3,8 +3,8 @@ import type { RoleType } from '../db/types.js';
 
 // The caller's membership of the organisation a read names, learnt with the token in the
 // request's first statement, kept for the rest of the request: the access check then has
-// nothing left to ask the database. Only reads carry one, so a request that changes a
-// membership always reads it afresh.
+// nothing left to ask the database. Only reads carry one, and the changes whose route says
+// they never change a membership (paying), so a request that changes one always reads it afresh.
 
 export interface KnownMembership {
   accountId: number;

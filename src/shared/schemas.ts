@@ -17,6 +17,8 @@ export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null
   if ('type' in schema && typeof schema.type === 'string') {
     const nullable: Record<string, unknown> = {};
     Object.assign(nullable, schema);
+    // Another type than the one named (an `$id` names a component of the OpenAPI document).
+    delete nullable.$id;
     nullable.type = [schema.type, 'null'];
     if ('enum' in schema && Array.isArray(schema.enum)) {
       const values: unknown[] = schema.enum;
@@ -31,11 +33,14 @@ export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null
 export const StringEnum = <const V extends readonly string[]>(values: V, options: Record<string, unknown> = {}) =>
   Type.Unsafe<V[number]>({ type: 'string', enum: [...values], ...options });
 
-export const FieldErrorSchema = Type.Object({
-  code: Type.String(),
-  description: Type.String(),
-  context: Type.Object({ attribute: Type.String(), values: Type.Optional(Type.Array(Type.Unknown())) }),
-});
+export const FieldErrorSchema = Type.Object(
+  {
+    code: Type.String(),
+    description: Type.String(),
+    context: Type.Object({ attribute: Type.String(), values: Type.Optional(Type.Array(Type.Unknown())) }),
+  },
+  { $id: 'FieldError' },
+);
 
 export const ErrorEnvelope = Type.Object(
   {
@@ -47,7 +52,7 @@ export const ErrorEnvelope = Type.Object(
       errors: Type.Optional(Type.Array(FieldErrorSchema)),
     }),
   },
-  { title: 'ErrorResponse' },
+  { $id: 'ErrorResponse', title: 'ErrorResponse' },
 );
 
 /** The `examples` a schema declares (documentation only; the envelopes lift them to the response). */

@@ -22,7 +22,7 @@ export const UserSummarySchema = Type.Object(
     avatar: Nullable(Type.String()),
     type: Type.String(),
   },
-  { title: 'UserSummary' },
+  { $id: 'User', title: 'UserSummary' },
 );
 
 export interface UserSummaryRow {

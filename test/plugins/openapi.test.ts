@@ -1,4 +1,5 @@
 import t from 'tap';
+import { dereferenced } from '../../src/shared/openapi-dereference.js';
 import { buildTestApp } from '../helper.js';
 
 // The document at /openapi.json is generated from the routes: each operation must be fully
@@ -18,7 +19,8 @@ t.test('the OpenAPI document', async (t) => {
   const app = await buildTestApp(t);
   const res = await app.inject({ method: 'GET', url: '/openapi.json' });
   t.equal(res.statusCode, 200);
-  const doc = res.json<{ openapi: string; paths: Record<string, Record<string, Operation>> }>();
+  // Each operation read whole, the named types inlined.
+  const doc = dereferenced(res.json<{ openapi: string; paths: Record<string, Record<string, Operation>> }>());
   t.equal(doc.openapi, '3.1.0');
 
   const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -58,6 +60,55 @@ t.test('the OpenAPI document', async (t) => {
   }
   t.ok(doc.paths['/2/profile']?.get?.security, 'authenticated routes declare the bearer scheme');
   t.notOk(doc.paths['/healthz']?.get?.security, 'health checks are public');
+});
+
+interface Schema {
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  anyOf?: Schema[];
+}
+interface NamedDocument {
+  components: { schemas: Record<string, Schema> };
+  paths: Record<string, Record<string, Operation>>;
+}
+const schemaOf = (op: Operation, status: string) =>
+  op.responses[status]?.content?.['application/json']?.schema as Schema;
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+t.test('the named types: listed once under components, referred to by the operations', async (t) => {
+  const app = await buildTestApp(t);
+  const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+  const doc = res.json<NamedDocument>();
+  t.ok(res.rawPayload.length < 800_000, `the document is ${res.rawPayload.length} bytes`);
+  const names = Object.keys(doc.components.schemas);
+  // Upstream's names (reference/infomaniak-core-openapi.json) where upstream has the type.
+  for (const name of [
+    'ErrorResponse',
+    'Account',
+    'UserProfile',
+    'Product',
+    'Team',
+    'TeamUser',
+    'AccountInvitation',
+    'User',
+  ])
+    t.ok(names.includes(name), `${name} is a component`);
+  const getAccount = doc.paths['/1/accounts/{account_id}'].get;
+  t.same(schemaOf(getAccount, '404'), ref('ErrorResponse'), 'an error answer is the ErrorResponse');
+  t.same(schemaOf(getAccount, '200')?.properties?.data, ref('Account'), 'an organisation is an Account');
+  t.same(
+    doc.components.schemas.Account.properties?.addresses?.items,
+    ref('Accountaddress'),
+    'a component refers to the ones inside it',
+  );
+  t.notOk(JSON.stringify(doc).includes('"$id"'), 'no $id is left in the document');
+  const referred = new Set([...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]));
+  t.same(
+    names.filter((n) => !referred.has(n)),
+    [],
+    'every component is referred to',
+  );
 });
 
 t.test('Swagger UI is served at /docs', async (t) => {

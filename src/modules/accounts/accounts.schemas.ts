@@ -20,12 +20,12 @@ export const AddressSchema = Type.Object(
     country: CountrySchema,
     for_invoice: Type.Boolean(),
   },
-  { title: 'AccountAddress' },
+  { $id: 'Accountaddress', title: 'AccountAddress' },
 );
 
 export const AccountTagSchema = Type.Object(
   { id: Id, name: Type.String(), color: Type.Integer(), product_count: Type.Integer() },
-  { title: 'AccountTag' },
+  { $id: 'Tag', title: 'AccountTag' },
 );
 
 export const AccountSchema = Type.Object(
@@ -89,7 +89,7 @@ export const AccountSchema = Type.Object(
     my_ksuite: Nullable(Type.Object({}, { additionalProperties: true })),
     currency: StringEnum(CURRENCIES, { description: 'The currency the organisation is billed in' }),
   },
-  { title: 'Account' },
+  { $id: 'Account', title: 'Account' },
 );
 
 export const AccountParams = Type.Object({ account_id: Id });
@@ -132,24 +132,24 @@ export const PatchAccountBody = Type.Object(
 
 export const ServiceCountSchema = Type.Object(
   { id: Id, name: Type.String(), count: Type.Integer() },
-  { title: 'AccountService' },
+  { $id: 'Service', title: 'AccountService' },
 );
 
 export const BasicTeamSchema = Type.Object(
   { id: Id, name: Type.String(), color_id: Type.Integer(), user_count: Type.Integer() },
-  { title: 'BasicTeam' },
+  { $id: 'BasicTeam', title: 'BasicTeam' },
 );
 
 export const TagProductSchema = Type.Object(
   { item_id: Id, service_id: Id, name: Type.String() },
-  { title: 'TagProduct' },
+  { $id: 'TagProduct', title: 'TagProduct' },
 );
 export const TagWithProductsSchema = Type.Object(
   {
     ...AccountTagSchema.properties,
     products: Type.Optional(Type.Array(TagProductSchema, { description: 'with=products' })),
   },
-  { title: 'AccountTagWithProducts' },
+  { $id: 'AccountTagWithProducts', title: 'AccountTagWithProducts' },
 );
 export const TagsQuery = Type.Object({
   with: WithQuery,

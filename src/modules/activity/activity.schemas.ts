@@ -19,6 +19,7 @@ export const ActivitySchema = Type.Object(
     created_at: Timestamp,
   },
   {
+    $id: 'Activity',
     title: 'Activity',
     examples: [
       {

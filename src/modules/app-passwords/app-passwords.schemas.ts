@@ -6,6 +6,7 @@ export const PasswordParams = Type.Object({ password_id: Id });
 export const AppPasswordSchema = Type.Object(
   { id: Id, name: Type.String(), last_used_at: Nullable(Timestamp), created_at: Timestamp },
   {
+    $id: 'partialUserapplicationpassword',
     title: 'ApplicationPassword',
     examples: [{ id: 3, name: 'Thunderbird on my laptop', last_used_at: 1795659400, created_at: 1795000000 }],
   },
@@ -19,6 +20,7 @@ export const CreatedAppPasswordSchema = Type.Object(
     }),
   },
   {
+    $id: 'Userapplicationpassword',
     title: 'CreatedApplicationPassword',
     examples: [
       { id: 4, name: 'Backup script', last_used_at: null, created_at: 1795659275, password: 'kq7d-4mzp-x9tr-2hbw' },

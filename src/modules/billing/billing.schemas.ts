@@ -26,6 +26,7 @@ export const PaymentMethodSchema = Type.Object(
     created_at: Timestamp,
   },
   {
+    $id: 'PaymentMethod',
     title: 'PaymentMethod',
     examples: [
       {
@@ -93,7 +94,7 @@ export const PrepaidSchema = Type.Object(
     balance: Type.Integer({ description: 'Minor units' }),
     currency: StringEnum(['EUR', 'CHF']),
   },
-  { title: 'PrepaidAccount', examples: [{ balance: 5000, currency: 'CHF' }] },
+  { $id: 'PrepaidAccount', title: 'PrepaidAccount', examples: [{ balance: 5000, currency: 'CHF' }] },
 );
 
 export const PrepaidTransactionSchema = Type.Object(
@@ -106,6 +107,7 @@ export const PrepaidTransactionSchema = Type.Object(
     created_at: Timestamp,
   },
   {
+    $id: 'PrepaidTransaction',
     title: 'PrepaidTransaction',
     examples: [
       {
@@ -170,6 +172,7 @@ export const CreditSchema = Type.Object(
     created_at: Timestamp,
   },
   {
+    $id: 'PrepaidCredit',
     title: 'PrepaidCredit',
     examples: [
       {

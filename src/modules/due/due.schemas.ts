@@ -26,12 +26,12 @@ export const DueInvoiceSchema = Type.Object(
     amount_due: Money('Total minus amount paid'),
     due_at: Timestamp,
   },
-  { title: 'DueInvoice' },
+  { $id: 'DueInvoice', title: 'DueInvoice' },
 );
 
 export const RenewalPeriodSchema = Type.Object(
   { period_months: Type.Integer(), amount: Money('The price of the period, VAT excluded') },
-  { title: 'RenewalPeriod' },
+  { $id: 'RenewalPeriod', title: 'RenewalPeriod' },
 );
 
 export const DueProductSchema = Type.Object(
@@ -42,7 +42,7 @@ export const DueProductSchema = Type.Object(
     expired_at: Nullable(Timestamp),
     renewal_periods: Type.Array(RenewalPeriodSchema),
   },
-  { title: 'DueProduct' },
+  { $id: 'DueProduct', title: 'DueProduct' },
 );
 
 export const DueSchema = Type.Object(
@@ -52,6 +52,7 @@ export const DueSchema = Type.Object(
     products: Type.Array(DueProductSchema),
   },
   {
+    $id: 'BillingDue',
     title: 'BillingDue',
     examples: [
       {

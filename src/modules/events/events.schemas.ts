@@ -10,17 +10,17 @@ export const EVENT_LANGUAGES = ['de', 'en', 'es', 'fr', 'it'] as const;
 
 const Translation = Type.Object(
   { title: Type.String(), body: Type.String(), language: StringEnum(EVENT_LANGUAGES) },
-  { title: 'EventTranslation' },
+  { $id: 'EventTranslation', title: 'EventTranslation' },
 );
 
 const Comment = Type.Object(
   { title: Type.String(), body: Type.String(), started_at: Timestamp, translations: Type.Array(Translation) },
-  { title: 'EventComment' },
+  { $id: 'EventComment', title: 'EventComment' },
 );
 
 const Tag = Type.Object(
   { id: Id, name: Type.String({ description: 'A service, e.g. hosting, public_cloud' }) },
-  { title: 'EventTag' },
+  { $id: 'EventTag', title: 'EventTag' },
 );
 
 export const EventSchema = Type.Object(
@@ -31,7 +31,7 @@ export const EventSchema = Type.Object(
     status: Type.String({ description: `One of ${EVENT_STATUSES.join(', ')}` }),
     description: Type.Object(
       { title: Type.String(), description: Type.String(), translations: Type.Array(Translation) },
-      { title: 'EventDescription' },
+      { $id: 'EventDescription', title: 'EventDescription' },
     ),
     comments: Type.Array(Comment),
     services: Type.Array(Tag),
@@ -39,6 +39,7 @@ export const EventSchema = Type.Object(
     ended_at: Nullable(Timestamp),
   },
   {
+    $id: 'Event',
     title: 'Event',
     examples: [
       {
@@ -82,7 +83,7 @@ export const PublicCloudStatusSchema = Type.Object(
     }),
     events: Type.Array(EventSchema, { description: 'The public_cloud events in progress' }),
   },
-  { title: 'PublicCloudStatus' },
+  { $id: 'PublicCloudStatus', title: 'PublicCloudStatus' },
 );
 
 /** An event as the control plane or a fixture writes it (times in Unix seconds). */
@@ -103,7 +104,7 @@ export const EventInput = Type.Object(
     started_at: TimeFilter('When it started (or is planned to)'),
     ended_at: Type.Optional(Nullable(TimeFilter('When it ended'))),
   },
-  { additionalProperties: false },
+  { $id: 'EventInput', title: 'EventInput', additionalProperties: false },
 );
 export type EventInputData = Static<typeof EventInput>;
 

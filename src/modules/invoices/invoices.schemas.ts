@@ -28,6 +28,7 @@ export const PriceSchema = Type.Object(
     amount: Money('The price of the whole period'),
   },
   {
+    $id: 'Price',
     title: 'Price',
     examples: [
       { id: 1, service_name: 'domain', variant: 'ch', currency: 'CHF', period_months: 12, amount: 1500 },
@@ -58,7 +59,7 @@ export const OrderItemSchema = Type.Object(
     amount: Money('The price of the item, VAT excluded'),
     product_id: Nullable(Id),
   },
-  { title: 'OrderItem' },
+  { $id: 'OrderItem', title: 'OrderItem' },
 );
 
 export const OrderSchema = Type.Object(
@@ -73,6 +74,7 @@ export const OrderSchema = Type.Object(
     paid_at: Nullable(Timestamp),
   },
   {
+    $id: 'Order',
     title: 'Order',
     examples: [
       {
@@ -149,7 +151,7 @@ export const InvoiceLineSchema = Type.Object(
     period_months: Nullable(Type.Integer()),
     amount: Money('The line, VAT excluded'),
   },
-  { title: 'InvoiceLine' },
+  { $id: 'InvoiceLine', title: 'InvoiceLine' },
 );
 
 export const InvoiceSchema = Type.Object(
@@ -172,6 +174,7 @@ export const InvoiceSchema = Type.Object(
     order_id: Nullable(Id),
   },
   {
+    $id: 'Invoice',
     title: 'Invoice',
     examples: [
       {

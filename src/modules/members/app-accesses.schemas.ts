@@ -13,17 +13,21 @@ export const APPS = [
 ] as const;
 export const APP_SERVICES = APPS.map(([, service]) => service);
 
-const AppAccess = Type.Object({
-  product_id: Id,
-  customer_name: Type.String(),
-  role: StringEnum(['admin', 'user'], {
-    description: "admin: the organisation's owners and administrators, or a technical right on the product",
-  }),
-});
+const AppAccess = Type.Object(
+  {
+    product_id: Id,
+    customer_name: Type.String(),
+    role: StringEnum(['admin', 'user'], {
+      description: "admin: the organisation's owners and administrators, or a technical right on the product",
+    }),
+  },
+  { $id: 'AppAccess', title: 'AppAccess' },
+);
 
 export const AppAccessesSchema = Type.Object(
   { drive: Type.Array(AppAccess), mail: Type.Array(AppAccess), ksuite: Type.Array(AppAccess) },
   {
+    $id: 'AppAccesses',
     title: 'AppAccesses',
     examples: [{ drive: [{ product_id: 3, customer_name: 'Acme Drive', role: 'admin' }], mail: [], ksuite: [] }],
   },

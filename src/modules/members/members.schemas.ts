@@ -32,7 +32,7 @@ export const MemberTeamSchema = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  { title: 'AccountUserTeam' },
+  { $id: 'AccountUserTeam', title: 'AccountUserTeam' },
 );
 
 /** A right on one product of the organisation. */
@@ -46,7 +46,7 @@ export const MemberProductRightSchema = Type.Object(
     check: Type.Boolean(),
     sale: Type.Boolean(),
   },
-  { title: 'AccountUserProductRight' },
+  { $id: 'AccountUserProductRight', title: 'AccountUserProductRight' },
 );
 
 const PreferencesSchema = Type.Object({ mailing: Type.Boolean(), billing_mailing: Type.Boolean() });
@@ -103,7 +103,7 @@ export const AccountUserSchema = Type.Object(
     drive_infos: Type.Optional(Empty),
     kchat_infos: Type.Optional(Nullable(Type.Object({}))),
   },
-  { title: 'AccountUser' },
+  { $id: 'Userorpendinguser', title: 'AccountUser' },
 );
 
 /** Query booleans as upstream's clients write them, also inside `filter[...]`. */

@@ -11,7 +11,11 @@ export const ClockSchema = Type.Object(
     real_now: Type.Integer({ description: "The machine's time" }),
     offset_seconds: Type.Integer({ description: 'now − real_now' }),
   },
-  { title: 'MirrorClock', examples: [{ now: 1797000000, real_now: 1795659275, offset_seconds: 1340725 }] },
+  {
+    $id: 'MirrorClock',
+    title: 'MirrorClock',
+    examples: [{ now: 1797000000, real_now: 1795659275, offset_seconds: 1340725 }],
+  },
 );
 
 export const MovedClockSchema = Type.Object(
@@ -30,6 +34,7 @@ export const MovedClockSchema = Type.Object(
     ),
   },
   {
+    $id: 'MovedMirrorClock',
     title: 'MovedMirrorClock',
     examples: [
       {
@@ -81,6 +86,7 @@ export const OutboxItemSchema = Type.Object(
     created_at: Timestamp,
   },
   {
+    $id: 'OutboxNotification',
     title: 'OutboxNotification',
     examples: [
       {
@@ -112,7 +118,7 @@ export type OutboxQueryInput = Static<typeof OutboxQuery>;
 
 export const ResetSchema = Type.Object(
   { tables: Type.Integer(), ms: Type.Integer() },
-  { title: 'MirrorReset', examples: [{ tables: 38, ms: 120 }] },
+  { $id: 'MirrorReset', title: 'MirrorReset', examples: [{ tables: 38, ms: 120 }] },
 );
 
 export const SeedBody = Type.Object(
@@ -143,5 +149,5 @@ export const SeededSchema = Type.Object(
     ),
     ms: Type.Integer(),
   },
-  { title: 'MirrorSeed' },
+  { $id: 'MirrorSeed', title: 'MirrorSeed' },
 );

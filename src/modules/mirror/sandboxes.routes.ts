@@ -16,7 +16,10 @@ const Name = Type.String({
   description: '1 to 32 characters: lowercase letters, digits, hyphens',
   examples: ['shard-1'],
 });
-const SandboxSchema = Type.Object({ name: Type.String() }, { title: 'MirrorSandbox', examples: [{ name: 'shard-1' }] });
+const SandboxSchema = Type.Object(
+  { name: Type.String() },
+  { $id: 'MirrorSandbox', title: 'MirrorSandbox', examples: [{ name: 'shard-1' }] },
+);
 
 type App = Parameters<FastifyPluginAsyncTypebox>[0];
 
@@ -61,7 +64,7 @@ function listAndCreateSandboxRoutes(app: App) {
           201: envelope(
             Type.Object(
               { name: Type.String(), ms: Type.Integer() },
-              { title: 'MirrorSandboxMade', examples: [{ name: 'shard-1', ms: 240 }] },
+              { $id: 'MirrorSandboxMade', title: 'MirrorSandboxMade', examples: [{ name: 'shard-1', ms: 240 }] },
             ),
           ),
         },

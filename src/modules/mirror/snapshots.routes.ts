@@ -23,10 +23,10 @@ const fields = {
   created_at: Type.Integer({ description: 'When it was saved (Unix seconds, real time)' }),
 };
 const example = { name: 'two-orgs', tables: 37, rows: 214, created_at: 1_764_133_200 };
-const SnapshotSchema = Type.Object(fields, { title: 'MirrorSnapshot', examples: [example] });
+const SnapshotSchema = Type.Object(fields, { $id: 'MirrorSnapshot', title: 'MirrorSnapshot', examples: [example] });
 const DoneSchema = Type.Object(
   { ...fields, ms: Type.Integer({ description: 'How long it took' }) },
-  { title: 'MirrorSnapshotDone', examples: [{ ...example, ms: 85 }] },
+  { $id: 'MirrorSnapshotDone', title: 'MirrorSnapshotDone', examples: [{ ...example, ms: 85 }] },
 );
 const Params = Type.Object({ name: Type.String() });
 

@@ -27,7 +27,7 @@ const FaultSchema = Type.Object(
     probability: Type.Number(),
     hits: Type.Integer({ description: 'How many requests it has answered' }),
   },
-  { title: 'FaultRule' },
+  { $id: 'FaultRule', title: 'FaultRule' },
 );
 const NewFault = Type.Object(
   {
@@ -65,7 +65,7 @@ const FaultHeaderSchema = Type.Object(
       description: "Whether every caller's X-Mirror-Fault header counts (else only the admin token's)",
     }),
   },
-  { title: 'FaultHeaderSwitch', additionalProperties: false, examples: [{ enabled: true }] },
+  { $id: 'FaultHeaderSwitch', title: 'FaultHeaderSwitch', additionalProperties: false, examples: [{ enabled: true }] },
 );
 const JournalSchema = Type.Object(
   {
@@ -81,7 +81,7 @@ const JournalSchema = Type.Object(
     error_code: Nullable(Type.String()),
     at: Type.Integer({ description: 'Unix milliseconds (real time)' }),
   },
-  { title: 'JournalEntry' },
+  { $id: 'JournalEntry', title: 'JournalEntry' },
 );
 const JournalQuery = Type.Object({
   method: Type.Optional(Type.String()),

@@ -19,6 +19,7 @@ export const ClientSchema = Type.Object(
     updated_at: Timestamp,
   },
   {
+    $id: 'OAuthClient',
     title: 'OAuthClient',
     examples: [
       {
@@ -41,6 +42,7 @@ export const CreatedClientSchema = Type.Object(
     ),
   },
   {
+    $id: 'CreatedOAuthClient',
     title: 'CreatedOAuthClient',
     examples: [
       {

@@ -26,7 +26,8 @@ function payingRoutes(app: App, service: Service) {
     {
       config: {
         ...config,
-        access: { min: 'billing' },
+        // Paying changes no membership: the caller's is read with the token.
+        access: { min: 'billing', membershipWithToken: true },
         activity: { action: 'invoice_paid', target: { type: 'payment', fromResponse: true } },
       },
       schema: {

@@ -34,6 +34,7 @@ export const PaymentSchema = Type.Object(
     created_at: Timestamp,
   },
   {
+    $id: 'Payment',
     title: 'Payment',
     examples: [
       {
@@ -75,6 +76,7 @@ export const CreatedPaymentSchema = Type.Object(
     }),
   },
   {
+    $id: 'CreatedPayment',
     title: 'CreatedPayment',
     examples: [
       {

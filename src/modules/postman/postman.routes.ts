@@ -14,7 +14,7 @@ export const postmanRoutes: FastifyPluginAsync = async (app) => {
     const base = baseUrlOf(req);
     let c = collections.get(base);
     if (!c) {
-      c = postmanCollection(JSON.parse(JSON.stringify(app.swagger())), base);
+      c = postmanCollection(app.swagger(), base);
       collections.set(base, c);
       c.catch(() => collections.delete(base));
     }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dereferenced } from '../../shared/openapi-dereference.js';
 
 // The Postman collection and environment, made from the OpenAPI document with
 // openapi-to-postmanv2: a folder per tag, Bearer auth at the collection level from a `token`
@@ -351,9 +352,10 @@ function operationOf(request: Request, operations: Map<string, Operation>) {
   return operations.get(`${request.method.toLowerCase()} /${request.url.path.join('/')}`);
 }
 
-export async function postmanCollection(document: unknown, baseUrl: string) {
+export async function postmanCollection(document: object, baseUrl: string) {
+  // Each operation's schemas read whole (a response's envelope, its examples), the named types inlined.
   // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the app's own OpenAPI document (app.swagger()), typed as far as this file reads it
-  const doc = document as Doc;
+  const doc = dereferenced(document) as Doc;
   const collection = await convert(doc);
   const operations = new Map<string, Operation>();
   for (const [path, ops] of Object.entries(doc.paths)) {

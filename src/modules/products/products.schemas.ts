@@ -34,7 +34,7 @@ export const PermissionSchema = Type.Object(
     apply_to_all: Type.Optional(Type.Boolean()),
     types: Type.Array(StringEnum(PRODUCT_RIGHTS), { uniqueItems: true }),
   },
-  { additionalProperties: false, title: 'ProductPermission' },
+  { additionalProperties: false, $id: 'ProductPermission', title: 'ProductPermission' },
 );
 export type Permission = Static<typeof PermissionSchema>;
 
@@ -48,12 +48,12 @@ const Text = Type.String({ minLength: 1, maxLength: 255 });
 
 const RightsSchema = Type.Object(
   { technical: Type.Boolean(), statistic: Type.Boolean(), check: Type.Boolean(), sale: Type.Boolean() },
-  { title: 'ProductRights' },
+  { $id: 'Right', title: 'ProductRights' },
 );
 
 export const ProductTagSchema = Type.Object(
   { id: Id, name: Type.String(), color: Type.Integer(), product_count: Type.Integer() },
-  { title: 'ProductTag' },
+  { $id: 'ProductTag', title: 'ProductTag' },
 );
 
 export const ProductSchema = Type.Object(
@@ -89,16 +89,19 @@ export const ProductSchema = Type.Object(
         activated_by: Type.Array(Type.Integer()),
         activated_at: Nullable(Timestamp),
       },
-      { title: 'ProductStatus' },
+      { $id: 'Productstatus', title: 'ProductStatus' },
     ),
     users: Type.Array(
       Type.Object(
         { user_id: Id, rights: RightsSchema },
-        { title: 'ProductUser', description: 'Members holding explicit rights on the product' },
+        { $id: 'ProductUser', title: 'ProductUser', description: 'Members holding explicit rights on the product' },
       ),
     ),
     admin: Nullable(
-      Type.Object({ user_id: Id, email: Type.String(), display_name: Type.String() }, { title: 'ProductAdminUser' }),
+      Type.Object(
+        { user_id: Id, email: Type.String(), display_name: Type.String() },
+        { $id: 'ProductAdminUser', title: 'ProductAdminUser' },
+      ),
     ),
     fqdn: Nullable(Type.String()),
     is_managed_by_partner: Type.Boolean(),
@@ -111,7 +114,7 @@ export const ProductSchema = Type.Object(
     currency: StringEnum(['EUR', 'CHF']),
     account: Type.Optional(Type.Object({ id: Id, name: Type.String() }, { description: 'With `with=account`' })),
   },
-  { title: 'Product' },
+  { $id: 'Product', title: 'Product' },
 );
 export type Product = Static<typeof ProductSchema>;
 

@@ -15,7 +15,7 @@ export const EmailSchema = Type.Object(
     checked: Type.Boolean(),
     type: ContactType,
   },
-  { title: 'ProfileEmail' },
+  { $id: 'Useremail', title: 'ProfileEmail' },
 );
 export const PhoneSchema = Type.Object(
   {
@@ -26,7 +26,7 @@ export const PhoneSchema = Type.Object(
     checked: Type.Boolean(),
     type: ContactType,
   },
-  { title: 'ProfilePhone' },
+  { $id: 'Userphone', title: 'ProfilePhone' },
 );
 export const SessionSchema = Type.Object(
   {
@@ -38,7 +38,7 @@ export const SessionSchema = Type.Object(
     ip: Type.String(),
     user_agent: Type.String(),
   },
-  { title: 'ProfileSession' },
+  { $id: 'Usersession', title: 'ProfileSession' },
 );
 
 const SecuritySchema = Type.Object({
@@ -92,7 +92,7 @@ export const ProfileSchema = Type.Object(
     phones: Type.Optional(Type.Array(PhoneSchema, { description: 'with=phones' })),
     emails: Type.Optional(Type.Array(EmailSchema, { description: 'with=emails' })),
   },
-  { title: 'UserProfile' },
+  { $id: 'UserProfile', title: 'UserProfile' },
 );
 
 /** The v1 profile: the older field names (`firstname`, `lastname`) and flat preferences. */

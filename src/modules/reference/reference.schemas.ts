@@ -4,16 +4,19 @@ import { ListQuery } from '../../shared/pagination.js';
 
 export const LanguageSchema = Type.Object(
   { id: Id, name: Type.String(), short_name: Type.String(), locale: Type.String(), short_locale: Type.String() },
-  { title: 'Language' },
+  { $id: 'Language', title: 'Language' },
 );
 export const CountrySchema = Type.Object(
   { id: Id, name: Type.String(), short_name: Type.String(), is_enabled: Type.Boolean() },
-  { title: 'Country' },
+  { $id: 'Country', title: 'Country' },
 );
-export const TimezoneSchema = Type.Object({ id: Id, name: Type.String(), gmt: Type.String() }, { title: 'Timezone' });
+export const TimezoneSchema = Type.Object(
+  { id: Id, name: Type.String(), gmt: Type.String() },
+  { $id: 'Timezone', title: 'Timezone' },
+);
 export const ActionSchema = Type.Object(
   { id: Id, code: Type.String(), description: Type.String() },
-  { title: 'Action' },
+  { $id: 'Actiontype', title: 'Action' },
 );
 
 export const TaskSchema = Type.Object(
@@ -29,7 +32,7 @@ export const TaskSchema = Type.Object(
     ),
     error: Nullable(Type.Object({}, { additionalProperties: true })),
   },
-  { title: 'Task' },
+  { $id: 'AsyncTask', title: 'Task' },
 );
 
 export const PingSchema = Type.Literal('pong');

@@ -11,7 +11,7 @@ export const ATTEMPT_STATUSES = ['succeeded', 'failed', 'locked'] as const;
 
 const MethodSummary = Type.Object(
   { id: Id, kind: StringEnum(['card', 'twint', 'postfinance', 'paypal']), label: Type.String() },
-  { title: 'AutoRenewalMethod' },
+  { $id: 'AutoRenewalMethod', title: 'AutoRenewalMethod' },
 );
 
 export const AutoRenewalSchema = Type.Object(
@@ -31,6 +31,7 @@ export const AutoRenewalSchema = Type.Object(
     is_locked: Type.Boolean({ description: 'The product expired with its renewal unpaid' }),
   },
   {
+    $id: 'AutoRenewal',
     title: 'AutoRenewal',
     examples: [
       {
@@ -97,7 +98,7 @@ export type BulkAutoRenewalInput = Static<typeof BulkAutoRenewalBody>;
 
 export const BulkResultSchema = Type.Object(
   { product_ids: Type.Array(Id, { description: 'The products whose auto-renewal was on and is now off' }) },
-  { title: 'AutoRenewalSwitchOff', examples: [{ product_ids: [7, 8] }] },
+  { $id: 'AutoRenewalSwitchOff', title: 'AutoRenewalSwitchOff', examples: [{ product_ids: [7, 8] }] },
 );
 
 export const RenewalAttemptSchema = Type.Object(
@@ -125,6 +126,7 @@ export const RenewalAttemptSchema = Type.Object(
     created_at: Timestamp,
   },
   {
+    $id: 'RenewalAttempt',
     title: 'RenewalAttempt',
     examples: [
       {

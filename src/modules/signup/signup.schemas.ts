@@ -35,10 +35,10 @@ export const SignupUserSchema = Type.Object(
     locale: Type.String(),
     language_id: Id,
   },
-  { title: 'SignupUser' },
+  { $id: 'SignupUser', title: 'SignupUser' },
 );
 
 export const SignupResultSchema = Type.Object(
   { user: SignupUserSchema, account: AccountSchema, token: CreatedTokenSchema },
-  { title: 'SignupResult' },
+  { $id: 'SignupResult', title: 'SignupResult' },
 );

@@ -20,7 +20,7 @@ export const SupportAccessSchema = Type.Object(
     closed_at: Nullable(Timestamp),
     closed_reason: Nullable(StringEnum(['revoked', 'expired'])),
   },
-  { title: 'SupportAccess' },
+  { $id: 'SupportAccess', title: 'SupportAccess' },
 );
 
 const OPEN = {
@@ -37,6 +37,7 @@ export const SupportAccessListSchema = Type.Object(
     access: Type.Array(SupportAccessSchema),
   },
   {
+    $id: 'SupportAccessList',
     title: 'SupportAccessList',
     examples: [
       {
@@ -59,7 +60,7 @@ export const SupportAccessListSchema = Type.Object(
 );
 export const OneAccessSchema = Type.Object(
   { ...SupportAccessSchema.properties },
-  { title: 'SupportAccessState', examples: [OPEN] },
+  { $id: 'SupportAccessState', title: 'SupportAccessState', examples: [OPEN] },
 );
 
 export const StaffGrantSchema = Type.Object(
@@ -72,6 +73,7 @@ export const StaffGrantSchema = Type.Object(
     expires_at: Timestamp,
   },
   {
+    $id: 'OpenSupportGrant',
     title: 'OpenSupportGrant',
     examples: [
       { id: 9, user_id: 12, support_code: 'K7QX-42MD', kind: 'mail', granted_at: 1795659275, expires_at: 1796264075 },

@@ -23,7 +23,7 @@ export const TeamParams = Type.Object({ account: Id, team: Id });
 
 export const TeamPermissionSchema = Type.Object(
   { service_id: Id, service_name: Type.String(), rights: StringEnum(PRODUCT_RIGHTS) },
-  { title: 'TeamPermission' },
+  { $id: 'Servicepermissions', title: 'TeamPermission' },
 );
 
 export const TeamSchema = Type.Object(
@@ -44,7 +44,7 @@ export const TeamSchema = Type.Object(
     permissions: Type.Array(TeamPermissionSchema),
     users: Type.Optional(Type.Array(UserSummarySchema, { description: 'With `with=users` only' })),
   },
-  { title: 'Team' },
+  { $id: 'Team', title: 'Team' },
 );
 
 export const TeamBriefSchema = Type.Object(
@@ -56,7 +56,7 @@ export const TeamBriefSchema = Type.Object(
     updated_at: Timestamp,
     user_count: Type.Integer(),
   },
-  { title: 'TeamBrief' },
+  { $id: 'TeamBrief', title: 'TeamBrief' },
 );
 
 export const TeamUserSchema = Type.Object(
@@ -70,7 +70,7 @@ export const TeamUserSchema = Type.Object(
     last_login_at: Nullable(Timestamp),
     teams: Type.Array(TeamBriefSchema, { description: "The user's teams in this organisation" }),
   },
-  { title: 'TeamUser' },
+  { $id: 'TeamUser', title: 'TeamUser' },
 );
 
 const IdList = Type.Array(Id, { maxItems: 1000 });

@@ -13,13 +13,13 @@ export const TokenSchema = Type.Object(
     expired_at: Nullable(Timestamp),
     last_used_at: Nullable(Timestamp),
   },
-  { title: 'ApiToken' },
+  { $id: 'ApiToken', title: 'ApiToken' },
 );
 
 /** Only the creation response carries the secret. */
 export const CreatedTokenSchema = Type.Object(
   { ...TokenSchema.properties, token: Type.String({ description: 'The secret; shown this once only' }) },
-  { title: 'CreatedApiToken' },
+  { $id: 'CreatedApiToken', title: 'CreatedApiToken' },
 );
 
 export const CreateTokenBody = Type.Object(

@@ -12,7 +12,7 @@ import {
   outbox,
 } from '../../factories/organisations.js';
 
-// Every field of upstream's AccountInvitation object (infomaniak-core-openapi.json).
+// Every field of upstream's AccountInvitation object (reference/infomaniak-core-openapi.json).
 const UPSTREAM_FIELDS = [
   'id',
   'first_name',

@@ -105,3 +105,27 @@ t.test("another organisation's invoice or order in the body: 404, nothing paid",
   );
   t.equal((await paymentRows(app.db, org)).length, before, 'nothing recorded');
 });
+
+// Paying reads the caller's membership with the token (RouteAccess.membershipWithToken): it
+// must still be the membership as it stands at this request, for every caller.
+t.test('paying: the membership read with the token refuses as the organisation stands now', async (t) => {
+  const payer = await createMember(app.db, org, 'normal', { has_billing_access: true });
+  const pay = async (token: string) =>
+    call(app, token, 'POST', paymentsUrl(org), {
+      invoice_ids: [await addInvoice(app.db, org, 300)],
+      method: 'card',
+    });
+  t.equal((await pay(payer.token)).statusCode, 201, 'a normal member with billing access pays');
+  await app.db
+    .updateTable('account_members')
+    .set({ has_billing_access: false })
+    .where('account_id', '=', org)
+    .where('user_id', '=', payer.id)
+    .execute();
+  const refused = await pay(payer.token);
+  t.equal(refused.statusCode, 403, refused.body);
+  t.equal(refused.json().error.code, 'access_denied');
+  const stranger = await pay(outsider.token);
+  t.equal(stranger.statusCode, 404, stranger.body);
+  t.equal(stranger.json().error.code, 'object_not_found');
+});

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-// The field names of the official Infomaniak document, extracted into a fixture by
-// scripts/upstream-fixture.mjs (CI checks it is current), so tests need no shared folder.
+// The field names of the official Infomaniak document (reference/), extracted into a fixture
+// by scripts/upstream-fixture.mjs (CI checks it is current), so tests read a small extract.
 const FIXTURE = new URL('../../fixtures/upstream-fields.json', import.meta.url);
 let fields: Record<string, string[]> | undefined;
 
