@@ -30,9 +30,7 @@ const OUT_OF_SCOPE = [
   /^\/1\/app-information/,
   /^\/1\/my_ksuite/,
   /^\/2\/profile\/ksuites/,
-  /^\/2\/events/,
   /\/invitations\/\{[^}]+\}\/(drive|ksuite|mailbox|kchat|b2b)/,
-  /^\/2\/accounts\/\{[^}]+\}\/users\/\{[^}]+\}\/app_accesses/,
 ];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 

@@ -35,6 +35,13 @@ const invitations = (w: World) => `/1/accounts/${w.org.id}/invitations`;
 const invitation = (w: World, id = w.ids.invitation) => `${invitations(w)}/${id}`;
 
 export const RECIPES: Record<string, Recipe> = {
+  'GET /2/events': { success: () => get('/2/events') },
+  'GET /2/events/{event_id}': { success: (w) => get(`/2/events/${w.ids.event}`) },
+  'GET /2/events/public-cloud-status': { success: () => get('/2/events/public-cloud-status') },
+  'GET /2/accounts/{account}/users/{user}/app_accesses': {
+    success: (w) => get(`/2/accounts/${w.org.id}/users/${w.org.normal.id}/app_accesses`),
+    notFound: (w) => get(`/2/accounts/${w.org.id}/users/${NONE}/app_accesses`),
+  },
   'GET /1/accounts/{account}/teams': {
     success: (w) => get(teams(w)),
     notFound: () => get(`/1/accounts/${NONE}/teams`),

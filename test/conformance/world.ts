@@ -10,7 +10,7 @@ import {
 } from '../factories/organisations.js';
 import { addEmail, addPhone, addTask } from '../factories/profile.js';
 import { createUser, type TestUser } from '../factories/users.js';
-import { call } from '../helper.js';
+import { ADMIN_TOKEN, call } from '../helper.js';
 
 // One organisation with something of every kind the official operations show, so each
 // answer carries its objects (an empty list would validate against any item schema).
@@ -34,6 +34,8 @@ export interface World {
     email: number;
     phone: number;
     appPassword: number;
+    /** An event of the status page, in progress on the public cloud. */
+    event: number;
   };
   taskUuid: string;
 }
@@ -65,6 +67,16 @@ export async function seedWorld(app: App): Promise<World> {
   });
   const password = await call(app, owner.token, 'POST', '/2/profile/applications/passwords', { name: 'seeded' });
   await call(app, owner.token, 'POST', '/2/profile/avatar', { avatar: PNG_BASE64, encoding: 'base64' });
+  const event = await call(app, ADMIN_TOKEN, 'POST', '/_mirror/events', {
+    type: 'incident',
+    status: 'inprogress',
+    title: 'Instances slow to start',
+    description: 'Investigating',
+    translations: [{ language: 'fr', title: 'Instances lentes', body: 'En cours' }],
+    comments: [{ title: 'Update', body: 'Found it', started_at: finished, translations: [] }],
+    services: ['public_cloud'],
+    started_at: finished,
+  });
   return {
     org,
     invitee,
@@ -76,6 +88,7 @@ export async function seedWorld(app: App): Promise<World> {
       email: email.id,
       phone: phone.id,
       appPassword: password.json<{ data: { id: number } }>().data.id,
+      event: event.json<{ data: { id: number } }>().data.id,
     },
     taskUuid,
   };

@@ -104,7 +104,7 @@ export const EventInput = Type.Object(
     started_at: TimeFilter('When it started (or is planned to)'),
     ended_at: Type.Optional(Nullable(TimeFilter('When it ended'))),
   },
-  { $id: 'EventInput', title: 'EventInput', additionalProperties: false },
+  { additionalProperties: false },
 );
 export type EventInputData = Static<typeof EventInput>;
 
