@@ -24,14 +24,11 @@ const opt = (name, dflt) => {
 const projectPath = opt('--project', 'openapi/openapi.json');
 const upstreamPath = opt('--upstream', join(here, '..', 'reference', 'infomaniak-core-openapi.json'));
 
-// Upstream operations that belong to other products (kSuite, kDrive, mail, app stores)
-// and are not part of the mirror's scope.
-const OUT_OF_SCOPE = [
-  /^\/1\/app-information/,
-  /^\/1\/my_ksuite/,
-  /^\/2\/profile\/ksuites/,
-  /\/invitations\/\{[^}]+\}\/(drive|ksuite|mailbox|kchat|b2b)/,
-];
+// Upstream operations that belong to other products and are not part of the mirror's scope
+// (reference/out-of-scope.json, shared with the live conformance test).
+const OUT_OF_SCOPE = JSON.parse(readFileSync(join(here, '..', 'reference', 'out-of-scope.json'), 'utf8')).paths.map(
+  (source) => new RegExp(source),
+);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 const load = (p) => JSON.parse(readFileSync(p, 'utf8'));
