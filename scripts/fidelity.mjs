@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolver } from './json-refs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -33,23 +34,6 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 const load = (p) => JSON.parse(readFileSync(p, 'utf8'));
 const shape = (path) => path.replace(/\{[^}]+\}/g, '{}').replace(/:[A-Za-z_]+/g, '{}');
-
-function resolver(doc) {
-  const get = (ref) =>
-    ref
-      .replace(/^#\//, '')
-      .split('/')
-      .reduce((o, k) => (o ? o[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
-  return function deref(s, seen = new Set()) {
-    if (!s || typeof s !== 'object') return s;
-    if (s.$ref) {
-      if (seen.has(s.$ref)) return {};
-      const t = get(s.$ref);
-      return t ? deref(t, new Set([...seen, s.$ref])) : {};
-    }
-    return s;
-  };
-}
 
 // Flattens a schema into { 'a.b[].c': 'integer', ... } up to a fixed depth.
 function flatten(schema, deref, prefix = '', out = {}, depth = 0) {

@@ -2,21 +2,9 @@
 // query parameters and the flattened response fields of the official document.
 // usage: node scripts/upstream-fields.mjs "GET /1/products" "/teams"
 import { readFileSync } from 'node:fs';
+import { resolver } from './json-refs.mjs';
 const doc = JSON.parse(readFileSync(new URL('../reference/infomaniak-core-openapi.json', import.meta.url), 'utf8'));
-const get = (ref) =>
-  ref
-    .replace(/^#\//, '')
-    .split('/')
-    .reduce((o, k) => (o ? o[k] : undefined), doc);
-function deref(s, seen = new Set()) {
-  if (!s || typeof s !== 'object') return s;
-  if (s.$ref) {
-    if (seen.has(s.$ref)) return {};
-    const t = get(s.$ref);
-    return t ? deref(t, new Set([...seen, s.$ref])) : {};
-  }
-  return s;
-}
+const deref = resolver(doc);
 function flatten(schema, prefix = '', out = {}, depth = 0) {
   const s = deref(schema);
   if (!s || typeof s !== 'object' || depth > 5) return out;
