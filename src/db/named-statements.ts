@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
+import { messageOf, sendOneMessage } from './one-message.js';
 
 // Statements go to Postgres as named (prepared) statements: each connection parses and plans a
 // statement once and then only binds and executes it. Unnamed, every request's statements were
@@ -23,6 +24,8 @@ function statementName(text: string): string | undefined {
 }
 
 function namingClient(client: pg.PoolClient): PostgresPoolClient {
+  // What this connection has prepared for messages (one-message.ts).
+  const preparedForMessages = new Set<string>();
   function query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
   function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
   function query<R>(
@@ -31,6 +34,9 @@ function namingClient(client: pg.PoolClient): PostgresPoolClient {
   ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     // Kysely streams through a cursor only when the dialect is given one; this one is not.
     if (typeof what !== 'string') throw new Error('no cursor is configured for streaming');
+    const message = messageOf(parameters);
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a message's rows are its statements' rows, one entry each: what inOneMessage reads
+    if (message) return sendOneMessage(client, message, preparedForMessages) as Promise<PostgresQueryResult<R>>;
     const values = [...(parameters ?? [])];
     const name = statementName(what);
     const result = client.query(name ? { name, text: what, values } : { text: what, values });

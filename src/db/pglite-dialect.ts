@@ -10,6 +10,7 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { messageOf, type OneMessage } from './one-message.js';
 
 // Kysely's own PGlite dialect arrived with a release that requires Node 22; this is the same
 // design for the Kysely we use on Node 20. PGlite is one session: a mutex lends it to one
@@ -60,10 +61,25 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const message = messageOf(query.parameters);
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a message's rows are its statements' rows, one entry each: what inOneMessage reads
+    if (message) return (await this.runMessage(message)) as QueryResult<R>;
     const { affectedRows, rows } = await (this.transaction ?? this.pglite).query<R>(query.sql, [...query.parameters], {
       rowMode: 'object',
     });
     return { numAffectedRows: affectedRows == null ? undefined : BigInt(affectedRows), rows: rows ?? [] };
+  }
+
+  /** A message (one-message.ts) is one transaction of its statements: nothing else runs on this one connection meanwhile. */
+  private async runMessage(message: OneMessage): Promise<QueryResult<unknown[]>> {
+    if (this.transaction) throw new Error('inOneMessage: a message is its own transaction, not part of one');
+    const rows = await this.pglite.transaction(async (tx) => {
+      const each: unknown[][] = [];
+      for (const s of message.statements)
+        each.push((await tx.query(s.sql, [...s.parameters], { rowMode: 'object' })).rows);
+      return each;
+    });
+    return { rows };
   }
 
   // eslint-disable-next-line require-yield

@@ -74,10 +74,14 @@ class Shapes<T> {
 /** The compiled statements one build makes, each run with the call's values. */
 export type Runners<C> = { [K in keyof C]: C[K] extends Compilable<infer R> ? () => Promise<R[]> : never };
 
+/** The compiled statements of a build, by the names the build gives them. */
+type CompiledOf<C> = { [K in keyof C]: CompiledQuery<unknown> };
+
 /**
  * Statements built by `build` once per shape and run with each call's values. `build` may
  * return several statements (a page's rows and its count): each is compiled when the shape is
- * first seen, and run only when the caller calls its runner.
+ * first seen, and run only when the caller calls its runner. `.bound` gives them bound to the
+ * values without running them (to send them in one message: one-message.ts).
  */
 export function shaped<
   V extends object,
@@ -85,19 +89,26 @@ export function shaped<
   C extends Record<string, Compilable<unknown>>,
   E extends Executor = Executor,
 >(build: (db: E, values: V, shape: S) => C) {
-  const shapes = new Shapes<{ [K in keyof C]: CompiledQuery<unknown> }>();
-  return (db: E, values: V, shape: S): Runners<C> => {
-    const compiled = shapes.get(JSON.stringify(shape) ?? '', () => {
+  const shapes = new Shapes<CompiledOf<C>>();
+  const compiledFor = (db: E, shape: S) =>
+    shapes.get(JSON.stringify(shape) ?? '', () => {
       const statements = build(db, standIns<V>(), shape);
       const entries = Object.entries(statements).map(([name, q]) => [name, q.compile()]);
       // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the same keys as the statements, each compiled
-      return Object.fromEntries(entries) as { [K in keyof C]: CompiledQuery<unknown> };
+      return Object.fromEntries(entries) as CompiledOf<C>;
     });
-    const runners = Object.entries(compiled).map(([name, q]) => [
+  const boundTo = (db: E, values: V, shape: S): CompiledOf<C> => {
+    const entries = Object.entries(compiledFor(db, shape)).map(([name, q]) => [name, bound(q, values)]);
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the same keys, each statement bound
+    return Object.fromEntries(entries) as CompiledOf<C>;
+  };
+  const run = (db: E, values: V, shape: S): Runners<C> => {
+    const runners = Object.entries(boundTo(db, values, shape)).map(([name, q]) => [
       name,
-      async () => (await db.executeQuery(bound(q, values))).rows,
+      async () => (await db.executeQuery(q)).rows,
     ]);
     // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a runner per statement, each giving the rows its statement's builder types
     return Object.fromEntries(runners) as Runners<C>;
   };
+  return Object.assign(run, { bound: boundTo });
 }

@@ -242,7 +242,7 @@ function chargeSettlement(db: Executor) {
  * for everyone: no deadlock), each with what succeeded payments have paid of it and what
  * settling it does beside marking it paid: a pending order to fulfil, renewal lines to extend.
  */
-export const invoicesToPay = (trx: Trx, accountId: number, ids: number[], n = ids.length) =>
+export const invoicesToPay = (trx: Executor, accountId: number, ids: number[], n = ids.length) =>
   trx
     .selectFrom('invoices as i')
     .select((eb) => [
@@ -284,16 +284,14 @@ export function chargesRepository(db: Executor) {
 export type ChargesRepository = ReturnType<typeof chargesRepository>;
 
 /** Row locks of a charge, held until the transaction ends (every payment takes the account's first). */
+/** The organisation's row locked FOR NO KEY UPDATE, with its currency: the lock every payment takes first. */
+export const accountLock = (db: Executor, accountId: number) =>
+  db.selectFrom('accounts').select(['id', 'currency']).where('id', '=', accountId).forNoKeyUpdate();
+
 export function chargeLocks(trx: Trx) {
   return {
     /** Locks the organisation's prepaid state (FOR NO KEY UPDATE on its accounts row): every payment takes it first. */
-    account: (accountId: number) =>
-      trx
-        .selectFrom('accounts')
-        .select(['id', 'currency'])
-        .where('id', '=', accountId)
-        .forNoKeyUpdate()
-        .executeTakeFirstOrThrow(),
+    account: (accountId: number) => accountLock(trx, accountId).executeTakeFirstOrThrow(),
 
     /** The invoices, locked FOR UPDATE in id order (one lock order for everyone: no deadlock). */
     invoices: (accountId: number, ids: number[]) =>

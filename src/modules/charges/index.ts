@@ -33,7 +33,12 @@ export {
   type Share,
   type Trx,
 } from './charges.repository.js';
-export { payFromPrepaid, type PrepaidPayment } from './prepaid-payment.repository.js';
+export {
+  payFromPrepaid,
+  payFromPrepaidAtOnce,
+  type PrepaidPayment,
+  type PrepaidRows,
+} from './prepaid-payment.repository.js';
 export { chargeMethod, recordDecline, type ChargeOutcome, type DeclinedCharge } from './charge.js';
 export {
   extendRenewedProducts,

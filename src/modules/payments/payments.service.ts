@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.js';
+import type { Db, Executor } from '../../db/database.js';
 import type { Currency, PaymentMethodKind } from '../../db/types.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { IdempotencyStep } from '../idempotency/index.js';
@@ -14,6 +14,7 @@ import {
   formatMoney,
   normalisePhone,
   payFromPrepaid,
+  payFromPrepaidAtOnce,
   recordDecline,
   requirePostFinanceCurrency,
   settle,
@@ -23,6 +24,7 @@ import {
   type NewPaymentMethod,
   type SettleWork,
   type Share,
+  type PrepaidRows,
   type Trx,
 } from '../charges/index.js';
 import { PAYMENT_SORTABLE, paymentLocks, paymentsRepository, type PaymentsRepository } from './payments.repository.js';
@@ -171,9 +173,9 @@ function shortfall(balance: number, due: number, currency: Currency) {
 }
 
 /** The invoices named, or the order's invoice (an order's invoice never changes: read before the locks). */
-async function invoiceIdsOf(trx: Trx, accountId: number, body: CreatePaymentInput): Promise<number[]> {
+async function invoiceIdsOf(db: Executor, accountId: number, body: CreatePaymentInput): Promise<number[]> {
   if (body.order_id === undefined) return [...new Set(body.invoice_ids ?? [])].sort((a, b) => a - b);
-  const order = await paymentsRepository(trx).orderOf(accountId, body.order_id);
+  const order = await paymentsRepository(db).orderOf(accountId, body.order_id);
   if (!order) throw notFound('Order');
   return [order.invoice_id];
 }
@@ -344,17 +346,40 @@ async function payNow(
  */
 async function payAllFromPrepaid(trx: Trx, userId: number, accountId: number, body: CreatePaymentInput) {
   const ids = await invoiceIdsOf(trx, accountId, body);
-  const { currency } = await chargeLocks(trx).account(accountId);
+  await chargeLocks(trx).account(accountId);
   const now = nowSeconds();
-  const rows = await payFromPrepaid(trx, { accountId, userId, currency, ids, paidAt: now });
-  const { shares, work, balance } = unpaidShares(rows, ids);
-  const due = shares.reduce((s, x) => s + x.amount, 0);
-  if (balance < due) throw shortfall(balance, due, currency);
-  const payment = rows[0]?.payment;
-  // The statement records the payment exactly when the checks above pass.
+  const rows = await payFromPrepaid(trx, { accountId, userId, ids, paidAt: now });
+  const { payment, work } = prepaidOutcome(rows, ids);
+  // The statement records the payment exactly when the checks pass.
   if (!payment) throw new Error('The prepaid payment was not recorded although its checks passed');
   await settleMarked(trx, ids, now, undefined, work);
   return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
+}
+
+/**
+ * Refuses what the prepaid statement refused (not the organisation's, not unpaid, short: in
+ * the currency the statement read); answers the payment and what settling still does.
+ */
+function prepaidOutcome(rows: PrepaidRows, ids: number[]) {
+  const { shares, work, balance } = unpaidShares(rows, ids);
+  const due = shares.reduce((s, x) => s + x.amount, 0);
+  if (balance < due) throw shortfall(balance, due, rows[0].currency);
+  return { payment: rows[0]?.payment ?? undefined, work };
+}
+
+/**
+ * Pays from the prepaid account in one message (the organisation locked, the statement, the
+ * commit: `payFromPrepaidAtOnce`) when settling needs nothing beside marking the invoices
+ * paid. Answers undefined when it does (an order to fulfil, a renewal to extend): the
+ * transaction of `pay` does that.
+ */
+async function payFromPrepaidNow(db: Db, userId: number, accountId: number, body: CreatePaymentInput) {
+  const ids = await invoiceIdsOf(db, accountId, body);
+  const rows = await payFromPrepaidAtOnce(db, { accountId, userId, ids, paidAt: nowSeconds() });
+  const { payment, work } = prepaidOutcome(rows, ids);
+  if (payment) return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
+  if (work.pendingOrders || work.renewals) return undefined;
+  throw new Error('The prepaid payment was not recorded although its checks passed');
 }
 
 /** The transfer of a pending IBAN payment arrived: it succeeds, and pays its invoices or credits its deposit. */
@@ -404,6 +429,9 @@ export function paymentsService(db: Db) {
     /** Pays invoices (the caller is already guarded). One transaction; a decline keeps only its failed row, then answers 402. */
     async create(userId: number, accountId: number, body: CreatePaymentInput, step?: IdempotencyStep<CreatedPayment>) {
       const phone = checkPaymentBody(body);
+      // An idempotent payment records its answer in the same transaction: it takes that path.
+      const paidNow = body.method === 'prepaid' && !step && (await payFromPrepaidNow(db, userId, accountId, body));
+      if (paidNow) return paidNow;
       const outcome = await inTransaction(db, async (trx): Promise<CreatedPayment | AppError> => {
         await step?.claim(trx);
         const answer = await pay(trx, userId, accountId, body, phone);
