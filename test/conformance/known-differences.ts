@@ -50,10 +50,4 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     status: '200',
     reason: NULL_FOR('last_login_at (integer) of a member who never signed in'),
   },
-  { operation: 'GET /2/profile/phones', status: '200', reason: NULL_FOR('reminder (string) of a phone without one') },
-  {
-    operation: 'GET /2/profile/phones/{phone_id}',
-    status: '200',
-    reason: NULL_FOR('reminder (string) of a phone without one'),
-  },
 ];
