@@ -14,6 +14,7 @@ import * as teams from './2026112503_teams.js';
 import * as priceList from './2026112505_price_list.js';
 import * as accountTotals from './2026120301_account_totals.js';
 import * as events from './2026120401_events.js';
+import * as phoneReminder from './2026120501_phone_reminder.js';
 
 // Listed statically (not read from the folder) so the same list serves the compiled server
 // and the TypeScript test run. Append new migrations; never edit one that has shipped.
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026112512_renewal_periods': renewalPeriods,
   '2026120301_account_totals': accountTotals,
   '2026120401_events': events,
+  '2026120501_phone_reminder': phoneReminder,
 };

@@ -258,7 +258,8 @@ export interface UserPhonesTable {
   user_id: number;
   phone: string;
   type: 'personal' | 'professional' | 'other';
-  reminder: string | null;
+  /** "true" or "false": a string, as the official document types it (see migration 2026120501). */
+  reminder: Generated<'true' | 'false'>;
   checked: Generated<boolean>;
   created_at: CreatedAt;
 }

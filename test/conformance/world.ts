@@ -52,7 +52,12 @@ export async function seedWorld(app: App): Promise<World> {
     members: [org.normal.id, org.admin.id],
     permissions: [{ service_id: product.service_id, rights: 'technical' }],
   });
-  const doomedTeam = await addTeam(db, org.id, { members: [org.normal.id] });
+  // Created and owned by someone, as every team created through the API is (its creator owns it).
+  const doomedTeam = await addTeam(db, org.id, {
+    owned_by_id: org.owner.id,
+    created_by_id: org.owner.id,
+    members: [org.normal.id],
+  });
   const invitation = await addInvitation(db, org.id, { email: invitee.email, team_ids: [team.id] });
   const doomedInvitation = await addInvitation(db, org.id);
   const owner = org.owner;

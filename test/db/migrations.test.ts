@@ -1,5 +1,5 @@
 import t from 'tap';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { testDatabase } from '../helper.js';
 import { migrateToLatest, migrateToNothing } from '../../src/db/migrate.js';
 import { migrations } from '../../migrations/index.js';
@@ -28,3 +28,37 @@ t.test('all the way down and back up', async (t) => {
   const u = await createUser(db);
   t.ok(u.id, 'the schema works: a user, an organisation, a token');
 });
+
+t.test(
+  "2026120501: a phone's reminder null becomes 'false', and only 'true' or 'false' is stored after it",
+  async (t) => {
+    const { db } = await testDatabase(t);
+    const u = await createUser(db);
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    const names = Object.keys(migrations);
+    const before = names[names.indexOf('2026120501_phone_reminder') - 1];
+    t.notOk((await migrator.migrateTo(before)).error, `down to ${before}`);
+    await sql`INSERT INTO user_phones (user_id, phone, type, reminder) VALUES
+    (${u.id}, '+41 79 000 00 01', 'personal', NULL), (${u.id}, '+41 79 000 00 02', 'personal', 'true')`.execute(db);
+
+    t.notOk((await migrator.migrateTo('2026120501_phone_reminder')).error, 'up again');
+    const rows = await db.selectFrom('user_phones').select(['phone', 'reminder']).orderBy('phone').execute();
+    t.same(
+      rows.map((r) => r.reminder),
+      ['false', 'true'],
+    );
+    await t.rejects(
+      sql`INSERT INTO user_phones (user_id, phone, type, reminder) VALUES (${u.id}, '+41', 'personal', 'sms')`.execute(
+        db,
+      ),
+      { message: /user_phones_reminder/ },
+    );
+    const added = await db
+      .insertInto('user_phones')
+      .values({ user_id: u.id, phone: '+41 79 000 00 03', type: 'personal' })
+      .returning('reminder')
+      .executeTakeFirstOrThrow();
+    t.equal(added.reminder, 'false', 'the default');
+    t.same(await migrateToLatest(db), names.slice(names.indexOf('2026120501_phone_reminder') + 1));
+  },
+);

@@ -29,7 +29,7 @@ export async function addEmail(db: Db, userId: number, email: string, o: EmailOv
     .executeTakeFirstOrThrow();
 }
 
-export async function addPhone(db: Db, userId: number, phone: string, reminder: string | null = null) {
+export async function addPhone(db: Db, userId: number, phone: string, reminder?: 'true' | 'false') {
   return db
     .insertInto('user_phones')
     .values({ user_id: userId, phone, type: 'personal', reminder, checked: true })

@@ -1,13 +1,14 @@
 import type { Executor } from '../../db/database.js';
 import { serviceById } from '../products/index.js';
 import type { Invitation } from './invitations.schemas.js';
+import { qrCodeOf } from './invitations.qr-code.js';
 import { invitationsRepository, type InvitationRow } from './invitations.repository.js';
 
 type Team = Invitation['teams'][number];
 
 export const acceptUrl = (publicUrl: string, key: string) => `${publicUrl}/1/invitations/${key}/accept`;
 
-function present(publicUrl: string, row: InvitationRow, teams: Map<number, Team>): Invitation {
+async function present(publicUrl: string, row: InvitationRow, teams: Map<number, Team>): Promise<Invitation> {
   const permissions = row.permissions.map((p) => ({
     service_id: p.service_id,
     service_name: serviceById(p.service_id)?.name ?? '',
@@ -15,6 +16,8 @@ function present(publicUrl: string, row: InvitationRow, teams: Map<number, Team>
     apply_to_all: p.apply_to_all ?? false,
     types: p.types,
   }));
+  // Rows from before the key was kept have no link to give (see migration 2026112503).
+  const urlAccept = row.key ? acceptUrl(publicUrl, row.key) : '';
   return {
     id: row.id,
     first_name: row.first_name,
@@ -42,9 +45,8 @@ function present(publicUrl: string, row: InvitationRow, teams: Map<number, Team>
     created_at: row.created_at,
     updated_at: row.updated_at,
     expired_at: row.expired_at,
-    // Rows from before the key was kept have no link to give (see migration 2026112503).
-    url_accept: row.key ? acceptUrl(publicUrl, row.key) : '',
-    qr_code: null,
+    url_accept: urlAccept,
+    qr_code: await qrCodeOf(urlAccept),
   };
 }
 
@@ -57,7 +59,7 @@ export async function presentInvitations(
 ): Promise<Invitation[]> {
   const ids = [...new Set(rows.flatMap((r) => r.team_ids))];
   const teams = new Map((await invitationsRepository(db).teams(accountId, ids)).map((t) => [t.id, t]));
-  return rows.map((r) => present(publicUrl, r, teams));
+  return Promise.all(rows.map((r) => present(publicUrl, r, teams)));
 }
 
 export async function presentInvitation(db: Executor, publicUrl: string, row: InvitationRow): Promise<Invitation> {

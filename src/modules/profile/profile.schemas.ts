@@ -22,7 +22,9 @@ export const PhoneSchema = Type.Object(
     id: Id,
     phone: Type.String(),
     created_at: Timestamp,
-    reminder: Nullable(Type.String()),
+    reminder: StringEnum(['true', 'false'], {
+      description: "A string as upstream's (an email's reminder is a boolean)",
+    }),
     checked: Type.Boolean(),
     type: ContactType,
   },

@@ -1,4 +1,5 @@
 import t from 'tap';
+import QRCode from 'qrcode';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createUser } from '../../factories/users.js';
 import { ageInvitation, invite, inviteBody, inviteOk, keyOf } from '../../factories/invitations.js';
@@ -74,7 +75,6 @@ t.test('creating an invitation', async (t) => {
       permissions: [],
       service_permissions: [],
       teams: [],
-      qr_code: null,
     });
     t.ok(Math.abs(data.created_at - nowS()) <= 5);
     t.equal(data.expired_at, data.created_at + DAYS_30, 'valid for 30 days');
@@ -93,6 +93,16 @@ t.test('creating an invitation', async (t) => {
     t.equal(mails[0].kind, 'invitation');
     t.equal(mails[0].account_id, account);
     t.ok(mails[0].body.includes(data.url_accept), 'the email carries the link');
+  });
+
+  t.test('qr_code is the QR code of url_accept, as an SVG data URI', async (t) => {
+    const res = await invite(app, owner.token, account, inviteBody({ email: freshEmail() }));
+    const { url_accept, qr_code } = res.json().data;
+    const [head, base64] = String(qr_code).split(',');
+    t.equal(head, 'data:image/svg+xml;base64');
+    const svg = Buffer.from(base64, 'base64').toString('utf8');
+    t.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>.*<\/svg>\n?$/s, 'an SVG image');
+    t.equal(svg, await QRCode.toString(url_accept, { type: 'svg' }), "the QR code library's drawing of url_accept");
   });
 
   t.test('silent: no email; notifications, billing, strict and teams are stored', async (t) => {

@@ -33,6 +33,14 @@ t.test('reading, changing and cancelling invitations', async (t) => {
     t.equal((await call(app, 'GET', `${url(inv.id)}?with=users`, admin.token)).statusCode, 422);
   });
 
+  t.test('an invitation from before keys were kept has neither link nor QR code', async (t) => {
+    const inv = await inviteOk(app, owner.token, account);
+    await app.db.updateTable('invitations').set({ key: null }).where('id', '=', inv.id).execute();
+    const res = await call(app, 'GET', url(inv.id), admin.token);
+    t.equal(res.statusCode, 200);
+    t.match(res.json().data, { url_accept: '', qr_code: '' });
+  });
+
   t.test('PATCH changes role, teams, product rights, flags and language', async (t) => {
     const inv = await inviteOk(app, owner.token, account);
     const { id: team } = await addTeam(app.db, account, { name: 'Ops' });

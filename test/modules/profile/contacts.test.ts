@@ -24,7 +24,7 @@ t.test('profile emails and phones', async (t) => {
     checked: false,
   });
   const othersEmail = await addEmail(app.db, other.id, `theirs-${other.id}@example.test`);
-  const mobile = await addPhone(app.db, u.id, '+41 79 111 22 33', 'sms');
+  const mobile = await addPhone(app.db, u.id, '+41 79 111 22 33', 'true');
   const landline = await addPhone(app.db, u.id, '+41 22 444 55 66');
   const othersPhone = await addPhone(app.db, other.id, '+33 6 12 34 56 78');
   const req = (method: 'GET' | 'DELETE', url: string, who: TestUser = u) =>
@@ -180,7 +180,7 @@ t.test('profile emails and phones', async (t) => {
     t.equal(list.statusCode, 200);
     const phones = list.json().data;
     t.same(
-      phones.map((p: { id: number; phone: string; reminder: string | null; checked: boolean; type: string }) => [
+      phones.map((p: { id: number; phone: string; reminder: string; checked: boolean; type: string }) => [
         p.id,
         p.phone,
         p.reminder,
@@ -188,8 +188,8 @@ t.test('profile emails and phones', async (t) => {
         p.type,
       ]),
       [
-        [mobile.id, '+41 79 111 22 33', 'sms', true, 'personal'],
-        [landline.id, '+41 22 444 55 66', null, true, 'personal'],
+        [mobile.id, '+41 79 111 22 33', 'true', true, 'personal'],
+        [landline.id, '+41 22 444 55 66', 'false', true, 'personal'],
       ],
     );
     const one = await req('GET', `/2/profile/phones/${landline.id}`);

@@ -13,7 +13,7 @@ t.test('GET /2/profile', async (t) => {
   const u = await createUser(app.db, { first_name: 'Grace', last_name: 'Hopper' });
   const other = await createUser(app.db);
   const secondary = await addEmail(app.db, u.id, `alt-${u.id}@example.test`);
-  const phone = await addPhone(app.db, u.id, '+41 79 123 45 67', 'sms');
+  const phone = await addPhone(app.db, u.id, '+41 79 123 45 67', 'true');
   await addPhone(app.db, other.id, '+41 79 000 00 00');
   await addSession(app.db, u.id, 'Firefox', 1_700_000_000);
   await addSession(app.db, u.id, 'Safari', 1_700_000_500);
@@ -86,8 +86,8 @@ t.test('GET /2/profile', async (t) => {
       [u.email, secondary.email],
     );
     t.same(
-      data.phones.map((p: { id: number; phone: string; reminder: string | null }) => [p.id, p.phone, p.reminder]),
-      [[phone.id, '+41 79 123 45 67', 'sms']],
+      data.phones.map((p: { id: number; phone: string; reminder: string }) => [p.id, p.phone, p.reminder]),
+      [[phone.id, '+41 79 123 45 67', 'true']],
     );
     t.same(
       data.sessions.map((s: { browser: string }) => s.browser),
