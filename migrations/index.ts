@@ -15,6 +15,7 @@ import * as priceList from './2026112505_price_list.js';
 import * as accountTotals from './2026120301_account_totals.js';
 import * as events from './2026120401_events.js';
 import * as phoneReminder from './2026120501_phone_reminder.js';
+import * as clockPlpgsql from './2026120601_clock_plpgsql.js';
 
 // Listed statically (not read from the folder) so the same list serves the compiled server
 // and the TypeScript test run. Append new migrations; never edit one that has shipped.
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026120301_account_totals': accountTotals,
   '2026120401_events': events,
   '2026120501_phone_reminder': phoneReminder,
+  '2026120601_clock_plpgsql': clockPlpgsql,
 };

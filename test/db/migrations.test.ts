@@ -62,3 +62,21 @@ t.test(
     t.same(await migrateToLatest(db), names.slice(names.indexOf('2026120501_phone_reminder') + 1));
   },
 );
+
+t.test('2026120601: mirror_now() keeps its value as a PL/pgSQL function (its plan kept per session)', async (t) => {
+  const { db } = await testDatabase(t);
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const names = Object.keys(migrations);
+  const before = names[names.indexOf('2026120601_clock_plpgsql') - 1];
+  await sql`UPDATE mirror_clock SET offset_seconds = 3600`.execute(db);
+  const clock = async () =>
+    (
+      await sql<{ lang: string; skew: string }>`
+    SELECT (SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'mirror_now') AS lang,
+      mirror_now() - (floor(EXTRACT(epoch FROM now()))::bigint + 3600) AS skew`.execute(db)
+    ).rows[0];
+  t.same(await clock(), { lang: 'plpgsql', skew: '0' }, 'PL/pgSQL, the wall clock plus the offset, floored');
+  t.notOk((await migrator.migrateTo(before)).error, `down to ${before}`);
+  t.same(await clock(), { lang: 'sql', skew: '0' }, 'down: the SQL function again, the same value');
+  t.same(await migrateToLatest(db), names.slice(names.indexOf('2026120601_clock_plpgsql')));
+});
