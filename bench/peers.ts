@@ -9,7 +9,7 @@ import { probe, run, summarise, TokenFeeder, type Measured } from './load.js';
 import { patchedDocument, prismVersion, startPrism } from './prism.js';
 import { seedReadOrg } from './read-seed.js';
 import { fixed, medianFigures, Report, type Figures } from './report.js';
-import { measureRoute } from './scenarios/reads.js';
+import { measureRoute } from './measure.js';
 import { withServer } from './server-process.js';
 import { settings } from './settings.js';
 

@@ -41,6 +41,7 @@ import { measureStart } from './start.js';
 //   BENCH_WRITE=0             print only: leave docs/benchmarks* as they are
 //   BENCH_LOG_LEVEL           turns ik-mirror's logger on, to /dev/null [off]
 //   BENCH_CPU_PROF=dir        children run with --cpu-prof into dir
+//   BENCH_SAME_BYTES=0        skip the same-bytes ceiling of each read route (one more round of the routes) [on]
 
 const COMMAND = 'npm run bench';
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { PGlite } from '@electric-sql/pglite';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -10,6 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import type { Database } from '../src/db/types.js';
 import { tokensRepository } from '../src/modules/tokens/tokens.repository.js';
+import { SAME_BYTES_ENV } from './settings.js';
 
 // The two servers the bench compares, each run in a child process of the bench so that
 // the load generator does not share their event loop:
@@ -84,15 +86,34 @@ async function startBare(url: string | undefined, dataDir: string | undefined) {
   }
   const app = Fastify({ logger: false });
   app.get('/bare', async (req, reply) => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    const hash = createHash('sha256')
-      .update(m?.[1] ?? '')
-      .digest('hex');
-    const { rows } = await query(sqlText, [hash]);
+    const { rows } = await query(sqlText, [tokenHashOf(req.headers.authorization)]);
     if (!rows[0]) return reply.code(401).send({ result: 'error' });
     return { result: 'success', data: rows[0] };
   });
+  serveSameBytes(app, query, sqlText);
   return { app, close, sql: sqlText };
+}
+
+/** The hash of the request's bearer token, as ik-mirror stores tokens. */
+const tokenHashOf = (authorization: string | undefined) =>
+  createHash('sha256')
+    .update(/^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? '')
+    .digest('hex');
+
+/**
+ * With BENCH_SAME_BYTES_FILE (scenarios/same-bytes.ts): GET /bare/same/{i} does the token
+ * lookup, then sends the i-th answer of the file as it is: a route's bytes, none of its work.
+ */
+function serveSameBytes(app: FastifyInstance, query: Query, sqlText: string) {
+  const file = process.env[SAME_BYTES_ENV];
+  if (!file) return;
+  const answers = (JSON.parse(readFileSync(file, 'utf8')) as string[]).map((a) => Buffer.from(a));
+  app.get<{ Params: { i: string } }>('/bare/same/:i', async (req, reply) => {
+    const { rows } = await query(sqlText, [tokenHashOf(req.headers.authorization)]);
+    const answer = answers[Number(req.params.i)];
+    if (!rows[0] || !answer) return reply.code(rows[0] ? 404 : 401).send({ result: 'error' });
+    return reply.type('application/json; charset=utf-8').send(answer);
+  });
 }
 
 async function main() {

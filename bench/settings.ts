@@ -26,7 +26,12 @@ export const settings = {
   write: env.BENCH_WRITE !== '0',
   logLevel: env.BENCH_LOG_LEVEL,
   cpuProf: env.BENCH_CPU_PROF,
+  /** BENCH_SAME_BYTES=0 skips the ceiling of each read route (scenarios/same-bytes.ts). */
+  sameBytes: env.BENCH_SAME_BYTES !== '0',
 };
+
+/** The file the bare server reads a route's answers from (scenarios/same-bytes.ts), one per route, in order. */
+export const SAME_BYTES_ENV = 'BENCH_SAME_BYTES_FILE';
 
 /** Whether a part of the bench runs (BENCH_ONLY=reads,payments,... runs those alone). */
 export const runs = (part: 'reads' | 'payments' | 'growth' | 'control' | 'start') =>

@@ -5,7 +5,7 @@ import { fixed, type Report } from '../report.js';
 import { seedOwner } from '../seed.js';
 import { withServer } from '../server-process.js';
 import { settings, TARGETS } from '../settings.js';
-import { measureRoute } from './reads.js';
+import { measureRoute } from '../measure.js';
 
 // Flat cost as data grows: a page of 50 members of an organisation of 100 against one of
 // 100,000, and a page of 50 invoices of an organisation with 1,000 against one with

@@ -1,7 +1,9 @@
 import type { Target } from '../database.js';
-import { probe, run, summarise, TokenFeeder, type Measured } from '../load.js';
+import { probe, TokenFeeder, type Measured } from '../load.js';
+import { measureRoute } from '../measure.js';
+import { reportSameBytes } from './same-bytes.js';
 import { fixed, medianFigures, type Figures, type ReadRoute, type Report } from '../report.js';
-import { MB, sampleRss, withServer, type Server } from '../server-process.js';
+import { MB, sampleRss, withServer } from '../server-process.js';
 import { settings, TARGETS } from '../settings.js';
 
 // Reads with many tokens: each hot route of ik-mirror against the bare baseline (plain
@@ -33,20 +35,6 @@ export function readRoutes(accountId: number): RouteSpec[] {
   ];
   const only = settings.routes;
   return only ? all.filter((r) => only.some((o) => r.label.includes(o) || r.path === o)) : all;
-}
-
-/** Warm-up, then the measured run, with the server's CPU time taken around the latter. */
-export async function measureRoute(
-  server: Server,
-  path: string,
-  feeder: TokenFeeder,
-  connections = settings.connections,
-) {
-  const load = { port: server.port, feeder, connections, next: path };
-  if (settings.warmup > 0) await run({ ...load, duration: settings.warmup });
-  const cpuBefore = await server.cpuMicros();
-  const result = await run({ ...load, duration: settings.duration });
-  return summarise(result, (await server.cpuMicros()) - cpuBefore);
 }
 
 function show(who: string, label: string, m: Measured): void {
@@ -119,13 +107,19 @@ export async function measureReads(
     spec: r,
     all: rounds.map((x) => x.ikm.get(r.label)).filter((m) => m !== undefined),
   }));
-  reportReads(report, baseline, measured);
+  const figures = reportReads(report, baseline, measured);
+  if (settings.sameBytes) await reportSameBytes(report, target, routes, feederTokens, probeToken, baseline, figures);
   if (rounds.some((r) => r.exhausted))
     report.note(`the token pool ran out (BENCH_TOKENS=${settings.tokens}): tokens were reused; raise BENCH_TOKENS.`);
   return { idleRss: rounds[0]?.idleRss ?? NaN, maxRss: Math.max(...rounds.map((r) => r.maxRss)) };
 }
 
-function reportReads(report: Report, baseline: Figures, measured: { spec: RouteSpec; all: Measured[] }[]): void {
+/** Reports the routes against the baseline; answers each route's median figures. */
+function reportReads(
+  report: Report,
+  baseline: Figures,
+  measured: { spec: RouteSpec; all: Measured[] }[],
+): Map<string, Figures> {
   const routes: ReadRoute[] = [];
   const rows: string[][] = [
     [
@@ -168,11 +162,13 @@ function reportReads(report: Report, baseline: Figures, measured: { spec: RouteS
     });
   }
   report.results.reads = { baseline, baselineLabel: 'bare Fastify + auth lookup', routes };
+  const byLabel = new Map(routes.map((r) => [r.label, r.ikm]));
   report.table({
     title: `Reads (medians of ${settings.rounds} round(s)): ik-mirror against the bare baseline`,
     columns: ['route', 'req/s', 'p50 ms', 'p99 ms', 'µs CPU/req', 'req/s ratio', 'p99 ratio', 'non-2xx', 'verdict'],
     rows,
   });
+  return byLabel;
 }
 
 export const mb = (bytes: number) => (Number.isFinite(bytes) && bytes > 0 ? `${fixed(bytes / MB)} MB` : '–');

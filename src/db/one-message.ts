@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { Executor } from './database.js';
+import type { Database } from './types.js';
 import { isRecord } from '../shared/is-record.js';
 
 // A transaction whose statements need nothing from the server between them, sent to Postgres
@@ -38,7 +38,10 @@ const CARRIER = '-- one message: the statements are its parameter';
  * inside a transaction: the message is its own. On the embedded database (one connection,
  * nothing runs beside it) it is an ordinary transaction of the same statements.
  */
-export async function inOneMessage(db: Executor, statements: readonly CompiledQuery[]): Promise<MessageRows> {
+export async function inOneMessage(
+  db: Kysely<Database> | Transaction<Database>,
+  statements: readonly CompiledQuery[],
+): Promise<MessageRows> {
   if (db.isTransaction) throw new Error('inOneMessage: a message is its own transaction, not part of one');
   for (const s of statements) s.parameters.forEach(mustBeCarried);
   const { rows } = await db.executeQuery(CompiledQuery.raw(CARRIER, [new OneMessage(statements)]));
