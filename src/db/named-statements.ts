@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
 import { messageOf, sendOneMessage } from './one-message.js';
+import { statementNames } from './statement-names.js';
 
 // Statements go to Postgres as named (prepared) statements: each connection parses and plans a
 // statement once and then only binds and executes it. Unnamed, every request's statements were
@@ -12,16 +12,7 @@ import { messageOf, sendOneMessage } from './one-message.js';
 // made for one call (a list of n placeholders, a snapshot's own table names) must not grow
 // every connection's statement cache without end, so past the bound a text goes unnamed.
 
-const MAX_NAMED_STATEMENTS = 1000;
-const names = new Map<string, string>();
-
-function statementName(text: string): string | undefined {
-  const known = names.get(text);
-  if (known !== undefined || names.size >= MAX_NAMED_STATEMENTS) return known;
-  const name = `ikm_${createHash('sha1').update(text).digest('base64url')}`;
-  names.set(text, name);
-  return name;
-}
+const statementName = statementNames('ikm_', 1000);
 
 function namingClient(client: pg.PoolClient): PostgresPoolClient {
   // What this connection has prepared for messages (one-message.ts).

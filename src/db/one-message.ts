@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import pg from 'pg';
+import { statementNames } from './statement-names.js';
 import type { Database } from './types.js';
 import { isRecord } from '../shared/is-record.js';
 
@@ -49,18 +49,9 @@ export async function inOneMessage(
   return rows.map((r): unknown[] => (Array.isArray(r) ? r : []));
 }
 
-/** How many statements a connection prepares for messages: texts are per shape, so bounded. */
-const MAX_PREPARED = 200;
-const preparedNames = new Map<string, string>();
-
-function preparedName(text: string): string | undefined {
-  const known = preparedNames.get(text);
-  if (known !== undefined || preparedNames.size >= MAX_PREPARED) return known;
-  // Not the extended protocol's names (named-statements.ts): the same text is prepared apart.
-  const name = `ikm_m_${createHash('sha1').update(text).digest('hex')}`;
-  preparedNames.set(text, name);
-  return name;
-}
+// At most 200 texts are prepared for messages (they are per shape, so bounded); not the
+// extended protocol's names (named-statements.ts): the same text is prepared apart.
+const preparedName = statementNames('ikm_m_', 200);
 
 /**
  * Only the kinds of value statements bind here: anything else (a Date, a list, JSON) is refused
