@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { pageOf, sortFields, type SortColumns } from '../../db/paged.js';
+import { shaped } from '../../db/shaped.js';
 import type { ListParams } from '../../shared/pagination.js';
 
 // The SQL of the activity log: writing one line, and reading the lines a filter selects.
@@ -56,23 +57,36 @@ function selectLogs(db: Executor, f: LogFilter) {
   return base;
 }
 
+/** An entry as its row holds it: every column given, the user agent cut to its column's 512. */
+const lineOf = (e: ActivityEntry) => ({
+  user_id: e.user_id,
+  account_id: e.account_id ?? null,
+  action: e.action,
+  target_type: e.target_type ?? null,
+  target_id: e.target_id ?? null,
+  product_id: e.product_id ?? null,
+  ip: e.ip ?? null,
+  user_agent: e.user_agent?.slice(0, 512) ?? null,
+});
+
+// Written on every change made through the API: built and compiled once (db/shaped.ts).
+const insertLine = shaped((db: Executor, line: ReturnType<typeof lineOf>) => ({
+  // Each column named: the values are stand-ins, which have no keys to spread.
+  insert: db.insertInto('activity_logs').values({
+    user_id: line.user_id,
+    account_id: line.account_id,
+    action: line.action,
+    target_type: line.target_type,
+    target_id: line.target_id,
+    product_id: line.product_id,
+    ip: line.ip,
+    user_agent: line.user_agent,
+  }),
+}));
+
 export function activityLog(db: Executor) {
   return {
-    record(e: ActivityEntry) {
-      return db
-        .insertInto('activity_logs')
-        .values({
-          user_id: e.user_id,
-          account_id: e.account_id ?? null,
-          action: e.action,
-          target_type: e.target_type ?? null,
-          target_id: e.target_id ?? null,
-          product_id: e.product_id ?? null,
-          ip: e.ip ?? null,
-          user_agent: e.user_agent?.slice(0, 512) ?? null,
-        })
-        .execute();
-    },
+    record: (e: ActivityEntry) => insertLine(db, lineOf(e), {}).insert(),
     /** A page of the log in the requested order; ties broken newest first. */
     list(f: LogFilter, p: ListParams<LogSortField>) {
       const base = selectLogs(db, f);
