@@ -16,6 +16,7 @@ import * as accountTotals from './2026120301_account_totals.js';
 import * as events from './2026120401_events.js';
 import * as phoneReminder from './2026120501_phone_reminder.js';
 import * as clockPlpgsql from './2026120601_clock_plpgsql.js';
+import * as productTagsByTag from './2026120602_product_tags_by_tag.js';
 
 // Listed statically (not read from the folder) so the same list serves the compiled server
 // and the TypeScript test run. Append new migrations; never edit one that has shipped.
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026120401_events': events,
   '2026120501_phone_reminder': phoneReminder,
   '2026120601_clock_plpgsql': clockPlpgsql,
+  '2026120602_product_tags_by_tag': productTagsByTag,
 };
