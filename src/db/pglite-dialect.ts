@@ -70,9 +70,8 @@ class PGliteConnection implements DatabaseConnection {
     return { numAffectedRows: affectedRows == null ? undefined : BigInt(affectedRows), rows: rows ?? [] };
   }
 
-  /** A message (one-message.ts) is one transaction of its statements: nothing else runs on this one connection meanwhile. */
+  /** A message (one-message.ts, which refuses one inside a transaction) is one transaction of its statements: nothing else runs on this one connection meanwhile. */
   private async runMessage(message: OneMessage): Promise<QueryResult<unknown[]>> {
-    if (this.transaction) throw new Error('inOneMessage: a message is its own transaction, not part of one');
     const rows = await this.pglite.transaction(async (tx) => {
       const each: unknown[][] = [];
       for (const s of message.statements)

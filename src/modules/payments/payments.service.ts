@@ -49,6 +49,13 @@ export const presentPayment = (p: PaymentRow, invoiceIds: number[]) => ({
 /** What paying answers: the payment, with the bank reference of an IBAN transfer (proforma). */
 export type CreatedPayment = ReturnType<typeof presentPayment> & { bank_reference: string | null; proforma: boolean };
 
+/** The answer of a payment made now (not a transfer): no bank reference, not proforma. */
+const paidAnswer = (p: PaymentRow, invoiceIds: number[]): CreatedPayment => ({
+  ...presentPayment(p, invoiceIds),
+  bank_reference: null,
+  proforma: false,
+});
+
 /**
  * A method the payment can charge: a saved one, or a Twint profile given by its phone that is
  * not saved yet (`id` null, `unsaved` the row to save once the charge goes through).
@@ -319,7 +326,7 @@ async function recordPaid(d: Draft, prepaid: number, charged: Charged): Promise<
     paidAt: d.now,
   });
   if (charged.status === 'succeeded') await settleMarked(trx, ids, d.now, charged.method, d.work);
-  return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
+  return paidAnswer(payment, ids);
 }
 
 /** Pays now: the prepaid part, then the method for the rest (none charged when the prepaid account pays it all). */
@@ -353,7 +360,7 @@ async function payAllFromPrepaid(trx: Trx, userId: number, accountId: number, bo
   // The statement records the payment exactly when the checks pass.
   if (!payment) throw new Error('The prepaid payment was not recorded although its checks passed');
   await settleMarked(trx, ids, now, undefined, work);
-  return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
+  return paidAnswer(payment, ids);
 }
 
 /**
@@ -377,7 +384,7 @@ async function payFromPrepaidNow(db: Db, userId: number, accountId: number, body
   const ids = await invoiceIdsOf(db, accountId, body);
   const rows = await payFromPrepaidAtOnce(db, { accountId, userId, ids, paidAt: nowSeconds() });
   const { payment, work } = prepaidOutcome(rows, ids);
-  if (payment) return { ...presentPayment(payment, ids), bank_reference: null, proforma: false };
+  if (payment) return paidAnswer(payment, ids);
   if (work.pendingOrders || work.renewals) return undefined;
   throw new Error('The prepaid payment was not recorded although its checks passed');
 }
@@ -429,8 +436,10 @@ export function paymentsService(db: Db) {
     /** Pays invoices (the caller is already guarded). One transaction; a decline keeps only its failed row, then answers 402. */
     async create(userId: number, accountId: number, body: CreatePaymentInput, step?: IdempotencyStep<CreatedPayment>) {
       const phone = checkPaymentBody(body);
-      // An idempotent payment records its answer in the same transaction: it takes that path.
-      const paidNow = body.method === 'prepaid' && !step && (await payFromPrepaidNow(db, userId, accountId, body));
+      // An idempotent payment records its answer in the same transaction: it takes that path. So
+      // does an order's invoice, which always has its order to fulfil.
+      const atOnce = body.method === 'prepaid' && !step && body.order_id === undefined;
+      const paidNow = atOnce && (await payFromPrepaidNow(db, userId, accountId, body));
       if (paidNow) return paidNow;
       const outcome = await inTransaction(db, async (trx): Promise<CreatedPayment | AppError> => {
         await step?.claim(trx);
