@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import authIdentify, { enforceAuth } from './plugins/auth.js';
 import db from './plugins/db.js';
+import answerCache from './plugins/answer-cache.js';
 import sandbox from './plugins/sandbox.js';
 import { Sandboxes } from './db/sandboxes.js';
 import settings from './plugins/settings.js';
@@ -113,10 +114,13 @@ async function registerRequestPipeline(app: Server, config: Config, database: Da
 /** Who calls (identify), how often (the limiter), whether they may (enforce), what it leaves in the log. */
 async function registerCallerChecks(app: Server, config: Config, store: RateLimitStore) {
   const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
+  app.decorate('tokenUsesWritten', () => authenticate.settled());
   app.addHook('onClose', () => authenticate.settled());
   await app.register(authIdentify, { authenticate });
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
+  // A read already answered on the same data is answered again from memory, before its handler.
+  await app.register(answerCache, { maxBytes: config.ANSWER_CACHE_MB * 1024 * 1024 });
   // The activity module's recording hook: before every module, so that it sees all their routes.
   await app.register(activityHook);
 }

@@ -38,6 +38,8 @@ export const ConfigSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   // How often each instance runs the renewal job, in seconds; 0 runs it only when the clock is moved.
   RENEWAL_INTERVAL_SECONDS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
+  // How much memory the answers of reads kept for repeated reads may take, in MB; 0 keeps none.
+  ANSWER_CACHE_MB: Type.Integer({ minimum: 0, maximum: 1024, default: 8 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

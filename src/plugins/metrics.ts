@@ -6,14 +6,41 @@ import { bearerOf } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    metrics: { registry: Registry; rateLimited: Counter; renewals: Counter<'outcome'> };
+    metrics: {
+      registry: Registry;
+      rateLimited: Counter;
+      renewals: Counter<'outcome'>;
+      keptAnswers: Counter<'outcome'>;
+    };
   }
 }
 
 // Prometheus metrics at /metrics: requests by route and status, their latency, the rate
-// limiter's refusals, the renewal run's outcomes, and the process's own (memory, event loop).
+// limiter's refusals, the renewal run's outcomes, the answers kept and served again, and the process's own (memory, event loop).
 // Not rate limited; behind a bearer token when METRICS_TOKEN is set. A registry per app, so
 // two apps in one process (tests) count apart.
+
+/** The counters other parts of the app count on: the limiter's refusals, renewals, kept answers. */
+function outcomeCounters(registry: Registry) {
+  const rateLimited = new Counter({
+    name: 'ikm_rate_limit_rejections_total',
+    help: 'Requests refused by the 60-per-minute limit',
+    registers: [registry],
+  });
+  const renewals = new Counter({
+    name: 'ikm_renewal_attempts_total',
+    help: 'Renewal run outcomes',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const keptAnswers = new Counter({
+    name: 'ikm_kept_answers_total',
+    help: 'Answers of reads kept (outcome "kept") and sent again instead of being made afresh ("served")',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  return { rateLimited, renewals, keptAnswers };
+}
 
 export default fp<{ token: string | undefined }>(
   async function metrics(app, { token }) {
@@ -32,18 +59,7 @@ export default fp<{ token: string | undefined }>(
       registers: [registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     });
-    const rateLimited = new Counter({
-      name: 'ikm_rate_limit_rejections_total',
-      help: 'Requests refused by the 60-per-minute limit',
-      registers: [registry],
-    });
-    const renewals = new Counter({
-      name: 'ikm_renewal_attempts_total',
-      help: 'Renewal run outcomes',
-      labelNames: ['outcome'],
-      registers: [registry],
-    });
-    app.decorate('metrics', { registry, rateLimited, renewals });
+    app.decorate('metrics', { registry, ...outcomeCounters(registry) });
 
     // A callback hook: this runs after every answer, and an async one costs a promise each time.
     app.addHook('onResponse', (req, reply, done) => {

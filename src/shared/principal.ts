@@ -43,6 +43,12 @@ export interface Principal {
   user: UserRow;
   /** The caller's membership of the organisation the request reads, when it was asked with the token. */
   membership?: KnownMembership;
+  /**
+   * The database's snapshot (`pg_current_snapshot()`) when the token was read: two requests
+   * that read the same one see the same data, since it changes whenever a writing transaction
+   * ends. Absent for a principal made another way.
+   */
+  dataSnapshot?: string;
 }
 
 /**

@@ -181,3 +181,41 @@ t.test("using a token records last_used_at, at most once a minute on the mirror'
     200,
   );
 });
+
+t.test('tokens used at once have each its use written, in the data each acts on', async (t) => {
+  const database = await testDatabase(t);
+  const app = await buildTestApp(t, { database });
+  const users = await Promise.all(Array.from({ length: 12 }, () => createUser(app.db)));
+  const answers = await Promise.all(
+    users.map((u) => app.inject({ method: 'GET', url: '/2/profile', headers: bearer(u.token) })),
+  );
+  t.same(
+    answers.map((a) => a.statusCode),
+    Array(12).fill(200),
+  );
+  const seeded = await app.inject({
+    method: 'POST',
+    url: '/_mirror/seed',
+    headers: { ...bearer(ADMIN_TOKEN), 'x-mirror-sandbox': 'token-uses' },
+    payload: { fixture: 'demo' },
+  });
+  t.equal(seeded.statusCode, 200, seeded.body);
+  const alice = (seeded.json().data.users as { key: string; token: string }[]).find((u) => u.key === 'alice');
+  t.equal((await app.inject({ method: 'GET', url: '/2/profile', headers: bearer(alice!.token) })).statusCode, 200);
+  await app.tokenUsesWritten();
+
+  const used = await app.db
+    .selectFrom('api_tokens')
+    .select('last_used_at')
+    .where(
+      'id',
+      'in',
+      users.map((u) => u.tokenId),
+    )
+    .execute();
+  t.ok(used.length === 12 && used.every((u) => typeof u.last_used_at === 'number'), 'every token of the main data');
+  const listed = await app.inject({ method: 'GET', url: '/1/profile/tokens', headers: bearer(alice!.token) });
+  t.equal(listed.statusCode, 200, listed.body);
+  const mine = (listed.json().data as { last_used_at: number | null }[]).filter((x) => x.last_used_at !== null);
+  t.ok(mine.length >= 1, "the sandbox's token, written in the sandbox");
+});

@@ -100,12 +100,12 @@ export class FaultBook {
     this.rules = this.rules.filter((r) => r.sandbox !== sandbox);
   }
 
-  /** The first rule that matches this request and fires (by its probability). */
-  pick(sandbox: string | null, method: string, path: string, token: string | undefined): FaultRule | undefined {
+  /** The first rule that matches this request and fires (by its probability); the token is read only for a rule naming one. */
+  pick(sandbox: string | null, method: string, path: string, token: () => string | undefined): FaultRule | undefined {
     for (const r of this.rules) {
       if (r.sandbox !== sandbox) continue;
       if (r.method && r.method !== method) continue;
-      if (r.token && r.token !== token) continue;
+      if (r.token && r.token !== token()) continue;
       if (!r.re.test(path)) continue;
       if (Math.random() >= r.probability) continue;
       r.hits++;

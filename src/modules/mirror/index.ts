@@ -19,6 +19,11 @@ export { FIXTURES } from './fixtures/demo.js';
 export { seed } from './seed.js';
 
 export const mirrorModule: FastifyPluginAsyncTypebox = async (app) => {
+  // The control plane saves, replaces and dates the data: the token uses gathered before its
+  // call are written first, so that none lands in the data it restores or resets afterwards.
+  app.addHook('preHandler', async (req) => {
+    if (req.method !== 'GET') await app.tokenUsesWritten();
+  });
   await app.register(mirrorRoutes);
   await app.register(snapshotRoutes);
   await app.register(testingRoutes);

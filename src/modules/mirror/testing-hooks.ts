@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { bearerOf, bearsAdminToken } from '../../plugins/auth.js';
 import { errorEnvelope } from '../../plugins/errors.js';
 import { AppError } from '../../shared/errors.js';
@@ -27,6 +27,33 @@ const pathOf = (url: string) => {
 };
 const BAD_HEADER = `X-Mirror-Fault: status=NNN, error=<code>, delay=MS[-MS] (at most ${MAX_FAULT_DELAY_MS}) or drop`;
 
+/** A fault applied, then the request goes on unless the fault answered it (or dropped it). */
+function applyThen(
+  rule: Parameters<typeof apply>[0],
+  req: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+) {
+  apply(rule, req, reply).then(
+    () => (reply.sent ? undefined : done()),
+    (err: unknown) => done(err instanceof Error ? err : new Error('The fault could not be applied', { cause: err })),
+  );
+}
+
+/** The code and field errors of an error answer (the envelope, errors.ts); absent if it is something else. */
+function journalErrorsOf(payload: string): FastifyRequest['journalErrors'] {
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
+    return {
+      code: typeof error?.code === 'string' ? error.code : null,
+      errors: Array.isArray(error?.errors) ? error.errors : null,
+    };
+  } catch {
+    return null;
+  }
+}
+
 const skipped = (url: string) => url.startsWith('/_mirror') || url.startsWith('/docs') || url === '/metrics';
 
 export const mirrorHooks = fp<{ adminToken: string | undefined }>(
@@ -39,50 +66,44 @@ export const mirrorHooks = fp<{ adminToken: string | undefined }>(
     const headerCounts = (req: FastifyRequest) =>
       state.faults.headerHonoured(req.sandbox) || bearsAdminToken(req, adminToken);
 
-    app.addHook('onRequest', async (req, reply) => {
-      if (skipped(req.url)) return;
+    // Callback hooks: they meet every request, and an async one costs each a promise.
+    app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      if (skipped(req.url)) return done();
       const header = req.headers['x-mirror-fault'];
       if (typeof header === 'string' && headerCounts(req)) {
         const rule = parseFaultHeader(header);
-        if (!rule) return reply.code(400).send(errorEnvelope(new AppError('bad_request', BAD_HEADER)));
-        return apply(rule, req, reply);
+        if (!rule) return void reply.code(400).send(errorEnvelope(new AppError('bad_request', BAD_HEADER)));
+        return applyThen(rule, req, reply, done);
       }
-      const rule = state.faults.pick(req.sandbox, req.method, pathOf(req.url), bearerOf(req) || undefined);
-      if (rule) return apply(rule, req, reply);
+      const rule = state.faults.pick(req.sandbox, req.method, pathOf(req.url), () => bearerOf(req) || undefined);
+      if (rule) return applyThen(rule, req, reply, done);
+      done();
     });
 
-    app.addHook('onSend', async (req, reply, payload) => {
+    app.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {
       if (reply.statusCode >= 400 && typeof payload === 'string' && !skipped(req.url)) {
-        try {
-          // An error answer is the envelope (errors.ts); were it something else, the fields read as absent.
-          const parsed: unknown = JSON.parse(payload);
-          const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
-          req.journalErrors = {
-            code: typeof error?.code === 'string' ? error.code : null,
-            errors: Array.isArray(error?.errors) ? error.errors : null,
-          };
-        } catch {
-          req.journalErrors = null;
-        }
+        req.journalErrors = journalErrorsOf(payload);
       }
-      return payload;
+      done(null, payload);
     });
 
-    app.addHook('onResponse', async (req, reply) => {
-      if (skipped(req.url)) return;
-      state.journal.add({
-        request_id: String(req.id),
-        sandbox: req.sandbox,
-        method: req.method,
-        path: pathOf(req.url),
-        route: req.routeOptions.url ?? null,
-        status: reply.statusCode,
-        token_id: req.principal?.tokenId ?? null,
-        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-        validation_errors: req.journalErrors?.errors ?? null,
-        error_code: req.journalErrors?.code ?? null,
-        at: Date.now(),
-      });
+    app.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      if (!skipped(req.url)) {
+        state.journal.add({
+          request_id: String(req.id),
+          sandbox: req.sandbox,
+          method: req.method,
+          path: pathOf(req.url),
+          route: req.routeOptions.url ?? null,
+          status: reply.statusCode,
+          token_id: req.principal?.tokenId ?? null,
+          duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+          validation_errors: req.journalErrors?.errors ?? null,
+          error_code: req.journalErrors?.code ?? null,
+          at: Date.now(),
+        });
+      }
+      done();
     });
   },
   { name: 'mirror-testing-hooks' },

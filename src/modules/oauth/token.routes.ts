@@ -143,7 +143,8 @@ export const bearerTokenRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get('/token/check', { config: BEARER, schema: hidden }, async (req, reply) =>
+  // Its answer is about the token itself, not its user: never kept (plugins/answer-cache.ts).
+  app.get('/token/check', { config: { ...BEARER, keepAnswer: false }, schema: hidden }, async (req, reply) =>
     noStore(reply).send(ok(await checkToken(app.db, principalOf(req).tokenId))),
   );
 

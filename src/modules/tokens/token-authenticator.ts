@@ -4,11 +4,19 @@ import { unauthorized } from '../../plugins/auth.js';
 import { hashToken, TOKEN_PREFIX } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
 import { tokensRepository } from './tokens.repository.js';
+import { lastUseWriter } from './last-use.js';
 
 // last_used_at is written at most once a minute per token (on the mirror's clock): a write on
 // every request would double the database work of the hottest path for a value nobody reads
-// to the second. The request does not wait for the write.
+// to the second. The request does not wait for the write, which lands within a second (last-use.ts).
 const TOUCH_EVERY_S = 60;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolves once the token uses gathered so far are written (the control plane waits for it). */
+    tokenUsesWritten(): Promise<void>;
+  }
+}
 
 export interface TokenAuthenticator extends Authenticator {
   /** Resolves once every last_used_at write started so far has landed (or failed). */
@@ -17,8 +25,7 @@ export interface TokenAuthenticator extends Authenticator {
 
 export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void): TokenAuthenticator {
   const repo = tokensRepository(db);
-  // The writes in flight, so that closing the app waits for them instead of dropping them.
-  const touches = new Set<Promise<void>>();
+  const lastUse = lastUseWriter((uses) => repo.touch(uses), onTouchError);
   const authenticate: Authenticator = async (secret, accountId) => {
     if (!secret.startsWith(TOKEN_PREFIX)) return unauthorized('Invalid access token', 'invalid_token');
     const tokenHash = hashToken(secret);
@@ -32,15 +39,18 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
     if (row.token_expired_at !== null && row.token_expired_at <= now) {
       return unauthorized('The access token has expired', 'invalid_token');
     }
-    const { token_id, scopes, token_expired_at, revoked_at, token_last_used_at, member_role, member_billing, ...user } =
-      row;
-    if (token_last_used_at === null || now - token_last_used_at >= TOUCH_EVERY_S) {
-      const touch: Promise<void> = repo
-        .touch(token_id, now)
-        .then(() => undefined, onTouchError)
-        .finally(() => touches.delete(touch));
-      touches.add(touch);
-    }
+    const {
+      token_id,
+      scopes,
+      token_expired_at,
+      revoked_at,
+      token_last_used_at,
+      member_role,
+      member_billing,
+      data_snapshot,
+      ...user
+    } = row;
+    if (token_last_used_at === null || now - token_last_used_at >= TOUCH_EVERY_S) lastUse.note(token_id, now);
     const membership =
       accountId === undefined
         ? undefined
@@ -50,7 +60,7 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
             member:
               member_role == null ? null : { role_type: member_role, has_billing_access: member_billing === true },
           };
-    return { tokenId: token_id, tokenHash, scopes: new Set(scopes), user, membership };
+    return { tokenId: token_id, tokenHash, scopes: new Set(scopes), user, membership, dataSnapshot: data_snapshot };
   };
-  return Object.assign(authenticate, { settled: async () => void (await Promise.all(touches)) });
+  return Object.assign(authenticate, { settled: () => lastUse.settled() });
 }

@@ -1,22 +1,26 @@
-import { CompiledQuery, type InferResult } from 'kysely';
+import { CompiledQuery, sql, type InferResult } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { USER_COLUMNS } from '../../shared/principal.js';
 
 const PUBLIC_COLUMNS = ['id', 'name', 'scopes', 'created_at', 'expired_at', 'last_used_at'] as const;
 
 function lookupQuery(db: Executor, tokenHash: string) {
-  return db
-    .selectFrom('api_tokens as t')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(USER_COLUMNS.map((c) => `u.${c}` as const))
-    .select([
-      't.id as token_id',
-      't.scopes',
-      't.expired_at as token_expired_at',
-      't.revoked_at',
-      't.last_used_at as token_last_used_at',
-    ])
-    .where('t.token_hash', '=', tokenHash);
+  return (
+    db
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select(USER_COLUMNS.map((c) => `u.${c}` as const))
+      .select([
+        't.id as token_id',
+        't.scopes',
+        't.expired_at as token_expired_at',
+        't.revoked_at',
+        't.last_used_at as token_last_used_at',
+      ])
+      // What the database's data is at this moment (src/plugins/answer-cache.ts keeps answers by it).
+      .select(sql<string>`pg_current_snapshot()::text`.as('data_snapshot'))
+      .where('t.token_hash', '=', tokenHash)
+  );
 }
 type LookupRow = InferResult<ReturnType<typeof lookupQuery>>[number];
 
@@ -32,6 +36,14 @@ function lookupWithMembershipQuery(db: Executor, tokenHash: string, accountId: n
 type LookupWithMembershipRow = InferResult<ReturnType<typeof lookupWithMembershipQuery>>[number];
 /** A token's row, with the membership columns when they were asked. */
 export type TokenRow = LookupRow & Partial<Pick<LookupWithMembershipRow, 'member_role' | 'member_billing'>>;
+
+/** Writes each token's last use, [id, at] pairs, in one statement. */
+async function writeLastUses(db: Executor, uses: readonly (readonly [number, number])[]): Promise<void> {
+  const ids = uses.map(([id]) => id);
+  const ats = uses.map(([, at]) => at);
+  await sql`UPDATE api_tokens SET last_used_at = v.at
+    FROM unnest(${ids}::integer[], ${ats}::bigint[]) AS v(id, at) WHERE api_tokens.id = v.id`.execute(db);
+}
 
 export function tokensRepository(db: Executor) {
   const lookup = lookupQuery(db, '').compile();
@@ -61,9 +73,7 @@ export function tokensRepository(db: Executor) {
       return rows[0];
     },
 
-    touch(tokenId: number, at: number) {
-      return db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', tokenId).execute();
-    },
+    touch: (uses: readonly (readonly [number, number])[]) => writeLastUses(db, uses),
 
     listActive(userId: number, now: number) {
       return (
