@@ -70,7 +70,7 @@ function keepableAnswer(reply: FastifyReply, payload: unknown, second: number): 
   if (typeof type !== 'string' || !type.startsWith('application/json')) return undefined;
   // An answer whose making crossed into the next second may hold that second's clock, which
   // the key's second has not reached.
-  return second === nowSeconds() ? { payload, type } : undefined;
+  return second === nowSeconds() ? { payload: Buffer.from(payload), type } : undefined;
 }
 
 export default fp<{ maxBytes: number }>(

@@ -1,6 +1,6 @@
-/** One kept answer: its body, as sent, and its content type. */
+/** One kept answer: its body, as sent (bytes: each hit skips encoding it), and its content type. */
 export interface KeptAnswer {
-  payload: string;
+  payload: Buffer;
   type: string;
 }
 
@@ -13,7 +13,7 @@ interface Making {
 }
 
 /**
- * Kept answers by key, at most `maxBytes` of them (bodies and keys, counted in string units),
+ * Kept answers by key, at most `maxBytes` of them (bodies' bytes and keys' characters),
  * the oldest dropped first. Keys hold the clock's second and the data's snapshot, so an answer
  * is asked for only while both last: the oldest is always the first one no longer asked for,
  * and a hit need not move its answer to the back.
@@ -70,4 +70,4 @@ export class AnswerStore {
   }
 }
 
-const sizeOf = (key: string, answer: KeptAnswer) => key.length + answer.payload.length + answer.type.length;
+const sizeOf = (key: string, answer: KeptAnswer) => key.length + answer.payload.byteLength + answer.type.length;
