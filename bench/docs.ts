@@ -89,7 +89,9 @@ absolute figures; the ratios less so):
   request with another of 20,000 tokens so the 60-a-minute limiter is never what is
   measured. The baseline is measured once per round, rounds alternate which goes
   first, figures are medians over the rounds. Every route must first answer 200 with a
-  non-empty list.
+  non-empty list. The same GET repeated on unchanged data is answered from the answers
+  ik-mirror keeps (\`ANSWER_CACHE_MB\`); one more round with none kept shows what each answer
+  costs to make (\`BENCH_AFRESH=0\` skips it).
 - **Payments**: \`POST /1/accounts/{a}/payments\` paying a different unpaid invoice from the
   prepaid account per request, on one organisation (its payments take its row lock one after
   the other) and spread over 50 organisations; server CPU per payment; then SQL checks that
@@ -97,7 +99,7 @@ absolute figures; the ratios less so):
   ledger moved by exactly what was paid.
 - **Flat cost as data grows**: a page of 50 members at 100 against 100,000 members, a page of
   50 invoices at 1,000 against 1,000,000 invoices (seeded with set-based SQL), the same load,
-  median and p99 latency.
+  median and p99 latency, with no answer kept (each page is made).
 - **Memory**: the ik-mirror child's resident memory idle after start and the most sampled
   during the read and payment load.
 - **Start**: \`npm start\` on the migrated database until \`/readyz\` answers 200.

@@ -42,6 +42,7 @@ import { measureStart } from './start.js';
 //   BENCH_LOG_LEVEL           turns ik-mirror's logger on, to /dev/null [off]
 //   BENCH_CPU_PROF=dir        children run with --cpu-prof into dir
 //   BENCH_SAME_BYTES=0        skip the same-bytes ceiling of each read route (one more round of the routes) [on]
+//   BENCH_AFRESH=0            skip the round of the read routes with no answer kept (ANSWER_CACHE_MB=0) [on]
 
 const COMMAND = 'npm run bench';
 

@@ -28,6 +28,7 @@ export const settings = {
   cpuProf: env.BENCH_CPU_PROF,
   /** BENCH_SAME_BYTES=0 skips the ceiling of each read route (scenarios/same-bytes.ts). */
   sameBytes: env.BENCH_SAME_BYTES !== '0',
+  afresh: env.BENCH_AFRESH !== '0',
 };
 
 /** The file the bare server reads a route's answers from (scenarios/same-bytes.ts), one per route, in order. */

@@ -4,6 +4,7 @@ import { measureRoute } from '../measure.js';
 import { reportSameBytes } from './same-bytes.js';
 import { fixed, medianFigures, type Figures, type ReadRoute, type Report } from '../report.js';
 import { MB, sampleRss, withServer } from '../server-process.js';
+import { reportAfresh } from './afresh.js';
 import { settings, TARGETS } from '../settings.js';
 
 // Reads with many tokens: each hot route of ik-mirror against the bare baseline (plain
@@ -60,21 +61,32 @@ export interface ReadRound {
   exhausted: boolean;
 }
 
-async function ikmRound(target: Target, routes: RouteSpec[], tokens: string[], probeToken: string): Promise<ReadRound> {
-  return withServer('ikm', target, async (server) => {
-    await new Promise((r) => setTimeout(r, 500));
-    const idleRss = await server.rss();
-    const sampler = sampleRss(server);
-    const feeder = new TokenFeeder(tokens);
-    const ikm = new Map<string, Measured>();
-    for (const route of routes) {
-      await probe(server.port, route.path, probeToken);
-      const m = await measureRoute(server, route.path, feeder);
-      show('ikm', route.label, m);
-      ikm.set(route.label, m);
-    }
-    return { ikm, idleRss, maxRss: await sampler.stop(), exhausted: feeder.exhausted };
-  });
+async function ikmRound(
+  target: Target,
+  routes: RouteSpec[],
+  tokens: string[],
+  probeToken: string,
+  extraEnv?: Record<string, string>,
+): Promise<ReadRound> {
+  return withServer(
+    'ikm',
+    target,
+    async (server) => {
+      await new Promise((r) => setTimeout(r, 500));
+      const idleRss = await server.rss();
+      const sampler = sampleRss(server);
+      const feeder = new TokenFeeder(tokens);
+      const ikm = new Map<string, Measured>();
+      for (const route of routes) {
+        await probe(server.port, route.path, probeToken);
+        const m = await measureRoute(server, route.path, feeder);
+        show('ikm', route.label, m);
+        ikm.set(route.label, m);
+      }
+      return { ikm, idleRss, maxRss: await sampler.stop(), exhausted: feeder.exhausted };
+    },
+    extraEnv,
+  );
 }
 
 export interface ReadsOutcome {
@@ -109,6 +121,10 @@ export async function measureReads(
   }));
   const figures = reportReads(report, baseline, measured);
   if (settings.sameBytes) await reportSameBytes(report, target, routes, feederTokens, probeToken, baseline, figures);
+  if (settings.afresh) {
+    const round = (env: Record<string, string>) => ikmRound(target, routes, feederTokens, probeToken, env);
+    await reportAfresh(report, routes, round, baseline, figures);
+  }
   if (rounds.some((r) => r.exhausted))
     report.note(`the token pool ran out (BENCH_TOKENS=${settings.tokens}): tokens were reused; raise BENCH_TOKENS.`);
   return { idleRss: rounds[0]?.idleRss ?? NaN, maxRss: Math.max(...rounds.map((r) => r.maxRss)) };
