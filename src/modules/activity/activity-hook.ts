@@ -1,12 +1,14 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { activityLog, type ActivityEntry } from './activity.repository.js';
+import { lineWriter } from './line-writer.js';
 import { isRecord } from '../../shared/is-record.js';
 
 // Records the activity of every successful change made through the API, as the route's
 // config.activity says (plugins/route-meta.ts), before the answer leaves (so a client that
-// reads the log next sees it). Sign-ins, the renewal run and consents record theirs where
-// they happen.
+// reads the log next sees it): the lines of answers sent at once are written together
+// (line-writer.ts). Sign-ins, the renewal run and consents record theirs where they happen,
+// in their own transactions.
 
 // A hook sees every route: its path parameters as its schema left them (strings, or the integers
 // it coerced), which numeric() reads alike.
@@ -53,14 +55,15 @@ export const activityHook = fp(
   async function activityHook(app) {
     // app.db goes to the request's sandbox on every call: one repository serves every request.
     const log = activityLog(app.db);
+    const lines = lineWriter(log.recordAll, log.record);
     // A callback hook: every answer passes here, most (the reads) recording nothing, and an
     // async hook costs each of them a promise.
     app.addHook('onSend', (req, reply, payload, done) => {
       const entry = entryOf(req, reply, payload);
       if (!entry) return done(null, payload);
       // The change is made; a log line that cannot be written must not turn it into an error.
-      log
-        .record(entry)
+      lines
+        .write(entry)
         .catch((err: unknown) => req.log.error({ err }, 'activity not recorded'))
         .then(() => done(null, payload), done);
     });

@@ -84,9 +84,23 @@ const insertLine = shaped((db: Executor, line: ReturnType<typeof lineOf>) => ({
   }),
 }));
 
+/** Lines in one statement, in their order: the same columns as insertLine, one array each. */
+async function insertLines(db: Executor, lines: readonly ReturnType<typeof lineOf>[]): Promise<void> {
+  const column = <K extends keyof ReturnType<typeof lineOf>>(key: K) => lines.map((l) => l[key]);
+  await sql`INSERT INTO activity_logs (user_id, account_id, action, target_type, target_id, product_id, ip, user_agent)
+    SELECT user_id, account_id, action, target_type, target_id, product_id, ip, user_agent
+    FROM unnest(${column('user_id')}::integer[], ${column('account_id')}::integer[], ${column('action')}::text[],
+      ${column('target_type')}::text[], ${column('target_id')}::integer[], ${column('product_id')}::integer[],
+      ${column('ip')}::text[], ${column('user_agent')}::text[])
+      WITH ORDINALITY AS l(user_id, account_id, action, target_type, target_id, product_id, ip, user_agent, n)
+    ORDER BY n`.execute(db);
+}
+
 export function activityLog(db: Executor) {
   return {
     record: (e: ActivityEntry) => insertLine(db, lineOf(e), {}).insert(),
+    /** Several lines in one statement (ids in their order): all of them written, or none. */
+    recordAll: (entries: readonly ActivityEntry[]) => insertLines(db, entries.map(lineOf)),
     /** A page of the log in the requested order; ties broken newest first. */
     list(f: LogFilter, p: ListParams<LogSortField>) {
       const base = selectLogs(db, f);

@@ -1,5 +1,14 @@
 import t from 'tap';
-import { ADMIN_TOKEN, bearer, buildTestApp, call as send, type Method, testDatabase } from '../../helper.js';
+import { sql } from 'kysely';
+import {
+  ADMIN_TOKEN,
+  bearer,
+  buildTestApp,
+  call as send,
+  type Method,
+  onPostgres,
+  testDatabase,
+} from '../../helper.js';
 import { addProduct, createMember } from '../../factories/organisations.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { CARDS, saveCard } from '../../factories/billing.js';
@@ -132,6 +141,73 @@ t.test('changes through the API: actor, organisation, action, target, IP and use
     'a refused change records nothing',
   );
 });
+
+t.test(
+  'changes answered at once: each line written before its answer, together, a bad one losing only itself',
+  async (t) => {
+    const owner = await createUser(app.db);
+    const org = owner.accountId;
+    // Every statement the app runs goes through the one executor of its Kysely instance.
+    const executor = app.db.getExecutor();
+    const original = executor.executeQuery.bind(executor);
+    let lineWrites = 0;
+    (executor as { executeQuery: typeof original }).executeQuery = (q, ...rest) => {
+      if (/insert into "?activity_logs/i.test(q.sql)) lineWrites++;
+      return original(q, ...rest);
+    };
+    t.teardown(() => {
+      (executor as { executeQuery: typeof original }).executeQuery = original;
+    });
+    const lineOf = (tag: number) =>
+      app.db
+        .selectFrom('activity_logs')
+        .select(['action', 'user_agent'])
+        .where('target_id', '=', tag)
+        .where('target_type', '=', 'tag')
+        .executeTakeFirst();
+    // 16 tags made at once, each request with its own user agent; each line read as its answer arrives.
+    const atOnce = (round: string, agentOf: (i: number) => string) =>
+      Promise.all(
+        Array.from({ length: 16 }, async (_, i) => {
+          const body = { name: `${round} ${i}` };
+          const res = await send(app, owner.token, 'POST', `/1/accounts/${org}/tags`, body, {
+            'user-agent': agentOf(i),
+          });
+          const id: number = res.json().data.id;
+          return { status: res.statusCode, line: await lineOf(id) };
+        }),
+      );
+
+    const together = await atOnce('together', (i) => `agent-${i}`);
+    t.same(
+      together.map((s) => s.line),
+      together.map((_, i) => ({ action: 'item_added', user_agent: `agent-${i}` })),
+      'each line written before its answer left',
+    );
+    // The embedded database runs one statement at a time, in the order asked: each line is
+    // written before the next change ends, so there is never a line waiting to join another.
+    if (onPostgres) t.ok(lineWrites < 16, `16 lines in fewer statements (${lineWrites})`);
+
+    // A line this database refuses, as one whose organisation went meanwhile would be.
+    const check = sql`CHECK (user_agent IS DISTINCT FROM 'refused-line')`;
+    await sql`ALTER TABLE activity_logs ADD CONSTRAINT refuses_one ${check}`.execute(app.db);
+    t.teardown(() => sql`ALTER TABLE activity_logs DROP CONSTRAINT refuses_one`.execute(app.db));
+    const REFUSED = 6;
+    const refused = await atOnce('one refused', (i) => (i === REFUSED ? 'refused-line' : `agent-${i}`));
+    t.same(
+      refused.map((s) => s.status),
+      Array(16).fill(201),
+      'every change answered: a line not written does not undo it',
+    );
+    t.same(
+      refused.map((s) => s.line),
+      refused.map((_, i) => (i === REFUSED ? undefined : { action: 'item_added', user_agent: `agent-${i}` })),
+      'only the refused line is missing',
+    );
+    const lines = await app.db.selectFrom('activity_logs').select('id').where('account_id', '=', org).execute();
+    t.equal(lines.length, 31, 'each line once');
+  },
+);
 
 t.test('sign-ins, consents and the renewal run record theirs', async (t) => {
   const u = await createUser(app.db);
