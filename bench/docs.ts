@@ -87,7 +87,9 @@ absolute figures; the ratios less so):
   (prepared once per connection) as ik-mirror sends its statements, same pool size. Each
   server runs in a child process; autocannon drives it from the bench's process, every
   request with another of 20,000 tokens so the 60-a-minute limiter is never what is
-  measured. The baseline is measured once per round, rounds alternate which goes
+  measured. Latencies are each 2xx answer's time as autocannon measured it, their
+  percentiles taken to the microsecond (its own histogram keeps whole milliseconds). The
+  baseline is measured once per round, rounds alternate which goes
   first, figures are medians over the rounds. Every route must first answer 200 with a
   non-empty list. The same GET repeated on unchanged data is answered from the answers
   ik-mirror keeps (\`ANSWER_CACHE_MB\`); one more round with none kept shows what each answer

@@ -8,7 +8,7 @@ import { saveResults } from './docs.js';
 import { probe, run, summarise, TokenFeeder, type Measured } from './load.js';
 import { patchedDocument, prismVersion, startPrism } from './prism.js';
 import { seedReadOrg } from './read-seed.js';
-import { fixed, medianFigures, Report, type Figures } from './report.js';
+import { fixed, msText, medianFigures, Report, type Figures } from './report.js';
 import { measureRoute } from './measure.js';
 import { withServer } from './server-process.js';
 import { settings } from './settings.js';
@@ -58,7 +58,9 @@ async function measurePrism(document: string, tokens: string[]): Promise<Measure
 }
 
 function show(who: string, m: Measured): void {
-  console.log(`  ${who.padEnd(9)} ${fixed(m.rps).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  (${m.codes})`);
+  console.log(
+    `  ${who.padEnd(9)} ${fixed(m.rps).padStart(6)} req/s  p50 ${msText(m.p50)} ms  p99 ${msText(m.p99)} ms  (${m.codes})`,
+  );
 }
 
 async function main() {
@@ -108,7 +110,7 @@ async function main() {
     baselineLabel: 'bare Fastify + auth lookup',
     routes: [{ ...ROUTE, ikm, mock }],
   };
-  const row = (name: string, f: Figures) => [name, fixed(f.rps), String(f.p50), String(f.p99), fixed(f.cpuUs)];
+  const row = (name: string, f: Figures) => [name, fixed(f.rps), msText(f.p50), msText(f.p99), fixed(f.cpuUs)];
   report.table({
     title: `${ROUTE.label}: ik-mirror (${target.kind}) against the Prism mock and the bare baseline (medians of ${settings.rounds} round(s))`,
     columns: ['server', 'req/s', 'p50 ms', 'p99 ms', 'µs CPU/req'],

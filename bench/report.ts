@@ -66,6 +66,9 @@ export const medianFigures = (ms: Measured[]): Figures =>
 export const verdict = (pass: boolean | null) => (pass === null ? '' : pass ? 'PASS' : 'FAIL');
 export const fixed = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
+/** A latency in ms: a tenth below 100 ms (load.ts measures them to the microsecond). */
+export const msText = (x: number) => fixed(x, x < 100 ? 1 : 0);
+
 export class Report {
   readonly results: Results;
   constructor(kind: Results['kind'], engine: Results['engine'], command: string) {

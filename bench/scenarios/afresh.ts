@@ -1,4 +1,4 @@
-import { fixed, type Figures, type Report } from '../report.js';
+import { fixed, msText, type Figures, type Report } from '../report.js';
 import type { ReadRound, RouteSpec } from './reads.js';
 
 // The reads above repeat one GET on unchanged data, which ik-mirror answers from the answers it
@@ -25,8 +25,8 @@ export async function reportAfresh(
       return [
         route.label,
         fixed(m?.rps ?? NaN),
-        String(m?.p50 ?? '–'),
-        String(m?.p99 ?? '–'),
+        msText(m?.p50 ?? NaN),
+        msText(m?.p99 ?? NaN),
         fixed(m?.cpuPerReq ?? NaN),
         fixed((m?.rps ?? NaN) / baseline.rps, 2),
         fixed((kept.get(route.label)?.rps ?? NaN) / (m?.rps ?? NaN), 2),

@@ -2,7 +2,7 @@ import { withDb, type Target } from '../database.js';
 import type { PaymentOrgs } from '../invoices-seed.js';
 import { run, summarise, TokenFeeder, type Measured, type Shot } from '../load.js';
 import { checkPayments } from '../payment-checks.js';
-import { fixed, type Report } from '../report.js';
+import { fixed, msText, type Report } from '../report.js';
 import { sampleRss, withServer } from '../server-process.js';
 import { settings, TARGETS } from '../settings.js';
 
@@ -72,7 +72,7 @@ async function payCase(report: Report, target: Target, c: Case, tokens: string[]
   const r = await payRun(target, c.orgs, tokens);
   const { m } = r;
   console.log(
-    `  ${c.name}: ${fixed(m.rps)} payments/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${fixed(m.cpuPerReq / 1000, 2)} ms CPU/payment  (${m.codes})`,
+    `  ${c.name}: ${fixed(m.rps)} payments/s  p50 ${msText(m.p50)} ms  p99 ${msText(m.p99)} ms  ${fixed(m.cpuPerReq / 1000, 2)} ms CPU/payment  (${m.codes})`,
   );
   const section = 'payments';
   // A run in which no payment came back has no figures: every check of it fails.
@@ -90,7 +90,7 @@ async function payCase(report: Report, target: Target, c: Case, tokens: string[]
     report.check({
       section,
       name: `${c.name}: p99`,
-      value: answered ? `${m.p99} ms` : 'no answer',
+      value: answered ? `${msText(m.p99)} ms` : 'no answer',
       target: `≤ ${c.targetP99} ms`,
       pass: answered && m.p99 <= c.targetP99,
     });
@@ -148,8 +148,8 @@ export async function measurePayments(report: Report, target: Target, seeded: Pa
       c.name,
       String(c.orgs.length),
       fixed(m.rps),
-      String(m.p50),
-      String(m.p99),
+      msText(m.p50),
+      msText(m.p99),
       fixed(m.cpuPerReq / 1000, 2),
       m.codes,
     ]);

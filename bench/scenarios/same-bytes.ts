@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from '../database.js';
 import { probe, TokenFeeder, type Measured } from '../load.js';
-import { fixed, type Figures, type Report } from '../report.js';
+import { fixed, msText, type Figures, type Report } from '../report.js';
 import { withServer } from '../server-process.js';
 import { measureRoute } from '../measure.js';
 import { SAME_BYTES_ENV } from '../settings.js';
@@ -51,7 +51,7 @@ async function ceilings(target: Target, routes: RouteSpec[], tokens: string[], p
           await probe(server.port, `/bare/same/${i}`, probeToken);
           const measured = await measureRoute(server, `/bare/same/${i}`, new TokenFeeder(tokens));
           console.log(
-            `  same ${route.label.padEnd(30)} ${fixed(measured.rps).padStart(6)} req/s  p99 ${measured.p99} ms`,
+            `  same ${route.label.padEnd(30)} ${fixed(measured.rps).padStart(6)} req/s  p99 ${msText(measured.p99)} ms`,
           );
           found.push({ route, bytes: Buffer.byteLength(bodies[i]), measured });
         }
