@@ -95,34 +95,22 @@ export interface Measured {
  * histogram keeps whole milliseconds: with answers in 5-20 ms, a ratio of two p99s read from
  * it moved by a tenth for a truncation.
  */
-function percentile(sorted: Float64Array, p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** Each 2xx answer's time (ms, as autocannon measured it), growing as answers come. */
-class Latencies {
-  private times = new Float64Array(1 << 16);
-  private n = 0;
-  add(ms: number): void {
-    if (this.n === this.times.length) {
-      const bigger = new Float64Array(this.times.length * 2);
-      bigger.set(this.times);
-      this.times = bigger;
-    }
-    this.times[this.n++] = ms;
-  }
-  percentiles(): { p50: number; p99: number } {
-    const sorted = this.times.slice(0, this.n).sort();
-    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
-  }
+/** p50 and p99 of each 2xx answer's time (ms, as autocannon measured it). */
+function percentiles(times: number[]): { p50: number; p99: number } {
+  const sorted = times.sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
 export function run(load: Load): Promise<Result> {
   const first = typeof load.next === 'string' ? { path: load.next } : load.next();
   const nextShot = typeof load.next === 'string' ? () => first : load.next;
   let pending: Shot | undefined = first;
-  const latencies = new Latencies();
+  const latencies: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -148,10 +136,10 @@ export function run(load: Load): Promise<Result> {
         ],
       },
       (err, result) =>
-        err ? reject(err) : resolve({ ...result, latency: { ...result.latency, ...latencies.percentiles() } }),
+        err ? reject(err) : resolve({ ...result, latency: { ...result.latency, ...percentiles(latencies) } }),
     );
     instance.on('response', (_client, statusCode, _bytes, ms) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.add(ms);
+      if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
     });
   });
 }

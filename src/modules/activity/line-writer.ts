@@ -6,8 +6,8 @@ import { currentScope, runInScope, type Scope } from '../../shared/scope.js';
 // still waits for its own line before its answer leaves. Under load a change then costs one
 // statement and one commit, not two: a payment's line was its second commit.
 //
-// A write that fails is made again line by line, so a bad line (its organisation deleted
-// meanwhile) loses only itself.
+// A line alone takes the one-line statement. A write of several that fails is made again line
+// by line, so a bad line (its organisation deleted meanwhile) loses only itself.
 
 export interface LineWriter<Line> {
   /** Resolves once the line is written; rejects when it alone could not be. */
@@ -28,13 +28,16 @@ export function lineWriter<Line>(
   const queues = new Map<Scope | undefined, Waiting<Line>[]>();
 
   async function writeBatch(batch: Waiting<Line>[]): Promise<void> {
-    try {
-      await writeAll(batch.map((w) => w.line));
-      for (const w of batch) w.resolve();
-    } catch (err) {
-      if (batch.length === 1) return batch[0].reject(err);
-      for (const w of batch) await writeOne(w.line).then(w.resolve, w.reject);
+    if (batch.length > 1) {
+      try {
+        await writeAll(batch.map((w) => w.line));
+        for (const w of batch) w.resolve();
+        return;
+      } catch {
+        // Written again below, line by line: each line answers for itself.
+      }
     }
+    for (const w of batch) await writeOne(w.line).then(w.resolve, w.reject);
   }
 
   async function drain(scope: Scope | undefined, first: Waiting<Line>[]): Promise<void> {
