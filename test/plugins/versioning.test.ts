@@ -38,10 +38,14 @@ t.test('versioned routing', async (t) => {
   });
 
   t.test('a command path that exists only in v1 answers without a version', async (t) => {
+    // last_used_at aside: the first call's use of the token is written while the second is
+    // made (tokens/last-use.ts), so the two lists may differ there and only there.
+    const withoutLastUse = (res: { json(): { data: object[] } }) =>
+      res.json().data.map((token) => ({ ...token, last_used_at: undefined }));
     const versioned = await get('/1/profile/tokens');
     const bare = await get('/profile/tokens');
     t.equal(bare.statusCode, 200);
-    t.same(bare.json(), versioned.json());
+    t.same(withoutLastUse(bare), withoutLastUse(versioned));
     t.equal(bare.json().data.length, 1, "the list is the user's, not empty");
   });
 
