@@ -40,7 +40,6 @@ import { dueModule } from './modules/due/index.js';
 import { renewalScheduler, renewalsModule, type Ticker } from './modules/renewals/index.js';
 import { mirrorHooks, mirrorModule } from './modules/mirror/index.js';
 import { syncClock } from './db/clock.js';
-import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { oauthModule, serverSecret } from './modules/oauth/index.js';
 import { appPasswordsModule } from './modules/app-passwords/index.js';
@@ -93,8 +92,7 @@ async function registerRequestPipeline(app: Server, config: Config, database: Da
   // First, so that every route added after it is checked and listed: what it declares of itself.
   await app.register(routeMeta);
   await app.register(errors);
-  // The OAuth endpoints take forms and the sign-in pages a session cookie.
-  await app.register(cookie);
+  // The OAuth endpoints take forms (the sign-in pages register the cookie plugin themselves).
   await app.register(formbody);
   await app.register(db, { database });
   await syncClock(database.db);

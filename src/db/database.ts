@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { LOCK_FILE, lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { runLeanOn } from './lean-pools.js';
 import { namingPool } from './named-statements.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './types.js';
@@ -63,6 +64,7 @@ function openPostgres(url: string, max: number): Omit<DatabaseHandle, 'options'>
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingPool(pool) }) });
+  runLeanOn(db, pool);
   return {
     db,
     kind: 'postgres',

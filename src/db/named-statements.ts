@@ -12,7 +12,8 @@ import { statementNames } from './statement-names.js';
 // made for one call (a list of n placeholders, a snapshot's own table names) must not grow
 // every connection's statement cache without end, so past the bound a text goes unnamed.
 
-const statementName = statementNames('ikm_', 1000);
+/** The name of a statement's text (undefined past the bound): shared with lean-statements.ts. */
+export const statementName = statementNames('ikm_', 1000);
 
 function namingClient(client: pg.PoolClient): PostgresPoolClient {
   // What this connection has prepared for messages (one-message.ts).

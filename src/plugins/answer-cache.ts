@@ -89,7 +89,7 @@ export default fp<{ maxBytes: number }>(
     };
 
     const serve = (reply: FastifyReply, answer: KeptAnswer) => {
-      counted.inc({ outcome: 'served' });
+      counted.served += 1;
       void reply.code(200).type(answer.type).send(answer.payload);
     };
 
@@ -117,7 +117,7 @@ export default fp<{ maxBytes: number }>(
       const keep = req.answerToKeep;
       if (keep !== null) {
         req.answerToKeep = null;
-        if (store.finish(keep.key, keepableAnswer(reply, payload, keep.second))) counted.inc({ outcome: 'kept' });
+        if (store.finish(keep.key, keepableAnswer(reply, payload, keep.second))) counted.kept += 1;
       }
       done(null, payload);
     });

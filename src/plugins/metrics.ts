@@ -1,8 +1,15 @@
 import fp from 'fastify-plugin';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppError } from '../shared/errors.js';
 import { sameSecret } from '../shared/secrets.js';
 import { bearerOf } from './auth.js';
+import { RouteMetrics } from './route-metrics.js';
+
+/** Answers of reads kept, and sent again instead of being made afresh. */
+export interface KeptAnswerCounts {
+  kept: number;
+  served: number;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,12 +17,12 @@ declare module 'fastify' {
       registry: Registry;
       rateLimited: Counter;
       renewals: Counter<'outcome'>;
-      keptAnswers: Counter<'outcome'>;
+      keptAnswers: KeptAnswerCounts;
     };
   }
 }
 
-// Prometheus metrics at /metrics: requests by route and status, their latency, the rate
+// Prometheus metrics at /metrics: requests by route and status, their latency (route-metrics.ts), the rate
 // limiter's refusals, the renewal run's outcomes, the answers kept and served again, and the process's own (memory, event loop).
 // Not rate limited; behind a bearer token when METRICS_TOKEN is set. A registry per app, so
 // two apps in one process (tests) count apart.
@@ -33,11 +40,18 @@ function outcomeCounters(registry: Registry) {
     labelNames: ['outcome'],
     registers: [registry],
   });
-  const keptAnswers = new Counter({
+  // Counted by the answer cache in plain numbers (it counts on nearly every read), read when scraped.
+  const keptAnswers: KeptAnswerCounts = { kept: 0, served: 0 };
+  new Counter({
     name: 'ikm_kept_answers_total',
     help: 'Answers of reads kept (outcome "kept") and sent again instead of being made afresh ("served")',
     labelNames: ['outcome'],
     registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ outcome: 'kept' }, keptAnswers.kept);
+      this.inc({ outcome: 'served' }, keptAnswers.served);
+    },
   });
   return { rateLimited, renewals, keptAnswers };
 }
@@ -46,29 +60,14 @@ export default fp<{ token: string | undefined }>(
   async function metrics(app, { token }) {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'ikm_' });
-    const requests = new Counter({
-      name: 'ikm_http_requests_total',
-      help: 'Requests answered, by route and status',
-      labelNames: ['method', 'route', 'status'],
-      registers: [registry],
-    });
-    const latency = new Histogram({
-      name: 'ikm_http_request_duration_seconds',
-      help: 'Time to answer, by route',
-      labelNames: ['method', 'route'],
-      registers: [registry],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    });
+    const routes = new RouteMetrics();
     app.decorate('metrics', { registry, ...outcomeCounters(registry) });
 
     // A callback hook: this runs after every answer, and an async one costs a promise each time.
     app.addHook('onResponse', (req, reply, done) => {
       // Unknown paths share one label: a scan must not grow a series per path.
       const route = req.routeOptions.url ?? 'unmatched';
-      if (route !== '/metrics') {
-        requests.inc({ method: req.method, route, status: String(reply.statusCode) });
-        latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
-      }
+      if (route !== '/metrics') routes.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
 
@@ -82,7 +81,7 @@ export default fp<{ token: string | undefined }>(
             throw new AppError('not_authorized', 'The metrics need the METRICS_TOKEN as bearer token');
           }
         }
-        return reply.type(registry.contentType).send(await registry.metrics());
+        return reply.type(registry.contentType).send(`${await registry.metrics()}\n${routes.text()}`);
       },
     );
   },

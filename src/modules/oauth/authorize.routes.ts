@@ -1,4 +1,4 @@
-import type {} from '@fastify/cookie';
+import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { nulCharacterErrors } from '../../plugins/input-rules.js';
@@ -146,6 +146,9 @@ async function consentStep(pages: Pages, req: FastifyRequest, reply: FastifyRepl
 }
 
 export const authorizeRoutes: FastifyPluginAsync<{ store: RateLimitStore }> = async (app, { store }) => {
+  // The sign-in pages are the only ones that read or set a cookie: registered here, its two
+  // hooks (parse every request's Cookie header, write Set-Cookie on every answer) stay off the API.
+  await app.register(cookie);
   const pages: Pages = { app, store, csrf: csrfTokens(app.db) };
   const config = { auth: 'public' as const };
   const schema = { hide: true };

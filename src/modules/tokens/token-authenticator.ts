@@ -3,7 +3,8 @@ import type { Authenticator } from '../../plugins/auth.js';
 import { unauthorized } from '../../plugins/auth.js';
 import { hashToken, TOKEN_PREFIX } from '../../shared/secrets.js';
 import { nowSeconds } from '../../shared/time.js';
-import { tokensRepository } from './tokens.repository.js';
+import { USER_COLUMNS, type UserRow } from '../../shared/principal.js';
+import { tokensRepository, type TokenRow } from './tokens.repository.js';
 import { lastUseWriter } from './last-use.js';
 
 // last_used_at is written at most once a minute per token (on the mirror's clock): a write on
@@ -23,6 +24,18 @@ export interface TokenAuthenticator extends Authenticator {
   settled(): Promise<void>;
 }
 
+/**
+ * The owner's columns of the token's row. A rest pattern (`const { token_id, …, ...user } = row`)
+ * takes V8's slow path: several microseconds on every authenticated request, where this takes a
+ * tenth of one.
+ */
+function userOf(row: TokenRow): UserRow {
+  const user: Record<string, unknown> = {};
+  for (const column of USER_COLUMNS) user[column] = row[column];
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- every column of UserRow was copied from the row, whose columns they are
+  return user as UserRow;
+}
+
 export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void): TokenAuthenticator {
   const repo = tokensRepository(db);
   const lastUse = lastUseWriter((uses) => repo.touch(uses), onTouchError);
@@ -39,17 +52,8 @@ export function tokenAuthenticator(db: Db, onTouchError: (err: unknown) => void)
     if (row.token_expired_at !== null && row.token_expired_at <= now) {
       return unauthorized('The access token has expired', 'invalid_token');
     }
-    const {
-      token_id,
-      scopes,
-      token_expired_at,
-      revoked_at,
-      token_last_used_at,
-      member_role,
-      member_billing,
-      data_snapshot,
-      ...user
-    } = row;
+    const { token_id, scopes, token_last_used_at, member_role, member_billing, data_snapshot } = row;
+    const user = userOf(row);
     if (token_last_used_at === null || now - token_last_used_at >= TOUCH_EVERY_S) lastUse.note(token_id, now);
     const membership =
       accountId === undefined

@@ -1,5 +1,6 @@
-import { CompiledQuery, sql, type InferResult } from 'kysely';
+import { sql, type InferResult } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { rowsOf } from '../../db/lean-statements.js';
 import { USER_COLUMNS } from '../../shared/principal.js';
 
 const PUBLIC_COLUMNS = ['id', 'name', 'scopes', 'created_at', 'expired_at', 'last_used_at'] as const;
@@ -54,23 +55,16 @@ export function tokensRepository(db: Executor) {
      * statement is built and compiled once and only the hash changes between calls.
      */
     async findWithUser(tokenHash: string): Promise<TokenRow | undefined> {
-      // The raw statement is lookupQuery's, compiled above: its rows are that query's rows (the
-      // rule thinks the cast changes nothing; without it the rows are typed {}).
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/consistent-type-assertions -- the statement is lookupQuery's, so are its rows
-      const { rows } = await db.executeQuery(CompiledQuery.raw(lookup.sql, [tokenHash]) as CompiledQuery<LookupRow>);
-      return rows[0];
+      // Straight to the pool: it is every authenticated request's first statement (db/lean-statements.ts).
+      const [row] = await rowsOf<LookupRow>(db, lookup.sql, [tokenHash]);
+      return row;
     },
 
     /** The same with the caller's membership of `accountId`, in the one statement. */
     async findWithUserAndMembership(tokenHash: string, accountId: number): Promise<TokenRow | undefined> {
-      // As above: the statement is lookupWithMembershipQuery's, compiled once; its parameters are in that order.
-      // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the statement is lookupWithMembershipQuery's, so are its rows
-      const compiled = CompiledQuery.raw(lookupWithMembership.sql, [
-        accountId,
-        tokenHash,
-      ]) as CompiledQuery<LookupWithMembershipRow>;
-      const { rows } = await db.executeQuery(compiled);
-      return rows[0];
+      // As above; the statement is lookupWithMembershipQuery's, its parameters in that order.
+      const [row] = await rowsOf<LookupWithMembershipRow>(db, lookupWithMembership.sql, [accountId, tokenHash]);
+      return row;
     },
 
     touch: (uses: readonly (readonly [number, number])[]) => writeLastUses(db, uses),

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppError } from '../../shared/errors.js';
 import type { RateLimitStore } from './stores.js';
 
@@ -72,9 +72,10 @@ export default fp<RateLimitOptions>(
       },
     });
     const limit = app.rateLimit();
-    app.addHook('onRequest', async (req, reply) => {
-      if (req.routeOptions.config.rateLimit === false) return;
-      await limit.call(app, req, reply);
+    // A callback hook: an async one costs every request one more promise.
+    app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      if (req.routeOptions.config.rateLimit === false) return done();
+      limit.call(app, req, reply).then(() => done(), done);
     });
   },
   { name: 'rate-limit', dependencies: ['auth-identify'] },

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { bearer, buildTestApp, testDatabase } from '../../helper.js';
 import { createUser, type TestUser } from '../../factories/users.js';
+import { watchStatements } from '../../statements.js';
 import {
   addInvitation,
   addMember,
@@ -296,17 +297,8 @@ t.test('GET /1/accounts and the alias /1/account', async (t) => {
   t.test('the list takes a fixed number of queries, whatever the number of organisations', async (t) => {
     // The statements of the list itself: without answers kept, the reads above would answer it.
     const app = await buildTestApp(t, { database, config: { ANSWER_CACHE_MB: 0 } });
-    // Every statement the app runs goes through the one executor of its Kysely instance.
     const queries: string[] = [];
-    const executor = app.db.getExecutor();
-    const original = executor.executeQuery.bind(executor);
-    (executor as { executeQuery: typeof original }).executeQuery = (q, ...rest) => {
-      queries.push(q.sql);
-      return original(q, ...rest);
-    };
-    t.teardown(() => {
-      (executor as { executeQuery: typeof original }).executeQuery = original;
-    });
+    watchStatements(t, app, (sql) => queries.push(sql));
     await data(app, u.token, '/1/accounts');
     const few = queries.filter((q) => !q.includes('api_tokens')).length;
     queries.length = 0;

@@ -15,6 +15,7 @@ import { CARDS, saveCard } from '../../factories/billing.js';
 import { authorize, Browser, csrfOf, pkce, REDIRECT, registerClient, authorizeUrl } from '../../factories/oauth.js';
 import { CHANGING_METHODS } from '../../../src/plugins/route-meta.js';
 import { ACTIONS } from '../../../src/modules/reference/data/actions.js';
+import { watchStatements } from '../../statements.js';
 
 // The activity log: every change made through the API is recorded with actor, organisation,
 // action code, target, IP and user agent; sign-ins, consents and the renewal run record theirs.
@@ -147,16 +148,9 @@ t.test(
   async (t) => {
     const owner = await createUser(app.db);
     const org = owner.accountId;
-    // Every statement the app runs goes through the one executor of its Kysely instance.
-    const executor = app.db.getExecutor();
-    const original = executor.executeQuery.bind(executor);
     let lineWrites = 0;
-    (executor as { executeQuery: typeof original }).executeQuery = (q, ...rest) => {
-      if (/insert into "?activity_logs/i.test(q.sql)) lineWrites++;
-      return original(q, ...rest);
-    };
-    t.teardown(() => {
-      (executor as { executeQuery: typeof original }).executeQuery = original;
+    watchStatements(t, app, (text) => {
+      if (/insert into "?activity_logs/i.test(text)) lineWrites++;
     });
     const lineOf = (tag: number) =>
       app.db
