@@ -27,14 +27,26 @@ t.test('the counters', async (t) => {
   t.match(res.body, /ikm_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/2\/profile"\}/);
   // Buckets are cumulative: the last one (+Inf) and the count hold every answer of the route.
   const profile = (name: string) =>
-    Number(new RegExp(`^ikm_http_request_duration_seconds_${name}\\{[^}]*route="/2/profile"\\} (\\S+)$`, 'm').exec(res.body)?.[1]);
+    Number(
+      new RegExp(`^ikm_http_request_duration_seconds_${name}\\{[^}]*route="/2/profile"\\} (\\S+)$`, 'm').exec(
+        res.body,
+      )?.[1],
+    );
   t.equal(profile('count'), 3, 'three answers of /2/profile');
   t.match(res.body, /ikm_http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/2\/profile"\} 3/);
   t.ok(profile('sum') > 0 && profile('sum') < 60, 'the sum is in seconds');
-  const buckets = [...res.body.matchAll(/^ikm_http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/2\/profile"\} (\d+)$/gm)];
+  const buckets = [
+    ...res.body.matchAll(
+      /^ikm_http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/2\/profile"\} (\d+)$/gm,
+    ),
+  ];
   const counts = buckets.map((m) => Number(m[1]));
   t.equal(counts.length, 11, 'ten bounds and +Inf');
-  t.same(counts, [...counts].sort((a, b) => a - b), 'never decreasing');
+  t.same(
+    counts,
+    [...counts].sort((a, b) => a - b),
+    'never decreasing',
+  );
   t.match(res.body, /# TYPE ikm_http_request_duration_seconds histogram/);
   t.match(res.body, /# TYPE ikm_http_requests_total counter/);
   t.match(res.body, /ikm_process_resident_memory_bytes/);
