@@ -2,16 +2,16 @@ import { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import type { Executor } from './database.js';
 import { poolOf } from './lean-pools.js';
-import { statementName } from './named-statements.js';
+import { namedQuery } from './named-statements.js';
 import { resolvedDb } from './routed.js';
 
 // One statement straight to the connection pool, for the statements of the hot path: the
 // token lookup every authenticated request runs first, and the shaped statements of the hot
-// lists (shaped.ts). Through Kysely's executor a statement passes a dozen
-// async steps (executor, connection provider, runtime driver, driver, the pool wrapper, the
-// result transform), each a promise and its allocations: on a request whose only statement is
-// the token's they cost as much again as the rest of the request's own work. The pool's own
-// query takes a connection, runs the statement (named, prepared once per connection, as every
+// lists (shaped.ts). Through Kysely's executor a statement passes a dozen async steps
+// (executor, connection provider, runtime driver, driver, the pool wrapper, the result
+// transform), each a promise and its allocations: on a request whose only statement is the
+// token's they cost as much again as the rest of the request's own work. The pool's own query
+// takes a connection, runs the statement (named, prepared once per connection, as every
 // statement is: named-statements.ts) and gives the connection back in one step.
 //
 // Only a database opened on Postgres has a pool here. A transaction, PGlite (one connection,
@@ -25,8 +25,6 @@ import { resolvedDb } from './routed.js';
 export async function rowsOf<R>(db: Executor, sql: string, parameters: readonly unknown[]): Promise<R[]> {
   const pool = poolOf(resolvedDb(db));
   if (!pool) return (await db.executeQuery<R>(CompiledQuery.raw(sql, [...parameters]))).rows;
-  const values = [...parameters];
-  const name = statementName(sql);
-  const result = await pool.query<R & pg.QueryResultRow>(name ? { name, text: sql, values } : { text: sql, values });
+  const result = await pool.query<R & pg.QueryResultRow>(namedQuery(sql, parameters));
   return result.rows;
 }

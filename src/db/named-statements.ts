@@ -12,8 +12,14 @@ import { statementNames } from './statement-names.js';
 // made for one call (a list of n placeholders, a snapshot's own table names) must not grow
 // every connection's statement cache without end, so past the bound a text goes unnamed.
 
-/** The name of a statement's text (undefined past the bound): shared with lean-statements.ts. */
-export const statementName = statementNames('ikm_', 1000);
+const statementName = statementNames('ikm_', 1000);
+
+/** A statement as pg takes it: named by its text (unnamed past the bound). Also lean-statements.ts's. */
+export function namedQuery(text: string, parameters: readonly unknown[] = []): pg.QueryConfig {
+  const values = [...parameters];
+  const name = statementName(text);
+  return name ? { name, text, values } : { text, values };
+}
 
 function namingClient(client: pg.PoolClient): PostgresPoolClient {
   // What this connection has prepared for messages (one-message.ts).
@@ -29,9 +35,7 @@ function namingClient(client: pg.PoolClient): PostgresPoolClient {
     const message = messageOf(parameters);
     // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- a message's rows are its statements' rows, one entry each: what inOneMessage reads
     if (message) return sendOneMessage(client, message, preparedForMessages) as Promise<PostgresQueryResult<R>>;
-    const values = [...(parameters ?? [])];
-    const name = statementName(what);
-    const result = client.query(name ? { name, text: what, values } : { text: what, values });
+    const result = client.query(namedQuery(what, parameters));
     // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- pg types `command` as any string; Kysely's union lists the commands pg reports, and Kysely reads only rows, rowCount and command
     return result as Promise<PostgresQueryResult<R>>;
   }
