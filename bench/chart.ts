@@ -78,7 +78,11 @@ export function readsChart(results: Results, peers: Results | undefined): string
   const mockOf = (label: string) => peers?.reads?.routes.find((r) => r.label === label)?.mock;
   const series = (pick: 'rps' | 'p99'): Series[] => [
     { name: `ik-mirror (${results.engine})`, color: '#2f6fde', values: reads.routes.map((r) => r.ikm[pick]) },
-    { name: reads.baselineLabel, color: '#9aa5b1', values: reads.routes.map(() => reads.baseline[pick]) },
+    {
+      name: reads.baselineLabel,
+      color: '#9aa5b1',
+      values: reads.routes.map((r) => (r.baseline ?? reads.baseline)[pick]),
+    },
     { name: 'Prism mock (peers run)', color: '#e0892b', values: labels.map((l) => mockOf(l)?.[pick]) },
   ];
   const title = `ik-mirror reads on ${results.engine}, ${results.settings.connections} connections — run of ${results.date.slice(0, 10)}, ${results.machine.cpus} CPUs, node ${results.machine.node}`;

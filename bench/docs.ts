@@ -89,8 +89,10 @@ absolute figures; the ratios less so):
   request with another of 20,000 tokens so the 60-a-minute limiter is never what is
   measured. Latencies are each 2xx answer's time as autocannon measured it, their
   percentiles taken to the microsecond (its own histogram keeps whole milliseconds). The
-  baseline is measured once per round, rounds alternate which goes
-  first, figures are medians over the rounds. Every route must first answer 200 with a
+  two servers run side by side and each route is measured right beside a measurement of the
+  baseline, the pair's order alternating (the host's speed drifts within minutes, so a route
+  is compared with a baseline taken seconds away, not minutes); a route's ratios are the
+  medians of its pairs' ratios over the rounds. Every route must first answer 200 with a
   non-empty list. The same GET repeated on unchanged data is answered from the answers
   ik-mirror keeps (\`ANSWER_CACHE_MB\`); one more round with none kept shows what each answer
   costs to make (\`BENCH_AFRESH=0\` skips it).

@@ -17,6 +17,8 @@ export interface ReadRoute {
   label: string;
   path: string;
   ikm: Figures;
+  /** The baseline measured beside this route (medians of its pairs). */
+  baseline?: Figures;
   /** Prism serving the same route (peers run only). */
   mock?: Figures;
 }
