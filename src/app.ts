@@ -48,6 +48,12 @@ import { supportModule } from './modules/support/index.js';
 import { postmanModule } from './modules/postman/index.js';
 import metrics from './plugins/metrics.js';
 import { tokenAuthenticator, tokensModule } from './modules/tokens/index.js';
+import {
+  consoleCredentials,
+  managerModule,
+  withConsoleSessions,
+  type ConsoleCredentials,
+} from './modules/manager/index.js';
 
 export interface AppOptions {
   config: Config;
@@ -110,11 +116,17 @@ async function registerRequestPipeline(app: Server, config: Config, database: Da
 }
 
 /** Who calls (identify), how often (the limiter), whether they may (enforce), what it leaves in the log. */
-async function registerCallerChecks(app: Server, config: Config, store: RateLimitStore) {
+async function registerCallerChecks(
+  app: Server,
+  config: Config,
+  store: RateLimitStore,
+  consoleKeys: ConsoleCredentials,
+) {
   const authenticate = tokenAuthenticator(app.db, (err) => app.log.warn({ err }, 'last_used_at not saved'));
   app.decorate('tokenUsesWritten', () => authenticate.settled());
   app.addHook('onClose', () => authenticate.settled());
-  await app.register(authIdentify, { authenticate });
+  // Tokens, and the Manager console's calls made for a signed-in session.
+  await app.register(authIdentify, { authenticate: withConsoleSessions(authenticate, consoleKeys, app.db) });
   await app.register(rateLimit, { max: config.RATE_LIMIT_MAX, windowMs: 60_000, store });
   await app.register(enforceAuth);
   // A read already answered on the same data is answered again from memory, before its handler.
@@ -124,7 +136,13 @@ async function registerCallerChecks(app: Server, config: Config, store: RateLimi
 }
 
 /** The modules: the whole route map, in the order of the OpenAPI document. */
-async function registerModules(app: Server, config: Config, store: RateLimitStore, renewalTicker: Ticker | undefined) {
+async function registerModules(
+  app: Server,
+  config: Config,
+  store: RateLimitStore,
+  renewalTicker: Ticker | undefined,
+  consoleKeys: ConsoleCredentials,
+) {
   await app.register(healthModule);
   await app.register(tokensModule);
   await app.register(profileModule, { publicUrl: () => app.publicUrl });
@@ -148,6 +166,7 @@ async function registerModules(app: Server, config: Config, store: RateLimitStor
   await app.register(activityModule);
   await app.register(supportModule);
   await app.register(postmanModule);
+  await app.register(managerModule, { store, credentials: consoleKeys });
   // Swagger UI last: it shows the routes of every module.
   await app.register(docsUi);
 }
@@ -157,8 +176,9 @@ export async function buildApp({ config, database, logger = false, rateLimitStor
   const app = createServer(config, logger, versions);
   await registerRequestPipeline(app, config, database, versions);
   const store = await limiterStore(database, config, rateLimitStore);
-  await registerCallerChecks(app, config, store);
-  await registerModules(app, config, store, renewalTicker);
+  const consoleKeys = consoleCredentials();
+  await registerCallerChecks(app, config, store, consoleKeys);
+  await registerModules(app, config, store, renewalTicker, consoleKeys);
   return app;
 }
 

@@ -49,6 +49,8 @@ export interface Principal {
    * ends. Absent for a principal made another way.
    */
   dataSnapshot?: string;
+  /** The sign-in session the Manager console acts for (no token then: `tokenId` is 0). */
+  consoleSession?: number;
 }
 
 /**

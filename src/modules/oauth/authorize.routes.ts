@@ -4,9 +4,10 @@ import type { RateLimitStore } from '../../plugins/rate-limit/stores.js';
 import { nulCharacterErrors } from '../../plugins/input-rules.js';
 import { checkAuthorizeRequest, issueCode, PageError, type AuthorizeQuery, type Checked } from './authorize.service.js';
 import { csrfTokens } from './csrf.js';
-import { cookieName, issuerOf, secureCookies } from './issuer.js';
+import { issuerOf } from './issuer.js';
+import { sessionSecretOf, setSessionCookie } from './browser-session.js';
 import { consentPage, errorPage, sendPage, signInPage } from './pages.js';
-import { SESSION_TTL, sessionUser, signedInEmail, signIn } from './sign-in.js';
+import { sessionUser, signedInEmail, signIn } from './sign-in.js';
 import { refusalMessage } from './sign-in-throttle.js';
 import { isRecord } from '../../shared/is-record.js';
 
@@ -14,8 +15,6 @@ import { isRecord } from '../../shared/is-record.js';
 // to the same URL. The request is checked in full on every step: an unknown client or a
 // redirect URI that is not registered exactly gets an error page, never a redirect (RFC 9700
 // §4.1); other errors go back to the client with `error`, `state` and `iss` (RFC 9207).
-
-const sessionCookie = (req: FastifyRequest) => cookieName(req, 'ikm_session');
 
 /** What the pages of one server need: its database (app.db), the throttle's store, the CSRF tokens. */
 interface Pages {
@@ -59,7 +58,7 @@ async function show(
   signInError?: SignInError,
 ) {
   const action = req.url;
-  const session = signInError ? undefined : await sessionUser(app.db, req.cookies[sessionCookie(req)]);
+  const session = signInError ? undefined : await sessionUser(app.db, sessionSecretOf(req));
   if (!session) {
     const page = signInPage({
       action,
@@ -115,18 +114,12 @@ async function signInStep(pages: Pages, req: FastifyRequest, reply: FastifyReply
     const message = result.reason === 'invalid' ? 'Wrong e-mail address or password.' : refusalMessage(result);
     return show(pages, req, reply, c, { message, status: result.reason === 'invalid' ? 401 : 429, email });
   }
-  reply.setCookie(sessionCookie(req), result.sessionSecret, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: secureCookies(req),
-    maxAge: SESSION_TTL,
-  });
+  setSessionCookie(req, reply, result.sessionSecret);
   return reply.code(303).redirect(req.url, 303);
 }
 
 async function consentStep(pages: Pages, req: FastifyRequest, reply: FastifyReply, c: Checked, form: Form) {
-  const session = await sessionUser(pages.app.db, req.cookies[sessionCookie(req)]);
+  const session = await sessionUser(pages.app.db, sessionSecretOf(req));
   if (!session) return show(pages, req, reply, c);
   if (!(await pages.csrf.consentValid(first(form.csrf) ?? '', session.tokenHash))) return expiredForm(reply);
   if (first(form.decision) !== 'allow') {

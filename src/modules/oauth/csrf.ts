@@ -13,7 +13,7 @@ import { serverSecret } from './server-secrets.js';
 const PRE_SESSION = 'ikm_csrf';
 const PRE_SESSION_ID = /^[A-Za-z0-9_-]{32,64}$/;
 
-type Purpose = 'sign-in' | 'consent';
+type Purpose = 'sign-in' | 'consent' | 'console';
 
 export function csrfTokens(db: Executor) {
   const sign = async (purpose: Purpose, binding: string) =>
@@ -50,5 +50,8 @@ export function csrfTokens(db: Executor) {
     /** The consent form's token, bound to the sign-in session (by its hash). */
     forConsent: (sessionHash: string) => sign('consent', sessionHash),
     consentValid: (given: string, sessionHash: string) => matches(given, 'consent', sessionHash),
+    /** The Manager console's forms' token, bound to the sign-in session (by its hash). */
+    forConsole: (sessionHash: string) => sign('console', sessionHash),
+    consoleValid: (given: string, sessionHash: string) => matches(given, 'console', sessionHash),
   };
 }

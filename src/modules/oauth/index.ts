@@ -15,3 +15,8 @@ export const oauthModule: FastifyPluginAsync<{ store: RateLimitStore }> = async 
   await app.register(tokenRoutes, { store });
   await app.register(bearerTokenRoutes);
 };
+export { clearSessionCookie, sessionPrincipal, sessionSecretOf, setSessionCookie } from './browser-session.js';
+export { signIn, sessionUser } from './sign-in.js';
+export { refusalMessage } from './sign-in-throttle.js';
+export { csrfTokens } from './csrf.js';
+export { cookieName as consoleCookieName, secureCookies as consoleCookieSecure } from './issuer.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { SCOPE_DESCRIPTIONS } from './oauth-scopes.js';
+import { escapeHtml } from '../../shared/html.js';
 
 // The three server-rendered pages of the authorization flow: sign-in, consent, error. Small,
 // accessible (labels, one heading, lang), no external assets; the one stylesheet is inline
@@ -13,9 +14,6 @@ button{margin-top:1.25rem;padding:.55rem 1.1rem;font:inherit;border-radius:4px;b
 button.secondary{background:#fff;color:#0b57d0;margin-left:.5rem}.error{color:#a50e0e;border-left:4px solid #a50e0e;padding-left:.75rem}
 ul{padding-left:1.2rem}.muted{color:#555;font-size:.9rem}`;
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
-
-export const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 function layout(title: string, body: string) {
   return (

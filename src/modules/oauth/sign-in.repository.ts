@@ -2,6 +2,7 @@ import type { ExpressionBuilder, Insertable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database, UserSessionsTable } from '../../db/types.js';
 import { signsInAs } from '../users/index.js';
+import { USER_COLUMNS } from '../../shared/principal.js';
 
 // The rows signing in reads and writes: the account a sign-in names with its count of wrong
 // passwords and its lock, and the sign-in sessions of the authorization pages.
@@ -80,6 +81,10 @@ function signInAccounts(db: Executor) {
 
     emailOf: (userId: number) =>
       db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow(),
+
+    /** The columns a request's caller carries (shared/principal.ts), of a signed-in user. */
+    callerColumns: (userId: number) =>
+      db.selectFrom('users').select(USER_COLUMNS).where('id', '=', userId).executeTakeFirst(),
   };
 }
 

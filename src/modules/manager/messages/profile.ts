@@ -1,0 +1,46 @@
+// The profile pages: preferences, support access.
+const en = {
+  'profile.title': 'My profile',
+  'profile.preferences': 'Preferences',
+  'profile.language': 'Language',
+  'profile.country': 'Country',
+  'profile.timezone': 'Time zone',
+  'support.title': 'Support access',
+  'support.intro': 'Let Infomaniak support see this content to help you. Access closes by itself after 7 days.',
+  'support.code': 'Your support code: {code}',
+  'support.kind.mail': 'Mail',
+  'support.kind.kdrive': 'kDrive',
+  'support.kind.kchat': 'kChat',
+  'support.open_until': 'Open until {when} ({left} left)',
+  'support.closed': 'Closed',
+  'support.grant': 'Allow access',
+  'support.revoke': 'Close access',
+  'time.days': '{n} d',
+  'time.hours': '{n} h',
+  'time.minutes': '{n} min',
+};
+
+export const PROFILE = {
+  en,
+  fr: {
+    'profile.title': 'Mon profil',
+    'profile.preferences': 'Préférences',
+    'profile.language': 'Langue',
+    'profile.country': 'Pays',
+    'profile.timezone': 'Fuseau horaire',
+    'support.title': 'Accès du support',
+    'support.intro':
+      "Autorisez le support Infomaniak à voir ce contenu pour vous aider. L'accès se ferme de lui-même après 7 jours.",
+    'support.code': 'Votre code support : {code}',
+    'support.kind.mail': 'Mail',
+    'support.kind.kdrive': 'kDrive',
+    'support.kind.kchat': 'kChat',
+    'support.open_until': "Ouvert jusqu'au {when} (encore {left})",
+    'support.closed': 'Fermé',
+    'support.grant': "Autoriser l'accès",
+    'support.revoke': "Fermer l'accès",
+    'time.days': '{n} j',
+    'time.hours': '{n} h',
+    'time.minutes': '{n} min',
+  } satisfies Record<keyof typeof en, string>,
+};
