@@ -29,4 +29,7 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e4e7ec;vertic
 .muted{color:#555;font-size:.9rem}
 .inline{display:inline}
 .actions{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-end}
+.tabs ul{display:flex;flex-wrap:wrap;gap:.2rem 1.2rem;list-style:none;padding:0;margin:0 0 1.2rem;border-bottom:1px solid #d0d5dd}
+.tabs a{display:inline-block;padding:.3rem 0;text-decoration:none}
+.tabs a[aria-current="page"]{font-weight:700;border-bottom:3px solid #0b57d0}
 `;

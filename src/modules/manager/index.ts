@@ -9,6 +9,11 @@ import { homeRoutes } from './home.routes.js';
 import { profileRoutes } from './profile.routes.js';
 import { PAGE } from './route-config.js';
 import { sessionRoutes } from './session.routes.js';
+import { accountingRoutes } from './accounting/index.js';
+import { organisationRoutes } from './organisation/index.js';
+import { profileSecurityRoutes } from './profile-security/index.js';
+import { renewalRoutes } from './renewals/index.js';
+import { toolsRoutes } from './tools/index.js';
 
 export { consoleCredentials, withConsoleSessions, type ConsoleCredentials } from './console-credentials.js';
 
@@ -30,4 +35,9 @@ export const managerModule: FastifyPluginAsync<{ store: RateLimitStore; credenti
   sessionRoutes(app, deps, store);
   homeRoutes(app, deps);
   profileRoutes(app, deps);
+  profileSecurityRoutes(app, deps);
+  organisationRoutes(app, deps);
+  accountingRoutes(app, deps);
+  renewalRoutes(app, deps);
+  toolsRoutes(app, deps);
 };

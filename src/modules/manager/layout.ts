@@ -5,7 +5,7 @@ import type { Lang, Speech } from './i18n.js';
 // The frame of every console page: the header (menu, language, sign-out) and the page's
 // own content, sent with the headers of a page that posts only to itself and runs no script.
 
-export type Place = 'home' | 'profile' | 'accounting' | 'tools' | 'none';
+export type Place = 'home' | 'profile' | 'organisation' | 'tools' | 'none';
 
 export interface Frame {
   speech: Speech;

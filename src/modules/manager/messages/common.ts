@@ -26,6 +26,16 @@ const en = {
   'home.open': 'Open',
   yes: 'Yes',
   no: 'No',
+  'org.tabs': 'Organisation menu',
+  'org.tab.users': 'Users',
+  'org.tab.teams': 'Teams',
+  'org.tab.products': 'Products',
+  'org.tab.to_pay': 'To pay',
+  'org.tab.orders': 'Orders',
+  'org.tab.invoices': 'Invoices',
+  'org.tab.payment_methods': 'Payment methods',
+  'org.tab.prepaid': 'Prepaid account',
+  'org.tab.renewals': 'Auto-renewal',
 };
 
 export const COMMON = {
@@ -57,5 +67,15 @@ export const COMMON = {
     'home.open': 'Ouvrir',
     yes: 'Oui',
     no: 'Non',
+    'org.tabs': "Menu de l'organisation",
+    'org.tab.users': 'Utilisateurs',
+    'org.tab.teams': 'Équipes',
+    'org.tab.products': 'Produits',
+    'org.tab.to_pay': 'À payer',
+    'org.tab.orders': 'Commandes',
+    'org.tab.invoices': 'Factures',
+    'org.tab.payment_methods': 'Moyens de paiement',
+    'org.tab.prepaid': 'Compte prépayé',
+    'org.tab.renewals': 'Renouvellement auto',
   } satisfies Record<keyof typeof en, string>,
 };
