@@ -75,6 +75,7 @@ export async function signedIn(deps: Deps, req: FastifyRequest, reply: FastifyRe
     speech: s,
     csrf: await deps.csrf.forConsole(session.tokenHash),
     tools: toolsUnlocked(req, deps.app.config.MIRROR_ADMIN_TOKEN),
+    controlPlane: !!deps.app.config.MIRROR_ADMIN_TOKEN,
     here: req.url,
   };
   return { api, me, frame, speech: s, sessionHash: session.tokenHash, sessionId: session.sessionId };

@@ -11,8 +11,10 @@ export interface Frame {
   speech: Speech;
   /** The console's CSRF token of this session, for the header's forms. */
   csrf: string;
-  /** Whether the test tools are shown (the admin token was presented in this browser). */
+  /** Whether the test tools are open to this browser (it gave the admin token). */
   tools: boolean;
+  /** Whether the mirror runs a control plane (MIRROR_ADMIN_TOKEN set): the menu then leads to the tools page, which asks for the token. */
+  controlPlane: boolean;
   /** The page's own address, where the header's forms come back to. */
   here: string;
 }
@@ -31,7 +33,7 @@ function menu(frame: Frame, place: Place): string {
     `<nav aria-label="${escapeHtml(t('nav.main'))}"><ul>` +
     item('home', '/manager', t('nav.home')) +
     item('profile', '/manager/profile', t('nav.profile')) +
-    (frame.tools ? item('tools', '/manager/tools', t('nav.tools')) : '') +
+    (frame.controlPlane ? item('tools', '/manager/tools', t('nav.tools')) : '') +
     '</ul></nav>'
   );
 }
