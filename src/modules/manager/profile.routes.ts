@@ -9,6 +9,7 @@ import type { Speech } from './i18n.js';
 import { framedPage, hidden, sendHtml } from './layout.js';
 import type { MessageKey } from './messages.js';
 import { FORM, PAGE } from './route-config.js';
+import { profileMenu } from './profile-security/index.js';
 
 // "Manage my profile": the preferences (language, country, time zone) and support access
 // ("Support → toggle access to mail, kDrive, kChat", closing by itself after 7 days).

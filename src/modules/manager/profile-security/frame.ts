@@ -4,8 +4,7 @@ import type { Signed } from '../context.js';
 import { framedPage, sendHtml } from '../layout.js';
 import type { MessageKey } from '../messages.js';
 
-// What the profile-security pages share: their sub-menu (the shared profile page does not link
-// to them yet), the page in the frame, the "form expired" page, and a section under its heading.
+// What the profile's pages share: their sub-menu (the preferences page shows it too), the page in the frame, the "form expired" page, and a section under its heading.
 
 const MENU = [
   ['/manager/profile', 'security.menu.profile'],
@@ -18,7 +17,7 @@ const MENU = [
 
 export type SecurityPath = (typeof MENU)[number][0];
 
-function subMenu(signed: Signed, current: SecurityPath): string {
+export function profileMenu(signed: Signed, current: SecurityPath): string {
   const { t } = signed.speech;
   const items = MENU.map(
     ([href, label]) =>
@@ -33,7 +32,7 @@ export function securityPage(
   reply: FastifyReply,
   o: { current: SecurityPath; title: MessageKey; body: string },
 ) {
-  const html = framedPage(signed.frame, 'profile', signed.speech.t(o.title), subMenu(signed, o.current) + o.body);
+  const html = framedPage(signed.frame, 'profile', signed.speech.t(o.title), profileMenu(signed, o.current) + o.body);
   return sendHtml(reply, 200, html);
 }
 

@@ -15,3 +15,5 @@ export function profileSecurityRoutes(app: FastifyInstance, deps: Deps): void {
   activityRoutes(app, deps);
   notificationsRoutes(app, deps);
 }
+
+export { profileMenu } from './frame.js';
