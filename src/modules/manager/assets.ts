@@ -22,6 +22,13 @@ button.secondary{background:#fff;color:#0b57d0}
 button.danger{background:#a50e0e;border-color:#a50e0e}
 :focus-visible{outline:3px solid #f4b400;outline-offset:2px}
 table{border-collapse:collapse;width:100%}
+caption{text-align:left;font-weight:600;padding:.3rem 0}
+fieldset{border:1px solid #d0d5dd;border-radius:4px;margin:.8rem 0;padding:.4rem .8rem}
+legend{font-weight:600;padding:0 .3rem}
+label.check,.check label{display:inline-flex;gap:.4rem;align-items:center;font-weight:400;margin:.3rem 1rem .3rem 0}
+details.menu>summary{list-style:none;cursor:pointer;padding:0 .4rem}
+details.menu>summary::-webkit-details-marker{display:none}
+.table-wrap{overflow-x:auto}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e4e7ec;vertical-align:top}
 .field-error{color:#a50e0e;font-size:.9rem;margin:.2rem 0 0}
 .alert{padding:.6rem .9rem;border-left:4px solid #a50e0e;background:#fdecec;margin-bottom:1rem}

@@ -21,7 +21,7 @@ export function homeRoutes(app: FastifyInstance, deps: Deps) {
     const rows = (list.ok ? list.data : [])
       .map(
         (o) =>
-          `<tr><td><a href="/manager/accounts/${o.id}">${escapeHtml(o.name)}</a></td><td>${escapeHtml(o.type)}</td></tr>`,
+          `<tr><td><a href="/manager/accounts/${o.id}">${escapeHtml(o.name)}</a></td><td>${escapeHtml(t(`org.role.${o.type}`))}</td></tr>`,
       )
       .join('');
     const body = rows
