@@ -98,6 +98,11 @@ await withBrowser(t, async (browser) => {
     await page.getByRole('alert').waitFor();
     t.match(await page.getByRole('alert').textContent(), /declined/i, 'the page says why');
     t.match(
+      await page.getByText(/^Reason given by the payment processor/).textContent(),
+      /card_declined/,
+      'and the reason',
+    );
+    t.match(
       await page.getByRole('region', { name: 'Your selection' }).textContent(),
       a.invoice.number,
       'the selection is kept',
@@ -250,6 +255,49 @@ await withBrowser(t, async (browser) => {
     t.match(await page.getByRole('region', { name: 'Transactions' }).textContent(), /Credit/, 'the transaction');
     await screenshot(page, 'accounting-prepaid');
     t.equal((await o.api<{ balance: number }>('GET', `${o.account}/prepaid`)).data.balance, 2550, 'the API has it');
+    noConsoleErrors();
+  });
+
+  t.test('a payment form posted twice pays once (its idempotency key)', async (t) => {
+    const o = await owner(mirror);
+    await o.saveCard(CARDS.visa);
+    const a = await o.order('twice-shop.ch');
+    const { page, noConsoleErrors } = await freshPage(t, browser);
+    await signIn(page, mirror, o.user, `${o.pages}/pay?invoice=${a.invoice.id}`);
+    const form = page.locator('form[action$="/accounting/pay"]');
+    const value = (name: string) => form.locator(`input[name=${name}]`).inputValue();
+    const fields = {
+      csrf: await value('csrf'),
+      key: await value('key'),
+      invoice_id: await value('invoice_id'),
+      method: (await page.getByLabel('Visa •••• 4242').getAttribute('value')) ?? '',
+    };
+    const post = () => page.context().request.post(`${mirror.url}${o.pages}/pay`, { form: fields, maxRedirects: 0 });
+    const first = await post();
+    const second = await post();
+    t.equal(first.status(), 303, 'the first post pays and redirects');
+    t.equal(second.headers().location, first.headers().location, 'the second lands on the same payment');
+    const payments = await o.api<unknown[]>('GET', `${o.account}/payments`);
+    t.equal(payments.data.length, 1, 'one payment');
+    t.equal(await invoiceStatus(o, a.invoice.id), 'paid', 'the invoice paid once');
+    noConsoleErrors();
+  });
+
+  t.test('in French: "À payer", "Tout afficher", "Payer ma sélection"', async (t) => {
+    const o = await owner(mirror);
+    await o.api('PATCH', '/2/profile', { language_id: 1 });
+    const a = await o.order('chez-moi.ch');
+    const { page, noConsoleErrors } = await freshPage(t, browser, 'fr-CH');
+    await signIn(page, mirror, o.user, `${o.pages}/to-pay`);
+    t.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'À payer', 'the title');
+    await page.getByLabel('Afficher', { exact: true }).selectOption({ label: 'Tout afficher' });
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/window=all/);
+    await page.getByLabel(`Sélectionner ${a.invoice.number}`).check();
+    await page.getByRole('button', { name: 'Payer ma sélection' }).click();
+    await page.getByRole('heading', { name: 'Paiement', level: 1 }).waitFor();
+    t.ok(await page.getByLabel(/^Virement bancaire \(IBAN\)/).isVisible(), 'the bank transfer, in French');
+    await screenshot(page, 'accounting-pay-fr');
     noConsoleErrors();
   });
 

@@ -53,8 +53,11 @@ function parsed(body: string): unknown {
   }
 }
 
+/** An answer with its error's context (a decline's `decline_code`, a shortfall). */
+export type Keyed = Answer<Record<string, unknown>> & { context: Record<string, unknown> };
+
 /** A change sent with the form's idempotency key; the answer's data as a record to read from. */
-export async function keyedCall(deps: Deps, req: FastifyRequest, call: Call): Promise<Answer<Record<string, unknown>>> {
+export async function keyedCall(deps: Deps, req: FastifyRequest, call: Call): Promise<Keyed> {
   const res = await rawCall(deps, req, call);
   const envelope: unknown = parsed(res.body);
   const body = isRecord(envelope) ? envelope : {};
@@ -65,5 +68,6 @@ export async function keyedCall(deps: Deps, req: FastifyRequest, call: Call): Pr
     data: isRecord(body.data) ? body.data : {},
     error: error ? { code: text(error.code), description: text(error.description) } : undefined,
     fields: error ? fieldsOf(error) : [],
+    context: error && isRecord(error.context) ? error.context : {},
   };
 }

@@ -1,8 +1,7 @@
 import { escapeHtml } from '../../../shared/html.js';
-import type { Answer } from '../api-client.js';
 import { refusal } from '../forms.js';
 import { hidden } from '../layout.js';
-import { formKey } from './calls.js';
+import { formKey, type Keyed } from './calls.js';
 import { accountingPage, accountingPath, type Place } from './shell.js';
 import type { Invoice, Order, PaymentMethod, Prepaid } from './types.js';
 
@@ -69,12 +68,20 @@ function methodChoices(p: Place, methods: PaymentMethod[], prepaid: Prepaid | un
   );
 }
 
+/** Why the processor declined, as it said it (the decline's code), under the API's message. */
+function declineCode(p: Place, refused: Keyed | undefined): string {
+  const code = refused?.context.decline_code;
+  if (typeof code !== 'string') return '';
+  return `<p class="field-error">${escapeHtml(p.signed.speech.t('acc.pay.declined', { code }))}</p>`;
+}
+
 function methodSection(p: Place, o: PayView): string {
   const { t } = p.signed.speech;
   const problem = o.refused?.fields.find((f) => f.attribute === 'method');
   return (
     `<section aria-labelledby="method"><h2 id="method">${escapeHtml(t('acc.pay.method'))}</h2>` +
     refusal(o.refused, ['method']) +
+    declineCode(p, o.refused) +
     `<form method="post" action="${accountingPath(p.org, '/pay')}">${hidden('csrf', p.signed.frame.csrf)}${hidden('key', formKey())}` +
     selectionFields(o.selection) +
     `<fieldset><legend>${escapeHtml(t('acc.pay.method.legend'))}</legend>${methodChoices(p, o.methods, o.prepaid, o.choice)}` +
@@ -94,7 +101,7 @@ export interface PayView {
   order?: Order;
   methods: PaymentMethod[];
   prepaid?: Prepaid;
-  refused?: Answer<unknown>;
+  refused?: Keyed;
 }
 
 export function payPage(p: Place, o: PayView) {

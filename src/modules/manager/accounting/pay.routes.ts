@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isRecord } from '../../../shared/is-record.js';
-import type { Answer } from '../api-client.js';
 import { many, one, type Deps } from '../context.js';
-import { keyedCall } from './calls.js';
+import { keyedCall, type Keyed } from './calls.js';
 import { payPage, type Choice, type Selection } from './pay-page.js';
 import { accountingGet, accountingPost, seeOther, type Place, type Posted } from './shell.js';
 import type { Invoice, Order, PaymentMethod, Prepaid } from './types.js';
@@ -27,7 +26,7 @@ async function selectedInvoices(p: Place, selection: Selection, order: Order | u
   return answers.flatMap((a) => (a.ok ? [a.data] : []));
 }
 
-async function showPay(p: Place, selection: Selection, choice: Choice, refused?: Answer<unknown>) {
+async function showPay(p: Place, selection: Selection, choice: Choice, refused?: Keyed) {
   const account = `/1/accounts/${p.org.id}`;
   const [order, methods, prepaid] = await Promise.all([
     selection.orderId ? p.signed.api<Order>('GET', `${account}/orders/${selection.orderId}`) : undefined,

@@ -46,6 +46,7 @@ const en = {
   'acc.pay.iban_note':
     'A bank transfer gives you a pro forma invoice with the reference to quote; the invoices are paid when the transfer arrives.',
   'acc.pay.submit': 'Pay',
+  'acc.pay.declined': 'Reason given by the payment processor: {code}. Nothing was charged: choose another method.',
   'acc.payment.title': 'Payment {id}',
   'acc.payment.succeeded': 'Payment of {amount} succeeded.',
   'acc.payment.pending': 'Payment of {amount} pending: the invoices are paid once it goes through.',
@@ -184,6 +185,7 @@ export const ACCOUNTING = {
     'acc.pay.iban_note':
       'Un virement bancaire vous donne une facture Pro Forma avec la référence à indiquer ; les factures sont payées à réception du virement.',
     'acc.pay.submit': 'Payer',
+    'acc.pay.declined': 'Motif du prestataire de paiement : {code}. Rien n’a été débité : choisissez un autre moyen.',
     'acc.payment.title': 'Paiement {id}',
     'acc.payment.succeeded': 'Paiement de {amount} effectué.',
     'acc.payment.pending': 'Paiement de {amount} en attente : les factures sont payées dès qu’il aboutit.',
