@@ -37,7 +37,7 @@ export function clockNow(signed: Signed, clock: { now: number; real_now: number;
   return section(
     'clock-now',
     s.t('tools.clock.now_title'),
-    `<dl>${line(s.t('tools.clock.now'), s.when(clock.now))}${line(s.t('tools.clock.real_now'), s.when(clock.real_now))}` +
+    `<dl class="facts">${line(s.t('tools.clock.now'), s.when(clock.now))}${line(s.t('tools.clock.real_now'), s.when(clock.real_now))}` +
       `${line(s.t('tools.clock.offset'), offsetText(signed, clock.offset_seconds))}</dl>`,
   );
 }

@@ -7,6 +7,7 @@ import { seeOther, toolsFor, toolsForm, type Tools } from './access.js';
 import { clockForms, clockNow, clockRun, type ClockValues, type RunCounts } from './clock-page.js';
 import { numberOf, type PlaneAnswer } from './control-plane.js';
 import { backToIndex, toolsPage } from './page.js';
+import { TOOLS_STYLESHEET_LINK } from './stylesheet.js';
 import { zonedSeconds } from './zoned-time.js';
 
 // The mirror's clock (GET/PUT /_mirror/clock): its time, moving it forward or to a date, and
@@ -28,6 +29,7 @@ async function clockPage(
     offset_seconds: numberOf(clock, 'offset_seconds') ?? 0,
   };
   const body =
+    TOOLS_STYLESHEET_LINK +
     backToIndex(signed) +
     (o.run ? clockRun(signed, o.run) : '') +
     clockNow(signed, now) +

@@ -49,7 +49,7 @@ function mailArticle(signed: Signed, mail: Record<string, unknown>) {
   const s = signed.speech;
   const line = (label: string, value: string) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`;
   return (
-    `<article aria-labelledby="mail-subject" class="mail"><h2 id="mail-subject">${escapeHtml(textOf(mail, 'subject'))}</h2><dl>` +
+    `<article aria-labelledby="mail-subject" class="mail"><h2 id="mail-subject">${escapeHtml(textOf(mail, 'subject'))}</h2><dl class="facts">` +
     line(s.t('tools.outbox.from'), s.t('tools.outbox.sender')) +
     line(s.t('tools.outbox.to'), textOf(mail, 'recipient')) +
     line(s.t('tools.outbox.date'), s.when(numberOf(mail, 'created_at'))) +

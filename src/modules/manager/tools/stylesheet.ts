@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { PAGE } from '../route-config.js';
 
-// The tools pages' few rules of their own (a mail's body keeps its lines and wraps them),
+// The tools pages' few rules of their own (a mail's body keeps its lines and wraps them; a
+// list of facts reads as a label and its value on one line),
 // served beside the console's stylesheet: the CSP allows no inline style.
 
 const STYLESHEET = `
-.mail dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0 0 1rem}
-.mail dt{font-weight:600}.mail dd{margin:0}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0 0 1rem}
+.facts dt{font-weight:600}.facts dd{margin:0}
 .mail-body{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;background:#f6f7f9;padding:.8rem 1rem;border-radius:4px}
 `;
 
