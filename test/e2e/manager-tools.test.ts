@@ -27,7 +27,7 @@ await withBrowser(t, async (browser) => {
   const admin = apiAs(mirror, ADMIN_TOKEN);
 
   t.test('locked: a wrong token refused, the right one opens the tool asked for', async (t) => {
-    const { page, noConsoleErrors } = await freshPage(t, browser);
+    const { page, context, noConsoleErrors } = await freshPage(t, browser);
     await signIn(page, mirror, user, '/manager/tools');
     const menu = page.getByRole('navigation', { name: 'Main menu' });
     t.equal(await menu.getByRole('link', { name: 'Test tools' }).count(), 0, 'no menu entry while locked');
@@ -37,6 +37,14 @@ await withBrowser(t, async (browser) => {
     t.equal(await page.locator('#f-token-error').textContent(), 'This is not the admin token.', 'why, by the field');
     t.equal(await page.getByLabel('Admin token').getAttribute('aria-invalid'), 'true', 'the field marked');
     await screenshot(page, 'tools-unlock');
+
+    // A form posted from a locked browser changes nothing: it is answered with the lock.
+    const csrf = await page.locator('input[name=csrf]').first().inputValue();
+    const posted = await context.request.post(`${mirror.url}/manager/tools/faults`, {
+      form: { csrf, path: '/1/accounts', status: '503' },
+    });
+    t.match(await posted.text(), /Unlock the test tools/, 'a locked form post: the lock');
+    t.same((await admin<unknown[]>('GET', '/_mirror/faults')).data, [], 'and no rule added');
 
     await page.goto(`${mirror.url}/manager/tools/journal`);
     t.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Test tools', 'a tool, locked: the lock');
