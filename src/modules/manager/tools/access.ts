@@ -1,0 +1,58 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { formOf, formValid, signedIn, type Deps, type Form, type Signed } from '../context.js';
+import { toolsUnlocked } from '../tools-access.js';
+import { controlPlane, type Plane } from './control-plane.js';
+import { expiredPage, notFoundPage } from './page.js';
+import { unlockPage } from './unlock-page.js';
+
+// Who may see a tool: a signed-in user whose browser was given the admin token. Every tools
+// route asks here first, so a locked browser gets the unlock form and never the data.
+
+export interface Tools {
+  signed: Signed;
+  plane: Plane;
+}
+
+/** A tools page's context, or undefined once another page answered (sign-in, not found, unlock). */
+export async function toolsFor(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Tools | undefined> {
+  const signed = await signedIn(deps, req, reply);
+  if (!signed) return undefined;
+  const token = deps.app.config.MIRROR_ADMIN_TOKEN;
+  if (!token) {
+    await notFoundPage(signed, reply);
+    return undefined;
+  }
+  if (!toolsUnlocked(req, token)) {
+    await unlockPage(signed, reply, { back: req.url });
+    return undefined;
+  }
+  return { signed, plane: controlPlane(deps.app, token) };
+}
+
+/** A tools form's context: as toolsFor, and the form checked to come from this session's page. */
+export async function toolsForm(
+  deps: Deps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<(Tools & { form: Form }) | undefined> {
+  const signed = await signedIn(deps, req, reply);
+  if (!signed) return undefined;
+  const token = deps.app.config.MIRROR_ADMIN_TOKEN;
+  if (!token) {
+    await notFoundPage(signed, reply);
+    return undefined;
+  }
+  const form = formOf(req);
+  if (!(await formValid(deps, signed, form))) {
+    await expiredPage(signed, reply);
+    return undefined;
+  }
+  if (!toolsUnlocked(req, token)) {
+    await unlockPage(signed, reply, {});
+    return undefined;
+  }
+  return { signed, plane: controlPlane(deps.app, token), form };
+}
+
+/** Post/Redirect/Get: back to the tool's page, with what to say there. */
+export const seeOther = (reply: FastifyReply, to: string) => reply.code(303).redirect(to, 303);
