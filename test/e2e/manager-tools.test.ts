@@ -30,7 +30,11 @@ await withBrowser(t, async (browser) => {
     const { page, context, noConsoleErrors } = await freshPage(t, browser);
     await signIn(page, mirror, user, '/manager/tools');
     const menu = page.getByRole('navigation', { name: 'Main menu' });
-    t.equal(await menu.getByRole('link', { name: 'Test tools' }).count(), 0, 'no menu entry while locked');
+    t.equal(
+      await menu.getByRole('link', { name: 'Test tools' }).count(),
+      1,
+      'the menu leads to the tools, which ask for the token',
+    );
     await page.getByLabel('Admin token').fill('not-the-admin-token');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.locator('#f-token-error').waitFor();
