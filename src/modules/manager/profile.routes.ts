@@ -101,7 +101,10 @@ async function profilePage(
 ) {
   const values = o.values ?? signed.me;
   const body =
-    notice(signed.speech, !!o.saved) + preferencesSection(signed, values, o.refused) + (await supportSection(signed));
+    profileMenu(signed, '/manager/profile') +
+    notice(signed.speech, !!o.saved) +
+    preferencesSection(signed, values, o.refused) +
+    (await supportSection(signed));
   return sendHtml(reply, 200, framedPage(signed.frame, 'profile', signed.speech.t('profile.title'), body));
 }
 
