@@ -1,24 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isRecord } from '../../shared/is-record.js';
 import type { ConsoleCredentials } from './console-credentials.js';
+import { envelopeOf, type Envelope, type FieldProblem } from './envelope.js';
 
 // The console's calls to the API: app.inject with the session's console bearer, the browser's
 // address and user agent (so the activity log and the sign-in alerts see the person, not the
 // server), and the answer's envelope read back as the API sent it.
 
-export interface FieldProblem {
-  attribute: string;
-  description: string;
-}
+export type { FieldProblem };
 
-export interface Answer<T> {
-  status: number;
-  ok: boolean;
+/** An answer whose data the caller names the type of (the route's documented data). */
+export interface Answer<T> extends Omit<Envelope, 'data'> {
   data: T;
-  /** The error's code and description (the API's envelope), when not ok. */
-  error?: { code: string; description: string };
-  /** The validation errors by field (`errors[].context.attribute`), when the API gave some. */
-  fields: FieldProblem[];
 }
 
 export type Api = <T = unknown>(
@@ -27,27 +19,9 @@ export type Api = <T = unknown>(
   body?: unknown,
 ) => Promise<Answer<T>>;
 
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-
-function fieldsOf(error: Record<string, unknown>): FieldProblem[] {
-  const errors = Array.isArray(error.errors) ? error.errors : [];
-  return errors.flatMap((e: unknown) => {
-    if (!isRecord(e) || !isRecord(e.context) || typeof e.context.attribute !== 'string') return [];
-    return [{ attribute: e.context.attribute, description: text(e.description) }];
-  });
-}
-
-function answerOf<T>(status: number, body: unknown): Answer<T> {
-  const envelope = isRecord(body) ? body : {};
-  const error = isRecord(envelope.error) ? envelope.error : undefined;
-  return {
-    status,
-    ok: status < 400 && envelope.result === 'success',
-    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the caller names the type of the route's documented data
-    data: envelope.data as T,
-    error: error ? { code: text(error.code), description: text(error.description) } : undefined,
-    fields: error ? fieldsOf(error) : [],
-  };
+function answerOf<T>(envelope: Envelope): Answer<T> {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- the caller names the type of the route's documented data
+  return { ...envelope, data: envelope.data as T };
 }
 
 export function apiFor(
@@ -68,12 +42,6 @@ export function apiFor(
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       payload: body === undefined ? undefined : JSON.stringify(body),
     });
-    let parsed: unknown;
-    try {
-      parsed = res.json();
-    } catch {
-      parsed = undefined;
-    }
-    return answerOf(res.statusCode, parsed);
+    return answerOf(envelopeOf(res.statusCode, res.body));
   };
 }

@@ -79,6 +79,14 @@ export function framedPage(frame: Frame, place: Place, title: string, body: stri
   );
 }
 
+/** A signed-in page that only says why nothing is shown or done (not found, a form expired). */
+export const alertPage = (reply: FastifyReply, frame: Frame, place: Place, text: string) =>
+  sendHtml(
+    reply,
+    200,
+    framedPage(frame, place, frame.speech.t('error.title'), `<p class="alert" role="alert">${escapeHtml(text)}</p>`),
+  );
+
 /** A page before sign-in: no menu. */
 export function barePage(speech: Speech, title: string, body: string): string {
   const header = `<header><span class="brand">${escapeHtml(speech.t('app.name'))}</span></header>`;

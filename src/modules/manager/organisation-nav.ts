@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../shared/html.js';
+import type { Signed } from './context.js';
 import type { Frame } from './layout.js';
 import type { MessageKey } from './messages.js';
 
@@ -29,4 +30,18 @@ export function organisationNav(frame: Frame, accountId: number, name: string, c
       `<li><a href="${organisationPath(accountId)}${part}"${tab === current ? ' aria-current="page"' : ''}>${escapeHtml(t(label))}</a></li>`,
   ).join('');
   return `<p class="muted">${escapeHtml(name)}</p><nav class="tabs" aria-label="${escapeHtml(t('org.tabs'))}"><ul>${items}</ul></nav>`;
+}
+
+/** An organisation as its pages show it: named in the tabs, amounts in its currency. */
+export interface Organisation {
+  id: number;
+  name: string;
+  currency: string;
+}
+
+/** The organisation an address names, as the API shows it to the user; undefined when it is none of theirs. */
+export async function organisationOf(signed: Signed, raw: string | undefined): Promise<Organisation | undefined> {
+  if (!raw || !/^\d{1,10}$/.test(raw)) return undefined;
+  const answer = await signed.api<Organisation>('GET', `/1/accounts/${raw}`);
+  return answer.ok ? { id: answer.data.id, name: answer.data.name, currency: answer.data.currency } : undefined;
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { isRecord } from '../../../shared/is-record.js';
 import { sessionSecretOf } from '../../oauth/index.js';
-import type { Answer, FieldProblem } from '../api-client.js';
+import type { Answer } from '../api-client.js';
+import { envelopeOf } from '../envelope.js';
 import type { Deps } from '../context.js';
 
 // The accounting pages' own calls to the API, beside api-client.ts: a change sent with an
@@ -35,39 +36,12 @@ export const rawCall = (deps: Deps, req: FastifyRequest, call: Call) =>
     payload: call.body === undefined ? undefined : JSON.stringify(call.body),
   });
 
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-
-function fieldsOf(error: Record<string, unknown>): FieldProblem[] {
-  const errors = Array.isArray(error.errors) ? error.errors : [];
-  return errors.flatMap((e: unknown) => {
-    if (!isRecord(e) || !isRecord(e.context) || typeof e.context.attribute !== 'string') return [];
-    return [{ attribute: e.context.attribute, description: text(e.description) }];
-  });
-}
-
-function parsed(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
 /** An answer with its error's context (a decline's `decline_code`, a shortfall). */
-export type Keyed = Answer<Record<string, unknown>> & { context: Record<string, unknown> };
+export type Keyed = Answer<Record<string, unknown>>;
 
 /** A change sent with the form's idempotency key; the answer's data as a record to read from. */
 export async function keyedCall(deps: Deps, req: FastifyRequest, call: Call): Promise<Keyed> {
   const res = await rawCall(deps, req, call);
-  const envelope: unknown = parsed(res.body);
-  const body = isRecord(envelope) ? envelope : {};
-  const error = isRecord(body.error) ? body.error : undefined;
-  return {
-    status: res.statusCode,
-    ok: res.statusCode < 400 && body.result === 'success',
-    data: isRecord(body.data) ? body.data : {},
-    error: error ? { code: text(error.code), description: text(error.description) } : undefined,
-    fields: error ? fieldsOf(error) : [],
-    context: error && isRecord(error.context) ? error.context : {},
-  };
+  const envelope = envelopeOf(res.statusCode, res.body);
+  return { ...envelope, data: isRecord(envelope.data) ? envelope.data : {} };
 }

@@ -1,19 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { escapeHtml } from '../../../shared/html.js';
 import { formOf, formValid, signedIn, type Deps, type Form, type Signed } from '../context.js';
-import { framedPage, sendHtml } from '../layout.js';
-import { organisationNav, organisationPath, type OrganisationTab } from '../organisation-nav.js';
+import { alertPage, framedPage, sendHtml } from '../layout.js';
+import {
+  organisationNav,
+  organisationOf,
+  organisationPath,
+  type Organisation,
+  type OrganisationTab,
+} from '../organisation-nav.js';
+
+export type { Organisation };
 import { FORM, PAGE } from '../route-config.js';
 
 // What every accounting page shares: the signed-in user, the organisation read through the API
 // (its name for the tabs, its currency for the amounts), the organisation's tabs around the
 // page, and the answers for an organisation the user may not see or a form that expired.
-
-export interface Organisation {
-  id: number;
-  name: string;
-  currency: string;
-}
 
 export interface Place {
   deps: Deps;
@@ -35,24 +36,8 @@ const ROUTE_BASE = '/manager/accounts/:account/accounting';
 /** The address of one of an organisation's accounting pages, `part` starting with '/'. */
 export const accountingPath = (org: Organisation, part: string) => `${organisationPath(org.id)}/accounting${part}`;
 
-async function organisationOf(signed: Signed, param: string | undefined): Promise<Organisation | undefined> {
-  if (!param || !/^\d+$/.test(param)) return undefined;
-  const answer = await signed.api<Organisation>('GET', `/1/accounts/${param}`);
-  if (!answer.ok) return undefined;
-  return { id: answer.data.id, name: answer.data.name, currency: answer.data.currency };
-}
-
 const message = (signed: Signed, reply: FastifyReply, text: string) =>
-  sendHtml(
-    reply,
-    200,
-    framedPage(
-      signed.frame,
-      'organisation',
-      signed.speech.t('error.title'),
-      `<p class="alert" role="alert">${escapeHtml(text)}</p>`,
-    ),
-  );
+  alertPage(reply, signed.frame, 'organisation', text);
 
 export const notFoundPage = (signed: Signed, reply: FastifyReply) =>
   message(signed, reply, signed.speech.t('error.not_found'));

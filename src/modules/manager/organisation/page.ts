@@ -2,48 +2,28 @@ import type { FastifyReply } from 'fastify';
 import { escapeHtml } from '../../../shared/html.js';
 import type { Signed } from '../context.js';
 import type { Speech } from '../i18n.js';
-import { framedPage, sendHtml } from '../layout.js';
-import { organisationNav, organisationPath, type OrganisationTab } from '../organisation-nav.js';
+import { alertPage, framedPage, sendHtml } from '../layout.js';
+import { organisationNav, organisationPath, type Organisation, type OrganisationTab } from '../organisation-nav.js';
+
+export { organisationOf, type Organisation } from '../organisation-nav.js';
 
 // What every organisation page shares: the organisation as the API shows it to the user (or
 // "not found" when the API says so), the frame with the organisation's tabs, the answers of
 // the forms (303 back to the page, or the page saying the form expired).
-
-export interface Organisation {
-  id: number;
-  name: string;
-}
 
 export type AccountParams = { Params: { account: string } };
 
 /** The account id of an address, or undefined when it cannot be one (the page is then not found). */
 export const accountIdOf = (raw: string): number | undefined => (/^\d{1,10}$/.test(raw) ? Number(raw) : undefined);
 
-/** The organisation as the user sees it, or undefined when the API says it is none of theirs. */
-export async function organisationOf(signed: Signed, raw: string): Promise<Organisation | undefined> {
-  const id = accountIdOf(raw);
-  if (id === undefined) return undefined;
-  const answer = await signed.api<Organisation>('GET', `/1/accounts/${id}`);
-  return answer.ok ? { id: answer.data.id, name: answer.data.name } : undefined;
-}
-
-const alertPage = (signed: Signed, reply: FastifyReply, text: string) =>
-  sendHtml(
-    reply,
-    200,
-    framedPage(
-      signed.frame,
-      'organisation',
-      signed.speech.t('error.title'),
-      `<p class="alert" role="alert">${escapeHtml(text)}</p>`,
-    ),
-  );
+const alertOf = (signed: Signed, reply: FastifyReply, text: string) =>
+  alertPage(reply, signed.frame, 'organisation', text);
 
 export const notFoundPage = (signed: Signed, reply: FastifyReply) =>
-  alertPage(signed, reply, signed.speech.t('error.not_found'));
+  alertOf(signed, reply, signed.speech.t('error.not_found'));
 
 export const expiredPage = (signed: Signed, reply: FastifyReply) =>
-  alertPage(signed, reply, signed.speech.t('form.expired'));
+  alertOf(signed, reply, signed.speech.t('form.expired'));
 
 /** A page of the organisation: its tabs, then `body` (already HTML). */
 export function organisationPage(

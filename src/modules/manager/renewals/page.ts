@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { escapeHtml } from '../../../shared/html.js';
 import type { Signed } from '../context.js';
 import { refusal } from '../forms.js';
-import { framedPage, sendHtml } from '../layout.js';
+import { alertPage, framedPage, sendHtml } from '../layout.js';
 import { organisationNav } from '../organisation-nav.js';
 import { attemptsSection } from './attempts.js';
 import { loadRenewals, type Loaded, type Organisation, type RenewalsData } from './data.js';
@@ -22,16 +22,7 @@ export interface PageState {
 const title = (signed: Signed) => signed.speech.t('ren.title');
 
 export const errorPage = (signed: Signed, reply: FastifyReply, message: string) =>
-  sendHtml(
-    reply,
-    200,
-    framedPage(
-      signed.frame,
-      'organisation',
-      signed.speech.t('error.title'),
-      `<p class="alert" role="alert">${escapeHtml(message)}</p>`,
-    ),
-  );
+  alertPage(reply, signed.frame, 'organisation', message);
 
 /** A page of the organisation's "Renouvellement auto" tab, under its tabs. */
 export const tabPage = (signed: Signed, reply: FastifyReply, org: Organisation, heading: string, body: string) =>
