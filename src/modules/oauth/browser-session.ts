@@ -4,7 +4,7 @@ import { SCOPES } from '../../shared/scopes.js';
 import type { Principal } from '../../shared/principal.js';
 import { cookieName, secureCookies } from './issuer.js';
 import { signInRepository } from './sign-in.repository.js';
-import { SESSION_TTL, sessionUser } from './sign-in.js';
+import { liveSession, SESSION_TTL } from './sign-in.js';
 
 // The browser's sign-in session, shared by every page of this server that signs a person in:
 // the authorization pages and the Manager console. One cookie, so that signing in on one
@@ -32,10 +32,11 @@ export const clearSessionCookie = (req: FastifyRequest, reply: FastifyReply): vo
  * The caller a live session stands for: its user with every scope, as the Manager acts with
  * all of its user's rights (which the services still check organisation by organisation). The
  * session has no token: `tokenId` 0 names none, and the session's hash keeps its place as the
- * caller's identity where one is needed.
+ * caller's identity where one is needed. Read only: the console's page that makes the call
+ * has noted the session's last access already (sessionUser), once for all the calls it makes.
  */
 export async function sessionPrincipal(db: Db, secret: string): Promise<Principal | undefined> {
-  const session = await sessionUser(db, secret);
+  const session = await liveSession(db, secret);
   if (!session) return undefined;
   const user = await signInRepository(db).callerColumns(session.userId);
   if (!user) return undefined;

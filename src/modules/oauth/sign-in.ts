@@ -138,19 +138,23 @@ export async function signIn(
   return { ok: true, userId: user.id, sessionSecret: secret, sessionId };
 }
 
-/** The signed-in user behind a session cookie, if the session is live. */
-export async function sessionUser(
-  db: Db,
-  secret: string | undefined,
-): Promise<{ userId: number; sessionId: number; tokenHash: string; authTime: number } | undefined> {
+type LiveSession = { userId: number; sessionId: number; tokenHash: string; authTime: number };
+
+/** The session behind a session cookie, if it is live; read only. */
+export async function liveSession(db: Db, secret: string | undefined): Promise<LiveSession | undefined> {
   if (!secret) return undefined;
   const tokenHash = hashToken(secret);
-  const sessions = signInRepository(db);
-  const row = await sessions.sessionByHash(tokenHash);
+  const row = await signInRepository(db).sessionByHash(tokenHash);
   const now = nowSeconds();
   if (!row || row.ended_at !== null || (row.expires_at !== null && Number(row.expires_at) <= now)) return undefined;
-  await sessions.touchSession(row.id, now);
   return { userId: row.user_id, sessionId: row.id, tokenHash, authTime: Number(row.created_at) };
+}
+
+/** The signed-in user behind a session cookie, if the session is live; the session's last access noted. */
+export async function sessionUser(db: Db, secret: string | undefined): Promise<LiveSession | undefined> {
+  const session = await liveSession(db, secret);
+  if (session) await signInRepository(db).touchSession(session.sessionId, nowSeconds());
+  return session;
 }
 
 /** The e-mail address of a signed-in user (the consent page shows it). */

@@ -2,6 +2,7 @@ import t from 'tap';
 import type { App } from '../../../src/app.js';
 import { createUser, type TestUser } from '../../factories/users.js';
 import { buildTestApp, call } from '../../helper.js';
+import { watchStatements } from '../../statements.js';
 
 // The console's guarantees that no browser test shows: its bearer cannot be presented from
 // outside, its pages need a session, its forms a token of that session, a sign-in goes on
@@ -89,4 +90,17 @@ t.test("the console's calls are not counted by the API's limit", async (t) => {
   const api = [];
   for (let i = 0; i < 3; i++) api.push((await call(app, user.token, 'GET', '/2/profile')).statusCode);
   t.same(api, [200, 200, 429], "the user's token still has its own limit");
+});
+
+t.test("a page notes the session's last access once, whatever the calls it makes", async (t) => {
+  const app = await buildTestApp(t);
+  const user = await createUser(app.db);
+  const { cookie } = await signIn(app, user);
+  const touches: string[] = [];
+  watchStatements(t, app, (sql) => {
+    if (/update\s+"user_sessions"/i.test(sql)) touches.push(sql);
+  });
+  const page = await app.inject({ method: 'GET', url: '/manager/profile', headers: { cookie } });
+  t.equal(page.statusCode, 200, 'the profile page (it calls the API twice)');
+  t.equal(touches.length, 1, 'one write of last_accessed_at');
 });

@@ -13,8 +13,8 @@ export interface Tools {
   plane: Plane;
 }
 
-/** A tools page's context, or undefined once another page answered (sign-in, not found, unlock). */
-export async function toolsFor(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Tools | undefined> {
+/** The signed-in page and the control plane's token, or undefined once "not found" answered (no control plane). */
+async function signedWithPlane(deps: Deps, req: FastifyRequest, reply: FastifyReply) {
   const signed = await signedIn(deps, req, reply);
   if (!signed) return undefined;
   const token = deps.app.config.MIRROR_ADMIN_TOKEN;
@@ -22,11 +22,18 @@ export async function toolsFor(deps: Deps, req: FastifyRequest, reply: FastifyRe
     await notFoundPage(signed, reply);
     return undefined;
   }
-  if (!toolsUnlocked(req, token)) {
-    await unlockPage(signed, reply, { back: req.url });
+  return { signed, token };
+}
+
+/** A tools page's context, or undefined once another page answered (sign-in, not found, unlock). */
+export async function toolsFor(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Tools | undefined> {
+  const found = await signedWithPlane(deps, req, reply);
+  if (!found) return undefined;
+  if (!toolsUnlocked(req, found.token)) {
+    await unlockPage(found.signed, reply, { back: req.url });
     return undefined;
   }
-  return { signed, plane: controlPlane(deps.app, token) };
+  return { signed: found.signed, plane: controlPlane(deps.app, found.token) };
 }
 
 /** A tools form's context: as toolsFor, and the form checked to come from this session's page. */
@@ -35,23 +42,18 @@ export async function toolsForm(
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<(Tools & { form: Form }) | undefined> {
-  const signed = await signedIn(deps, req, reply);
-  if (!signed) return undefined;
-  const token = deps.app.config.MIRROR_ADMIN_TOKEN;
-  if (!token) {
-    await notFoundPage(signed, reply);
-    return undefined;
-  }
+  const found = await signedWithPlane(deps, req, reply);
+  if (!found) return undefined;
   const form = formOf(req);
-  if (!(await formValid(deps, signed, form))) {
-    await expiredPage(signed, reply);
+  if (!(await formValid(deps, found.signed, form))) {
+    await expiredPage(found.signed, reply);
     return undefined;
   }
-  if (!toolsUnlocked(req, token)) {
-    await unlockPage(signed, reply, {});
+  if (!toolsUnlocked(req, found.token)) {
+    await unlockPage(found.signed, reply, {});
     return undefined;
   }
-  return { signed, plane: controlPlane(deps.app, token), form };
+  return { signed: found.signed, plane: controlPlane(deps.app, found.token), form };
 }
 
 /** Post/Redirect/Get: back to the tool's page, with what to say there. */
